@@ -1,0 +1,47 @@
+# Cordon: `make demo` runs the product on its embedded default; `make test` runs every test.
+# Both first make sure the Debian packages we link against are installed.
+
+SWIFT      ?= swift
+DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev pkg-config
+CORDON_DEBUG   := .build/debug/cordon
+CORDON_RELEASE := .build/release/cordon
+
+.PHONY: deps build release test lint demo bench clean
+
+## deps: install the Debian packages Cordon needs, only when one is missing (idempotent).
+deps:
+	@missing=""; \
+	for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing Debian packages:$$missing" >&2; \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo="sudo"; \
+	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## test: build, run every Swift test, then lint the shipped policies and regions.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(CORDON_DEBUG) policy lint
+
+lint: build
+	$(CORDON_DEBUG) policy lint
+
+## demo: release build, then the product on its embedded default data directory.
+demo: release
+	./scripts/demo.sh $(CORDON_RELEASE)
+
+## bench: benchmarks against their peers, in one run; figures go to the README table.
+bench: release
+	./scripts/bench/run.sh $(CORDON_RELEASE)
+
+clean:
+	rm -rf .build cordon-data cordon-demo

@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+// Cordon: a compliance-first data vault. No Swift package dependencies (project card):
+// cryptography, storage and HTTP come from Debian's libsodium, SQLite and libmicrohttpd.
+
+import PackageDescription
+
+/// Shared by every target (as Hummingbird does): existential `any` spelled out, imports
+/// visible only where declared, and C imports internal unless a file says otherwise.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "cordon",
+    products: [
+        .executable(name: "cordon", targets: ["cordon"]),
+        .library(name: "CordonCore", targets: ["CordonCore"]),
+        .library(name: "CordonAudit", targets: ["CordonAudit"]),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages; the Makefile installs them when missing).
+        .systemLibrary(
+            name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]),
+
+        // Wrapper modules: each C library is imported in exactly one of them.
+        .target(name: "CordonCrypto", dependencies: ["CSodium"], swiftSettings: swiftSettings),
+        .target(name: "CordonStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "CordonAudit", dependencies: ["CordonCrypto"], swiftSettings: swiftSettings),
+
+        // The domain: imports no C.
+        .target(
+            name: "CordonCore", dependencies: ["CordonCrypto", "CordonStore", "CordonAudit"],
+            swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "cordon", dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit"],
+            swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "CordonCryptoTests", dependencies: ["CordonCrypto"],
+            resources: [.copy("Vectors")], swiftSettings: swiftSettings),
+        .testTarget(name: "CordonStoreTests", dependencies: ["CordonStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CordonAuditTests", dependencies: ["CordonAudit", "CordonCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CordonCoreTests", dependencies: ["CordonCore", "CordonCrypto", "CordonStore"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["cordon"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,8 @@
+import CordonCrypto
+import CordonStore
+import CordonAudit
+
+/// The Cordon domain layer.
+public enum Cordon {
+    public static let version = "0.1.0"
+}

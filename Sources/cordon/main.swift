@@ -1,0 +1,3 @@
+import CordonCore
+
+print("cordon \(Cordon.version)")
