@@ -1,0 +1,112 @@
+public import CordonCrypto
+public import Foundation
+
+/// A Cordon data directory: creating it (`cordon init`) and opening its keys.
+public enum DataDirectory {
+    /// What `initialize` found and did, for the CLI.
+    public struct InitReport: Sendable, Codable {
+        public var dataDirectory: String
+        public var alreadyInitialized: Bool
+        public var masterKeySource: String
+        public var masterKeyID: String
+        /// Files this run created.
+        public var created: [String]
+        /// Files that were already there and were left untouched.
+        public var existing: [String]
+        public var warnings: [String]
+    }
+
+    /// Creates the data directory, the master key (unless the source provides one) and a
+    /// keyring per region plus `control` and `audit`. Never destroys anything: on an existing
+    /// directory it checks the master key and only adds what is missing (a newly enabled
+    /// region, or the rest of an interrupted init).
+    public static func initialize(
+        at dataDirectory: URL, regions: [String], source: MasterKeySource,
+        passphraseParameters: PasswordKDF.Parameters = .moderate
+    ) throws -> InitReport {
+        var report = InitReport(
+            dataDirectory: dataDirectory.path, alreadyInitialized: InstanceConfiguration.exists(in: dataDirectory),
+            masterKeySource: source.describe(), masterKeyID: "", created: [], existing: [], warnings: [])
+        let keys: KeyHierarchy
+        if report.alreadyInitialized {
+            let configuration = try InstanceConfiguration.read(from: dataDirectory)
+            try checkKind(configuration, source)
+            keys = try KeyHierarchy.open(
+                dataDirectory: dataDirectory, source: source, expectedMasterKeyID: configuration.masterKey.id,
+                passphraseParameters: passphraseParameters
+            ).0
+            report.existing.append(InstanceConfiguration.fileName)
+        } else {
+            try DurableFile.makeDirectory(dataDirectory)
+            var material = MasterKeyMaterial(source: source, dataDirectory: dataDirectory)
+            material.passphraseParameters = passphraseParameters
+            let masterURL = source.currentURL(dataDirectory: dataDirectory)
+            let master: MasterKey
+            if material.exists {
+                // An external key file, or the key of an init that stopped midway: reuse it,
+                // because keyrings may already be wrapped under it.
+                master = try material.loadCurrent()
+                report.existing.append(relative(masterURL, to: dataDirectory))
+            } else if case .keyFile(let url) = source, url != dataDirectory.appendingPathComponent("master.key") {
+                throw KeyError(.masterKeyUnavailable, "CORDON_MASTER_KEY_FILE names \(url.path), which does not exist; create it (32 random bytes, mode 0600) or unset the variable")
+            } else {
+                master = try material.createCurrent()
+                report.created.append(relative(masterURL, to: dataDirectory))
+            }
+            keys = KeyHierarchy(dataDirectory: dataDirectory, masterKey: master, warnings: material.warnings())
+        }
+        try DurableFile.makeDirectory(dataDirectory.appendingPathComponent("regions"))
+        for id in [KeyringID.control, .audit] + regions.sorted().map(KeyringID.region) {
+            let name = relative(id.url(in: dataDirectory), to: dataDirectory)
+            if try keys.createKeyringIfMissing(id) {
+                report.created.append(name)
+            } else {
+                _ = try keys.keyring(id)  // proves the existing file opens under this master key
+                report.existing.append(name)
+            }
+        }
+        if report.alreadyInitialized {
+            try InstanceConfiguration.update(in: dataDirectory) {
+                $0.regions = Array(Set($0.regions).union(regions)).sorted()
+            }
+        } else {
+            let configuration = InstanceConfiguration(
+                format: InstanceConfiguration.currentFormat, createdAt: Timestamp.now(),
+                masterKey: .init(kind: source.kind, id: keys.masterKeyID), regions: regions.sorted())
+            try configuration.write(to: dataDirectory)
+            report.created.append(InstanceConfiguration.fileName)
+        }
+        report.masterKeyID = keys.masterKeyID
+        report.warnings = keys.warnings
+        return report
+    }
+
+    /// Opens the key hierarchy of an initialized data directory. A wrong master key fails
+    /// with one sentence and changes nothing on disk.
+    public static func openKeys(
+        at dataDirectory: URL, source: MasterKeySource, passphraseParameters: PasswordKDF.Parameters = .moderate
+    ) throws -> KeyHierarchy {
+        let configuration = try InstanceConfiguration.read(from: dataDirectory)
+        try checkKind(configuration, source)
+        return try KeyHierarchy.open(
+            dataDirectory: dataDirectory, source: source, expectedMasterKeyID: configuration.masterKey.id,
+            passphraseParameters: passphraseParameters
+        ).0
+    }
+
+    private static func checkKind(_ configuration: InstanceConfiguration, _ source: MasterKeySource) throws {
+        guard configuration.masterKey.kind == source.kind else {
+            let hint = configuration.masterKey.kind == "passphrase"
+                ? "set CORDON_PASSPHRASE" : "unset CORDON_PASSPHRASE (and set CORDON_MASTER_KEY_FILE if the key lives elsewhere)"
+            throw KeyError(
+                .masterKeyUnavailable,
+                "\(configuration.masterKey.kind == "passphrase" ? "this data directory was initialized with a passphrase" : "this data directory uses a master key file"); \(hint)")
+        }
+    }
+
+    private static func relative(_ url: URL, to base: URL) -> String {
+        let basePath = base.standardizedFileURL.path + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(basePath) ? String(path.dropFirst(basePath.count)) : path
+    }
+}

@@ -1,0 +1,31 @@
+import CordonCore
+
+/// `cordon`: the root command.
+struct CordonCommand: CommandGroup {
+    static let configuration = CommandConfiguration(
+        commandName: "cordon",
+        abstract: "A compliance-first vault for cross-border marketing data.",
+        discussion: """
+            Cordon keeps each person's data in an encrypted store of the region whose law protects \
+            them, enforces that jurisdiction's consent and retention rules, answers only aggregated, \
+            anonymized questions, and audits every access.
+
+            Common options: --data DIR (default $CORDON_DATA or ./cordon-data), --config DIR \
+            (policies/ and regions/; default $CORDON_CONFIG or the repository's), --json.
+            Exit status: 0 success, 64 usage error, 1 anything else (with a one-line reason).
+            """,
+        subcommands: [
+            InitCommand.self, KeysCommand.self, PolicyCommand.self, RegionCommand.self, VersionCommand.self,
+        ])
+}
+
+/// `cordon version`.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
+
+    init(parsed: ParsedArguments) throws {}
+
+    func run() throws {
+        Output.line("cordon \(Cordon.version)")
+    }
+}

@@ -1,0 +1,60 @@
+import CordonCore
+import Foundation
+
+/// `cordon init`: creates a data directory with its master key and keyrings.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a data directory: master key, and a keyring per region.",
+        discussion: """
+            The master key comes from CORDON_MASTER_KEY_FILE (a 32-byte file you manage), or from \
+            CORDON_PASSPHRASE through Argon2id, or is generated into <data>/master.key (mode 0600). \
+            Running init again destroys nothing: it checks the master key, reports what exists, and \
+            adds keyrings for regions enabled since.
+            """)
+    static let arguments = GlobalOptions.all
+
+    let global: GlobalOptions
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+    }
+
+    func run() throws {
+        let bundle = try PolicyBundle.load(global)
+        let source = MasterKeySource.fromEnvironment(dataDirectory: global.dataDirectory)
+        let report = try DataDirectory.initialize(
+            at: global.dataDirectory, regions: bundle.regionIDs, source: source,
+            passphraseParameters: PassphraseCost.fromEnvironment())
+        report.warnings.forEach(Output.warning)
+        if global.json {
+            try Output.json(report)
+            return
+        }
+        if report.alreadyInitialized {
+            Output.line("\(report.dataDirectory) is already initialized; nothing was overwritten.")
+        } else {
+            Output.line("Initialized \(report.dataDirectory)")
+        }
+        Output.line("  master key: \(report.masterKeySource) (id \(report.masterKeyID))")
+        for file in report.created { Output.line("  created  \(file)") }
+        for file in report.existing { Output.line("  exists   \(file)") }
+        if !report.alreadyInitialized, case .keyFile = source {
+            Output.line("")
+            Output.line("Back up master.key somewhere safe and separate: without it the data cannot be read.")
+        }
+    }
+}
+
+/// Argon2id cost for passphrases: `moderate` by default; `CORDON_KDF_COST=interactive` (or
+/// `testing`, for test suites only) makes it cheaper.
+enum PassphraseCost {
+    static func fromEnvironment() -> PasswordKDF.Parameters {
+        switch ProcessInfo.processInfo.environment["CORDON_KDF_COST"] {
+        case "interactive": .interactive
+        case "sensitive": .sensitive
+        case "testing": .testing
+        default: .moderate
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import CordonCore
+import Foundation
+
+/// `cordon keys`: inspect and rotate the key hierarchy.
+struct KeysCommand: CommandGroup {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Inspect and rotate keys.",
+        subcommands: [KeysStatusCommand.self, KeysRotateCommand.self])
+}
+
+/// `cordon keys status`: which keyrings exist, their KEK versions and data-key versions.
+struct KeysStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the master key id and every keyring's versions (never key bytes).")
+    static let arguments = [GlobalOptions.dataSpec, GlobalOptions.jsonSpec]
+
+    let global: GlobalOptions
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+    }
+
+    func run() throws {
+        let keys = try DataDirectory.openKeys(
+            at: global.dataDirectory, source: .fromEnvironment(dataDirectory: global.dataDirectory),
+            passphraseParameters: PassphraseCost.fromEnvironment())
+        let status = try keys.status()
+        if global.json {
+            try Output.json(status)
+            return
+        }
+        Output.line("master key id: \(status.masterKeyID)")
+        for keyring in status.keyrings {
+            let dataKeys = keyring.dataKeys.keys.sorted().map { "\($0) v\(keyring.dataKeys[$0]!.map(String.init).joined(separator: ","))" }
+            Output.line(
+                "  \(keyring.name): KEK v\(keyring.activeKEKVersion) active (versions \(keyring.kekVersions.map(String.init).joined(separator: ","))); \(dataKeys.joined(separator: "; "))")
+        }
+    }
+}
+
+/// `cordon keys rotate --master | --region ID`.
+struct KeysRotateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract: "Rotate the master key, or a region's KEK, without losing data.",
+        discussion: """
+            --master writes a new master key (or, with CORDON_PASSPHRASE, a new salt), rewraps every \
+            keyring under it and then replaces the old key; an interrupted rotation is finished by \
+            the next command that opens the data directory. --region ID adds a new KEK version, \
+            makes it active and rewraps that region's data keys; older versions stay readable.
+            """)
+    static let arguments = [
+        GlobalOptions.dataSpec,
+        .flag("master", help: "Rotate the master key."),
+        .option("region", valueName: "ID", help: "Rotate this region's KEK (control and audit are also accepted)."),
+        GlobalOptions.jsonSpec,
+    ]
+
+    let global: GlobalOptions
+    let master: Bool
+    let region: String?
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        master = parsed.flag("master")
+        region = parsed.option("region")
+    }
+
+    func validate() throws {
+        if master == (region != nil) {
+            throw UsageError("give exactly one of --master or --region ID", command: Self.self)
+        }
+    }
+
+    func run() throws {
+        let source = MasterKeySource.fromEnvironment(dataDirectory: global.dataDirectory)
+        let cost = PassphraseCost.fromEnvironment()
+        let keys = try DataDirectory.openKeys(at: global.dataDirectory, source: source, passphraseParameters: cost)
+        let report: KeyHierarchy.RotationReport
+        if master {
+            report = try keys.rotateMaster(source: source, passphraseParameters: cost).1
+        } else {
+            let id: KeyringID = switch region! {
+            case "control": .control
+            case "audit": .audit
+            default: .region(region!)
+            }
+            report = try keys.rotateKEK(id)
+        }
+        if global.json {
+            try Output.json(report)
+        } else if master {
+            Output.line("Rotated the master key (new id \(report.newMasterKeyID ?? "?")); rewrapped \(report.rewrapped) KEKs.")
+        } else {
+            Output.line("Rotated \(report.keyring): KEK v\(report.newVersion ?? 0) is active; rewrapped \(report.rewrapped) data keys.")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Where the CLI writes: results on stdout, messages and progress on stderr.
+enum Output {
+    /// Writes `text` to stdout as is (add the newline yourself).
+    static func standardOutput(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Writes one line to stdout.
+    static func line(_ text: String = "") {
+        standardOutput(text + "\n")
+    }
+
+    /// Writes one line to stderr.
+    static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// A one-line error on stderr, prefixed the way every command reports failure.
+    static func error(_ message: String) {
+        standardError("error: \(message)")
+    }
+
+    /// A warning on stderr.
+    static func warning(_ message: String) {
+        standardError("warning: \(message)")
+    }
+
+    /// Exactly one JSON document on stdout (sorted keys, so output is stable for scripts).
+    static func json(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        standardOutput(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+    }
+}
