@@ -22,7 +22,8 @@ extension Connection {
 
         try execute(configuration.foreignKeys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF")
         try execute(configuration.secureDelete ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = OFF")
-        try execute(configuration.tempStoreMemory ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = DEFAULT")
+        try execute(
+            configuration.tempStoreMemory ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = DEFAULT")
         switch configuration.synchronous {
         case .full: try execute("PRAGMA synchronous = FULL")
         case .normal: try execute("PRAGMA synchronous = NORMAL")

@@ -48,9 +48,10 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: Connection) throws {
         let current = try connection.userVersion
         guard current <= latestVersion else {
+            let file = connection.path.split(separator: "/").last.map(String.init) ?? connection.path
             throw StoreError(
                 code: .schemaTooNew,
-                message: "\(connection.path) has schema version \(current) but this build "
+                message: "\(file) has schema version \(current) but this build "
                     + "knows up to \(latestVersion); upgrade cordon",
                 path: connection.path)
         }

@@ -25,6 +25,15 @@ public struct SQLInterpolation: StringInterpolationProtocol, Sendable {
         arguments.append(value.databaseValue)
     }
 
+    /// Appends a `?` placeholder bound to the value, or to NULL when it is nil.
+    ///
+    /// Spelled out so interpolating an optional reads as intended rather than as the
+    /// "debug description for an optional value" that the compiler warns about.
+    public mutating func appendInterpolation<Wrapped: DatabaseValueConvertible>(_ value: Wrapped?) {
+        text += "?"
+        arguments.append(value.databaseValue)
+    }
+
     /// Appends a quoted identifier: `"SELECT * FROM \(identifier: table)"`.
     public mutating func appendInterpolation(identifier: SQLIdentifier) {
         text += identifier.quoted
