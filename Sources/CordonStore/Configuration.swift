@@ -1,0 +1,72 @@
+/// How a ``Connection`` opens and sets up its database; the defaults are the safe ones.
+///
+/// ```swift
+/// var configuration = Configuration()
+/// configuration.vfsName = "cordon-encrypted"
+/// configuration.prepareNewDatabase = { connection in try connection.setReserveBytes(40) }
+/// let connection = try Connection(path: "regions/eu.db", configuration: configuration)
+/// ```
+public struct Configuration: Sendable {
+    /// How SQLite journals a transaction; see <https://sqlite.org/pragma.html#pragma_journal_mode>.
+    public enum JournalMode: Sendable {
+        /// Write-ahead logging: readers do not block the writer, a commit appends to the
+        /// `-wal` file. Persistent in the database file.
+        case wal
+        /// The classic rollback journal, deleted after each transaction.
+        case delete
+    }
+
+    /// How often SQLite waits for data to reach the disk; see
+    /// <https://sqlite.org/pragma.html#pragma_synchronous>.
+    public enum Synchronous: Sendable {
+        /// Syncs the WAL on every commit: a commit survives power loss.
+        case full
+        /// Syncs only at checkpoints: a commit survives a crash of the process but the
+        /// last ones may roll back on power loss. Use it only where a group commit
+        /// makes its own batch durable before acknowledging it.
+        case normal
+    }
+
+    /// Opens the file read-only; nothing, not even the journal mode, is written.
+    public var readOnly = false
+
+    /// The journal mode. WAL by default, so readers and one writer work concurrently and
+    /// a committed transaction is one append.
+    public var journalMode: JournalMode = .wal
+
+    /// The sync level. FULL by default because an acknowledged write must survive
+    /// `kill -9` and power loss; in WAL mode NORMAL could lose the last commits on
+    /// power loss.
+    public var synchronous: Synchronous = .full
+
+    /// Enforces foreign keys, which SQLite leaves off unless asked on every connection.
+    public var foreignKeys = true
+
+    /// Overwrites deleted content with zeros, so an erased subject's bytes do not
+    /// linger in free pages ("When secure_delete is on, SQLite overwrites deleted
+    /// content with zeros", <https://sqlite.org/pragma.html#pragma_secure_delete>).
+    public var secureDelete = true
+
+    /// How long, in milliseconds, a statement waits for another connection's lock
+    /// before failing with ``StoreError/Code/busy``.
+    public var busyTimeout: Int32 = 5000
+
+    /// Keeps temporary tables and indices (sorts, `GROUP BY`, `VACUUM`) in memory, so
+    /// no unencrypted temporary file ever reaches the disk.
+    public var tempStoreMemory = true
+
+    /// The SQLite VFS to open the file with, such as an encrypting VFS registered by
+    /// another module; nil for SQLite's default.
+    public var vfsName: String? = nil
+
+    /// How many prepared statements a connection keeps for reuse, keyed by SQL text.
+    public var statementCacheCapacity = 64
+
+    /// Runs right after a connection opens an empty database, before anything writes
+    /// to it — the only moment page-format settings such as
+    /// ``Connection/setReserveBytes(_:)`` take effect. Not run for an existing database.
+    public var prepareNewDatabase: (@Sendable (Connection) throws -> Void)? = nil
+
+    /// The safe defaults.
+    public init() {}
+}
