@@ -22,7 +22,10 @@ public enum KeyDerivation {
     ///     (libsodium: "similar to a type"), such as `"pagekey_"`.
     /// - Throws: `.invalidInput` when `context` is not 8 printable ASCII characters.
     public static func deriveKey<R: KeyRole, M: KeyRole>(
-        _ role: R.Type, from master: SecretKey<M>, id: UInt64, context: String
+        _ role: R.Type,
+        from master: SecretKey<M>,
+        id: UInt64,
+        context: String
     ) throws -> SecretKey<R> {
         Sodium.ensureReady()
         let contextBytes = Array(context.utf8)
@@ -30,14 +33,20 @@ public enum KeyDerivation {
             contextBytes.allSatisfy({ (0x20...0x7e).contains($0) })
         else {
             throw CryptoError(
-                .invalidInput, "a key derivation context is \(contextByteCount) printable ASCII characters")
+                .invalidInput,
+                "a key derivation context is \(contextByteCount) printable ASCII characters"
+            )
         }
         let storage = try SecureBytes(count: SecretKey<R>.byteCount) { subkey in
             let result = master.withUnsafeBytes { master in
                 contextBytes.withUnsafeBytes { context in
                     crypto_kdf_derive_from_key(
-                        bytes(subkey), subkey.count, id, context.baseAddress!.assumingMemoryBound(to: CChar.self),
-                        bytes(master))
+                        bytes(subkey),
+                        subkey.count,
+                        id,
+                        context.baseAddress!.assumingMemoryBound(to: CChar.self),
+                        bytes(master)
+                    )
                 }
             }
             // Fails only for a sub-key size outside 16...64; ours is always 32.

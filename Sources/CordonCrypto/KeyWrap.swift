@@ -24,7 +24,9 @@ public enum KeyWrap {
     ///   id, ...). The same bytes must be given to `unwrap`.
     /// - Returns: `wrappedByteCount` bytes, safe to store.
     public static func wrap<K: KeyRole, W: KeyRole>(
-        _ key: SecretKey<K>, using wrappingKey: SecretKey<W>, context: [UInt8]
+        _ key: SecretKey<K>,
+        using wrappingKey: SecretKey<W>,
+        context: [UInt8]
     ) throws -> [UInt8] {
         let ad = associatedData(wrapped: K.self, wrapping: W.self, context: context)
         // Sealed straight from guarded memory: the key never sits in an ordinary array.
@@ -38,7 +40,10 @@ public enum KeyWrap {
     /// - Throws: `.malformedEnvelope` or `.unsupportedVersion` for bytes that are not a
     ///   wrapped key; `.authenticationFailed` for a wrong wrapping key, role or context.
     public static func unwrap<K: KeyRole, W: KeyRole>(
-        _ wrapped: [UInt8], as role: K.Type, using wrappingKey: SecretKey<W>, context: [UInt8]
+        _ wrapped: [UInt8],
+        as role: K.Type,
+        using wrappingKey: SecretKey<W>,
+        context: [UInt8]
     ) throws -> SecretKey<K> {
         let box = try XChaCha20Poly1305.SealedBox(combined: wrapped)
         guard box.plaintextByteCount == SecretKey<K>.byteCount else {

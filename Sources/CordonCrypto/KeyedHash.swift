@@ -33,8 +33,13 @@ public enum KeyedHash {
         // "The function returns 0 on success, -1 if the output or key length is out of
         // bounds"; both were checked above.
         let result = crypto_generichash(
-            &digest, byteCount, bytes(message), UInt64(message.count),
-            key.isEmpty ? nil : bytes(key), key.count)
+            &digest,
+            byteCount,
+            bytes(message),
+            UInt64(message.count),
+            key.isEmpty ? nil : bytes(key),
+            key.count
+        )
         precondition(result == 0, "crypto_generichash rejected sizes checked above")
         return digest
     }

@@ -1,5 +1,5 @@
-import Foundation
 internal import CSodium
+import Foundation
 
 /// Derives a key from a passphrase with Argon2id (`crypto_pwhash`, RFC 9106), for a
 /// master key unlocked by an operator's passphrase.
@@ -30,21 +30,25 @@ public enum PasswordKDF {
         /// libsodium's interactive costs (2 passes, 64 MiB): online unlocks.
         public static let interactive = Parameters(
             opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_interactive()),
-            memLimit: crypto_pwhash_argon2id_memlimit_interactive())
+            memLimit: crypto_pwhash_argon2id_memlimit_interactive()
+        )
         /// libsodium's moderate costs (3 passes, 256 MiB): unlocking a server at start-up.
         public static let moderate = Parameters(
             opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_moderate()),
-            memLimit: crypto_pwhash_argon2id_memlimit_moderate())
+            memLimit: crypto_pwhash_argon2id_memlimit_moderate()
+        )
         /// libsodium's sensitive costs (4 passes, 1 GiB): offline keys.
         public static let sensitive = Parameters(
             opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_sensitive()),
-            memLimit: crypto_pwhash_argon2id_memlimit_sensitive())
+            memLimit: crypto_pwhash_argon2id_memlimit_sensitive()
+        )
         /// The smallest costs libsodium accepts (1 pass, 8 KiB).
         ///
         /// - Warning: Offers no resistance to guessing; for tests only.
         public static let testing = Parameters(
             opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_min()),
-            memLimit: crypto_pwhash_argon2id_memlimit_min())
+            memLimit: crypto_pwhash_argon2id_memlimit_min()
+        )
     }
 
     /// The key for `passphrase` and `salt`, derived into guarded memory.
@@ -53,7 +57,10 @@ public enum PasswordKDF {
     ///   bounds; `.invalidSize` for a salt that is not `saltByteCount` bytes;
     ///   `.outOfMemory` when Argon2id cannot allocate `parameters.memLimit` bytes.
     public static func deriveKey<R: KeyRole>(
-        _ role: R.Type, passphrase: [UInt8], salt: [UInt8], parameters: Parameters
+        _ role: R.Type,
+        passphrase: [UInt8],
+        salt: [UInt8],
+        parameters: Parameters
     ) throws -> SecretKey<R> {
         Sodium.ensureReady()
         guard !passphrase.isEmpty else {
@@ -70,15 +77,23 @@ public enum PasswordKDF {
         let storage = try SecureBytes(count: SecretKey<R>.byteCount) { key in
             let result = passphrase.withUnsafeBytes { passphrase in
                 crypto_pwhash(
-                    bytes(key), UInt64(key.count), passphrase.baseAddress!.assumingMemoryBound(to: CChar.self),
-                    UInt64(passphrase.count), salt, parameters.opsLimit, parameters.memLimit,
-                    crypto_pwhash_alg_argon2id13())
+                    bytes(key),
+                    UInt64(key.count),
+                    passphrase.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    UInt64(passphrase.count),
+                    salt,
+                    parameters.opsLimit,
+                    parameters.memLimit,
+                    crypto_pwhash_alg_argon2id13()
+                )
             }
             // Every size and bound is checked above; libsodium: "returns -1 if the
             // computation didn't complete, usually because the operating system refused
             // to allocate the amount of requested memory".
             try Sodium.check(
-                result, or: CryptoError(.outOfMemory, "Argon2id could not allocate \(parameters.memLimit) bytes"))
+                result,
+                or: CryptoError(.outOfMemory, "Argon2id could not allocate \(parameters.memLimit) bytes")
+            )
         }
         return SecretKey(storage: storage)
     }
@@ -88,7 +103,10 @@ public enum PasswordKDF {
     ///
     /// The temporary byte copy is zeroed afterwards; the `String` itself cannot be.
     public static func deriveKey<R: KeyRole>(
-        _ role: R.Type, passphrase: String, salt: [UInt8], parameters: Parameters
+        _ role: R.Type,
+        passphrase: String,
+        salt: [UInt8],
+        parameters: Parameters
     ) throws -> SecretKey<R> {
         var utf8 = Array(passphrase.precomposedStringWithCanonicalMapping.utf8)
         defer { utf8.withUnsafeMutableBytes { if let base = $0.baseAddress { sodium_memzero(base, $0.count) } } }

@@ -18,8 +18,11 @@ extension XChaCha20Poly1305 {
     ///   `seal(_:using:authenticating:)`, which draws a random nonce; use this only with
     ///   nonces whose uniqueness you can show (random, or a counter made durable before use).
     public static func seal<R: KeyRole>(
-        _ plaintext: UnsafeRawBufferPointer, into ciphertext: UnsafeMutableRawBufferPointer,
-        tag: UnsafeMutableRawBufferPointer, using key: SecretKey<R>, nonce: UnsafeRawBufferPointer,
+        _ plaintext: UnsafeRawBufferPointer,
+        into ciphertext: UnsafeMutableRawBufferPointer,
+        tag: UnsafeMutableRawBufferPointer,
+        using key: SecretKey<R>,
+        nonce: UnsafeRawBufferPointer,
         authenticating ad: UnsafeRawBufferPointer
     ) throws {
         Sodium.ensureReady()
@@ -27,12 +30,22 @@ extension XChaCha20Poly1305 {
         precondition(tag.count == tagByteCount, "tag buffer must be \(tagByteCount) bytes")
         precondition(
             isInPlaceOrDisjoint(UnsafeRawBufferPointer(ciphertext), plaintext),
-            "ciphertext may alias plaintext exactly, never partially")
+            "ciphertext may alias plaintext exactly, never partially"
+        )
         try checkNonce(nonce)
         let result = key.withUnsafeBytes { key in
             crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
-                bytes(ciphertext), bytes(tag), nil, bytes(plaintext), UInt64(plaintext.count),
-                bytes(ad), UInt64(ad.count), nil, bytes(nonce), bytes(key))
+                bytes(ciphertext),
+                bytes(tag),
+                nil,
+                bytes(plaintext),
+                UInt64(plaintext.count),
+                bytes(ad),
+                UInt64(ad.count),
+                nil,
+                bytes(nonce),
+                bytes(key)
+            )
         }
         // libsodium documents no failure for well-sized inputs; a failure is still reported.
         try Sodium.check(result, or: CryptoError(.invalidInput, "XChaCha20-Poly1305 encryption failed"))
@@ -54,15 +67,19 @@ extension XChaCha20Poly1305 {
     /// - Warning: Opening with an explicit nonce is only as safe as the sealing side: see
     ///   `seal(_:into:tag:using:nonce:authenticating:)`.
     public static func open<R: KeyRole>(
-        _ ciphertext: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer,
-        into plaintext: UnsafeMutableRawBufferPointer, using key: SecretKey<R>,
-        nonce: UnsafeRawBufferPointer, authenticating ad: UnsafeRawBufferPointer
+        _ ciphertext: UnsafeRawBufferPointer,
+        tag: UnsafeRawBufferPointer,
+        into plaintext: UnsafeMutableRawBufferPointer,
+        using key: SecretKey<R>,
+        nonce: UnsafeRawBufferPointer,
+        authenticating ad: UnsafeRawBufferPointer
     ) throws {
         Sodium.ensureReady()
         precondition(plaintext.count == ciphertext.count, "plaintext buffer must match the ciphertext size")
         precondition(
             isInPlaceOrDisjoint(UnsafeRawBufferPointer(plaintext), ciphertext),
-            "plaintext may alias ciphertext exactly, never partially")
+            "plaintext may alias ciphertext exactly, never partially"
+        )
         try checkNonce(nonce)
         guard tag.count == tagByteCount else {
             // Stored data decides the tag size, so this is an authentication failure, not a trap.
@@ -71,16 +88,29 @@ extension XChaCha20Poly1305 {
         }
         let result = key.withUnsafeBytes { key in
             crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
-                bytes(plaintext), nil, bytes(ciphertext), UInt64(ciphertext.count), bytes(tag),
-                bytes(ad), UInt64(ad.count), bytes(nonce), bytes(key))
+                bytes(plaintext),
+                nil,
+                bytes(ciphertext),
+                UInt64(ciphertext.count),
+                bytes(tag),
+                bytes(ad),
+                UInt64(ad.count),
+                bytes(nonce),
+                bytes(key)
+            )
         }
         try Sodium.check(
-            result, or: CryptoError(.authenticationFailed, "sealed data did not authenticate (wrong key, context or data)"))
+            result,
+            or: CryptoError(.authenticationFailed, "sealed data did not authenticate (wrong key, context or data)")
+        )
     }
 
     private static func checkNonce(_ nonce: UnsafeRawBufferPointer) throws {
         guard nonce.count == nonceByteCount else {
-            throw CryptoError(.invalidSize, "an XChaCha20-Poly1305 nonce is \(nonceByteCount) bytes, got \(nonce.count)")
+            throw CryptoError(
+                .invalidSize,
+                "an XChaCha20-Poly1305 nonce is \(nonceByteCount) bytes, got \(nonce.count)"
+            )
         }
     }
 

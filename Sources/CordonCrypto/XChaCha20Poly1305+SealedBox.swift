@@ -30,7 +30,8 @@ extension XChaCha20Poly1305 {
             guard combined.count >= Self.overheadByteCount else {
                 throw CryptoError(
                     .malformedEnvelope,
-                    "a sealed box needs at least \(Self.overheadByteCount) bytes, got \(combined.count)")
+                    "a sealed box needs at least \(Self.overheadByteCount) bytes, got \(combined.count)"
+                )
             }
             self.combined = combined
         }

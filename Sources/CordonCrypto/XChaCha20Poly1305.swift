@@ -28,7 +28,9 @@ public enum XChaCha20Poly1305 {
     ///     be moved elsewhere; `open` must be given the same bytes.
     /// - Returns: A versioned envelope (version ‖ nonce ‖ ciphertext ‖ tag).
     public static func seal<R: KeyRole>(
-        _ plaintext: [UInt8], using key: SecretKey<R>, authenticating ad: [UInt8] = []
+        _ plaintext: [UInt8],
+        using key: SecretKey<R>,
+        authenticating ad: [UInt8] = []
     ) throws -> SealedBox {
         try plaintext.withUnsafeBytes { try seal($0, using: key, authenticating: ad) }
     }
@@ -36,7 +38,9 @@ public enum XChaCha20Poly1305 {
     /// Encrypts and authenticates bytes you hold in a buffer, for example a key in guarded
     /// memory, without first copying them into an array.
     public static func seal<R: KeyRole>(
-        _ plaintext: UnsafeRawBufferPointer, using key: SecretKey<R>, authenticating ad: [UInt8] = []
+        _ plaintext: UnsafeRawBufferPointer,
+        using key: SecretKey<R>,
+        authenticating ad: [UInt8] = []
     ) throws -> SealedBox {
         let version = SealedBox.currentVersion
         var combined = [UInt8](repeating: 0, count: SealedBox.overheadByteCount + plaintext.count)
@@ -47,9 +51,13 @@ public enum XChaCha20Poly1305 {
             SecureRandom.fill(nonce)
             try withEnvelopeAD(version: version, ad) { fullAD in
                 try seal(
-                    plaintext, into: UnsafeMutableRawBufferPointer(rebasing: envelope[parts.ciphertext]),
+                    plaintext,
+                    into: UnsafeMutableRawBufferPointer(rebasing: envelope[parts.ciphertext]),
                     tag: UnsafeMutableRawBufferPointer(rebasing: envelope[parts.tag]),
-                    using: key, nonce: UnsafeRawBufferPointer(nonce), authenticating: fullAD)
+                    using: key,
+                    nonce: UnsafeRawBufferPointer(nonce),
+                    authenticating: fullAD
+                )
             }
         }
         return SealedBox(validated: combined)
@@ -61,7 +69,9 @@ public enum XChaCha20Poly1305 {
     ///   associated data or any byte of the box is wrong. No plaintext is ever returned
     ///   from a box that does not authenticate.
     public static func open<R: KeyRole>(
-        _ box: SealedBox, using key: SecretKey<R>, authenticating ad: [UInt8] = []
+        _ box: SealedBox,
+        using key: SecretKey<R>,
+        authenticating ad: [UInt8] = []
     ) throws -> [UInt8] {
         var plaintext = [UInt8](repeating: 0, count: box.plaintextByteCount)
         try plaintext.withUnsafeMutableBytes { try open(box, using: key, authenticating: ad, into: $0) }
@@ -74,20 +84,26 @@ public enum XChaCha20Poly1305 {
     /// - Parameter plaintext: Exactly `box.plaintextByteCount` bytes. On failure it is
     ///   left zeroed.
     public static func open<R: KeyRole>(
-        _ box: SealedBox, using key: SecretKey<R>, authenticating ad: [UInt8] = [],
+        _ box: SealedBox,
+        using key: SecretKey<R>,
+        authenticating ad: [UInt8] = [],
         into plaintext: UnsafeMutableRawBufferPointer
     ) throws {
         precondition(
             plaintext.count == box.plaintextByteCount,
-            "XChaCha20Poly1305.open(into:) needs a \(box.plaintextByteCount)-byte buffer, got \(plaintext.count)")
+            "XChaCha20Poly1305.open(into:) needs a \(box.plaintextByteCount)-byte buffer, got \(plaintext.count)"
+        )
         try box.combined.withUnsafeBytes { envelope in
             let parts = SealedBox.Layout(byteCount: envelope.count)
             try withEnvelopeAD(version: box.version, ad) { fullAD in
                 try open(
                     UnsafeRawBufferPointer(rebasing: envelope[parts.ciphertext]),
-                    tag: UnsafeRawBufferPointer(rebasing: envelope[parts.tag]), into: plaintext,
-                    using: key, nonce: UnsafeRawBufferPointer(rebasing: envelope[parts.nonce]),
-                    authenticating: fullAD)
+                    tag: UnsafeRawBufferPointer(rebasing: envelope[parts.tag]),
+                    into: plaintext,
+                    using: key,
+                    nonce: UnsafeRawBufferPointer(rebasing: envelope[parts.nonce]),
+                    authenticating: fullAD
+                )
             }
         }
     }
@@ -96,7 +112,9 @@ public enum XChaCha20Poly1305 {
     /// followed by the caller's bytes. Authenticating the version means a box cannot be
     /// relabelled as another algorithm; its fixed one-byte length keeps the split unambiguous.
     private static func withEnvelopeAD<T>(
-        version: UInt8, _ ad: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T
+        version: UInt8,
+        _ ad: [UInt8],
+        _ body: (UnsafeRawBufferPointer) throws -> T
     ) rethrows -> T {
         var fullAD = [UInt8]()
         fullAD.reserveCapacity(1 + ad.count)

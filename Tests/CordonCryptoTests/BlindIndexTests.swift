@@ -8,7 +8,10 @@ struct BlindIndexTests {
     @Test(arguments: [
         (" Anna@Example.COM ", "anna@example.com"),
         ("ANNA@EXAMPLE.COM\n", "anna@example.com"),
-        ("\u{FF41}\u{FF4E}\u{FF4E}\u{FF41}@\u{FF45}\u{FF58}\u{FF41}\u{FF4D}\u{FF50}\u{FF4C}\u{FF45}.com", "anna@example.com"),
+        (
+            "\u{FF41}\u{FF4E}\u{FF4E}\u{FF41}@\u{FF45}\u{FF58}\u{FF41}\u{FF4D}\u{FF50}\u{FF4C}\u{FF45}.com",
+            "anna@example.com"
+        ),
         ("\u{FF21}nna\u{FF20}example.com", "anna@example.com"),
         ("\u{3000}anna@example.com\u{3000}", "anna@example.com"),
         ("Zoe\u{0308}@example.com", "zo\u{00EB}@example.com"),
@@ -26,7 +29,10 @@ struct BlindIndexTests {
         }
     }
 
-    @Test(arguments: ["", "   ", "anna", "@example.com", "anna@", " @ ", String(repeating: "a", count: 64) + "@" + String(repeating: "b", count: 256)])
+    @Test(arguments: [
+        "", "   ", "anna", "@example.com", "anna@", " @ ",
+        String(repeating: "a", count: 64) + "@" + String(repeating: "b", count: 256),
+    ])
     func malformedEmailIsRefused(email: String) {
         let error = #expect(throws: CryptoError.self) { try index.index(email: email) }
         #expect(error?.code == .invalidInput)

@@ -23,7 +23,12 @@ struct KeyWrapTests {
     @Test func unwrapFailsWithWrongContext() throws {
         let wrapped = try KeyWrap.wrap(SubjectDEK(), using: kek, context: context)
         let error = #expect(throws: CryptoError.self) {
-            try KeyWrap.unwrap(wrapped, as: SubjectDEKRole.self, using: kek, context: Array("region=eu;kek=3;subject=43".utf8))
+            try KeyWrap.unwrap(
+                wrapped,
+                as: SubjectDEKRole.self,
+                using: kek,
+                context: Array("region=eu;kek=3;subject=43".utf8)
+            )
         }
         #expect(error?.code == .authenticationFailed)
     }
@@ -76,6 +81,9 @@ struct KeyWrapTests {
     @Test func masterKeyWrapsRegionKEK() throws {
         let master = MasterKey()
         let wrapped = try KeyWrap.wrap(kek, using: master, context: Array("region=eu;kek=3".utf8))
-        #expect(try KeyWrap.unwrap(wrapped, as: RegionKEKRole.self, using: master, context: Array("region=eu;kek=3".utf8)) == kek)
+        #expect(
+            try KeyWrap.unwrap(wrapped, as: RegionKEKRole.self, using: master, context: Array("region=eu;kek=3".utf8))
+                == kek
+        )
     }
 }

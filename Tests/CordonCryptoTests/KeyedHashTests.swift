@@ -1,5 +1,6 @@
-@testable import CordonCrypto
 import Testing
+
+@testable import CordonCrypto
 
 @Suite("KeyedHash")
 struct KeyedHashTests {
@@ -33,7 +34,10 @@ struct KeyedHashTests {
         #expect(!file.keyed32.isEmpty)
         for vector in file.keyed32 {
             let key = try SecretKey<TestKeyRole>(copying: vector.key.bytes)
-            #expect(KeyedHash.hash(vector.message.bytes, key: key, byteCount: vector.digest.bytes.count) == vector.digest.bytes)
+            #expect(
+                KeyedHash.hash(vector.message.bytes, key: key, byteCount: vector.digest.bytes.count)
+                    == vector.digest.bytes
+            )
         }
     }
 

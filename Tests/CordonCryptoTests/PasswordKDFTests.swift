@@ -7,33 +7,83 @@ struct PasswordKDFTests {
     let salt = SecureRandom.bytes(count: PasswordKDF.saltByteCount)
 
     @Test func derivationIsDeterministic() throws {
-        let a = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "correct horse", salt: salt, parameters: .testing)
-        let b = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "correct horse", salt: salt, parameters: .testing)
+        let a = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "correct horse",
+            salt: salt,
+            parameters: .testing
+        )
+        let b = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "correct horse",
+            salt: salt,
+            parameters: .testing
+        )
         #expect(a == b)
     }
 
     @Test func stringAndUTF8BytesAgree() throws {
-        let a = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "correct horse", salt: salt, parameters: .testing)
-        let b = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: Array("correct horse".utf8), salt: salt, parameters: .testing)
+        let a = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "correct horse",
+            salt: salt,
+            parameters: .testing
+        )
+        let b = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: Array("correct horse".utf8),
+            salt: salt,
+            parameters: .testing
+        )
         #expect(a == b)
     }
 
     @Test func composedAndDecomposedPassphrasesAgree() throws {
-        let composed = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "caf\u{E9}", salt: salt, parameters: .testing)
-        let decomposed = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "cafe\u{301}", salt: salt, parameters: .testing)
+        let composed = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "caf\u{E9}",
+            salt: salt,
+            parameters: .testing
+        )
+        let decomposed = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "cafe\u{301}",
+            salt: salt,
+            parameters: .testing
+        )
         #expect(composed == decomposed)
     }
 
     @Test func differentSaltsGiveDifferentKeys() throws {
         let other = SecureRandom.bytes(count: PasswordKDF.saltByteCount)
-        let a = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "correct horse", salt: salt, parameters: .testing)
-        let b = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "correct horse", salt: other, parameters: .testing)
+        let a = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "correct horse",
+            salt: salt,
+            parameters: .testing
+        )
+        let b = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "correct horse",
+            salt: other,
+            parameters: .testing
+        )
         #expect(a != b)
     }
 
     @Test func differentPassphrasesGiveDifferentKeys() throws {
-        let a = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "correct horse", salt: salt, parameters: .testing)
-        let b = try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "correct horsf", salt: salt, parameters: .testing)
+        let a = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "correct horse",
+            salt: salt,
+            parameters: .testing
+        )
+        let b = try PasswordKDF.deriveKey(
+            MasterKeyRole.self,
+            passphrase: "correct horsf",
+            salt: salt,
+            parameters: .testing
+        )
         #expect(a != b)
     }
 
@@ -55,7 +105,12 @@ struct PasswordKDFTests {
     @Test(arguments: [0, 15, 17, 32])
     func saltOfWrongSizeIsRefused(byteCount: Int) {
         let error = #expect(throws: CryptoError.self) {
-            try PasswordKDF.deriveKey(MasterKeyRole.self, passphrase: "pw", salt: SecureRandom.bytes(count: byteCount), parameters: .testing)
+            try PasswordKDF.deriveKey(
+                MasterKeyRole.self,
+                passphrase: "pw",
+                salt: SecureRandom.bytes(count: byteCount),
+                parameters: .testing
+            )
         }
         #expect(error?.code == .invalidSize)
     }

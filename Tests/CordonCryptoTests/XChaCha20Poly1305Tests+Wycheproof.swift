@@ -28,8 +28,22 @@ extension XChaCha20Poly1305Tests {
                 let key = try SecretKey<TestKeyRole>(copying: vector.key.bytes)
                 var ciphertext = [UInt8](repeating: 0, count: vector.msg.bytes.count)
                 var tag = [UInt8](repeating: 0, count: XChaCha20Poly1305.tagByteCount)
-                let sealed = (try? seal(vector.msg.bytes, into: &ciphertext, tag: &tag, key: key, nonce: vector.iv.bytes, ad: vector.aad.bytes)) != nil
-                let opened = try? open(vector.ct.bytes, tag: vector.tag.bytes, key: key, nonce: vector.iv.bytes, ad: vector.aad.bytes)
+                let sealed =
+                    (try? seal(
+                        vector.msg.bytes,
+                        into: &ciphertext,
+                        tag: &tag,
+                        key: key,
+                        nonce: vector.iv.bytes,
+                        ad: vector.aad.bytes
+                    )) != nil
+                let opened = try? open(
+                    vector.ct.bytes,
+                    tag: vector.tag.bytes,
+                    key: key,
+                    nonce: vector.iv.bytes,
+                    ad: vector.aad.bytes
+                )
                 switch vector.result {
                 case .valid:
                     validCount += 1
@@ -38,7 +52,10 @@ extension XChaCha20Poly1305Tests {
                 case .invalid:
                     invalidCount += 1
                     #expect(opened == nil, "open must refuse: \(label)")
-                    #expect(!sealed || ciphertext != vector.ct.bytes || tag != vector.tag.bytes, "seal must not reproduce: \(label)")
+                    #expect(
+                        !sealed || ciphertext != vector.ct.bytes || tag != vector.tag.bytes,
+                        "seal must not reproduce: \(label)"
+                    )
                 case .acceptable:
                     acceptableCount += 1
                     if let opened { #expect(opened == vector.msg.bytes, "acceptable: \(label)") }

@@ -22,7 +22,14 @@ struct XChaCha20Poly1305Tests {
             let key = try SecretKey<TestKeyRole>(copying: vector.key.bytes)
             var ciphertext = [UInt8](repeating: 0, count: vector.plaintext.bytes.count)
             var tag = [UInt8](repeating: 0, count: XChaCha20Poly1305.tagByteCount)
-            try seal(vector.plaintext.bytes, into: &ciphertext, tag: &tag, key: key, nonce: vector.nonce.bytes, ad: vector.ad.bytes)
+            try seal(
+                vector.plaintext.bytes,
+                into: &ciphertext,
+                tag: &tag,
+                key: key,
+                nonce: vector.nonce.bytes,
+                ad: vector.ad.bytes
+            )
             #expect(ciphertext == vector.ciphertext.bytes, "\(vector.name)")
             #expect(tag == vector.tag.bytes, "\(vector.name)")
             let plaintext = try open(ciphertext, tag: tag, key: key, nonce: vector.nonce.bytes, ad: vector.ad.bytes)
@@ -61,7 +68,11 @@ struct XChaCha20Poly1305Tests {
                 var tampered = box.combined
                 tampered[index] ^= bit
                 let error = #expect(throws: CryptoError.self, "byte \(index) bit \(bit)") {
-                    try XChaCha20Poly1305.open(XChaCha20Poly1305.SealedBox(combined: tampered), using: key, authenticating: ad)
+                    try XChaCha20Poly1305.open(
+                        XChaCha20Poly1305.SealedBox(combined: tampered),
+                        using: key,
+                        authenticating: ad
+                    )
                 }
                 // The version byte fails at parsing, every other byte at authentication.
                 #expect(error?.code == (index == 0 ? .unsupportedVersion : .authenticationFailed))
@@ -77,10 +88,14 @@ struct XChaCha20Poly1305Tests {
         #expect(error?.code == .authenticationFailed)
     }
 
-    @Test(arguments: [[], Array("region=eu;subject=43;field=email".utf8), Array("region=eu;subject=42;field=emai".utf8)])
+    @Test(arguments: [
+        [], Array("region=eu;subject=43;field=email".utf8), Array("region=eu;subject=42;field=emai".utf8),
+    ])
     func openFailsWithWrongAssociatedData(wrongAD: [UInt8]) throws {
         let box = try XChaCha20Poly1305.seal([1, 2, 3], using: key, authenticating: ad)
-        let error = #expect(throws: CryptoError.self) { try XChaCha20Poly1305.open(box, using: key, authenticating: wrongAD) }
+        let error = #expect(throws: CryptoError.self) {
+            try XChaCha20Poly1305.open(box, using: key, authenticating: wrongAD)
+        }
         #expect(error?.code == .authenticationFailed)
     }
 
@@ -135,8 +150,13 @@ struct XChaCha20Poly1305Tests {
             try tag.withUnsafeMutableBytes { tag in
                 try nonce.withUnsafeBytes { nonce in
                     try XChaCha20Poly1305.seal(
-                        UnsafeRawBufferPointer(page), into: page, tag: tag, using: key, nonce: nonce,
-                        authenticating: UnsafeRawBufferPointer(start: nil, count: 0))
+                        UnsafeRawBufferPointer(page),
+                        into: page,
+                        tag: tag,
+                        using: key,
+                        nonce: nonce,
+                        authenticating: UnsafeRawBufferPointer(start: nil, count: 0)
+                    )
                 }
             }
         }
@@ -147,8 +167,13 @@ struct XChaCha20Poly1305Tests {
             try tag.withUnsafeBytes { tag in
                 try nonce.withUnsafeBytes { nonce in
                     try XChaCha20Poly1305.open(
-                        UnsafeRawBufferPointer(page), tag: tag, into: page, using: key, nonce: nonce,
-                        authenticating: UnsafeRawBufferPointer(start: nil, count: 0))
+                        UnsafeRawBufferPointer(page),
+                        tag: tag,
+                        into: page,
+                        using: key,
+                        nonce: nonce,
+                        authenticating: UnsafeRawBufferPointer(start: nil, count: 0)
+                    )
                 }
             }
         }
@@ -160,7 +185,14 @@ struct XChaCha20Poly1305Tests {
         var ciphertext = [UInt8](repeating: 0, count: 3)
         var tag = [UInt8](repeating: 0, count: 16)
         let error = #expect(throws: CryptoError.self) {
-            try seal([1, 2, 3], into: &ciphertext, tag: &tag, key: key, nonce: SecureRandom.bytes(count: nonceByteCount), ad: [])
+            try seal(
+                [1, 2, 3],
+                into: &ciphertext,
+                tag: &tag,
+                key: key,
+                nonce: SecureRandom.bytes(count: nonceByteCount),
+                ad: []
+            )
         }
         #expect(error?.code == .invalidSize)
     }
@@ -169,15 +201,26 @@ struct XChaCha20Poly1305Tests {
 // Array conveniences over the detached primitives, shared with the Wycheproof tests.
 extension XChaCha20Poly1305Tests {
     func seal(
-        _ plaintext: [UInt8], into ciphertext: inout [UInt8], tag: inout [UInt8], key: SecretKey<TestKeyRole>,
-        nonce: [UInt8], ad: [UInt8]
+        _ plaintext: [UInt8],
+        into ciphertext: inout [UInt8],
+        tag: inout [UInt8],
+        key: SecretKey<TestKeyRole>,
+        nonce: [UInt8],
+        ad: [UInt8]
     ) throws {
         try plaintext.withUnsafeBytes { plaintext in
             try ciphertext.withUnsafeMutableBytes { ciphertext in
                 try tag.withUnsafeMutableBytes { tag in
                     try nonce.withUnsafeBytes { nonce in
                         try ad.withUnsafeBytes { ad in
-                            try XChaCha20Poly1305.seal(plaintext, into: ciphertext, tag: tag, using: key, nonce: nonce, authenticating: ad)
+                            try XChaCha20Poly1305.seal(
+                                plaintext,
+                                into: ciphertext,
+                                tag: tag,
+                                using: key,
+                                nonce: nonce,
+                                authenticating: ad
+                            )
                         }
                     }
                 }
@@ -185,14 +228,27 @@ extension XChaCha20Poly1305Tests {
         }
     }
 
-    func open(_ ciphertext: [UInt8], tag: [UInt8], key: SecretKey<TestKeyRole>, nonce: [UInt8], ad: [UInt8]) throws -> [UInt8] {
+    func open(
+        _ ciphertext: [UInt8],
+        tag: [UInt8],
+        key: SecretKey<TestKeyRole>,
+        nonce: [UInt8],
+        ad: [UInt8]
+    ) throws -> [UInt8] {
         var plaintext = [UInt8](repeating: 0, count: ciphertext.count)
         try ciphertext.withUnsafeBytes { ciphertext in
             try plaintext.withUnsafeMutableBytes { plaintext in
                 try tag.withUnsafeBytes { tag in
                     try nonce.withUnsafeBytes { nonce in
                         try ad.withUnsafeBytes { ad in
-                            try XChaCha20Poly1305.open(ciphertext, tag: tag, into: plaintext, using: key, nonce: nonce, authenticating: ad)
+                            try XChaCha20Poly1305.open(
+                                ciphertext,
+                                tag: tag,
+                                into: plaintext,
+                                using: key,
+                                nonce: nonce,
+                                authenticating: ad
+                            )
                         }
                     }
                 }

@@ -7,7 +7,9 @@ struct HexBytes: Decodable, Sendable, CustomStringConvertible {
     init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let bytes = Hex.decode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not hex: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not hex: \(text)")
+            )
         }
         self.bytes = bytes
     }
