@@ -21,8 +21,8 @@ final class SecureBytes: @unchecked Sendable {
         guard let pointer = sodium_malloc(count) else {
             throw CryptoError(.outOfMemory, "could not allocate guarded memory for a secret")
         }
-        self.pointer = pointer
-        self.count = count
+        // Fill before storing the properties: once they are all set, a throw from here
+        // would also run `deinit`, and freeing in both places crashed (double free).
         do {
             try initialize(UnsafeMutableRawBufferPointer(start: pointer, count: count))
         } catch {
@@ -30,6 +30,8 @@ final class SecureBytes: @unchecked Sendable {
             throw error
         }
         sodium_mprotect_readonly(pointer)
+        self.pointer = pointer
+        self.count = count
     }
 
     /// Copies `bytes` into guarded memory.

@@ -50,3 +50,11 @@ public enum SecureRandom {
         return uniform(below: denominator) < numerator
     }
 }
+
+extension SecureRandom {
+    /// A random identifier of `byteCount` bytes (16 by default: 128 bits, like a v4 UUID
+    /// without its fixed version bits), for request ids and similar handles.
+    public static func randomID(byteCount: Int = 16) -> [UInt8] {
+        bytes(count: byteCount)
+    }
+}

@@ -12,3 +12,11 @@ enum Sodium {
         precondition(isReady, "libsodium failed to initialize (sodium_init() < 0): no secure randomness available")
     }
 }
+
+extension Sodium {
+    /// The one place a libsodium return code becomes a typed error: libsodium returns 0 on
+    /// success and -1 on failure, with no further detail, so the caller names the failure.
+    static func check(_ result: Int32, or error: @autoclosure () -> CryptoError) throws {
+        guard result == 0 else { throw error() }
+    }
+}
