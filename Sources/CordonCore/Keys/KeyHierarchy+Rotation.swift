@@ -1,5 +1,5 @@
 public import CordonCrypto
-public import Foundation
+import Foundation
 
 extension KeyHierarchy {
     /// What a rotation did, for the CLI and the audit trail.

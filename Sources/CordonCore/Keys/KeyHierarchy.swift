@@ -1,4 +1,4 @@
-public import CordonCrypto
+import CordonCrypto
 public import Foundation
 
 /// The unsealed key hierarchy of a data directory: the master key and every keyring.

@@ -1,6 +1,6 @@
 /// A command of the `cordon` CLI, shaped like swift-argument-parser's `ParsableCommand`:
 /// declared arguments, a generated `--help`, then `validate()` and `run()`.
-protocol ParsableCommand {
+protocol ParsableCommand: SendableMetatype {
     /// Name, one-line abstract, longer discussion and subcommands.
     static var configuration: CommandConfiguration { get }
     /// The options, flags and positionals this command accepts (drives parsing and help).
@@ -20,7 +20,7 @@ extension ParsableCommand {
 }
 
 /// What `--help` shows for a command, and where its subcommands are.
-struct CommandConfiguration {
+struct CommandConfiguration: Sendable {
     var commandName: String
     var abstract: String
     var discussion: String = ""

@@ -1,4 +1,5 @@
 import CordonCore
+import CordonCrypto
 import Foundation
 
 /// `cordon init`: creates a data directory with its master key and keyrings.
