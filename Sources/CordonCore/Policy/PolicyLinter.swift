@@ -93,7 +93,10 @@ public enum PolicyLinter {
         } catch {
             collector.report(
                 "malformed JSON at line \(error.line), column \(error.column): \(error.message)", at: "$", line: error.line)
-            return Parsed(file: file, collector: collector, model: nil)
+            // Files are named after their id by convention; assuming so here keeps one
+            // syntax error from cascading into "unknown policy" issues in other files.
+            let baseName = String(file.split(separator: "/").last?.dropLast(".json".count) ?? "")
+            return Parsed(file: file, collector: collector, model: nil, rawID: baseName)
         }
         var rawID: String?
         if case .object(let members) = value.kind, let idValue = members.first(where: { $0.key == "id" })?.value,
