@@ -1,0 +1,155 @@
+// Reading regions/catalog.json, with the rules that tie a field's type to its role.
+
+extension Catalog {
+    static func read(_ reader: JSONReader) -> Catalog? {
+        guard let object = reader.object(required: ["version", "purposes", "subjects", "events"]) else { return nil }
+        let version = object.required("version").flatMap(Policy.readVersion)
+        let purposes = object.required("purposes").flatMap(readPurposes)
+        let subjects = object.required("subjects").flatMap(readFields)
+        let events = object.required("events").flatMap(readFields)
+        var valid = true
+        if let subjects, let reader = object.required("subjects") {
+            valid = requireOne(.identifier, in: subjects, reader) && valid
+            if subjects.filter({ $0.type == .countryCode }).count != 1 {
+                reader.report("subjects need exactly one field of type 'country_code': it chooses the region")
+                valid = false
+            }
+        }
+        if let events, let reader = object.required("events") {
+            for role in [FieldRole.identifier, .timestamp, .purpose] {
+                valid = requireOne(role, in: events, reader) && valid
+            }
+        }
+        guard valid, let version, let purposes, let subjects, let events else { return nil }
+        return Catalog(version: version, purposes: purposes, subjectFields: subjects, eventFields: events)
+    }
+
+    private static func requireOne(_ role: FieldRole, in fields: [Field], _ reader: JSONReader) -> Bool {
+        let count = fields.filter { $0.role == role }.count
+        guard count != 1 else { return true }
+        reader.report("exactly one field with role '\(role.rawValue)' is required, found \(count)")
+        return false
+    }
+
+    static func readPurposes(_ reader: JSONReader) -> [PurposeDeclaration]? {
+        guard let elements = reader.array() else { return nil }
+        guard !elements.isEmpty else {
+            reader.report("at least one purpose must be declared")
+            return nil
+        }
+        var declarations: [PurposeDeclaration] = []
+        var firstPath: [Purpose: String] = [:]
+        var valid = true
+        for element in elements {
+            guard let entry = element.object(required: ["id", "description"]),
+                let id = entry.required("id").flatMap({ Policy.readIdentifier($0, separator: "_") }),
+                let description = entry.required("description")?.string()
+            else {
+                valid = false
+                continue
+            }
+            let purpose = Purpose(rawValue: id)
+            if let earlier = firstPath[purpose] {
+                element.report("duplicate purpose id '\(id)', already declared at \(earlier)")
+                valid = false
+                continue
+            }
+            firstPath[purpose] = element.path
+            declarations.append(PurposeDeclaration(purpose: purpose, description: description))
+        }
+        return valid ? declarations : nil
+    }
+
+    static func readFields(_ reader: JSONReader) -> [Field]? {
+        guard let members = reader.members() else { return nil }
+        var fields: [Field] = []
+        var valid = true
+        for (name, member) in members {
+            guard let first = name.first, first.isLetter, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+            else {
+                member.report("'\(name)' is not a valid field name; use ASCII letters and digits (camelCase)")
+                valid = false
+                continue
+            }
+            guard let field = readField(named: name, member) else {
+                valid = false
+                continue
+            }
+            fields.append(field)
+        }
+        return valid ? fields : nil
+    }
+
+    static func readField(named name: String, _ reader: JSONReader) -> Field? {
+        guard
+            let object = reader.object(
+                required: ["type", "role", "category", "required", "description"],
+                optional: ["maxLength", "minimum", "maximum", "values"])
+        else { return nil }
+        let type = object.required("type")?.oneOf(FieldType.self)
+        let role = object.required("role")?.oneOf(FieldRole.self)
+        let categoryReader = object.required("category")
+        let category = categoryReader?.string().map(DataCategory.init(rawValue:))
+        let isRequired = object.required("required")?.bool()
+        let description = object.required("description")?.string()
+        guard let type, let role, let category, let isRequired, let description, let categoryReader else { return nil }
+        var valid = true
+        if !category.isWellFormed {
+            categoryReader.report("'\(category)' is not a valid data category; use dotted lowercase names like user.contact.email")
+            valid = false
+        }
+        // Which bound keys each type takes; anything else is reported as not applicable.
+        let applicable: Set<String> =
+            switch type {
+            case .string: ["maxLength"]
+            case .integer: ["minimum", "maximum"]
+            case .enumeration: ["values"]
+            case .timestamp, .countryCode, .purpose: []
+            }
+        for key in ["maxLength", "minimum", "maximum", "values"] where object.has(key) && !applicable.contains(key) {
+            object.optional(key)?.report("'\(key)' does not apply to type '\(type.rawValue)'")
+            valid = false
+        }
+        for key in applicable.sorted() where !object.has(key) {
+            reader.report("missing required key '\(key)' for type '\(type.rawValue)'")
+            valid = false
+        }
+        let maxLength = object.optional("maxLength")?.integer(in: 1...1_000_000)
+        let minimum = object.optional("minimum")?.integer()
+        let maximum = object.optional("maximum")?.integer()
+        if let minimum, let maximum, minimum > maximum {
+            reader.report("minimum (\(minimum)) must not exceed maximum (\(maximum))")
+            valid = false
+        }
+        var values: [String]?
+        if let valuesReader = object.optional("values"), let elements = valuesReader.array() {
+            let strings = elements.compactMap { $0.string() }
+            if strings.count != elements.count {
+                valid = false
+            } else if strings.isEmpty {
+                valuesReader.report("an enum needs at least one value")
+                valid = false
+            } else if Set(strings).count != strings.count {
+                valuesReader.report("enum values must be unique")
+                valid = false
+            }
+            values = strings
+        }
+        let expectedType: FieldType? =
+            switch role {
+            case .identifier: .string
+            case .measure: .integer
+            case .timestamp: .timestamp
+            case .purpose: .purpose
+            case .dimension, .pii: nil
+            }
+        if let expectedType, expectedType != type {
+            reader.report("role '\(role.rawValue)' requires type '\(expectedType.rawValue)', found '\(type.rawValue)'")
+            valid = false
+        }
+        guard valid else { return nil }
+        return Field(
+            name: name, type: type, role: role, category: category, maxLength: maxLength, minimum: minimum,
+            maximum: maximum, values: values, isRequired: isRequired, description: description)
+    }
+}
