@@ -1,5 +1,5 @@
 /// What ``AuditVerifier`` found in an audit directory.
-public struct AuditVerificationReport: Sendable, Hashable, CustomStringConvertible {
+public struct AuditVerificationReport: Sendable, Equatable, CustomStringConvertible {
     /// The number of complete, verified entries.
     public let treeSize: UInt64
     /// The RFC 9162 root over them, in lowercase hex.
