@@ -80,3 +80,22 @@ enum TestSupport {
         return nil
     }
 }
+
+extension TestSupport {
+    /// Runs `audit/verify.py` on `directory` and returns its exit status and output.
+    static func runPythonVerifier(_ directory: URL, key: NoteVerifierKey) throws -> (status: Int32, output: String) {
+        let keyFile = directory.deletingLastPathComponent().appending(path: "\(directory.lastPathComponent).pub")
+        try (key.description + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: keyFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", packageRoot.appending(path: "audit/verify.py").path, directory.path, "--pubkey", keyFile.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
