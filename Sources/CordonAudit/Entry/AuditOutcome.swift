@@ -1,0 +1,9 @@
+/// How an audited operation ended.
+public enum AuditOutcome: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The operation succeeded.
+    case ok
+    /// Authorization, policy or budget refused it.
+    case denied
+    /// It failed for another reason (bad input, storage error).
+    case error
+}

@@ -1,0 +1,218 @@
+public import CordonCrypto
+import Dispatch
+public import Foundation
+import Synchronization
+
+/// Cordon's append-only, tamper-evident audit trail: canonical JSON entries in segment
+/// files, an RFC 9162 Merkle tree over them, and signed C2SP checkpoints.
+///
+/// Thread-safe and synchronous: HTTP handler threads call ``append(_:)`` directly, and it
+/// returns only once the entry is fsynced. Concurrent callers share one `write` and one
+/// `fdatasync` (group commit), so throughput comes from batching, never from skipping sync.
+///
+/// ```swift
+/// let log = try AuditLog.open(directory: data.appending(path: "audit"), signingKey: key,
+///                             origin: "cordon.example/audit", configuration: AuditConfiguration())
+/// let receipt = try log.append(event)   // throws → fail the audited operation
+/// ```
+public final class AuditLog: Sendable {
+    /// The log's origin, the first line of every checkpoint.
+    public let origin: String
+    /// The key that verifies its checkpoints (`cordon audit pubkey` prints it).
+    public let verifierKey: NoteVerifierKey
+    /// Warnings from ``open(directory:signingKey:origin:configuration:)``: a truncated torn
+    /// tail, removed temporary files. Empty for a clean open.
+    public let openWarnings: [String]
+
+    let directory: AuditDirectory
+    let configuration: AuditConfiguration
+    let signingKey: Ed25519.SigningKey
+    let writer: Mutex<GroupCommitState>
+    /// The segment being appended to; locked only by the current leader.
+    let segment = Mutex<SegmentFile?>(nil)
+    let committed: Mutex<CommittedLog>
+    /// Held while a checkpoint is signed and written, which serializes checkpoint writers.
+    let checkpointWriting = Mutex<UInt64>(0)
+    /// The newest checkpoint and whether one is scheduled (a small lock, never held for I/O).
+    let checkpointStatus: Mutex<(latest: Checkpoint?, scheduled: Bool)>
+    let checkpointQueue = DispatchQueue(label: "cordon.audit.checkpoint")
+    let timer = Mutex<(any DispatchSourceTimer)?>(nil)
+
+    /// Opens (creating when missing) the log in `directory`, verifying everything in it.
+    ///
+    /// Every entry is re-read, checked for canonical form and consecutive sequence numbers
+    /// and hashed; every stored checkpoint must verify under `signingKey`'s public key and
+    /// match the recomputed root at its size. A torn last line (a crash mid-write) is cut
+    /// off durably and reported in ``openWarnings``; anything else throws
+    /// ``AuditError/Code/tampered`` naming the first bad sequence number and the file.
+    public static func open(
+        directory url: URL, signingKey: Ed25519.SigningKey, origin: String, configuration: AuditConfiguration
+    ) throws(AuditError) -> AuditLog {
+        try Checkpoint.validate(origin: origin)
+        let verifierKey = try NoteVerifierKey(name: configuration.keyName ?? origin, publicKey: signingKey.publicKey)
+        let directory = AuditDirectory(url)
+        try directory.create()
+        let scan = AuditScan.run(directory: directory, verifierKey: verifierKey, origin: origin, keepOffsets: true)
+        if let problem = scan.problem { throw problem }
+        var warnings: [String] = []
+        if let torn = scan.tornTail {
+            try directory.truncate(torn.segment, to: torn.validByteCount)
+            warnings.append(
+                "truncated a torn tail of \(torn.discardedByteCount) bytes after entry \(Int64(scan.tree.size) - 1) in \(torn.segment)")
+        }
+        warnings += directory.removeTemporaries().map { "removed the leftover temporary file \($0)" }
+        let log = AuditLog(
+            directory: directory, scan: scan, signingKey: signingKey, origin: origin, verifierKey: verifierKey,
+            configuration: configuration, warnings: warnings)
+        if let last = scan.segments.last {
+            try log.segment.withLock { (file: inout SegmentFile?) throws(AuditError) in
+                file = try SegmentFile(
+                    path: directory.path(of: last.name), name: last.name, firstSequence: last.firstSequence,
+                    entryCount: last.entryCount, byteCount: last.validByteCount, create: false)
+            }
+        }
+        log.startTimer()
+        return log
+    }
+
+    private init(
+        directory: AuditDirectory, scan: AuditScan, signingKey: Ed25519.SigningKey, origin: String,
+        verifierKey: NoteVerifierKey, configuration: AuditConfiguration, warnings: [String]
+    ) {
+        self.directory = directory
+        self.configuration = configuration
+        self.signingKey = signingKey
+        self.origin = origin
+        self.verifierKey = verifierKey
+        self.openWarnings = warnings
+        writer = Mutex(
+            GroupCommitState(
+                nextSequence: scan.tree.size, lastTime: scan.lastTime ?? AuditTimestamp(millisecondsSince1970: 0),
+                maxBatchEntries: configuration.maxBatchEntries))
+        committed = Mutex(
+            CommittedLog(
+                tree: scan.tree, offsets: scan.offsets,
+                segments: scan.segments.map { .init(name: $0.name, firstSequence: $0.firstSequence, byteCount: $0.validByteCount) }))
+        checkpointStatus = Mutex((scan.latestCheckpoint, false))
+    }
+
+    deinit {
+        timer.withLock { $0?.cancel() }
+    }
+
+    /// Appends one entry and returns once it is durable.
+    ///
+    /// Throws ``AuditError/Code/writeFailed`` when the write or fsync failed (nothing is
+    /// acknowledged, and the log then refuses appends until reopened) or
+    /// ``AuditError/Code/closed`` when an earlier failure or ``close()`` stopped the log.
+    public func append(_ event: AuditEvent) throws(AuditError) -> AuditReceipt {
+        try appendBatch([event])[0]
+    }
+
+    /// Appends `events` as consecutive entries and returns once all are durable.
+    public func appendBatch(_ events: [AuditEvent]) throws(AuditError) -> [AuditReceipt] {
+        guard !events.isEmpty else { return [] }
+        let ticket = CommitTicket()
+        let action = writer.withLock { $0.enqueue(events, ticket: ticket, now: .now()) }
+        switch action {
+        case .refuse(let error):
+            throw AuditError(.closed, "the audit log refuses appends after an earlier failure: \(error.message)", file: error.file)
+        case .lead:
+            lead()
+        case .wait:
+            break
+        }
+        while true {
+            switch ticket.wait() {
+            case .lead: lead()
+            case .committed(let receipts): return receipts
+            case .failed(let error): throw error
+            }
+        }
+    }
+
+    /// Writes one batch as the group-commit leader and resolves every ticket in it.
+    private func lead() {
+        let batch = writer.withLock { $0.takeBatch() }
+        var bytes: [UInt8] = []
+        var hashes: [[UInt8]] = []
+        var lengths: [Int] = []
+        var receipts: [[AuditReceipt]] = []
+        for pending in batch {
+            var mine: [AuditReceipt] = []
+            for entry in pending.entries {
+                let line = entry.canonicalBytes()
+                let hash = MerkleHasher.leafHash(line)
+                bytes += line
+                bytes.append(0x0A)
+                hashes.append(hash)
+                lengths.append(line.count + 1)
+                mine.append(AuditReceipt(sequence: entry.sequence, leafHash: hash, time: entry.time))
+            }
+            receipts.append(mine)
+        }
+        let firstSequence = batch[0].entries[0].sequence
+        do {
+            let (name, segmentStart, offset) = try writeDurably(bytes, entries: UInt64(hashes.count), firstSequence: firstSequence)
+            let size = committed.withLock {
+                $0.append(
+                    leafHashes: hashes, lineLengths: lengths, segmentName: name, firstSequence: segmentStart,
+                    startOffset: offset)
+                return $0.tree.size
+            }
+            let next = writer.withLock { $0.batchSucceeded() }
+            for (pending, mine) in zip(batch, receipts) { pending.ticket.resolve(.committed(mine)) }
+            if case .handOff(let ticket) = next { ticket.resolve(.lead) }
+            scheduleCheckpointIfDue(treeSize: size)
+        } catch {
+            let waiting = writer.withLock { $0.batchFailed(error) }
+            for pending in batch { pending.ticket.resolve(.failed(error)) }
+            let refusal = AuditError(.writeFailed, "not written: an earlier batch failed (\(error.message))", file: error.file)
+            for ticket in waiting { ticket.resolve(.failed(refusal)) }
+        }
+    }
+
+    /// Appends `bytes` to the current segment (rolling to a new one when full) and syncs.
+    ///
+    /// After a failed fsync the state of the file is unknown: Linux may drop the dirty pages
+    /// and clear the error, so a retried fsync can "succeed" without the data ever reaching
+    /// disk (PostgreSQL's "fsyncgate", 2018, which made PostgreSQL PANIC instead of retrying).
+    /// So a failure here is terminal: the caller fails the batch and the log refuses further
+    /// appends until it is reopened and re-verified from disk.
+    private func writeDurably(_ bytes: [UInt8], entries: UInt64, firstSequence: UInt64) throws(AuditError)
+        -> (name: String, firstSequence: UInt64, offset: UInt64)
+    {
+        let configuration = configuration
+        let directory = directory
+        return try segment.withLock { (file: inout SegmentFile?) throws(AuditError) in
+            if let current = file, current.entryCount > 0,
+                current.entryCount >= configuration.segmentMaxEntries || current.byteCount >= configuration.segmentMaxBytes
+            {
+                file = nil
+            }
+            if file == nil {
+                let name = AuditDirectory.segmentName(firstSequence: firstSequence)
+                file = try SegmentFile(
+                    path: directory.path(of: name), name: name, firstSequence: firstSequence, entryCount: 0, byteCount: 0,
+                    create: true)
+                try directory.syncDirectory(directory.path(of: AuditDirectory.segmentsFolder))
+            }
+            let current = file!
+            let offset = current.byteCount
+            try current.appendDurably(bytes, entries: entries, using: configuration.fileOperations)
+            return (current.name, current.firstSequence, offset)
+        }
+    }
+
+    /// Writes a final checkpoint when entries are newer than the latest one, stops the
+    /// checkpoint timer, and refuses further appends.
+    public func close() throws(AuditError) {
+        timer.withLock {
+            $0?.cancel()
+            $0 = nil
+        }
+        writer.withLock { $0.fail(AuditError(.closed, "the audit log was closed")) }
+        checkpointQueue.sync {}
+        if treeSize > latestCheckpointSize { _ = try checkpoint() }
+    }
+}
