@@ -1,0 +1,45 @@
+/// A validated event line; its fields are exactly the catalog's event fields.
+struct EventLine: Sendable {
+    var externalID: String
+    var timestamp: Int64
+    var event: String
+    var channel: String?
+    var campaign: String?
+    var device: String?
+    var amountCents: Int?
+    var purpose: Purpose
+
+    /// Validates `bytes` against the catalog's event fields.
+    static func parse(_ bytes: [UInt8], catalog: Catalog) throws(LineRejection) -> EventLine {
+        let reader = try FieldReader(try JSONParser.parseLine(bytes), path: "", allowed: catalog.eventFields.map(\.name))
+        var strings: [String: String] = [:]
+        var timestamp: Int64?
+        var amount: Int?
+        var purpose: Purpose?
+        for field in catalog.eventFields {
+            switch field.type {
+            case .string, .countryCode:
+                strings[field.name] = try reader.string(field.name, maxLength: field.maxLength, required: field.isRequired)
+            case .enumeration:
+                if let text = try reader.string(field.name, maxLength: 64, required: field.isRequired) {
+                    guard field.values?.contains(text) ?? true else {
+                        throw .invalid(field.name, "'\(text)' is not one of \((field.values ?? []).joined(separator: ", "))")
+                    }
+                    strings[field.name] = text
+                }
+            case .integer:
+                amount = try reader.integer(field.name, minimum: field.minimum, maximum: field.maximum, required: field.isRequired)
+            case .timestamp:
+                timestamp = try reader.timestamp(field.name, required: field.isRequired)
+            case .purpose:
+                purpose = try reader.purpose(field.name, catalog: catalog, required: field.isRequired)
+            }
+        }
+        guard let externalID = strings["externalId"], let event = strings["event"], let timestamp, let purpose else {
+            throw .invalid("externalId", "the catalog must declare externalId, event, ts and purpose as required event fields")
+        }
+        return EventLine(
+            externalID: externalID, timestamp: timestamp, event: event, channel: strings["channel"],
+            campaign: strings["campaign"], device: strings["device"], amountCents: amount, purpose: purpose)
+    }
+}

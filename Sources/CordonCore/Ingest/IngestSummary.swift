@@ -1,0 +1,47 @@
+/// What an ingest run did: printed as JSON on stdout by `cordon ingest`.
+public struct IngestSummary: Sendable, Codable, Equatable {
+    /// `subjects` or `events`.
+    public var kind: String
+    /// Non-empty lines read.
+    public var lines = 0
+    public var accepted = 0
+    public var rejected = 0
+    /// Rejected lines by reason code.
+    public var rejectedByReason: [String: Int] = [:]
+    /// Accepted lines by region.
+    public var acceptedByRegion: [String: Int] = [:]
+    /// Subjects created and updated (subject ingest only).
+    public var created = 0
+    public var updated = 0
+    /// Sequence numbers of the audit entries recording this run's writes (first and last).
+    public var auditEntries: [UInt64] = []
+
+    public init(kind: String) {
+        self.kind = kind
+    }
+
+    mutating func reject(_ rejection: LineRejection) {
+        rejected += 1
+        rejectedByReason[rejection.reason.rawValue, default: 0] += 1
+    }
+
+    mutating func noteAudit(_ sequence: UInt64) {
+        if auditEntries.isEmpty {
+            auditEntries = [sequence]
+        } else {
+            auditEntries = [auditEntries[0], sequence]
+        }
+    }
+}
+
+/// Knobs of an ingest run.
+public struct IngestOptions: Sendable {
+    /// Lines per transaction (and per audit entry per region).
+    public var batchSize = 1000
+    /// Longer lines are refused as `line_too_long`.
+    public var maximumLineBytes = 64 * 1024
+    /// "Now" for consent expiry and age (Unix seconds); the clock when nil.
+    public var now: Int64?
+
+    public init() {}
+}

@@ -1,0 +1,91 @@
+public import Foundation
+
+/// Reads NDJSON lines from a file or stdin in bounded memory: one line at a time, each at
+/// most `maximumLineBytes` (a longer line is reported, skipped, and never buffered whole).
+public final class LineReader {
+    /// One line: its 1-based number and bytes (without the newline), or a too-long marker.
+    public struct Line: Sendable {
+        public var number: Int
+        public var bytes: [UInt8]
+        public var isTooLong: Bool
+    }
+
+    private let handle: FileHandle
+    private let maximumLineBytes: Int
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+    private var lineNumber = 0
+    /// Bytes consumed so far (for progress).
+    public private(set) var bytesRead = 0
+
+    public init(handle: FileHandle, maximumLineBytes: Int = 64 * 1024) {
+        self.handle = handle
+        self.maximumLineBytes = maximumLineBytes
+    }
+
+    /// Opens `path`, or stdin for `-`.
+    public convenience init(path: String, maximumLineBytes: Int = 64 * 1024) throws {
+        if path == "-" {
+            self.init(handle: .standardInput, maximumLineBytes: maximumLineBytes)
+        } else {
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw FileError(message: FileManager.default.fileExists(atPath: path) ? "cannot read \(path)" : "\(path) does not exist")
+            }
+            self.init(handle: handle, maximumLineBytes: maximumLineBytes)
+        }
+    }
+
+    /// The next non-empty line, or `nil` at the end of input.
+    public func next() throws -> Line? {
+        while true {
+            var line: [UInt8] = []
+            var tooLong = false
+            var sawAnything = false
+            while true {
+                if position == buffer.count {
+                    if atEnd { break }
+                    try refill()
+                    if position == buffer.count { break }
+                }
+                sawAnything = true
+                if let newline = buffer[position...].firstIndex(of: 0x0A) {
+                    append(buffer[position..<newline], to: &line, tooLong: &tooLong)
+                    bytesRead += newline - position + 1
+                    position = newline + 1
+                    lineNumber += 1
+                    if line.last == 0x0D { line.removeLast() }
+                    return try deliver(line, tooLong: tooLong) ?? next()
+                }
+                append(buffer[position...], to: &line, tooLong: &tooLong)
+                bytesRead += buffer.count - position
+                position = buffer.count
+            }
+            guard sawAnything else { return nil }
+            lineNumber += 1
+            return try deliver(line, tooLong: tooLong) ?? next()
+        }
+    }
+
+    private func deliver(_ line: [UInt8], tooLong: Bool) throws -> Line? {
+        if !tooLong && line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+        return Line(number: lineNumber, bytes: tooLong ? [] : line, isTooLong: tooLong)
+    }
+
+    private func append(_ slice: ArraySlice<UInt8>, to line: inout [UInt8], tooLong: inout Bool) {
+        guard !tooLong else { return }
+        if line.count + slice.count > maximumLineBytes {
+            tooLong = true
+            line = []
+        } else {
+            line.append(contentsOf: slice)
+        }
+    }
+
+    private func refill() throws {
+        let data = try handle.read(upToCount: 1 << 20) ?? Data()
+        buffer = [UInt8](data)
+        position = 0
+        if data.isEmpty { atEnd = true }
+    }
+}

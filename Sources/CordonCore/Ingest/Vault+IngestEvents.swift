@@ -1,0 +1,139 @@
+import CordonAudit
+import CordonCrypto
+import CordonStore
+import Foundation
+
+extension Vault {
+    /// Ingests event lines: each must name a known subject, follows that subject into its
+    /// region, and is stored only if the event's purpose is lawful for the subject now.
+    public func ingestEvents(
+        from reader: LineReader, context: AccessContext, options: IngestOptions = IngestOptions(),
+        onReject: (LineRejection) -> Void = { _ in }, progress: (IngestSummary) -> Void = { _ in }
+    ) throws -> IngestSummary {
+        var summary = IngestSummary(kind: "events")
+        var resolver = SubjectResolver(vault: self)
+        while true {
+            let now = options.now ?? Int64(Date().timeIntervalSince1970)
+            var byRegion: [RegionID: [ResolvedEvent]] = [:]
+            var count = 0
+            while count < options.batchSize, let line = try reader.next() {
+                summary.lines += 1
+                do throws(LineRejection) {
+                    if line.isTooLong {
+                        throw LineRejection(reason: .lineTooLong, message: "line is longer than \(options.maximumLineBytes) bytes")
+                    }
+                    let event = try EventLine.parse(line.bytes, catalog: configuration.catalog)
+                    let resolved = try resolver.resolve(event, now: now)
+                    byRegion[resolved.region, default: []].append(resolved)
+                    count += 1
+                } catch {
+                    var rejection = error
+                    rejection.line = line.number
+                    summary.reject(rejection)
+                    onReject(rejection)
+                }
+            }
+            if count == 0 { break }  // end of input
+            for region in byRegion.keys.sorted() {
+                try writeEvents(byRegion[region]!, region: region, context: context, summary: &summary)
+            }
+            progress(summary)
+        }
+        return summary
+    }
+
+    private func writeEvents(_ events: [ResolvedEvent], region: RegionID, context: AccessContext, summary: inout IngestSummary) throws {
+        let store = try store(region)
+        var subjects: [SubjectID] = []
+        var seen = Set<Int64>()
+        for event in events where seen.insert(event.sid).inserted { subjects.append(event.subjectID) }
+        try store.write({ db in
+            for event in events {
+                let line = event.line
+                // One cached prepared statement serves every row (the statement cache).
+                try db.execute("""
+                    INSERT INTO events(sid, ts, event, channel, campaign, device, country, amount_cents, purpose)
+                    VALUES (\(event.sid), \(line.timestamp), \(line.event), \(line.channel), \(line.campaign),
+                            \(line.device), \(event.country.rawValue), \(line.amountCents), \(line.purpose.rawValue))
+                    """)
+            }
+        }, record: { _, counter in
+            let purposes = Set(events.map(\.line.purpose))
+            let receipt = try self.record(
+                context, action: "ingest.events", regions: [region], purpose: purposes.count == 1 ? purposes.first : nil,
+                subjects: subjects,
+                details: ["accepted": .integer(Int64(events.count)), Vault.commitDetailKey(region): .integer(counter)])
+            summary.noteAudit(receipt.sequence)
+        })
+        summary.accepted += events.count
+        summary.acceptedByRegion[region.rawValue, default: 0] += events.count
+    }
+}
+
+/// An event whose subject was found and whose purpose was lawful.
+struct ResolvedEvent: Sendable {
+    var line: EventLine
+    var region: RegionID
+    var sid: Int64
+    var subjectID: SubjectID
+    var country: CountryCode
+}
+
+/// Finds an event's subject across regions by blind index (each region has its own
+/// index key) and decides the event's purpose, caching subjects seen recently.
+struct SubjectResolver {
+    struct Entry {
+        var region: RegionID
+        var subject: StoredSubject
+        var standing: SubjectStanding
+    }
+
+    let vault: Vault
+    private var cache: [String: Entry?] = [:]
+    private static let cacheLimit = 100_000
+
+    init(vault: Vault) {
+        self.vault = vault
+    }
+
+    mutating func resolve(_ event: EventLine, now: Int64) throws(LineRejection) -> ResolvedEvent {
+        let entry: Entry?
+        if let cached = cache[event.externalID] {
+            entry = cached
+        } else {
+            do {
+                entry = try lookup(event.externalID)
+            } catch {
+                throw LineRejection(reason: .invalidField, field: "externalId", message: "externalId cannot be looked up (\(error))")
+            }
+            if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[event.externalID] = entry
+        }
+        guard let entry else {
+            throw LineRejection(
+                reason: .unknownSubject, field: "externalId",
+                message: "no subject with this externalId; ingest the subject first (events follow their subject's region)")
+        }
+        let store = try? vault.store(entry.region)
+        let decision = store?.evaluator.decide(event.purpose, for: entry.standing, now: now)
+            ?? .refused(reason: .noLawfulBasis, message: "region \(entry.region) is unavailable")
+        if case .refused(let reason, let message) = decision {
+            throw LineRejection(reason: reason, field: "purpose", message: message)
+        }
+        return ResolvedEvent(
+            line: event, region: entry.region, sid: entry.subject.sid, subjectID: entry.subject.id, country: entry.subject.country)
+    }
+
+    private func lookup(_ externalID: String) throws -> Entry? {
+        for region in vault.regionIDs {
+            let store = try vault.store(region)
+            let index = try store.externalIndex(externalID)
+            let found = try store.read { db -> Entry? in
+                guard let subject = try store.subject(externalIndex: index, in: db) else { return nil }
+                return Entry(region: region, subject: subject, standing: try store.standing(of: subject, in: db))
+            }
+            if let found { return found }
+        }
+        return nil
+    }
+}

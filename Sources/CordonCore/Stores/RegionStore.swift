@@ -1,0 +1,86 @@
+public import CordonCrypto
+public import CordonStore
+public import Foundation
+
+/// One region's store: its SQLite file, keys and policy. Every subject in it lives under
+/// this region's law; nothing in it is ever written to another region's store.
+public final class RegionStore: Sendable {
+    public let region: Region
+    public let policy: Policy
+    let queue: DatabaseQueue
+    let keyring: Keyring
+    let blindIndex: BlindIndex
+    public let evaluator: LawfulBasisEvaluator
+
+    /// `<data>/regions/<id>.db`.
+    public static func url(for region: RegionID, in dataDirectory: URL) -> URL {
+        dataDirectory.appendingPathComponent("regions/\(region.rawValue).db")
+    }
+
+    /// Opens (creating and migrating when needed) the store of `region`.
+    init(dataDirectory: URL, region: Region, policy: Policy, keyring: Keyring, configuration: Configuration = Configuration()) throws {
+        self.region = region
+        self.policy = policy
+        self.keyring = keyring
+        self.blindIndex = BlindIndex(key: try keyring.dataKey(.blindIndex, as: BlindIndexKeyRole.self))
+        self.evaluator = LawfulBasisEvaluator(policy: policy)
+        self.queue = try DatabaseQueue(
+            path: Self.url(for: region.id, in: dataDirectory).path, configuration: configuration, migrator: RegionSchema.migrator)
+    }
+
+    /// The number of write transactions ever committed (the rollback anchor).
+    public func commitCounter() throws -> Int64 {
+        try queue.read { db in try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'commit_counter'") ?? 0 }
+    }
+
+    /// Runs `body` in one immediate transaction that also advances the commit counter, then
+    /// lets `record` make the audit entry durable before COMMIT. If `record` throws, the
+    /// transaction rolls back: nothing is stored that the audit trail does not show.
+    func write<T: Sendable>(_ body: (Connection) throws -> T, record: (T, Int64) throws -> Void) throws -> T {
+        try queue.write { db in
+            let result = try body(db)
+            let counter = try db.scalar(
+                Int64.self, "UPDATE store_state SET value = value + 1 WHERE key = 'commit_counter' RETURNING value") ?? 0
+            try record(result, counter)
+            return result
+        }
+    }
+
+    /// Runs a read-only body against the store.
+    func read<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
+        try queue.read(body)
+    }
+
+    // MARK: Blind indexes
+
+    func externalIndex(_ externalID: String) throws -> [UInt8] {
+        try blindIndex.index(identifier: externalID)
+    }
+
+    func emailIndex(_ email: String) throws -> [UInt8] {
+        try blindIndex.index(email: email)
+    }
+
+    // MARK: Sealing PII
+
+    /// Associated data of a subject's PII envelope: region and subject id, so an envelope
+    /// copied to another row or region does not open.
+    func piiContext(_ id: SubjectID) -> [UInt8] {
+        Array("cordon/pii/\(region.id.rawValue)/\(id.rawValue)".utf8)
+    }
+
+    func seal(_ pii: [String: String], for id: SubjectID, using dek: SubjectDEK) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try XChaCha20Poly1305.seal(Array(try encoder.encode(pii)), using: dek, authenticating: piiContext(id)).combined
+    }
+
+    func unseal(_ sealed: [UInt8], for id: SubjectID, using dek: SubjectDEK) throws -> [String: String] {
+        do {
+            let plaintext = try XChaCha20Poly1305.open(XChaCha20Poly1305.SealedBox(combined: sealed), using: dek, authenticating: piiContext(id))
+            return try JSONDecoder().decode([String: String].self, from: Data(plaintext))
+        } catch {
+            throw VaultError(.corrupt, "the sealed PII of subject \(id) in region \(region.id) does not open (\(error))")
+        }
+    }
+}

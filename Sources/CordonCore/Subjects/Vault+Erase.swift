@@ -1,0 +1,43 @@
+import CordonAudit
+import CordonStore
+public import Foundation
+
+extension Vault {
+    /// Erases a subject (GDPR Art. 17, CCPA 1798.105, LGPD Art. 18 VI, PIPL Art. 47).
+    ///
+    /// In one transaction: delete the subject's events, consents and profile, and the
+    /// wrapped DEK — without it the sealed PII can never be opened again, including in old
+    /// backups and WAL frames (crypto-shredding) — and write a tombstone so a restored older
+    /// copy is purged again. `secure_delete` overwrites the freed pages. The audit entry is
+    /// durable before COMMIT; the signed receipt names it.
+    public func erase(_ id: SubjectID, context: AccessContext, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> ErasureReceipt {
+        let (store, subject) = try requireSubject(id, action: "subject.erase", context: context)
+        var sequence: UInt64 = 0
+        let counts = try store.write({ db -> [String: Int] in
+            var counts: [String: Int] = [:]
+            try db.execute("DELETE FROM events WHERE sid = \(subject.sid)")
+            counts["events"] = db.changes
+            try db.execute("DELETE FROM consents WHERE sid = \(subject.sid)")
+            counts["consents"] = db.changes
+            try db.execute("DELETE FROM subject_keys WHERE sid = \(subject.sid)")
+            try db.execute("DELETE FROM subjects WHERE sid = \(subject.sid)")
+            counts["subjects"] = db.changes
+            try db.execute("INSERT OR REPLACE INTO erasures(subject_id, erased_at) VALUES (\(id.rawValue), \(now))")
+            return counts
+        }, record: { counts, counter in
+            sequence = try self.record(
+                context, action: "subject.erase", regions: [store.region.id], subjects: [id],
+                details: [
+                    "events": .integer(Int64(counts["events"] ?? 0)), "consents": .integer(Int64(counts["consents"] ?? 0)),
+                    Vault.commitDetailKey(store.region.id): .integer(counter),
+                ]).sequence
+        })
+        // Move the committed deletions out of the WAL into the (securely overwritten) file.
+        try? store.queue.write { db in try db.checkpoint(.passive) }
+        let body = ErasureReceipt.Body(
+            subjectId: id, subjectPseudonym: pseudonym(id), region: store.region.id.rawValue,
+            policy: store.policy.id.rawValue, policyVersion: store.policy.version, erasedAt: Self.rfc3339(now),
+            erased: counts, auditSequence: sequence, requestId: context.requestID)
+        return try ErasureReceipt.sign(body, with: signingKey)
+    }
+}

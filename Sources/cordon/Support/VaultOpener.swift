@@ -1,0 +1,24 @@
+import CordonCore
+import Foundation
+
+/// Opens the vault of `--data` under the policies of `--config`, with the master key the
+/// environment names; prints open warnings (torn audit tail, resumed rotation) to stderr.
+enum VaultOpener {
+    static func open(_ global: GlobalOptions) throws -> Vault {
+        let configuration = try PolicyBundle.load(global)
+        let vault = try Vault.open(
+            dataDirectory: global.dataDirectory, configuration: configuration,
+            source: .fromEnvironment(dataDirectory: global.dataDirectory), passphraseParameters: PassphraseCost.fromEnvironment())
+        vault.warnings.forEach(Output.warning)
+        return vault
+    }
+}
+
+/// Closes the vault (final checkpoint) after `body`, whatever happens.
+func withVault<T>(_ global: GlobalOptions, _ body: (Vault) throws -> T) throws -> T {
+    let vault = try VaultOpener.open(global)
+    defer {
+        do { try vault.close() } catch { Output.warning("closing the audit trail: \(error)") }
+    }
+    return try body(vault)
+}
