@@ -170,7 +170,7 @@ class CompactRange:
 # ---------------------------------------------------------------- signed notes (FORMAT.md §5)
 
 def parse_verifier_key(text):
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)  # the base64 key may contain "+"
     if len(parts) != 3:
         raise Problem("the verifier key is not <name>+<hex8>+<base64>")
     name, hash_hex, key_b64 = parts

@@ -28,7 +28,9 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
     /// Parses `<name>+<hex key hash>+<base64 key>`, checking that the hash matches.
     public init(parsing text: String) throws(AuditError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parts = trimmed.split(separator: "+", omittingEmptySubsequences: false)
+        // Split at the first two "+" only: the base64 key may itself contain "+" (as in
+        // golang.org/x/mod/sumdb/note, which chops at the first "+" twice).
+        let parts = trimmed.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let hash = Hex.decode(parts[1]), hash.count == 4,
             let keyData = Data(base64Encoded: String(parts[2])), keyData.count == 33,
             keyData.first == Self.ed25519Algorithm

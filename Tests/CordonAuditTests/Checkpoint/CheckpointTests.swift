@@ -26,6 +26,19 @@ struct CheckpointTests {
         try parsed.verify(publicKey: TestSupport.signingKey.publicKey, keyName: TestSupport.origin)
     }
 
+    @Test func verifierKeysWhoseBase64HoldsAPlusParse() throws {
+        // Regression: the base64 of the key may contain "+", the field separator.
+        var found = 0
+        for _ in 0..<200 where found < 5 {
+            let key = try NoteVerifierKey(name: "cordon.audit/test", publicKey: Ed25519.SigningKey().publicKey)
+            let encoded = key.description.split(separator: "+", maxSplits: 2)[2]
+            guard encoded.contains("+") else { continue }
+            found += 1
+            #expect(try NoteVerifierKey(parsing: key.description) == key)
+        }
+        #expect(found == 5)
+    }
+
     @Test func keyHashFollowsTheSignedNoteRule() throws {
         let key = try NoteVerifierKey(name: TestSupport.origin, publicKey: TestSupport.signingKey.publicKey)
         var message = Array(TestSupport.origin.utf8)

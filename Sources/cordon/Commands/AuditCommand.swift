@@ -1,0 +1,255 @@
+import CordonAudit
+import CordonCore
+import Foundation
+
+/// `cordon audit`: read and verify the tamper-evident audit trail.
+struct AuditCommand: CommandGroup {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Verify, read and prove entries of the audit trail.",
+        discussion: "A DPO can verify without Cordon's code: python3 audit/verify.py <data>/audit --pubkey FILE, where FILE holds what `cordon audit pubkey` prints.",
+        subcommands: [
+            AuditVerifyCommand.self, AuditTailCommand.self, AuditSearchCommand.self, AuditCheckpointCommand.self,
+            AuditProveCommand.self, AuditPubkeyCommand.self,
+        ])
+}
+
+/// Encodes an audit entry as one compact JSON line (its fields, not its canonical bytes).
+private func entryLine(_ entry: AuditEntry) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(entry), as: UTF8.self)
+}
+
+private func humanLine(_ entry: AuditEntry) -> String {
+    var parts = ["#\(entry.sequence)", entry.time.description, entry.actor, "(\(entry.role))", entry.action, entry.outcome.rawValue]
+    if !entry.regions.isEmpty { parts.append("regions=\(entry.regions.joined(separator: ","))") }
+    if let purpose = entry.purpose { parts.append("purpose=\(purpose)") }
+    if let reason = entry.reason { parts.append("reason=\(reason)") }
+    if !entry.subjects.isEmpty { parts.append("subjects=\(entry.subjects.count)") }
+    return parts.joined(separator: " ")
+}
+
+/// `cordon audit verify [--pubkey FILE]`.
+struct AuditVerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute every leaf and root, check every checkpoint signature; exit 1 on any problem.",
+        discussion: "With --pubkey FILE no master key is needed (the verifier key line from `cordon audit pubkey`).")
+    static let arguments: [ArgumentSpec] = [
+        .option("pubkey", valueName: "FILE", help: "Verifier key file; default: derive it from the data directory's keys."),
+        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
+    ]
+
+    let global: GlobalOptions
+    let pubkey: String?
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        pubkey = parsed.option("pubkey")
+    }
+
+    struct Report: Encodable {
+        var ok: Bool
+        var treeSize: UInt64
+        var rootHash: String
+        var checkpointsChecked: Int
+        var latestCheckpointSize: UInt64?
+        var warnings: [String]
+        var problem: String?
+        var problemSequence: UInt64?
+    }
+
+    func run() throws {
+        let key: NoteVerifierKey
+        if let pubkey {
+            let text = try String(contentsOfFile: pubkey, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            do { key = try NoteVerifierKey(parsing: text) } catch { throw CLIError("\(pubkey) is not a verifier key: \(error)") }
+        } else {
+            key = try withVault(global) { $0.audit.verifierKey }
+        }
+        let report = AuditVerifier.verify(directory: global.dataDirectory.appendingPathComponent("audit"), publicKey: key)
+        if global.json {
+            try Output.json(Report(
+                ok: report.isValid, treeSize: report.treeSize, rootHash: report.rootHex, checkpointsChecked: report.checkpointsChecked,
+                latestCheckpointSize: report.latestCheckpointSize, warnings: report.warnings, problem: report.problem?.message,
+                problemSequence: report.problem?.sequence))
+        } else {
+            Output.line("tree size \(report.treeSize), root \(report.rootHex), \(report.checkpointsChecked) checkpoints verified")
+            report.warnings.forEach(Output.warning)
+        }
+        if let problem = report.problem {
+            throw CLIError("audit trail does not verify: \(problem.message)")
+        }
+        if !global.json { Output.line("ok: every entry and checkpoint verifies") }
+    }
+}
+
+/// `cordon audit tail [-n N]`.
+struct AuditTailCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tail", abstract: "Show the newest audit entries.")
+    static let arguments: [ArgumentSpec] = [
+        .option("lines", short: "n", valueName: "N", help: "How many entries (default 20)."),
+        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
+    ]
+
+    let global: GlobalOptions
+    let count: Int
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        count = try parsed.integer("lines", in: 1...100_000) ?? 20
+    }
+
+    func run() throws {
+        let entries = try withVault(global) { vault in
+            let size = vault.audit.treeSize
+            return try vault.audit.entries(in: (size > UInt64(count) ? size - UInt64(count) : 0)..<size)
+        }
+        if global.json {
+            try Output.json(entries)
+        } else {
+            entries.forEach { Output.line(humanLine($0)) }
+        }
+    }
+}
+
+/// `cordon audit search --subject ID | --actor A | --action X [--since T] [--until T]`.
+struct AuditSearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Find audit entries by subject, actor, action and time.",
+        discussion: "--subject takes a subject id and searches by its pseudonym (the trail never holds the id itself).")
+    static let arguments: [ArgumentSpec] = [
+        .option("subject", valueName: "ID", help: "A subject id."),
+        .option("actor", valueName: "ACTOR", help: "e.g. cli:root or a token id."),
+        .option("action", valueName: "ACTION", help: "e.g. subject.export, ingest.events."),
+        .option("since", valueName: "TIME", help: "RFC 3339, inclusive."),
+        .option("until", valueName: "TIME", help: "RFC 3339, exclusive."),
+        .option("limit", valueName: "N", help: "At most N entries (default 1000)."),
+        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
+    ]
+
+    let global: GlobalOptions
+    let subject: SubjectID?
+    let query: AuditQuery
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        subject = try parsed.option("subject").map { try subjectID($0, for: Self.self) }
+        func time(_ name: String) throws -> AuditTimestamp? {
+            guard let text = parsed.option(name) else { return nil }
+            guard let date = Timestamp.parse(text) else {
+                throw UsageError("--\(name) must be an RFC 3339 time such as 2025-03-01T00:00:00Z", command: Self.self)
+            }
+            return AuditTimestamp(date)
+        }
+        query = AuditQuery(
+            actor: parsed.option("actor"), action: parsed.option("action"), since: try time("since"), until: try time("until"),
+            limit: try parsed.integer("limit", in: 1...10_000_000) ?? 1000)
+    }
+
+    func run() throws {
+        let entries = try withVault(global) { vault in
+            var query = query
+            query.subject = subject.map(vault.pseudonym)
+            return try vault.audit.search(query)
+        }
+        if global.json {
+            try Output.json(entries)
+        } else {
+            entries.forEach { Output.line(humanLine($0)) }
+            Output.standardError("\(entries.count) entries")
+        }
+    }
+}
+
+/// `cordon audit checkpoint`.
+struct AuditCheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint", abstract: "Sign a checkpoint of the current tree now and print it (C2SP signed note).")
+    static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec]
+
+    let global: GlobalOptions
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+    }
+
+    func run() throws {
+        let checkpoint = try withVault(global) { try $0.audit.checkpoint() }
+        Output.standardOutput(checkpoint.text)
+    }
+}
+
+/// `cordon audit prove --index N [--checkpoint FILE]`.
+struct AuditProveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prove",
+        abstract: "Print an inclusion proof for entry N (and a consistency proof from an older checkpoint).",
+        discussion: "With --checkpoint FILE (a checkpoint you kept), also proves the current tree extends it.")
+    static let arguments: [ArgumentSpec] = [
+        .option("index", valueName: "N", help: "The entry's sequence number."),
+        .option("checkpoint", valueName: "FILE", help: "An older checkpoint to prove consistency from."),
+        GlobalOptions.dataSpec, GlobalOptions.configSpec,
+    ]
+
+    let global: GlobalOptions
+    let index: Int?
+    let checkpointPath: String?
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        index = try parsed.integer("index", in: 0...Int.max)
+        checkpointPath = parsed.option("checkpoint")
+    }
+
+    func validate() throws {
+        if index == nil && checkpointPath == nil {
+            throw UsageError("give --index N, --checkpoint FILE, or both", command: Self.self)
+        }
+    }
+
+    struct Proofs: Encodable {
+        var inclusion: AuditInclusionProof?
+        var consistency: AuditConsistencyProof?
+        var checkpoint: String
+    }
+
+    func run() throws {
+        let old: Checkpoint? = try checkpointPath.map { path in
+            do { return try Checkpoint.parse(try String(contentsOfFile: path, encoding: .utf8)) } catch {
+                throw CLIError("\(path) is not a checkpoint: \(error)")
+            }
+        }
+        let proofs = try withVault(global) { vault in
+            let current = try vault.audit.checkpoint()
+            if let old {
+                try old.verify(publicKey: vault.auditPublicKey, keyName: vault.audit.verifierKey.name)
+            }
+            return Proofs(
+                inclusion: try index.map { try vault.audit.inclusionProof(index: UInt64($0), treeSize: current.treeSize) },
+                consistency: try old.map { try vault.audit.consistencyProof(from: $0.treeSize, to: current.treeSize) },
+                checkpoint: current.text)
+        }
+        try Output.json(proofs)
+    }
+}
+
+/// `cordon audit pubkey`.
+struct AuditPubkeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pubkey",
+        abstract: "Print the checkpoint verifier key (give it to DPOs; it also verifies erasure receipts).")
+    static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec]
+
+    let global: GlobalOptions
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+    }
+
+    func run() throws {
+        let key = try withVault(global) { $0.audit.verifierKey }
+        Output.line(key.description)
+    }
+}
