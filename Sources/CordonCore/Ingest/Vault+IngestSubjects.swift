@@ -43,8 +43,10 @@ extension Vault {
         // A subject lives in exactly one region: a line whose subject already exists in
         // another region is a change of residence, which needs an explicit transfer.
         var byRegion: [RegionID: [(line: Int, record: SubjectLine)]] = [:]
+        var batchRegions: [String: RegionID] = [:]
         for item in batch {
-            if let other = try regionHolding(externalID: item.record.externalID, except: item.record.region) {
+            let inBatch = batchRegions[item.record.externalID].flatMap { $0 == item.record.region ? nil : $0 }
+            if let other = try inBatch ?? regionHolding(externalID: item.record.externalID, except: item.record.region) {
                 let rejection = LineRejection(
                     line: item.line, reason: .regionChange, field: "country",
                     message: "this subject is stored in region \(other); a move to \(item.record.region) needs an explicit transfer (erase and re-ingest)")
@@ -52,6 +54,7 @@ extension Vault {
                 onReject(rejection)
                 continue
             }
+            batchRegions[item.record.externalID] = item.record.region
             byRegion[item.record.region, default: []].append(item)
         }
         for region in byRegion.keys.sorted() {

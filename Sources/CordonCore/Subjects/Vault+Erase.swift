@@ -11,7 +11,13 @@ extension Vault {
     /// copy is purged again. `secure_delete` overwrites the freed pages. The audit entry is
     /// durable before COMMIT; the signed receipt names it.
     public func erase(_ id: SubjectID, context: AccessContext, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> ErasureReceipt {
-        let (store, subject) = try requireSubject(id, action: "subject.erase", context: context)
+        try erase(id, context: context, now: now, action: "subject.erase")
+    }
+
+    /// Erasure under an audit action name (`subject.erase`, or `retention.expire` for a
+    /// profile past its retention).
+    func erase(_ id: SubjectID, context: AccessContext, now: Int64, action: String) throws -> ErasureReceipt {
+        let (store, subject) = try requireSubject(id, action: action, context: context)
         var sequence: UInt64 = 0
         let counts = try store.write({ db -> [String: Int] in
             var counts: [String: Int] = [:]
@@ -26,7 +32,7 @@ extension Vault {
             return counts
         }, record: { counts, counter in
             sequence = try self.record(
-                context, action: "subject.erase", regions: [store.region.id], subjects: [id],
+                context, action: action, regions: [store.region.id], subjects: [id],
                 details: [
                     "events": .integer(Int64(counts["events"] ?? 0)), "consents": .integer(Int64(counts["consents"] ?? 0)),
                     Vault.commitDetailKey(store.region.id): .integer(counter),

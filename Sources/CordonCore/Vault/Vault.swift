@@ -72,8 +72,10 @@ public final class Vault: Sendable {
     /// The public key DPOs verify checkpoints and erasure receipts with.
     public var auditPublicKey: Ed25519.PublicKey { signingKey.publicKey }
 
-    /// Flushes a final checkpoint and stops accepting appends.
+    /// Closes the region stores (their connections close once no caller holds them),
+    /// flushes a final audit checkpoint and stops accepting appends.
     public func close() throws {
+        stores.withLock { $0.removeAll() }
         try audit.close()
     }
 
