@@ -55,7 +55,8 @@ let package = Package(
         .testTarget(
             name: "CordonCryptoTests", dependencies: ["CordonCrypto"],
             resources: [.copy("Vectors")], swiftSettings: swiftSettings),
-        .testTarget(name: "CordonStoreTests", dependencies: ["CordonStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CordonStoreTests", dependencies: ["CordonStore", "cordon-bench"], swiftSettings: swiftSettings),
         .testTarget(name: "CordonAuditTests", dependencies: ["CordonAudit", "CordonCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CordonCoreTests", dependencies: ["CordonCore", "CordonCrypto", "CordonStore"],

@@ -357,7 +357,8 @@ static int wal_read(cordon_file *f, unsigned char *buf, int amount, sqlite3_int6
         remember_for_checkpoint(f->state, pgno, frame + WAL_FRAME_HEADER_BYTES, buf, size);
         return SQLITE_OK;
     }
-    if (size && offset >= WAL_HEADER_BYTES && within == 0 && amount == WAL_FRAME_HEADER_BYTES) {
+    if (size && offset >= WAL_HEADER_BYTES && within + amount <= WAL_FRAME_HEADER_BYTES) {
+        // Part of a frame header, such as the checksums walRewriteChecksums() reads.
         return f->real->pMethods->xRead(f->real, buf, amount, offset);
     }
     record_failure(f, CORDON_VFS_UNEXPECTED_ACCESS, 0);
@@ -380,6 +381,9 @@ static int wal_write(cordon_file *f, const unsigned char *buf, int amount, sqlit
         f->last_header_offset = offset;
         f->last_header_pgno = get32(buf);
         return f->real->pMethods->xWrite(f->real, buf, amount, offset);
+    }
+    if (within >= 0 && within + amount <= WAL_FRAME_HEADER_BYTES) {
+        return f->real->pMethods->xWrite(f->real, buf, amount, offset); /* part of a header */
     }
     if (within == WAL_FRAME_HEADER_BYTES && amount == size) {
         const sqlite3_int64 header_offset = offset - WAL_FRAME_HEADER_BYTES;
