@@ -41,7 +41,7 @@ demo: release
 
 ## bench: benchmarks against their peers, in one run; figures go to the README table.
 bench: release
-	./scripts/bench/run.sh $(CORDON_RELEASE)
+	./scripts/bench/run.sh
 
 clean:
 	rm -rf .build cordon-data cordon-demo

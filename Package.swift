@@ -33,7 +33,11 @@ let package = Package(
 
         // Wrapper modules: each C library is imported in exactly one of them.
         .target(name: "CordonCrypto", dependencies: ["CSodium"], swiftSettings: swiftSettings),
-        .target(name: "CordonStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "CordonStore", dependencies: ["CSQLite", "CSQLiteVFS"], swiftSettings: swiftSettings),
+        // The encrypting SQLite VFS (a C struct of function pointers), used only by CordonStore.
+        .target(
+            name: "CSQLiteVFS", dependencies: ["CSQLite", "CSodium"],
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
         .target(name: "CordonAudit", dependencies: ["CordonCrypto"], swiftSettings: swiftSettings),
 
         // The domain: imports no C.
@@ -45,10 +49,14 @@ let package = Package(
             name: "cordon", dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit"],
             swiftSettings: swiftSettings),
 
+        // `make bench` and the crash tests' child process: CordonStore workloads.
+        .executableTarget(name: "cordon-bench", dependencies: ["CordonStore"], swiftSettings: swiftSettings),
+
         .testTarget(
             name: "CordonCryptoTests", dependencies: ["CordonCrypto"],
             resources: [.copy("Vectors")], swiftSettings: swiftSettings),
-        .testTarget(name: "CordonStoreTests", dependencies: ["CordonStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CordonStoreTests", dependencies: ["CordonStore", "cordon-bench"], swiftSettings: swiftSettings),
         .testTarget(name: "CordonAuditTests", dependencies: ["CordonAudit", "CordonCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CordonCoreTests", dependencies: ["CordonCore", "CordonCrypto", "CordonStore"],

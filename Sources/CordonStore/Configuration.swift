@@ -59,6 +59,18 @@ public struct Configuration: Sendable {
     /// another module; nil for SQLite's default.
     public var vfsName: String? = nil
 
+    /// Encrypts and authenticates every page the connection writes — database, WAL and
+    /// journal — under a page key; nil for a plain file.
+    ///
+    /// With encryption on, a new database gets ``PageEncryption/reserveByteCount``
+    /// reserved bytes before its first write, temporary storage is kept in memory whatever
+    /// ``tempStoreMemory`` says, and ``vfsName`` must be nil (the connection registers its
+    /// own encrypting VFS). An existing file that does not authenticate fails to open with
+    /// ``StoreError/Code/notADatabase`` ("cannot open <path>: wrong page key or not a
+    /// Cordon store"); a page that fails later fails its statement with
+    /// ``StoreError/Code/ioError`` naming the file and page.
+    public var encryption: PageEncryption? = nil
+
     /// How many prepared statements a connection keeps for reuse, keyed by SQL text.
     public var statementCacheCapacity = 64
 

@@ -4,8 +4,8 @@ extension Connection {
     /// Applies a configuration right after open, in this fixed order:
     ///
     /// 1. `sqlite3_busy_timeout` and `sqlite3_db_config` hardening (nothing is read);
-    /// 2. `prepareNewDatabase`, when the database is empty, so a page-format setting
-    ///    such as the reserve comes before any write;
+    /// 2. when the database is empty, the reserve for page encryption, then
+    ///    `prepareNewDatabase`, so page-format settings come before any write;
     /// 3. the connection-level pragmas `foreign_keys`, `secure_delete`, `temp_store`
     ///    and `synchronous`, which write nothing;
     /// 4. `journal_mode`, last, because switching to WAL writes page 1.
@@ -16,14 +16,19 @@ extension Connection {
         try check(sqlite3_busy_timeout(handle, configuration.busyTimeout))
         try harden()
 
-        if let prepare = configuration.prepareNewDatabase, try isEmpty() {
-            try prepare(self)
+        let isEncrypted = configuration.encryption != nil
+        if isEncrypted || configuration.prepareNewDatabase != nil, try isEmpty() {
+            if isEncrypted {
+                try setReserveBytes(PageEncryption.reserveByteCount)
+            }
+            try configuration.prepareNewDatabase?(self)
         }
 
         try execute(configuration.foreignKeys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF")
         try execute(configuration.secureDelete ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = OFF")
         try execute(
-            configuration.tempStoreMemory ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = DEFAULT")
+            configuration.tempStoreMemory || isEncrypted
+                ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = DEFAULT")
         switch configuration.synchronous {
         case .full: try execute("PRAGMA synchronous = FULL")
         case .normal: try execute("PRAGMA synchronous = NORMAL")

@@ -22,6 +22,11 @@ public final class Connection {
 
     private var statements: StatementCache
 
+    /// The encrypting VFS the file was opened through, when encrypted. Released after the
+    /// handle closes (stored properties outlive `deinit`'s body), so SQLite never uses a
+    /// VFS that is gone.
+    let pageCipher: PageCipherVFS?
+
     /// Opens (creating unless read-only) a database file and applies the configuration.
     ///
     /// A file that is not a database fails here with ``StoreError/Code/notADatabase``,
@@ -29,19 +34,27 @@ public final class Connection {
     public init(path: String, configuration: Configuration = Configuration()) throws {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= configuration.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        precondition(
+            configuration.encryption == nil || configuration.vfsName == nil,
+            "an encrypted connection opens through its own VFS; leave vfsName nil")
+        let pageCipher = try configuration.encryption.map(PageCipherVFS.init)
         var handle: OpaquePointer?
-        let resultCode = sqlite3_open_v2(path, &handle, flags, configuration.vfsName)
+        let resultCode = sqlite3_open_v2(path, &handle, flags, pageCipher?.name ?? configuration.vfsName)
         guard resultCode == SQLITE_OK, let handle else {
             // "Whether or not an error occurs when it is opened, resources associated
             // with the database connection handle should be released by passing it to
             // sqlite3_close()" (<https://sqlite.org/c3ref/open.html>).
             defer { sqlite3_close_v2(handle) }
+            if pageCipher?.openWasRefused == true {
+                throw StoreError.wrongPageKey(path: path)
+            }
             try StoreError.check(resultCode, database: handle, path: path)
             preconditionFailure("sqlite3_open_v2 returned SQLITE_OK without a handle")
         }
         self.handle = handle
         self.path = path
         self.statements = StatementCache(capacity: configuration.statementCacheCapacity)
+        self.pageCipher = pageCipher
         // From here a throw runs deinit, which closes the handle.
         try setUp(configuration)
     }

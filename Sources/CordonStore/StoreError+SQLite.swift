@@ -13,8 +13,11 @@ extension StoreError {
         _ resultCode: Int32, database: OpaquePointer?, path: String?, sql: String? = nil
     ) throws {
         guard resultCode != SQLITE_OK else { return }
+        // The encrypting VFS knows which file and page failed; SQLite only says
+        // "disk I/O error".
         let message =
-            database.map { String(cString: sqlite3_errmsg($0)) }
+            database.flatMap { pageFailureMessage(database: $0, resultCode: resultCode) }
+            ?? database.map { String(cString: sqlite3_errmsg($0)) }
             ?? String(cString: sqlite3_errstr(resultCode))
         switch resultCode & 0xff {
         case SQLITE_MISUSE, SQLITE_RANGE:

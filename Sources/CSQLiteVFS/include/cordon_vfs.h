@@ -1,0 +1,76 @@
+#ifndef CORDON_VFS_H
+#define CORDON_VFS_H
+// An encrypting SQLite VFS shim: every page of a main database, its WAL and its
+// rollback journal is sealed with XChaCha20-Poly1305 (libsodium) on its way to the
+// default VFS. See docs/decisions/0004-encrypted-page-store.md for the on-disk layout.
+#include <sqlite3.h>
+
+/// One registered encrypting VFS with its own page key: CordonStore makes one per
+/// connection, so WAL and journal files opened by that connection find the key.
+typedef struct cordon_vfs cordon_vfs;
+
+/// Bytes of a page key.
+#define CORDON_VFS_KEY_BYTES 32
+/// Bytes SQLite must reserve at the end of every page: a 24-byte nonce, a 16-byte tag.
+#define CORDON_VFS_RESERVE_BYTES 40
+
+/// The extended result codes the VFS returns, as constants Swift can import (SQLite's
+/// own are macro expressions): a page that fails authentication (SQLITE_IOERR_DATA, "the
+/// checksum on a page of the database file is incorrect"), and a refused write.
+enum {
+    CORDON_VFS_IOERR_NOT_AUTHENTIC = SQLITE_IOERR_DATA,
+    CORDON_VFS_IOERR_WRITE = SQLITE_IOERR_WRITE,
+};
+
+/// A file-control opcode (`sqlite3_file_control(db, "main", op, &failure)`) that reports
+/// the last page that failed authentication on the connection; SQLITE_NOTFOUND on a
+/// connection that does not use this VFS.
+#define CORDON_VFS_FCNTL_LAST_FAILURE 0x436f7201
+
+/// What failed, filled by CORDON_VFS_FCNTL_LAST_FAILURE.
+typedef enum cordon_vfs_failure_kind {
+    CORDON_VFS_NO_FAILURE = 0,
+    /// A page failed authentication: modified, swapped, or sealed under another key.
+    CORDON_VFS_PAGE_NOT_AUTHENTIC = 1,
+    /// SQLite handed over a page whose reserved bytes are not zero: the reserve was
+    /// not set before the first write, so there is no room for nonce and tag.
+    CORDON_VFS_NO_RESERVE = 2,
+    /// SQLite asked for a temporary file, which would reach the disk in clear.
+    CORDON_VFS_TEMP_FILE_REFUSED = 3,
+    /// An access that is not the shape of a page, header or frame header.
+    CORDON_VFS_UNEXPECTED_ACCESS = 4,
+} cordon_vfs_failure_kind;
+
+typedef struct cordon_vfs_failure {
+    int kind;                /* a cordon_vfs_failure_kind */
+    unsigned int page;       /* the page number, 0 when unknown */
+    char path[512];          /* the file, possibly truncated */
+} cordon_vfs_failure;
+
+/// Registers a new encrypting VFS over the default VFS with a copy of `key`
+/// (CORDON_VFS_KEY_BYTES). Returns SQLITE_OK and the VFS in `*out`, or an error code.
+int cordon_vfs_create(const unsigned char *key, cordon_vfs **out);
+
+/// The name to pass to sqlite3_open_v2 or to a `?vfs=` URI parameter.
+const char *cordon_vfs_name(const cordon_vfs *vfs);
+
+/// Whether the last main database opened through this VFS was refused because its
+/// page 1 does not authenticate under the key (wrong key or not a Cordon store).
+int cordon_vfs_open_was_refused(const cordon_vfs *vfs);
+
+/// Unregisters the VFS; the key is zeroed and freed once its last file is closed.
+void cordon_vfs_release(cordon_vfs *vfs);
+
+/// Called by cordon_vfs_verify for each page that fails authentication: `in_wal` 0 for
+/// page `page` of the database file, 1 for frame `frame` (1-based) of the WAL, which
+/// holds page `page` according to its header.
+typedef void (*cordon_vfs_bad_page)(void *context, int in_wal, unsigned int frame, unsigned int page);
+
+/// Authenticates every page of the database at `database_path` and every frame of the
+/// WAL at `wal_path` (which may be missing) under the VFS's key, with plain reads; counts
+/// them in `*pages` and `*frames`. Returns SQLITE_OK, SQLITE_CANTOPEN, or SQLITE_NOTADB
+/// when the file has no Cordon header.
+int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wal_path, cordon_vfs_bad_page report,
+                      void *context, unsigned int *pages, unsigned int *frames);
+
+#endif

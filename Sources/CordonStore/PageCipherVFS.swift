@@ -1,0 +1,110 @@
+internal import CSQLite
+internal import CSQLiteVFS
+
+/// Owns one registered encrypting VFS (`cordon_vfs_create`), which holds a copy of a page
+/// key in guarded memory; `deinit` unregisters it, and the C side zeroes the key once the
+/// last file opened through it is closed.
+///
+/// A ``Connection`` makes its own, so the WAL and journal SQLite opens for that
+/// connection reach the same key through the VFS, with no global key registry.
+final class PageCipherVFS {
+    private let vfs: OpaquePointer
+
+    /// Registers a VFS for `encryption`'s key.
+    init(_ encryption: PageEncryption) throws {
+        var created: OpaquePointer?
+        let resultCode = encryption.key.withUnsafeBytes { bytes in
+            // A key of another length is a bug in the caller's key hierarchy, not an
+            // environment failure.
+            precondition(bytes.count == PageEncryption.keyByteCount, "a page key is 32 bytes")
+            return cordon_vfs_create(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), &created)
+        }
+        guard resultCode == SQLITE_OK, let created else {
+            throw StoreError(
+                code: .init(sqliteResultCode: resultCode), extendedCode: resultCode,
+                message: "cannot set up page encryption (libsodium or SQLite failed to initialize)")
+        }
+        vfs = created
+    }
+
+    deinit {
+        cordon_vfs_release(vfs)
+    }
+
+    /// The registered name, for `sqlite3_open_v2` or a `?vfs=` URI parameter.
+    var name: String { String(cString: cordon_vfs_name(vfs)) }
+
+    /// Whether the last database opened through this VFS was refused because its page 1
+    /// does not authenticate under the key, or it has no Cordon header.
+    var openWasRefused: Bool { cordon_vfs_open_was_refused(vfs) != 0 }
+
+    /// Authenticates every page of `path` and its WAL; see ``StoreVerifier``.
+    func verify(path: String) throws -> StoreVerifier.Report {
+        final class Failures {
+            var pages: [Int] = []
+            var frames: [StoreVerifier.Report.WALFrame] = []
+        }
+        let failures = Failures()
+        var pageCount: UInt32 = 0
+        var frameCount: UInt32 = 0
+        let resultCode = withExtendedLifetime(failures) {
+            cordon_vfs_verify(
+                vfs, path, path + "-wal",
+                { context, inWAL, frame, page in
+                    let failures = Unmanaged<Failures>.fromOpaque(context!).takeUnretainedValue()
+                    if inWAL != 0 {
+                        failures.frames.append(.init(frame: Int(frame), page: Int(page)))
+                    } else {
+                        failures.pages.append(Int(page))
+                    }
+                }, Unmanaged.passUnretained(failures).toOpaque(), &pageCount, &frameCount)
+        }
+        switch resultCode {
+        case SQLITE_OK:
+            return StoreVerifier.Report(
+                path: path, pageCount: Int(pageCount), walFrameCount: Int(frameCount),
+                badPages: failures.pages, badWALFrames: failures.frames)
+        case SQLITE_NOTADB:
+            throw StoreError.wrongPageKey(path: path)
+        default:
+            throw StoreError(
+                code: .init(sqliteResultCode: resultCode), extendedCode: resultCode,
+                message: "cannot read \(path) to verify it", path: path)
+        }
+    }
+}
+
+extension StoreError {
+    /// The one sentence for a store that does not open under its key.
+    static func wrongPageKey(path: String) -> StoreError {
+        StoreError(
+            code: .notADatabase, extendedCode: SQLITE_NOTADB,
+            message: "cannot open \(path): wrong page key or not a Cordon store", path: path)
+    }
+
+    /// A clearer message for an error the encrypting VFS explains: the file and page that
+    /// failed authentication, or why it refused a write or a temporary file. Nil when the
+    /// connection does not use the VFS or the VFS has nothing to say about this error.
+    static func pageFailureMessage(database: OpaquePointer, resultCode: Int32) -> String? {
+        var failure = cordon_vfs_failure()
+        guard
+            sqlite3_file_control(database, "main", CORDON_VFS_FCNTL_LAST_FAILURE, &failure) == SQLITE_OK
+        else { return nil }
+        let path = withUnsafeBytes(of: &failure.path) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        switch (Int(failure.kind), resultCode) {
+        case (Int(CORDON_VFS_PAGE_NOT_AUTHENTIC.rawValue), Int32(CORDON_VFS_IOERR_NOT_AUTHENTIC)):
+            return "page \(failure.page) of \(path) failed authentication: "
+                + "it was modified, moved, or sealed under another key"
+        case (Int(CORDON_VFS_NO_RESERVE.rawValue), Int32(CORDON_VFS_IOERR_WRITE)):
+            return "cannot seal page \(failure.page) of \(path): the store has no reserved bytes "
+                + "for nonce and tag (it was created without page encryption)"
+        case (Int(CORDON_VFS_TEMP_FILE_REFUSED.rawValue), let code) where code & 0xff == SQLITE_CANTOPEN:
+            return "refused a temporary file for \(path), which would reach the disk in clear; "
+                + "keep temp_store=MEMORY"
+        case (Int(CORDON_VFS_UNEXPECTED_ACCESS.rawValue), let code) where code & 0xff == SQLITE_IOERR:
+            return "refused an access to \(path) that is not a whole page or header"
+        default:
+            return nil
+        }
+    }
+}

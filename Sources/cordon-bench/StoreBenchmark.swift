@@ -1,0 +1,121 @@
+import CordonStore
+import Foundation
+
+/// The store benchmark for one variant (`plain` SQLite or `cordon`, the encrypting VFS):
+/// the same deterministic events, batch size, pragmas and queries as
+/// `scripts/bench/sqlcipher_bench.py`, so the figures can be set side by side.
+enum StoreBenchmark {
+    static let batchSize = 10_000
+    static let events = ["view", "cart", "purchase", "click", "open"]
+    static let channels = ["email", "search", "social", "display", "affiliate", "direct"]
+    static let countries = ["DE", "FR", "IT", "ES", "NL", "PL", "SE", "AT", "BE", "PT", "IE", "FI"]
+    static let devices = ["mobile", "desktop", "tablet"]
+
+    static let schema: StaticString = """
+        CREATE TABLE events(
+            id INTEGER PRIMARY KEY, subject_id INTEGER NOT NULL, ts INTEGER NOT NULL,
+            event TEXT NOT NULL, channel TEXT NOT NULL, campaign TEXT NOT NULL,
+            country TEXT NOT NULL, device TEXT NOT NULL, amount_cents INTEGER NOT NULL);
+        CREATE INDEX events_subject ON events(subject_id);
+        CREATE INDEX events_ts ON events(ts);
+        """
+
+    static let groupBy: SQL = """
+        SELECT country, channel, event, count(*), sum(amount_cents)
+        FROM events GROUP BY country, channel, event
+        """
+
+    /// Row `i` of the data set; the Python script computes the same values.
+    static func row(_ i: Int) -> [DatabaseValue] {
+        let event = events[(i * 7 + i / 13) % 5]
+        return [
+            .integer(Int64(i + 1)),
+            .integer(Int64((i * 2_654_435_761) % 200_000)),
+            .integer(Int64(1_735_689_600 + i * 31)),
+            .text(event),
+            .text(channels[(i * 11) % 6]),
+            .text("cmp-" + String(repeating: "0", count: 4 - String((i * 13) % 500).count) + String((i * 13) % 500)),
+            .text(countries[(i * 17 + i / 7) % 12]),
+            .text(devices[i % 3]),
+            .integer(event == "purchase" ? Int64((i * 7919) % 20_000) : 0),
+        ]
+    }
+
+    static func configuration(_ variant: String) throws -> Configuration {
+        var configuration = Configuration()
+        // Same durability for every variant: WAL, synchronous=NORMAL (a bulk load).
+        configuration.synchronous = .normal
+        switch variant {
+        case "plain": break
+        case "cordon": configuration.encryption = PageEncryption(key: BenchPageKey(hex: String(repeating: "5a", count: 32)))
+        default: throw StoreError(code: .error, message: "unknown variant \(variant)")
+        }
+        return configuration
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func run(directory: String, variant: String, rows: Int) throws {
+        let path = directory + "/\(variant).db"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let configuration = try configuration(variant)
+
+        var ingest = 0.0
+        do {
+            let connection = try Connection(path: path, configuration: configuration)
+            try connection.execute(script: schema)
+            // Nine placeholders, rebound for every row.
+            let placeholder = DatabaseValue.null
+            let insert = try connection.makeStatement(
+                """
+                INSERT INTO events VALUES (\(placeholder), \(placeholder), \(placeholder), \(placeholder),
+                    \(placeholder), \(placeholder), \(placeholder), \(placeholder), \(placeholder))
+                """)
+            ingest = try seconds {
+                for start in stride(from: 0, to: rows, by: batchSize) {
+                    try connection.inTransaction { _ in
+                        for i in start..<min(start + batchSize, rows) {
+                            try insert.bind(row(i))
+                            _ = try insert.step()
+                            insert.reset()
+                        }
+                    }
+                }
+                try connection.checkpoint(.truncate)
+            }
+        }
+
+        // Cold: a new connection with an empty page cache (the OS cache stays warm, so
+        // this measures decryption and parsing, not the disk). Warm: the same query again.
+        let connection = try Connection(path: path, configuration: configuration)
+        try connection.execute("PRAGMA cache_size = -400000")  // the whole store fits
+        var groups = 0
+        let cold = try seconds { groups = try connection.query(groupBy).count }
+        let warm = try seconds { _ = try connection.query(groupBy) }
+
+        let lookups = 2000
+        let lookup = try seconds {
+            for n in 0..<lookups {
+                let subject = (n * 7_919) % 200_000
+                _ = try connection.query(
+                    "SELECT count(*), sum(amount_cents) FROM events WHERE subject_id = \(subject)")
+            }
+        }
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        emit(
+            """
+            {"variant": "\(variant)", "rows": \(rows), "ingest_s": \(ingest), "groupby_cold_s": \(cold), \
+            "groupby_warm_s": \(warm), "groups": \(groups), "point_lookup_us": \(lookup / Double(lookups) * 1e6), \
+            "file_bytes": \(size)}
+            """)
+    }
+}
+
+/// Writes a line to standard output at once (the crash tests' parent reads it live).
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

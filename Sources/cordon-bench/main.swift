@@ -1,0 +1,35 @@
+// cordon-bench: CordonStore workloads run as a separate process.
+//
+//   cordon-bench crash-writer <path> <wal|delete>   writes until killed (tests' kill -9 child)
+//   cordon-bench crash-rekey <path>                 re-encrypts back and forth until killed
+//   cordon-bench store <dir> <plain|cordon> <rows>  the store benchmark; prints JSON
+//   cordon-bench cipher                             page AEAD throughput; prints JSON
+//
+// The page key for the crash commands is read as 64 hex digits from standard input,
+// never from the command line.
+import CordonStore
+import Foundation
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: cordon-bench crash-writer|crash-rekey|store|cipher ...\n".utf8))
+    exit(64)
+}
+do {
+    switch arguments[1] {
+    case "crash-writer" where arguments.count == 4:
+        try CrashWorkloads.write(path: arguments[2], journalMode: arguments[3] == "delete" ? .delete : .wal)
+    case "crash-rekey" where arguments.count == 3:
+        try CrashWorkloads.rekey(path: arguments[2])
+    case "store" where arguments.count == 5:
+        try StoreBenchmark.run(directory: arguments[2], variant: arguments[3], rows: Int(arguments[4]) ?? 1_000_000)
+    case "cipher":
+        CipherBenchmark.run()
+    default:
+        FileHandle.standardError.write(Data("cordon-bench: unknown command or arguments\n".utf8))
+        exit(64)
+    }
+} catch {
+    FileHandle.standardError.write(Data("cordon-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,147 @@
+import CordonStore
+import Foundation
+import Testing
+
+@Suite struct EncryptedStoreTests {
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    @Test func roundTripsThroughTheWALAndCheckpoints() throws {
+        let path = directory.path("round.db")
+        let expected: String
+        do {
+            let connection = try Connection(path: path, configuration: EncryptedStore.configuration())
+            try connection.execute(script: EncryptedStore.schema)
+            try EncryptedStore.insertEvents(connection, count: 500)
+            try EncryptedStore.insertEvents(connection, count: 500, firstID: 501)
+            expected = try EncryptedStore.fingerprint(connection)
+            // A second connection reads the commits from the WAL.
+            let reader = try Connection(path: path, configuration: EncryptedStore.configuration())
+            #expect(try EncryptedStore.fingerprint(reader) == expected)
+            #expect(try connection.scalar(Int.self, "PRAGMA page_size") == 4096)
+            try connection.checkpoint(.passive)
+            try EncryptedStore.insertEvents(connection, count: 10, firstID: 2000)
+            try connection.execute("DELETE FROM events WHERE id >= \(2000)")
+            try connection.checkpoint(.truncate)
+            #expect(try EncryptedStore.fingerprint(reader) == expected)
+        }
+        let reopened = try Connection(path: path, configuration: EncryptedStore.configuration())
+        #expect(try EncryptedStore.readEverything(reopened) == "ok \(expected)")
+        let report = try StoreVerifier.verify(path: path, encryption: .testA)
+        #expect(report.isIntact)
+        #expect(report.pageCount > 10)
+    }
+
+    @Test func rollbackJournalModeRoundTripsAndRollsBack() throws {
+        let path = directory.path("journal.db")
+        let connection = try Connection(
+            path: path, configuration: EncryptedStore.configuration(journalMode: .delete))
+        try connection.execute(script: EncryptedStore.schema)
+        try EncryptedStore.insertEvents(connection, count: 300)
+        let expected = try EncryptedStore.fingerprint(connection)
+        // The rollback reads every changed page back from the encrypted journal.
+        #expect(throws: StoreError.self) {
+            try connection.inTransaction { connection in
+                try connection.execute("UPDATE events SET email = \("changed@example.com")")
+                try connection.execute("DELETE FROM events WHERE id % 2 = 0")
+                try connection.execute("INSERT INTO nowhere VALUES (1)")
+            }
+        }
+        #expect(try EncryptedStore.readEverything(connection) == "ok \(expected)")
+        let reopened = try Connection(
+            path: path, configuration: EncryptedStore.configuration(journalMode: .delete))
+        #expect(try EncryptedStore.fingerprint(reopened) == expected)
+    }
+
+    @Test func vacuumKeepsTheStoreEncrypted() throws {
+        let path = directory.path("vacuum.db")
+        let connection = try Connection(path: path, configuration: EncryptedStore.configuration())
+        try connection.execute(script: EncryptedStore.schema)
+        try EncryptedStore.insertEvents(connection, count: 400)
+        try connection.execute("DELETE FROM events WHERE id % 3 = 0")
+        let expected = try EncryptedStore.fingerprint(connection)
+        try connection.execute("VACUUM")
+        try connection.checkpoint(.truncate)
+        #expect(try EncryptedStore.readEverything(connection) == "ok \(expected)")
+        #expect(try StoreVerifier.verify(path: path, encryption: .testA).isIntact)
+    }
+
+    @Test func wrongKeyFailsOnOpenWithOneSentenceAndChangesNothing() throws {
+        let path = directory.path("keyed.db")
+        let writer = try Connection(path: path, configuration: EncryptedStore.configuration())
+        try writer.execute(script: EncryptedStore.schema)
+        try EncryptedStore.insertEvents(connection: writer)
+        let expected = try EncryptedStore.fingerprint(writer)
+        let before = try directory.contents("keyed.db") + directory.contents("keyed.db-wal")
+
+        let error = try #require(throws: StoreError.self) {
+            try Connection(path: path, configuration: EncryptedStore.configuration(.testB))
+        }
+        #expect(error.code == .notADatabase)
+        #expect(error.message == "cannot open \(path): wrong page key or not a Cordon store")
+        #expect(try directory.contents("keyed.db") + directory.contents("keyed.db-wal") == before)
+        #expect(!StoreVerifier.opens(path: path, with: .testB))
+        #expect(throws: StoreError.self) { try StoreVerifier.verify(path: path, encryption: .testB) }
+
+        let reader = try Connection(path: path, configuration: EncryptedStore.configuration())
+        #expect(try EncryptedStore.fingerprint(reader) == expected)
+    }
+
+    @Test func aPlainDatabaseIsNotACordonStoreAndTheStoreIsNotPlain() throws {
+        let plainPath = directory.path("plain.db")
+        let plain = try Connection(path: plainPath)
+        try plain.execute(script: EncryptedStore.schema)
+        let error = try #require(throws: StoreError.self) {
+            try Connection(path: plainPath, configuration: EncryptedStore.configuration())
+        }
+        #expect(error.message == "cannot open \(plainPath): wrong page key or not a Cordon store")
+
+        let path = directory.path("sealed.db")
+        do {
+            let sealed = try Connection(path: path, configuration: EncryptedStore.configuration())
+            try sealed.execute(script: EncryptedStore.schema)
+            try EncryptedStore.insertEvents(sealed, count: 10)
+        }
+        #expect(throws: StoreError.self) {
+            let opened = try Connection(path: path)
+            _ = try opened.scalar(Int.self, "SELECT count(*) FROM events")
+        }
+    }
+
+    @Test func aStoreIsReadableFromManyThreads() throws {
+        let path = directory.path("threads.db")
+        var migrator = Migrator()
+        migrator.register(version: 1, name: "events") { try $0.execute(script: EncryptedStore.schema) }
+        let writer = try DatabaseQueue(path: path, configuration: EncryptedStore.configuration(), migrator: migrator)
+        let failures = Counter()
+        DispatchQueue.concurrentPerform(iterations: 6) { index in
+            do {
+                if index < 2 {
+                    for batch in 0..<10 {
+                        try writer.write { try EncryptedStore.insertEvents($0, count: 20, firstID: 1 + index * 1000 + batch * 20) }
+                    }
+                } else {
+                    let reader = try DatabaseQueue(path: path, configuration: EncryptedStore.configuration())
+                    for _ in 0..<20 { _ = try reader.read { try $0.scalar(Int.self, "SELECT count(*) FROM events") } }
+                }
+            } catch {
+                failures.increment()
+            }
+        }
+        #expect(failures.value == 0)
+        #expect(try writer.read { try $0.scalar(Int.self, "SELECT count(*) FROM events") } == 400)
+    }
+
+    @Test func keyIsNeverPrinted() {
+        #expect(PageEncryption.testA.description == "PageEncryption(xChaCha20Poly1305, key: <redacted>)")
+    }
+}
+
+extension EncryptedStore {
+    static func insertEvents(connection: Connection) throws {
+        try insertEvents(connection, count: 200)
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""SQLCipher 4 side of the store benchmark: the data, batches, pragmas and queries of
+Sources/cordon-bench/StoreBenchmark.swift, through sqlcipher3 (PyPI sqlcipher3-wheels).
+
+usage: sqlcipher_bench.py DIR keyed|unkeyed ROWS   -> one JSON line
+"""
+import json
+import os
+import sys
+import time
+
+import sqlcipher3
+
+EVENTS = ["view", "cart", "purchase", "click", "open"]
+CHANNELS = ["email", "search", "social", "display", "affiliate", "direct"]
+COUNTRIES = ["DE", "FR", "IT", "ES", "NL", "PL", "SE", "AT", "BE", "PT", "IE", "FI"]
+DEVICES = ["mobile", "desktop", "tablet"]
+BATCH = 10_000
+SCHEMA = """
+CREATE TABLE events(
+    id INTEGER PRIMARY KEY, subject_id INTEGER NOT NULL, ts INTEGER NOT NULL,
+    event TEXT NOT NULL, channel TEXT NOT NULL, campaign TEXT NOT NULL,
+    country TEXT NOT NULL, device TEXT NOT NULL, amount_cents INTEGER NOT NULL);
+CREATE INDEX events_subject ON events(subject_id);
+CREATE INDEX events_ts ON events(ts);
+"""
+GROUP_BY = """SELECT country, channel, event, count(*), sum(amount_cents)
+FROM events GROUP BY country, channel, event"""
+RAW_KEY = "x'" + "5a" * 32 + "'"  # a raw 256-bit key: no PBKDF2
+
+
+def row(i):
+    event = EVENTS[(i * 7 + i // 13) % 5]
+    return (i + 1, (i * 2654435761) % 200000, 1735689600 + i * 31, event, CHANNELS[(i * 11) % 6],
+            "cmp-%04d" % ((i * 13) % 500), COUNTRIES[(i * 17 + i // 7) % 12], DEVICES[i % 3],
+            (i * 7919) % 20000 if event == "purchase" else 0)
+
+
+def connect(path, keyed):
+    db = sqlcipher3.connect(path, isolation_level=None)
+    if keyed:
+        db.execute('PRAGMA key = "%s"' % RAW_KEY)
+    # The pragmas CordonStore sets (Configuration defaults, synchronous=NORMAL for the load).
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "temp_store = MEMORY",
+                   "secure_delete = ON", "foreign_keys = ON"):
+        db.execute("PRAGMA " + pragma)
+    return db
+
+
+def main():
+    directory, variant, rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    keyed = variant == "keyed"
+    path = os.path.join(directory, "sqlcipher-%s.db" % variant)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    db = connect(path, keyed)
+    db.executescript(SCHEMA)
+    start = time.perf_counter()
+    for first in range(0, rows, BATCH):
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (row(i) for i in range(first, min(first + BATCH, rows))))
+        db.execute("COMMIT")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    ingest = time.perf_counter() - start
+    db.close()
+
+    db = connect(path, keyed)
+    db.execute("PRAGMA cache_size = -400000")
+    start = time.perf_counter()
+    groups = len(db.execute(GROUP_BY).fetchall())
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    db.execute(GROUP_BY).fetchall()
+    warm = time.perf_counter() - start
+    lookups = 2000
+    start = time.perf_counter()
+    for n in range(lookups):
+        db.execute("SELECT count(*), sum(amount_cents) FROM events WHERE subject_id = ?",
+                   ((n * 7919) % 200000,)).fetchall()
+    lookup = time.perf_counter() - start
+    version = db.execute("PRAGMA cipher_version").fetchone()
+    print(json.dumps({"variant": "sqlcipher-" + variant, "rows": rows, "ingest_s": ingest,
+                      "groupby_cold_s": cold, "groupby_warm_s": warm, "groups": groups,
+                      "point_lookup_us": lookup / lookups * 1e6, "file_bytes": os.path.getsize(path),
+                      "cipher_version": version[0] if version else None}))
+
+
+if __name__ == "__main__":
+    main()
