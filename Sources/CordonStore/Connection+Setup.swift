@@ -29,6 +29,9 @@ extension Connection {
         try execute(
             configuration.tempStoreMemory || isEncrypted
                 ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = DEFAULT")
+        // PRAGMA takes no bound parameter; the integer is rendered by Swift from the
+        // configuration, never from outside text.
+        try execute(SQL(verbatim: "PRAGMA cache_size = -\(max(configuration.cacheSizeKiB, 100))"))
         switch configuration.synchronous {
         case .full: try execute("PRAGMA synchronous = FULL")
         case .normal: try execute("PRAGMA synchronous = NORMAL")

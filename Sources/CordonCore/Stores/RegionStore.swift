@@ -1,5 +1,5 @@
-public import CordonCrypto
-public import CordonStore
+import CordonCrypto
+import CordonStore
 public import Foundation
 
 /// One region's store: its SQLite file, keys and policy. Every subject in it lives under
@@ -18,12 +18,17 @@ public final class RegionStore: Sendable {
     }
 
     /// Opens (creating and migrating when needed) the store of `region`.
-    init(dataDirectory: URL, region: Region, policy: Policy, keyring: Keyring, configuration: Configuration = Configuration()) throws {
+    /// Every byte of the file, its WAL and journals is sealed by the encrypting VFS under
+    /// the region's current page key (decision 0004).
+    init(dataDirectory: URL, region: Region, policy: Policy, keyring: Keyring) throws {
         self.region = region
         self.policy = policy
         self.keyring = keyring
         self.blindIndex = BlindIndex(key: try keyring.dataKey(.blindIndex, as: BlindIndexKeyRole.self))
         self.evaluator = LawfulBasisEvaluator(policy: policy)
+        var configuration = Configuration()
+        configuration.encryption = PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self))
+        configuration.cacheSizeKiB = 64 * 1024
         self.queue = try DatabaseQueue(
             path: Self.url(for: region.id, in: dataDirectory).path, configuration: configuration, migrator: RegionSchema.migrator)
     }
