@@ -17,7 +17,8 @@ enum ControlInput {
     /// address or a name cannot be stored in its place.
     static func validate(subjectID: String) throws {
         let allowed = subjectID.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
                 || byte == UInt8(ascii: "_")
         }
@@ -25,7 +26,8 @@ enum ControlInput {
             throw ControlError(
                 .invalidInput,
                 "a subject id is Cordon's random id (letters, digits, '-' or '_', at most \(maximumSubjectIDLength)); "
-                    + "look the person up by email or external id first, never store those here")
+                    + "look the person up by email or external id first, never store those here"
+            )
         }
     }
 
@@ -35,12 +37,15 @@ enum ControlInput {
             !externalRef.unicodeScalars.contains(where: \.isControl)
         else {
             throw ControlError(
-                .invalidInput, "a reference must be one non-empty line of at most \(maximumReferenceLength) characters")
+                .invalidInput,
+                "a reference must be one non-empty line of at most \(maximumReferenceLength) characters"
+            )
         }
         guard !externalRef.contains("@") else {
             throw ControlError(
                 .invalidInput,
-                "the reference looks like an email address; give the ticket number from your own system instead")
+                "the reference looks like an email address; give the ticket number from your own system instead"
+            )
         }
     }
 
@@ -48,7 +53,9 @@ enum ControlInput {
     static func validate(text: String, field: String) throws {
         guard text.count <= maximumTextLength, !text.unicodeScalars.contains(where: \.isControl) else {
             throw ControlError(
-                .invalidInput, "the \(field) must be one line of at most \(maximumTextLength) characters")
+                .invalidInput,
+                "the \(field) must be one line of at most \(maximumTextLength) characters"
+            )
         }
     }
 }

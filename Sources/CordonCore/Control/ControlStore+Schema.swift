@@ -41,7 +41,8 @@ extension ControlStore {
                         erased_at INTEGER NOT NULL,
                         PRIMARY KEY (region, subject_id)
                     ) STRICT, WITHOUT ROWID;
-                    """)
+                    """
+            )
         }
         return migrator
     }()

@@ -17,7 +17,8 @@ extension ControlStore {
                 INSERT INTO erasure_tombstones(region, subject_id, erased_at)
                 VALUES (\(region.rawValue), \(subjectID), \(seconds))
                 ON CONFLICT(region, subject_id) DO UPDATE SET erased_at = min(erased_at, excluded.erased_at)
-                """)
+                """
+            )
         }
     }
 
@@ -31,8 +32,10 @@ extension ControlStore {
                 """
             ).map { row in
                 Tombstone(
-                    region: region, subjectID: try row.get(String.self, "subject_id"),
-                    erasedAt: UnixSeconds.date(try row.get(Int64.self, "erased_at")))
+                    region: region,
+                    subjectID: try row.get(String.self, "subject_id"),
+                    erasedAt: UnixSeconds.date(try row.get(Int64.self, "erased_at"))
+                )
             }
         }
     }

@@ -39,7 +39,8 @@ public final class ControlStore: Sendable {
     ///   directory is missing, ``ControlError/Code/storage`` when the file cannot be
     ///   opened or has a newer schema than this build.
     public static func open(
-        dataDirectory: URL, configuration: CordonStore.Configuration = CordonStore.Configuration()
+        dataDirectory: URL,
+        configuration: CordonStore.Configuration = CordonStore.Configuration()
     ) throws -> ControlStore {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory),
@@ -47,7 +48,8 @@ public final class ControlStore: Sendable {
         else {
             throw ControlError(
                 .notInitialized,
-                "\(dataDirectory.path) does not exist; run `cordon init --data \(dataDirectory.path)` first")
+                "\(dataDirectory.path) does not exist; run `cordon init --data \(dataDirectory.path)` first"
+            )
         }
         let url = dataDirectory.appendingPathComponent(fileName)
         do {

@@ -19,7 +19,8 @@ extension DSRRegister {
                     \(request.extendedDueAt.map(UnixSeconds.from)), \(request.extensionReason), \(request.status.rawValue),
                     \(request.completedAt.map(UnixSeconds.from)), \(request.outcome), \(request.policyID.rawValue),
                     \(request.policyVersion))
-                """)
+                """
+            )
         }
     }
 
@@ -30,7 +31,9 @@ extension DSRRegister {
             // The id is echoed: it is Cordon's own random handle, not personal data.
             let shown = id.count <= 40 ? "'\(id)'" : "that id"
             throw ControlError(
-                .unknownRequest, "no data-subject request has id \(shown); `cordon dsr list --status all` shows them all")
+                .unknownRequest,
+                "no data-subject request has id \(shown); `cordon dsr list --status all` shows them all"
+            )
         }
         return try decode(row)
     }
@@ -43,7 +46,8 @@ extension DSRRegister {
         guard let kind = Right(rawValue: kindText), let status = DSRRequest.Status(rawValue: statusText) else {
             throw ControlError(
                 .damagedRecord,
-                "request \(id) in control.db has a right or status this build does not know; upgrade cordon")
+                "request \(id) in control.db has a right or status this build does not know; upgrade cordon"
+            )
         }
         func date(_ column: String) throws -> Date? {
             try row.get(Int64?.self, column).map(UnixSeconds.date)
@@ -52,12 +56,20 @@ extension DSRRegister {
             throw ControlError(.damagedRecord, "request \(id) in control.db has no receipt or due time")
         }
         return DSRRequest(
-            id: id, region: RegionID(rawValue: try row.get(String.self, "region")),
-            subjectID: try row.get(String?.self, "subject_id"), externalRef: try row.get(String?.self, "external_ref"),
-            kind: kind, receivedAt: receivedAt, dueAt: dueAt, extendedDueAt: try date("extended_due_at"),
-            extensionReason: try row.get(String?.self, "extension_reason"), status: status,
-            completedAt: try date("completed_at"), outcome: try row.get(String?.self, "outcome"),
+            id: id,
+            region: RegionID(rawValue: try row.get(String.self, "region")),
+            subjectID: try row.get(String?.self, "subject_id"),
+            externalRef: try row.get(String?.self, "external_ref"),
+            kind: kind,
+            receivedAt: receivedAt,
+            dueAt: dueAt,
+            extendedDueAt: try date("extended_due_at"),
+            extensionReason: try row.get(String?.self, "extension_reason"),
+            status: status,
+            completedAt: try date("completed_at"),
+            outcome: try row.get(String?.self, "outcome"),
             policyID: PolicyID(rawValue: try row.get(String.self, "policy_id")),
-            policyVersion: try row.get(String.self, "policy_version"))
+            policyVersion: try row.get(String.self, "policy_version")
+        )
     }
 }

@@ -50,11 +50,21 @@ public struct DSRRegister: Sendable {
     ///   the right (GDPR has no `opt_out_sale_share`), ``ControlError/Code/invalidInput``
     ///   for a malformed id or reference.
     public func open(
-        kind: Right, region: RegionID, policy: Policy, subjectID: String?, externalRef: String?, receivedAt: Date
+        kind: Right,
+        region: RegionID,
+        policy: Policy,
+        subjectID: String?,
+        externalRef: String?,
+        receivedAt: Date
     ) throws -> DSRRequest {
         let request = try makeRequest(
-            kind: kind, region: region, policy: policy, subjectID: subjectID, externalRef: externalRef,
-            receivedAt: receivedAt)
+            kind: kind,
+            region: region,
+            policy: policy,
+            subjectID: subjectID,
+            externalRef: externalRef,
+            receivedAt: receivedAt
+        )
         try insert(request, action: "record the request")
         return request
     }
@@ -66,11 +76,22 @@ public struct DSRRegister: Sendable {
     /// so the register shows it was met.
     @discardableResult
     public func recordCompleted(
-        kind: Right, region: RegionID, policy: Policy, subjectID: String?, externalRef: String? = nil,
-        outcome: String?, now: Date
+        kind: Right,
+        region: RegionID,
+        policy: Policy,
+        subjectID: String?,
+        externalRef: String? = nil,
+        outcome: String?,
+        now: Date
     ) throws -> DSRRequest {
         var request = try makeRequest(
-            kind: kind, region: region, policy: policy, subjectID: subjectID, externalRef: externalRef, receivedAt: now)
+            kind: kind,
+            region: region,
+            policy: policy,
+            subjectID: subjectID,
+            externalRef: externalRef,
+            receivedAt: now
+        )
         if let outcome { try ControlInput.validate(text: outcome, field: "outcome") }
         request.status = .completed
         request.completedAt = request.receivedAt
@@ -105,13 +126,15 @@ public struct DSRRegister: Sendable {
                 throw ControlError(
                     .alreadyExtended,
                     "\(id) was already extended to \(Timestamp.format(extendedDueAt)); a deadline can be extended "
-                        + "only once, so answer it by then")
+                        + "only once, so answer it by then"
+                )
             }
             guard let policy = policies[request.policyID] else {
                 throw ControlError(
                     .unknownPolicy,
                     "\(id) was opened under policy '\(request.policyID)', which is not loaded; "
-                        + "run with the configuration that defines it")
+                        + "run with the configuration that defines it"
+                )
             }
             guard let rule = policy.rights[request.kind], rule.isProvided,
                 let extensionPeriod = rule.extensionPeriod,
@@ -120,7 +143,8 @@ public struct DSRRegister: Sendable {
                 throw ControlError(
                     .noExtension,
                     "policy \(policy.id) allows no extension for \(request.kind.rawValue) requests; "
-                        + "\(id) must be answered by \(Timestamp.format(request.dueAt))")
+                        + "\(id) must be answered by \(Timestamp.format(request.dueAt))"
+                )
             }
             guard now <= request.dueAt else {
                 throw ControlError(
@@ -128,13 +152,15 @@ public struct DSRRegister: Sendable {
                     "\(id) was due \(Timestamp.format(request.dueAt)), before now; an extension must be taken and the "
                         + "subject told within the original period (GDPR Art. 12(3); CCPA 1798.130(a)(2)(A)), so a late one is not "
                         + "lawful: "
-                        + "answer the request now and record the delay")
+                        + "answer the request now and record the delay"
+                )
             }
             if extensionPeriod.requiresReason && (reason ?? "").isEmpty {
                 throw ControlError(
                     .reasonRequired,
                     "policy \(policy.id) requires the reason for the delay, which the subject must be told; "
-                        + "give one to extend \(id)")
+                        + "give one to extend \(id)"
+                )
             }
             request.extendedDueAt = extendedDueAt
             request.extensionReason = reason.flatMap { $0.isEmpty ? nil : $0 }
@@ -145,7 +171,8 @@ public struct DSRRegister: Sendable {
                 SET extended_due_at = \(UnixSeconds.from(extendedDueAt)), extension_reason = \(request.extensionReason),
                     status = \(request.status.rawValue)
                 WHERE id = \(id)
-                """)
+                """
+            )
             return request
         }
     }
@@ -164,11 +191,14 @@ public struct DSRRegister: Sendable {
             guard request.status != .completed else {
                 throw ControlError(
                     .alreadyCompleted,
-                    "\(id) was already completed at \(request.completedAt.map(Timestamp.format) ?? "an unknown time")")
+                    "\(id) was already completed at \(request.completedAt.map(Timestamp.format) ?? "an unknown time")"
+                )
             }
             guard completedAt >= request.receivedAt else {
                 throw ControlError(
-                    .invalidInput, "\(id) was received \(Timestamp.format(request.receivedAt)), after the completion time")
+                    .invalidInput,
+                    "\(id) was received \(Timestamp.format(request.receivedAt)), after the completion time"
+                )
             }
             request.status = .completed
             request.completedAt = completedAt
@@ -179,7 +209,8 @@ public struct DSRRegister: Sendable {
                 SET status = \(request.status.rawValue), completed_at = \(UnixSeconds.from(completedAt)),
                     outcome = \(request.outcome)
                 WHERE id = \(id)
-                """)
+                """
+            )
             return request
         }
     }
@@ -217,11 +248,18 @@ public struct DSRRegister: Sendable {
 
     /// A new open request, validated and with its deadline computed; not yet stored.
     private func makeRequest(
-        kind: Right, region: RegionID, policy: Policy, subjectID: String?, externalRef: String?, receivedAt: Date
+        kind: Right,
+        region: RegionID,
+        policy: Policy,
+        subjectID: String?,
+        externalRef: String?,
+        receivedAt: Date
     ) throws -> DSRRequest {
         guard subjectID != nil || externalRef != nil else {
             throw ControlError(
-                .invalidInput, "a request needs the subject's id or the requester's reference, so it can be traced")
+                .invalidInput,
+                "a request needs the subject's id or the requester's reference, so it can be traced"
+            )
         }
         if let subjectID { try ControlInput.validate(subjectID: subjectID) }
         if let externalRef { try ControlInput.validate(externalRef: externalRef) }
@@ -232,11 +270,20 @@ public struct DSRRegister: Sendable {
             throw ControlError(
                 .rightNotProvided,
                 "policy \(policy.id) (region \(region)) does not provide the right '\(kind.rawValue)'; "
-                    + "answer the requester under a right it does provide (see `cordon policy show \(region)`)")
+                    + "answer the requester under a right it does provide (see `cordon policy show \(region)`)"
+            )
         }
         return DSRRequest(
-            id: "dsr-" + Hex.encode(SecureRandom.randomID(byteCount: 8)), region: region, subjectID: subjectID,
-            externalRef: externalRef, kind: kind, receivedAt: receivedAt, dueAt: UnixSeconds.truncate(dueAt),
-            status: .open, policyID: policy.id, policyVersion: policy.version)
+            id: "dsr-" + Hex.encode(SecureRandom.randomID(byteCount: 8)),
+            region: region,
+            subjectID: subjectID,
+            externalRef: externalRef,
+            kind: kind,
+            receivedAt: receivedAt,
+            dueAt: UnixSeconds.truncate(dueAt),
+            status: .open,
+            policyID: policy.id,
+            policyVersion: policy.version
+        )
     }
 }

@@ -31,7 +31,8 @@ extension DSRRequest: Codable {
             completedAt: try container.decodeTimestampIfPresent(forKey: .completedAt),
             outcome: try container.decodeIfPresent(String.self, forKey: .outcome),
             policyID: PolicyID(rawValue: try container.decode(String.self, forKey: .policyID)),
-            policyVersion: try container.decode(String.self, forKey: .policyVersion))
+            policyVersion: try container.decode(String.self, forKey: .policyVersion)
+        )
     }
 
     /// Writes every key, `null` where there is no value, so scripts can rely on the

@@ -10,8 +10,14 @@ extension DSRRequest {
         var table = TextTable("ID", "REGION", "RIGHT", "RECEIVED (UTC)", "DUE (UTC)", "DAYS LEFT", "STATUS")
         for request in requests {
             table.append(
-                request.id, request.region.rawValue, request.kind.rawValue, minute(request.receivedAt),
-                minute(request.effectiveDueAt), request.deadlineState(now: now), request.status.rawValue)
+                request.id,
+                request.region.rawValue,
+                request.kind.rawValue,
+                minute(request.receivedAt),
+                minute(request.effectiveDueAt),
+                request.deadlineState(now: now),
+                request.status.rawValue
+            )
         }
         return table.lines.joined(separator: "\n") + "\n"
     }

@@ -52,9 +52,20 @@ public struct DSRRequest: Hashable, Sendable {
 
     /// Creates a request value; ``DSRRegister`` is the way to record one.
     public init(
-        id: String, region: RegionID, subjectID: String?, externalRef: String?, kind: Right, receivedAt: Date,
-        dueAt: Date, extendedDueAt: Date? = nil, extensionReason: String? = nil, status: Status,
-        completedAt: Date? = nil, outcome: String? = nil, policyID: PolicyID, policyVersion: String
+        id: String,
+        region: RegionID,
+        subjectID: String?,
+        externalRef: String?,
+        kind: Right,
+        receivedAt: Date,
+        dueAt: Date,
+        extendedDueAt: Date? = nil,
+        extensionReason: String? = nil,
+        status: Status,
+        completedAt: Date? = nil,
+        outcome: String? = nil,
+        policyID: PolicyID,
+        policyVersion: String
     ) {
         self.id = id
         self.region = region

@@ -31,11 +31,19 @@ struct ControlFixture {
 
     /// Opens a request for `Self.subject`.
     func open(
-        _ kind: Right = .access, region: RegionID = "eu", policy: PolicyID = "gdpr", received: String
+        _ kind: Right = .access,
+        region: RegionID = "eu",
+        policy: PolicyID = "gdpr",
+        received: String
     ) throws -> DSRRequest {
         try register.open(
-            kind: kind, region: region, policy: Self.policy(policy), subjectID: Self.subject, externalRef: nil,
-            receivedAt: Self.at(received))
+            kind: kind,
+            region: region,
+            policy: Self.policy(policy),
+            subjectID: Self.subject,
+            externalRef: nil,
+            receivedAt: Self.at(received)
+        )
     }
 }
 

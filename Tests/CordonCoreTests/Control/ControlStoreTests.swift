@@ -17,10 +17,12 @@ struct ControlStoreTests {
         #expect(tables == ["dsr_requests", "erasure_tombstones"])
         let columns = try connection.query("SELECT name FROM pragma_table_info('dsr_requests')")
             .map { try $0.get(String.self, at: 0) }
-        #expect(columns == [
-            "id", "region", "subject_id", "external_ref", "kind", "received_at", "due_at", "extended_due_at",
-            "extension_reason", "status", "completed_at", "outcome", "policy_id", "policy_version",
-        ])
+        #expect(
+            columns == [
+                "id", "region", "subject_id", "external_ref", "kind", "received_at", "due_at", "extended_due_at",
+                "extension_reason", "status", "completed_at", "outcome", "policy_id", "policy_version",
+            ]
+        )
     }
 
     @Test func reopeningAMigratedFileChangesNothing() throws {
@@ -58,28 +60,38 @@ struct ControlStoreTests {
         let first = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
         let second = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
         try store.recordTombstone(region: "eu", subjectID: second, erasedAt: ControlFixture.at("2025-02-01T00:00:00Z"))
-        try store.recordTombstone(region: "eu", subjectID: first, erasedAt: ControlFixture.at("2025-03-01T00:00:00.900Z"))
+        try store.recordTombstone(
+            region: "eu",
+            subjectID: first,
+            erasedAt: ControlFixture.at("2025-03-01T00:00:00.900Z")
+        )
         try store.recordTombstone(region: "us", subjectID: first, erasedAt: ControlFixture.at("2025-01-01T00:00:00Z"))
         // A retried erasure keeps the first time, whichever order the calls come in.
         try store.recordTombstone(region: "eu", subjectID: second, erasedAt: ControlFixture.at("2025-04-01T00:00:00Z"))
         try store.recordTombstone(region: "eu", subjectID: first, erasedAt: ControlFixture.at("2025-01-15T00:00:00Z"))
 
-        #expect(try store.tombstones(region: "eu") == [
-            Tombstone(region: "eu", subjectID: first, erasedAt: ControlFixture.at("2025-01-15T00:00:00Z")),
-            Tombstone(region: "eu", subjectID: second, erasedAt: ControlFixture.at("2025-02-01T00:00:00Z")),
-        ])
+        #expect(
+            try store.tombstones(region: "eu") == [
+                Tombstone(region: "eu", subjectID: first, erasedAt: ControlFixture.at("2025-01-15T00:00:00Z")),
+                Tombstone(region: "eu", subjectID: second, erasedAt: ControlFixture.at("2025-02-01T00:00:00Z")),
+            ]
+        )
         #expect(try store.tombstones(region: "us").map(\.subjectID) == [first])
         #expect(try store.tombstones(region: "br").isEmpty)
 
         let json = String(decoding: try JSONEncoder().encode(try store.tombstones(region: "us")), as: UTF8.self)
         #expect(json.contains("\"erasedAt\":\"2025-01-01T00:00:00.000Z\""))
-        #expect(try JSONDecoder().decode([Tombstone].self, from: Data(json.utf8)) == (try store.tombstones(region: "us")))
+        #expect(
+            try JSONDecoder().decode([Tombstone].self, from: Data(json.utf8)) == (try store.tombstones(region: "us"))
+        )
     }
 
     @Test func aTombstoneTakesOnlyASubjectId() throws {
         let directory = try TemporaryDirectory()
         let store = try ControlStore.open(dataDirectory: directory.url)
-        let error = controlError { try store.recordTombstone(region: "eu", subjectID: "jane@example.com", erasedAt: Date()) }
+        let error = controlError {
+            try store.recordTombstone(region: "eu", subjectID: "jane@example.com", erasedAt: Date())
+        }
         #expect(error?.code == .invalidInput)
         #expect(try store.tombstones(region: "eu").isEmpty)
     }

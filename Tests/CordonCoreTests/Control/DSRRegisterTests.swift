@@ -19,33 +19,85 @@ struct DSRRegisterTests {
 
     static let deadlines: [DeadlineCase] = [
         // GDPR Art. 12(3): one calendar month; the 31st falls back to the month's last day.
-        .init(policy: "gdpr", region: "eu", right: .access, received: "2025-01-31T08:00:00Z",
-              due: "2025-02-28T08:00:00Z", extended: "2025-04-30T08:00:00Z"),
-        .init(policy: "gdpr", region: "eu", right: .erasure, received: "2025-03-15T10:30:00Z",
-              due: "2025-04-15T10:30:00Z", extended: "2025-06-15T10:30:00Z"),
-        .init(policy: "uk-gdpr", region: "uk", right: .rectification, received: "2025-03-15T10:30:00Z",
-              due: "2025-04-15T10:30:00Z", extended: "2025-06-15T10:30:00Z"),
+        .init(
+            policy: "gdpr",
+            region: "eu",
+            right: .access,
+            received: "2025-01-31T08:00:00Z",
+            due: "2025-02-28T08:00:00Z",
+            extended: "2025-04-30T08:00:00Z"
+        ),
+        .init(
+            policy: "gdpr",
+            region: "eu",
+            right: .erasure,
+            received: "2025-03-15T10:30:00Z",
+            due: "2025-04-15T10:30:00Z",
+            extended: "2025-06-15T10:30:00Z"
+        ),
+        .init(
+            policy: "uk-gdpr",
+            region: "uk",
+            right: .rectification,
+            received: "2025-03-15T10:30:00Z",
+            due: "2025-04-15T10:30:00Z",
+            extended: "2025-06-15T10:30:00Z"
+        ),
         // CCPA 1798.130(a)(2)(A): 45 days, once extendable by 45.
-        .init(policy: "ccpa", region: "us", right: .access, received: "2025-01-01T12:00:00Z",
-              due: "2025-02-15T12:00:00Z", extended: "2025-04-01T12:00:00Z"),
+        .init(
+            policy: "ccpa",
+            region: "us",
+            right: .access,
+            received: "2025-01-01T12:00:00Z",
+            due: "2025-02-15T12:00:00Z",
+            extended: "2025-04-01T12:00:00Z"
+        ),
         // 11 CCR 7026(f): 15 business days, no extension; Friday receipt.
-        .init(policy: "ccpa", region: "us", right: .optOutSaleShare, received: "2025-01-03T08:00:00Z",
-              due: "2025-01-24T08:00:00Z", extended: nil),
+        .init(
+            policy: "ccpa",
+            region: "us",
+            right: .optOutSaleShare,
+            received: "2025-01-03T08:00:00Z",
+            due: "2025-01-24T08:00:00Z",
+            extended: nil
+        ),
         // LGPD Art. 19 II: 15 days, no extension.
-        .init(policy: "lgpd", region: "br", right: .access, received: "2025-01-01T12:00:00Z",
-              due: "2025-01-16T12:00:00Z", extended: nil),
+        .init(
+            policy: "lgpd",
+            region: "br",
+            right: .access,
+            received: "2025-01-01T12:00:00Z",
+            due: "2025-01-16T12:00:00Z",
+            extended: nil
+        ),
         // PIPL: 15 working days, weekends skipped (Friday receipt → three weeks later).
-        .init(policy: "pipl", region: "cn", right: .erasure, received: "2025-01-03T08:00:00Z",
-              due: "2025-01-24T08:00:00Z", extended: nil),
-        .init(policy: "pipl", region: "cn", right: .access, received: "2025-01-04T23:00:00Z",
-              due: "2025-01-24T23:00:00Z", extended: nil),
+        .init(
+            policy: "pipl",
+            region: "cn",
+            right: .erasure,
+            received: "2025-01-03T08:00:00Z",
+            due: "2025-01-24T08:00:00Z",
+            extended: nil
+        ),
+        .init(
+            policy: "pipl",
+            region: "cn",
+            right: .access,
+            received: "2025-01-04T23:00:00Z",
+            due: "2025-01-24T23:00:00Z",
+            extended: nil
+        ),
     ]
 
     @Test(arguments: deadlines)
     func deadlinesFollowTheLawsCalendarRule(_ example: DeadlineCase) throws {
         let fixture = try ControlFixture()
         let request = try fixture.open(
-            example.right, region: example.region, policy: example.policy, received: example.received)
+            example.right,
+            region: example.region,
+            policy: example.policy,
+            received: example.received
+        )
         #expect(request.dueAt == ControlFixture.at(example.due))
         #expect(request.status == .open)
         #expect(request.policyID == example.policy)
@@ -54,7 +106,11 @@ struct DSRRegisterTests {
 
         let now = ControlFixture.at(example.received).addingTimeInterval(3600)
         if let extended = example.extended {
-            let extendedRequest = try fixture.register.extend(id: request.id, reason: "many systems to search", now: now)
+            let extendedRequest = try fixture.register.extend(
+                id: request.id,
+                reason: "many systems to search",
+                now: now
+            )
             #expect(extendedRequest.extendedDueAt == ControlFixture.at(extended))
             #expect(extendedRequest.effectiveDueAt == ControlFixture.at(extended))
             #expect(extendedRequest.status == .extended)
@@ -116,7 +172,11 @@ struct DSRRegisterTests {
         try fixture.register.extend(id: onTime.id, reason: "complex", now: ControlFixture.at("2025-04-15T10:00:00Z"))
 
         let error = controlError {
-            try fixture.register.extend(id: request.id, reason: "complex", now: ControlFixture.at("2025-04-15T10:00:01Z"))
+            try fixture.register.extend(
+                id: request.id,
+                reason: "complex",
+                now: ControlFixture.at("2025-04-15T10:00:01Z")
+            )
         }
         #expect(error?.code == .extensionTooLate)
         #expect(error?.message.contains("not lawful") == true)
@@ -134,8 +194,14 @@ struct DSRRegisterTests {
         #expect(completed.outcome == "export sent")
         #expect(try fixture.register.request(id: request.id) == completed)
 
-        #expect(controlError { try fixture.register.complete(id: request.id, outcome: nil, now: now) }?.code == .alreadyCompleted)
-        #expect(controlError { try fixture.register.extend(id: request.id, reason: "x", now: now) }?.code == .alreadyCompleted)
+        #expect(
+            controlError { try fixture.register.complete(id: request.id, outcome: nil, now: now) }?.code
+                == .alreadyCompleted
+        )
+        #expect(
+            controlError { try fixture.register.extend(id: request.id, reason: "x", now: now) }?.code
+                == .alreadyCompleted
+        )
     }
 
     @Test func aLateRequestCanStillBeCompleted() throws {
@@ -167,8 +233,10 @@ struct DSRRegisterTests {
         #expect(try ids(.extended) == [extended.id])
         #expect(try ids(.completed) == [done.id])
         #expect(try ids(.overdue) == [lgpd.id])
-        #expect(try fixture.register.list(filter: .overdue, now: ControlFixture.at("2025-02-11T00:00:00Z")).map(\.id)
-            == [lgpd.id, early.id])
+        #expect(
+            try fixture.register.list(filter: .overdue, now: ControlFixture.at("2025-02-11T00:00:00Z")).map(\.id)
+                == [lgpd.id, early.id]
+        )
         #expect(try fixture.register.list(filter: .overdue, now: ControlFixture.at("2025-01-01T00:00:00Z")).isEmpty)
     }
 
@@ -177,15 +245,23 @@ struct DSRRegisterTests {
         let id: String
         do {
             let register = DSRRegister(
-                store: try ControlStore.open(dataDirectory: directory.url), configuration: ConfigurationFixture.shipped)
+                store: try ControlStore.open(dataDirectory: directory.url),
+                configuration: ConfigurationFixture.shipped
+            )
             id = try register.open(
-                kind: .erasure, region: "eu", policy: ControlFixture.policy("gdpr"), subjectID: nil,
-                externalRef: "ZD-4521", receivedAt: ControlFixture.at("2025-03-15T10:00:00Z")
+                kind: .erasure,
+                region: "eu",
+                policy: ControlFixture.policy("gdpr"),
+                subjectID: nil,
+                externalRef: "ZD-4521",
+                receivedAt: ControlFixture.at("2025-03-15T10:00:00Z")
             ).id
             try register.extend(id: id, reason: "complex", now: ControlFixture.at("2025-03-16T10:00:00Z"))
         }
         let reopened = DSRRegister(
-            store: try ControlStore.open(dataDirectory: directory.url), configuration: ConfigurationFixture.shipped)
+            store: try ControlStore.open(dataDirectory: directory.url),
+            configuration: ConfigurationFixture.shipped
+        )
         let request = try reopened.request(id: id)
         #expect(request.externalRef == "ZD-4521")
         #expect(request.subjectID == nil)
@@ -197,8 +273,14 @@ struct DSRRegisterTests {
         let fixture = try ControlFixture()
         let error = controlError { _ = try fixture.register.request(id: "dsr-0000000000000000") }
         #expect(error?.code == .unknownRequest)
-        #expect(error?.message == "no data-subject request has id 'dsr-0000000000000000'; `cordon dsr list --status all` shows them all")
-        #expect(controlError { try fixture.register.complete(id: "nope", outcome: nil, now: Date()) }?.code == .unknownRequest)
+        #expect(
+            error?.message
+                == "no data-subject request has id 'dsr-0000000000000000'; `cordon dsr list --status all` shows them all"
+        )
+        #expect(
+            controlError { try fixture.register.complete(id: "nope", outcome: nil, now: Date()) }?.code
+                == .unknownRequest
+        )
     }
 
     @Test func aRequestNeedsASubjectIdOrAReferenceAndNoPersonalData() throws {
@@ -208,8 +290,13 @@ struct DSRRegisterTests {
         func open(subject: String?, reference: String?) -> ControlError? {
             controlError {
                 _ = try fixture.register.open(
-                    kind: .access, region: "eu", policy: policy, subjectID: subject, externalRef: reference,
-                    receivedAt: received)
+                    kind: .access,
+                    region: "eu",
+                    policy: policy,
+                    subjectID: subject,
+                    externalRef: reference,
+                    receivedAt: received
+                )
             }
         }
         #expect(open(subject: nil, reference: nil)?.code == .invalidInput)
@@ -226,8 +313,13 @@ struct DSRRegisterTests {
         let fixture = try ControlFixture()
         let now = ControlFixture.at("2025-03-15T10:00:00Z")
         let request = try fixture.register.recordCompleted(
-            kind: .erasure, region: "eu", policy: ControlFixture.policy("gdpr"), subjectID: ControlFixture.subject,
-            outcome: "erased; receipt issued", now: now)
+            kind: .erasure,
+            region: "eu",
+            policy: ControlFixture.policy("gdpr"),
+            subjectID: ControlFixture.subject,
+            outcome: "erased; receipt issued",
+            now: now
+        )
         #expect(request.status == .completed)
         #expect(request.receivedAt == now && request.completedAt == now)
         #expect(request.dueAt == ControlFixture.at("2025-04-15T10:00:00Z"))

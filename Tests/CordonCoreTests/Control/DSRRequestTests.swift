@@ -6,9 +6,17 @@ import Testing
 @Suite("DSRRequest")
 struct DSRRequestTests {
     static let request = DSRRequest(
-        id: "dsr-00112233aabbccdd", region: "eu", subjectID: ControlFixture.subject, externalRef: nil, kind: .optOutSaleShare,
-        receivedAt: ControlFixture.at("2025-03-15T10:00:00Z"), dueAt: ControlFixture.at("2025-04-15T10:00:00Z"),
-        status: .open, policyID: "gdpr", policyVersion: "2026.11.1")
+        id: "dsr-00112233aabbccdd",
+        region: "eu",
+        subjectID: ControlFixture.subject,
+        externalRef: nil,
+        kind: .optOutSaleShare,
+        receivedAt: ControlFixture.at("2025-03-15T10:00:00Z"),
+        dueAt: ControlFixture.at("2025-04-15T10:00:00Z"),
+        status: .open,
+        policyID: "gdpr",
+        policyVersion: "2026.11.1"
+    )
 
     @Test func daysLeftCountsWholeDaysToTheDeadlineInForce() {
         var request = Self.request
