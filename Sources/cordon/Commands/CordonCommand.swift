@@ -16,6 +16,7 @@ struct CordonCommand: CommandGroup {
             """,
         subcommands: [
             InitCommand.self, KeysCommand.self, PolicyCommand.self, RegionCommand.self, VersionCommand.self,
+            DSRCommand.self,
         ])
 }
 
