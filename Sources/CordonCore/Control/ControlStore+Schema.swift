@@ -1,0 +1,49 @@
+import CordonStore
+
+extension ControlStore {
+    /// The migrations of `control.db`, applied in order by `PRAGMA user_version`.
+    ///
+    /// Times are Unix seconds, UTC. Tables are `STRICT`, so a value of the wrong type is
+    /// refused instead of stored. Later versions add their own tables (tokens, the
+    /// privacy-budget ledger) without touching these.
+    static let schema: Migrator = {
+        var migrator = Migrator()
+        migrator.register(version: 1, name: "dsr requests and erasure tombstones") { connection in
+            // subject_id is Cordon's random subject id, never an email or a name;
+            // external_ref is the requester's ticket reference. Deadlines are computed
+            // once, at receipt, from the policy recorded with them.
+            try connection.execute(
+                script: """
+                    CREATE TABLE dsr_requests(
+                        id TEXT PRIMARY KEY,
+                        region TEXT NOT NULL,
+                        subject_id TEXT,
+                        external_ref TEXT,
+                        kind TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        due_at INTEGER NOT NULL,
+                        extended_due_at INTEGER,
+                        extension_reason TEXT,
+                        status TEXT NOT NULL CHECK (status IN ('open', 'extended', 'completed')),
+                        completed_at INTEGER,
+                        outcome TEXT,
+                        policy_id TEXT NOT NULL,
+                        policy_version TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX dsr_requests_by_due ON dsr_requests(status, due_at);
+                    CREATE INDEX dsr_requests_by_subject ON dsr_requests(region, subject_id);
+
+                    -- Kept outside the region stores, so a region file restored from an
+                    -- older backup can be purged again of everyone erased since.
+                    CREATE TABLE erasure_tombstones(
+                        region TEXT NOT NULL,
+                        subject_id TEXT NOT NULL,
+                        erased_at INTEGER NOT NULL,
+                        PRIMARY KEY (region, subject_id)
+                    ) STRICT, WITHOUT ROWID;
+                    """
+            )
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,310 @@
+import CordonCore
+import Foundation
+
+/// `cordon dsr`: the register of data-subject requests and their legal deadlines.
+struct DSRCommand: CommandGroup {
+    static let configuration = CommandConfiguration(
+        commandName: "dsr",
+        abstract: "Track data-subject requests and their legal deadlines.",
+        discussion: """
+            Every request is recorded with the deadline its region's policy sets from receipt \
+            (GDPR one calendar month, CCPA 45 days, LGPD 15 days, PIPL 15 working days), can be \
+            extended once where the law allows it, and is completed with an outcome. Subject ids \
+            are Cordon's random ids; never type an email address or a name into any field.
+            """,
+        subcommands: [
+            DSROpenCommand.self, DSRListCommand.self, DSRShowCommand.self, DSRExtendCommand.self,
+            DSRCompleteCommand.self,
+        ]
+    )
+
+    /// The register of an initialized data directory, with the policies in force.
+    static func openRegister(_ global: GlobalOptions) throws -> (DSRRegister, PolicyConfiguration) {
+        let directory = global.dataDirectory
+        guard InstanceConfiguration.exists(in: directory) else {
+            throw CLIError(
+                "\(directory.path) is not a Cordon data directory (no \(InstanceConfiguration.fileName)); "
+                    + "run `cordon init --data \(directory.path)` first"
+            )
+        }
+        let configuration = try PolicyBundle.load(global)
+        let store = try ControlStore.open(dataDirectory: directory)
+        return (DSRRegister(store: store, configuration: configuration), configuration)
+    }
+
+    /// An RFC 3339 option as a date, or a usage error naming the flag.
+    static func date(_ name: String, in parsed: ParsedArguments) throws -> Date? {
+        guard let text = parsed.option(name) else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            throw UsageError(
+                "--\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z, got '\(text)'",
+                command: parsed.command
+            )
+        }
+        return date
+    }
+
+    /// A request as JSON, with its deadline state at `now` (`overdue`, `daysLeft`, null
+    /// once completed) next to the stored fields.
+    struct Entry: Encodable {
+        var request: DSRRequest
+        var now: Date
+
+        private enum CodingKeys: String, CodingKey {
+            case overdue, daysLeft
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try request.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(request.isOverdue(now: now), forKey: .overdue)
+            if request.isCompleted {
+                try container.encodeNil(forKey: .daysLeft)
+            } else {
+                try container.encode(request.daysLeft(now: now), forKey: .daysLeft)
+            }
+        }
+    }
+}
+
+/// `cordon dsr open --right R --region ID (--subject ID | --ref REF)`.
+struct DSROpenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Record a request received now (or at --received-at) and print its deadline.",
+        discussion: """
+            The deadline comes from the region's policy; a right the policy does not grant (such as \
+            opt_out_sale_share under GDPR) is refused. Give the subject's Cordon id, the requester's \
+            ticket reference, or both.
+            """
+    )
+    static let arguments: [ArgumentSpec] =
+        [
+            .option(
+                "right",
+                valueName: "RIGHT",
+                help: "One of \(Right.allCases.map(\.rawValue).joined(separator: ", "))."
+            ),
+            .option("region", valueName: "ID", help: "The region whose policy governs the request."),
+            .option("subject", valueName: "SUBJECT_ID", help: "Cordon's id of the subject (never an email or a name)."),
+            .option("ref", valueName: "REF", help: "The requester's ticket reference."),
+            .option("received-at", valueName: "TIME", help: "When it was received, RFC 3339 (default: now)."),
+        ] + GlobalOptions.all
+
+    let global: GlobalOptions
+    let right: Right
+    let region: String
+    let subject: String?
+    let reference: String?
+    let receivedAt: Date?
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        guard let rightText = parsed.option("right") else { throw UsageError("missing --right", command: Self.self) }
+        guard let right = Right(rawValue: rightText) else {
+            throw UsageError(
+                "--right must be one of \(Right.allCases.map(\.rawValue).joined(separator: ", ")), got '\(rightText)'",
+                command: Self.self
+            )
+        }
+        self.right = right
+        guard let region = parsed.option("region") else { throw UsageError("missing --region", command: Self.self) }
+        self.region = region
+        subject = parsed.option("subject")
+        reference = parsed.option("ref")
+        receivedAt = try DSRCommand.date("received-at", in: parsed)
+    }
+
+    func validate() throws {
+        if subject == nil && reference == nil {
+            throw UsageError("give --subject SUBJECT_ID, --ref REF, or both", command: Self.self)
+        }
+        if let receivedAt, receivedAt > Date() {
+            throw UsageError("--received-at is in the future", command: Self.self)
+        }
+    }
+
+    func run() throws {
+        let (register, configuration) = try DSRCommand.openRegister(global)
+        let regionID = RegionID(rawValue: region)
+        guard configuration.regions[regionID] != nil else {
+            throw CLIError("unknown region '\(region)'; regions: \(configuration.regionIDs.joined(separator: ", "))")
+        }
+        let now = Date()
+        let request = try register.open(
+            kind: right,
+            region: regionID,
+            policy: configuration.policy(for: regionID),
+            subjectID: subject,
+            externalRef: reference,
+            receivedAt: receivedAt ?? now
+        )
+        if global.json {
+            try Output.json(DSRCommand.Entry(request: request, now: now))
+            return
+        }
+        let state = request.isOverdue(now: now) ? "OVERDUE" : "\(request.daysLeft(now: now)) days left"
+        Output.line(
+            "Opened \(request.id): \(request.kind.rawValue) in \(request.region) under \(request.policyID) "
+                + "\(request.policyVersion), due \(Timestamp.format(request.dueAt)) (\(state))."
+        )
+    }
+}
+
+/// `cordon dsr list [--status S] [--now TIME]`.
+struct DSRListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List requests by deadline in force, with days left or OVERDUE.",
+        discussion: """
+            --status open (the default) lists every request not yet completed, extended or not; \
+            overdue those past their deadline at --now; completed and all what they say.
+            """
+    )
+    static let arguments: [ArgumentSpec] =
+        [
+            .option(
+                "status",
+                valueName: "STATUS",
+                help: "\(DSRRegister.Filter.allCases.map(\.rawValue).joined(separator: ", ")) (default: open)."
+            ),
+            .option("now", valueName: "TIME", help: "Judge deadlines at this RFC 3339 time (default: now)."),
+        ] + GlobalOptions.all
+
+    let global: GlobalOptions
+    let filter: DSRRegister.Filter
+    let now: Date
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        let statusText = parsed.option("status") ?? DSRRegister.Filter.open.rawValue
+        guard let filter = DSRRegister.Filter(rawValue: statusText) else {
+            throw UsageError(
+                "--status must be one of \(DSRRegister.Filter.allCases.map(\.rawValue).joined(separator: ", ")), "
+                    + "got '\(statusText)'",
+                command: Self.self
+            )
+        }
+        self.filter = filter
+        now = try DSRCommand.date("now", in: parsed) ?? Date()
+    }
+
+    func run() throws {
+        let (register, _) = try DSRCommand.openRegister(global)
+        let requests = try register.list(filter: filter, now: now)
+        if global.json {
+            try Output.json(requests.map { DSRCommand.Entry(request: $0, now: now) })
+        } else if requests.isEmpty {
+            Output.line("No \(filter == .all ? "" : "\(filter.rawValue) ")requests.")
+        } else {
+            Output.standardOutput(DSRRequest.renderTable(requests, now: now))
+        }
+    }
+}
+
+/// `cordon dsr show ID`.
+struct DSRShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one request in full, including subject id, reference and outcome."
+    )
+    static let arguments: [ArgumentSpec] = [.positional("id", help: "The request id (dsr-...).")] + GlobalOptions.all
+
+    let global: GlobalOptions
+    let id: String
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        id = parsed.positional(0)!
+    }
+
+    func run() throws {
+        let (register, _) = try DSRCommand.openRegister(global)
+        let request = try register.request(id: id)
+        let now = Date()
+        if global.json {
+            try Output.json(DSRCommand.Entry(request: request, now: now))
+        } else {
+            Output.standardOutput(request.renderDetails(now: now))
+        }
+    }
+}
+
+/// `cordon dsr extend ID --reason R`.
+struct DSRExtendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extend",
+        abstract: "Extend a request's deadline once, as its policy allows, within the original period.",
+        discussion: """
+            Refused when the policy has no extension (LGPD, PIPL, CCPA opt-out), when the request was \
+            already extended or completed, and once the original deadline has passed. The reason is \
+            what the subject must be told, within the original period.
+            """
+    )
+    static let arguments: [ArgumentSpec] =
+        [
+            .positional("id", help: "The request id (dsr-...)."),
+            .option("reason", valueName: "TEXT", help: "Why more time is needed (required by GDPR and CCPA)."),
+        ] + GlobalOptions.all
+
+    let global: GlobalOptions
+    let id: String
+    let reason: String?
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        id = parsed.positional(0)!
+        reason = parsed.option("reason")
+    }
+
+    func run() throws {
+        let (register, _) = try DSRCommand.openRegister(global)
+        let now = Date()
+        let request = try register.extend(id: id, reason: reason, now: now)
+        if global.json {
+            try Output.json(DSRCommand.Entry(request: request, now: now))
+            return
+        }
+        Output.line(
+            "Extended \(request.id) to \(Timestamp.format(request.effectiveDueAt)); tell the subject the reason "
+                + "before \(Timestamp.format(request.dueAt))."
+        )
+    }
+}
+
+/// `cordon dsr complete ID [--outcome TEXT]`.
+struct DSRCompleteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complete",
+        abstract: "Mark a request answered now, with a short outcome."
+    )
+    static let arguments: [ArgumentSpec] =
+        [
+            .positional("id", help: "The request id (dsr-...)."),
+            .option("outcome", valueName: "TEXT", help: "What was done, e.g. 'export sent' (no personal data)."),
+        ] + GlobalOptions.all
+
+    let global: GlobalOptions
+    let id: String
+    let outcome: String?
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        id = parsed.positional(0)!
+        outcome = parsed.option("outcome")
+    }
+
+    func run() throws {
+        let (register, _) = try DSRCommand.openRegister(global)
+        let now = Date()
+        let request = try register.complete(id: id, outcome: outcome, now: now)
+        if global.json {
+            try Output.json(DSRCommand.Entry(request: request, now: now))
+            return
+        }
+        let late = request.completedAt.map { $0 > request.effectiveDueAt } ?? false
+        Output.line(
+            "Completed \(request.id)\(late ? ", after its deadline \(Timestamp.format(request.effectiveDueAt))" : " on time")."
+        )
+    }
+}
