@@ -26,11 +26,28 @@ public final class RegionStore: Sendable {
         self.keyring = keyring
         self.blindIndex = BlindIndex(key: try keyring.dataKey(.blindIndex, as: BlindIndexKeyRole.self))
         self.evaluator = LawfulBasisEvaluator(policy: policy)
+        let path = Self.url(for: region.id, in: dataDirectory).path
         var configuration = Configuration()
-        configuration.encryption = PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self))
+        configuration.encryption = try Self.pageEncryption(for: path, keyring: keyring)
         configuration.cacheSizeKiB = 64 * 1024
-        self.queue = try DatabaseQueue(
-            path: Self.url(for: region.id, in: dataDirectory).path, configuration: configuration, migrator: RegionSchema.migrator)
+        self.queue = try DatabaseQueue(path: path, configuration: configuration, migrator: RegionSchema.migrator)
+    }
+
+    /// The page key a store file is sealed under: the newest version for a new file,
+    /// otherwise the newest version that opens it. A page-key rotation interrupted before
+    /// its atomic rename, or a restored backup from before one, is thereby still readable.
+    static func pageEncryption(for path: String, keyring: Keyring) throws -> PageEncryption {
+        let versions = keyring.versions(of: .page).reversed()
+        guard let newest = versions.first else {
+            throw KeyError(.unknownKey, "\(keyring.name) has no page key")
+        }
+        let newestEncryption = PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: newest))
+        guard FileManager.default.fileExists(atPath: path), versions.count > 1 else { return newestEncryption }
+        for version in versions {
+            let encryption = PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version))
+            if StoreVerifier.opens(path: path, with: encryption) { return encryption }
+        }
+        return newestEncryption  // opening fails with the store's own clear "wrong page key" error
     }
 
     /// The number of write transactions ever committed (the rollback anchor).

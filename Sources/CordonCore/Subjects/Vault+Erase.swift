@@ -10,8 +10,16 @@ extension Vault {
     /// backups and WAL frames (crypto-shredding) — and write a tombstone so a restored older
     /// copy is purged again. `secure_delete` overwrites the freed pages. The audit entry is
     /// durable before COMMIT; the signed receipt names it.
-    public func erase(_ id: SubjectID, context: AccessContext, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> ErasureReceipt {
-        try erase(id, context: context, now: now, action: "subject.erase")
+    /// - Parameter dsrRequest: a registered erasure request this answers; without one, the
+    ///   request is registered as received and answered now.
+    public func erase(
+        _ id: SubjectID, context: AccessContext, dsrRequest: String? = nil, now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws -> ErasureReceipt {
+        if let dsrRequest { _ = try dsr.request(id: dsrRequest) }
+        let receipt = try erase(id, context: context, now: now, action: "subject.erase")
+        let store = try store(RegionID(rawValue: receipt.receipt.region))
+        try registerAnswered(.erasure, store: store, subject: id, requestID: dsrRequest, outcome: "erased; receipt signed", context: context, now: now)
+        return receipt
     }
 
     /// Erasure under an audit action name (`subject.erase`, or `retention.expire` for a
@@ -38,6 +46,8 @@ extension Vault {
                     Vault.commitDetailKey(store.region.id): .integer(counter),
                 ]).sequence
         })
+        // The tombstone outside the region store lets a restored older copy be purged again.
+        try control.recordTombstone(region: store.region.id, subjectID: id.rawValue, erasedAt: Date(timeIntervalSince1970: Double(now)))
         // Move the committed deletions out of the WAL into the (securely overwritten) file.
         try? store.queue.write { db in try db.checkpoint(.passive) }
         let body = ErasureReceipt.Body(

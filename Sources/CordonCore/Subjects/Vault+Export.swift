@@ -7,8 +7,13 @@ extension Vault {
     /// policy in force, and every audited access with an inclusion proof against a signed
     /// checkpoint. The export's own audit entry is made durable before anything is read
     /// out, and it appears in the package's access history.
-    public func export(_ id: SubjectID, context: AccessContext, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> SubjectExport {
+    /// - Parameter dsrRequest: a registered access request (`cordon dsr open`) this export
+    ///   answers; without one, the request is registered as received and answered now.
+    public func export(
+        _ id: SubjectID, context: AccessContext, dsrRequest: String? = nil, now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws -> SubjectExport {
         let (store, subject) = try requireSubject(id, action: "subject.export", context: context)
+        if let dsrRequest { _ = try dsr.request(id: dsrRequest) }  // an unknown id fails before anything is read
         try record(context, action: "subject.export", regions: [store.region.id], subjects: [id])
 
         let rules = RetentionRules(policy: store.policy, catalog: configuration.catalog)
@@ -40,6 +45,7 @@ extension Vault {
         }
         var retention: [String: String] = [:]
         for (category, rule) in store.policy.retention { retention[category.rawValue] = rule.duration.description }
+        try registerAnswered(.access, store: store, subject: id, requestID: dsrRequest, outcome: "export generated", context: context, now: now)
         let (access, checkpoint) = try accessHistory(of: id)
         return SubjectExport(
             generatedAt: Self.rfc3339(now), subjectId: id, region: store.region.id.rawValue,

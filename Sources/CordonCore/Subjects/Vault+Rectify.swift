@@ -7,7 +7,11 @@ extension Vault {
     /// Rectifies PII fields (GDPR Art. 16): each name must be a catalog PII field; an empty
     /// value removes the field. The profile is re-sealed under the subject's DEK and the
     /// email's blind index follows the new address.
-    public func rectify(_ id: SubjectID, set changes: [String: String], context: AccessContext, now: Int64 = Int64(Date().timeIntervalSince1970)) throws {
+    public func rectify(
+        _ id: SubjectID, set changes: [String: String], context: AccessContext, dsrRequest: String? = nil,
+        now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws {
+        if let dsrRequest { _ = try dsr.request(id: dsrRequest) }
         let fields = configuration.catalog.subjectFields.filter { $0.role == .pii }
         for (name, value) in changes {
             guard let field = fields.first(where: { $0.name == name }) else {
@@ -37,14 +41,16 @@ extension Vault {
                 context, action: "subject.rectify", regions: [store.region.id], subjects: [id],
                 details: ["fields": .string(changes.keys.sorted().joined(separator: ",")), Vault.commitDetailKey(store.region.id): .integer(counter)])
         })
+        try registerAnswered(.rectification, store: store, subject: id, requestID: dsrRequest, outcome: "rectified", context: context, now: now)
     }
 
     /// Records a consent change (grant, withdrawal, restriction, objection, or a CCPA opt-out
     /// of sale/share as `withdrawn`); ingest and queries honor it from the next call on.
     public func recordConsent(
         _ id: SubjectID, purpose: Purpose, state: ConsentState, source: String, context: AccessContext,
-        now: Int64 = Int64(Date().timeIntervalSince1970)
+        dsrRequest: String? = nil, now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws {
+        if let dsrRequest { _ = try dsr.request(id: dsrRequest) }
         guard configuration.catalog.declares(purpose) else {
             throw VaultError(.invalidRequest, "'\(purpose)' is not a declared purpose (declared: \(configuration.catalog.purposes.map(\.purpose.rawValue).sorted().joined(separator: ", ")))")
         }
@@ -60,5 +66,8 @@ extension Vault {
                 context, action: "subject.consent", regions: [store.region.id], purpose: purpose, subjects: [id],
                 details: ["state": .string(state.rawValue), Vault.commitDetailKey(store.region.id): .integer(counter)])
         })
+        if let right = Self.right(for: state, purpose: purpose) {
+            try registerAnswered(right, store: store, subject: id, requestID: dsrRequest, outcome: "\(state.rawValue) recorded for \(purpose)", context: context, now: now)
+        }
     }
 }

@@ -1,7 +1,7 @@
 public import CordonAudit
 public import CordonCrypto
 public import Foundation
-import CordonStore
+public import CordonStore
 import Synchronization
 
 /// An open data directory: policies, keys, region stores and the audit trail.
@@ -18,10 +18,14 @@ public final class Vault: Sendable {
     public let dataDirectory: URL
     public let configuration: PolicyConfiguration
     public let audit: AuditLog
+    /// `control.db`: the DSR register and erasure tombstones (encrypted like a region store).
+    public let control: ControlStore
+    /// The register of data-subject requests with their legal deadlines.
+    public let dsr: DSRRegister
     let keys: KeyHierarchy
     let signingKey: Ed25519.SigningKey
     let pseudonymKey: AuditPseudonymKey
-    private let stores: Mutex<[RegionID: RegionStore]>
+    let stores: Mutex<[RegionID: RegionStore]>
     private let openWarnings: Mutex<[String]>
 
     /// Warnings worth showing the operator (torn audit tail truncated, resumed rotation, ...).
@@ -45,18 +49,23 @@ public final class Vault: Sendable {
         } catch {
             throw VaultError(.auditUnavailable, "the audit trail in \(dataDirectory.path)/audit cannot be opened: \(error.message); Cordon will not run without it")
         }
+        var controlConfiguration = CordonStore.Configuration()
+        controlConfiguration.encryption = PageEncryption(key: try keys.keyring(.control).dataKey(.page, as: PageKeyRole.self))
+        let control = try ControlStore.open(dataDirectory: dataDirectory, configuration: controlConfiguration)
         return Vault(
-            dataDirectory: dataDirectory, configuration: configuration, audit: log, keys: keys, signingKey: signingKey,
-            pseudonymKey: pseudonymKey, warnings: keys.warnings + log.openWarnings)
+            dataDirectory: dataDirectory, configuration: configuration, audit: log, control: control, keys: keys,
+            signingKey: signingKey, pseudonymKey: pseudonymKey, warnings: keys.warnings + log.openWarnings)
     }
 
     private init(
-        dataDirectory: URL, configuration: PolicyConfiguration, audit: AuditLog, keys: KeyHierarchy,
+        dataDirectory: URL, configuration: PolicyConfiguration, audit: AuditLog, control: ControlStore, keys: KeyHierarchy,
         signingKey: Ed25519.SigningKey, pseudonymKey: AuditPseudonymKey, warnings: [String]
     ) {
         self.dataDirectory = dataDirectory
         self.configuration = configuration
         self.audit = audit
+        self.control = control
+        self.dsr = DSRRegister(store: control, configuration: configuration)
         self.keys = keys
         self.signingKey = signingKey
         self.pseudonymKey = pseudonymKey

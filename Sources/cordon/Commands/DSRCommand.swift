@@ -18,8 +18,10 @@ struct DSRCommand: CommandGroup {
         ]
     )
 
-    /// The register of an initialized data directory, with the policies in force.
-    static func openRegister(_ global: GlobalOptions) throws -> (DSRRegister, PolicyConfiguration) {
+    /// The register of an initialized data directory (inside its encrypted control store),
+    /// with the policies in force and the vault that audits every DSR action. Close the
+    /// vault when done.
+    static func openRegister(_ global: GlobalOptions) throws -> (DSRRegister, PolicyConfiguration, Vault) {
         let directory = global.dataDirectory
         guard InstanceConfiguration.exists(in: directory) else {
             throw CLIError(
@@ -27,9 +29,8 @@ struct DSRCommand: CommandGroup {
                     + "run `cordon init --data \(directory.path)` first"
             )
         }
-        let configuration = try PolicyBundle.load(global)
-        let store = try ControlStore.open(dataDirectory: directory)
-        return (DSRRegister(store: store, configuration: configuration), configuration)
+        let vault = try VaultOpener.open(global)
+        return (vault.dsr, vault.configuration, vault)
     }
 
     /// An RFC 3339 option as a date, or a usage error naming the flag.
@@ -125,7 +126,8 @@ struct DSROpenCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, configuration) = try DSRCommand.openRegister(global)
+        let (register, configuration, vault) = try DSRCommand.openRegister(global)
+        defer { try? vault.close() }
         let regionID = RegionID(rawValue: region)
         guard configuration.regions[regionID] != nil else {
             throw CLIError("unknown region '\(region)'; regions: \(configuration.regionIDs.joined(separator: ", "))")
@@ -139,6 +141,7 @@ struct DSROpenCommand: ParsableCommand {
             externalRef: reference,
             receivedAt: receivedAt ?? now
         )
+        try vault.auditDSR("dsr.open", requests: [request], context: .commandLine(role: "dpo"))
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
             return
@@ -190,8 +193,10 @@ struct DSRListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, _) = try DSRCommand.openRegister(global)
+        let (register, _, vault) = try DSRCommand.openRegister(global)
+        defer { try? vault.close() }
         let requests = try register.list(filter: filter, now: now)
+        try vault.auditDSR("dsr.list", requests: requests, context: .commandLine(role: "dpo"))
         if global.json {
             try Output.json(requests.map { DSRCommand.Entry(request: $0, now: now) })
         } else if requests.isEmpty {
@@ -219,8 +224,10 @@ struct DSRShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, _) = try DSRCommand.openRegister(global)
+        let (register, _, vault) = try DSRCommand.openRegister(global)
+        defer { try? vault.close() }
         let request = try register.request(id: id)
+        try vault.auditDSR("dsr.show", requests: [request], context: .commandLine(role: "dpo"))
         let now = Date()
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
@@ -258,9 +265,11 @@ struct DSRExtendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, _) = try DSRCommand.openRegister(global)
+        let (register, _, vault) = try DSRCommand.openRegister(global)
+        defer { try? vault.close() }
         let now = Date()
         let request = try register.extend(id: id, reason: reason, now: now)
+        try vault.auditDSR("dsr.extend", requests: [request], context: .commandLine(role: "dpo"))
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
             return
@@ -295,9 +304,11 @@ struct DSRCompleteCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, _) = try DSRCommand.openRegister(global)
+        let (register, _, vault) = try DSRCommand.openRegister(global)
+        defer { try? vault.close() }
         let now = Date()
         let request = try register.complete(id: id, outcome: outcome, now: now)
+        try vault.auditDSR("dsr.complete", requests: [request], context: .commandLine(role: "dpo"))
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
             return

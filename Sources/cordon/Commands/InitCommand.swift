@@ -28,6 +28,13 @@ struct InitCommand: ParsableCommand {
             at: global.dataDirectory, regions: bundle.regionIDs, source: source,
             passphraseParameters: PassphraseCost.fromEnvironment())
         report.warnings.forEach(Output.warning)
+        // The first audit entry of a new directory (and one per re-run): the trail starts here.
+        try withVault(global) { vault in
+            try vault.recordAdministration(
+                report.alreadyInitialized ? "instance.reinit" : "instance.init",
+                details: ["created": report.created.joined(separator: ","), "masterKeyId": report.masterKeyID],
+                context: .commandLine(role: "admin"))
+        }
         if global.json {
             try Output.json(report)
             return

@@ -55,39 +55,49 @@ struct KeysRotateCommand: ParsableCommand {
         GlobalOptions.dataSpec,
         .flag("master", help: "Rotate the master key."),
         .option("region", valueName: "ID", help: "Rotate this region's KEK (control and audit are also accepted)."),
-        GlobalOptions.jsonSpec,
+        .flag("pages", help: "With --region: re-encrypt the region's store under a new page key instead."),
+        GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
     let master: Bool
     let region: String?
+    let pages: Bool
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         master = parsed.flag("master")
         region = parsed.option("region")
+        pages = parsed.flag("pages")
     }
 
     func validate() throws {
         if master == (region != nil) {
             throw UsageError("give exactly one of --master or --region ID", command: Self.self)
         }
+        if pages && region == nil {
+            throw UsageError("--pages goes with --region ID", command: Self.self)
+        }
     }
 
     func run() throws {
+        if pages, let region {
+            let version = try withVault(global) { try $0.rotatePageKey(RegionID(rawValue: region), context: .commandLine(role: "admin")) }
+            Output.line("Re-encrypted region \(region)'s store under page key v\(version).")
+            return
+        }
         let source = MasterKeySource.fromEnvironment(dataDirectory: global.dataDirectory)
-        let cost = PassphraseCost.fromEnvironment()
-        let keys = try DataDirectory.openKeys(at: global.dataDirectory, source: source, passphraseParameters: cost)
-        let report: KeyHierarchy.RotationReport
-        if master {
-            report = try keys.rotateMaster(source: source, passphraseParameters: cost).1
-        } else {
+        let report = try withVault(global) { vault -> KeyHierarchy.RotationReport in
+            let context = AccessContext.commandLine(role: "admin")
+            if master {
+                return try vault.rotateMasterKey(source: source, passphraseParameters: PassphraseCost.fromEnvironment(), context: context)
+            }
             let id: KeyringID = switch region! {
             case "control": .control
             case "audit": .audit
             default: .region(region!)
             }
-            report = try keys.rotateKEK(id)
+            return try vault.rotateKEK(id, context: context)
         }
         if global.json {
             try Output.json(report)

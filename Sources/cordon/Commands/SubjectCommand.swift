@@ -72,21 +72,24 @@ struct SubjectExportCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
         .option("out", valueName: "FILE", help: "Write the package here (mode 0600) instead of stdout."),
+        .option("request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
+    let request: String?
     let id: SubjectID
     let out: String?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
+        request = parsed.option("request")
         id = try subjectID(parsed.positional(0)!, for: Self.self)
         out = parsed.option("out")
     }
 
     func run() throws {
-        let package = try withVault(global) { try $0.export(id, context: .commandLine(role: "dpo")) }
+        let package = try withVault(global) { try $0.export(id, context: .commandLine(role: "dpo"), dsrRequest: request) }
         guard let out else {
             try Output.json(package)
             return
@@ -107,21 +110,24 @@ struct SubjectEraseCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
         .option("receipt", valueName: "FILE", help: "Also write the receipt to FILE."),
+        .option("request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
     let global: GlobalOptions
+    let request: String?
     let id: SubjectID
     let receiptPath: String?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
+        request = parsed.option("request")
         id = try subjectID(parsed.positional(0)!, for: Self.self)
         receiptPath = parsed.option("receipt")
     }
 
     func run() throws {
-        let receipt = try withVault(global) { try $0.erase(id, context: .commandLine(role: "dpo")) }
+        let receipt = try withVault(global) { try $0.erase(id, context: .commandLine(role: "dpo"), dsrRequest: request) }
         if let receiptPath {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -140,15 +146,18 @@ struct SubjectRectifyCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id."),
         .repeatingOption("set", valueName: "FIELD=VALUE", help: "A catalog PII field and its corrected value (repeatable)."),
+        .option("request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
     let global: GlobalOptions
+    let request: String?
     let id: SubjectID
     let changes: [String: String]
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
+        request = parsed.option("request")
         id = try subjectID(parsed.positional(0)!, for: Self.self)
         var changes: [String: String] = [:]
         for assignment in parsed.values("set") {
@@ -165,7 +174,7 @@ struct SubjectRectifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        try withVault(global) { try $0.rectify(id, set: changes, context: .commandLine(role: "dpo")) }
+        try withVault(global) { try $0.rectify(id, set: changes, context: .commandLine(role: "dpo"), dsrRequest: request) }
         Output.line("rectified \(changes.keys.sorted().joined(separator: ", ")) of subject \(id)")
     }
 }
@@ -181,10 +190,12 @@ struct SubjectConsentCommand: ParsableCommand {
         .option("purpose", valueName: "PURPOSE", help: "A catalog purpose (analytics, marketing_email, ...)."),
         .option("state", valueName: "STATE", help: "granted | withdrawn | restricted | objected."),
         .option("source", valueName: "SOURCE", help: "Where the choice came from (default cli:<user>)."),
+        .option("request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
     let global: GlobalOptions
+    let request: String?
     let id: SubjectID
     let purpose: Purpose
     let state: ConsentState
@@ -192,6 +203,7 @@ struct SubjectConsentCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
+        request = parsed.option("request")
         id = try subjectID(parsed.positional(0)!, for: Self.self)
         guard let purpose = parsed.option("purpose") else { throw UsageError("--purpose is required", command: Self.self) }
         self.purpose = Purpose(rawValue: purpose)
@@ -204,7 +216,7 @@ struct SubjectConsentCommand: ParsableCommand {
 
     func run() throws {
         let context = AccessContext.commandLine(role: "dpo")
-        try withVault(global) { try $0.recordConsent(id, purpose: purpose, state: state, source: source ?? context.actor, context: context) }
+        try withVault(global) { try $0.recordConsent(id, purpose: purpose, state: state, source: source ?? context.actor, context: context, dsrRequest: request) }
         Output.line("recorded \(state.rawValue) for \(purpose) of subject \(id)")
     }
 }

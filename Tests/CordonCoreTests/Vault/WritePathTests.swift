@@ -114,7 +114,7 @@ struct WritePathTests {
         #expect(package.policy.id == "gdpr")
         #expect(package.policy.lawfulPurposes["analytics"] == "consent")
         let actions = package.accessHistory.map(\.action)
-        #expect(actions == ["ingest.subjects", "ingest.events", "subject.lookup", "subject.export"])
+        #expect(actions == ["ingest.subjects", "ingest.events", "subject.lookup", "subject.export", "dsr.record"])
         let checkpoint = try Checkpoint.parse(package.auditCheckpoint)
         try checkpoint.verify(publicKey: fixture.vault.auditPublicKey, keyName: fixture.vault.audit.verifierKey.name)
         for access in package.accessHistory {

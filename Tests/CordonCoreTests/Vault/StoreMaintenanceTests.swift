@@ -1,0 +1,123 @@
+import CordonAudit
+import CordonCrypto
+import CordonStore
+import Foundation
+import Testing
+
+@testable import CordonCore
+
+@Suite("Stores: encryption at rest, restore, page keys, DSR register", .serialized)
+struct StoreMaintenanceTests {
+    @Test func noPlaintextMarkerReachesAnyStoreFile() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("p-1", country: "AT", email: "marker-anna@example.at")])
+        try fixture.ingestEvents((0..<200).map { _ in VaultFixture.event("p-1", event: "purchase", amount: 999, campaign: "cmp-marker-77") })
+        let bytes = try fixture.rawStoreBytes("eu") + Data(contentsOf: fixture.directory.url.appendingPathComponent("control.db"))
+        for marker in ["marker-anna", "cmp-marker-77", "purchase", "analytics", "CREATE TABLE"] {
+            #expect(bytes.range(of: Data(marker.utf8)) == nil, "\(marker) is on disk in clear")
+        }
+        let checks = try fixture.vault.verifyStores(context: fixture.context)
+        #expect(checks.map(\.region) == ["br", "cn", "eu", "uk", "us"])
+        #expect(checks.allSatisfy { $0.intact })
+    }
+
+    @Test func aFlippedByteInAStoreIsReportedNeverServed() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("f-1", country: "BE")])
+        try fixture.ingestEvents((0..<500).map { _ in VaultFixture.event("f-1") })
+        try fixture.vault.close()
+        fixture.vault = nil
+        let path = fixture.directory.url.appendingPathComponent("regions/eu.db")
+        var bytes = try Data(contentsOf: path)
+        bytes[4096 + 300] ^= 0x40  // inside page 2
+        try bytes.write(to: path)
+        try fixture.reopen()
+        let checks = try fixture.vault.verifyStores(context: fixture.context)
+        #expect(checks.first { $0.region == "eu" }?.badPages == [2])
+        #expect(checks.filter { $0.region != "eu" }.allSatisfy { $0.intact })
+        // Reading every page (integrity_check) hits page 2 and fails; it never returns altered rows.
+        #expect(throws: StoreError.self) {
+            _ = try fixture.vault.store("eu").read { db in try db.query("PRAGMA integrity_check") }
+        }
+    }
+
+    @Test func restoringAnOlderCopyReplaysErasures() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("b-1", country: "DK", email: "b1@example.dk"), VaultFixture.subject("b-2", country: "DK")])
+        try fixture.ingestEvents([VaultFixture.event("b-1"), VaultFixture.event("b-2")])
+        try fixture.vault.close()
+        fixture.vault = nil
+        let backup = fixture.directory.url.appendingPathComponent("eu-backup.db")
+        try FileManager.default.copyItem(at: fixture.directory.url.appendingPathComponent("regions/eu.db"), to: backup)
+        try fixture.reopen()
+
+        let erased = try #require(try fixture.id(of: "b-1"))
+        _ = try fixture.vault.erase(erased, context: fixture.context)
+        try fixture.ingestSubjects([VaultFixture.subject("b-3", country: "DK")])
+
+        let (replayed, _) = try fixture.vault.restore("eu", from: backup, context: fixture.context)
+        #expect(replayed == 1)
+        #expect(try fixture.vault.lookup(.externalID("b-1"), context: fixture.context).isEmpty, "an erased person never comes back")
+        #expect(try fixture.vault.lookup(.email("b1@example.dk"), context: fixture.context).isEmpty)
+        #expect(try fixture.id(of: "b-2") != nil)
+        #expect(try fixture.id(of: "b-3") == nil, "the backup predates b-3")
+        try fixture.reopen()
+        #expect(try fixture.id(of: "b-2") != nil, "the restored state is the new audited anchor")
+    }
+
+    @Test func pageKeyRotationKeepsEveryRowAndChangesTheKey() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("k-1", country: "IE")])
+        try fixture.ingestEvents((0..<50).map { _ in VaultFixture.event("k-1") })
+        let version = try fixture.vault.rotatePageKey("eu", context: fixture.context)
+        #expect(version == 2)
+        try fixture.reopen()
+        #expect(try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 50)
+        let keyring = try fixture.vault.keys.keyring(.region("eu"))
+        let path = fixture.directory.url.appendingPathComponent("regions/eu.db").path
+        #expect(StoreVerifier.opens(path: path, with: PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: 2))))
+        #expect(!StoreVerifier.opens(path: path, with: PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: 1))))
+    }
+
+    @Test func answeredRequestsLandInTheRegisterWithTheirDeadline() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("d-1", country: "US", consents: [])])
+        let id = try #require(try fixture.id(of: "d-1"))
+        let now = Date()
+        let opened = try fixture.vault.dsr.open(
+            kind: .access, region: "us", policy: fixture.vault.configuration.policy(for: "us"), subjectID: id.rawValue,
+            externalRef: "ticket-9", receivedAt: now)
+        _ = try fixture.vault.export(id, context: fixture.context, dsrRequest: opened.id)
+        #expect(try fixture.vault.dsr.request(id: opened.id).status == .completed)
+        try fixture.vault.recordConsent(id, purpose: "sale_or_share", state: .withdrawn, source: "gpc-form", context: fixture.context)
+        let completed = try fixture.vault.dsr.list(filter: .completed, now: now)
+        #expect(Set(completed.map(\.kind)) == [.access, .optOutSaleShare])
+        // An export that names a request for another right is refused before anything is read.
+        let erasure = try fixture.vault.dsr.open(
+            kind: .erasure, region: "us", policy: fixture.vault.configuration.policy(for: "us"), subjectID: id.rawValue,
+            externalRef: nil, receivedAt: now)
+        #expect(throws: VaultError.self) { try fixture.vault.export(id, context: fixture.context, dsrRequest: erasure.id) }
+        _ = try fixture.vault.erase(id, context: fixture.context, dsrRequest: erasure.id)
+        #expect(try fixture.vault.dsr.request(id: erasure.id).status == .completed)
+        #expect(try fixture.vault.control.tombstones(region: "us").map(\.subjectID) == [id.rawValue])
+    }
+
+    @Test func everyOperationIsAuditedAndTheTrailVerifies() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("a-1", country: "PT")])
+        let id = try #require(try fixture.id(of: "a-1"))
+        _ = try fixture.vault.export(id, context: fixture.context)
+        try fixture.vault.rectify(id, set: ["name": "A"], context: fixture.context)
+        _ = try fixture.vault.runRetention(context: fixture.context)
+        _ = try fixture.vault.erase(id, context: fixture.context)
+        let actions = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize).map(\.action)
+        for action in ["ingest.subjects", "subject.lookup", "subject.export", "subject.rectify", "retention.run", "subject.erase"] {
+            #expect(actions.contains(action))
+        }
+        let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize)
+        #expect(entries.allSatisfy { entry in entry.subjects.allSatisfy { $0.hasPrefix("p-") && $0 != id.rawValue } })
+        try fixture.vault.close()
+        let report = AuditVerifier.verify(directory: fixture.directory.url.appendingPathComponent("audit"), publicKey: fixture.vault.audit.verifierKey)
+        #expect(report.isValid)
+    }
+}
