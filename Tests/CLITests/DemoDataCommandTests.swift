@@ -6,7 +6,9 @@ struct DemoDataCommandTests {
     @Test func writesBothFilesAndSummarizes() throws {
         let scratch = try ScratchDirectory()
         let out = scratch.url.appendingPathComponent("demo").path
-        let result = try CordonProcess.run(["demo-data", "--subjects", "60", "--events", "500", "--seed", "4", "--out", out])
+        let result = try CordonProcess.run([
+            "demo-data", "--subjects", "60", "--events", "500", "--seed", "4", "--out", out,
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.isEmpty)  // no progress for small runs
         #expect(result.standardOutput.hasPrefix("wrote \(out)/subjects.ndjson and \(out)/events.ndjson\n"))
@@ -23,7 +25,9 @@ struct DemoDataCommandTests {
             "--out", scratch.path, "--json",
         ])
         #expect(result.status == 0, "\(result.standardError)")
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        )
         let subjects = try #require(summary["subjects"] as? [String: Any])
         let events = try #require(summary["events"] as? [String: Any])
         #expect(summary["seed"] as? Int == 42)
@@ -49,9 +53,15 @@ struct DemoDataCommandTests {
         var outputs: [[Data]] = []
         for (directory, seed) in [("a", "9"), ("b", "9"), ("c", "10")] {
             let out = scratch.url.appendingPathComponent(directory).path
-            let result = try CordonProcess.run(["demo-data", "--subjects", "40", "--events", "300", "--seed", seed, "--out", out])
+            let result = try CordonProcess.run([
+                "demo-data", "--subjects", "40", "--events", "300", "--seed", seed, "--out", out,
+            ])
             #expect(result.status == 0, "\(result.standardError)")
-            outputs.append(try ["subjects.ndjson", "events.ndjson"].map { try Data(contentsOf: URL(fileURLWithPath: "\(out)/\($0)")) })
+            outputs.append(
+                try ["subjects.ndjson", "events.ndjson"].map {
+                    try Data(contentsOf: URL(fileURLWithPath: "\(out)/\($0)"))
+                }
+            )
         }
         #expect(outputs[0] == outputs[1])
         #expect(outputs[0][0] != outputs[2][0])

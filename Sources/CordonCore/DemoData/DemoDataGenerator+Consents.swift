@@ -13,7 +13,11 @@ extension DemoDataGenerator {
     ///   newsletter and 15 % of those unsubscribe later.
     /// - Purposes that need no consent (order fulfilment, CCPA analytics): no record.
     func consents(
-        in market: ResolvedMarket, age: Int?, isMinor: Bool, hasEmail: Bool, since start: Int64,
+        in market: ResolvedMarket,
+        age: Int?,
+        isMinor: Bool,
+        hasEmail: Bool,
+        since start: Int64,
         using random: inout DemoDataRandom
     ) -> [DemoConsent] {
         var records: [DemoConsent] = []
@@ -31,7 +35,8 @@ extension DemoDataGenerator {
                 if isMinor { rate *= 0.4 }
                 guard random.chance(rate) else { continue }
                 let source =
-                    isMinor ? "guardian:verified-consent"
+                    isMinor
+                    ? "guardian:verified-consent"
                     : Self.optInSource(for: purpose, region: market.region, separate: rule.separateConsent)
                 records.append(DemoConsent(purpose: purpose, state: .granted, source: source, recordedAt: start))
                 if let change = laterChange(of: purpose, since: start, using: &random) { records.append(change) }
@@ -39,16 +44,33 @@ extension DemoDataGenerator {
                 if purpose == .marketingEmail {
                     guard random.chance(0.20) else { continue }
                     let signup = later(than: start, using: &random)
-                    records.append(DemoConsent(purpose: purpose, state: .granted, source: "form:newsletter-signup", recordedAt: signup))
+                    records.append(
+                        DemoConsent(
+                            purpose: purpose,
+                            state: .granted,
+                            source: "form:newsletter-signup",
+                            recordedAt: signup
+                        )
+                    )
                     if random.chance(0.15) {
-                        records.append(DemoConsent(
-                            purpose: purpose, state: .withdrawn, source: "email:unsubscribe-link",
-                            recordedAt: later(than: signup, using: &random)))
+                        records.append(
+                            DemoConsent(
+                                purpose: purpose,
+                                state: .withdrawn,
+                                source: "email:unsubscribe-link",
+                                recordedAt: later(than: signup, using: &random)
+                            )
+                        )
                     }
                 } else if random.chance(purpose == .saleOrShare ? 0.08 : purpose == .adsPersonalization ? 0.05 : 0.03) {
-                    records.append(DemoConsent(
-                        purpose: purpose, state: .objected, source: "web:do-not-sell-or-share-link",
-                        recordedAt: later(than: start, using: &random)))
+                    records.append(
+                        DemoConsent(
+                            purpose: purpose,
+                            state: .objected,
+                            source: "web:do-not-sell-or-share-link",
+                            recordedAt: later(than: start, using: &random)
+                        )
+                    )
                 }
             }
         }
@@ -58,7 +80,11 @@ extension DemoDataGenerator {
     }
 
     /// A second record changing an opt-in grant, or `nil` when the grant stands.
-    private func laterChange(of purpose: Purpose, since start: Int64, using random: inout DemoDataRandom)
+    private func laterChange(
+        of purpose: Purpose,
+        since start: Int64,
+        using random: inout DemoDataRandom
+    )
         -> DemoConsent?
     {
         let withdrawal = purpose == .marketingEmail ? 0.15 : purpose == .analytics ? 0.08 : 0.10
@@ -78,7 +104,12 @@ extension DemoDataGenerator {
         default:
             return nil
         }
-        return DemoConsent(purpose: purpose, state: state, source: source, recordedAt: later(than: start, using: &random))
+        return DemoConsent(
+            purpose: purpose,
+            state: state,
+            source: source,
+            recordedAt: later(than: start, using: &random)
+        )
     }
 
     /// A moment after `time` (by at least a minute) and no later than the end of 2025.

@@ -5,7 +5,8 @@ extension DemoDataGenerator {
     /// (exact integer apportionment, so the file holds exactly `eventCount` lines), shaped
     /// into sessions and placed in time order between its first visit and the end of 2025.
     public func writeEvents(
-        to sink: inout some DemoDataSink, progress: (DemoDataProgress) -> Void = { _ in }
+        to sink: inout some DemoDataSink,
+        progress: (DemoDataProgress) -> Void = { _ in }
     ) throws(DemoDataError) -> DemoDataSummary.Events {
         var tally = DemoDataSummary.Events.Tally()
         var line = DemoJSONLine()
@@ -13,7 +14,8 @@ extension DemoDataGenerator {
         let interval = DemoDataProgress.interval(forTotal: total)
         var written = 0
         func emit(_ event: DemoEvent, externalId: String, random: inout DemoDataRandom) throws(DemoDataError) {
-            let defect: DemoDataDefect? = random.chance(options.invalidRate) ? Self.eventDefects.draw(using: &random) : nil
+            let defect: DemoDataDefect? =
+                random.chance(options.invalidRate) ? Self.eventDefects.draw(using: &random) : nil
             encode(event, externalId: externalId, defect: defect, using: &random, into: &line)
             try sink.write(line.bytes)
             tally.count(event, defect: defect)
@@ -31,11 +33,23 @@ extension DemoDataGenerator {
             while written < total {
                 var random = DemoDataRandom(seed: seed, stream: .orphanEvents, index: chunk)
                 let activity = DemoActivity(
-                    weight: 1, isNewCustomer: false, firstSeen: Self.yearStart, consentTime: Self.yearStart,
-                    signsUp: false, device: .mobile, hasEmail: true)
+                    weight: 1,
+                    isNewCustomer: false,
+                    firstSeen: Self.yearStart,
+                    consentTime: Self.yearStart,
+                    signsUp: false,
+                    device: .mobile,
+                    hasEmail: true
+                )
                 for event in events(count: min(1000, total - written), activity: activity, using: &random) {
                     tally.count(event, defect: .unknownSubject)
-                    encode(event, externalId: unknownExternalId(using: &random), defect: .unknownSubject, using: &random, into: &line)
+                    encode(
+                        event,
+                        externalId: unknownExternalId(using: &random),
+                        defect: .unknownSubject,
+                        using: &random,
+                        into: &line
+                    )
                     try sink.write(line.bytes)
                     written += 1
                     if written % interval == 0 || written == total {
@@ -91,7 +105,10 @@ extension DemoDataGenerator {
     /// Turns session-relative times into instants: sessions keep their order, do not
     /// overlap, and fall between the first visit and the end of 2025.
     private func place(
-        _ events: inout [DemoEvent], sessionStarts: [Int], activity: DemoActivity, using random: inout DemoDataRandom
+        _ events: inout [DemoEvent],
+        sessionStarts: [Int],
+        activity: DemoActivity,
+        using random: inout DemoDataRandom
     ) {
         let ends = sessionStarts.dropFirst() + [events.count]
         var durations = zip(sessionStarts, ends).map { events[$1 - 1].time }

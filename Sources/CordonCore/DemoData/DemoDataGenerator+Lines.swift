@@ -1,7 +1,10 @@
 extension DemoDataGenerator {
     /// Writes `subject` as one line, keys in the order, broken by `defect` if given.
     func encode(
-        _ subject: DemoSubject, defect: DemoDataDefect?, using random: inout DemoDataRandom, into line: inout DemoJSONLine
+        _ subject: DemoSubject,
+        defect: DemoDataDefect?,
+        using random: inout DemoDataRandom,
+        into line: inout DemoJSONLine
     ) {
         line.reset()
         line.beginObject()
@@ -28,16 +31,32 @@ extension DemoDataGenerator {
         line.key("consents")
         line.beginArray()
         for consent in subject.consents {
-            encode(purpose: consent.purpose.rawValue, state: consent.state.rawValue, source: consent.source,
-                   recordedAt: consent.recordedAt, into: &line)
+            encode(
+                purpose: consent.purpose.rawValue,
+                state: consent.state.rawValue,
+                source: consent.source,
+                recordedAt: consent.recordedAt,
+                into: &line
+            )
         }
         if defect == .unknownValue {
             let recordedAt = random.int64(in: Self.yearStart...Self.yearEnd)
             if random.chance(0.5) || undeclaredPurposes.isEmpty {
-                encode(purpose: Purpose.analytics.rawValue, state: "accepted", source: "cmp:tcf-2.2", recordedAt: recordedAt, into: &line)
+                encode(
+                    purpose: Purpose.analytics.rawValue,
+                    state: "accepted",
+                    source: "cmp:tcf-2.2",
+                    recordedAt: recordedAt,
+                    into: &line
+                )
             } else {
-                encode(purpose: random.element(of: undeclaredPurposes), state: "granted", source: "cmp:tcf-2.2",
-                       recordedAt: recordedAt, into: &line)
+                encode(
+                    purpose: random.element(of: undeclaredPurposes),
+                    state: "granted",
+                    source: "cmp:tcf-2.2",
+                    recordedAt: recordedAt,
+                    into: &line
+                )
             }
         }
         line.endArray()
@@ -55,7 +74,10 @@ extension DemoDataGenerator {
     /// Writes `event` of `externalId` as one line, keys in the order, broken by
     /// `defect` if given.
     func encode(
-        _ event: DemoEvent, externalId: String, defect: DemoDataDefect?, using random: inout DemoDataRandom,
+        _ event: DemoEvent,
+        externalId: String,
+        defect: DemoDataDefect?,
+        using random: inout DemoDataRandom,
         into line: inout DemoJSONLine
     ) {
         line.reset()
@@ -109,7 +131,13 @@ extension DemoDataGenerator {
         line.endLine()
     }
 
-    private func encode(purpose: String, state: String, source: String, recordedAt: Int64, into line: inout DemoJSONLine) {
+    private func encode(
+        purpose: String,
+        state: String,
+        source: String,
+        recordedAt: Int64,
+        into line: inout DemoJSONLine
+    ) {
         line.beginObject()
         line.field("purpose", purpose)
         line.field("state", state)

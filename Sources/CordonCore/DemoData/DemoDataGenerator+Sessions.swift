@@ -4,13 +4,18 @@ extension DemoDataGenerator {
     /// last two usually leading into a funnel. A refund, when one follows a purchase, is a
     /// session of its own.
     func appendSession(
-        to events: inout [DemoEvent], sessionStarts: inout [Int], activity: DemoActivity,
+        to events: inout [DemoEvent],
+        sessionStarts: inout [Int],
+        activity: DemoActivity,
         using random: inout DemoDataRandom
     ) {
         let isFirst = sessionStarts.isEmpty
         sessionStarts.append(events.count)
         var session = Session(
-            device: random.chance(0.85) ? activity.device : devices.draw(using: &random), channel: .direct, campaign: 0)
+            device: random.chance(0.85) ? activity.device : devices.draw(using: &random),
+            channel: .direct,
+            campaign: 0
+        )
         let kind = isFirst ? 0 : random.int(below: 100)
         switch kind {
         case 78..<92 where activity.hasEmail:
@@ -28,18 +33,29 @@ extension DemoDataGenerator {
             session.channel = channels.draw(using: &random)
             session.campaign = campaign(for: session.channel, using: &random)
         }
-        appendFunnel(session: &session, signup: isFirst && activity.signsUp, to: &events, sessionStarts: &sessionStarts, using: &random)
+        appendFunnel(
+            session: &session,
+            signup: isFirst && activity.signsUp,
+            to: &events,
+            sessionStarts: &sessionStarts,
+            using: &random
+        )
     }
 
     /// page_view → product_view → add_to_cart → begin_checkout → purchase, with drop-off
     /// at each step (about one visit in ten ends in a purchase).
     private func appendFunnel(
-        session: inout Session, signup: Bool, to events: inout [DemoEvent], sessionStarts: inout [Int],
+        session: inout Session,
+        signup: Bool,
+        to events: inout [DemoEvent],
+        sessionStarts: inout [Int],
         using random: inout DemoDataRandom
     ) {
         session.append(.pageView, purpose: .analytics, to: &events, using: &random)
         if signup { session.append(.signup, purpose: .analytics, to: &events, using: &random) }
-        for _ in 0..<random.int(below: 3) { session.append(.pageView, purpose: .analytics, to: &events, using: &random) }
+        for _ in 0..<random.int(below: 3) {
+            session.append(.pageView, purpose: .analytics, to: &events, using: &random)
+        }
         guard random.chance(0.65) else { return }
         for _ in 0..<random.int(in: 1...4) {
             session.append(.productView, purpose: .analytics, to: &events, using: &random)
@@ -55,14 +71,26 @@ extension DemoDataGenerator {
         guard random.chance(0.7) else { return }
         let amount = purchaseAmount(using: &random)
         session.append(
-            .purchase, purpose: random.chance(0.35) ? .orderFulfillment : .analytics, amount: amount, to: &events,
-            using: &random)
+            .purchase,
+            purpose: random.chance(0.35) ? .orderFulfillment : .analytics,
+            amount: amount,
+            to: &events,
+            using: &random
+        )
         guard random.chance(0.04) else { return }
         sessionStarts.append(events.count)
         let refund = random.chance(0.8) ? amount : max(amountBounds.lowerBound, amount / 2)
-        events.append(DemoEvent(
-            kind: .refund, time: 0, channel: nil, campaign: 0, device: nil, amountCents: refund,
-            purpose: random.chance(0.7) ? .orderFulfillment : .analytics))
+        events.append(
+            DemoEvent(
+                kind: .refund,
+                time: 0,
+                channel: nil,
+                campaign: 0,
+                device: nil,
+                amountCents: refund,
+                purpose: random.chance(0.7) ? .orderFulfillment : .analytics
+            )
+        )
     }
 
     /// A campaign id for a session from `channel`: none for direct traffic, sometimes for
@@ -108,15 +136,26 @@ private struct Session {
 
     /// Appends an event a few seconds to a few minutes after the previous one.
     mutating func append(
-        _ kind: DemoEventKind, purpose: DemoEventPurpose, amount: Int? = nil, to events: inout [DemoEvent],
+        _ kind: DemoEventKind,
+        purpose: DemoEventPurpose,
+        amount: Int? = nil,
+        to events: inout [DemoEvent],
         using random: inout DemoDataRandom
     ) {
         if hasStarted {
             clock += Int64(kind == .productView ? random.int(in: 15...240) : random.int(in: 3...90))
         }
         hasStarted = true
-        events.append(DemoEvent(
-            kind: kind, time: clock, channel: channel, campaign: campaign, device: device, amountCents: amount,
-            purpose: purpose))
+        events.append(
+            DemoEvent(
+                kind: kind,
+                time: clock,
+                channel: channel,
+                campaign: campaign,
+                device: device,
+                amountCents: amount,
+                purpose: purpose
+            )
+        )
     }
 }

@@ -1,7 +1,8 @@
 extension DemoDataGenerator {
     /// Writes every subject line to `sink` and tallies what was written.
     public func writeSubjects(
-        to sink: inout some DemoDataSink, progress: (DemoDataProgress) -> Void = { _ in }
+        to sink: inout some DemoDataSink,
+        progress: (DemoDataProgress) -> Void = { _ in }
     ) throws(DemoDataError) -> DemoDataSummary.Subjects {
         var tally = DemoDataSummary.Subjects.Tally(regions: Set(markets.map(\.region)), purposes: purposes)
         var line = DemoJSONLine()
@@ -44,9 +45,14 @@ extension DemoDataGenerator {
         let consentTime =
             isNewCustomer ? firstSeen : random.int64(in: Self.earliestConsent...(Self.yearStart - 1))
         return DemoActivity(
-            weight: weight, isNewCustomer: isNewCustomer, firstSeen: firstSeen, consentTime: consentTime,
-            signsUp: isNewCustomer && random.chance(0.6), device: devices.draw(using: &random),
-            hasEmail: random.chance(0.97))
+            weight: weight,
+            isNewCustomer: isNewCustomer,
+            firstSeen: firstSeen,
+            consentTime: consentTime,
+            signsUp: isNewCustomer && random.chance(0.6),
+            device: devices.draw(using: &random),
+            hasEmail: random.chance(0.97)
+        )
     }
 
     /// Subject `index`, the same every time it is asked for.
@@ -64,16 +70,31 @@ extension DemoDataGenerator {
         let address = random.chance(0.6) ? market.locale.address(using: &random) : nil
         let globalPrivacyControl = random.chance(market.globalPrivacyControlRate)
         let age = birthYear.map { Self.referenceYear - $0 }
-        let isMinor = age.map {
-            resolved.policy.minimumAge.requiresGuardianConsent(age: $0, country: resolved.country)
-        } ?? false
+        let isMinor =
+            age.map {
+                resolved.policy.minimumAge.requiresGuardianConsent(age: $0, country: resolved.country)
+            } ?? false
         let consents = consents(
-            in: resolved, age: age, isMinor: isMinor, hasEmail: activity.hasEmail, since: activity.consentTime,
-            using: &random)
+            in: resolved,
+            age: age,
+            isMinor: isMinor,
+            hasEmail: activity.hasEmail,
+            since: activity.consentTime,
+            using: &random
+        )
         return DemoSubject(
-            number: number, country: market.country, region: resolved.region, birthYear: birthYear, email: email,
-            name: name, phone: phone, address: address, consents: consents,
-            globalPrivacyControl: globalPrivacyControl, isMinor: isMinor)
+            number: number,
+            country: market.country,
+            region: resolved.region,
+            birthYear: birthYear,
+            email: email,
+            name: name,
+            phone: phone,
+            address: address,
+            consents: consents,
+            globalPrivacyControl: globalPrivacyControl,
+            isMinor: isMinor
+        )
     }
 
     /// An RFC 2606 / RFC 6761 reserved domain: `example.com`, `.net`, `.org`, or the

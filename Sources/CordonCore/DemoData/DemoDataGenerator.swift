@@ -68,7 +68,11 @@ public struct DemoDataGenerator: Sendable {
     /// - Throws: ``DemoDataError`` when the options are out of range, the catalog lacks a
     ///   field, purpose or event type the generator writes (or requires one it cannot make
     ///   up), or no built-in country maps to a region.
-    public init(configuration: PolicyConfiguration, seed: UInt64, options: DemoDataOptions = DemoDataOptions())
+    public init(
+        configuration: PolicyConfiguration,
+        seed: UInt64,
+        options: DemoDataOptions = DemoDataOptions()
+    )
         throws(DemoDataError)
     {
         try options.validate()
@@ -77,11 +81,23 @@ public struct DemoDataGenerator: Sendable {
         self.options = options
         let catalog = configuration.catalog
 
-        try Self.check(catalog.subjectFields, written: Self.subjectFieldNames, always: ["externalId", "country"], kind: "subject")
         try Self.check(
-            catalog.eventFields, written: Self.eventFieldNames, always: ["externalId", "ts", "event", "purpose"], kind: "event")
+            catalog.subjectFields,
+            written: Self.subjectFieldNames,
+            always: ["externalId", "country"],
+            kind: "subject"
+        )
+        try Self.check(
+            catalog.eventFields,
+            written: Self.eventFieldNames,
+            always: ["externalId", "ts", "event", "purpose"],
+            kind: "event"
+        )
         for purpose in DemoEventPurpose.allCases where !catalog.declares(Purpose(rawValue: purpose.rawValue)) {
-            throw DemoDataError(.catalogMismatch, "the catalog does not declare the purpose '\(purpose.rawValue)' demo events use")
+            throw DemoDataError(
+                .catalogMismatch,
+                "the catalog does not declare the purpose '\(purpose.rawValue)' demo events use"
+            )
         }
         let eventTypes = catalog.eventField(named: "event")?.values ?? []
         for kind in DemoEventKind.allCases where !eventTypes.contains(kind.rawValue) {
@@ -91,12 +107,19 @@ public struct DemoDataGenerator: Sendable {
         var resolved: [ResolvedMarket] = []
         var weights: [(Int, UInt64)] = []
         for market in DemoMarket.all {
-            guard let country = CountryCode(rawValue: market.country), let region = configuration.region(of: country) else {
+            guard let country = CountryCode(rawValue: market.country), let region = configuration.region(of: country)
+            else {
                 continue
             }
             weights.append((resolved.count, market.weight))
-            resolved.append(ResolvedMarket(
-                market: market, country: country, region: region.id, policy: configuration.policy(for: region.id)))
+            resolved.append(
+                ResolvedMarket(
+                    market: market,
+                    country: country,
+                    region: region.id,
+                    policy: configuration.policy(for: region.id)
+                )
+            )
         }
         guard !resolved.isEmpty else {
             throw DemoDataError(.noCountries, "no built-in demo country maps to a region of this configuration")
@@ -110,18 +133,22 @@ public struct DemoDataGenerator: Sendable {
 
         let birthYear = catalog.subjectField(named: "birthYear")
         birthYearBounds = (birthYear?.minimum ?? 1900)...(birthYear?.maximum ?? 2100)
-        birthYears = DemoWeightedTable((1950...2012).map { year in
-            switch Self.referenceYear - year {
-            case ..<18: (year, 16)
-            case ..<25: (year, 20)
-            case ..<45: (year, 30)
-            case ..<65: (year, 20)
-            default: (year, 8)
+        birthYears = DemoWeightedTable(
+            (1950...2012).map { year in
+                switch Self.referenceYear - year {
+                case ..<18: (year, 16)
+                case ..<25: (year, 20)
+                case ..<45: (year, 30)
+                case ..<65: (year, 20)
+                default: (year, 8)
+                }
             }
-        })
+        )
         let amount = catalog.eventField(named: "amountCents")
         amountBounds = max(100, amount?.minimum ?? 0)...min(100_000, amount?.maximum ?? 100_000)
-        undeclaredPurposes = ["profiling", "remarketing", "data_brokerage"].filter { !catalog.declares(Purpose(rawValue: $0)) }
+        undeclaredPurposes = ["profiling", "remarketing", "data_brokerage"].filter {
+            !catalog.declares(Purpose(rawValue: $0))
+        }
         unknownEventTypes = ["pageview", "checkout", "add-to-cart", "wishlist_add"].filter { !eventTypes.contains($0) }
         // Zipf-like long tail: campaign k is chosen in proportion to 1/k.
         campaigns = DemoWeightedTable((1...200).map { ($0, UInt64(1_000_000 / $0)) })
@@ -134,7 +161,10 @@ public struct DemoDataGenerator: Sendable {
     /// Writes `subjects.ndjson` and `events.ndjson` into `directory` (created if missing)
     /// and reports what they hold. Each file is written under a temporary name and renamed
     /// when complete, so an interrupted run never leaves a file that looks whole.
-    public func generate(into directory: URL, progress: (DemoDataProgress) -> Void = { _ in }) throws(DemoDataError)
+    public func generate(
+        into directory: URL,
+        progress: (DemoDataProgress) -> Void = { _ in }
+    ) throws(DemoDataError)
         -> DemoDataSummary
     {
         do {
@@ -152,7 +182,8 @@ public struct DemoDataGenerator: Sendable {
     }
 
     private func writeFile<Result>(
-        _ url: URL, _ body: (inout DemoDataFileWriter) throws(DemoDataError) -> Result
+        _ url: URL,
+        _ body: (inout DemoDataFileWriter) throws(DemoDataError) -> Result
     ) throws(DemoDataError) -> Result {
         let temporary = url.deletingLastPathComponent().appending(path: ".\(url.lastPathComponent).partial")
         var writer = try DemoDataFileWriter(creating: temporary)
@@ -167,7 +198,9 @@ public struct DemoDataGenerator: Sendable {
     }
 
     /// The subject fields written, by the names the catalog uses (pii is nested in lines).
-    static let subjectFieldNames: Set<String> = ["externalId", "country", "birthYear", "email", "name", "phone", "address"]
+    static let subjectFieldNames: Set<String> = [
+        "externalId", "country", "birthYear", "email", "name", "phone", "address",
+    ]
     /// The event fields written.
     static let eventFieldNames: Set<String> = [
         "externalId", "ts", "event", "channel", "campaign", "device", "amountCents", "purpose",
@@ -176,15 +209,23 @@ public struct DemoDataGenerator: Sendable {
     /// Every written field must be declared, and every required field must be one written
     /// on every valid line.
     private static func check(
-        _ fields: [Catalog.Field], written: Set<String>, always: Set<String>, kind: String
+        _ fields: [Catalog.Field],
+        written: Set<String>,
+        always: Set<String>,
+        kind: String
     ) throws(DemoDataError) {
         let declared = Set(fields.map(\.name))
         if let missing = written.subtracting(declared).sorted().first {
-            throw DemoDataError(.catalogMismatch, "the catalog declares no \(kind) field '\(missing)', which demo data writes")
+            throw DemoDataError(
+                .catalogMismatch,
+                "the catalog declares no \(kind) field '\(missing)', which demo data writes"
+            )
         }
         if let unknown = fields.first(where: { $0.isRequired && !always.contains($0.name) }) {
             throw DemoDataError(
-                .catalogMismatch, "the catalog requires the \(kind) field '\(unknown.name)', which demo data does not always write")
+                .catalogMismatch,
+                "the catalog requires the \(kind) field '\(unknown.name)', which demo data does not always write"
+            )
         }
     }
 }

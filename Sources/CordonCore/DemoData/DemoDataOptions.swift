@@ -24,10 +24,16 @@ public struct DemoDataOptions: Hashable, Sendable {
     /// no subject to belong to.
     func validate() throws(DemoDataError) {
         guard (0...Self.maximumSubjectCount).contains(subjectCount) else {
-            throw DemoDataError(.invalidOptions, "subject count must be in 0...\(Self.maximumSubjectCount), got \(subjectCount)")
+            throw DemoDataError(
+                .invalidOptions,
+                "subject count must be in 0...\(Self.maximumSubjectCount), got \(subjectCount)"
+            )
         }
         guard (0...Self.maximumEventCount).contains(eventCount) else {
-            throw DemoDataError(.invalidOptions, "event count must be in 0...\(Self.maximumEventCount), got \(eventCount)")
+            throw DemoDataError(
+                .invalidOptions,
+                "event count must be in 0...\(Self.maximumEventCount), got \(eventCount)"
+            )
         }
         guard invalidRate.isFinite, (0...1).contains(invalidRate) else {
             throw DemoDataError(.invalidOptions, "invalid rate must be in 0...1, got \(invalidRate)")

@@ -9,7 +9,8 @@ extension DemoDataSummary.Subjects {
             for region in regions {
                 summary_.regions[region.rawValue] = 0
                 summary_.consents[region.rawValue] = Dictionary(
-                    uniqueKeysWithValues: purposes.map { ($0.rawValue, DemoDataSummary.ConsentTally()) })
+                    uniqueKeysWithValues: purposes.map { ($0.rawValue, DemoDataSummary.ConsentTally()) }
+                )
             }
         }
 

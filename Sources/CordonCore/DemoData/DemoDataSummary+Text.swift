@@ -5,31 +5,37 @@ extension DemoDataSummary {
         var lines: [String] = []
         lines.append(
             "subjects: \(subjects.lines) lines, \(subjects.valid) valid, \(subjects.invalidLines) invalid"
-                + Self.breakdown(subjects.invalid))
+                + Self.breakdown(subjects.invalid)
+        )
         lines.append(
             "events:   \(events.lines) lines, \(events.valid) valid, \(events.invalidLines) invalid"
-                + Self.breakdown(events.invalid))
+                + Self.breakdown(events.invalid)
+        )
         lines.append("seed \(seed), invalid rate \(invalidRate)")
         lines.append("")
         lines.append("regions:   " + Self.ranked(subjects.regions, of: subjects.valid, limit: .max))
         lines.append("countries: " + Self.ranked(subjects.countries, of: subjects.valid, limit: 12))
         lines.append(
             "minors (under their country's consent age): \(subjects.minors)"
-                + "   gpc: \(subjects.gpc) (\(Self.percent(subjects.gpc, of: subjects.valid)))")
+                + "   gpc: \(subjects.gpc) (\(Self.percent(subjects.gpc, of: subjects.valid)))"
+        )
         if let purposes = subjects.consents.values.first?.keys.sorted(), !purposes.isEmpty {
             lines.append("")
             lines.append("consent granted now (withdrawn, objected), by region:")
             var table = TextTableRows(headers: ["region"] + purposes)
             for region in subjects.consents.keys.sorted() {
                 let byPurpose = subjects.consents[region] ?? [:]
-                table.rows.append([region] + purposes.map { purpose in
-                    guard let tally = byPurpose[purpose], tally.subjects > 0 else { return "-" }
-                    var cell = Self.percent(tally.granted, of: tally.subjects)
-                    if tally.withdrawn + tally.objected > 0 {
-                        cell += " (\(tally.withdrawn), \(tally.objected))"
-                    }
-                    return cell
-                })
+                table.rows.append(
+                    [region]
+                        + purposes.map { purpose in
+                            guard let tally = byPurpose[purpose], tally.subjects > 0 else { return "-" }
+                            var cell = Self.percent(tally.granted, of: tally.subjects)
+                            if tally.withdrawn + tally.objected > 0 {
+                                cell += " (\(tally.withdrawn), \(tally.objected))"
+                            }
+                            return cell
+                        }
+                )
             }
             lines += table.lines
         }
@@ -45,7 +51,9 @@ extension DemoDataSummary {
     }
 
     private static func breakdown(_ counts: [String: Int]) -> String {
-        counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        counts.isEmpty
+            ? ""
+            : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
     }
 
     private static func ranked(_ counts: [String: Int], of total: Int, limit: Int) -> String {

@@ -43,8 +43,14 @@ struct DemoLocale: Sendable {
     /// A locale from `;`-separated lists; an entry `Мария=maria` gives its ASCII form,
     /// otherwise it is folded from the Latin letters (`Müller` → `mueller`).
     init(
-        female: String, male: String, family: String, femaleFamily: String? = nil, streets: String,
-        towns: String, order: NameOrder = .givenFirst, address: AddressStyle = .numberAfter
+        female: String,
+        male: String,
+        family: String,
+        femaleFamily: String? = nil,
+        streets: String,
+        towns: String,
+        order: NameOrder = .givenFirst,
+        address: AddressStyle = .numberAfter
     ) {
         femaleGiven = Self.names(female)
         maleGiven = Self.names(male)

@@ -17,7 +17,8 @@ struct DemoDataCommand: ParsableCommand {
             The randomness is a seeded SplitMix64: test data only, never anything secret.
 
             Example: cordon demo-data --subjects 10000 --events 200000 --seed 7 --out demo
-            """)
+            """
+    )
     static let arguments: [ArgumentSpec] = [
         .option("subjects", valueName: "N", help: "Subject lines to write (default 1000)."),
         .option("events", valueName: "M", help: "Event lines to write (default 10 per subject)."),
@@ -47,7 +48,10 @@ struct DemoDataCommand: ParsableCommand {
         if let text = parsed.option("seed") {
             let value = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
             guard let value else {
-                throw UsageError("--seed must be an integer in 0...\(UInt64.max) (or 0x-hex), got '\(text)'", command: Self.self)
+                throw UsageError(
+                    "--seed must be an integer in 0...\(UInt64.max) (or 0x-hex), got '\(text)'",
+                    command: Self.self
+                )
             }
             seed = value
         } else {
@@ -80,7 +84,8 @@ struct DemoDataCommand: ParsableCommand {
                 guard progress.totalLines >= 100_000 else { return }
                 let percent = progress.linesWritten * 100 / progress.totalLines
                 Output.standardError(
-                    "demo-data: \(progress.phase.rawValue) \(progress.linesWritten)/\(progress.totalLines) (\(percent)%)")
+                    "demo-data: \(progress.phase.rawValue) \(progress.linesWritten)/\(progress.totalLines) (\(percent)%)"
+                )
             }
         } catch {
             throw CLIError("cannot write demo data: \(error)")
@@ -88,7 +93,9 @@ struct DemoDataCommand: ParsableCommand {
         if global.json {
             try Output.json(summary)
         } else {
-            Output.line("wrote \(output.appending(path: "subjects.ndjson").path) and \(output.appending(path: "events.ndjson").path)")
+            Output.line(
+                "wrote \(output.appending(path: "subjects.ndjson").path) and \(output.appending(path: "events.ndjson").path)"
+            )
             Output.standardOutput(summary.report)
         }
     }

@@ -11,8 +11,10 @@ struct DemoSample: Sendable {
 
     init(seed: UInt64, subjects subjectCount: Int, events eventCount: Int, invalidRate: Double) throws {
         let generator = try DemoDataGenerator(
-            configuration: ConfigurationFixture.shipped, seed: seed,
-            options: DemoDataOptions(subjectCount: subjectCount, eventCount: eventCount, invalidRate: invalidRate))
+            configuration: ConfigurationFixture.shipped,
+            seed: seed,
+            options: DemoDataOptions(subjectCount: subjectCount, eventCount: eventCount, invalidRate: invalidRate)
+        )
         var subjectBuffer = DemoDataBuffer()
         var eventBuffer = DemoDataBuffer()
         let subjectSummary = try generator.writeSubjects(to: &subjectBuffer)
@@ -105,7 +107,9 @@ struct DemoDataGeneratorTests {
         let subjects = Set(sample.subjectLines.compactMap { Self.externalId(in: $0) })
         var defects: [DemoDataDefect] = []
         for line in sample.subjectLines { defects += [validator.classifySubject(line)].compactMap { $0 } }
-        for line in sample.eventLines { defects += [validator.classifyEvent(line, subjects: subjects)].compactMap { $0 } }
+        for line in sample.eventLines {
+            defects += [validator.classifyEvent(line, subjects: subjects)].compactMap { $0 }
+        }
         #expect(defects.isEmpty)
         #expect(validator.problems.isEmpty, "\(validator.problems.prefix(5))")
         #expect(sample.summary.subjects.invalid.isEmpty && sample.summary.events.invalid.isEmpty)
@@ -161,7 +165,10 @@ struct DemoDataGeneratorTests {
             let country = try #require(CountryCode(rawValue: code))
             let region = try #require(configuration.region(of: country))
             if let birthYear = object["birthYear"] as? Int,
-                configuration.policy(for: region.id).minimumAge.requiresGuardianConsent(age: 2025 - birthYear, country: country)
+                configuration.policy(for: region.id).minimumAge.requiresGuardianConsent(
+                    age: 2025 - birthYear,
+                    country: country
+                )
             {
                 minors += 1
             }
@@ -217,15 +224,20 @@ struct DemoDataGeneratorTests {
         let directory = FileManager.default.temporaryDirectory.appending(path: "cordon-demo-\(UUID().uuidString)/out")
         defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
         let generator = try DemoDataGenerator(
-            configuration: ConfigurationFixture.shipped, seed: 7,
-            options: DemoDataOptions(subjectCount: 300, eventCount: 3000, invalidRate: 0.02))
+            configuration: ConfigurationFixture.shipped,
+            seed: 7,
+            options: DemoDataOptions(subjectCount: 300, eventCount: 3000, invalidRate: 0.02)
+        )
         var reports: [DemoDataProgress] = []
         let summary = try generator.generate(into: directory) { reports.append($0) }
         let sample = try DemoSample(seed: 7, subjects: 300, events: 3000, invalidRate: 0.02)
         #expect(try [UInt8](Data(contentsOf: directory.appending(path: "subjects.ndjson"))) == sample.subjects)
         #expect(try [UInt8](Data(contentsOf: directory.appending(path: "events.ndjson"))) == sample.events)
         #expect(summary == sample.summary)
-        #expect(reports.filter { $0.phase == .subjects }.map(\.linesWritten) == Array(stride(from: 30, through: 300, by: 30)))
+        #expect(
+            reports.filter { $0.phase == .subjects }.map(\.linesWritten)
+                == Array(stride(from: 30, through: 300, by: 30))
+        )
         #expect(reports.last == DemoDataProgress(phase: .events, linesWritten: 3000, totalLines: 3000))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(leftovers == ["events.ndjson", "subjects.ndjson"])

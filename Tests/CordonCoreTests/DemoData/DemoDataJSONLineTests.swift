@@ -29,6 +29,7 @@ struct DemoDataJSONLineTests {
         line.endLine()
         #expect(
             String(decoding: line.bytes, as: UTF8.self)
-                == "{\"b\":\"quote \\\" backslash \\\\ tab \\t bell \\u0007\",\"a\":-42,\"list\":[true,\"Müller 王\"]}\n")
+                == "{\"b\":\"quote \\\" backslash \\\\ tab \\t bell \\u0007\",\"a\":-42,\"list\":[true,\"Müller 王\"]}\n"
+        )
     }
 }

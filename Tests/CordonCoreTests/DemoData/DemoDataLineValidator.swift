@@ -27,7 +27,9 @@ struct DemoDataLineValidator {
             return .malformedJSON
         }
         let pii = object["pii"] as? [String: Any] ?? [:]
-        if !Set(object.keys).isSubset(of: subjectKeys) || !Set(pii.keys).isSubset(of: piiKeys) { return .undeclaredField }
+        if !Set(object.keys).isSubset(of: subjectKeys) || !Set(pii.keys).isSubset(of: piiKeys) {
+            return .undeclaredField
+        }
         for field in catalog.subjectFields where field.isRequired {
             if (field.role == .pii ? pii[field.name] : object[field.name]) == nil { return .missingField }
         }
@@ -39,12 +41,16 @@ struct DemoDataLineValidator {
             }
             if year < field.minimum! || year > field.maximum! { return .outOfRange }
         }
-        guard let consents = object["consents"] as? [[String: Any]] else { return problem("no consents array: \(line)") }
+        guard let consents = object["consents"] as? [[String: Any]] else {
+            return problem("no consents array: \(line)")
+        }
         for consent in consents {
             guard let purpose = consent["purpose"] as? String, let state = consent["state"] as? String else {
                 return problem("consent without purpose or state: \(line)")
             }
-            if !catalog.declares(Purpose(rawValue: purpose)) || !["granted", "withdrawn", "restricted", "objected"].contains(state) {
+            if !catalog.declares(Purpose(rawValue: purpose))
+                || !["granted", "withdrawn", "restricted", "objected"].contains(state)
+            {
                 return .unknownValue
             }
             guard let recordedAt = consent["recordedAt"] as? String, Timestamp.parse(recordedAt) != nil,
@@ -52,7 +58,9 @@ struct DemoDataLineValidator {
             else { return problem("consent without source or recordedAt: \(line)") }
         }
         for (name, value) in pii {
-            guard let text = value as? String, text.count <= catalog.subjectField(named: name)?.maxLength ?? .max, !text.isEmpty else {
+            guard let text = value as? String, text.count <= catalog.subjectField(named: name)?.maxLength ?? .max,
+                !text.isEmpty
+            else {
                 return problem("bad \(name): \(line)")
             }
         }
@@ -72,7 +80,9 @@ struct DemoDataLineValidator {
         guard let event = object["event"] as? String, let purpose = object["purpose"] as? String,
             let externalId = object["externalId"] as? String, let ts = object["ts"] as? String
         else { return problem("a required field is not a string: \(line)") }
-        if !(catalog.eventField(named: "event")?.values ?? []).contains(event) || !catalog.declares(Purpose(rawValue: purpose)) {
+        if !(catalog.eventField(named: "event")?.values ?? []).contains(event)
+            || !catalog.declares(Purpose(rawValue: purpose))
+        {
             return .unknownValue
         }
         if let amount = object["amountCents"] {
@@ -85,9 +95,12 @@ struct DemoDataLineValidator {
             return problem("\(event) without an amount: \(line)")
         }
         if !subjects.contains(externalId) { return .unknownSubject }
-        guard let date = Timestamp.parse(ts), (Self.year2025).contains(date) else { return problem("ts outside 2025: \(line)") }
+        guard let date = Timestamp.parse(ts), (Self.year2025).contains(date) else {
+            return problem("ts outside 2025: \(line)")
+        }
         for name in ["channel", "campaign", "device"] where object[name] != nil {
-            guard let text = object[name] as? String, text.count <= catalog.eventField(named: name)?.maxLength ?? .max else {
+            guard let text = object[name] as? String, text.count <= catalog.eventField(named: name)?.maxLength ?? .max
+            else {
                 return problem("bad \(name): \(line)")
             }
         }
