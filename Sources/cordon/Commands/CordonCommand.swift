@@ -15,7 +15,8 @@ struct CordonCommand: CommandGroup {
             Exit status: 0 success, 64 usage error, 1 anything else (with a one-line reason).
             """,
         subcommands: [
-            DemoDataCommand.self, InitCommand.self, KeysCommand.self, PolicyCommand.self, RegionCommand.self, VersionCommand.self,
+            DemoDataCommand.self,
+            InitCommand.self, KeysCommand.self, PolicyCommand.self, RegionCommand.self, VersionCommand.self,
         ])
 }
 
