@@ -15,8 +15,9 @@ struct CordonCommand: CommandGroup {
             Exit status: 0 success, 64 usage error, 1 anything else (with a one-line reason).
             """,
         subcommands: [
-            AuditCommand.self, DSRCommand.self, InitCommand.self, IngestCommand.self, KeysCommand.self, PolicyCommand.self,
-            RegionCommand.self, RetentionCommand.self, StoreCommand.self, SubjectCommand.self, VersionCommand.self,
+            AuditCommand.self, DemoDataCommand.self, DSRCommand.self, InitCommand.self, IngestCommand.self, KeysCommand.self,
+            PolicyCommand.self, RegionCommand.self, RetentionCommand.self, StoreCommand.self, SubjectCommand.self,
+            VersionCommand.self,
         ])
 }
 

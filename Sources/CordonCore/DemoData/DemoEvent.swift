@@ -1,0 +1,44 @@
+/// A made-up shop event, before it is written as an `events.ndjson` line.
+struct DemoEvent {
+    var kind: DemoEventKind
+    /// Seconds since 1970-01-01T00:00:00Z (while a session is built: since its start).
+    var time: Int64
+    var channel: DemoChannel?
+    /// `cmp-<n>`, or 0 for none.
+    var campaign: Int
+    var device: DemoDevice?
+    var amountCents: Int?
+    var purpose: DemoEventPurpose
+}
+
+/// The event types the generator writes; each must be a value of the catalog's `event` enum.
+enum DemoEventKind: String, CaseIterable {
+    case pageView = "page_view"
+    case productView = "product_view"
+    case addToCart = "add_to_cart"
+    case beginCheckout = "begin_checkout"
+    case purchase
+    case refund
+    case emailOpen = "email_open"
+    case emailClick = "email_click"
+    case adClick = "ad_click"
+    case signup
+}
+
+/// The purposes events are collected for; each must be declared in the catalog.
+enum DemoEventPurpose: String, CaseIterable {
+    case analytics
+    case marketingEmail = "marketing_email"
+    case adsPersonalization = "ads_personalization"
+    case orderFulfillment = "order_fulfillment"
+}
+
+/// Where a session came from.
+enum DemoChannel: String, CaseIterable {
+    case direct, search, social, email, affiliate, display
+}
+
+/// A device class, never a device identifier.
+enum DemoDevice: String, CaseIterable {
+    case mobile, desktop, tablet
+}
