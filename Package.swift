@@ -50,7 +50,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // `make bench` and the crash tests' child process: CordonStore workloads.
-        .executableTarget(name: "cordon-bench", dependencies: ["CordonStore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "cordon-bench", dependencies: ["CordonStore", "CordonCore"], swiftSettings: swiftSettings),
 
         .testTarget(
             name: "CordonCryptoTests", dependencies: ["CordonCrypto"],

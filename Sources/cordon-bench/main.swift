@@ -4,6 +4,8 @@
 //   cordon-bench crash-rekey <path>                 re-encrypts back and forth until killed
 //   cordon-bench store <dir> <plain|cordon> <rows>  the store benchmark; prints JSON
 //   cordon-bench cipher                             page AEAD throughput; prints JSON
+//   cordon-bench ingest <dir> <subjects> <events> <plain|cordon> [samples]
+//                                                   the write-path benchmark; prints JSON
 //
 // The page key for the crash commands is read as 64 hex digits from standard input,
 // never from the command line.
@@ -23,6 +25,10 @@ do {
         try CrashWorkloads.rekey(path: arguments[2])
     case "store" where arguments.count == 5:
         try StoreBenchmark.run(directory: arguments[2], variant: arguments[3], rows: Int(arguments[4]) ?? 1_000_000)
+    case "ingest" where arguments.count >= 6:
+        try IngestBenchmark.run(
+            directory: arguments[2], subjects: arguments[3], events: arguments[4], variant: arguments[5],
+            samples: arguments.count > 6 ? Int(arguments[6]) ?? 200 : 200)
     case "cipher":
         CipherBenchmark.run()
     default:

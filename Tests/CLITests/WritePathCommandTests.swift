@@ -180,6 +180,7 @@ struct WritePathCommandTests {
         let stores = try CordonProcess.run(["store", "verify", "--region", "eu", "--data", data])
         #expect(stores.status == 0, "\(stores.standardError)")
         let retention = try CordonProcess.run(["retention", "run", "--data", data, "--now", "2099-01-01T00:00:00Z", "--json"])
+        try #require(retention.status == 0, "retention failed: \(retention.standardError.suffix(500))")
         let report = try json(retention.standardOutput)
         let eu = (report["regions"] as? [[String: Any]])?.first { $0["region"] as? String == "eu" }
         let deleted = (eu?["deleted"] as? [String: Int])?["user.behavior.browsing_history"] ?? -1

@@ -1,16 +1,19 @@
 /// A validated event line; its fields are exactly the catalog's event fields.
-struct EventLine: Sendable {
-    var externalID: String
-    var timestamp: Int64
-    var event: String
-    var channel: String?
-    var campaign: String?
-    var device: String?
-    var amountCents: Int?
-    var purpose: Purpose
+///
+/// Public so that tools (a dry run, the benchmark's plain-SQLite baseline) validate lines
+/// exactly as ingest does.
+public struct EventLine: Sendable {
+    public var externalID: String
+    public var timestamp: Int64
+    public var event: String
+    public var channel: String?
+    public var campaign: String?
+    public var device: String?
+    public var amountCents: Int?
+    public var purpose: Purpose
 
     /// Validates `bytes` against the catalog's event fields.
-    static func parse(_ bytes: [UInt8], catalog: Catalog) throws(LineRejection) -> EventLine {
+    public static func parse(_ bytes: [UInt8], catalog: Catalog) throws(LineRejection) -> EventLine {
         let reader = try FieldReader(try JSONParser.parseLine(bytes), path: "", allowed: catalog.eventFields.map(\.name))
         var strings: [String: String] = [:]
         var timestamp: Int64?

@@ -2,21 +2,21 @@ import CordonCrypto
 
 /// A validated subject line:
 /// `{"externalId":..,"country":..,"birthYear":..,"pii":{..},"consents":[..],"signals":{"gpc":..}}`.
-struct SubjectLine: Sendable {
-    var externalID: String
-    var country: CountryCode
-    var region: RegionID
-    var birthYear: Int?
+public struct SubjectLine: Sendable {
+    public var externalID: String
+    public var country: CountryCode
+    public var region: RegionID
+    public var birthYear: Int?
     /// Catalog PII fields present on the line (email normalized for its index only).
-    var pii: [String: String]
-    var consents: [ConsentRecord]
-    var globalPrivacyControl: Bool?
+    public var pii: [String: String]
+    public var consents: [ConsentRecord]
+    public var globalPrivacyControl: Bool?
 
     static let topLevelKeys = ["externalId", "country", "birthYear", "pii", "consents", "signals"]
     static let consentKeys = ["purpose", "state", "source", "recordedAt", "expiresAt"]
 
     /// Validates `bytes` against the catalog and resolves the region from the country.
-    static func parse(_ bytes: [UInt8], configuration: PolicyConfiguration) throws(LineRejection) -> SubjectLine {
+    public static func parse(_ bytes: [UInt8], configuration: PolicyConfiguration) throws(LineRejection) -> SubjectLine {
         let catalog = configuration.catalog
         let top = try FieldReader(try JSONParser.parseLine(bytes), path: "", allowed: topLevelKeys)
         let idField = catalog.subjectField(named: "externalId")

@@ -12,33 +12,40 @@ extension Vault {
     ) throws -> IngestSummary {
         var summary = IngestSummary(kind: "events")
         var resolver = SubjectResolver(vault: self)
-        while true {
-            let now = options.now ?? Int64(Date().timeIntervalSince1970)
-            var byRegion: [RegionID: [ResolvedEvent]] = [:]
-            var count = 0
-            while count < options.batchSize, let line = try reader.next() {
-                summary.lines += 1
-                do throws(LineRejection) {
-                    if line.isTooLong {
-                        throw LineRejection(reason: .lineTooLong, message: "line is longer than \(options.maximumLineBytes) bytes")
-                    }
-                    let event = try EventLine.parse(line.bytes, catalog: configuration.catalog)
-                    let resolved = try resolver.resolve(event, now: now)
-                    byRegion[resolved.region, default: []].append(resolved)
-                    count += 1
-                } catch {
-                    var rejection = error
-                    rejection.line = line.number
-                    summary.reject(rejection)
-                    onReject(rejection)
+        // Accepted events wait in a buffer per region; a region's buffer is written as one
+        // audited transaction when it holds `batchSize` events (and at the end), so every
+        // transaction is as large as the batch size however the regions interleave.
+        var pending: [RegionID: [ResolvedEvent]] = [:]
+        var linesSinceProgress = 0
+        while let line = try reader.next() {
+            summary.lines += 1
+            linesSinceProgress += 1
+            do throws(LineRejection) {
+                if line.isTooLong {
+                    throw LineRejection(reason: .lineTooLong, message: "line is longer than \(options.maximumLineBytes) bytes")
                 }
+                let event = try EventLine.parse(line.bytes, catalog: configuration.catalog)
+                let resolved = try resolver.resolve(event, now: options.now ?? Int64(Date().timeIntervalSince1970))
+                pending[resolved.region, default: []].append(resolved)
+            } catch {
+                var rejection = error
+                rejection.line = line.number
+                summary.reject(rejection)
+                onReject(rejection)
             }
-            if count == 0 { break }  // end of input
-            for region in byRegion.keys.sorted() {
-                try writeEvents(byRegion[region]!, region: region, context: context, summary: &summary)
+            for (region, events) in pending where events.count >= options.batchSize {
+                try writeEvents(events, region: region, context: context, summary: &summary)
+                pending[region] = nil
             }
-            progress(summary)
+            if linesSinceProgress >= options.batchSize {
+                linesSinceProgress = 0
+                progress(summary)
+            }
         }
+        for region in pending.keys.sorted() {
+            try writeEvents(pending[region]!, region: region, context: context, summary: &summary)
+        }
+        progress(summary)
         return summary
     }
 

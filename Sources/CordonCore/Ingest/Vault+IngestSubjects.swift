@@ -13,85 +13,96 @@ extension Vault {
         onReject: (LineRejection) -> Void = { _ in }, progress: (IngestSummary) -> Void = { _ in }
     ) throws -> IngestSummary {
         var summary = IngestSummary(kind: "subjects")
-        while true {
-            var batch: [(line: Int, record: SubjectLine)] = []
-            while batch.count < options.batchSize, let line = try reader.next() {
-                summary.lines += 1
-                do throws(LineRejection) {
-                    if line.isTooLong {
-                        throw LineRejection(reason: .lineTooLong, message: "line is longer than \(options.maximumLineBytes) bytes")
-                    }
-                    batch.append((line.number, try SubjectLine.parse(line.bytes, configuration: configuration)))
-                } catch {
-                    var rejection = error
-                    rejection.line = line.number
-                    summary.reject(rejection)
-                    onReject(rejection)
+        let now = options.now ?? Int64(Date().timeIntervalSince1970)
+        // Lines wait in a buffer per region and a region's buffer is written as one audited
+        // transaction when it holds `batchSize` lines (and at the end).
+        var pending: [RegionID: [(line: Int, record: SubjectLine)]] = [:]
+        var inFlight: [String: RegionID] = [:]  // externalId → region, for lines not yet written
+        var linesSinceProgress = 0
+        while let line = try reader.next() {
+            summary.lines += 1
+            linesSinceProgress += 1
+            do throws(LineRejection) {
+                if line.isTooLong {
+                    throw LineRejection(reason: .lineTooLong, message: "line is longer than \(options.maximumLineBytes) bytes")
                 }
+                let record = try SubjectLine.parse(line.bytes, configuration: configuration)
+                // A subject lives in exactly one region: a subject already stored (or
+                // waiting to be) in another region is a change of residence, which needs an
+                // explicit transfer.
+                let waiting = inFlight[record.externalID].flatMap { $0 == record.region ? nil : $0 }
+                let stored: RegionID?
+                do {
+                    stored = try waiting ?? regionHolding(externalID: record.externalID, except: record.region)
+                } catch {
+                    throw LineRejection(reason: .invalidField, field: "externalId", message: "the subject cannot be looked up (\(error))")
+                }
+                if let other = stored {
+                    throw LineRejection(
+                        reason: .regionChange, field: "country",
+                        message: "this subject is stored in region \(other); a move to \(record.region) needs an explicit transfer (erase and re-ingest)")
+                }
+                inFlight[record.externalID] = record.region
+                pending[record.region, default: []].append((line.number, record))
+            } catch {
+                var rejection = error
+                rejection.line = line.number
+                summary.reject(rejection)
+                onReject(rejection)
             }
-            if batch.isEmpty { break }  // only at the end of input: the loop above fills batches
-            try writeSubjectBatch(batch, context: context, now: options.now ?? Int64(Date().timeIntervalSince1970), summary: &summary, onReject: onReject)
-            progress(summary)
+            for (region, items) in pending where items.count >= options.batchSize {
+                try writeSubjects(items, region: region, context: context, now: now, summary: &summary, onReject: onReject)
+                pending[region] = nil
+                inFlight = inFlight.filter { $0.value != region }
+            }
+            if linesSinceProgress >= options.batchSize {
+                linesSinceProgress = 0
+                progress(summary)
+            }
         }
+        for region in pending.keys.sorted() {
+            try writeSubjects(pending[region]!, region: region, context: context, now: now, summary: &summary, onReject: onReject)
+        }
+        progress(summary)
         return summary
     }
 
-    private func writeSubjectBatch(
-        _ batch: [(line: Int, record: SubjectLine)], context: AccessContext, now: Int64, summary: inout IngestSummary,
-        onReject: (LineRejection) -> Void
+    private func writeSubjects(
+        _ items: [(line: Int, record: SubjectLine)], region: RegionID, context: AccessContext, now: Int64,
+        summary: inout IngestSummary, onReject: (LineRejection) -> Void
     ) throws {
-        // A subject lives in exactly one region: a line whose subject already exists in
-        // another region is a change of residence, which needs an explicit transfer.
-        var byRegion: [RegionID: [(line: Int, record: SubjectLine)]] = [:]
-        var batchRegions: [String: RegionID] = [:]
-        for item in batch {
-            let inBatch = batchRegions[item.record.externalID].flatMap { $0 == item.record.region ? nil : $0 }
-            if let other = try inBatch ?? regionHolding(externalID: item.record.externalID, except: item.record.region) {
-                let rejection = LineRejection(
-                    line: item.line, reason: .regionChange, field: "country",
-                    message: "this subject is stored in region \(other); a move to \(item.record.region) needs an explicit transfer (erase and re-ingest)")
-                summary.reject(rejection)
-                onReject(rejection)
-                continue
-            }
-            batchRegions[item.record.externalID] = item.record.region
-            byRegion[item.record.region, default: []].append(item)
-        }
-        for region in byRegion.keys.sorted() {
-            let store = try store(region)
-            let items = byRegion[region]!
-            let outcome = try store.write({ db in
-                var result = SubjectBatchResult()
-                for item in items {
-                    do {
-                        let (id, created) = try store.upsert(item.record, now: now, in: db)
-                        result.subjects.append(id)
-                        if created { result.created += 1 } else { result.updated += 1 }
-                    } catch let rejection as LineRejection {
-                        var located = rejection
-                        located.line = item.line
-                        result.rejections.append(located)
-                    }
+        let store = try store(region)
+        let outcome = try store.write({ db in
+            var result = SubjectBatchResult()
+            for item in items {
+                do {
+                    let (id, created) = try store.upsert(item.record, now: now, in: db)
+                    result.subjects.append(id)
+                    if created { result.created += 1 } else { result.updated += 1 }
+                } catch let rejection as LineRejection {
+                    var located = rejection
+                    located.line = item.line
+                    result.rejections.append(located)
                 }
-                return result
-            }, record: { result, counter in
-                guard !result.subjects.isEmpty else { return }
-                let receipt = try self.record(
-                    context, action: "ingest.subjects", regions: [region], subjects: result.subjects,
-                    details: [
-                        "accepted": .integer(Int64(result.subjects.count)), "created": .integer(Int64(result.created)),
-                        "rejected": .integer(Int64(result.rejections.count)), Vault.commitDetailKey(region): .integer(counter),
-                    ])
-                summary.noteAudit(receipt.sequence)
-            })
-            summary.accepted += outcome.subjects.count
-            summary.created += outcome.created
-            summary.updated += outcome.updated
-            summary.acceptedByRegion[region.rawValue, default: 0] += outcome.subjects.count
-            for rejection in outcome.rejections {
-                summary.reject(rejection)
-                onReject(rejection)
             }
+            return result
+        }, record: { result, counter in
+            guard !result.subjects.isEmpty else { return }
+            let receipt = try self.record(
+                context, action: "ingest.subjects", regions: [region], subjects: result.subjects,
+                details: [
+                    "accepted": .integer(Int64(result.subjects.count)), "created": .integer(Int64(result.created)),
+                    "rejected": .integer(Int64(result.rejections.count)), Vault.commitDetailKey(region): .integer(counter),
+                ])
+            summary.noteAudit(receipt.sequence)
+        })
+        summary.accepted += outcome.subjects.count
+        summary.created += outcome.created
+        summary.updated += outcome.updated
+        summary.acceptedByRegion[region.rawValue, default: 0] += outcome.subjects.count
+        for rejection in outcome.rejections {
+            summary.reject(rejection)
+            onReject(rejection)
         }
     }
 

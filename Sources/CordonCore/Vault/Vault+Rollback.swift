@@ -40,8 +40,14 @@ extension Vault {
         let counter = try store.commitCounter()
         if counter >= audited.counter { return }
         if counter == audited.counter - 1 && audited.sequence == audit.treeSize - 1 {
+            // Re-anchor at the store's real state, in the trail itself, so the next open
+            // compares against it (and a DPO sees the interrupted write).
+            try record(
+                AccessContext(actor: "cordon:recovery", role: "system"), action: "store.recovered", regions: [store.region.id],
+                reason: "audited write at entry \(audited.sequence) did not commit (crash before COMMIT)",
+                details: [Self.commitDetailKey(store.region.id): .integer(counter)])
             addWarning(
-                "region \(store.region.id): the last audited write (entry \(audited.sequence)) did not commit; treated as interrupted by a crash")
+                "region \(store.region.id): the last audited write (entry \(audited.sequence)) did not commit; treated as interrupted by a crash and recorded")
             return
         }
         throw VaultError(

@@ -27,6 +27,8 @@ public final class Vault: Sendable {
     let pseudonymKey: AuditPseudonymKey
     let stores: Mutex<[RegionID: RegionStore]>
     private let openWarnings: Mutex<[String]>
+    /// Held while the vault is open (one process per data directory).
+    private let lock: DirectoryLock
 
     /// Warnings worth showing the operator (torn audit tail truncated, resumed rotation, ...).
     public var warnings: [String] { openWarnings.withLock { $0 } }
@@ -37,6 +39,7 @@ public final class Vault: Sendable {
         dataDirectory: URL, configuration: PolicyConfiguration, source: MasterKeySource,
         passphraseParameters: PasswordKDF.Parameters = .moderate, auditConfiguration: AuditConfiguration = AuditConfiguration()
     ) throws -> Vault {
+        let lock = try DirectoryLock(directory: dataDirectory)
         let keys = try DataDirectory.openKeys(at: dataDirectory, source: source, passphraseParameters: passphraseParameters)
         let auditKeys = try keys.keyring(.audit)
         let signingKey = try Ed25519.SigningKey(seed: try auditKeys.dataKey(.auditSigningSeed, as: SigningSeedRole.self))
@@ -54,13 +57,14 @@ public final class Vault: Sendable {
         let control = try ControlStore.open(dataDirectory: dataDirectory, configuration: controlConfiguration)
         return Vault(
             dataDirectory: dataDirectory, configuration: configuration, audit: log, control: control, keys: keys,
-            signingKey: signingKey, pseudonymKey: pseudonymKey, warnings: keys.warnings + log.openWarnings)
+            signingKey: signingKey, pseudonymKey: pseudonymKey, warnings: keys.warnings + log.openWarnings, lock: lock)
     }
 
     private init(
         dataDirectory: URL, configuration: PolicyConfiguration, audit: AuditLog, control: ControlStore, keys: KeyHierarchy,
-        signingKey: Ed25519.SigningKey, pseudonymKey: AuditPseudonymKey, warnings: [String]
+        signingKey: Ed25519.SigningKey, pseudonymKey: AuditPseudonymKey, warnings: [String], lock: DirectoryLock
     ) {
+        self.lock = lock
         self.dataDirectory = dataDirectory
         self.configuration = configuration
         self.audit = audit

@@ -15,6 +15,8 @@ public struct VaultError: Error, CustomStringConvertible, Sendable {
         public static let storeRolledBack = Code("store_rolled_back")
         /// The region is not enabled in this data directory.
         public static let unknownRegion = Code("unknown_region")
+        /// Another process holds the data directory.
+        public static let busy = Code("busy")
         /// Stored data failed to decrypt or decode.
         public static let corrupt = Code("corrupt")
     }
