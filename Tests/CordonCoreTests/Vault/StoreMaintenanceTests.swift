@@ -121,3 +121,39 @@ struct StoreMaintenanceTests {
         #expect(report.isValid)
     }
 }
+
+@Suite("Vault fails closed when the audit trail cannot be written")
+struct FailClosedTests {
+    @Test func anUnwritableAuditTrailFailsTheOperationAndStoresNothing() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("fc-1", country: "FI")])
+        try fixture.vault.close()
+        fixture.vault = nil
+
+        // Reopen with one entry per segment: the next append must create a new segment
+        // file, and a directory already sits at its path (root ignores chmod, so this is
+        // how a test makes the disk refuse).
+        var configuration = AuditConfiguration()
+        configuration.segmentMaxEntries = 1
+        let open = { try Vault.open(dataDirectory: fixture.directory.url, configuration: VaultFixture.configuration, source: fixture.source, auditConfiguration: configuration) }
+        fixture.vault = try open()
+        let next = fixture.vault.audit.treeSize
+        let blocker = fixture.directory.url.appendingPathComponent(String(format: "audit/segments/%010llu.ndjson", next))
+        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+        let eventsBefore = try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") }
+
+        let error = #expect(throws: VaultError.self) { try fixture.ingestEvents([VaultFixture.event("fc-1")]) }
+        #expect(error?.code == .auditUnavailable)
+        #expect(error?.message.contains("the operation was not performed") == true)
+        #expect(try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == eventsBefore)
+        let id = try #require(try fixture.vault.locate(.externalID("fc-1")).first?.subject.id)
+        #expect(throws: VaultError.self) { try fixture.vault.export(id, context: fixture.context) }
+        #expect(throws: VaultError.self) { try fixture.vault.erase(id, context: fixture.context) }
+
+        // Once the disk is healthy again, a restart serves again, and nothing was lost.
+        fixture.vault = nil
+        try FileManager.default.removeItem(at: blocker)
+        fixture.vault = try open()
+        #expect(try fixture.vault.export(id, context: fixture.context).subjectId == id)
+    }
+}
