@@ -42,7 +42,7 @@ def connect(path, keyed):
         db.execute('PRAGMA key = "%s"' % RAW_KEY)
     # The pragmas CordonStore sets (Configuration defaults, synchronous=NORMAL for the load).
     for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "temp_store = MEMORY",
-                   "secure_delete = ON", "foreign_keys = ON"):
+                   "secure_delete = ON", "foreign_keys = ON", "cache_size = -65536"):
         db.execute("PRAGMA " + pragma)
     return db
 
