@@ -43,6 +43,14 @@ public struct BlindIndex: Sendable {
         hash(kind: "id", value: try Self.normalizedIdentifier(identifier))
     }
 
+    /// The index of an identifier already normalized by `normalizedIdentifier(_:)`, for
+    /// callers that index one identifier under several regions' keys (normalizing once).
+    ///
+    /// - Warning: passing text that was not normalized gives an index no lookup matches.
+    public func index(normalizedIdentifier: String) -> [UInt8] {
+        hash(kind: "id", value: normalizedIdentifier)
+    }
+
     /// An email as it is indexed: Unicode NFKC, surrounding whitespace trimmed, and the
     /// whole address lowercased.
     ///

@@ -1,9 +1,13 @@
+import CordonCrypto
+
 /// A validated event line; its fields are exactly the catalog's event fields.
 ///
 /// Public so that tools (a dry run, the benchmark's plain-SQLite baseline) validate lines
 /// exactly as ingest does.
 public struct EventLine: Sendable {
     public var externalID: String
+    /// `externalID` after `BlindIndex.normalizedIdentifier` (what every region indexes).
+    public var normalizedExternalID: String
     public var timestamp: Int64
     public var event: String
     public var channel: String?
@@ -41,8 +45,11 @@ public struct EventLine: Sendable {
         guard let externalID = strings["externalId"], let event = strings["event"], let timestamp, let purpose else {
             throw .invalid("externalId", "the catalog must declare externalId, event, ts and purpose as required event fields")
         }
+        guard let normalizedExternalID = try? BlindIndex.normalizedIdentifier(externalID) else {
+            throw .invalid("externalId", "is not a usable identifier")
+        }
         return EventLine(
-            externalID: externalID, timestamp: timestamp, event: event, channel: strings["channel"],
+            externalID: externalID, normalizedExternalID: normalizedExternalID, timestamp: timestamp, event: event, channel: strings["channel"],
             campaign: strings["campaign"], device: strings["device"], amountCents: amount, purpose: purpose)
     }
 }

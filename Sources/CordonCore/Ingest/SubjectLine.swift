@@ -4,6 +4,8 @@ import CordonCrypto
 /// `{"externalId":..,"country":..,"birthYear":..,"pii":{..},"consents":[..],"signals":{"gpc":..}}`.
 public struct SubjectLine: Sendable {
     public var externalID: String
+    /// `externalID` after `BlindIndex.normalizedIdentifier` (what every region indexes).
+    public var normalizedExternalID: String
     public var country: CountryCode
     public var region: RegionID
     public var birthYear: Int?
@@ -21,8 +23,9 @@ public struct SubjectLine: Sendable {
         let top = try FieldReader(try JSONParser.parseLine(bytes), path: "", allowed: topLevelKeys)
         let idField = catalog.subjectField(named: "externalId")
         let externalID = try top.string("externalId", maxLength: idField?.maxLength ?? 128, required: true)!
+        let normalizedExternalID: String
         do {
-            _ = try BlindIndex.normalizedIdentifier(externalID)
+            normalizedExternalID = try BlindIndex.normalizedIdentifier(externalID)
         } catch {
             throw .invalid("externalId", "is not a usable identifier")
         }
@@ -74,7 +77,7 @@ public struct SubjectLine: Sendable {
             gpc = try FieldReader(signals, path: "signals", allowed: ["gpc"]).bool("gpc")
         }
         return SubjectLine(
-            externalID: externalID, country: country, region: region.id, birthYear: birthYear, pii: pii,
+            externalID: externalID, normalizedExternalID: normalizedExternalID, country: country, region: region.id, birthYear: birthYear, pii: pii,
             consents: consents, globalPrivacyControl: gpc)
     }
 }

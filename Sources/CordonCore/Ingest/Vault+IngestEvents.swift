@@ -109,7 +109,7 @@ struct SubjectResolver {
             entry = cached
         } else {
             do {
-                entry = try lookup(event.externalID)
+                entry = try lookup(event.normalizedExternalID)
             } catch {
                 throw LineRejection(reason: .invalidField, field: "externalId", message: "externalId cannot be looked up (\(error))")
             }
@@ -131,10 +131,10 @@ struct SubjectResolver {
             line: event, region: entry.region, sid: entry.subject.sid, subjectID: entry.subject.id, country: entry.subject.country)
     }
 
-    private func lookup(_ externalID: String) throws -> Entry? {
+    private func lookup(_ normalizedExternalID: String) throws -> Entry? {
         for region in vault.regionIDs {
             let store = try vault.store(region)
-            let index = try store.externalIndex(externalID)
+            let index = store.externalIndex(normalized: normalizedExternalID)
             let found = try store.read { db -> Entry? in
                 guard let subject = try store.subject(externalIndex: index, in: db) else { return nil }
                 return Entry(region: region, subject: subject, standing: try store.standing(of: subject, in: db))

@@ -33,7 +33,7 @@ extension Vault {
                 let waiting = inFlight[record.externalID].flatMap { $0 == record.region ? nil : $0 }
                 let stored: RegionID?
                 do {
-                    stored = try waiting ?? regionHolding(externalID: record.externalID, except: record.region)
+                    stored = try waiting ?? regionHolding(normalizedExternalID: record.normalizedExternalID, except: record.region)
                 } catch {
                     throw LineRejection(reason: .invalidField, field: "externalId", message: "the subject cannot be looked up (\(error))")
                 }
@@ -106,11 +106,12 @@ extension Vault {
         }
     }
 
-    /// The region (other than `except`) that already stores a subject with this externalId.
-    func regionHolding(externalID: String, except: RegionID?) throws -> RegionID? {
+    /// The region (other than `except`) that already stores a subject with this
+    /// (normalized) externalId.
+    func regionHolding(normalizedExternalID: String, except: RegionID?) throws -> RegionID? {
         for region in regionIDs where region != except {
             let store = try store(region)
-            let index = try store.externalIndex(externalID)
+            let index = store.externalIndex(normalized: normalizedExternalID)
             if try store.read({ db in try store.subject(externalIndex: index, in: db) != nil }) {
                 return region
             }

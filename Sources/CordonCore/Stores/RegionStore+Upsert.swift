@@ -12,7 +12,7 @@ extension RegionStore {
     /// existing subject the new consent records are always appended — a withdrawal must be
     /// kept as proof (GDPR Art. 7(1)) — and PII fields on the line replace the stored ones.
     func upsert(_ line: SubjectLine, now: Int64, in db: Connection) throws -> (SubjectID, created: Bool) {
-        let externalIndex = try externalIndex(line.externalID)
+        let externalIndex = externalIndex(normalized: line.normalizedExternalID)
         let emailIndex = try line.pii["email"].map(emailIndex)
         if let existing = try subject(externalIndex: externalIndex, in: db) {
             let history = try consentHistory(sid: existing.sid, in: db)

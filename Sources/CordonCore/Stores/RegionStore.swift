@@ -79,6 +79,12 @@ public final class RegionStore: Sendable {
         try blindIndex.index(identifier: externalID)
     }
 
+    /// The index of an identifier normalized once by the caller (ingest checks every
+    /// region for the same identifier).
+    func externalIndex(normalized: String) -> [UInt8] {
+        blindIndex.index(normalizedIdentifier: normalized)
+    }
+
     func emailIndex(_ email: String) throws -> [UInt8] {
         try blindIndex.index(email: email)
     }

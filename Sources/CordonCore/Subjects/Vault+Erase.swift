@@ -48,8 +48,10 @@ extension Vault {
         })
         // The tombstone outside the region store lets a restored older copy be purged again.
         try control.recordTombstone(region: store.region.id, subjectID: id.rawValue, erasedAt: Date(timeIntervalSince1970: Double(now)))
-        // Move the committed deletions out of the WAL into the (securely overwritten) file.
-        try? store.queue.write { db in try db.checkpoint(.passive) }
+        // No explicit checkpoint here: SQLite's automatic checkpoint (every 1000 WAL
+        // pages) moves the deletions into the securely overwritten file; until then the
+        // old event rows sit in encrypted WAL frames, and the PII in them is already
+        // unreadable because its key is gone (decision 0005).
         let body = ErasureReceipt.Body(
             subjectId: id, subjectPseudonym: pseudonym(id), region: store.region.id.rawValue,
             policy: store.policy.id.rawValue, policyVersion: store.policy.version, erasedAt: Self.rfc3339(now),
