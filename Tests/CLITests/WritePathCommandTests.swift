@@ -117,6 +117,25 @@ struct WritePathCommandTests {
         #expect(retention.status == 0)
     }
 
+    @Test func erasureReceiptsVerifyAndForgeriesFail() throws {
+        let (scratch, data) = try initialized()
+        #expect(try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0)
+        let lookup = try CordonProcess.run(["subject", "lookup", "--external-id", "c-1001", "--data", data, "--json"])
+        let id = try #require(try json(lookup.standardOutput)["subjectId"] as? String)
+        let receipt = scratch.url.appendingPathComponent("receipt.json").path
+        #expect(try CordonProcess.run(["subject", "erase", id, "--receipt", receipt, "--data", data]).status == 0)
+        let pubkey = scratch.url.appendingPathComponent("pubkey.txt").path
+        try CordonProcess.run(["audit", "pubkey", "--data", data]).standardOutput.write(toFile: pubkey, atomically: true, encoding: .utf8)
+        let verified = try CordonProcess.run(["receipt", "verify", receipt, "--pubkey", pubkey])
+        #expect(verified.status == 0)
+        #expect(verified.standardOutput.hasPrefix("ok: erasure of subject \(id) in region eu"))
+        let forged = try String(contentsOfFile: receipt, encoding: .utf8).replacingOccurrences(of: "\"region\" : \"eu\"", with: "\"region\" : \"us\"")
+        try forged.write(toFile: receipt, atomically: true, encoding: .utf8)
+        let refused = try CordonProcess.run(["receipt", "verify", receipt, "--pubkey", pubkey])
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("does not verify"))
+    }
+
     @Test func tamperingWithTheAuditTrailIsCaughtWithTheSequenceNumber() throws {
         let (scratch, data) = try initialized()
         defer { withExtendedLifetime(scratch) {} }

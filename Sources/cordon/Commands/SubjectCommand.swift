@@ -13,6 +13,10 @@ struct SubjectCommand: CommandGroup {
         ])
 }
 
+/// `--request DSR_ID`: answer a request registered with `cordon dsr open`.
+let requestSpec = ArgumentSpec.option(
+    "request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now.")
+
 /// Parses a subject id argument, or a usage error that says what one looks like.
 func subjectID(_ text: String, for command: any ParsableCommand.Type) throws -> SubjectID {
     guard let id = SubjectID(rawValue: text.lowercased()) else {
@@ -72,7 +76,7 @@ struct SubjectExportCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
         .option("out", valueName: "FILE", help: "Write the package here (mode 0600) instead of stdout."),
-        .option("request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now."),
+        requestSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -94,9 +98,7 @@ struct SubjectExportCommand: ParsableCommand {
             try Output.json(package)
             return
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try DurableFile.write(Array(try encoder.encode(package)) + [0x0A], to: URL(fileURLWithPath: out))
+        try Output.writeJSON(package, to: out)
         Output.standardError("wrote \(out): \(package.events.count) events, \(package.consents.count) consent records, \(package.accessHistory.count) audited accesses")
     }
 }
@@ -110,7 +112,7 @@ struct SubjectEraseCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
         .option("receipt", valueName: "FILE", help: "Also write the receipt to FILE."),
-        .option("request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now."),
+        requestSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
@@ -128,11 +130,7 @@ struct SubjectEraseCommand: ParsableCommand {
 
     func run() throws {
         let receipt = try withVault(global) { try $0.erase(id, context: .commandLine(role: "dpo"), dsrRequest: request) }
-        if let receiptPath {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try DurableFile.write(Array(try encoder.encode(receipt)) + [0x0A], to: URL(fileURLWithPath: receiptPath))
-        }
+        if let receiptPath { try Output.writeJSON(receipt, to: receiptPath) }
         try Output.json(receipt)
         Output.standardError(
             "erased subject \(id) from region \(receipt.receipt.region): \(receipt.receipt.erased["events"] ?? 0) events, \(receipt.receipt.erased["consents"] ?? 0) consent records; key destroyed (audit entry \(receipt.receipt.auditSequence))")
@@ -146,7 +144,7 @@ struct SubjectRectifyCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id."),
         .repeatingOption("set", valueName: "FIELD=VALUE", help: "A catalog PII field and its corrected value (repeatable)."),
-        .option("request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now."),
+        requestSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
@@ -190,7 +188,7 @@ struct SubjectConsentCommand: ParsableCommand {
         .option("purpose", valueName: "PURPOSE", help: "A catalog purpose (analytics, marketing_email, ...)."),
         .option("state", valueName: "STATE", help: "granted | withdrawn | restricted | objected."),
         .option("source", valueName: "SOURCE", help: "Where the choice came from (default cli:<user>)."),
-        .option("request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now."),
+        requestSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 

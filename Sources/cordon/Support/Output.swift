@@ -1,3 +1,4 @@
+import CordonCore
 import Foundation
 
 /// Where the CLI writes: results on stdout, messages and progress on stderr.
@@ -25,6 +26,14 @@ enum Output {
     /// A warning on stderr.
     static func warning(_ message: String) {
         standardError("warning: \(message)")
+    }
+
+    /// Writes `value` as pretty JSON to `path`, owner-only and durably (exports and
+    /// receipts hold personal data or proofs).
+    static func writeJSON(_ value: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try DurableFile.write(Array(try encoder.encode(value)) + [0x0A], to: URL(fileURLWithPath: path))
     }
 
     /// Exactly one JSON document on stdout (sorted keys, so output is stable for scripts).
