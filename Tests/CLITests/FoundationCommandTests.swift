@@ -6,6 +6,11 @@ struct FoundationCommandTests {
     static let commands = [
         [], ["init"], ["keys"], ["keys", "status"], ["keys", "rotate"], ["policy"], ["policy", "lint"],
         ["policy", "show"], ["region"], ["region", "of"], ["region", "list"], ["version"],
+        ["ingest"], ["ingest", "subjects"], ["ingest", "events"], ["subject"], ["subject", "lookup"],
+        ["subject", "export"], ["subject", "erase"], ["subject", "rectify"], ["subject", "consent"], ["retention"],
+        ["retention", "run"], ["store"], ["store", "verify"], ["store", "restore"], ["audit"], ["audit", "verify"],
+        ["audit", "tail"], ["audit", "search"], ["audit", "checkpoint"], ["audit", "prove"], ["audit", "pubkey"],
+        ["receipt"], ["receipt", "verify"], ["keys", "rotate"],
     ]
 
     @Test(arguments: commands)
@@ -19,7 +24,7 @@ struct FoundationCommandTests {
 
     @Test func rootHelpListsEveryCommand() throws {
         let result = try CordonProcess.run(["--help"])
-        for name in ["init", "keys", "policy", "region", "version"] {
+        for name in ["audit", "demo-data", "dsr", "init", "ingest", "keys", "policy", "receipt", "region", "retention", "store", "subject", "version"] {
             #expect(result.standardOutput.contains("\n  \(name) "))
         }
     }
