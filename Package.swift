@@ -49,8 +49,9 @@ let package = Package(
             name: "cordon", dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit"],
             swiftSettings: swiftSettings),
 
-        // `make bench` and the crash tests' child process: CordonStore workloads.
-        .executableTarget(name: "cordon-bench", dependencies: ["CordonStore"], swiftSettings: swiftSettings),
+        // `make bench` and the crash tests' child process: CordonStore and CordonAudit workloads.
+        .executableTarget(
+            name: "cordon-bench", dependencies: ["CordonStore", "CordonAudit", "CordonCrypto"], swiftSettings: swiftSettings),
 
         .testTarget(
             name: "CordonCryptoTests", dependencies: ["CordonCrypto"],

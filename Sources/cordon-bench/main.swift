@@ -4,6 +4,10 @@
 //   cordon-bench crash-rekey <path>                 re-encrypts back and forth until killed
 //   cordon-bench store <dir> <plain|cordon> <rows>  the store benchmark; prints JSON
 //   cordon-bench cipher                             page AEAD throughput; prints JSON
+//   cordon-bench audit append <dir> <writers> <n>   n durable appends by concurrent writers
+//   cordon-bench audit generate <dir> <entries>     a log of realistic entries (+ <dir>.pub)
+//   cordon-bench audit verify <dir> [runs]          AuditVerifier over it (best of runs)
+//   cordon-bench audit open <dir>                   AuditLog.open, then proof generation
 //
 // The page key for the crash commands is read as 64 hex digits from standard input,
 // never from the command line.
@@ -12,7 +16,7 @@ import Foundation
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: cordon-bench crash-writer|crash-rekey|store|cipher ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: cordon-bench crash-writer|crash-rekey|store|cipher|audit ...\n".utf8))
     exit(64)
 }
 do {
@@ -25,6 +29,8 @@ do {
         try StoreBenchmark.run(directory: arguments[2], variant: arguments[3], rows: Int(arguments[4]) ?? 1_000_000)
     case "cipher":
         CipherBenchmark.run()
+    case "audit" where try AuditBenchmark.run(arguments.dropFirst(2)):
+        break
     default:
         FileHandle.standardError.write(Data("cordon-bench: unknown command or arguments\n".utf8))
         exit(64)
