@@ -49,8 +49,10 @@ let package = Package(
             name: "cordon", dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit"],
             swiftSettings: swiftSettings),
 
-        // `make bench` and the crash tests' child process: CordonStore workloads.
-        .executableTarget(name: "cordon-bench", dependencies: ["CordonStore", "CordonCore"], swiftSettings: swiftSettings),
+        // `make bench` and the crash tests' child process: store, audit and write-path workloads.
+        .executableTarget(
+            name: "cordon-bench", dependencies: ["CordonStore", "CordonAudit", "CordonCrypto", "CordonCore"],
+            swiftSettings: swiftSettings),
 
         .testTarget(
             name: "CordonCryptoTests", dependencies: ["CordonCrypto"],

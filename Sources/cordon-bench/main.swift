@@ -6,6 +6,10 @@
 //   cordon-bench cipher                             page AEAD throughput; prints JSON
 //   cordon-bench ingest <dir> <subjects> <events> <plain|cordon> [samples]
 //                                                   the write-path benchmark; prints JSON
+//   cordon-bench audit append <dir> <writers> <n>   n durable appends by concurrent writers
+//   cordon-bench audit generate <dir> <entries>     a log of realistic entries (+ <dir>.pub)
+//   cordon-bench audit verify <dir> [runs]          AuditVerifier over it (best of runs)
+//   cordon-bench audit open <dir>                   AuditLog.open, then proof generation
 //
 // The page key for the crash commands is read as 64 hex digits from standard input,
 // never from the command line.
@@ -14,7 +18,7 @@ import Foundation
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: cordon-bench crash-writer|crash-rekey|store|cipher ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: cordon-bench crash-writer|crash-rekey|store|cipher|audit ...\n".utf8))
     exit(64)
 }
 do {
@@ -31,6 +35,8 @@ do {
             samples: arguments.count > 6 ? Int(arguments[6]) ?? 200 : 200)
     case "cipher":
         CipherBenchmark.run()
+    case "audit" where try AuditBenchmark.run(arguments.dropFirst(2)):
+        break
     default:
         FileHandle.standardError.write(Data("cordon-bench: unknown command or arguments\n".utf8))
         exit(64)

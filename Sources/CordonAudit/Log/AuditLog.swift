@@ -113,14 +113,15 @@ public final class AuditLog: Sendable {
     public func appendBatch(_ events: [AuditEvent]) throws(AuditError) -> [AuditReceipt] {
         guard !events.isEmpty else { return [] }
         let ticket = CommitTicket()
-        let action = writer.withLock { $0.enqueue(events, ticket: ticket, now: .now()) }
+        let (action, pending) = writer.withLock { $0.enqueue(events, ticket: ticket, now: .now()) }
         switch action {
         case .refuse(let error):
             throw AuditError(.closed, "the audit log refuses appends after an earlier failure: \(error.message)", file: error.file)
         case .lead:
             lead()
         case .wait:
-            break
+            // Encode and hash now, outside every lock, while the current batch is synced.
+            _ = pending?.encoded()
         }
         while true {
             switch ticket.wait() {
@@ -132,24 +133,21 @@ public final class AuditLog: Sendable {
     }
 
     /// Writes one batch as the group-commit leader and resolves every ticket in it.
+    ///
+    /// The callers in the batch have usually encoded their entries already; the leader
+    /// concatenates them, writes and syncs, hands leadership on at once (so the next batch
+    /// starts while this one is acknowledged), then wakes the batch's callers.
     private func lead() {
         let batch = writer.withLock { $0.takeBatch() }
+        let encoded = batch.map { $0.encoded() }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(encoded.reduce(0) { $0 + $1.bytes.count })
         var hashes: [[UInt8]] = []
         var lengths: [Int] = []
-        var receipts: [[AuditReceipt]] = []
-        for pending in batch {
-            var mine: [AuditReceipt] = []
-            for entry in pending.entries {
-                let line = entry.canonicalBytes()
-                let hash = MerkleHasher.leafHash(line)
-                bytes += line
-                bytes.append(0x0A)
-                hashes.append(hash)
-                lengths.append(line.count + 1)
-                mine.append(AuditReceipt(sequence: entry.sequence, leafHash: hash, time: entry.time))
-            }
-            receipts.append(mine)
+        for part in encoded {
+            bytes += part.bytes
+            hashes += part.leafHashes
+            lengths += part.lineLengths
         }
         let firstSequence = batch[0].entries[0].sequence
         do {
@@ -161,8 +159,8 @@ public final class AuditLog: Sendable {
                 return $0.tree.size
             }
             let next = writer.withLock { $0.batchSucceeded() }
-            for (pending, mine) in zip(batch, receipts) { pending.ticket.resolve(.committed(mine)) }
             if case .handOff(let ticket) = next { ticket.resolve(.lead) }
+            for (pending, part) in zip(batch, encoded) { pending.ticket.resolve(.committed(part.receipts)) }
             scheduleCheckpointIfDue(treeSize: size)
         } catch {
             let waiting = writer.withLock { $0.batchFailed(error) }

@@ -6,12 +6,6 @@
 /// `write` and one `fdatasync`, then either goes idle or hands leadership to the first
 /// caller that queued meanwhile. A failed write or sync is terminal.
 struct GroupCommitState {
-    /// Entries of one caller, numbered.
-    struct Pending {
-        let ticket: CommitTicket
-        let entries: [AuditEntry]
-    }
-
     enum Phase {
         case idle
         case committing
@@ -30,7 +24,7 @@ struct GroupCommitState {
     }
 
     private(set) var phase: Phase = .idle
-    private var queue: [Pending] = []
+    private var queue: [PendingAppend] = []
     /// The sequence number the next enqueued entry gets.
     private(set) var nextSequence: UInt64
     private var lastTime: AuditTimestamp
@@ -42,9 +36,12 @@ struct GroupCommitState {
         self.maxBatchEntries = max(1, maxBatchEntries)
     }
 
-    /// Numbers `events` (times never go backwards) and queues them.
-    mutating func enqueue(_ events: [AuditEvent], ticket: CommitTicket, now: AuditTimestamp) -> EnqueueAction {
-        if case .failed(let error) = phase { return .refuse(error) }
+    /// Numbers `events` (times never go backwards) and queues them; returns what the caller
+    /// does next and its queued entries (to encode while it waits).
+    mutating func enqueue(_ events: [AuditEvent], ticket: CommitTicket, now: AuditTimestamp)
+        -> (EnqueueAction, PendingAppend?)
+    {
+        if case .failed(let error) = phase { return (.refuse(error), nil) }
         let time = max(now, lastTime)
         lastTime = time
         var entries: [AuditEntry] = []
@@ -53,14 +50,15 @@ struct GroupCommitState {
             entries.append(AuditEntry(sequence: nextSequence, time: time, event: event))
             nextSequence += 1
         }
-        queue.append(Pending(ticket: ticket, entries: entries))
-        guard case .idle = phase else { return .wait }
+        let pending = PendingAppend(ticket: ticket, entries: entries)
+        queue.append(pending)
+        guard case .idle = phase else { return (.wait, pending) }
         phase = .committing
-        return .lead
+        return (.lead, pending)
     }
 
     /// The leader's next batch: queued callers in order, up to `maxBatchEntries` (at least one).
-    mutating func takeBatch() -> [Pending] {
+    mutating func takeBatch() -> [PendingAppend] {
         precondition(isCommitting, "only the leader takes a batch")
         var count = 0
         var taken = 0

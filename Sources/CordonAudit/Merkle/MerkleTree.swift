@@ -1,3 +1,5 @@
+import CordonCrypto
+
 /// An append-only RFC 9162 Merkle tree held in memory: every leaf hash and every complete
 /// internal node, so roots at any size and proofs cost O(log n) hashes.
 ///
@@ -10,6 +12,36 @@ public struct MerkleTree: Sendable {
 
     /// An empty tree.
     public init() {}
+
+    /// The tree over `leafHashes` (32-byte leaf hashes, concatenated), its levels built on
+    /// every core: how verification and ``AuditLog`` open a large log.
+    init(leafHashes: [UInt8]) {
+        precondition(leafHashes.count % MerkleHasher.hashByteCount == 0, "leaf hashes are 32 bytes each")
+        levels = [leafHashes]
+        size = UInt64(leafHashes.count / MerkleHasher.hashByteCount)
+        var level = leafHashes
+        while level.count >= 2 * MerkleHasher.hashByteCount {
+            let children = level
+            let parentCount = children.count / (2 * MerkleHasher.hashByteCount)
+            let piece = 16_384
+            let pieces = ParallelMap.map((parentCount + piece - 1) / piece, parallel: parentCount >= 2 * piece) { index in
+                children.withUnsafeBytes { bytes in
+                    var parents: [UInt8] = []
+                    let range = index * piece..<min(parentCount, (index + 1) * piece)
+                    parents.reserveCapacity(range.count * MerkleHasher.hashByteCount)
+                    for parent in range {
+                        var hasher = SHA256()
+                        hasher.update(byte: 0x01)
+                        hasher.update(UnsafeRawBufferPointer(rebasing: bytes[parent * 64..<parent * 64 + 64]))
+                        parents.append(contentsOf: hasher.finalize())
+                    }
+                    return parents
+                }
+            }
+            level = pieces.count == 1 ? pieces[0] : Array(pieces.joined())
+            levels.append(level)
+        }
+    }
 
     /// Appends a 32-byte leaf hash.
     public mutating func append(leafHash: [UInt8]) {

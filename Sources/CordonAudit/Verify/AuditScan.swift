@@ -32,10 +32,16 @@ struct AuditScan {
     var problem: AuditError?
 
     /// Scans `directory`, checking checkpoints with `verifierKey` and (when given) `origin`.
-    static func run(directory: AuditDirectory, verifierKey: NoteVerifierKey, origin: String?, keepOffsets: Bool) -> AuditScan {
+    ///
+    /// `blockByteCount` is how much of a segment is read and scanned at a time (tests make it
+    /// small to exercise lines that straddle blocks and chunks).
+    static func run(
+        directory: AuditDirectory, verifierKey: NoteVerifierKey, origin: String?, keepOffsets: Bool,
+        blockByteCount: Int = 8 << 20
+    ) -> AuditScan {
         var scan = AuditScan()
         do {
-            try scan.scanSegments(directory, keepOffsets: keepOffsets)
+            try scan.scanSegments(directory, keepOffsets: keepOffsets, blockByteCount: blockByteCount)
             try scan.scanCheckpoints(directory, verifierKey: verifierKey, origin: origin)
         } catch {
             scan.problem = error
@@ -43,59 +49,111 @@ struct AuditScan {
         return scan
     }
 
-    private mutating func scanSegments(_ directory: AuditDirectory, keepOffsets: Bool) throws(AuditError) {
+    /// Checks every segment and builds the tree from the leaf hashes of the entries that
+    /// verified (all of them, or those before the first problem, which is then thrown).
+    ///
+    /// Segments are read in blocks of `blockByteCount` bytes of whole lines; each block is
+    /// cut into chunks scanned on every core (``SegmentChunkScan``) and joined in order.
+    private mutating func scanSegments(_ directory: AuditDirectory, keepOffsets: Bool, blockByteCount: Int)
+        throws(AuditError)
+    {
+        var leafHashes: [UInt8] = []
+        var lastLine: (segment: String, bytes: [UInt8])?
+        defer { tree = MerkleTree(leafHashes: leafHashes) }
         let files = try directory.segments()
+        let chunksPerBlock = 4
         for (position, file) in files.enumerated() {
-            let next = tree.size
+            let next = UInt64(leafHashes.count / MerkleHasher.hashByteCount)
             guard file.firstSequence == next else {
                 throw AuditError(
                     .tampered,
                     "audit segment \(file.name) starts at sequence \(file.firstSequence), expected \(next): entries are missing or reordered",
                     sequence: next, file: file.name)
             }
-            guard let bytes = try directory.read(file.name) else {
+            guard let reader = try SegmentReader(path: directory.path(of: file.name), name: file.name, blockByteCount: blockByteCount)
+            else {
                 throw AuditError(.readFailed, "audit segment \(file.name) disappeared during the scan", file: file.name)
             }
-            let isLast = position == files.count - 1
             var segment = Segment(name: file.name, firstSequence: next, entryCount: 0, validByteCount: 0)
-            var start = 0
-            while let newline = bytes[start...].firstIndex(of: 0x0A) {
-                let sequence = tree.size
-                let entry: AuditEntry
-                do {
-                    entry = try AuditEntry.decodeCanonical(bytes[start..<newline])
-                } catch {
-                    throw AuditError(
-                        .tampered, "audit entry \(sequence) in \(file.name) does not verify: \(error.message)",
-                        sequence: sequence, file: file.name)
+            while let block = try reader.nextBlock() {
+                let bytes = block.bytes
+                let chunks = bytes.withUnsafeBytes {
+                    SegmentChunkScan.chunks(
+                        of: UnsafeRawBufferPointer(rebasing: $0[..<block.lineByteCount]),
+                        targetByteCount: max(1, block.lineByteCount / chunksPerBlock))
                 }
-                guard entry.sequence == sequence else {
-                    throw AuditError(
-                        .tampered,
-                        "audit entry \(sequence) in \(file.name) is missing or out of order (found sequence \(entry.sequence))",
-                        sequence: sequence, file: file.name)
+                let scans = ParallelMap.map(chunks.count, parallel: block.lineByteCount >= 256 << 10) { index in
+                    bytes.withUnsafeBytes { SegmentChunkScan.run($0, range: chunks[index], keepOffsets: keepOffsets) }
                 }
-                if keepOffsets { offsets.append(UInt64(start)) }
-                tree.append(leafHash: MerkleHasher.leafHash(Array(bytes[start..<newline])))
-                lastTime = entry.time
-                segment.entryCount += 1
-                start = newline + 1
+                for chunk in scans {
+                    let expected = UInt64(leafHashes.count / MerkleHasher.hashByteCount)
+                    if let first = chunk.firstSequence, first != expected {
+                        throw AuditError(
+                            .tampered,
+                            "audit entry \(expected) in \(file.name) is missing or out of order (found sequence \(first))",
+                            sequence: expected, file: file.name)
+                    }
+                    leafHashes += chunk.leafHashes
+                    if keepOffsets { offsets += chunk.offsets.lazy.map { $0 + block.offset } }
+                    segment.entryCount += UInt64(chunk.lineCount)
+                    if let start = chunk.lastLineStart { lastLine = (file.name, Array(bytes[start..<chunk.endOffset - 1])) }
+                    if let (line, reason) = chunk.failure {
+                        throw Self.problem(reason, lineAt: chunk.endOffset, in: bytes, file: file.name, sequence: expected + UInt64(line))
+                    }
+                }
+                segment.validByteCount = block.offset + UInt64(block.lineByteCount)
             }
-            segment.validByteCount = UInt64(start)
-            if start < bytes.count {
+            let isLast = position == files.count - 1
+            if reader.trailingByteCount > 0 {
                 guard isLast else {
                     throw AuditError(
-                        .tampered, "audit segment \(file.name) ends inside entry \(tree.size) but is not the last segment",
-                        sequence: tree.size, file: file.name)
+                        .tampered,
+                        "audit segment \(file.name) ends inside entry \(segment.firstSequence + segment.entryCount) but is not the last segment",
+                        sequence: segment.firstSequence + segment.entryCount, file: file.name)
                 }
-                tornTail = TornTail(segment: file.name, validByteCount: UInt64(start), discardedByteCount: bytes.count - start)
+                tornTail = TornTail(
+                    segment: file.name, validByteCount: segment.validByteCount, discardedByteCount: reader.trailingByteCount)
             }
             guard segment.entryCount > 0 || isLast else {
                 throw AuditError(
-                    .tampered, "audit segment \(file.name) is empty but is not the last segment", sequence: tree.size,
+                    .tampered, "audit segment \(file.name) is empty but is not the last segment", sequence: next,
                     file: file.name)
             }
             segments.append(segment)
+        }
+        if let lastLine {
+            do {
+                lastTime = try AuditEntry.decodeCanonical(lastLine.bytes).time
+            } catch {
+                let sequence = UInt64(leafHashes.count / MerkleHasher.hashByteCount) - 1
+                throw AuditError(
+                    .tampered, "audit entry \(sequence) in \(lastLine.segment) does not verify: \(error.message)",
+                    sequence: sequence, file: lastLine.segment)
+            }
+        }
+    }
+
+    /// The error for a line a chunk rejected, which starts at `bytes[start]`; the strict
+    /// decoder, run on that one line, says what is wrong with it.
+    private static func problem(
+        _ reason: SegmentChunkScan.Failure, lineAt start: Int, in bytes: [UInt8], file: String, sequence: UInt64
+    ) -> AuditError {
+        switch reason {
+        case .outOfOrder(let found):
+            return AuditError(
+                .tampered, "audit entry \(sequence) in \(file) is missing or out of order (found sequence \(found))",
+                sequence: sequence, file: file)
+        case .notCanonical:
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            let detail: String
+            do {
+                _ = try AuditEntry.decodeCanonical(bytes[start..<end])
+                detail = "not in canonical form"
+            } catch {
+                detail = error.message
+            }
+            return AuditError(
+                .tampered, "audit entry \(sequence) in \(file) does not verify: \(detail)", sequence: sequence, file: file)
         }
     }
 
