@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 extension AuditLog {
@@ -21,6 +24,13 @@ extension AuditLog {
     /// The entries in `range`, read back from disk and checked against their leaf hashes
     /// (so an edit made after ``open(directory:signingKey:origin:configuration:)`` is caught).
     public func entries(in range: Range<UInt64>) throws(AuditError) -> [AuditEntry] {
+        try entries(in: range, containing: nil)
+    }
+
+    /// The entries in `range` whose line contains `needle` (all when `nil`). Lines without
+    /// it are skipped before hashing and decoding: a search for one subject's pseudonym
+    /// touches only that subject's entries.
+    func entries(in range: Range<UInt64>, containing needle: [UInt8]?) throws(AuditError) -> [AuditEntry] {
         let snapshot = committed.withLock { log in
             range.upperBound <= log.tree.size
                 ? range.map { (log.location(of: $0), log.tree.leafHash(at: $0)) } : nil
@@ -42,6 +52,7 @@ extension AuditLog {
                 let sequence = range.lowerBound + UInt64(position)
                 let lineRange = snapshot[position].0.range
                 let line = bytes[Int(lineRange.lowerBound - start)..<Int(lineRange.upperBound - start)]
+                if let needle, !Self.contains(line, needle) { continue }
                 guard MerkleHasher.leafHash(Array(line)) == snapshot[position].1 else {
                     throw AuditError(
                         .tampered, "audit entry \(sequence) in \(segment) changed on disk since it was written",
@@ -63,9 +74,12 @@ extension AuditLog {
         let size = treeSize
         var found: [AuditEntry] = []
         var start: UInt64 = 0
+        // A pseudonym is hex, so its canonical JSON form is exactly `"p-…"`: lines without
+        // it cannot match and are skipped unread.
+        let needle = query.subject.map { Array("\"\($0)\"".utf8) }
         while start < size, found.count < query.limit {
             let end = min(size, start + 4096)
-            for entry in try entries(in: start..<end) where query.matches(entry) {
+            for entry in try entries(in: start..<end, containing: needle) where query.matches(entry) {
                 found.append(entry)
                 if found.count == query.limit { break }
             }
@@ -94,6 +108,26 @@ extension AuditLog {
         return AuditConsistencyProof(
             oldSize: oldSize, newSize: newSize, proof: path, oldCheckpoint: storedCheckpoint(oldSize),
             newCheckpoint: storedCheckpoint(newSize))
+    }
+
+    /// Whether `haystack` contains `needle`: memchr for the first byte, then memcmp
+    /// (glibc's memmem is a GNU extension Swift does not import).
+    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pin in
+                guard let base = hay.baseAddress else { return false }
+                var offset = 0
+                let last = hay.count - pin.count
+                while offset <= last {
+                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+                    let position = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + position, pin.baseAddress!, pin.count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
+            }
+        }
     }
 
     /// The text of `checkpoints/<size>`, when it exists.
