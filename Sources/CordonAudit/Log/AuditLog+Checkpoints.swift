@@ -57,7 +57,10 @@ extension AuditLog {
     func scheduleCheckpointIfDue(treeSize: UInt64) {
         let every = max(1, configuration.checkpointEveryEntries)
         let due = checkpointStatus.withLock { status -> Bool in
-            guard !status.scheduled, treeSize - (status.latest?.treeSize ?? 0) >= every else { return false }
+            // A checkpoint taken meanwhile (timer, on demand) may already cover a larger tree
+            // than this leader saw: never subtract past zero.
+            let latest = status.latest?.treeSize ?? 0
+            guard !status.scheduled, treeSize > latest, treeSize - latest >= every else { return false }
             status.scheduled = true
             return true
         }
