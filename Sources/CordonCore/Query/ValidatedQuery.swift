@@ -114,6 +114,27 @@ extension QueryPredicate {
         }
     }
 
+    /// `x = 'a' OR x = 'b' OR x IN ('c')` is `x IN ('a', 'b', 'c')`; under AND the same holds
+    /// for `<>` and `NOT IN`.
+    private static func mergeMembership(_ terms: [QueryPredicate], negated: Bool) -> [QueryPredicate] {
+        var values: [String: (FieldReference, [QueryLiteral])] = [:]
+        var rest: [QueryPredicate] = []
+        for term in terms {
+            switch term {
+            case .comparison(let reference, let op, let value) where op == (negated ? .notEqual : .equal):
+                values[reference.name, default: (reference, [])].1.append(value)
+            case .inList(let reference, let list, let isNegated) where isNegated == negated:
+                values[reference.name, default: (reference, [])].1 += list
+            default:
+                rest.append(term)
+            }
+        }
+        for (reference, list) in values.values {
+            rest.append(QueryPredicate.inList(reference, list, negated: negated).canonicalized)
+        }
+        return rest
+    }
+
     private static func combine(_ terms: [QueryPredicate], and: Bool) -> QueryPredicate {
         var flat: [QueryPredicate] = []
         for term in terms {
@@ -122,6 +143,7 @@ extension QueryPredicate {
             default: flat.append(term)
             }
         }
+        flat = mergeMembership(flat, negated: and)
         var seen = Set<String>()
         let unique = flat.filter { seen.insert($0.canonicalText).inserted }.sorted { $0.canonicalText < $1.canonicalText }
         if unique.count == 1 { return unique[0] }
