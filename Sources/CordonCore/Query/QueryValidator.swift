@@ -151,7 +151,10 @@ public struct QueryValidator: Sendable {
 
     private func checkDeclared(_ field: QueryField, at position: SourcePosition) throws(QueryError) {
         guard let name = field.catalogName else { return }
-        guard let declared = catalog.eventField(named: name), [.dimension, .measure, .timestamp].contains(declared.role) else {
+        // `country` is the subject's country of residence, copied onto each event at ingest.
+        guard let declared = catalog.eventField(named: name) ?? catalog.subjectField(named: name),
+            [.dimension, .measure, .timestamp].contains(declared.role)
+        else {
             throw QueryError(.invalid, "the catalog does not declare '\(name)' as a queryable event field", at: position)
         }
     }
