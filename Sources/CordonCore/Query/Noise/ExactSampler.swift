@@ -95,7 +95,8 @@ enum ExactSampler {
     }
 }
 
-/// A noise parameter outside what the exact samplers can represent.
-enum NoiseError: Error, Sendable {
+/// A noise parameter outside what the exact samplers can represent (a scale beyond 64-bit
+/// arithmetic); the query is refused rather than noised approximately.
+public enum NoiseError: Error, Sendable {
     case parameterTooLarge
 }

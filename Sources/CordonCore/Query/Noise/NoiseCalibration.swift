@@ -4,10 +4,10 @@ import Foundation
 ///
 /// Scales are rounded *up* to a rational with six decimals, so the released noise is never
 /// smaller than the analysis asks for.
-enum NoiseCalibration {
+public enum NoiseCalibration {
     /// Discrete Laplace with scale Δ₁/ε is ε-DP for L1 sensitivity Δ₁ (CKS 2020, Thm 12,
     /// the discrete analogue of Dwork, McSherry, Nissim and Smith 2006).
-    static func laplace(epsilon: Double, l1Sensitivity: Double) -> NoiseDistribution {
+    public static func laplace(epsilon: Double, l1Sensitivity: Double) -> NoiseDistribution {
         let scale = l1Sensitivity / epsilon
         return .laplace(numerator: UInt64((scale * 1_000_000).rounded(.up)), denominator: 1_000_000)
     }

@@ -23,7 +23,7 @@ public enum NoiseDistribution: Sendable, Hashable, Codable {
     }
 
     /// One exact sample.
-    func sample(using random: inout some NoiseRandomness) throws(NoiseError) -> Int64 {
+    public func sample(using random: inout some NoiseRandomness) throws(NoiseError) -> Int64 {
         switch self {
         case .laplace(let n, let d): try ExactSampler.discreteLaplace(scaleNumerator: n, scaleDenominator: d, using: &random)
         case .gaussian(let n, let d): try ExactSampler.discreteGaussian(sigmaSquaredNumerator: UInt128(n), denominator: UInt128(d), using: &random)
