@@ -65,3 +65,29 @@ struct QueryEngineTests {
         #expect(answer.privacy.regions[0].statistics[1].noise.mechanism == .gaussian)
     }
 }
+
+@Suite("Queries fail closed when the audit trail cannot be written", .serialized)
+struct QueryFailClosedTests {
+    @Test func anUnwritableAuditTrailReturnsNothingAndSpendsNothing() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("s", count: 60)
+        // One entry per segment, and a directory where the next segment file must go (root
+        // ignores chmod, so this is how a test makes the disk refuse).
+        var audit = AuditConfiguration()
+        audit.segmentMaxEntries = 1
+        try fixture.reopen(audit: audit)
+        let blocker = fixture.directory.url.appendingPathComponent(String(format: "audit/segments/%010llu.ndjson", fixture.vault.audit.treeSize))
+        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+
+        let error = #expect(throws: VaultError.self) { try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'") }
+        #expect(error?.code == .auditUnavailable)
+        // A refusal that cannot be audited fails as an audit failure too.
+        #expect(throws: VaultError.self) { try fixture.query("SELECT * FROM events") }
+
+        try FileManager.default.removeItem(at: blocker)
+        try fixture.reopen()
+        let budget = try fixture.vault.budget(analyst: "ana", context: fixture.context, now: QueryFixture.now)
+        #expect(budget.regions.first { $0.region == "eu" }?.spent == "0")
+        #expect(try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'").privacy.cached == false)
+    }
+}

@@ -1,3 +1,4 @@
+import CordonAudit
 import CordonCrypto
 import Foundation
 
@@ -8,7 +9,8 @@ import Foundation
 /// events into the EU region.
 final class QueryFixture {
     let directory: TemporaryDirectory
-    let vault: Vault
+    var vault: Vault!
+    let configuration: PolicyConfiguration
     let context = AccessContext(actor: "test:analyst", role: "analyst")
     /// 2025-06-15T00:00:00Z: the data below is well within retention.
     static let now: Int64 = 1_749_945_600
@@ -33,11 +35,21 @@ final class QueryFixture {
         let source = MasterKeySource.keyFile(directory.url.appendingPathComponent("master.key"))
         _ = try DataDirectory.initialize(
             at: directory.url, regions: configuration.regions.keys.map(\.rawValue), source: source, passphraseParameters: .testing)
+        self.configuration = configuration
         vault = try Vault.open(dataDirectory: directory.url, configuration: configuration, source: source)
     }
 
+    /// Closes and reopens the vault with `audit` settings (a restart).
+    func reopen(audit: AuditConfiguration = AuditConfiguration()) throws {
+        try vault?.close()
+        vault = nil
+        vault = try Vault.open(
+            dataDirectory: directory.url, configuration: configuration,
+            source: .keyFile(directory.url.appendingPathComponent("master.key")), auditConfiguration: audit)
+    }
+
     deinit {
-        try? vault.close()
+        try? vault?.close()
     }
 
     func reader(_ lines: [String]) throws -> LineReader {
