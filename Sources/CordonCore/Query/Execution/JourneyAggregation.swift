@@ -39,10 +39,18 @@ struct JourneyAggregation {
             select += " FROM events WHERE event IN (\(values: steps)) AND "
         case .attribution(_, let conversion, let field, _):
             let column = field.column ?? "channel"
-            select = "SELECT sid, ts, event, \(identifier: column) FROM events WHERE (event = \(conversion) OR \(identifier: column) IS NOT NULL) AND "
+            // Only subjects who converted can credit a touch: read no one else's journey.
+            select = """
+                SELECT sid, ts, event, \(identifier: column) FROM events
+                WHERE sid IN (SELECT sid FROM events WHERE event = \(conversion)) AND (event = \(conversion) OR \(identifier: column) IS NOT NULL) AND
+                """ + " "
         case .abTest(let field, let a, let b, let conversion, _):
             let column = field.column ?? "campaign"
-            select = "SELECT sid, ts, event, \(identifier: column) FROM events WHERE (event = \(conversion) OR \(identifier: column) IN (\(a), \(b))) AND "
+            // Only exposed subjects belong to a variant: read no one else's journey.
+            select = """
+                SELECT sid, ts, event, \(identifier: column) FROM events
+                WHERE sid IN (SELECT sid FROM events WHERE \(identifier: column) IN (\(a), \(b))) AND (event = \(conversion) OR \(identifier: column) IN (\(a), \(b))) AND
+                """ + " "
         }
         select += sql.condition(query.filter) + " ORDER BY sid, ts, id"
 
