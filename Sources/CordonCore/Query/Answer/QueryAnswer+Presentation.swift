@@ -1,0 +1,82 @@
+extension QueryAnswer {
+    /// Presents a released result for one spelling of its query: SELECT order, aliases,
+    /// ORDER BY and LIMIT (all post-processing, which costs no privacy).
+    static func present(_ result: ReleasedResult, query: ValidatedQuery, purpose: Purpose, analyst: String, privacy: Privacy) -> QueryAnswer {
+        var columns: [String] = []
+        var rows: [[AnswerCell]] = []
+        switch query.computation {
+        case .aggregate:
+            columns = query.columns.map(\.label)
+            rows = result.groups.map { group in
+                query.columns.map { column -> AnswerCell in
+                    switch column.source {
+                    case .dimension(let dimension):
+                        .text(query.dimensions.firstIndex(of: dimension).map { group.key[$0] } ?? "")
+                    case .aggregate(let aggregate):
+                        group.statistics[statisticName(aggregate)].map { .number($0) } ?? .text("")
+                    case .shape:
+                        .text("")
+                    }
+                }
+            }
+            for key in query.ordering.reversed() {
+                rows = stableSorted(rows, by: key.column, descending: key.descending)
+            }
+        case .shape(.funnel(let steps, _)):
+            let dimensionLabels = query.columns.compactMap { column -> String? in
+                if case .dimension = column.source { column.label } else { nil }
+            }
+            columns = dimensionLabels + ["step", "event", "subjects", "conversion_from_first"]
+            for group in result.groups {
+                for (index, step) in steps.enumerated() {
+                    let count = group.statistics["step\(index + 1)"].map { AnswerCell.number($0) } ?? .text("")
+                    let rate = index == 0 ? AnswerCell.number(NoisyValue(value: 1, low: 1, high: 1)) : group.statistics["rate\(index + 1)"].map { .number($0) } ?? .text("")
+                    rows.append(group.key.map { .text($0) } + [.text(String(index + 1)), .text(step), count, rate])
+                }
+            }
+        case .shape(.attribution(_, _, let field, _)):
+            columns = [field.rawValue, "conversions", "subjects"]
+            rows = result.groups.map { group in
+                [.text(group.key.first ?? ""), group.statistics["credit"].map { .number($0) } ?? .text(""),
+                 group.statistics["subjects"].map { .number($0) } ?? .text("")]
+            }
+            rows = stableSorted(rows, by: 1, descending: true)
+        case .shape(.abTest(let field, _, _, _, _)):
+            columns = [field.rawValue, "exposed", "converted", "conversion_rate"]
+            rows = result.groups.map { group in
+                [.text(group.key.first ?? ""), group.statistics["exposed"].map { .number($0) } ?? .text(""),
+                 group.statistics["converted"].map { .number($0) } ?? .text(""), group.statistics["rate"].map { .number($0) } ?? .text("")]
+            }
+            if result.groups.count == 2, let a = result.groups[0].statistics["rate"], let b = result.groups[1].statistics["rate"] {
+                let difference = NoisyValue(value: b.value - a.value, low: b.low - a.high, high: b.high - a.low)
+                rows.append([.text("\(result.groups[1].key[0]) − \(result.groups[0].key[0])"), .text(""), .text(""), .number(difference)])
+            }
+        }
+        if let limit = query.limit { rows = Array(rows.prefix(limit)) }
+        return QueryAnswer(
+            query: result.canonicalQuery, purpose: purpose.rawValue, analyst: analyst, columns: columns, rows: rows,
+            suppressedGroups: result.suppressedGroups, privacy: privacy)
+    }
+
+    static func statisticName(_ aggregate: QueryAggregate) -> String {
+        switch aggregate {
+        case .countRows: "rows"
+        case .countSubjects: "subjects"
+        case .sum: "sum"
+        case .average: "avg"
+        case .invalid: ""
+        }
+    }
+
+    private static func stableSorted(_ rows: [[AnswerCell]], by column: Int, descending: Bool) -> [[AnswerCell]] {
+        rows.enumerated().sorted { left, right in
+            let (a, b) = (left.element[column], right.element[column])
+            let ordered: Bool? = switch (a, b) {
+            case (.number(let x), .number(let y)): x.value == y.value ? nil : (x.value < y.value) != descending
+            case (.text(let x), .text(let y)): x == y ? nil : (x < y) != descending
+            default: nil
+            }
+            return ordered ?? (left.offset < right.offset)
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,79 @@
+/// Merges the regions' releases into one result: noisy values of the same group add up
+/// across regions (their subjects are disjoint), and each sum's interval comes from the
+/// combined noise of exactly the regions that contributed to it.
+struct ReleaseMerger {
+    let query: ValidatedQuery
+    let measureBounds: (Int64, Int64)
+
+    func merge(_ releases: [RegionRelease], mechanism: NoiseMechanism, releasedAt: String) -> ReleasedResult {
+        var keys = Set<[String]>()
+        for release in releases { keys.formUnion(release.groups.keys) }
+        var groups: [ReleasedResult.Group] = []
+        for key in keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            var sums: [String: (Int64, [NoiseDistribution])] = [:]
+            for release in releases {
+                guard let values = release.groups[key] else { continue }
+                let statistics = release.plan.statistics.filter { $0.name != "suppressed" }
+                for (value, statistic) in zip(values, statistics) {
+                    let previous = sums[statistic.name] ?? (0, [])
+                    sums[statistic.name] = (previous.0 + value, previous.1 + [statistic.noise])
+                }
+            }
+            groups.append(ReleasedResult.Group(key: key, statistics: derive(sums)))
+        }
+        var suppressed: NoisyValue?
+        let parts = releases.compactMap { release in
+            release.suppressed.map { ($0, release.plan.statistics.first { $0.name == "suppressed" }!.noise) }
+        }
+        if !parts.isEmpty {
+            let total = parts.map(\.0).reduce(0, +)
+            let width = NoiseDistribution.combinedHalfWidth(parts.map(\.1))
+            suppressed = NoisyValue(value: Double(max(0, total)), low: Double(max(0, total - width)), high: Double(max(0, total + width)))
+        }
+        return ReleasedResult(
+            canonicalQuery: query.canonicalText, groups: groups, suppressedGroups: suppressed, regions: releases.map(\.plan),
+            mechanism: mechanism, releasedAt: releasedAt)
+    }
+
+    /// Noisy statistics with their intervals, plus the derived ones (averages, rates).
+    private func derive(_ sums: [String: (Int64, [NoiseDistribution])]) -> [String: NoisyValue] {
+        var result: [String: NoisyValue] = [:]
+        for (name, (value, noises)) in sums {
+            let divisor: Double = name == "credit" ? 1000 : 1
+            result[name] = NoisyValue(value, halfWidth: NoiseDistribution.combinedHalfWidth(noises), divisor: divisor)
+        }
+        if let sum = sums["sum"], let count = sums["valued_rows"] {
+            // Each part at 97.5% so the ratio's interval holds with ≥ 95% (Bonferroni).
+            let sumWidth = Double(NoiseDistribution.combinedHalfWidth(sum.1, level: 0.975))
+            let countWidth = Double(NoiseDistribution.combinedHalfWidth(count.1, level: 0.975))
+            let (low, high) = (Double(measureBounds.0), Double(measureBounds.1))
+            let clamp = { (x: Double) in min(max(x, low), high) }
+            let n = Double(count.0)
+            let value = n >= 1 ? clamp(Double(sum.0) / n) : low
+            let lower = n + countWidth >= 1 ? clamp((Double(sum.0) - sumWidth) / (n + countWidth)) : low
+            let upper = n - countWidth >= 1 ? clamp((Double(sum.0) + sumWidth) / (n - countWidth)) : high
+            result["avg"] = NoisyValue(value: value, low: min(lower, value), high: max(upper, value))
+        }
+        ratio(of: "converted", over: "exposed", into: "rate", sums, &result)
+        if let steps = sums.keys.filter({ $0.hasPrefix("step") }).compactMap({ Int($0.dropFirst(4)) }).max(), steps >= 2 {
+            for step in 2...steps { ratio(of: "step\(step)", over: "step1", into: "rate\(step)", sums, &result) }
+        }
+        return result
+    }
+
+    /// A ratio of two noisy counts, interval from their 97.5% intervals, clamped to [0, 1].
+    private func ratio(
+        of numeratorName: String, over denominatorName: String, into name: String, _ sums: [String: (Int64, [NoiseDistribution])],
+        _ result: inout [String: NoisyValue]
+    ) {
+        guard let top = sums[numeratorName], let bottom = sums[denominatorName] else { return }
+        let topWidth = Double(NoiseDistribution.combinedHalfWidth(top.1, level: 0.975))
+        let bottomWidth = Double(NoiseDistribution.combinedHalfWidth(bottom.1, level: 0.975))
+        let clamp = { (x: Double) in min(max(x, 0), 1) }
+        let d = Double(bottom.0)
+        let value = d >= 1 ? clamp(Double(top.0) / d) : 0
+        let lower = clamp((Double(top.0) - topWidth) / max(1, d + bottomWidth))
+        let upper = d - bottomWidth >= 1 ? clamp((Double(top.0) + topWidth) / (d - bottomWidth)) : 1
+        result[name] = NoisyValue(value: value, low: min(lower, value), high: max(upper, value))
+    }
+}

@@ -1,0 +1,92 @@
+import CordonStore
+
+/// GROUP BY with aggregates in one region, with each subject's contribution bounded.
+///
+/// SQL first reduces events to one row per (subject, group) — count, count of valued rows
+/// and the sum of values clamped to the catalog's bounds — over rows within retention and
+/// the filter. Swift then keeps lawful subjects only, caps rows per group at
+/// `maxRowsPerGroup` (counts at the cap; a sum over more rows is scaled to its expected
+/// value over a uniform sample of `maxRowsPerGroup` rows, so it is bounded by
+/// `maxRowsPerGroup × bound` and not biased by time order), and keeps at most
+/// `maxGroupsPerSubject` groups per subject, chosen by a keyed pseudo-random rank
+/// (Wilson et al. 2020, §3.2 on contribution bounding).
+struct GroupAggregation {
+    let plan: RegionPlan
+    let query: ValidatedQuery
+    let sql: RegionSQL
+    let hash: ContributionHash
+    let measureBounds: (Int64, Int64)
+
+    func run(lawful: LawfulSubjects, in db: Connection) throws -> RegionTotals {
+        let sqlDimensions = query.dimensions.compactMap { dimension in RegionSQL.expression(dimension).map { (dimension, $0) } }
+        let (low, high) = measureBounds
+        var select: SQL = "SELECT sid"
+        for (_, expression) in sqlDimensions { select += ", " + expression }
+        select += ", COUNT(*), COUNT(amount_cents), SUM(MIN(MAX(amount_cents, \(low)), \(high))) FROM events WHERE "
+        select += sql.condition(query.filter)
+        select += " GROUP BY sid"
+        for (_, expression) in sqlDimensions { select += ", " + expression }
+        select += " ORDER BY sid"
+
+        let names = plan.statistics.map(\.name).filter { $0 != "suppressed" }
+        let rowCap = Int64(plan.maxRowsPerGroup)
+        var totals = RegionTotals(lawfulSubjects: lawful.count)
+        var currentSID: Int64 = -1
+        var pending: [Contribution] = []
+        var digests: [[String]: UInt64] = [:]
+
+        func flush() {
+            guard !pending.isEmpty else { return }
+            if pending.count > plan.maxGroupsPerSubject {
+                let sid = currentSID
+                pending = pending
+                    .map { contribution -> (UInt64, Contribution) in
+                        let digest = digests[contribution.key] ?? ContributionHash.digest(contribution.key)
+                        digests[contribution.key] = digest
+                        return (hash.rank(sid, digest), contribution)
+                    }
+                    .sorted { $0.0 < $1.0 }.prefix(plan.maxGroupsPerSubject).map(\.1)
+            }
+            for contribution in pending {
+                if var existing = totals.groups[contribution.key] {
+                    for index in existing.indices { existing[index] += contribution.values[index] }
+                    totals.groups[contribution.key] = existing
+                } else {
+                    totals.groups[contribution.key] = contribution.values
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        let dimensionCount = sqlDimensions.count
+        try db.forEachRow(select) { row in
+            let sid = try row.get(Int64.self, at: 0)
+            guard lawful.contains(sid) else { return }
+            if sid != currentSID {
+                flush()
+                currentSID = sid
+            }
+            var sqlIndex = 1
+            let key = query.dimensions.map { dimension -> String in
+                guard RegionSQL.expression(dimension) != nil else { return RegionSQL.label(dimension, .null, region: plan.region) }
+                defer { sqlIndex += 1 }
+                return RegionSQL.label(dimension, row[sqlIndex], region: plan.region)
+            }
+            let count = try row.get(Int64.self, at: dimensionCount + 1)
+            let valued = try row.get(Int64.self, at: dimensionCount + 2)
+            let sum = try row.get(Int64?.self, at: dimensionCount + 3) ?? 0
+            let boundedSum = valued > rowCap ? sum / valued * rowCap + (sum % valued) * rowCap / valued : sum
+            let values = names.map { name -> Int64 in
+                switch name {
+                case "subjects": 1
+                case "rows": min(count, rowCap)
+                case "valued_rows": min(valued, rowCap)
+                default: boundedSum
+                }
+            }
+            pending.append(Contribution(key: key, values: values))
+        }
+        flush()
+        return totals
+    }
+}

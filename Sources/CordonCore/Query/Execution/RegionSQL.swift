@@ -1,0 +1,97 @@
+import CordonStore
+
+/// Compiles the parts of a validated query into parameterized SQL for one region store.
+///
+/// Every literal becomes a bound `?`; column names come only from ``QueryField/column``
+/// (an allow-list enum) and operators from ``ComparisonOperator`` cases, so no query text
+/// is ever spliced into SQL.
+struct RegionSQL {
+    let region: RegionID
+    /// Retention cutoffs for purchase-like and other events (nil: no period).
+    let purchaseCutoff: Int64?
+    let browsingCutoff: Int64?
+
+    /// Rows within retention: a purchase or refund by the purchase-history period, any
+    /// other event by the browsing period (``RetentionRules``).
+    var retention: SQL {
+        let purchases = RetentionRules.purchaseEvents
+        return "(CASE WHEN event IN (\(values: purchases)) THEN ts >= \(purchaseCutoff ?? Int64.min) ELSE ts >= \(browsingCutoff ?? Int64.min) END)"
+    }
+
+    /// The WHERE condition: retention, then the analyst's filter (region comparisons fold
+    /// to constants here).
+    func condition(_ filter: QueryPredicate?) -> SQL {
+        guard let filter else { return retention }
+        return retention + " AND (" + compile(filter) + ")"
+    }
+
+    func compile(_ predicate: QueryPredicate) -> SQL {
+        switch predicate {
+        case .and(let terms): return "(" + terms.map(compile).joined(separator: " AND ") + ")"
+        case .or(let terms): return "(" + terms.map(compile).joined(separator: " OR ") + ")"
+        case .not(let inner): return "NOT (" + compile(inner) + ")"
+        case .comparison(let reference, let op, let value):
+            guard let field = reference.field, let column = field.column else {
+                return constant(reference, op == .equal ? [value] : [], negated: op != .equal)
+            }
+            let bound = value.databaseValue
+            switch op {
+            case .equal: return "\(identifier: column) = \(bound)"
+            case .notEqual: return "\(identifier: column) <> \(bound)"
+            case .less: return "\(identifier: column) < \(bound)"
+            case .lessOrEqual: return "\(identifier: column) <= \(bound)"
+            case .greater: return "\(identifier: column) > \(bound)"
+            case .greaterOrEqual: return "\(identifier: column) >= \(bound)"
+            }
+        case .inList(let reference, let values, let negated):
+            guard let column = reference.field?.column else { return constant(reference, values, negated: negated) }
+            let bound: [any DatabaseValueConvertible] = values.map(\.databaseValue)
+            return negated ? "\(identifier: column) NOT IN (\(values: bound))" : "\(identifier: column) IN (\(values: bound))"
+        case .between(let reference, let low, let high, let negated):
+            guard let column = reference.field?.column else { return "0" }
+            return negated
+                ? "\(identifier: column) NOT BETWEEN \(low.databaseValue) AND \(high.databaseValue)"
+                : "\(identifier: column) BETWEEN \(low.databaseValue) AND \(high.databaseValue)"
+        }
+    }
+
+    /// `region` is constant within a store: its comparisons become 1 or 0.
+    private func constant(_ reference: FieldReference, _ values: [QueryLiteral], negated: Bool) -> SQL {
+        let matches = values.contains(.string(region.rawValue))
+        return matches != negated ? "1" : "0"
+    }
+
+    /// The SQL expression of a dimension (nil for `region`, which Swift adds).
+    static func expression(_ dimension: QueryDimension) -> SQL? {
+        switch dimension {
+        case .field(let field):
+            guard let column = field.column else { return nil }
+            return "\(identifier: column)"
+        case .bucket(.day): return "ts / 86400"
+        case .bucket(.week): return "(ts / 86400 + 3) / 7"
+        case .bucket(.month): return "CAST(strftime('%Y%m', ts, 'unixepoch') AS INTEGER)"
+        }
+    }
+
+    /// The label of a dimension value read back from SQL.
+    static func label(_ dimension: QueryDimension, _ value: DatabaseValue, region: RegionID) -> String {
+        switch (dimension, value) {
+        case (.field(.region), _): return region.rawValue
+        case (.bucket(.day), .integer(let day)): return CivilTime.dayLabel(day)
+        case (.bucket(.week), .integer(let week)): return CivilTime.dayLabel(week * 7 - 3)
+        case (.bucket(.month), .integer(let yyyymm)): return CivilTime.monthLabel((yyyymm / 100) * 12 + yyyymm % 100 - 1)
+        case (_, .text(let text)): return text
+        case (_, .integer(let number)): return String(number)
+        default: return "(none)"
+        }
+    }
+}
+
+extension QueryLiteral {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .string(let text): .text(text)
+        case .integer(let number): .integer(number)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// The exact, bounded per-group totals of one region: they never leave the region's
+/// anonymizer (``RegionRelease`` is what does).
+struct RegionTotals: Sendable {
+    /// Per group key (dimension labels in canonical order), one value per statistic of
+    /// the region plan, in order, `suppressed` excluded.
+    var groups: [[String]: [Int64]] = [:]
+    /// Lawful subjects in the region (for explain and tests only; never released).
+    var lawfulSubjects = 0
+}
+
+/// One subject's contribution to one group, before group bounding.
+struct Contribution {
+    var key: [String]
+    var values: [Int64]
+}

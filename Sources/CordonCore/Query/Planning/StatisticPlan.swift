@@ -1,0 +1,49 @@
+/// One noisy statistic computed per group in a region: its bound, its share of ε and its
+/// noise.
+public struct StatisticPlan: Sendable, Codable, Hashable {
+    /// `subjects`, `rows`, `valued_rows`, `sum`, `step2`, `credit`, `exposed`, `suppressed`...
+    public var name: String
+    /// How much one subject can change this statistic, summed over every group (L1).
+    public var l1Sensitivity: Double
+    /// The same in the L2 norm (for the Gaussian mechanism).
+    public var l2Sensitivity: Double
+    /// The share of the region's ε this statistic spends.
+    public var epsilon: Double
+    /// The calibrated noise.
+    public var noise: NoiseDistribution
+    /// The exact 95% half-width of its noise alone.
+    public var halfWidth95: Int64
+}
+
+/// How one region answers its part of a query.
+public struct RegionPlan: Sendable, Codable, Hashable {
+    public var region: RegionID
+    public var policyID: String
+    public var policyVersion: String
+    /// ε this query costs in the region (the policy's `epsilonPerQuery`).
+    public var epsilon: Double
+    /// The same in micro-ε, as the ledger and the audit trail hold it.
+    public var microEpsilon: Int64
+    public var delta: Double
+    public var maxGroupsPerSubject: Int
+    public var maxRowsPerGroup: Int
+    public var minAggregationSubjects: Int
+    /// Statistics in the order the region computes them; the first is the subject count
+    /// partition selection thresholds (except for AB, whose keys are public).
+    public var statistics: [StatisticPlan]
+    /// A group key is released only if its noisy subject count reaches this.
+    public var releaseThreshold: Int64
+    /// The part of the threshold that comes from partition selection (before the policy's minimum).
+    public var selectionThreshold: Int64
+}
+
+extension RegionID: Codable {
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

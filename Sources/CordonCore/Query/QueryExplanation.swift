@@ -1,0 +1,35 @@
+/// What a query would do, without running it or spending budget (`cordon query --explain`).
+public struct QueryExplanation: Sendable, Codable, Hashable {
+    /// The canonical query (the cache key and the audited text).
+    public var query: String
+    public var purpose: String
+    public var mechanism: NoiseMechanism
+    /// Per region touched (after pruning on `region`/`country`): bounds, sensitivities, ε
+    /// shares, noise scales, 95% half-widths and the release threshold.
+    public var regions: [RegionPlan]
+    /// The parameterized SQL each region runs (placeholders shown as `?`; values are bound).
+    public var sql: [String: String]
+    /// ε the query would spend per region, and what would be left.
+    public var epsilonCost: [String: String]
+    public var budgetRemaining: [String: String]
+    /// Whether an identical query was already answered this period (it would cost nothing).
+    public var wouldUseReleasedAnswer: Bool
+}
+
+/// An analyst's budget in every region, for the current period.
+public struct BudgetReport: Sendable, Codable, Hashable {
+    public struct Entry: Sendable, Codable, Hashable {
+        public var region: String
+        public var policy: String
+        public var periodStart: String
+        public var resetsAt: String
+        public var budget: String
+        public var spent: String
+        public var remaining: String
+        public var epsilonPerQuery: String
+        public var queries: Int64
+    }
+
+    public var analyst: String
+    public var regions: [Entry]
+}

@@ -1,0 +1,178 @@
+/// Checks a parsed query against the catalog and the engine's rules, and puts it in
+/// canonical form.
+///
+/// Refused outright, with the reason: `SELECT *`, a raw identifier (`externalId`, `sid`,
+/// `subject` as a dimension), any PII field, the raw event time as a dimension, a measure
+/// as a dimension, MIN/MAX, and rows without aggregation — an analyst sees aggregates only
+/// (DESIGN.md, Query engine; Article 29 WP Opinion 05/2014 on singling out).
+public struct QueryValidator: Sendable {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    /// The dimensions an analyst may group by, for error messages.
+    static let dimensionList = "country, region, channel, campaign, device, event, day(ts), week(ts) or month(ts)"
+
+    /// Why a name that is not a query field is never answered, when it is a known kind of
+    /// identifier or personal data; nil for a name Cordon simply does not know.
+    static func refusal(forName name: String) -> String? {
+        switch name {
+        case "subject", "sid", "subject_id", "subjectid", "id", "user_id", "userid", "customer_id":
+            return "'\(name)' is a raw identifier of a person; answers hold aggregates only — use COUNT(DISTINCT subject) to count subjects"
+        case "externalid", "external_id", "external_index", "email_index":
+            return "'\(name)' identifies a person (catalog role: identifier) and is never queryable; use COUNT(DISTINCT subject) to count subjects"
+        case "email", "name", "phone", "address", "sealed_pii", "ip", "ip_address":
+            return "'\(name)' is personal data (catalog role: pii), sealed under the subject's key and never queryable; group by \(dimensionList)"
+        case "birthyear", "birth_year":
+            return "'\(name)' is a subject attribute used for consent-age rules, not an event dimension; group by \(dimensionList)"
+        default:
+            return nil
+        }
+    }
+
+    /// Validates and canonicalizes `statement`.
+    public func validate(_ statement: QueryStatement) throws(QueryError) -> ValidatedQuery {
+        guard statement.table == "events" else {
+            let hint = statement.table == "subjects"
+                ? "subject rows are never answered; count subjects with COUNT(DISTINCT subject) FROM events"
+                : "the only table is events"
+            throw QueryError(statement.table == "subjects" ? .refused : .invalid, "unknown table '\(statement.table)'; \(hint)", at: statement.tablePosition)
+        }
+        var dimensions: [QueryDimension] = []
+        var aggregates: [QueryAggregate] = []
+        var shape: QueryShape?
+        var columns: [ValidatedQuery.OutputColumn] = []
+        for item in statement.items {
+            switch item.kind {
+            case .star:
+                throw QueryError(
+                    .refused, "SELECT * would return rows; select dimensions and aggregates, e.g. SELECT channel, COUNT(*) FROM events GROUP BY channel",
+                    at: item.position)
+            case .name(let name):
+                throw refusal(name, at: item.position)
+            case .dimension(let dimension):
+                try check(dimension, at: item.position)
+                if !dimensions.contains(dimension) { dimensions.append(dimension) }
+                columns.append(.init(label: item.alias ?? dimension.description, source: .dimension(dimension)))
+            case .aggregate(let aggregate):
+                if case .invalid(let function, let argument) = aggregate {
+                    if let reason = Self.refusal(forName: argument) { throw QueryError(.refused, reason, at: item.position) }
+                    throw QueryError(
+                        .invalid, "\(function.uppercased())(\(argument)): '\(argument)' is not a measure; \(function.uppercased()) takes amount",
+                        at: item.position)
+                }
+                if !aggregates.contains(aggregate) { aggregates.append(aggregate) }
+                columns.append(.init(label: item.alias ?? aggregate.text, source: .aggregate(aggregate)))
+            case .shape(let itemShape):
+                guard shape == nil else {
+                    throw QueryError(.invalid, "one FUNNEL, ATTRIBUTION or AB per query", at: item.position)
+                }
+                try check(itemShape, at: item.position)
+                shape = itemShape
+                columns.append(.init(label: item.alias ?? "result", source: .shape))
+            }
+        }
+        if let shape {
+            guard aggregates.isEmpty else {
+                throw QueryError(.invalid, "FUNNEL, ATTRIBUTION and AB compute their own counts; select them without other aggregates", at: statement.items[0].position)
+            }
+            if case .funnel = shape {} else if !dimensions.isEmpty || !statement.groupBy.isEmpty {
+                throw QueryError(
+                    .invalid, "ATTRIBUTION groups by its BY dimension and AB by its variants; remove the other dimensions and GROUP BY",
+                    at: statement.items[0].position)
+            }
+        } else if aggregates.isEmpty {
+            throw QueryError(
+                .refused, "rows without aggregation are never returned; add COUNT(*), COUNT(DISTINCT subject), SUM(amount) or AVG(amount) and GROUP BY",
+                at: statement.items[0].position)
+        }
+        for grouped in statement.groupBy {
+            try check(grouped.value, at: grouped.position)
+            guard dimensions.contains(grouped.value) else {
+                throw QueryError(
+                    .invalid, "GROUP BY \(grouped.value) is not selected; select every dimension you group by", at: grouped.position)
+            }
+        }
+        if !statement.groupBy.isEmpty, let missing = dimensions.first(where: { d in !statement.groupBy.contains { $0.value == d } }) {
+            let position = statement.items.first { $0.kind == .dimension(missing) }?.position
+            throw QueryError(.invalid, "\(missing) is selected but not in GROUP BY; add it to GROUP BY", at: position)
+        }
+        let filter = try statement.filter.map { (predicate) throws(QueryError) in try bind(predicate) }?.canonicalized
+        let computation: ValidatedQuery.Computation = shape.map { .shape($0) } ?? .aggregate(aggregates.sorted { $0.text < $1.text })
+        let sortedDimensions = dimensions.sorted()
+        var ordering: [(column: Int, descending: Bool)] = []
+        for key in statement.orderBy {
+            guard let column = orderColumn(key.reference, in: columns) else {
+                throw QueryError(
+                    .invalid, "ORDER BY \(key.reference): order by a selected column, its alias, or its position (1-\(columns.count))", at: key.position)
+            }
+            ordering.append((column, key.descending))
+        }
+        return ValidatedQuery(
+            dimensions: sortedDimensions, computation: computation, filter: filter, columns: columns, ordering: ordering,
+            limit: statement.limit, canonicalText: ValidatedQuery.canonical(dimensions: sortedDimensions, computation: computation, filter: filter))
+    }
+
+    private func orderColumn(_ reference: String, in columns: [ValidatedQuery.OutputColumn]) -> Int? {
+        if let position = Int(reference) { return (1...columns.count).contains(position) ? position - 1 : nil }
+        if let index = columns.firstIndex(where: { $0.label == reference }) { return index }
+        return columns.firstIndex { column in
+            switch column.source {
+            case .dimension(let dimension): dimension.description == reference
+            case .aggregate(let aggregate): aggregate.text == reference
+            case .shape: false
+            }
+        }
+    }
+
+    private func refusal(_ name: String, at position: SourcePosition) -> QueryError {
+        if let reason = Self.refusal(forName: name) { return QueryError(.refused, reason, at: position) }
+        if let field = (catalog.subjectFields + catalog.eventFields).first(where: { $0.name.lowercased() == name }),
+            field.role == .identifier || field.role == .pii
+        {
+            return QueryError(.refused, "'\(field.name)' is \(field.role == .pii ? "personal data" : "an identifier") and never queryable", at: position)
+        }
+        return QueryError(.invalid, "'\(name)' is not a field of events; select \(Self.dimensionList), or an aggregate", at: position)
+    }
+
+    private func check(_ dimension: QueryDimension, at position: SourcePosition) throws(QueryError) {
+        guard case .field(let field) = dimension else { return }
+        switch field.kind {
+        case .time:
+            throw QueryError(.refused, "the raw event time singles out events; group by day(ts), week(ts) or month(ts)", at: position)
+        case .measure:
+            throw QueryError(.refused, "\(field.rawValue) is a measure: aggregate it with SUM(\(field.rawValue)) or AVG(\(field.rawValue)), do not group by it", at: position)
+        case .dimension:
+            try checkDeclared(field, at: position)
+        }
+    }
+
+    private func checkDeclared(_ field: QueryField, at position: SourcePosition) throws(QueryError) {
+        guard let name = field.catalogName else { return }
+        // `country` is the subject's country of residence, copied onto each event at ingest.
+        guard let declared = catalog.eventField(named: name) ?? catalog.subjectField(named: name),
+            [.dimension, .measure, .timestamp].contains(declared.role)
+        else {
+            throw QueryError(.invalid, "the catalog does not declare '\(name)' as a queryable event field", at: position)
+        }
+    }
+
+    private func check(_ shape: QueryShape, at position: SourcePosition) throws(QueryError) {
+        let events: [String]
+        switch shape {
+        case .funnel(let steps, _): events = steps
+        case .attribution(_, let conversion, let field, _):
+            try checkDeclared(field, at: position)
+            events = [conversion]
+        case .abTest(let field, _, _, let conversion, _):
+            try checkDeclared(field, at: position)
+            events = [conversion]
+        }
+        let declared = catalog.eventField(named: "event")?.values ?? []
+        if let unknown = events.first(where: { !declared.contains($0) }) {
+            throw QueryError(.invalid, "'\(unknown.prefix(40))' is not an event type; events are \(declared.joined(separator: ", "))", at: position)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import CordonAudit
+import CordonCrypto
+import Foundation
+
+extension Vault {
+    /// Answers an aggregate question with differential privacy, spending the analyst's
+    /// budget in every region it touches — or returns the stored answer of the identical
+    /// (canonical) question asked earlier in the period, for free.
+    ///
+    /// ```swift
+    /// let answer = try vault.query(
+    ///     "SELECT channel, COUNT(DISTINCT subject) FROM events WHERE event = 'purchase' GROUP BY channel",
+    ///     purpose: .analytics, analyst: "ana", context: context)
+    /// ```
+    ///
+    /// Every call is audited (`query.run`: canonical query, regions, ε spent, outcome),
+    /// refusals included; if the entry cannot be written nothing is returned.
+    /// - Throws: ``QueryError`` (syntax, refusal, budget) or ``VaultError``.
+    public func query(_ text: String, purpose: Purpose, analyst: String, context: AccessContext, options: QueryOptions = QueryOptions()) throws
+        -> QueryAnswer
+    {
+        var random = SystemNoiseRandomness()
+        return try query(text, purpose: purpose, analyst: analyst, context: context, options: options, using: &random)
+    }
+
+    /// ``query(_:purpose:analyst:context:options:)`` with a chosen randomness source (tests).
+    func query(
+        _ text: String, purpose: Purpose, analyst: String, context: AccessContext, options: QueryOptions,
+        using random: inout some NoiseRandomness
+    ) throws -> QueryAnswer {
+        let now = options.now ?? Int64(Date().timeIntervalSince1970)
+        let prepared = try prepare(text, purpose: purpose, analyst: analyst, context: context, options: options, now: now)
+        let query = prepared.query
+        let regions = prepared.plans.map(\.region)
+        let key = BudgetLedger.ReleaseKey(
+            analyst: analyst, canonicalQuery: query.canonicalText, purpose: purpose, mechanism: options.mechanism,
+            periodKey: prepared.charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ","))
+        let ledger = BudgetLedger(store: control)
+
+        if let stored = try ledger.released(key) {
+            let result = try JSONDecoder().decode(ReleasedResult.self, from: stored)
+            try recordQuery(
+                context, action: "query.run", regions: regions, purpose: purpose, query: query.canonicalText,
+                cost: PrivacyCost(microEpsilon: 0), details: ["analyst": .string(analyst), "cached": .integer(1)])
+            return try answer(result, prepared, cached: true, ledger: ledger, now: now)
+        }
+        for charge in prepared.charges {
+            let spent = try ledger.spent(analyst: analyst, region: charge.region, period: charge.period)
+            if spent + charge.microEpsilon > charge.limitMicroEpsilon {
+                throw refuse(
+                    BudgetLedger.exhausted(charge, spent: spent), text: text, canonical: query.canonicalText, regions: regions, purpose: purpose,
+                    analyst: analyst, context: context)
+            }
+        }
+
+        var releases: [RegionRelease] = []
+        let hash = ContributionHash(k0: SecureRandom.next64(), k1: SecureRandom.next64())
+        for plan in prepared.plans {
+            let totals = try regionTotals(query, plan: plan, purpose: purpose, hash: hash, now: now)
+            let keys = Self.publicKeys(query)
+            do {
+                releases.append(try RegionRelease.anonymize(totals, plan: plan, publicKeys: keys, using: &random))
+            } catch {
+                throw VaultError(.invalidRequest, "a noise scale of this query is too large to sample exactly; narrow the query")
+            }
+        }
+        let result = ReleaseMerger(query: query, measureBounds: QueryPlanner.measureBounds(configuration.catalog))
+            .merge(releases, mechanism: options.mechanism, releasedAt: CivilTime.timestampLabel(now))
+        let encoded = try JSONEncoder().encode(result)
+        let cost = PrivacyCost(microEpsilon: prepared.charges.map(\.microEpsilon).max() ?? 0)
+        var details: [String: AuditDetailValue] = ["analyst": .string(analyst), "groups": .integer(Int64(result.groups.count))]
+        for charge in prepared.charges { details["epsilon.\(charge.region.rawValue)"] = .string(PrivacyCost(microEpsilon: charge.microEpsilon).description) }
+        do {
+            try ledger.spend(prepared.charges, release: key, answer: encoded, at: now) {
+                try recordQuery(context, action: "query.run", regions: regions, purpose: purpose, query: query.canonicalText, cost: cost, details: details)
+            }
+        } catch let error as QueryError {
+            throw refuse(error, text: text, canonical: query.canonicalText, regions: regions, purpose: purpose, analyst: analyst, context: context)
+        }
+        return try answer(result, prepared, cached: false, ledger: ledger, now: now)
+    }
+
+    /// A parsed, validated and planned query with its budget charges.
+    struct PreparedQuery {
+        var query: ValidatedQuery
+        var plans: [RegionPlan]
+        var charges: [BudgetLedger.Charge]
+        var analyst: String
+        var purpose: Purpose
+    }
+
+    /// Parses, validates and plans; a failure is audited before it is thrown.
+    func prepare(_ text: String, purpose: Purpose, analyst: String, context: AccessContext, options: QueryOptions, now: Int64) throws
+        -> PreparedQuery
+    {
+        let query: ValidatedQuery
+        do {
+            guard configuration.catalog.declares(purpose) else {
+                throw QueryError(.purpose, "'\(purpose.rawValue.prefix(64))' is not a declared purpose; purposes are \(configuration.catalog.purposes.map(\.purpose.rawValue).joined(separator: ", "))")
+            }
+            guard !analyst.isEmpty, analyst.count <= 128, analyst.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@:".contains($0)) }) else {
+                throw QueryError(.invalid, "an analyst name is 1-128 ASCII letters, digits and - _ . @ :")
+            }
+            query = try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
+        } catch let error as QueryError {
+            throw refuse(error, text: text, canonical: nil, regions: [], purpose: purpose, analyst: analyst, context: context)
+        }
+        let plans = QueryPlanner(configuration: configuration).plan(query, mechanism: options.mechanism)
+        let charges = plans.map { plan -> BudgetLedger.Charge in
+            let rules = configuration.policy(for: plan.region).anonymization
+            return BudgetLedger.Charge(
+                region: plan.region, period: BudgetPeriod.containing(now, duration: rules.budgetPeriod), microEpsilon: plan.microEpsilon,
+                limitMicroEpsilon: Int64((rules.budgetPerPeriod * 1_000_000).rounded()))
+        }
+        return PreparedQuery(query: query, plans: plans, charges: charges, analyst: analyst, purpose: purpose)
+    }
+
+    /// The bounded exact totals of one region, computed inside its store.
+    private func regionTotals(_ query: ValidatedQuery, plan: RegionPlan, purpose: Purpose, hash: ContributionHash, now: Int64) throws
+        -> RegionTotals
+    {
+        let store = try store(plan.region)
+        let rules = RetentionRules(policy: store.policy, catalog: configuration.catalog)
+        let cutoffs = rules.cutoffs(now: now)
+        let sql = RegionSQL(region: plan.region, purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
+        let bounds = QueryPlanner.measureBounds(configuration.catalog)
+        return try store.read { db in
+            let lawful = try LawfulSubjects.load(
+                purpose: purpose, evaluator: store.evaluator, profileCutoff: cutoffs.profiles, now: now, in: db)
+            switch query.computation {
+            case .aggregate:
+                return try GroupAggregation(plan: plan, query: query, sql: sql, hash: hash, measureBounds: bounds).run(lawful: lawful, in: db)
+            case .shape(let shape):
+                return try JourneyAggregation(plan: plan, query: query, shape: shape, sql: sql, hash: hash).run(lawful: lawful, in: db)
+            }
+        }
+    }
+
+    /// Group keys that are public (AB variants), so every key is reported.
+    static func publicKeys(_ query: ValidatedQuery) -> [[String]]? {
+        if case .shape(.abTest(_, let a, let b, _, _)) = query.computation { return [[a], [b]] }
+        return nil
+    }
+
+    private func answer(_ result: ReleasedResult, _ prepared: PreparedQuery, cached: Bool, ledger: BudgetLedger, now: Int64) throws -> QueryAnswer {
+        var spent: [String: String] = [:]
+        var remaining: [String: String] = [:]
+        var resets: [String: String] = [:]
+        for charge in prepared.charges {
+            let used = try ledger.spent(analyst: prepared.analyst, region: charge.region, period: charge.period)
+            spent[charge.region.rawValue] = cached ? "0" : PrivacyCost(microEpsilon: charge.microEpsilon).description
+            remaining[charge.region.rawValue] = PrivacyCost(microEpsilon: max(0, charge.limitMicroEpsilon - used)).description
+            resets[charge.region.rawValue] = CivilTime.timestampLabel(charge.period.end)
+        }
+        let privacy = QueryAnswer.Privacy(
+            mechanism: result.mechanism, confidenceLevel: 0.95, cached: cached, epsilonSpent: spent, budgetRemaining: remaining,
+            budgetResetsAt: resets, policyVersions: policyVersions(prepared.plans.map(\.region)), regions: result.regions,
+            releasedAt: result.releasedAt)
+        return QueryAnswer.present(result, query: prepared.query, purpose: prepared.purpose, analyst: prepared.analyst, privacy: privacy)
+    }
+}

@@ -1,0 +1,93 @@
+import CordonAudit
+import Foundation
+import Testing
+
+@testable import CordonCore
+
+@Suite("Query engine", .serialized)
+struct QueryEngineTests {
+    @Test func groupByAnswersNoisyCountsWithIntervalsAndPrivacyMetadata() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("s", count: 80, channel: "search")
+        try fixture.population("e", count: 80, channel: "email")
+        let answer = try fixture.query(
+            "SELECT channel, COUNT(DISTINCT subject) AS buyers, COUNT(*), SUM(amount), AVG(amount) FROM events WHERE event = 'purchase' AND country = 'DE' GROUP BY channel ORDER BY channel")
+        #expect(answer.columns == ["channel", "buyers", "COUNT(*)", "SUM(amount)", "AVG(amount)"])
+        #expect(answer.rows.map { $0[0] } == [.text("email"), .text("search")])
+        let buyers = try #require(answer.value("buyers", where: "search"))
+        #expect(abs(buyers.value - 80) < 20)
+        #expect(buyers.low <= buyers.value && buyers.value <= buyers.high)
+        let average = try #require(answer.value("AVG(amount)", where: "search"))
+        #expect(average.low >= 0 && average.high <= 100_000)
+        #expect(answer.privacy.epsilonSpent == ["eu": "3"])
+        #expect(answer.privacy.budgetRemaining == ["eu": "27"])
+        #expect(answer.privacy.budgetResetsAt == ["eu": "2025-07-01T00:00:00Z"])
+        #expect(answer.privacy.cached == false)
+        #expect(answer.privacy.policyVersions["eu"] != nil)
+        #expect(answer.suppressedGroups != nil)
+    }
+
+    @Test func everyQueryIsAuditedWithCanonicalTextAndCost() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("s", count: 60)
+        _ = try fixture.query("select channel, count(*) from events where country = 'DE' group by channel")
+        #expect(throws: QueryError.self) { try fixture.query("SELECT email FROM events") }
+        let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize).filter { $0.action == "query.run" }
+        #expect(entries.count == 2)
+        #expect(entries[0].query == "SELECT channel, COUNT(*) FROM events WHERE country = 'DE' GROUP BY channel")
+        #expect(entries[0].privacyCost?.microEpsilon == 3_000_000)
+        #expect(entries[0].regions == ["eu"])
+        #expect(entries[1].outcome == .denied)
+        #expect(entries[1].query == nil)
+        #expect(entries[1].details["query.sha256"] != nil)
+    }
+
+    @Test func explainShowsPlanWithoutSpending() throws {
+        let fixture = try QueryFixture()
+        let explanation = try fixture.vault.explain(
+            "SELECT device, SUM(amount) FROM events WHERE region = 'us' GROUP BY device", purpose: .analytics, analyst: "ana",
+            context: fixture.context, options: QueryOptions(now: QueryFixture.now))
+        #expect(explanation.regions.map(\.region) == ["us"])
+        #expect(explanation.epsilonCost == ["us": "3"])
+        #expect(explanation.regions[0].statistics.map(\.name) == ["subjects", "sum", "suppressed"])
+        #expect(explanation.regions[0].statistics[1].l1Sensitivity == 2 * 5 * 100_000)
+        let budget = try fixture.vault.budget(analyst: "ana", context: fixture.context, now: QueryFixture.now)
+        #expect(budget.regions.allSatisfy { $0.spent == "0" && $0.remaining == "30" })
+    }
+
+    @Test func gaussianMechanismAnswers() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("s", count: 80)
+        let answer = try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'", mechanism: .gaussian, seed: 7)
+        #expect(answer.privacy.mechanism == .gaussian)
+        let rows = try #require(answer.rows.first.flatMap { if case .number(let value) = $0[0] { value } else { nil } })
+        #expect(abs(rows.value - 80) < 60)
+        #expect(answer.privacy.regions[0].statistics[1].noise.mechanism == .gaussian)
+    }
+}
+
+@Suite("Queries fail closed when the audit trail cannot be written", .serialized)
+struct QueryFailClosedTests {
+    @Test func anUnwritableAuditTrailReturnsNothingAndSpendsNothing() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("s", count: 60)
+        // One entry per segment, and a directory where the next segment file must go (root
+        // ignores chmod, so this is how a test makes the disk refuse).
+        var audit = AuditConfiguration()
+        audit.segmentMaxEntries = 1
+        try fixture.reopen(audit: audit)
+        let blocker = fixture.directory.url.appendingPathComponent(String(format: "audit/segments/%010llu.ndjson", fixture.vault.audit.treeSize))
+        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+
+        let error = #expect(throws: VaultError.self) { try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'") }
+        #expect(error?.code == .auditUnavailable)
+        // A refusal that cannot be audited fails as an audit failure too.
+        #expect(throws: VaultError.self) { try fixture.query("SELECT * FROM events") }
+
+        try FileManager.default.removeItem(at: blocker)
+        try fixture.reopen()
+        let budget = try fixture.vault.budget(analyst: "ana", context: fixture.context, now: QueryFixture.now)
+        #expect(budget.regions.first { $0.region == "eu" }?.spent == "0")
+        #expect(try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'").privacy.cached == false)
+    }
+}
