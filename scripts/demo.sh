@@ -18,8 +18,9 @@ step "cordon policy show eu  (first lines)"
 "$cordon" policy show eu | head -25
 
 if [ ! -f "$data/.demo-loaded" ]; then
-  step "cordon demo-data --subjects 2000 --events 20000 --seed 42 --out $data/demo-input"
-  "$cordon" demo-data --subjects 2000 --events 20000 --seed 42 --out "$data/demo-input" | head -8
+  until=$(date -u +%Y-%m-%dT00:00:00Z)
+  step "cordon demo-data --subjects 20000 --events 200000 --seed 42 --until $until --out $data/demo-input"
+  "$cordon" demo-data --subjects 20000 --events 200000 --seed 42 --until "$until" --out "$data/demo-input" | head -8
 
   step "cordon ingest subjects / events  (refused lines go to rejects-*.ndjson, with reasons)"
   "$cordon" ingest subjects "$data/demo-input/subjects.ndjson" --rejects "$data/rejects-subjects.ndjson"

@@ -114,8 +114,8 @@ extension DemoDataGenerator {
 
     /// A moment after `time` (by at least a minute) and no later than the end of 2025.
     private func later(than time: Int64, using random: inout DemoDataRandom) -> Int64 {
-        let earliest = min(time + 60, Self.yearEnd)
-        return random.int64(in: earliest...Self.yearEnd)
+        let earliest = min(time + 60, yearEnd)
+        return random.int64(in: earliest...yearEnd)
     }
 
     private static func optInRate(for purpose: Purpose) -> Double {

@@ -35,8 +35,8 @@ extension DemoDataGenerator {
                 let activity = DemoActivity(
                     weight: 1,
                     isNewCustomer: false,
-                    firstSeen: Self.yearStart,
-                    consentTime: Self.yearStart,
+                    firstSeen: yearStart,
+                    consentTime: yearStart,
                     signsUp: false,
                     device: .mobile,
                     hasEmail: true
@@ -113,7 +113,7 @@ extension DemoDataGenerator {
         let ends = sessionStarts.dropFirst() + [events.count]
         var durations = zip(sessionStarts, ends).map { events[$1 - 1].time }
         let start = activity.firstSeen + random.int64(in: 2...30)
-        let span = Self.yearEnd - start
+        let span = yearEnd - start
         var busy = durations.reduce(0, +)
         if busy > span {
             // More activity than time left: squeeze every session proportionally.

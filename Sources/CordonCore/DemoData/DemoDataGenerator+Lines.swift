@@ -40,7 +40,7 @@ extension DemoDataGenerator {
             )
         }
         if defect == .unknownValue {
-            let recordedAt = random.int64(in: Self.yearStart...Self.yearEnd)
+            let recordedAt = random.int64(in: yearStart...yearEnd)
             if random.chance(0.5) || undeclaredPurposes.isEmpty {
                 encode(
                     purpose: Purpose.analytics.rawValue,

@@ -41,9 +41,9 @@ extension DemoDataGenerator {
         let weight = subjectDefect(at: index).0 == nil ? min(50 << 16, (1 << 40) / uniform) : 0
         let isNewCustomer = random.chance(0.55)
         let firstSeen =
-            isNewCustomer ? Self.yearStart + random.int64(in: 0...(335 * 86_400)) : Self.yearStart
+            isNewCustomer ? yearStart + random.int64(in: 0...(335 * 86_400)) : yearStart
         let consentTime =
-            isNewCustomer ? firstSeen : random.int64(in: Self.earliestConsent...(Self.yearStart - 1))
+            isNewCustomer ? firstSeen : random.int64(in: earliestConsent...(yearStart - 1))
         return DemoActivity(
             weight: weight,
             isNewCustomer: isNewCustomer,
@@ -69,7 +69,7 @@ extension DemoDataGenerator {
         let phone = random.chance(0.7) ? market.phoneNumber(using: &random) : nil
         let address = random.chance(0.6) ? market.locale.address(using: &random) : nil
         let globalPrivacyControl = random.chance(market.globalPrivacyControlRate)
-        let age = birthYear.map { Self.referenceYear - $0 }
+        let age = birthYear.map { referenceYear - $0 }
         let isMinor =
             age.map {
                 resolved.policy.minimumAge.requiresGuardianConsent(age: $0, country: resolved.country)

@@ -54,14 +54,14 @@ public struct DemoDataGenerator: Sendable {
 
     /// The first external id number: subject 0 is `c-1001`.
     static let firstNumber = 1001
-    /// The year events happen in; ages are counted at its end.
-    static let referenceYear = 2025
-    /// 2025-01-01T00:00:00Z.
-    static let yearStart: Int64 = 1_735_689_600
-    /// 2025-12-31T23:59:59Z.
-    static let yearEnd: Int64 = 1_767_225_599
-    /// 2023-01-01T00:00:00Z, the earliest consent of a customer from before 2025.
-    static let earliestConsent: Int64 = 1_672_531_200
+    /// The year the window ends in; ages are counted at its end.
+    let referenceYear: Int
+    /// The first second of the 365-day window events happen in.
+    let yearStart: Int64
+    /// The last second of that window (`DemoDataOptions.windowEnd`).
+    let yearEnd: Int64
+    /// Two years before the window: the earliest consent of a customer from before it.
+    let earliestConsent: Int64
 
     /// Prepares a generator; nothing is written yet.
     ///
@@ -79,6 +79,13 @@ public struct DemoDataGenerator: Sendable {
         self.configuration = configuration
         self.seed = seed
         self.options = options
+        yearEnd = options.windowEnd
+        yearStart = options.windowEnd - 365 * 86_400 + 1
+        earliestConsent = yearStart - 2 * 365 * 86_400
+        let reference = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(identifier: "UTC")!, from: Date(timeIntervalSince1970: Double(options.windowEnd))
+        ).year!
+        referenceYear = reference
         let catalog = configuration.catalog
 
         try Self.check(
@@ -135,7 +142,7 @@ public struct DemoDataGenerator: Sendable {
         birthYearBounds = (birthYear?.minimum ?? 1900)...(birthYear?.maximum ?? 2100)
         birthYears = DemoWeightedTable(
             (1950...2012).map { year in
-                switch Self.referenceYear - year {
+                switch reference - year {
                 case ..<18: (year, 16)
                 case ..<25: (year, 20)
                 case ..<45: (year, 30)

@@ -7,12 +7,17 @@ public struct DemoDataOptions: Hashable, Sendable {
     /// The share of lines, in both files, that ingest must reject (malformed JSON, unknown
     /// country, missing or undeclared field, out-of-range or unknown value, unknown subject).
     public var invalidRate: Double = 0.01
+    /// The last second (Unix time) of the 365-day window events fall in; the default,
+    /// 2025-12-31T23:59:59Z, keeps files byte-identical for a seed. A demo of live data
+    /// passes today, so the data is within every policy's retention.
+    public var windowEnd: Int64 = 1_767_225_599
 
     /// Options with the defaults above, overridden where given.
-    public init(subjectCount: Int = 1000, eventCount: Int = 10_000, invalidRate: Double = 0.01) {
+    public init(subjectCount: Int = 1000, eventCount: Int = 10_000, invalidRate: Double = 0.01, windowEnd: Int64 = 1_767_225_599) {
         self.subjectCount = subjectCount
         self.eventCount = eventCount
         self.invalidRate = invalidRate
+        self.windowEnd = windowEnd
     }
 
     /// The largest accepted subject count: ids stay short and the weight sums fit in 64 bits.
