@@ -1,5 +1,6 @@
 internal import CMicroHTTPD
 import Foundation
+import Synchronization
 
 /// Serves a ``CordonAPI`` over HTTP/1.1 (and TLS) with libmicrohttpd: an internal
 /// thread pool on epoll, each worker running handlers synchronously (the vault is
@@ -16,6 +17,7 @@ public final class MicroHTTPDHost: Sendable {
     private let daemon: DaemonHandle
     private let context: Unmanaged<HostContext>
     private let api: CordonAPI
+    private let stopped = Atomic<Bool>(false)
 
     /// Whether this libmicrohttpd was built with TLS (GnuTLS).
     public static var supportsTLS: Bool { MHD_is_feature_supported(MHD_FEATURE.FEATURE_TLS) == .YES }
@@ -80,7 +82,9 @@ public final class MicroHTTPDHost: Sendable {
 
     /// Stops accepting connections, waits up to `grace` seconds for requests being
     /// answered, then closes every connection and joins the worker threads.
+    /// Later calls do nothing.
     public func stop(grace: Double = 10) {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let listener = MHD_quiesce_daemon(daemon.pointer)
         if listener >= 0 { close(listener) }
         let deadline = Date().addingTimeInterval(grace)
