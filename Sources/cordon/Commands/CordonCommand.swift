@@ -18,7 +18,7 @@ struct CordonCommand: CommandGroup {
             AuditCommand.self, DemoDataCommand.self, DSRCommand.self, InitCommand.self, IngestCommand.self, KeysCommand.self,
             PolicyCommand.self, RegionCommand.self, RetentionCommand.self, StoreCommand.self, SubjectCommand.self,
             VersionCommand.self,
-            ServeCommand.self, TokenCommand.self,
+            ServeCommand.self, TokenCommand.self, DemoCommand.self,
         ])
 }
 
