@@ -28,11 +28,17 @@ struct ServeCommand: ParsableCommand {
         .option("max-lines", valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
         .option("timeout", valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
         .option("rate-limit", valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
+        .option(
+            "measure-in-process", valueName: "N",
+            help: "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."),
+        .option("measure-body", valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
     let global: GlobalOptions
     let server: ServerConfiguration
+    let measureCount: Int?
+    let measureBody: String?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
@@ -63,6 +69,11 @@ struct ServeCommand: ParsableCommand {
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
         self.server = server
+        measureCount = try parsed.integer("measure-in-process", in: 1...10_000_000)
+        measureBody = parsed.option("measure-body")
+        if measureCount != nil && measureBody == nil {
+            throw UsageError("--measure-in-process needs --measure-body FILE", command: Self.self)
+        }
     }
 
     func validate() throws {
@@ -76,6 +87,10 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         var server = self.server
         server.policies = try PolicyBundle.load(global)
+        if let measureCount, let measureBody {
+            try InProcessMeasurement.run(server, global: global, count: measureCount, body: URL(fileURLWithPath: measureBody))
+            return
+        }
         try ServerRunner.run(server, global: global) { _, _ in }
     }
 }
