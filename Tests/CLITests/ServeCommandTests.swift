@@ -69,6 +69,12 @@ struct ServeCommandTests {
         close(fd)
         #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         process.terminate()  // SIGTERM
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("cordon serve did not exit within 20 s of SIGTERM")
+        }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(try CordonProcess.run(["audit", "verify", "--data", scratch.path]).status == 0)

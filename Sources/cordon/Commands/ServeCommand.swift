@@ -103,6 +103,9 @@ enum ServerRunner {
     static func run(
         _ configuration: ServerConfiguration, global: GlobalOptions, started: (CordonAPI, MicroHTTPDHost) throws -> Void
     ) throws {
+        // Catch SIGINT/SIGTERM before anything announces the server: a signal that
+        // arrives after "listening on" must never be lost or kill the process mid-request.
+        let termination = TerminationSignal()
         let session = try openSession(configuration, global: global)
         let api = CordonAPI(configuration: configuration, session: session)
         let host: MicroHTTPDHost
@@ -119,7 +122,7 @@ enum ServerRunner {
         Output.standardError(
             "cordon: serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops")
         try started(api, host)
-        waitForTermination()
+        termination.wait()
         Output.standardError("cordon: stopping (finishing requests in flight)")
         host.stop(grace: configuration.shutdownGraceSeconds)
         do {
@@ -140,19 +143,27 @@ enum ServerRunner {
             return nil
         }
     }
+}
 
-    /// Blocks until SIGINT or SIGTERM.
-    private static func waitForTermination() {
-        let semaphore = DispatchSemaphore(value: 0)
+/// SIGINT and SIGTERM, caught from creation on (ignored by default handling, delivered
+/// to a dispatch source) until ``wait()`` returns.
+final class TerminationSignal {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
         let queue = DispatchQueue(label: "cordon.signals")
-        var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { semaphore.signal() }
+            source.setEventHandler { [semaphore] in semaphore.signal() }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Blocks until one of the signals arrives.
+    func wait() {
         semaphore.wait()
         sources.forEach { $0.cancel() }
     }
