@@ -6,7 +6,7 @@ DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev pkg-config
 CORDON_DEBUG   := .build/debug/cordon
 CORDON_RELEASE := .build/release/cordon
 
-.PHONY: deps build release test lint demo bench clean
+.PHONY: deps build release test lint demo tour bench fuzz-api clean
 
 ## deps: install the Debian packages Cordon needs, only when one is missing (idempotent).
 deps:
@@ -35,9 +35,17 @@ test: deps
 lint: build
 	$(CORDON_DEBUG) policy lint
 
-## demo: release build, then the product on its embedded default data directory.
+## demo: release build, then the HTTP API on ./cordon-demo with tokens and curl examples.
 demo: release
 	./scripts/demo.sh $(CORDON_RELEASE)
+
+## fuzz-api: schemathesis (venv under scripts/.venv) against a running demo server.
+fuzz-api: build
+	./scripts/fuzz-api.sh $(CORDON_DEBUG)
+
+## tour: the CLI end to end (init, demo data, ingest, a DSR, audit verification) on ./cordon-tour.
+tour: release
+	./scripts/tour.sh $(CORDON_RELEASE)
 
 ## bench: benchmarks against their peers, in one run; figures go to the README table.
 bench: release

@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "cordon", targets: ["cordon"]),
         .library(name: "CordonCore", targets: ["CordonCore"]),
         .library(name: "CordonAudit", targets: ["CordonAudit"]),
+        .library(name: "CordonServer", targets: ["CordonServer"]),
     ],
     targets: [
         // System libraries (Debian -dev packages; the Makefile installs them when missing).
@@ -45,8 +46,13 @@ let package = Package(
             name: "CordonCore", dependencies: ["CordonCrypto", "CordonStore", "CordonAudit"],
             swiftSettings: swiftSettings),
 
+        // The HTTP API: router, auth, handlers in plain Swift; one host file imports CMicroHTTPD.
+        .target(
+            name: "CordonServer", dependencies: ["CordonCore", "CordonAudit", "CordonCrypto", "CMicroHTTPD"],
+            swiftSettings: swiftSettings),
+
         .executableTarget(
-            name: "cordon", dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit"],
+            name: "cordon", dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit", "CordonServer"],
             swiftSettings: swiftSettings),
 
         // `make bench` and the crash tests' child process: store, audit and write-path workloads.
@@ -62,6 +68,9 @@ let package = Package(
         .testTarget(name: "CordonAuditTests", dependencies: ["CordonAudit", "CordonCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CordonCoreTests", dependencies: ["CordonCore", "CordonCrypto", "CordonStore"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CordonServerTests", dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["cordon"], swiftSettings: swiftSettings),
     ],

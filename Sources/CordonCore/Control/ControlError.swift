@@ -37,6 +37,10 @@ public struct ControlError: Error, CustomStringConvertible, Sendable {
         public static let alreadyCompleted = Code("already_completed")
         /// An argument is malformed (an id, a reference, a text, a date order).
         public static let invalidInput = Code("invalid_input")
+        /// No API token has this id.
+        public static let unknownToken = Code("unknown_token")
+        /// The API token was revoked before.
+        public static let alreadyRevoked = Code("already_revoked")
     }
 
     /// What kind of failure this is.

@@ -44,7 +44,26 @@ extension ControlStore {
                     """
             )
         }
-        registerBudgetLedger(in: &migrator)
+        registerBudgetLedger(in: &migrator)  // version 2: the privacy-budget ledger (query engine)
+        migrator.register(version: 3, name: "api tokens") { connection in
+            // Only a keyed BLAKE2b of each token is stored (control keyring's token-hash
+            // key), so a copy of control.db (even decrypted) yields no usable token.
+            // regions is '*' (every region) or a comma-separated list of region ids.
+            try connection.execute(
+                script: """
+                    CREATE TABLE api_tokens(
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        role TEXT NOT NULL CHECK (role IN ('admin', 'dpo', 'ingest', 'analyst')),
+                        regions TEXT NOT NULL,
+                        token_hash BLOB NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        created_by TEXT NOT NULL,
+                        revoked_at INTEGER
+                    ) STRICT;
+                    """
+            )
+        }
         return migrator
     }()
 }

@@ -42,6 +42,9 @@ public struct IngestOptions: Sendable {
     public var maximumLineBytes = 64 * 1024
     /// "Now" for consent expiry and age (Unix seconds); the clock when nil.
     public var now: Int64?
+    /// The regions lines may be written to; a line whose subject lives elsewhere is refused
+    /// as `region_not_permitted`. `nil` permits every region (the local CLI).
+    public var permittedRegions: Set<RegionID>?
 
     public init() {}
 }

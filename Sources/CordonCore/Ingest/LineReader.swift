@@ -1,7 +1,8 @@
 public import Foundation
 
-/// Reads NDJSON lines from a file or stdin in bounded memory: one line at a time, each at
-/// most `maximumLineBytes` (a longer line is reported, skipped, and never buffered whole).
+/// Reads NDJSON lines from a file, stdin or a byte buffer (an HTTP request body) in bounded
+/// memory: one line at a time, each at most `maximumLineBytes` (a longer line is reported,
+/// skipped, and never buffered whole).
 public final class LineReader {
     /// One line: its 1-based number and bytes (without the newline), or a too-long marker.
     public struct Line: Sendable {
@@ -10,7 +11,8 @@ public final class LineReader {
         public var isTooLong: Bool
     }
 
-    private let handle: FileHandle
+    /// `nil` for an in-memory reader, whose bytes are all in `buffer` from the start.
+    private let handle: FileHandle?
     private let maximumLineBytes: Int
     private var buffer: [UInt8] = []
     private var position = 0
@@ -22,6 +24,14 @@ public final class LineReader {
     public init(handle: FileHandle, maximumLineBytes: Int = 64 * 1024) {
         self.handle = handle
         self.maximumLineBytes = maximumLineBytes
+    }
+
+    /// Reads lines from bytes already in memory, such as an HTTP request body.
+    public init(bytes: [UInt8], maximumLineBytes: Int = 64 * 1024) {
+        self.handle = nil
+        self.maximumLineBytes = maximumLineBytes
+        self.buffer = bytes
+        self.atEnd = true
     }
 
     /// Opens `path`, or stdin for `-`.
@@ -83,6 +93,10 @@ public final class LineReader {
     }
 
     private func refill() throws {
+        guard let handle else {
+            atEnd = true
+            return
+        }
         let data = try handle.read(upToCount: 1 << 20) ?? Data()
         buffer = [UInt8](data)
         position = 0

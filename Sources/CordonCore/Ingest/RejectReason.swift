@@ -23,6 +23,9 @@ public enum RejectReason: String, Sendable, Codable, CaseIterable, Comparable {
     case regionChange = "region_change"
     /// The line exceeds the maximum line size.
     case lineTooLong = "line_too_long"
+    /// The line's region is outside the regions the caller may write to (an HTTP token
+    /// scoped to other regions).
+    case regionNotPermitted = "region_not_permitted"
 
     public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -26,6 +26,11 @@ extension Vault {
                 }
                 let event = try EventLine.parse(line.bytes, catalog: configuration.catalog)
                 let resolved = try resolver.resolve(event, now: options.now ?? Int64(Date().timeIntervalSince1970))
+                if let permitted = options.permittedRegions, !permitted.contains(resolved.region) {
+                    throw LineRejection(
+                        reason: .regionNotPermitted, field: "externalId",
+                        message: "this subject lives in region \(resolved.region), which this caller may not write to")
+                }
                 pending[resolved.region, default: []].append(resolved)
             } catch {
                 var rejection = error

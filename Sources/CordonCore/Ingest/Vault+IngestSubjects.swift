@@ -27,6 +27,11 @@ extension Vault {
                     throw LineRejection(reason: .lineTooLong, message: "line is longer than \(options.maximumLineBytes) bytes")
                 }
                 let record = try SubjectLine.parse(line.bytes, configuration: configuration)
+                if let permitted = options.permittedRegions, !permitted.contains(record.region) {
+                    throw LineRejection(
+                        reason: .regionNotPermitted, field: "country",
+                        message: "this subject belongs to region \(record.region), which this caller may not write to")
+                }
                 // A subject lives in exactly one region: a subject already stored (or
                 // waiting to be) in another region is a change of residence, which needs an
                 // explicit transfer.

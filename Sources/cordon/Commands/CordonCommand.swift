@@ -19,6 +19,7 @@ struct CordonCommand: CommandGroup {
             PolicyCommand.self, QueryCommand.self, BudgetCommand.self, ReceiptCommand.self, RegionCommand.self,
             RetentionCommand.self, StoreCommand.self, SubjectCommand.self,
             VersionCommand.self,
+            ServeCommand.self, TokenCommand.self, DemoCommand.self,
         ])
 }
 

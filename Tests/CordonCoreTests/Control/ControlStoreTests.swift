@@ -11,11 +11,12 @@ struct ControlStoreTests {
         _ = try ControlStore.open(dataDirectory: directory.url)
         let connection = try Connection(path: directory.url.appendingPathComponent("control.db").path)
         #expect(try connection.userVersion == ControlStore.schemaVersion)
-        #expect(ControlStore.schemaVersion >= 2)
+        #expect(ControlStore.schemaVersion == 3)  // 2: privacy-budget ledger, 3: api tokens
         let tables = try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .map { try $0.get(String.self, at: 0) }
-        // Version 2 adds the privacy-budget ledger and released answers (query engine).
-        #expect(Set(["dsr_requests", "erasure_tombstones", "privacy_budget", "released_answers"]).isSubset(of: Set(tables)))
+        #expect(
+            Set(["api_tokens", "dsr_requests", "erasure_tombstones", "privacy_budget", "released_answers"])
+                .isSubset(of: Set(tables)))
         let columns = try connection.query("SELECT name FROM pragma_table_info('dsr_requests')")
             .map { try $0.get(String.self, at: 0) }
         #expect(

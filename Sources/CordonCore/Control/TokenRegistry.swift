@@ -1,0 +1,156 @@
+import CordonAudit
+public import CordonCrypto
+import CordonStore
+public import Foundation
+import Synchronization
+
+/// The API tokens of an instance, in `control.db`: creation (the secret is returned once),
+/// listing, revocation, and authentication of a presented bearer secret.
+///
+/// Only `BLAKE2b(secret)` keyed with the control keyring's `token-hash` key is stored;
+/// authentication hashes the presented secret, finds the row by that hash and compares
+/// the hashes again in constant time. Creation and revocation are audited (`token.create`,
+/// `token.revoke`) before they are reported done. Authenticated tokens are cached in
+/// memory; a revocation through this registry evicts at once (one process owns the data
+/// directory, so no other writer can change the table behind it).
+///
+/// ```swift
+/// let tokens = try vault.tokenRegistry()
+/// let issued = try tokens.create(name: "shop", role: .ingest, scope: .regions(["eu"]), context: .commandLine())
+/// let token = try tokens.authenticate(issued.secret)   // the APIToken, or nil
+/// ```
+public final class TokenRegistry: Sendable {
+    /// The prefix of every secret, so leaked tokens are easy to recognize and scan for.
+    public static let secretPrefix = "cordon_"
+
+    let vault: Vault
+    private let hashKey: SecretKey<TokenHashKeyRole>
+    /// Active tokens by hex of their hash; only successful authentications are cached.
+    private let cache = Mutex<[String: APIToken]>([:])
+
+    init(vault: Vault, hashKey: SecretKey<TokenHashKeyRole>) {
+        self.vault = vault
+        self.hashKey = hashKey
+    }
+
+    private var store: ControlStore { vault.control }
+
+    /// Creates a token and returns its secret (shown once). Audited as `token.create`.
+    public func create(
+        name: String, role: TokenRole, scope: TokenScope, context: AccessContext, now: Date = Date()
+    ) throws -> IssuedToken {
+        guard !name.isEmpty, name.count <= 64,
+            name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F || $0 == " " })
+        else {
+            throw ControlError(.invalidInput, "a token name is 1 to 64 printable ASCII characters")
+        }
+        if case .regions(let regions) = scope {
+            let unknown = regions.filter { vault.configuration.regions[$0] == nil }.map(\.rawValue).sorted()
+            guard unknown.isEmpty else {
+                throw ControlError(
+                    .invalidInput,
+                    "unknown region(s) \(unknown.joined(separator: ", ")); regions: \(vault.regionIDs.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+        }
+        let secret = Self.secretPrefix + Hex.encode(SecureRandom.bytes(count: 32))
+        let token = APIToken(
+            id: "tok_" + Hex.encode(SecureRandom.randomID(byteCount: 8)), name: name, role: role, scope: scope,
+            createdAt: UnixSeconds.truncate(now), createdBy: context.actor)
+        let hash = self.hash(secret)
+        try vault.record(
+            context, action: "token.create", regions: Self.auditRegions(scope),
+            details: ["token": .string(token.id), "role": .string(role.rawValue), "scope": .string(scope.description)])
+        try store.write("create a token") { connection in
+            try connection.execute(
+                """
+                INSERT INTO api_tokens(id, name, role, regions, token_hash, created_at, created_by)
+                VALUES (\(token.id), \(name), \(role.rawValue), \(scope.description), \(hash),
+                        \(UnixSeconds.from(token.createdAt)), \(token.createdBy))
+                """)
+        }
+        return IssuedToken(secret: secret, token: token)
+    }
+
+    /// Every token, newest first, revoked ones included.
+    public func list() throws -> [APIToken] {
+        try store.read("list tokens") { connection in
+            try connection.query(
+                "SELECT id, name, role, regions, created_at, created_by, revoked_at FROM api_tokens ORDER BY created_at DESC, id"
+            ).map(Self.decode)
+        }
+    }
+
+    /// The token with this id.
+    /// - Throws: ``ControlError/Code/unknownToken`` when there is none.
+    public func token(id: String) throws -> APIToken {
+        let found = try store.read("read a token") { connection in
+            try connection.query(
+                "SELECT id, name, role, regions, created_at, created_by, revoked_at FROM api_tokens WHERE id = \(id)"
+            ).map(Self.decode).first
+        }
+        guard let found else { throw ControlError(.unknownToken, "no token \(id); list them with `cordon token list`") }
+        return found
+    }
+
+    /// Revokes a token: it authenticates nothing from now on. Audited as `token.revoke`;
+    /// revoking a revoked token changes nothing and says so.
+    @discardableResult
+    public func revoke(id: String, context: AccessContext, now: Date = Date()) throws -> APIToken {
+        var token = try token(id: id)
+        guard token.revokedAt == nil else {
+            throw ControlError(.alreadyRevoked, "token \(id) was already revoked")
+        }
+        try vault.record(context, action: "token.revoke", regions: Self.auditRegions(token.scope), details: ["token": .string(id)])
+        let at = UnixSeconds.truncate(now)
+        try store.write("revoke a token") { connection in
+            try connection.execute("UPDATE api_tokens SET revoked_at = \(UnixSeconds.from(at)) WHERE id = \(id)")
+        }
+        cache.withLock { cached in cached = cached.filter { $0.value.id != id } }
+        token.revokedAt = at
+        return token
+    }
+
+    /// The active token whose secret this is, or `nil` (unknown, malformed or revoked).
+    public func authenticate(_ secret: String) throws -> APIToken? {
+        guard secret.hasPrefix(Self.secretPrefix), secret.utf8.count == Self.secretPrefix.utf8.count + 64 else { return nil }
+        let hash = self.hash(secret)
+        let key = Hex.encode(hash)
+        if let cached = cache.withLock({ $0[key] }) { return cached }
+        let row = try store.read("authenticate a token") { connection in
+            try connection.query(
+                """
+                SELECT id, name, role, regions, created_at, created_by, revoked_at, token_hash FROM api_tokens
+                WHERE token_hash = \(hash)
+                """
+            ).first.map { row in (try Self.decode(row), try row.get([UInt8].self, "token_hash")) }
+        }
+        // The index lookup found the row by hash; compare again in constant time so the
+        // decision never depends on a short-circuiting comparison of secret-derived bytes.
+        guard let (token, stored) = row, ConstantTime.equals(stored, hash), !token.isRevoked else { return nil }
+        cache.withLock { $0[key] = token }
+        return token
+    }
+
+    private func hash(_ secret: String) -> [UInt8] {
+        KeyedHash.hash(Array(secret.utf8), key: hashKey, byteCount: 32)
+    }
+
+    private static func auditRegions(_ scope: TokenScope) -> [RegionID] {
+        if case .regions(let regions) = scope { return regions.sorted() }
+        return []
+    }
+
+    private static func decode(_ row: Row) throws -> APIToken {
+        guard let role = TokenRole(rawValue: try row.get(String.self, "role")),
+            let scope = TokenScope(parsing: try row.get(String.self, "regions"))
+        else {
+            throw ControlError(.damagedRecord, "a token row holds a role or regions this build does not understand")
+        }
+        return APIToken(
+            id: try row.get(String.self, "id"), name: try row.get(String.self, "name"), role: role, scope: scope,
+            createdAt: UnixSeconds.date(try row.get(Int64.self, "created_at")),
+            createdBy: try row.get(String.self, "created_by"),
+            revokedAt: try row.get(Int64?.self, "revoked_at").map(UnixSeconds.date))
+    }
+}

@@ -1,0 +1,29 @@
+/// What an endpoint does, as the authorization policy sees it: routes name one operation
+/// each, and the role matrix is written over operations, not paths.
+public enum Operation: String, Sendable, CaseIterable {
+    /// `POST /v1/subjects`, `POST /v1/events`.
+    case ingest
+    /// `GET /v1/subjects/lookup`, `GET /v1/subjects/{id}`: where a subject lives, no PII.
+    case subjectRead
+    /// Export, erasure, rectification, consent changes and the DSR register.
+    case dataSubjectRequest
+    /// `GET /v1/audit/entries`.
+    case auditRead
+    /// Checkpoints, proofs and the verifier key: verification material, no personal data.
+    case auditVerify
+    /// `GET /v1/policies`, `GET /v1/regions`.
+    case policyRead
+    /// `POST /v1/retention/run`.
+    case retention
+    /// `GET /v1/stores/verify`.
+    case storeVerify
+    /// `GET/POST /v1/tokens`, `DELETE /v1/tokens/{id}`.
+    case tokenAdmin
+    /// `GET /metrics`.
+    case metrics
+    /// `/healthz`, `/readyz`, `POST /v1/unseal`: no token (unseal has its own rules).
+    case probe
+
+    /// Whether a bearer token is needed at all.
+    public var requiresToken: Bool { self != .probe }
+}

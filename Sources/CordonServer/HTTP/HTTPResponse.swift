@@ -1,0 +1,81 @@
+import Foundation
+
+/// One HTTP response: status, headers and a complete body.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Header fields in order (names as sent).
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Set by handlers whose vault operation already wrote the request's audit entry, so
+    /// the audit middleware does not add an `http.request` entry for a success.
+    var auditedByOperation = false
+    /// The error code of an error response, for metrics and the audit entry.
+    var errorCode: String?
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header (case-insensitive name).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// A JSON body (sorted keys, no escaped slashes).
+    public static func json(_ value: some Encodable, status: Int = 200) throws -> HTTPResponse {
+        HTTPResponse(
+            status: status, headers: [("Content-Type", "application/json")], body: Array(try JSONBody.encoder.encode(value)))
+    }
+
+    /// A plain-text body.
+    public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8")
+        -> HTTPResponse
+    {
+        HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))
+    }
+
+    /// This response, marked as audited by the vault operation that produced it.
+    func audited(_ audited: Bool = true) -> HTTPResponse {
+        var copy = self
+        copy.auditedByOperation = audited
+        return copy
+    }
+}
+
+/// The JSON coders of the API: one configuration for every endpoint.
+enum JSONBody {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Decodes a request body, or throws `400 malformed_json` naming no value.
+    static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws -> T {
+        guard request.mediaType == "application/json" else {
+            throw APIError.unsupportedMediaType(expected: "application/json")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(request.body))
+        } catch let error as DecodingError {
+            throw APIError(status: 400, code: "malformed_json", message: Self.describe(error))
+        }
+    }
+
+    /// A sentence about a decoding failure: the JSON path and what was wrong, never a value.
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "the body" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required"
+        case .typeMismatch(_, let context): return "\(path(context.codingPath)) has the wrong type"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)) must not be null"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context.codingPath)) is invalid"
+        @unknown default: return "the body is not valid JSON for this endpoint"
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import CordonAudit
+import CordonCore
+import Foundation
+
+struct AuditEntriesResponse: Encodable {
+    var entries: [AuditEntry]
+    var treeSize: UInt64
+}
+
+extension Endpoints {
+    /// The most entries one `GET /v1/audit/entries` returns.
+    static let maximumAuditEntries = 1000
+
+    /// `GET /v1/audit/entries?subject=&actor=&action=&since=&until=&limit=`: entries whose
+    /// regions the token may all see (entries naming no region included), oldest first.
+    func auditEntries(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let session = try context.requireSession()
+        var query = AuditQuery(limit: 100)
+        if let subject = request.query["subject"] {
+            if let id = SubjectID(rawValue: subject) {
+                query.subject = session.vault.pseudonym(id)
+                context.touch(subject: id)
+            } else if subject.hasPrefix("p-") {
+                query.subject = subject
+            } else {
+                throw APIError.badRequest("subject must be a subject id or an audit pseudonym (p-...)")
+            }
+        }
+        query.actor = request.query["actor"]
+        query.action = request.query["action"]
+        for (name, assign) in [("since", { (t: AuditTimestamp) in query.since = t }), ("until", { query.until = $0 })] {
+            guard let text = request.query[name] else { continue }
+            guard let time = AuditTimestamp(rfc3339: text) else {
+                throw APIError.badRequest("\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z")
+            }
+            assign(time)
+        }
+        if let limit = try unsigned(request, "limit") {
+            guard (1...UInt64(Self.maximumAuditEntries)).contains(limit) else {
+                throw APIError.badRequest("limit must be between 1 and \(Self.maximumAuditEntries)")
+            }
+            query.limit = Int(limit)
+        }
+        let entries = try session.vault.audit.search(query).filter { entry in
+            entry.regions.allSatisfy { permits(context, region: RegionID(rawValue: $0)) }
+        }
+        return try HTTPResponse.json(AuditEntriesResponse(entries: entries, treeSize: session.vault.audit.treeSize))
+    }
+
+    /// `GET /v1/audit/checkpoint`: a checkpoint of the current tree, signed now if needed
+    /// (C2SP tlog-checkpoint signed note, `text/plain`).
+    func auditCheckpoint(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let session = try context.requireSession()
+        return HTTPResponse.text(try session.vault.audit.checkpoint().text)
+    }
+
+    /// `GET /v1/audit/proof/inclusion?index=&treeSize=`: RFC 9162 inclusion proof.
+    func inclusionProof(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let session = try context.requireSession()
+        guard let index = try unsigned(request, "index") else { throw APIError.badRequest("missing query argument 'index'") }
+        let treeSize = try unsigned(request, "treeSize")
+        guard index < (treeSize ?? session.vault.audit.treeSize) else {
+            throw APIError.badRequest("index must be below the tree size")
+        }
+        return try HTTPResponse.json(try session.vault.audit.inclusionProof(index: index, treeSize: treeSize))
+    }
+
+    /// `GET /v1/audit/proof/consistency?from=&to=`: RFC 9162 consistency proof.
+    func consistencyProof(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let session = try context.requireSession()
+        guard let from = try unsigned(request, "from"), let to = try unsigned(request, "to") else {
+            throw APIError.badRequest("give both 'from' and 'to' tree sizes")
+        }
+        guard from >= 1, from <= to, to <= session.vault.audit.treeSize else {
+            throw APIError.badRequest("need 1 <= from <= to <= the current tree size")
+        }
+        return try HTTPResponse.json(try session.vault.audit.consistencyProof(from: from, to: to))
+    }
+
+    /// `GET /v1/audit/pubkey`: the verifier key (signed-note form) for checkpoints and
+    /// erasure receipts.
+    func auditPublicKey(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let session = try context.requireSession()
+        return HTTPResponse.text(session.vault.audit.verifierKey.description + "\n")
+    }
+}

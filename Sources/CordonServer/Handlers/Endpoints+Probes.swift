@@ -1,0 +1,94 @@
+import CordonAudit
+import CordonCore
+import CordonCrypto
+import Foundation
+
+/// `POST /v1/unseal`: exactly one of the two.
+struct UnsealBody: Decodable {
+    /// For a data directory initialized with a passphrase.
+    var passphrase: String?
+    /// For one whose master key is a file: the 32-byte key as 64 hex digits.
+    var masterKeyHex: String?
+}
+
+extension Endpoints {
+    /// `GET /healthz`: the process answers.
+    func health(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        try HTTPResponse.json(["status": "ok"])
+    }
+
+    /// `GET /readyz`: 200 when serving, `503 sealed` until unsealed.
+    func readiness(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        guard context.session != nil else { throw APIError.sealed }
+        return try HTTPResponse.json(["status": "ready"])
+    }
+
+    /// `POST /v1/unseal`: opens the vault with a passphrase or key (admin bootstrap).
+    ///
+    /// Only from a loopback peer (whoever can reach loopback already runs on the host), at
+    /// most ``ServerConfiguration/unsealAttemptsPerMinute`` attempts per minute across all
+    /// clients, one attempt at a time. The secret is never logged or audited; a success is
+    /// audited as `server.unseal` once the trail is open.
+    ///
+    /// - Warning: the passphrase passes through Foundation strings that cannot be zeroed;
+    ///   the derived key itself lives in guarded memory like every key.
+    func unseal(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        guard request.clientIsLoopback else {
+            throw APIError(status: 403, code: "loopback_only", message: "unseal only from the server's own host (loopback)")
+        }
+        if let wait = unsealLimiter.take("unseal") { throw APIError.rateLimited(retryAfter: wait) }
+        let body = try JSONBody.decode(UnsealBody.self, from: request)
+        let (source, cleanup): (MasterKeySource, () -> Void)
+        switch (body.passphrase, body.masterKeyHex) {
+        case (let passphrase?, nil) where !passphrase.isEmpty:
+            (source, cleanup) = (.passphrase(Array(passphrase.utf8)), {})
+        case (nil, let hex?):
+            guard hex.utf8.count == 64, Hex.decode(hex) != nil else {
+                throw APIError.badRequest("masterKeyHex must be 64 hex digits")
+            }
+            (source, cleanup) = try Self.ephemeralKeyFile(hex)
+        default:
+            throw APIError.badRequest("give exactly one of passphrase and masterKeyHex")
+        }
+        defer { cleanup() }
+        let configDirectory = configuration.configDirectory
+        let session: VaultSession
+        do {
+            session = try slot.unseal {
+                let vault = try openVault(source)
+                do {
+                    return try VaultSession(vault: vault, configDirectory: configDirectory)
+                } catch {
+                    try? vault.close()
+                    throw error
+                }
+            }
+        } catch let error as KeyError {
+            metrics.recordUnsealFailure()
+            _ = error
+            throw APIError(status: 403, code: "unseal_failed", message: "that passphrase or key does not open this data directory")
+        }
+        try session.vault.recordAccess(
+            AccessContext(actor: "unseal:loopback", role: "admin", requestID: context.requestID), action: "server.unseal",
+            outcome: .ok)
+        return try HTTPResponse.json(["status": "unsealed"]).audited()
+    }
+
+    /// Writes a key given as hex to a private file in memory-backed `/dev/shm` (the key
+    /// sources read files), removed as soon as the vault has read it.
+    private static func ephemeralKeyFile(_ hex: String) throws -> (MasterKeySource, () -> Void) {
+        let shm = URL(fileURLWithPath: "/dev/shm")
+        guard FileManager.default.fileExists(atPath: shm.path) else {
+            throw APIError(status: 400, code: "unsupported", message: "this host has no /dev/shm; unseal with a passphrase")
+        }
+        let directory = shm.appendingPathComponent("cordon-unseal-\(Hex.encode(SecureRandom.randomID(byteCount: 8)))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let file = directory.appendingPathComponent("master.key")
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            try? FileManager.default.removeItem(at: directory)
+            throw APIError(status: 503, code: "unsupported", message: "cannot stage the key for unsealing")
+        }
+        return (.keyFile(file), { try? FileManager.default.removeItem(at: directory) })
+    }
+}

@@ -1,0 +1,44 @@
+extension Endpoints {
+    /// Every route of API v1. `/v1/query` and `/v1/budget` (analysts) arrive with the query
+    /// engine: one `router.add` each, with operations `.query` and `.budget` added to the
+    /// role matrix.
+    func router() -> Router {
+        var router = Router()
+        router.add("GET", "/healthz", operation: .probe, audited: false, health)
+        router.add("GET", "/readyz", operation: .probe, audited: false, readiness)
+        router.add("POST", "/v1/unseal", operation: .probe, unseal)
+        router.add("GET", "/metrics", operation: .metrics, metricsText)
+
+        router.add("POST", "/v1/subjects", operation: .ingest) { try ingest(.subjects, $0, $1) }
+        router.add("POST", "/v1/events", operation: .ingest) { try ingest(.events, $0, $1) }
+
+        router.add("GET", "/v1/subjects/lookup", operation: .subjectRead, lookup)
+        router.add("GET", "/v1/subjects/{id}", operation: .subjectRead, subject)
+        router.add("GET", "/v1/subjects/{id}/export", operation: .dataSubjectRequest, export)
+        router.add("DELETE", "/v1/subjects/{id}", operation: .dataSubjectRequest, erase)
+        router.add("PATCH", "/v1/subjects/{id}", operation: .dataSubjectRequest, rectify)
+        router.add("POST", "/v1/subjects/{id}/consents", operation: .dataSubjectRequest, recordConsent)
+
+        router.add("GET", "/v1/dsr", operation: .dataSubjectRequest, listDSR)
+        router.add("POST", "/v1/dsr", operation: .dataSubjectRequest, openDSR)
+        router.add("POST", "/v1/dsr/{id}/extend", operation: .dataSubjectRequest, extendDSR)
+        router.add("POST", "/v1/dsr/{id}/complete", operation: .dataSubjectRequest, completeDSR)
+
+        router.add("GET", "/v1/audit/entries", operation: .auditRead, auditEntries)
+        router.add("GET", "/v1/audit/checkpoint", operation: .auditVerify, auditCheckpoint)
+        router.add("GET", "/v1/audit/proof/inclusion", operation: .auditVerify, inclusionProof)
+        router.add("GET", "/v1/audit/proof/consistency", operation: .auditVerify, consistencyProof)
+        router.add("GET", "/v1/audit/pubkey", operation: .auditVerify, auditPublicKey)
+
+        router.add("GET", "/v1/policies", operation: .policyRead, policies)
+        router.add("GET", "/v1/policies/{id}", operation: .policyRead, policy)
+        router.add("GET", "/v1/regions", operation: .policyRead, regions)
+
+        router.add("POST", "/v1/retention/run", operation: .retention, runRetention)
+        router.add("GET", "/v1/stores/verify", operation: .storeVerify, verifyStores)
+        router.add("GET", "/v1/tokens", operation: .tokenAdmin, listTokens)
+        router.add("POST", "/v1/tokens", operation: .tokenAdmin, createToken)
+        router.add("DELETE", "/v1/tokens/{id}", operation: .tokenAdmin, revokeToken)
+        return router
+    }
+}

@@ -1,0 +1,102 @@
+import CordonCore
+import Foundation
+
+/// Bodies of the subject endpoints.
+struct RectifyBody: Decodable {
+    /// PII fields to set; an empty value removes the field.
+    var set: [String: String]
+    var dsrRequest: String?
+}
+
+struct ConsentBody: Decodable {
+    var purpose: String
+    var state: String
+    var source: String
+    var dsrRequest: String?
+}
+
+struct SubjectsResponse: Encodable {
+    var subjects: [SubjectLocation]
+}
+
+struct RectifyResponse: Encodable {
+    var subjectId: SubjectID
+    var fields: [String]
+}
+
+struct ConsentResponse: Encodable {
+    var subjectId: SubjectID
+    var purpose: String
+    var state: String
+    var source: String
+}
+
+extension Endpoints {
+    /// `GET /v1/subjects/lookup?externalId=|email=`: matches in the token's regions only.
+    func lookup(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let session = try context.requireSession()
+        let reference: Vault.SubjectReference
+        switch (request.query["externalId"], request.query["email"]) {
+        case (let externalID?, nil): reference = .externalID(externalID)
+        case (nil, let email?): reference = .email(email)
+        default: throw APIError.badRequest("give exactly one of externalId and email")
+        }
+        let found = try session.vault.lookup(reference, context: context.access)
+        let visible = found.filter { permits(context, region: RegionID(rawValue: $0.region)) }
+        return try HTTPResponse.json(SubjectsResponse(subjects: visible)).audited()
+    }
+
+    /// `GET /v1/subjects/{id}`: where the subject lives (no personal data).
+    func subject(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let id = try subjectID(context)
+        let (session, _) = try locate(id, context)
+        guard let location = try session.vault.lookup(.id(id), context: context.access).first else {
+            throw VaultError(.subjectNotFound, "no such subject")
+        }
+        return try HTTPResponse.json(location).audited()
+    }
+
+    /// `GET /v1/subjects/{id}/export`: the access/portability package.
+    func export(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let id = try subjectID(context)
+        let (session, _) = try locate(id, context)
+        let export = try session.vault.export(id, context: context.access, dsrRequest: request.query["dsrRequest"])
+        return try HTTPResponse.json(export).audited()
+    }
+
+    /// `DELETE /v1/subjects/{id}`: crypto-shredding erasure with a signed receipt.
+    func erase(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let id = try subjectID(context)
+        let (session, _) = try locate(id, context)
+        let receipt = try session.vault.erase(id, context: context.access, dsrRequest: request.query["dsrRequest"])
+        return try HTTPResponse.json(receipt).audited()
+    }
+
+    /// `PATCH /v1/subjects/{id}`: rectification of PII fields.
+    func rectify(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let id = try subjectID(context)
+        let body = try JSONBody.decode(RectifyBody.self, from: request)
+        guard !body.set.isEmpty else { throw APIError.badRequest("'set' names no field") }
+        let (session, _) = try locate(id, context)
+        try session.vault.rectify(id, set: body.set, context: context.access, dsrRequest: body.dsrRequest)
+        return try HTTPResponse.json(RectifyResponse(subjectId: id, fields: body.set.keys.sorted())).audited()
+    }
+
+    /// `POST /v1/subjects/{id}/consents`: a consent change (grant, withdrawal, restriction,
+    /// objection).
+    func recordConsent(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let id = try subjectID(context)
+        let body = try JSONBody.decode(ConsentBody.self, from: request)
+        guard let state = ConsentState(rawValue: body.state) else {
+            throw APIError.badRequest(
+                "state must be one of \(ConsentState.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let (session, _) = try locate(id, context)
+        try session.vault.recordConsent(
+            id, purpose: Purpose(rawValue: body.purpose), state: state, source: body.source, context: context.access,
+            dsrRequest: body.dsrRequest)
+        return try HTTPResponse.json(
+            ConsentResponse(subjectId: id, purpose: body.purpose, state: state.rawValue, source: body.source), status: 201
+        ).audited()
+    }
+}

@@ -1,0 +1,75 @@
+import CordonCore
+import Foundation
+
+/// The handlers of every route, with what they share: configuration, the vault slot,
+/// metrics and the authorization policy. Routes are registered in `Endpoints+Routes.swift`.
+struct Endpoints: Sendable {
+    let configuration: ServerConfiguration
+    let slot: VaultSlot
+    let metrics: ServerMetrics
+    let policy: any AuthorizationPolicy
+    let unsealLimiter: RateLimiter
+    let openVault: @Sendable (MasterKeySource) throws -> Vault
+
+    /// Opens the configured data directory with a key source (for unsealing).
+    static func defaultOpener(_ configuration: ServerConfiguration) -> @Sendable (MasterKeySource) throws -> Vault {
+        { source in
+            guard let policies = configuration.policies else {
+                throw APIError(status: 503, code: "not_configured", message: "the server has no policies to open the vault with")
+            }
+            return try Vault.open(
+                dataDirectory: configuration.dataDirectory, configuration: policies, source: source,
+                passphraseParameters: configuration.passphraseParameters)
+        }
+    }
+
+    // MARK: Helpers shared by handlers
+
+    /// Asks the policy about `region` for the route's operation; notes the region for
+    /// the audit entry either way.
+    func authorize(_ context: RequestContext, region: RegionID) throws {
+        context.touch(region: region)
+        let token = try context.requireToken()
+        try policy.decide(token, operation: context.operation ?? .probe, region: region).enforce()
+    }
+
+    /// Whether the token may perform the route's operation in `region` (for filtering).
+    func permits(_ context: RequestContext, region: RegionID) -> Bool {
+        guard let token = context.token else { return false }
+        return policy.decide(token, operation: context.operation ?? .probe, region: region) == .allowed
+    }
+
+    /// The `{id}` path parameter as a subject id (`400` when malformed).
+    func subjectID(_ context: RequestContext) throws -> SubjectID {
+        guard let text = context.parameter("id"), let id = SubjectID(rawValue: text) else {
+            throw APIError.badRequest("a subject id is 32 lowercase hex digits")
+        }
+        context.touch(subject: id)
+        return id
+    }
+
+    /// The region holding subject `id`, after checking the token may act there: `404
+    /// subject_not_found` when no region holds it, `403 region_not_permitted` when the
+    /// token's regions do not include it.
+    func locate(_ id: SubjectID, _ context: RequestContext) throws -> (VaultSession, RegionID) {
+        let session = try context.requireSession()
+        guard let region = try session.vault.region(of: id) else {
+            throw VaultError(.subjectNotFound, "no such subject")
+        }
+        try authorize(context, region: region)
+        return (session, region)
+    }
+
+    /// A required query argument (`400` when missing).
+    func query(_ request: HTTPRequest, _ name: String) throws -> String {
+        guard let value = request.query[name], !value.isEmpty else { throw APIError.badRequest("missing query argument '\(name)'") }
+        return value
+    }
+
+    /// An optional unsigned integer query argument (`400` when not a number).
+    func unsigned(_ request: HTTPRequest, _ name: String) throws -> UInt64? {
+        guard let text = request.query[name] else { return nil }
+        guard let value = UInt64(text) else { throw APIError.badRequest("'\(name)' must be a non-negative integer") }
+        return value
+    }
+}

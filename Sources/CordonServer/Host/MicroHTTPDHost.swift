@@ -1,0 +1,239 @@
+internal import CMicroHTTPD
+import Foundation
+import Synchronization
+
+/// Serves a ``CordonAPI`` over HTTP/1.1 (and TLS) with libmicrohttpd: an internal
+/// thread pool on epoll, each worker running handlers synchronously (the vault is
+/// synchronous and thread-safe). The only file of Cordon that imports `CMicroHTTPD`.
+///
+/// ```swift
+/// let host = try MicroHTTPDHost(api: api)
+/// print("listening on", host.port)
+/// host.stop()   // stop accepting, let in-flight requests finish, close connections
+/// ```
+public final class MicroHTTPDHost: Sendable {
+    /// The port bound (the configured one, or the system's choice for port 0).
+    public let port: UInt16
+    private let daemon: DaemonHandle
+    private let context: Unmanaged<HostContext>
+    private let api: CordonAPI
+    private let stopped = Atomic<Bool>(false)
+
+    /// Whether this libmicrohttpd was built with TLS (GnuTLS).
+    public static var supportsTLS: Bool { MHD_is_feature_supported(MHD_FEATURE.FEATURE_TLS) == .YES }
+
+    /// Starts listening. Refuses a non-loopback address without TLS.
+    public init(api: CordonAPI) throws {
+        let configuration = api.configuration
+        guard configuration.bind.isLoopback || configuration.usesTLS else {
+            throw HostError("refusing to listen on \(configuration.bind) without TLS; pass --tls-cert and --tls-key, or bind 127.0.0.1")
+        }
+        if configuration.usesTLS && !Self.supportsTLS {
+            throw HostError("this libmicrohttpd was built without TLS support; TLS is unavailable")
+        }
+        let context = Unmanaged.passRetained(HostContext(api: api, maximumBodyBytes: configuration.maximumBodyBytes))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = configuration.bind.port.bigEndian
+        address.sin_addr.s_addr = configuration.bind.octets.withUnsafeBytes { $0.load(as: UInt32.self) }
+        let key = configuration.tlsKeyPEM.map { strdup(String(decoding: $0, as: UTF8.self))! }
+        let certificate = configuration.tlsCertificatePEM.map { strdup(String(decoding: $0, as: UTF8.self))! }
+        defer {
+            // libmicrohttpd hands the PEM text to GnuTLS while starting, which copies it.
+            free(key)
+            free(certificate)
+        }
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+        if configuration.usesTLS { flags |= MHD_USE_TLS.rawValue }
+        let completed: MHD_RequestCompletedCallback = requestCompleted
+        let handle: OpaquePointer? = withUnsafeMutablePointer(to: &address) { addressPointer in
+            var options: [MHD_OptionItem] = [
+                MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: max(1, configuration.threadPoolSize), ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.CONNECTION_TIMEOUT, value: configuration.connectionTimeoutSeconds, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(addressPointer)),
+                // Two-pointer options pass the function as the intptr_t value and its
+                // closure argument as the pointer (libmicrohttpd's MHD_OPTION.ARRAY rule).
+                MHD_OptionItem(
+                    option: MHD_OPTION.NOTIFY_COMPLETED, value: unsafeBitCast(completed, to: Int.self), ptr_value: nil),
+            ]
+            if let key, let certificate {
+                options.append(MHD_OptionItem(option: MHD_OPTION.HTTPS_MEM_KEY, value: 0, ptr_value: UnsafeMutableRawPointer(key)))
+                options.append(
+                    MHD_OptionItem(option: MHD_OPTION.HTTPS_MEM_CERT, value: 0, ptr_value: UnsafeMutableRawPointer(certificate)))
+            }
+            options.append(MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil))
+            return options.withUnsafeMutableBufferPointer { items in
+                withVaList([MHD_OPTION.ARRAY.rawValue, items.baseAddress!, MHD_OPTION.END.rawValue]) { arguments in
+                    MHD_start_daemon_va(
+                        flags, configuration.bind.port, nil, nil, accessHandler, context.toOpaque(), arguments)
+                }
+            }
+        }
+        guard let handle else {
+            context.release()
+            throw HostError("cannot listen on \(configuration.bind) (address in use, or not permitted)")
+        }
+        self.daemon = DaemonHandle(pointer: handle)
+        self.context = context
+        self.api = api
+        self.port = cordon_mhd_bound_port(handle)
+    }
+
+    /// Stops accepting connections, waits up to `grace` seconds for requests being
+    /// answered, then closes every connection and joins the worker threads.
+    /// Later calls do nothing.
+    public func stop(grace: Double = 10) {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let listener = MHD_quiesce_daemon(daemon.pointer)
+        if listener >= 0 { close(listener) }
+        let deadline = Date().addingTimeInterval(grace)
+        while api.requestsInFlight > 0 && Date() < deadline { usleep(10_000) }
+        MHD_stop_daemon(daemon.pointer)
+        context.release()
+    }
+}
+
+/// A started `MHD_Daemon`.
+// @unchecked Sendable: the pointer is written once in init and only passed to
+// libmicrohttpd's daemon functions, which are thread-safe; stop() is called once.
+private struct DaemonHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// What every callback needs, reached through the `cls` pointer.
+private final class HostContext: Sendable {
+    let api: CordonAPI
+    let maximumBodyBytes: Int
+
+    init(api: CordonAPI, maximumBodyBytes: Int) {
+        self.api = api
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}
+
+/// One request's state across the access handler's calls (kept in `*con_cls`). Used only
+/// by the worker thread that owns the connection, one call at a time.
+private final class ConnectionState {
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+}
+
+/// The error a host reports when it cannot start.
+public struct HostError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// libmicrohttpd's access handler: first call creates the connection state (answering
+/// `413` at once when `Content-Length` is over the limit), body chunks are appended (and
+/// dropped past the limit), and the final call answers through the API.
+private func accessHandler(
+    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ url: UnsafePointer<CChar>?,
+    _ method: UnsafePointer<CChar>?, _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
+    _ uploadDataSize: UnsafeMutablePointer<Int>?, _ connectionContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> MHD_Result {
+    guard let cls, let connection, let url, let method, let uploadDataSize, let connectionContext else { return .NO }
+    let host = Unmanaged<HostContext>.fromOpaque(cls).takeUnretainedValue()
+    if connectionContext.pointee == nil {
+        let state = ConnectionState()
+        connectionContext.pointee = Unmanaged.passRetained(state).toOpaque()
+        let declared = lookupHeader(connection, "Content-Length").flatMap { Int($0) } ?? 0
+        guard declared > host.maximumBodyBytes else { return .YES }
+        state.bodyTooLarge = true
+        return answer(host, connection, url, method, state)
+    }
+    let state = Unmanaged<ConnectionState>.fromOpaque(connectionContext.pointee!).takeUnretainedValue()
+    if uploadDataSize.pointee > 0 {
+        if let uploadData, !state.bodyTooLarge {
+            if state.body.count + uploadDataSize.pointee > host.maximumBodyBytes {
+                state.bodyTooLarge = true
+                state.body = []
+            } else {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: uploadDataSize.pointee) {
+                    state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: uploadDataSize.pointee))
+                }
+            }
+        }
+        uploadDataSize.pointee = 0
+        return .YES
+    }
+    return answer(host, connection, url, method, state)
+}
+
+/// Builds the request, runs the API and queues its response.
+private func answer(
+    _ host: HostContext, _ connection: OpaquePointer, _ url: UnsafePointer<CChar>, _ method: UnsafePointer<CChar>,
+    _ state: ConnectionState
+) -> MHD_Result {
+    var collected = CollectedValues()
+    withUnsafeMutablePointer(to: &collected) { pointer in
+        _ = MHD_get_connection_values(connection, MHD_ValueKind.HEADER_KIND, collectValue, pointer)
+        _ = MHD_get_connection_values(connection, MHD_ValueKind.GET_ARGUMENT_KIND, collectValue, pointer)
+    }
+    let request = HTTPRequest(
+        method: String(cString: method), path: String(cString: url), query: collected.arguments, headers: collected.headers,
+        body: state.body, bodyTooLarge: state.bodyTooLarge, clientIsLoopback: clientIsLoopback(connection))
+    state.body = []
+    let response = host.api.respond(to: request)
+    let mhdResponse = response.body.withUnsafeBytes { bytes in
+        MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+    }
+    guard let mhdResponse else { return .NO }
+    defer { MHD_destroy_response(mhdResponse) }
+    for header in response.headers {
+        _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+    }
+    return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+}
+
+/// Headers (lowercased names) and query arguments of a request.
+private struct CollectedValues {
+    var headers: [String: String] = [:]
+    var arguments: [String: String] = [:]
+}
+
+/// `MHD_KeyValueIterator` filling a ``CollectedValues``.
+private func collectValue(
+    _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?
+) -> MHD_Result {
+    guard let cls, let key else { return .YES }
+    let collected = cls.assumingMemoryBound(to: CollectedValues.self)
+    let name = String(cString: key)
+    let text = value.map { String(cString: $0) } ?? ""
+    if kind == MHD_ValueKind.HEADER_KIND {
+        collected.pointee.headers[name.lowercased()] = text
+    } else {
+        collected.pointee.arguments[name] = text
+    }
+    return .YES
+}
+
+private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
+    MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, name).map { String(cString: $0) }
+}
+
+/// Whether the peer is `127.0.0.0/8` or `::1`.
+private func clientIsLoopback(_ connection: OpaquePointer) -> Bool {
+    guard let address = cordon_mhd_client_address(connection) else { return false }
+    switch Int32(address.pointee.sa_family) {
+    case AF_INET:
+        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) >> 24 == 127 }
+    case AF_INET6:
+        return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+            withUnsafeBytes(of: pointer.pointee.sin6_addr) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
+        }
+    default:
+        return false
+    }
+}
+
+/// `MHD_OPTION.NOTIFY_COMPLETED`: releases the connection state of a finished request.
+private func requestCompleted(
+    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ connectionContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    _ code: MHD_RequestTerminationCode
+) {
+    guard let connectionContext, let state = connectionContext.pointee else { return }
+    Unmanaged<ConnectionState>.fromOpaque(state).release()
+    connectionContext.pointee = nil
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Counts every request by route template, method and status, times it, and counts
+/// refusals by error code. Outermost, so it sees the final status (audit failures too).
+struct MetricsMiddleware: Middleware {
+    let metrics: ServerMetrics
+
+    func handle(_ request: HTTPRequest, context: RequestContext, next: any Responder) throws -> HTTPResponse {
+        let started = ProcessInfo.processInfo.systemUptime
+        let response = try next.respond(to: request, context: context)
+        metrics.record(
+            route: context.route ?? "unmatched", method: Self.knownMethods.contains(request.method) ? request.method : "other",
+            status: response.status, seconds: ProcessInfo.processInfo.systemUptime - started, refusal: response.errorCode)
+        return response
+    }
+
+    /// Methods kept as labels; anything else is `other` (bounded label cardinality).
+    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+}

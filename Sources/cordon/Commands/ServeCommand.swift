@@ -1,0 +1,170 @@
+import CordonCore
+import CordonServer
+import Dispatch
+import Foundation
+
+/// `cordon serve`: the HTTP API on libmicrohttpd.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API (bearer tokens, roles, regions; every request audited).",
+        discussion: """
+            Opens the vault with the master key the environment names, as every command does. Without \
+            it (no CORDON_PASSPHRASE for a passphrase directory, or an unreadable key file) the server \
+            starts sealed: /healthz answers 200, /readyz 503 {"code":"sealed"}, and POST /v1/unseal \
+            with {"passphrase": ...} or {"masterKeyHex": ...} from the server's own host opens it. \
+            Plain HTTP only on loopback; other addresses need --tls-cert and --tls-key. SIGINT or \
+            SIGTERM stop accepting, finish requests in flight, close the stores and the audit trail, \
+            and exit 0. The server holds the data directory: other commands wait until it stops.
+
+            Example: cordon serve --bind 127.0.0.1:8080
+            """)
+    static let arguments: [ArgumentSpec] = [
+        .option("bind", valueName: "ADDR:PORT", help: "Address to listen on (default 127.0.0.1:8080; port 0 picks one)."),
+        .option("tls-cert", valueName: "FILE", help: "PEM certificate chain (with --tls-key)."),
+        .option("tls-key", valueName: "FILE", help: "PEM private key (with --tls-cert)."),
+        .option("threads", valueName: "N", help: "Worker threads (default 8)."),
+        .option("max-body-bytes", valueName: "N", help: "Largest request body (default 8388608)."),
+        .option("max-lines", valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
+        .option("timeout", valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
+        .option("rate-limit", valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
+        .option(
+            "measure-in-process", valueName: "N",
+            help: "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."),
+        .option("measure-body", valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
+        GlobalOptions.dataSpec, GlobalOptions.configSpec,
+    ]
+
+    let global: GlobalOptions
+    let server: ServerConfiguration
+    let measureCount: Int?
+    let measureBody: String?
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        var server = ServerConfiguration(dataDirectory: global.dataDirectory)
+        if let text = parsed.option("bind") {
+            guard let bind = BindAddress(parsing: text) else {
+                throw UsageError("--bind must be IPV4:PORT such as 127.0.0.1:8080, got '\(text)'", command: Self.self)
+            }
+            server.bind = bind
+        }
+        switch (parsed.option("tls-cert"), parsed.option("tls-key")) {
+        case (nil, nil): break
+        case (let cert?, let key?):
+            guard let certificate = FileManager.default.contents(atPath: cert), let privateKey = FileManager.default.contents(atPath: key)
+            else { throw CLIError("cannot read --tls-cert \(cert) or --tls-key \(key)") }
+            server.tlsCertificatePEM = Array(certificate)
+            server.tlsKeyPEM = Array(privateKey)
+        default: throw UsageError("--tls-cert and --tls-key go together", command: Self.self)
+        }
+        server.threadPoolSize = try parsed.integer("threads", in: 1...256) ?? server.threadPoolSize
+        server.maximumBodyBytes = try parsed.integer("max-body-bytes", in: 1024...(1 << 30)) ?? server.maximumBodyBytes
+        server.maximumLinesPerBatch = try parsed.integer("max-lines", in: 1...1_000_000) ?? server.maximumLinesPerBatch
+        server.connectionTimeoutSeconds = try parsed.integer("timeout", in: 1...3600) ?? server.connectionTimeoutSeconds
+        if let rate = try parsed.integer("rate-limit", in: 1...1_000_000) {
+            server.rateLimitPerSecond = Double(rate)
+            server.rateLimitBurst = rate * 2
+        }
+        server.configDirectory = global.configDirectory
+        server.passphraseParameters = PassphraseCost.fromEnvironment()
+        self.server = server
+        measureCount = try parsed.integer("measure-in-process", in: 1...10_000_000)
+        measureBody = parsed.option("measure-body")
+        if measureCount != nil && measureBody == nil {
+            throw UsageError("--measure-in-process needs --measure-body FILE", command: Self.self)
+        }
+    }
+
+    func validate() throws {
+        if !server.bind.isLoopback && !server.usesTLS {
+            throw UsageError(
+                "refusing to serve plain HTTP on \(server.bind): pass --tls-cert and --tls-key, or bind a loopback address",
+                command: Self.self)
+        }
+    }
+
+    func run() throws {
+        var server = self.server
+        server.policies = try PolicyBundle.load(global)
+        if let measureCount, let measureBody {
+            try InProcessMeasurement.run(server, global: global, count: measureCount, body: URL(fileURLWithPath: measureBody))
+            return
+        }
+        try ServerRunner.run(server, global: global) { _, _ in }
+    }
+}
+
+/// Starts the API on libmicrohttpd, prints where it listens, and blocks until SIGINT or
+/// SIGTERM, then shuts down cleanly (shared by `serve` and `demo`).
+enum ServerRunner {
+    /// Opens the vault (or starts sealed when the key is not available), serves, and
+    /// returns after a clean shutdown. `started` runs once the socket is listening.
+    static func run(
+        _ configuration: ServerConfiguration, global: GlobalOptions, started: (CordonAPI, MicroHTTPDHost) throws -> Void
+    ) throws {
+        // Catch SIGINT/SIGTERM before anything announces the server: a signal that
+        // arrives after "listening on" must never be lost or kill the process mid-request.
+        let termination = TerminationSignal()
+        let session = try openSession(configuration, global: global)
+        let api = CordonAPI(configuration: configuration, session: session)
+        let host: MicroHTTPDHost
+        do {
+            host = try MicroHTTPDHost(api: api)
+        } catch {
+            try? api.slot.close()
+            throw CLIError("\(error)")
+        }
+        let scheme = configuration.usesTLS ? "https" : "http"
+        var bound = configuration.bind
+        bound.port = host.port
+        Output.line("listening on \(scheme)://\(bound)")
+        Output.standardError(
+            "cordon: serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops")
+        try started(api, host)
+        termination.wait()
+        Output.standardError("cordon: stopping (finishing requests in flight)")
+        host.stop(grace: configuration.shutdownGraceSeconds)
+        do {
+            try api.slot.close()
+        } catch {
+            throw CLIError("closing the audit trail: \(error)")
+        }
+        Output.standardError("cordon: stopped cleanly")
+    }
+
+    /// The vault with the environment's key, or `nil` (sealed) when no key is available.
+    private static func openSession(_ configuration: ServerConfiguration, global: GlobalOptions) throws -> VaultSession? {
+        do {
+            let vault = try VaultOpener.open(global)
+            return try VaultSession(vault: vault, configDirectory: configuration.configDirectory)
+        } catch let error as KeyError where error.code == .masterKeyUnavailable {
+            Output.warning("no master key available (\(error.message)); starting sealed")
+            return nil
+        }
+    }
+}
+
+/// SIGINT and SIGTERM, caught from creation on (ignored by default handling, delivered
+/// to a dispatch source) until ``wait()`` returns.
+final class TerminationSignal {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
+        let queue = DispatchQueue(label: "cordon.signals")
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler { [semaphore] in semaphore.signal() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Blocks until one of the signals arrives.
+    func wait() {
+        semaphore.wait()
+        sources.forEach { $0.cancel() }
+    }
+}

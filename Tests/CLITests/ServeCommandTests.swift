@@ -1,0 +1,82 @@
+import Glibc
+import Foundation
+import Testing
+
+/// `cordon serve` and `cordon token` run as a user would.
+@Suite("cordon serve and token")
+struct ServeCommandTests {
+    @Test("token create --json prints the secret once; list never shows it; revoke marks it")
+    func tokenLifecycle() throws {
+        let scratch = try ScratchDirectory()
+        #expect(try CordonProcess.run(["init", "--data", scratch.path]).status == 0)
+        let created = try CordonProcess.run(
+            ["token", "create", "--data", scratch.path, "--role", "dpo", "--regions", "eu,br", "--name", "dpo-1", "--json"])
+        #expect(created.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+        let secret = try #require(json["token"] as? String)
+        #expect(secret.hasPrefix("cordon_") && secret.count == 71)
+        #expect(json["regions"] as? [String] == ["br", "eu"] && json["role"] as? String == "dpo")
+        let list = try CordonProcess.run(["token", "list", "--data", scratch.path, "--json"])
+        #expect(list.status == 0 && !list.standardOutput.contains(secret) && list.standardOutput.contains("dpo-1"))
+        let revoked = try CordonProcess.run(["token", "revoke", "--data", scratch.path, json["id"] as! String])
+        #expect(revoked.status == 0)
+        let usage = try CordonProcess.run(["token", "create", "--data", scratch.path, "--role", "root", "--regions", "eu", "--name", "x"])
+        #expect(usage.status == 64)
+    }
+
+    @Test("serve refuses plain HTTP on a non-loopback address (usage error)")
+    func refusesPlainNonLoopback() throws {
+        let scratch = try ScratchDirectory()
+        let result = try CordonProcess.run(["serve", "--data", scratch.path, "--bind", "0.0.0.0:8080"])
+        #expect(result.status == 64 && result.standardError.contains("--tls-cert"))
+    }
+
+    @Test("serve listens, answers, and exits 0 on SIGTERM with the audit trail intact")
+    func serveAndStop() throws {
+        let scratch = try ScratchDirectory()
+        #expect(try CordonProcess.run(["init", "--data", scratch.path]).status == 0)
+        let process = Process()
+        process.executableURL = CordonProcess.binary
+        process.arguments = ["serve", "--data", scratch.path, "--bind", "127.0.0.1:0"]
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CORDON_") }
+        environment["CORDON_CONFIG"] = CordonProcess.packageRoot.path
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let port = try #require(text.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        let request = "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        _ = request.withCString { Glibc.send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        close(fd)
+        #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        process.terminate()  // SIGTERM
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("cordon serve did not exit within 20 s of SIGTERM")
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try CordonProcess.run(["audit", "verify", "--data", scratch.path]).status == 0)
+    }
+}
