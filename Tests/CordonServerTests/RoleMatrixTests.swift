@@ -39,6 +39,11 @@ struct RoleMatrixTests {
         ("POST", "/v1/tokens", #"{"name":"x","role":"analyst","regions":["eu"]}"#, "application/json", ["admin"]),
         ("DELETE", "/v1/tokens/tok_0000000000000000", nil, nil, ["admin"]),
         ("GET", "/metrics", nil, nil, ["admin"]),
+        (
+            "POST", "/v1/query", #"{"sql":"SELECT channel, COUNT(*) FROM events GROUP BY channel","purpose":"analytics"}"#,
+            "application/json", ["analyst"]
+        ),
+        ("GET", "/v1/budget", nil, nil, ["analyst"]),
     ]
 
     @Test("every role gets exactly the endpoints of the matrix; the rest are 403 forbidden and audited")

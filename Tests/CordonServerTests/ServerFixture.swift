@@ -39,7 +39,7 @@ final class ServerFixture: Sendable {
             let specs: [(String, TokenRole, TokenScope)] = [
                 ("admin", .admin, .allRegions), ("dpo", .dpo, .allRegions), ("ingest", .ingest, .allRegions),
                 ("analyst", .analyst, .allRegions), ("dpo-eu", .dpo, .regions(["eu"])), ("ingest-eu", .ingest, .regions(["eu"])),
-                ("admin-eu", .admin, .regions(["eu"])),
+                ("admin-eu", .admin, .regions(["eu"])), ("analyst-eu", .analyst, .regions(["eu"])),
             ]
             for (label, role, scope) in specs {
                 let issued = try registry.create(

@@ -6,9 +6,13 @@ public struct QueryOptions: Sendable {
     /// "Now" in Unix seconds, for consent, retention and the budget period (tests and
     /// replays); nil means the current time.
     public var now: Int64?
+    /// The regions the caller may read (an API token's scope); the query runs only in
+    /// these, and the answer names them. `nil` means every region (the local CLI).
+    public var permittedRegions: Set<RegionID>?
 
-    public init(mechanism: NoiseMechanism = .laplace, now: Int64? = nil) {
+    public init(mechanism: NoiseMechanism = .laplace, now: Int64? = nil, permittedRegions: Set<RegionID>? = nil) {
         self.mechanism = mechanism
         self.now = now
+        self.permittedRegions = permittedRegions
     }
 }

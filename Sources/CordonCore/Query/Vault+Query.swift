@@ -105,7 +105,16 @@ extension Vault {
         } catch let error as QueryError {
             throw refuse(error, text: text, canonical: nil, regions: [], purpose: purpose, analyst: analyst, context: context)
         }
-        let plans = QueryPlanner(configuration: configuration).plan(query, mechanism: options.mechanism)
+        var plans = QueryPlanner(configuration: configuration).plan(query, mechanism: options.mechanism)
+        if let permitted = options.permittedRegions {
+            let touched = plans.map(\.region)
+            plans = plans.filter { permitted.contains($0.region) }
+            if plans.isEmpty && !touched.isEmpty {
+                throw refuse(
+                    QueryError(.refused, "this query reads only regions (\(touched.map(\.rawValue).joined(separator: ", "))) outside your token's scope (\(permitted.map(\.rawValue).sorted().joined(separator: ", ")))"),
+                    text: text, canonical: query.canonicalText, regions: touched, purpose: purpose, analyst: analyst, context: context)
+            }
+        }
         let charges = plans.map { plan -> BudgetLedger.Charge in
             let rules = configuration.policy(for: plan.region).anonymization
             return BudgetLedger.Charge(

@@ -26,12 +26,12 @@ public enum AuthorizationDecision: Sendable, Equatable {
 /// DPOs run data-subject requests and read the audit trail and policies, admins manage
 /// tokens, retention and store checks. Every role is confined to its token's regions.
 public struct RoleMatrixPolicy: AuthorizationPolicy {
-    /// Operations per role. Analysts get `query`/`budget` when the query engine lands.
+    /// Operations per role.
     public static let matrix: [TokenRole: Set<Operation>] = [
         .admin: [.tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead],
         .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead],
         .ingest: [.ingest],
-        .analyst: [],
+        .analyst: [.query, .budget],
     ]
 
     public init() {}

@@ -19,6 +19,10 @@ public enum Operation: String, Sendable, CaseIterable {
     case storeVerify
     /// `GET/POST /v1/tokens`, `DELETE /v1/tokens/{id}`.
     case tokenAdmin
+    /// `POST /v1/query`: an aggregate, anonymized answer (analysts).
+    case query
+    /// `GET /v1/budget`: the analyst's privacy budget per region.
+    case budget
     /// `GET /metrics`.
     case metrics
     /// `/healthz`, `/readyz`, `POST /v1/unseal`: no token (unseal has its own rules).

@@ -73,3 +73,12 @@ extension LineRejection: HTTPResponseError {
     public var publicMessage: String { message }
     public var errorCode: String { reason.rawValue }
 }
+
+extension QueryError: HTTPResponseError {
+    /// A malformed or refused query is the analyst's to fix (400); an exhausted budget is a
+    /// policy refusal until the period resets (403).
+    public var status: Int { code == .budgetExhausted ? 403 : 400 }
+    /// With its line and column when the problem is in the text.
+    public var publicMessage: String { description }
+    public var errorCode: String { code.name }
+}

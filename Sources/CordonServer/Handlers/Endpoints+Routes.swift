@@ -1,7 +1,5 @@
 extension Endpoints {
-    /// Every route of API v1. `/v1/query` and `/v1/budget` (analysts) arrive with the query
-    /// engine: one `router.add` each, with operations `.query` and `.budget` added to the
-    /// role matrix.
+    /// Every route of API v1.
     func router() -> Router {
         var router = Router()
         router.add("GET", "/healthz", operation: .probe, audited: false, health)
@@ -29,6 +27,9 @@ extension Endpoints {
         router.add("GET", "/v1/audit/proof/inclusion", operation: .auditVerify, inclusionProof)
         router.add("GET", "/v1/audit/proof/consistency", operation: .auditVerify, consistencyProof)
         router.add("GET", "/v1/audit/pubkey", operation: .auditVerify, auditPublicKey)
+
+        router.add("POST", "/v1/query", operation: .query, query)
+        router.add("GET", "/v1/budget", operation: .budget, budget)
 
         router.add("GET", "/v1/policies", operation: .policyRead, policies)
         router.add("GET", "/v1/policies/{id}", operation: .policyRead, policy)

@@ -17,6 +17,7 @@ public final class ServerMetrics: Sendable {
         var refusals: [String: Int] = [:]
         var rejectedLines: [String: Int] = [:]
         var unsealFailures = 0
+        var epsilonSpent: [String: Double] = [:]
     }
 
     private let state = Mutex(State())
@@ -35,6 +36,13 @@ public final class ServerMetrics: Sendable {
         guard !byReason.isEmpty else { return }
         state.withLock { state in
             for (reason, count) in byReason { state.rejectedLines[reason, default: 0] += count }
+        }
+    }
+
+    /// ε a released query answer spent, per region (cached answers spend nothing).
+    func recordEpsilonSpent(_ byRegion: [String: Double]) {
+        state.withLock { state in
+            for (region, epsilon) in byRegion { state.epsilonSpent[region, default: 0] += epsilon }
         }
     }
 
@@ -71,6 +79,11 @@ public final class ServerMetrics: Sendable {
         lines.append("# TYPE cordon_ingest_rejected_lines_total counter")
         for (reason, count) in state.rejectedLines.sorted(by: { $0.key < $1.key }) {
             lines.append("cordon_ingest_rejected_lines_total{reason=\"\(reason)\"} \(count)")
+        }
+        lines.append("# HELP cordon_query_epsilon_spent_total Privacy budget (epsilon) spent by released query answers, by region.")
+        lines.append("# TYPE cordon_query_epsilon_spent_total counter")
+        for (region, epsilon) in state.epsilonSpent.sorted(by: { $0.key < $1.key }) {
+            lines.append("cordon_query_epsilon_spent_total{region=\"\(region)\"} \(epsilon)")
         }
         lines.append("# HELP cordon_unseal_failures_total Failed unseal attempts.")
         lines.append("# TYPE cordon_unseal_failures_total counter")
