@@ -58,8 +58,7 @@ struct DemoCommand: ParsableCommand {
         server.policies = policies
         server.passphraseParameters = PassphraseCost.fromEnvironment()
         try ServerRunner.run(server, global: global) { api, host in
-            let hasQuery = api.router.endpoints.contains { $0.path == "/v1/query" }
-            Output.standardOutput(DemoGuide.text(port: host.port, tokens: tokens, data: directory.path, hasQuery: hasQuery))
+            Output.standardOutput(DemoGuide.text(port: host.port, tokens: tokens, data: directory.path))
         }
     }
 
@@ -104,7 +103,7 @@ struct DemoCommand: ParsableCommand {
 
 /// What `cordon demo` prints once the server listens.
 enum DemoGuide {
-    static func text(port: UInt16, tokens: [(TokenRole, String)], data: String, hasQuery: Bool) -> String {
+    static func text(port: UInt16, tokens: [(TokenRole, String)], data: String) -> String {
         let base = "http://127.0.0.1:\(port)"
         var out = "\nCordon demo on \(base) (data in \(data)). Tokens (new each run, previous demo tokens revoked):\n"
         for (role, secret) in tokens { out += "  export \(role.rawValue.uppercased())=\(secret)\n" }
@@ -116,18 +115,13 @@ enum DemoGuide {
               --data-binary '{"externalId":"c-1001","ts":"\(recent)","event":"page_view","channel":"search","campaign":"cmp-17","device":"mobile","purpose":"analytics"}'
 
             """ + "\n\n"
-        if hasQuery {
-            out += """
-                # 2. An aggregate query with its privacy metadata (analyst role)
-                curl -s -X POST \(base)/v1/query -H "Authorization: Bearer $ANALYST" -H 'Content-Type: application/json' \\
-                  --data '{"sql":"SELECT country, COUNT(DISTINCT subject) AS buyers FROM events WHERE event = '\\''purchase'\\'' GROUP BY country","purpose":"analytics"}'
+        out += """
+            # 2. An aggregate query with its privacy metadata (analyst role): noisy counts with 95% intervals,
+            #    epsilon spent and budget left per region; small groups are suppressed
+            curl -s -X POST \(base)/v1/query -H "Authorization: Bearer $ANALYST" -H 'Content-Type: application/json' \\
+              --data '{"sql":"SELECT channel, COUNT(DISTINCT subject) AS visitors, COUNT(*) AS events FROM events GROUP BY channel","purpose":"analytics"}' | python3 -m json.tool
 
-                """ + "\n\n"
-        } else {
-            out += """
-                # 2. An aggregate query with its privacy metadata: available once the query engine lands (POST /v1/query)
-                """ + "\n\n"
-        }
+            """ + "\n\n"
         out += """
             # 3. A data-subject export (dpo role): find the person, then export their package
             ID=$(curl -s "\(base)/v1/subjects/lookup?externalId=c-1003" -H "Authorization: Bearer $DPO" | python3 -c 'import json,sys; print(json.load(sys.stdin)["subjects"][0]["subjectId"])')
