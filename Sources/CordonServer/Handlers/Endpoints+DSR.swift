@@ -17,27 +17,8 @@ struct CompleteDSRBody: Decodable {
     var outcome: String?
 }
 
-/// A request with its deadline state at `now` (`overdue`, `daysLeft`; null once completed),
-/// the same shape `cordon dsr ... --json` prints.
-struct DSREntry: Encodable {
-    var request: DSRRequest
-    var now: Date
-
-    private enum CodingKeys: String, CodingKey {
-        case overdue, daysLeft
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try request.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(request.isOverdue(now: now), forKey: .overdue)
-        if request.isCompleted {
-            try container.encodeNil(forKey: .daysLeft)
-        } else {
-            try container.encode(request.daysLeft(now: now), forKey: .daysLeft)
-        }
-    }
-}
+/// The DSR JSON shape shared with the CLI.
+typealias DSREntry = DSRRequestStatus
 
 struct DSRListResponse: Encodable {
     var requests: [DSREntry]

@@ -45,27 +45,8 @@ struct DSRCommand: CommandGroup {
         return date
     }
 
-    /// A request as JSON, with its deadline state at `now` (`overdue`, `daysLeft`, null
-    /// once completed) next to the stored fields.
-    struct Entry: Encodable {
-        var request: DSRRequest
-        var now: Date
-
-        private enum CodingKeys: String, CodingKey {
-            case overdue, daysLeft
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            try request.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(request.isOverdue(now: now), forKey: .overdue)
-            if request.isCompleted {
-                try container.encodeNil(forKey: .daysLeft)
-            } else {
-                try container.encode(request.daysLeft(now: now), forKey: .daysLeft)
-            }
-        }
-    }
+    /// A request as JSON, with its deadline state (the shape `GET /v1/dsr` returns too).
+    typealias Entry = DSRRequestStatus
 }
 
 /// `cordon dsr open --right R --region ID (--subject ID | --ref REF)`.
