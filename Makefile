@@ -8,11 +8,15 @@ CORDON_RELEASE := .build/release/cordon
 
 .PHONY: deps build release test lint demo tour bench fuzz-api clean
 
-## deps: install the Debian packages Cordon needs, only when one is missing (idempotent).
+## deps: install the Debian packages Cordon needs, only when one is missing (idempotent); python3
+## and openssl run audit/verify.py, the DPO's independent verifier, in the tests.
 deps:
 	@missing=""; \
 	for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	for tool in python3 openssl; do \
+	  command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "make: installing Debian packages:$$missing" >&2; \
