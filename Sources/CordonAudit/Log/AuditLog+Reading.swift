@@ -27,6 +27,13 @@ extension AuditLog {
         try entries(in: range, containing: nil)
     }
 
+    /// The entries in `range` whose canonical line contains `text` (for example a detail key
+    /// such as `"store.eu.commit"`, quotes included). Lines without it are skipped before
+    /// hashing and decoding.
+    public func entries(in range: Range<UInt64>, containing text: String) throws(AuditError) -> [AuditEntry] {
+        try entries(in: range, containing: Array(text.utf8))
+    }
+
     /// The entries in `range` whose line contains `needle` (all when `nil`). Lines without
     /// it are skipped before hashing and decoding: a search for one subject's pseudonym
     /// touches only that subject's entries.

@@ -14,7 +14,8 @@ extension Vault {
             let start = end > 4096 ? end - 4096 : 0
             let entries: [AuditEntry]
             do {
-                entries = try audit.entries(in: start..<end)
+                // Only lines naming the key are decoded (a detail key is a canonical JSON string).
+                entries = try audit.entries(in: start..<end, containing: "\"\(key)\"")
             } catch {
                 throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)")
             }
