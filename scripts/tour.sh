@@ -39,6 +39,10 @@ else
   echo "(c-1002 was erased in an earlier run, or refused at ingest)"
 fi
 
+step "an analyst's question: noisy aggregates with 95% intervals, epsilon spent, budget left"
+"$cordon" query "SELECT channel, COUNT(DISTINCT subject) AS visitors, COUNT(*) AS events FROM events GROUP BY channel" \
+  --purpose analytics --analyst tour-analyst
+
 step "cordon dsr list --status all"
 "$cordon" dsr list --status all | head -10
 
