@@ -47,14 +47,7 @@ struct GroupAggregation {
                     }
                     .sorted { $0.0 < $1.0 }.prefix(plan.maxGroupsPerSubject).map(\.1)
             }
-            for contribution in pending {
-                if var existing = totals.groups[contribution.key] {
-                    for index in existing.indices { existing[index] += contribution.values[index] }
-                    totals.groups[contribution.key] = existing
-                } else {
-                    totals.groups[contribution.key] = contribution.values
-                }
-            }
+            for contribution in pending { totals.add(contribution) }
             pending.removeAll(keepingCapacity: true)
         }
 
@@ -66,12 +59,7 @@ struct GroupAggregation {
                 flush()
                 currentSID = sid
             }
-            var sqlIndex = 1
-            let key = query.dimensions.map { dimension -> String in
-                guard RegionSQL.expression(dimension) != nil else { return RegionSQL.label(dimension, .null, region: plan.region) }
-                defer { sqlIndex += 1 }
-                return RegionSQL.label(dimension, row[sqlIndex], region: plan.region)
-            }
+            let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 1, region: plan.region)
             let count = try row.get(Int64.self, at: dimensionCount + 1)
             let valued = try row.get(Int64.self, at: dimensionCount + 2)
             let sum = try row.get(Int64?.self, at: dimensionCount + 3) ?? 0

@@ -59,14 +59,7 @@ struct JourneyAggregation {
         var journey: [Step] = []
         func flush() {
             guard !journey.isEmpty else { return }
-            for contribution in contributions(sid: currentSID, journey) {
-                if var existing = totals.groups[contribution.key] {
-                    for index in existing.indices { existing[index] += contribution.values[index] }
-                    totals.groups[contribution.key] = existing
-                } else {
-                    totals.groups[contribution.key] = contribution.values
-                }
-            }
+            for contribution in contributions(sid: currentSID, journey) { totals.add(contribution) }
             journey.removeAll(keepingCapacity: true)
         }
         try db.forEachRow(select) { row in
@@ -76,12 +69,7 @@ struct JourneyAggregation {
                 flush()
                 currentSID = sid
             }
-            var index = 4
-            let key = query.dimensions.map { dimension -> String in
-                guard RegionSQL.expression(dimension) != nil else { return RegionSQL.label(dimension, .null, region: plan.region) }
-                defer { index += 1 }
-                return RegionSQL.label(dimension, row[index], region: plan.region)
-            }
+            let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 4, region: plan.region)
             journey.append(
                 Step(ts: try row.get(Int64.self, at: 1), event: try row.get(String.self, at: 2), touch: try row.get(String?.self, at: 3), key: key))
         }

@@ -73,6 +73,18 @@ struct RegionSQL {
         }
     }
 
+    /// The group key of a result row: one label per query dimension, reading the SQL
+    /// dimension columns in order from `firstColumn` (dimensions with no SQL expression,
+    /// such as `region`, are labelled without a column).
+    static func groupKey(_ dimensions: [QueryDimension], row: Row, firstColumn: Int, region: RegionID) -> [String] {
+        var column = firstColumn
+        return dimensions.map { dimension -> String in
+            guard expression(dimension) != nil else { return label(dimension, .null, region: region) }
+            defer { column += 1 }
+            return label(dimension, row[column], region: region)
+        }
+    }
+
     /// The label of a dimension value read back from SQL.
     static func label(_ dimension: QueryDimension, _ value: DatabaseValue, region: RegionID) -> String {
         switch (dimension, value) {
