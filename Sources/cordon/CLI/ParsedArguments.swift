@@ -1,3 +1,6 @@
+import CordonCore
+import Foundation
+
 /// The values given on the command line for one command, checked against its specs.
 struct ParsedArguments {
     private(set) var options: [String: [String]] = [:]
@@ -93,6 +96,15 @@ struct ParsedArguments {
 
     /// The positional argument at `index` (in declaration order), if given.
     func positional(_ index: Int) -> String? { index < positionals.count ? positionals[index] : nil }
+
+    /// An option parsed as an RFC 3339 instant, or a usage error naming the flag.
+    func date(_ name: String) throws -> Date? {
+        guard let text = option(name) else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            throw UsageError("--\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z, got '\(text)'", command: command)
+        }
+        return date
+    }
 
     /// An option parsed as an integer within `range`, or a usage error naming it.
     func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {

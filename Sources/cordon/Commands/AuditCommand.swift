@@ -136,15 +136,8 @@ struct AuditSearchCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         subject = try parsed.option("subject").map { try subjectID($0, for: Self.self) }
-        func time(_ name: String) throws -> AuditTimestamp? {
-            guard let text = parsed.option(name) else { return nil }
-            guard let date = Timestamp.parse(text) else {
-                throw UsageError("--\(name) must be an RFC 3339 time such as 2025-03-01T00:00:00Z", command: Self.self)
-            }
-            return AuditTimestamp(date)
-        }
         query = AuditQuery(
-            actor: parsed.option("actor"), action: parsed.option("action"), since: try time("since"), until: try time("until"),
+            actor: parsed.option("actor"), action: parsed.option("action"), since: try parsed.date("since").map(AuditTimestamp.init), until: try parsed.date("until").map(AuditTimestamp.init),
             limit: try parsed.integer("limit", in: 1...10_000_000) ?? 1000)
     }
 

@@ -33,18 +33,6 @@ struct DSRCommand: CommandGroup {
         return (vault.dsr, vault.configuration, vault)
     }
 
-    /// An RFC 3339 option as a date, or a usage error naming the flag.
-    static func date(_ name: String, in parsed: ParsedArguments) throws -> Date? {
-        guard let text = parsed.option(name) else { return nil }
-        guard let date = Timestamp.parse(text) else {
-            throw UsageError(
-                "--\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z, got '\(text)'",
-                command: parsed.command
-            )
-        }
-        return date
-    }
-
     /// A request as JSON, with its deadline state (the shape `GET /v1/dsr` returns too).
     typealias Entry = DSRRequestStatus
 }
@@ -94,7 +82,7 @@ struct DSROpenCommand: ParsableCommand {
         self.region = region
         subject = parsed.option("subject")
         reference = parsed.option("ref")
-        receivedAt = try DSRCommand.date("received-at", in: parsed)
+        receivedAt = try parsed.date("received-at")
     }
 
     func validate() throws {
@@ -170,7 +158,7 @@ struct DSRListCommand: ParsableCommand {
             )
         }
         self.filter = filter
-        now = try DSRCommand.date("now", in: parsed) ?? Date()
+        now = try parsed.date("now") ?? Date()
     }
 
     func run() throws {

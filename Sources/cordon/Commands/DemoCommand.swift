@@ -85,7 +85,10 @@ struct DemoCommand: ParsableCommand {
                 ? try vault.ingestSubjects(from: reader, context: context) : try vault.ingestEvents(from: reader, context: context)
             Output.standardError("demo: \(kind): \(summary.accepted) accepted, \(summary.rejected) refused (by reason: \(summary.rejectedByReason))")
         }
-        FileManager.default.createFile(atPath: marker.path, contents: Data())
+        // Without the marker the next run would load the events a second time.
+        if !FileManager.default.createFile(atPath: marker.path, contents: Data()) {
+            Output.warning("cannot write \(marker.path); the next `cordon demo` would load the demo data again")
+        }
     }
 
     /// Revokes the previous run's demo tokens and creates one per role (all regions).

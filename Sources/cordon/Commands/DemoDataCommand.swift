@@ -45,13 +45,7 @@ struct DemoDataCommand: ParsableCommand {
             }
             invalidRate = rate
         }
-        var windowEnd = DemoDataOptions().windowEnd
-        if let text = parsed.option("until") {
-            guard let date = Timestamp.parse(text) else {
-                throw UsageError("--until must be an RFC 3339 time such as 2026-11-25T00:00:00Z, got '\(text)'", command: Self.self)
-            }
-            windowEnd = Int64(date.timeIntervalSince1970)
-        }
+        let windowEnd = try parsed.date("until").map { Int64($0.timeIntervalSince1970) } ?? DemoDataOptions().windowEnd
         options = DemoDataOptions(subjectCount: subjects, eventCount: events, invalidRate: invalidRate, windowEnd: windowEnd)
         if let text = parsed.option("seed") {
             let value = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)

@@ -26,14 +26,7 @@ struct RetentionRunCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        if let text = parsed.option("now") {
-            guard let date = Timestamp.parse(text) else {
-                throw UsageError("--now must be an RFC 3339 time such as 2026-01-01T00:00:00Z", command: Self.self)
-            }
-            now = Int64(date.timeIntervalSince1970)
-        } else {
-            now = Int64(Date().timeIntervalSince1970)
-        }
+        now = Int64((try parsed.date("now") ?? Date()).timeIntervalSince1970)
         batchSize = try parsed.integer("batch-size", in: 1...1_000_000) ?? 10_000
     }
 
