@@ -112,10 +112,14 @@ static void put32(unsigned char *p, unsigned int v) {
 }
 
 /// The page size a database header declares: "The value 1 represents a page size of 65536".
+static int valid_page_size(int size) {
+    return size >= 512 && size <= MAX_PAGE_BYTES && (size & (size - 1)) == 0;
+}
+
 static int header_page_size(const unsigned char *header) {
     int size = (header[16] << 8) | header[17];
     if (size == 1) size = 65536;
-    return (size >= 512 && size <= MAX_PAGE_BYTES && (size & (size - 1)) == 0) ? size : 0;
+    return valid_page_size(size) ? size : 0;
 }
 
 static int is_zero(const unsigned char *p, size_t n) {
@@ -287,6 +291,10 @@ static int main_write(cordon_file *f, const unsigned char *buf, int amount, sqli
     db_state *s = f->state;
     if (offset == 0 && amount >= HEADER_BYTES && header_page_size(buf)) s->page_size = header_page_size(buf);
     learn_from_disk(s);
+    // A new database can write page N before page 1: a transaction larger than the page
+    // cache spills pages mid-way (VACUUM INTO a big copy does), and page 1 comes at
+    // commit. Main-database writes are always whole pages, so the size is the amount.
+    if (!s->page_size && valid_page_size(amount) && offset % amount == 0) s->page_size = amount;
     const int size = s->page_size;
     if (!size || amount != size || offset % size != 0) {
         record_failure(f, CORDON_VFS_UNEXPECTED_ACCESS, 0);

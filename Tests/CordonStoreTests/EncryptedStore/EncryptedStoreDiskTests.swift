@@ -100,4 +100,41 @@ import Testing
         #expect(try connection.scalar(String.self, "PRAGMA journal_mode") == "wal")
         #expect(try StoreVerifier.verify(path: path, encryption: .testB).isIntact)
     }
+
+    /// A store bigger than the rotation's page cache: `VACUUM INTO` spills pages of the new
+    /// copy before it writes page 1 (this failed with SQLITE_IOERR_WRITE on a 55 MB store).
+    @Test func reencryptionOfAStoreLargerThanThePageCache() throws {
+        let path = directory.path("large.db")
+        let expected: String
+        do {
+            let connection = try Connection(path: path, configuration: EncryptedStore.configuration())
+            try connection.execute(script: EncryptedStore.schema)
+            try EncryptedStore.insertEvents(connection, count: 30_000)  // ≈ 4 MB, twice the 2 MiB default cache
+            expected = try EncryptedStore.fingerprint(connection)
+        }
+        try PageEncryption.reencryptStore(at: path, from: .testA, to: .testB)
+        let connection = try Connection(path: path, configuration: EncryptedStore.configuration(.testB))
+        #expect(try EncryptedStore.readEverything(connection) == "ok \(expected)")
+        #expect(try StoreVerifier.verify(path: path, encryption: .testB).isIntact)
+    }
+
+    /// In rollback-journal mode a first transaction larger than the cache writes page N
+    /// to the new file before page 1; the VFS takes the page size from the write.
+    @Test func aFirstTransactionLargerThanTheCacheSpillsBeforePageOne() throws {
+        let path = directory.path("spill.db")
+        var configuration = EncryptedStore.configuration(journalMode: .delete)
+        configuration.cacheSizeKiB = 100
+        let expected: String
+        do {
+            let connection = try Connection(path: path, configuration: configuration)
+            try connection.inTransaction { connection in
+                try connection.execute(script: EncryptedStore.schema)
+                try EncryptedStore.insertEvents(connection, count: 5_000)
+            }
+            expected = try EncryptedStore.fingerprint(connection)
+        }
+        let connection = try Connection(path: path, configuration: configuration)
+        #expect(try EncryptedStore.readEverything(connection) == "ok \(expected)")
+        #expect(try StoreVerifier.verify(path: path, encryption: .testA).isIntact)
+    }
 }
