@@ -27,11 +27,17 @@ public final class Connection {
     /// VFS that is gone.
     let pageCipher: PageCipherVFS?
 
+    /// Process-wide SQLite settings, applied once before SQLite's first use (the first
+    /// connection or encrypting VFS): no memory statistics (a global mutex per malloc, and
+    /// Cordon never reads them). Ignored if something initialized SQLite first.
+    static let libraryConfigured: Bool = cordon_sqlite_disable_memstatus() == SQLITE_OK
+
     /// Opens (creating unless read-only) a database file and applies the configuration.
     ///
     /// A file that is not a database fails here with ``StoreError/Code/notADatabase``,
     /// because setting up reads the header.
     public init(path: String, configuration: Configuration = Configuration()) throws {
+        _ = Self.libraryConfigured
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= configuration.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         precondition(
@@ -142,7 +148,7 @@ public final class Connection {
 
     /// Runs `body` with a prepared statement bound to the SQL's arguments, then resets
     /// it and clears its bindings whatever happens.
-    private func withStatement<T>(_ sql: SQL, _ body: (Statement) throws -> T) throws -> T {
+    func withStatement<T>(_ sql: SQL, _ body: (Statement) throws -> T) throws -> T {
         let statement: Statement
         if let cached = statements.statement(for: sql.text) {
             statement = cached

@@ -12,6 +12,7 @@ final class PageCipherVFS {
 
     /// Registers a VFS for `encryption`'s key.
     init(_ encryption: PageEncryption) throws {
+        _ = Connection.libraryConfigured  // before registering a VFS initializes SQLite
         var created: OpaquePointer?
         let resultCode = encryption.key.withUnsafeBytes { bytes in
             // A key of another length is a bug in the caller's key hierarchy, not an

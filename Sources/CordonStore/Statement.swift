@@ -142,6 +142,23 @@ public final class Statement {
         }
     }
 
+    /// Steps through every row, handing `body` a cursor on the current one.
+    func scanRows(_ body: (RowCursor) throws -> Void) throws {
+        let cursor = RowCursor(statement: self, columnCount: Int(sqlite3_column_count(handle)))
+        while true {
+            let resultCode = sqlite3_step(handle)
+            switch resultCode {
+            case SQLITE_ROW:
+                try body(cursor)
+            case SQLITE_DONE:
+                return
+            default:
+                try StoreError.check(resultCode, database: sqlite3_db_handle(handle), path: path, sql: sql)
+                preconditionFailure("sqlite3_step returned SQLITE_OK")
+            }
+        }
+    }
+
     /// Rewinds the statement and clears its bindings, so the statement can run again
     /// and the copies SQLite made of bound text and blobs (often personal data) are
     /// freed rather than kept alive in a cache.
@@ -155,7 +172,7 @@ public final class Statement {
         (0..<sqlite3_column_count(handle)).map(value(at:))
     }
 
-    private func value(at column: Int32) -> DatabaseValue {
+    func value(at column: Int32) -> DatabaseValue {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER:
             return .integer(sqlite3_column_int64(handle, column))

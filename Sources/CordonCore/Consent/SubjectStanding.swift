@@ -29,7 +29,16 @@ public struct SubjectStanding: Sendable {
     /// taken to be 14 throughout 2024, not 15, so a birthday cannot make a minor look adult.
     public func age(at now: Int64) -> Int? {
         guard let birthYear else { return nil }
-        let year = 1970 + Int(now / 31_556_952)  // mean Gregorian year; exact enough for a year
+        let year = 1970 + Int(now / Self.yearSeconds)  // mean Gregorian year; exact enough for a year
         return year - birthYear - 1
+    }
+
+    /// The mean Gregorian year in seconds, the step of ``age(at:)``.
+    static let yearSeconds: Int64 = 31_556_952
+
+    /// The first instant after `now` at which ``age(at:)`` may differ for some birth year.
+    static func nextAgeChange(after now: Int64) -> Int64 {
+        let next = (now / yearSeconds + 1) * yearSeconds
+        return next > now ? next : now + 1
     }
 }

@@ -134,8 +134,7 @@ extension Vault {
         let sql = RegionSQL(region: plan.region, purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
         let bounds = QueryPlanner.measureBounds(configuration.catalog)
         return try store.read { db in
-            let lawful = try LawfulSubjects.load(
-                purpose: purpose, evaluator: store.evaluator, profileCutoff: cutoffs.profiles, now: now, in: db)
+            let lawful = try store.lawfulSubjects(for: purpose, now: now, profileCutoff: cutoffs.profiles, in: db)
             switch query.computation {
             case .aggregate:
                 return try GroupAggregation(plan: plan, query: query, sql: sql, hash: hash, measureBounds: bounds).run(lawful: lawful, in: db)

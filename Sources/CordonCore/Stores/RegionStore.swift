@@ -1,6 +1,7 @@
 import CordonCrypto
 import CordonStore
 public import Foundation
+import Synchronization
 
 /// One region's store: its SQLite file, keys and policy. Every subject in it lives under
 /// this region's law; nothing in it is ever written to another region's store.
@@ -11,6 +12,8 @@ public final class RegionStore: Sendable {
     let keyring: Keyring
     let blindIndex: BlindIndex
     public let evaluator: LawfulBasisEvaluator
+    /// The last lawful-basis decisions per purpose (``lawfulSubjects(for:now:profileCutoff:in:)``).
+    let lawfulDecisions = Mutex<[Purpose: LawfulSubjects.Decisions]>([:])
 
     /// `<data>/regions/<id>.db`.
     public static func url(for region: RegionID, in dataDirectory: URL) -> URL {

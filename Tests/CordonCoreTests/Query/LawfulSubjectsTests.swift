@@ -1,5 +1,6 @@
 import CordonStore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import CordonCore
@@ -56,5 +57,95 @@ struct LawfulSubjectsTests {
         }
         // Ingest stores only subjects with some lawful, self-chosen purpose (decision 0005).
         #expect(checked > 150)
+    }
+
+    // MARK: Cached decisions
+
+    /// A subject line whose analytics consent expires at `expiresAt`.
+    private func expiring(_ id: String, state: String, expiresAt: String, birthYear: Int? = 1985) -> String {
+        let year = birthYear.map { #","birthYear":\#($0)"# } ?? ""
+        return #"{"externalId":"\#(id)","country":"DE"\#(year),"consents":[{"purpose":"analytics","state":"\#(state)","source":"test","recordedAt":"2025-03-01T10:00:00Z","expiresAt":"\#(expiresAt)"},{"purpose":"order_fulfillment","state":"granted","source":"test","recordedAt":"2025-03-01T10:00:00Z"}],"signals":{"gpc":false}}"#
+    }
+
+    /// What a query reads through the store's cache equals a fresh decision, subject by
+    /// subject, at a run of later instants that cross consent expiries (granted ones that
+    /// lapse, withdrawals that lapse), with writes in between.
+    @Test func cachedDecisionsEqualFreshOnesAcrossExpiriesAndWrites() throws {
+        let fixture = try QueryFixture()
+        var random = SeededNoiseRandomness(seed: 5)
+        let days = ["2025-06-16", "2025-06-18", "2025-06-20", "2025-06-25", "2025-07-01"]
+        var lines: [String] = []
+        for index in 0..<120 {
+            let state = ["granted", "withdrawn", "objected"][pick(&random, 3)]
+            lines.append(expiring("x-\(index)", state: state, expiresAt: "\(days[pick(&random, days.count)])T12:00:00Z"))
+        }
+        try fixture.ingest(subjects: lines, events: [])
+        let store = try fixture.vault.store("eu")
+        let instants = (0..<24).map { QueryFixture.now + Int64($0) * 86_400 / 2 }  // every 12 hours for 12 days
+        var reused = 0
+        for (step, now) in instants.enumerated() {
+            if step == 9 {  // a write in the middle: one more subject
+                try fixture.ingest(subjects: [VaultFixture.subject("x-late", country: "DE")], events: [])
+            }
+            let before = store.lawfulDecisions.withLock { $0[.analytics] }
+            let (cached, fresh) = try store.read { db in
+                (try store.lawfulSubjects(for: .analytics, now: now, profileCutoff: nil, in: db),
+                 try LawfulSubjects.load(purpose: .analytics, evaluator: store.evaluator, profileCutoff: nil, now: now, in: db))
+            }
+            if let before, before.decidedAt == cached.decisions.decidedAt { reused += 1 }
+            #expect(cached.count == fresh.count, "at step \(step)")
+            for sid in Int64(0)...Int64(200) {
+                #expect(cached.contains(sid) == fresh.contains(sid), "sid \(sid) at step \(step)")
+            }
+        }
+        // Some instants fall between expiries and reuse; each expiry forces a new decision.
+        #expect(reused > 5)
+        #expect(reused < instants.count - days.count)
+    }
+
+    /// Decisions are reused only with the same commit counter, at or after the instant
+    /// they were made and before the next consent expiry or age step.
+    @Test func decisionsHoldOnlyInTheirWindow() throws {
+        let fixture = try QueryFixture()
+        try fixture.ingest(subjects: [expiring("w-1", state: "granted", expiresAt: "2025-06-20T00:00:00Z")], events: [])
+        let store = try fixture.vault.store("eu")
+        let decisions = try store.read { db in
+            try LawfulSubjects.decide(purpose: .analytics, evaluator: store.evaluator, now: QueryFixture.now, in: db)
+        }
+        let expiry: Int64 = 1_750_377_600  // 2025-06-20T00:00:00Z
+        #expect(decisions.validUntil == min(expiry, SubjectStanding.nextAgeChange(after: QueryFixture.now)))
+        #expect(decisions.hold(commitCounter: decisions.commitCounter, now: QueryFixture.now))
+        #expect(decisions.hold(commitCounter: decisions.commitCounter, now: expiry - 1))
+        #expect(!decisions.hold(commitCounter: decisions.commitCounter, now: expiry))
+        #expect(!decisions.hold(commitCounter: decisions.commitCounter, now: QueryFixture.now - 1))
+        #expect(!decisions.hold(commitCounter: decisions.commitCounter + 1, now: QueryFixture.now))
+        #expect(decisions.view(activeSince: nil).count == 1)
+    }
+
+    /// Profile retention is applied per query to the cached last activity: a subject
+    /// whose last update or event falls before the cutoff is out, without a new decision.
+    @Test func profileRetentionAppliesToEachView() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("r", count: 3)  // events at 2025-05-01
+        let store = try fixture.vault.store("eu")
+        let lastActivity = try store.read { db in
+            try LawfulSubjects.decide(purpose: .analytics, evaluator: store.evaluator, now: QueryFixture.now, in: db)
+        }
+        let active = lastActivity.lastActive.filter { $0 != .min }
+        #expect(active.count == 3)
+        let latest = try #require(active.max())
+        #expect(lastActivity.view(activeSince: latest).count >= 1)
+        #expect(lastActivity.view(activeSince: latest + 1).count == 0)
+        #expect(lastActivity.view(activeSince: nil).count == 3)
+    }
+
+    /// The age every birth year maps to steps at a fixed instant; decisions never outlive it.
+    @Test func theAgeStepBoundsTheWindow() {
+        let now = QueryFixture.now
+        let next = SubjectStanding.nextAgeChange(after: now)
+        #expect(next > now)
+        let standing = SubjectStanding(country: CountryCode(rawValue: "DE")!, birthYear: 2010, globalPrivacyControl: false, latestConsents: [:])
+        #expect(standing.age(at: next - 1) == standing.age(at: now))
+        #expect(standing.age(at: next) == standing.age(at: now).map { $0 + 1 })
     }
 }

@@ -24,11 +24,21 @@ struct GroupAggregation {
         for (_, expression) in sqlDimensions { select += ", " + expression }
         select += ", COUNT(*), COUNT(amount_cents), SUM(MIN(MAX(amount_cents, \(low)), \(high))) FROM events WHERE "
         select += sql.condition(query.filter)
-        select += " GROUP BY sid"
-        for (_, expression) in sqlDimensions { select += ", " + expression }
-        select += " ORDER BY sid"
+        // ORDER BY repeats GROUP BY so the grouping sort also orders the output (one
+        // temporary b-tree, not two); Swift needs the rows by sid.
+        var grouping: SQL = "sid"
+        for (_, expression) in sqlDimensions { grouping += ", " + expression }
+        select += " GROUP BY " + grouping + " ORDER BY " + grouping
 
-        let names = plan.statistics.map(\.name).filter { $0 != "suppressed" }
+        enum Measure { case subjects, rows, valuedRows, sum }
+        let measures = plan.statistics.map(\.name).filter { $0 != "suppressed" }.map { name -> Measure in
+            switch name {
+            case "subjects": .subjects
+            case "rows": .rows
+            case "valued_rows": .valuedRows
+            default: .sum
+            }
+        }
         let rowCap = Int64(plan.maxRowsPerGroup)
         var totals = RegionTotals(lawfulSubjects: lawful.count)
         var currentSID: Int64 = -1
@@ -52,7 +62,7 @@ struct GroupAggregation {
         }
 
         let dimensionCount = sqlDimensions.count
-        try db.forEachRow(select) { row in
+        try db.scanRows(select) { row in
             let sid = try row.get(Int64.self, at: 0)
             guard lawful.contains(sid) else { return }
             if sid != currentSID {
@@ -64,12 +74,12 @@ struct GroupAggregation {
             let valued = try row.get(Int64.self, at: dimensionCount + 2)
             let sum = try row.get(Int64?.self, at: dimensionCount + 3) ?? 0
             let boundedSum = valued > rowCap ? sum / valued * rowCap + (sum % valued) * rowCap / valued : sum
-            let values = names.map { name -> Int64 in
-                switch name {
-                case "subjects": 1
-                case "rows": min(count, rowCap)
-                case "valued_rows": min(valued, rowCap)
-                default: boundedSum
+            let values = measures.map { measure -> Int64 in
+                switch measure {
+                case .subjects: 1
+                case .rows: min(count, rowCap)
+                case .valuedRows: min(valued, rowCap)
+                case .sum: boundedSum
                 }
             }
             pending.append(Contribution(key: key, values: values))

@@ -37,13 +37,8 @@ struct JourneyAggregation {
             select = "SELECT sid, ts, event, NULL"
             for (_, expression) in dimensions { select += ", " + expression }
             select += " FROM events WHERE event IN (\(values: steps)) AND "
-        case .attribution(_, let conversion, let field, _):
-            let column = field.column ?? "channel"
-            // Only subjects who converted can credit a touch: read no one else's journey.
-            select = """
-                SELECT sid, ts, event, \(identifier: column) FROM events
-                WHERE sid IN (SELECT sid FROM events WHERE event = \(conversion)) AND (event = \(conversion) OR \(identifier: column) IS NOT NULL) AND
-                """ + " "
+        case .attribution(let model, let conversion, let field, let window):
+            return try attribution(model: model, conversion: conversion, field: field, window: window, lawful: lawful, in: db)
         case .abTest(let field, let a, let b, let conversion, _):
             let column = field.column ?? "campaign"
             // Only exposed subjects belong to a variant: read no one else's journey.
@@ -62,7 +57,7 @@ struct JourneyAggregation {
             for contribution in contributions(sid: currentSID, journey) { totals.add(contribution) }
             journey.removeAll(keepingCapacity: true)
         }
-        try db.forEachRow(select) { row in
+        try db.scanRows(select) { row in
             let sid = try row.get(Int64.self, at: 0)
             guard lawful.contains(sid) else { return }
             if sid != currentSID {
@@ -81,7 +76,7 @@ struct JourneyAggregation {
     func contributions(sid: Int64, _ journey: [Step]) -> [Contribution] {
         switch shape {
         case .funnel(let steps, let window): funnel(sid: sid, journey, steps: steps, window: window)
-        case .attribution(let model, let conversion, _, let window): attribution(sid: sid, journey, model: model, conversion: conversion, window: window)
+        case .attribution: []  // reduced in SQL, see attribution(model:conversion:field:window:lawful:in:)
         case .abTest(_, let a, let b, let conversion, let window): abTest(journey, variants: [a, b], conversion: conversion, window: window)
         }
     }
@@ -94,6 +89,8 @@ struct JourneyAggregation {
     private func funnel(sid: Int64, _ journey: [Step], steps: [String], window: Int64) -> [Contribution] {
         let starts = keep(journey.indices.filter { journey[$0].event == steps[0] }, sid: sid, limit: plan.maxRowsPerGroup) { UInt64($0) }
         var depth: [[String]: Int] = [:]
+        var deepest = 0  // without dimensions every key is [] and one maximum will do
+        let grouped = !query.dimensions.isEmpty
         for start in starts {
             let deadline = journey[start].ts + window
             var reached = 1
@@ -102,35 +99,95 @@ struct JourneyAggregation {
                 if journey[position].event == steps[reached] { reached += 1 }
                 position += 1
             }
-            depth[journey[start].key] = max(depth[journey[start].key] ?? 0, reached)
+            if grouped {
+                depth[journey[start].key] = max(depth[journey[start].key] ?? 0, reached)
+            } else {
+                deepest = max(deepest, reached)
+            }
         }
+        if !grouped && deepest > 0 { depth[[]] = deepest }
         let groups = keep(Array(depth.keys), sid: sid, limit: plan.maxGroupsPerSubject) { ContributionHash.digest($0) }
         return groups.map { key in
             Contribution(key: key, values: (1...steps.count).map { Int64(depth[key]! >= $0 ? 1 : 0) })
         }
     }
 
-    private func attribution(sid: Int64, _ journey: [Step], model: AttributionModel, conversion: String, window: Int64) -> [Contribution] {
-        let conversions = keep(journey.indices.filter { journey[$0].event == conversion }, sid: sid, limit: plan.maxRowsPerGroup) { UInt64($0) }
+    /// Attribution, pre-reduced in SQL: one row per (conversion, touch credited), in
+    /// subject and conversion order — the single first or last touch found by an index
+    /// seek, or every touch in the window for `linear` — so no journey outside a
+    /// conversion window is read. A conversion with no touch yields one row with NULL.
+    ///
+    /// A touch is an event other than the conversion with the attribution field set, in
+    /// the window before the conversion (earlier in (ts, id) order); touch and conversion
+    /// rows both satisfy retention and the analyst's filter. Conversions are found by one
+    /// table scan (`NOT INDEXED`: walking the subject index to save sorting a few rows
+    /// costs a table lookup per event), touches by a bounded seek on `events_by_subject`.
+    private func attribution(
+        model: AttributionModel, conversion: String, field: QueryField, window: Int64, lawful: LawfulSubjects, in db: Connection
+    ) throws -> RegionTotals {
+        let column: SQLIdentifier = field.column ?? "channel"
+        let (p, t) = (sql.qualified(by: "p"), sql.qualified(by: "t"))
+        let touches: SQL = """
+            \(literal: t.column("sid")) = \(literal: p.column("sid")) AND \(literal: t.column("ts")) >= \(literal: p.column("ts")) - \(window)
+            AND \(literal: t.column("ts")) <= \(literal: p.column("ts")) AND (\(literal: t.column("ts")) < \(literal: p.column("ts")) OR \(literal: t.column("id")) < \(literal: p.column("id")))
+            AND \(literal: t.column("event")) <> \(conversion) AND \(literal: t.column(column)) IS NOT NULL AND
+            """ + " " + t.condition(query.filter)
+        var select: SQL
+        switch model {
+        case .firstTouch, .lastTouch:
+            let order: SQL = model == .firstTouch ? "ASC" : "DESC"
+            select = "SELECT p.sid, p.id, (SELECT \(literal: t.column(column)) FROM events t WHERE " + touches
+            select += " ORDER BY t.ts \(literal: order), t.id \(literal: order) LIMIT 1) FROM events p NOT INDEXED"
+        case .linear:
+            select = "SELECT p.sid, p.id, \(literal: t.column(column)) FROM events p NOT INDEXED LEFT JOIN events t ON " + touches
+        }
+        select += " WHERE p.event = \(conversion) AND " + p.condition(query.filter, event: conversion) + " ORDER BY p.sid, p.ts, p.id"
+        if model == .linear { select += ", t.ts, t.id" }
+
+        var totals = RegionTotals(lawfulSubjects: lawful.count)
+        var currentSID: Int64 = -1
+        var conversions: [(id: Int64, touches: [String])] = []
+        func flush() {
+            guard !conversions.isEmpty else { return }
+            for contribution in attribution(sid: currentSID, conversions, model: model) { totals.add(contribution) }
+            conversions.removeAll(keepingCapacity: true)
+        }
+        try db.scanRows(select) { row in
+            let sid = try row.get(Int64.self, at: 0)
+            guard lawful.contains(sid) else { return }
+            if sid != currentSID {
+                flush()
+                currentSID = sid
+            }
+            let id = try row.get(Int64.self, at: 1)
+            if conversions.last?.id != id { conversions.append((id, [])) }
+            if let touch = try row.get(String?.self, at: 2) { conversions[conversions.count - 1].touches.append(touch) }
+        }
+        flush()
+        return totals
+    }
+
+    /// One subject's attribution credit: at most `maxRowsPerGroup` conversions (keyed
+    /// rank), each spreading 1000 milli-credits over its touches (in time order), and at
+    /// most `maxGroupsPerSubject` touch values credited.
+    func attribution(sid: Int64, _ conversions: [(id: Int64, touches: [String])], model: AttributionModel) -> [Contribution] {
+        let kept = keep(conversions, sid: sid, limit: plan.maxRowsPerGroup) { UInt64(bitPattern: $0.id) }
         var credit: [String: Int64] = [:]
-        for index in conversions {
-            let at = journey[index].ts
-            let touches = journey[..<index].filter { $0.event != conversion && $0.touch != nil && $0.ts >= at - window }.map { $0.touch! }
-            guard !touches.isEmpty else {
+        for (_, touches) in kept {
+            guard let last = touches.last else {
                 credit["(no touch)", default: 0] += 1000
                 continue
             }
             switch model {
-            case .firstTouch: credit[touches[0], default: 0] += 1000
-            case .lastTouch: credit[touches[touches.count - 1], default: 0] += 1000
+            case .firstTouch, .lastTouch: credit[last, default: 0] += 1000  // SQL found the one touch
             case .linear:
                 let share = 1000 / Int64(touches.count)
                 for touch in touches { credit[touch, default: 0] += share }
-                credit[touches[touches.count - 1], default: 0] += 1000 - share * Int64(touches.count)
+                credit[last, default: 0] += 1000 - share * Int64(touches.count)
             }
         }
-        let kept = keep(Array(credit.keys), sid: sid, limit: plan.maxGroupsPerSubject) { ContributionHash.digest([$0]) }
-        return kept.map { Contribution(key: [$0], values: [1, credit[$0]!]) }
+        let groups = keep(Array(credit.keys), sid: sid, limit: plan.maxGroupsPerSubject) { ContributionHash.digest([$0]) }
+        return groups.map { Contribution(key: [$0], values: [1, credit[$0]!]) }
     }
 
     private func abTest(_ journey: [Step], variants: [String], conversion: String, window: Int64) -> [Contribution] {

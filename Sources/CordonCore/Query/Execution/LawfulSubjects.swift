@@ -1,35 +1,73 @@
 import CordonStore
+import Synchronization
 
-/// The subjects of one region whose data may be used for a purpose right now.
+/// The subjects of one region whose data may be used for a purpose at one instant.
 ///
 /// Decided by ``LawfulBasisEvaluator`` itself — one call per subject with the subject's
 /// latest consent record for the purpose — so a query uses exactly the definition ingest and
 /// export use (no second, SQL, copy of the rules to drift). Subjects whose profile is past
-/// retention (no update and no event within `user.contact`) are excluded as the sweeper
-/// would erase them.
+/// retention (no update and no event since the `user.contact` cutoff) are excluded as the
+/// sweeper would erase them.
+///
+/// Deciding a population costs one evaluator call per subject, more than many queries
+/// themselves, so a region store keeps its last ``Decisions`` per purpose and reuses them
+/// only while they are provably unchanged (``Decisions/hold(commitCounter:now:)``).
 struct LawfulSubjects: Sendable {
-    /// Indexed by `sid` (dense `INTEGER PRIMARY KEY`s).
-    private var allowed: [Bool]
+    /// The decisions this view reads.
+    let decisions: Decisions
+    /// The profile-retention cutoff of this view: subjects last active before it are out.
+    let activeSince: Int64
     /// How many subjects are lawful.
-    private(set) var count: Int
+    let count: Int
 
     func contains(_ sid: Int64) -> Bool {
-        sid >= 0 && sid < allowed.count && allowed[Int(sid)]
+        sid >= 0 && sid < decisions.lastActive.count && decisions.lastActive[Int(sid)] >= activeSince
+    }
+
+    /// Every subject's standing for one purpose, decided at one instant and store state.
+    struct Decisions: Sendable {
+        /// Indexed by `sid` (dense `INTEGER PRIMARY KEY`s): the subject's last activity
+        /// (latest profile update or event) when the evaluator allows the purpose, and
+        /// `Int64.min` when it does not or no such subject exists.
+        let lastActive: [Int64]
+        /// The store's commit counter the decisions were read at.
+        let commitCounter: Int64
+        /// The instant they were decided at, and the first instant at which one of them
+        /// could differ without any write (a consent expiring, or the age every birth year
+        /// maps to moving on).
+        let decidedAt: Int64
+        let validUntil: Int64
+
+        /// Whether these decisions are exactly what deciding again would give: no write
+        /// since (the counter advances in every write transaction, in the same snapshot)
+        /// and `now` inside the window in which no decision depends on the clock.
+        /// Profile retention is not part of the decisions: each view applies its own
+        /// cutoff to `lastActive`.
+        func hold(commitCounter: Int64, now: Int64) -> Bool {
+            commitCounter == self.commitCounter && now >= decidedAt && now < validUntil
+        }
+
+        /// The lawful subjects at a profile-retention cutoff (nil: no retention period).
+        func view(activeSince cutoff: Int64?) -> LawfulSubjects {
+            let since = cutoff ?? Int64.min + 1  // Int64.min marks "not lawful"
+            var count = 0
+            for active in lastActive where active >= since { count += 1 }
+            return LawfulSubjects(decisions: self, activeSince: since, count: count)
+        }
     }
 
     /// Reads every subject's standing for `purpose` and asks the evaluator.
-    static func load(purpose: Purpose, evaluator: LawfulBasisEvaluator, profileCutoff: Int64?, now: Int64, in db: Connection) throws
-        -> LawfulSubjects
-    {
-        let cutoff = profileCutoff ?? Int64.min
-        var allowed: [Bool] = []
-        var count = 0
-        try db.forEachRow("""
-            SELECT s.sid, s.country, s.birth_year, s.gpc, c.state, c.recorded_at, c.expires_at
+    static func decide(purpose: Purpose, evaluator: LawfulBasisEvaluator, now: Int64, in db: Connection) throws -> Decisions {
+        let commitCounter = try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'commit_counter'") ?? 0
+        var lastActive: [Int64] = []
+        var validUntil = Int64.max
+        var anyBirthYear = false
+        try db.scanRows("""
+            SELECT s.sid, s.country, s.birth_year, s.gpc, c.state, c.recorded_at, c.expires_at,
+                   MAX(s.updated_at, COALESCE((SELECT MAX(e.ts) FROM events e WHERE e.sid = s.sid), s.updated_at))
             FROM subjects s
             LEFT JOIN consents c ON c.id = (
                 SELECT id FROM consents WHERE sid = s.sid AND purpose = \(purpose.rawValue) ORDER BY recorded_at DESC, id DESC LIMIT 1)
-            WHERE s.updated_at >= \(cutoff) OR EXISTS (SELECT 1 FROM events e WHERE e.sid = s.sid AND e.ts >= \(cutoff))
             """) { row in
             let sid = try row.get(Int64.self, at: 0)
             guard let country = CountryCode(rawValue: try row.get(String.self, at: 1)) else {
@@ -40,18 +78,45 @@ struct LawfulSubjects: Sendable {
                 guard let state = ConsentState(rawValue: stateText) else {
                     throw VaultError(.corrupt, "a consent row holds an unknown state")
                 }
+                let expiresAt = try row.get(Int64?.self, at: 6)
+                if let expiresAt, expiresAt > now { validUntil = min(validUntil, expiresAt) }
                 latest[purpose] = ConsentRecord(
-                    purpose: purpose, state: state, source: "", recordedAt: try row.get(Int64.self, at: 5),
-                    expiresAt: try row.get(Int64?.self, at: 6))
+                    purpose: purpose, state: state, source: "", recordedAt: try row.get(Int64.self, at: 5), expiresAt: expiresAt)
             }
+            let birthYear = try row.get(Int?.self, at: 2)
+            anyBirthYear = anyBirthYear || birthYear != nil
             let standing = SubjectStanding(
-                country: country, birthYear: try row.get(Int?.self, at: 2), globalPrivacyControl: try row.get(Bool.self, at: 3),
-                latestConsents: latest)
+                country: country, birthYear: birthYear, globalPrivacyControl: try row.get(Bool.self, at: 3), latestConsents: latest)
             guard evaluator.decide(purpose, for: standing, now: now).isAllowed, sid >= 0, sid < Int64(Int32.max) else { return }
-            if Int(sid) >= allowed.count { allowed += [Bool](repeating: false, count: Int(sid) - allowed.count + 1) }
-            allowed[Int(sid)] = true
-            count += 1
+            if Int(sid) >= lastActive.count { lastActive += [Int64](repeating: .min, count: Int(sid) - lastActive.count + 1) }
+            lastActive[Int(sid)] = max(try row.get(Int64.self, at: 7), Int64.min + 1)
         }
-        return LawfulSubjects(allowed: allowed, count: count)
+        if anyBirthYear { validUntil = min(validUntil, SubjectStanding.nextAgeChange(after: now)) }
+        return Decisions(lastActive: lastActive, commitCounter: commitCounter, decidedAt: now, validUntil: validUntil)
+    }
+
+    /// The lawful subjects for `purpose` at `now` with a profile-retention cutoff, decided
+    /// afresh (tests; queries go through ``RegionStore/lawfulSubjects(for:now:profileCutoff:in:)``).
+    static func load(purpose: Purpose, evaluator: LawfulBasisEvaluator, profileCutoff: Int64?, now: Int64, in db: Connection) throws
+        -> LawfulSubjects
+    {
+        try decide(purpose: purpose, evaluator: evaluator, now: now, in: db).view(activeSince: profileCutoff)
+    }
+}
+
+extension RegionStore {
+    /// The lawful subjects for `purpose` at `now`, read in `db`'s snapshot: the store's
+    /// cached decisions when they provably still hold, otherwise decided again (and cached).
+    func lawfulSubjects(for purpose: Purpose, now: Int64, profileCutoff: Int64?, in db: Connection) throws -> LawfulSubjects {
+        let counter = try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'commit_counter'") ?? 0
+        if let cached = lawfulDecisions.withLock({ $0[purpose] }), cached.hold(commitCounter: counter, now: now) {
+            return cached.view(activeSince: profileCutoff)
+        }
+        let decisions = try LawfulSubjects.decide(purpose: purpose, evaluator: evaluator, now: now, in: db)
+        lawfulDecisions.withLock { cache in
+            // Keep the newer of two concurrent readers' decisions.
+            if (cache[purpose]?.commitCounter ?? .min) <= decisions.commitCounter { cache[purpose] = decisions }
+        }
+        return decisions.view(activeSince: profileCutoff)
     }
 }

@@ -10,17 +10,40 @@ struct RegionSQL {
     /// Retention cutoffs for purchase-like and other events (nil: no period).
     let purchaseCutoff: Int64?
     let browsingCutoff: Int64?
+    /// The table alias columns are qualified with (nil: unqualified), for self-joins.
+    var alias: SQLIdentifier? = nil
+
+    /// The same compiler with every column qualified by `alias`.
+    func qualified(by alias: SQLIdentifier) -> RegionSQL {
+        var copy = self
+        copy.alias = alias
+        return copy
+    }
+
+    /// A column, qualified when this compiler has an alias.
+    func column(_ name: SQLIdentifier) -> SQL {
+        guard let alias else { return "\(identifier: name)" }
+        return "\(identifier: alias).\(identifier: name)"
+    }
 
     /// Rows within retention: a purchase or refund by the purchase-history period, any
     /// other event by the browsing period (``RetentionRules``).
     var retention: SQL {
         let purchases = RetentionRules.purchaseEvents
-        return "(CASE WHEN event IN (\(values: purchases)) THEN ts >= \(purchaseCutoff ?? Int64.min) ELSE ts >= \(browsingCutoff ?? Int64.min) END)"
+        let (event, ts) = (column("event"), column("ts"))
+        return "(CASE WHEN \(literal: event) IN (\(values: purchases)) THEN \(literal: ts) >= \(purchaseCutoff ?? Int64.min) ELSE \(literal: ts) >= \(browsingCutoff ?? Int64.min) END)"
     }
 
-    /// The WHERE condition: retention, then the analyst's filter (region comparisons fold
-    /// to constants here).
-    func condition(_ filter: QueryPredicate?) -> SQL {
+    /// Retention for rows known to be of one event type: the CASE folded to its branch.
+    func retention(ofEvent event: String) -> SQL {
+        let cutoff = RetentionRules.purchaseEvents.contains(event) ? purchaseCutoff : browsingCutoff
+        return column("ts") + " >= \(cutoff ?? Int64.min)"
+    }
+
+    /// The WHERE condition: retention (folded when every row is of `event`), then the
+    /// analyst's filter (region comparisons fold to constants here).
+    func condition(_ filter: QueryPredicate?, event: String? = nil) -> SQL {
+        let retention = event.map(retention(ofEvent:)) ?? retention
         guard let filter else { return retention }
         return retention + " AND (" + compile(filter) + ")"
     }
@@ -31,27 +54,27 @@ struct RegionSQL {
         case .or(let terms): return "(" + terms.map(compile).joined(separator: " OR ") + ")"
         case .not(let inner): return "NOT (" + compile(inner) + ")"
         case .comparison(let reference, let op, let value):
-            guard let field = reference.field, let column = field.column else {
+            guard let field = reference.field, let name = field.column else {
                 return constant(reference, op == .equal ? [value] : [], negated: op != .equal)
             }
             let bound = value.databaseValue
             switch op {
-            case .equal: return "\(identifier: column) = \(bound)"
-            case .notEqual: return "\(identifier: column) <> \(bound)"
-            case .less: return "\(identifier: column) < \(bound)"
-            case .lessOrEqual: return "\(identifier: column) <= \(bound)"
-            case .greater: return "\(identifier: column) > \(bound)"
-            case .greaterOrEqual: return "\(identifier: column) >= \(bound)"
+            case .equal: return column(name) + " = \(bound)"
+            case .notEqual: return column(name) + " <> \(bound)"
+            case .less: return column(name) + " < \(bound)"
+            case .lessOrEqual: return column(name) + " <= \(bound)"
+            case .greater: return column(name) + " > \(bound)"
+            case .greaterOrEqual: return column(name) + " >= \(bound)"
             }
         case .inList(let reference, let values, let negated):
-            guard let column = reference.field?.column else { return constant(reference, values, negated: negated) }
+            guard let name = reference.field?.column else { return constant(reference, values, negated: negated) }
             let bound: [any DatabaseValueConvertible] = values.map(\.databaseValue)
-            return negated ? "\(identifier: column) NOT IN (\(values: bound))" : "\(identifier: column) IN (\(values: bound))"
+            return column(name) + (negated ? " NOT IN (\(values: bound))" : " IN (\(values: bound))")
         case .between(let reference, let low, let high, let negated):
-            guard let column = reference.field?.column else { return "0" }
-            return negated
-                ? "\(identifier: column) NOT BETWEEN \(low.databaseValue) AND \(high.databaseValue)"
-                : "\(identifier: column) BETWEEN \(low.databaseValue) AND \(high.databaseValue)"
+            guard let name = reference.field?.column else { return "0" }
+            return column(name) + (negated
+                ? " NOT BETWEEN \(low.databaseValue) AND \(high.databaseValue)"
+                : " BETWEEN \(low.databaseValue) AND \(high.databaseValue)")
         }
     }
 
@@ -76,7 +99,7 @@ struct RegionSQL {
     /// The group key of a result row: one label per query dimension, reading the SQL
     /// dimension columns in order from `firstColumn` (dimensions with no SQL expression,
     /// such as `region`, are labelled without a column).
-    static func groupKey(_ dimensions: [QueryDimension], row: Row, firstColumn: Int, region: RegionID) -> [String] {
+    static func groupKey(_ dimensions: [QueryDimension], row: some RowReading, firstColumn: Int, region: RegionID) -> [String] {
         var column = firstColumn
         return dimensions.map { dimension -> String in
             guard expression(dimension) != nil else { return label(dimension, .null, region: region) }

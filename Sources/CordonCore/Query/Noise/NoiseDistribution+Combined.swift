@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension NoiseDistribution {
     /// P(Z = k) from the closed form (Laplace) or the normalized Gaussian kernel.
@@ -31,6 +32,26 @@ extension NoiseDistribution {
     /// half-widths at level 1 − (1 − level)/m add up, since P(|ΣZᵢ| > Σkᵢ) ≤ Σ P(|Zᵢ| > kᵢ).
     public static func combinedHalfWidth(_ parts: [NoiseDistribution], level: Double = 0.95) -> Int64 {
         guard parts.count > 1 else { return parts.first?.halfWidth(level: level) ?? 0 }
+        // A convolution costs up to ~10 ms and every group of an answer repeats the same
+        // few (parts, level) pairs, so results are remembered (a pure function of its key).
+        let key = HalfWidthKey(parts: parts, level: level)
+        if let known = halfWidths.withLock({ $0[key] }) { return known }
+        let width = convolvedHalfWidth(parts, level: level)
+        halfWidths.withLock { cache in
+            if cache.count >= 4_096 { cache.removeAll() }
+            cache[key] = width
+        }
+        return width
+    }
+
+    private struct HalfWidthKey: Hashable {
+        var parts: [NoiseDistribution]
+        var level: Double
+    }
+
+    private static let halfWidths = Mutex<[HalfWidthKey: Int64]>([:])
+
+    private static func convolvedHalfWidth(_ parts: [NoiseDistribution], level: Double) -> Int64 {
         let supports = parts.map { $0.support() }
         guard supports.reduce(0, +) <= 4_000, supports.allSatisfy({ $0 <= 2_000 }) else {
             let partLevel = 1 - (1 - level) / Double(parts.count)

@@ -1,0 +1,118 @@
+import CordonStore
+import Foundation
+import Testing
+
+@testable import CordonCore
+
+/// Attribution is reduced in SQL (one seek per conversion for first and last touch, a
+/// windowed join for linear). These tests hold it to a plain reading of the definition,
+/// computed here from every subject's whole journey: the same credit, subject by subject.
+@Suite("Attribution reduction", .serialized)
+struct AttributionReductionTests {
+    private struct Event {
+        var subject: Int
+        var order: Int  // ingest order: the tie-break at equal timestamps
+        var ts: Int64
+        var event: String
+        var channel: String
+    }
+
+    private static let channels = ["search", "email", "social", "display"]
+    private static let kinds = ["page_view", "page_view", "product_view", "purchase"]
+
+    /// Journeys with conversions at the window's edge, touches at the conversion's own
+    /// second (before and after it in ingest order), and subjects with no touch at all.
+    private func journeys(_ random: inout SeededNoiseRandomness) -> [Event] {
+        var events: [Event] = []
+        var order = 0
+        for subject in 0..<60 {
+            for _ in 0..<(1 + Int(random.uniform(below: 7) as UInt64)) {
+                let day = 1 + Int64(random.uniform(below: 8) as UInt64)
+                let second = Int64(random.uniform(below: 2) as UInt64)  // many equal timestamps
+                let kind = Self.kinds[Int(random.uniform(below: UInt64(Self.kinds.count)) as UInt64)]
+                let channel = Self.channels[Int(random.uniform(below: UInt64(Self.channels.count)) as UInt64)]
+                events.append(Event(subject: subject, order: order, ts: day * 86_400 + second, event: kind, channel: channel))
+                order += 1
+            }
+        }
+        return events
+    }
+
+    /// Credit per channel (milli-credits) and subjects credited, straight from the definition.
+    private func reference(_ events: [Event], model: AttributionModel, window: Int64) -> [[String]: [Int64]] {
+        var totals: [[String]: [Int64]] = [:]
+        for subject in Set(events.map(\.subject)) {
+            let journey = events.filter { $0.subject == subject }.sorted { ($0.ts, $0.order) < ($1.ts, $1.order) }
+            var credit: [String: Int64] = [:]
+            for (index, conversion) in journey.enumerated() where conversion.event == "purchase" {
+                let touches = journey[..<index].filter { $0.event != "purchase" && $0.ts >= conversion.ts - window }.map(\.channel)
+                guard let last = touches.last else {
+                    credit["(no touch)", default: 0] += 1000
+                    continue
+                }
+                switch model {
+                case .firstTouch: credit[touches[0], default: 0] += 1000
+                case .lastTouch: credit[last, default: 0] += 1000
+                case .linear:
+                    let share = 1000 / Int64(touches.count)
+                    for touch in touches { credit[touch, default: 0] += share }
+                    credit[last, default: 0] += 1000 - share * Int64(touches.count)
+                }
+            }
+            for (channel, milli) in credit {
+                var values = totals[[channel]] ?? [0, 0]
+                values[0] += 1
+                values[1] += milli
+                totals[[channel]] = values
+            }
+        }
+        return totals
+    }
+
+    private func line(_ event: Event) -> String {
+        let ts = CivilTime.timestampLabel(1_746_057_600 + event.ts)  // days into May 2025
+        let amount = event.event == "purchase" ? #","amountCents":1500"# : ""
+        return #"{"externalId":"a-\#(event.subject)","ts":"\#(ts)","event":"\#(event.event)","channel":"\#(event.channel)","campaign":"cmp-1","device":"mobile"\#(amount),"purpose":"analytics"}"#
+    }
+
+    @Test(arguments: [AttributionModel.firstTouch, .lastTouch, .linear])
+    func sqlReductionEqualsTheDefinition(model: AttributionModel) throws {
+        // Bounds above anything the data reaches, so bounding does not enter the comparison.
+        let fixture = try QueryFixture(configuration: QueryFixture.configuration(maxGroups: 8, maxRows: 20))
+        var random = SeededNoiseRandomness(seed: 41)
+        let events = journeys(&random)
+        try fixture.ingest(
+            subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") },
+            events: events.map(line))
+        let text = "SELECT ATTRIBUTION(\(model.rawValue)) OF 'purchase' BY channel WITHIN INTERVAL '3 days' FROM events"
+        let totals = try exactTotals(fixture, text)
+        let expected = reference(events, model: model, window: 3 * 86_400)
+        #expect(totals.groups == expected)
+        #expect(expected.values.map { $0[0] }.reduce(0, +) > 40)  // the data does exercise it
+    }
+
+    /// The analyst's filter applies to touches and conversions alike.
+    @Test func aFilterAppliesToTouchesAndConversions() throws {
+        let fixture = try QueryFixture(configuration: QueryFixture.configuration(maxGroups: 8, maxRows: 20))
+        var random = SeededNoiseRandomness(seed: 43)
+        let events = journeys(&random)
+        try fixture.ingest(subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") }, events: events.map(line))
+        let totals = try exactTotals(
+            fixture, "SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '3 days' FROM events WHERE channel <> 'email'")
+        let expected = reference(events.filter { $0.channel != "email" }, model: .lastTouch, window: 3 * 86_400)
+        #expect(totals.groups == expected)
+    }
+
+    private func exactTotals(_ fixture: QueryFixture, _ text: String) throws -> RegionTotals {
+        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(try QueryParser.parse(text))
+        let plan = try #require(QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first { $0.region == "eu" })
+        guard case .shape(let shape) = query.computation else { throw QueryError(.invalid, "not a shape") }
+        let store = try fixture.vault.store("eu")
+        let cutoffs = RetentionRules(policy: store.policy, catalog: fixture.vault.configuration.catalog).cutoffs(now: QueryFixture.now)
+        let sql = RegionSQL(region: "eu", purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
+        return try store.read { db in
+            let lawful = try store.lawfulSubjects(for: .analytics, now: QueryFixture.now, profileCutoff: cutoffs.profiles, in: db)
+            return try JourneyAggregation(plan: plan, query: query, shape: shape, sql: sql, hash: ContributionHash(k0: 1, k1: 2)).run(lawful: lawful, in: db)
+        }
+    }
+}
