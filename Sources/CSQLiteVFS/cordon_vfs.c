@@ -54,6 +54,18 @@ typedef struct db_state {
     int cached_pgno;             /* 0: the checkpoint cache is empty */
     unsigned char *cached_plain; /* page size bytes each */
     unsigned char *cached_sealed;
+    /* Pages this connection sealed into the WAL, by frame slot (direct-mapped). Reading
+       one back (a checkpoint copying it, or a page SQLite evicted) compares the bytes on
+       disk with the ciphertext kept here and, when they are equal and the frame names the
+       same page, hands over the kept plaintext instead of decrypting: under one key,
+       decryption is a function of (nonce, associated data, ciphertext, tag), so identical
+       bytes for the same page of the same database open to the same plaintext. Any other
+       bytes are opened and authenticated as before. */
+    int memo_slots;               /* 0 until the first WAL page is sealed */
+    int memo_page_size;
+    sqlite3_int64 *memo_offsets;  /* WAL offset of the page in each slot, -1 when empty */
+    unsigned int *memo_pgnos;
+    unsigned char *memo_pages;    /* per slot: sealed page, then plain page */
     struct db_state *next;
 } db_state;
 
@@ -332,6 +344,52 @@ static void remember_for_checkpoint(db_state *s, unsigned int pgno, const unsign
     s->cached_pgno = (int)pgno;
 }
 
+/// The memo's budget per database (sealed and plain copies): 2048 frames of 4 KiB, more
+/// than a WAL holds between SQLite's default automatic checkpoints (1000 pages).
+enum { WAL_MEMO_BYTES = 16 * 1024 * 1024 };
+
+/// Keeps the sealed and plain page just written at WAL `offset` (best effort: without
+/// memory the memo is simply not used).
+static void memo_store(db_state *s, sqlite3_int64 offset, unsigned int pgno, const unsigned char *sealed,
+                       const unsigned char *plain, int size) {
+    if (s->memo_slots && s->memo_page_size != size) return;
+    if (!s->memo_slots) {
+        int slots = WAL_MEMO_BYTES / (2 * size);
+        s->memo_offsets = sqlite3_malloc64(sizeof(sqlite3_int64) * (sqlite3_uint64)slots);
+        s->memo_pgnos = sqlite3_malloc64(sizeof(unsigned int) * (sqlite3_uint64)slots);
+        s->memo_pages = sqlite3_malloc64((sqlite3_uint64)slots * 2 * (sqlite3_uint64)size);
+        if (!s->memo_offsets || !s->memo_pgnos || !s->memo_pages) {
+            sqlite3_free(s->memo_offsets);
+            sqlite3_free(s->memo_pgnos);
+            sqlite3_free(s->memo_pages);
+            s->memo_offsets = NULL;
+            s->memo_pgnos = NULL;
+            s->memo_pages = NULL;
+            return;
+        }
+        for (int i = 0; i < slots; i++) s->memo_offsets[i] = -1;
+        s->memo_slots = slots;
+        s->memo_page_size = size;
+    }
+    const int slot = (int)((offset / (size + WAL_FRAME_HEADER_BYTES)) % s->memo_slots);
+    unsigned char *kept = s->memo_pages + (size_t)slot * 2 * (size_t)size;
+    memcpy(kept, sealed, (size_t)size);
+    memcpy(kept + size, plain, (size_t)size);
+    s->memo_offsets[slot] = offset;
+    s->memo_pgnos[slot] = pgno;
+}
+
+/// The plaintext this connection sealed as `sealed` for page `pgno` at WAL `offset`, or
+/// NULL when it did not (or no longer remembers it).
+static const unsigned char *memo_find(const db_state *s, sqlite3_int64 offset, unsigned int pgno,
+                                      const unsigned char *sealed, int size) {
+    if (!s->memo_slots || s->memo_page_size != size) return NULL;
+    const int slot = (int)((offset / (size + WAL_FRAME_HEADER_BYTES)) % s->memo_slots);
+    if (s->memo_offsets[slot] != offset || s->memo_pgnos[slot] != pgno) return NULL;
+    const unsigned char *kept = s->memo_pages + (size_t)slot * 2 * (size_t)size;
+    return memcmp(kept, sealed, (size_t)size) == 0 ? kept + size : NULL;
+}
+
 /// A WAL is a 32-byte header, then frames of a 24-byte header (page number first) and a
 /// page. Headers are clear; SQLite checksums them over the plaintext pages.
 static int wal_read(cordon_file *f, unsigned char *buf, int amount, sqlite3_int64 offset) {
@@ -357,7 +415,10 @@ static int wal_read(cordon_file *f, unsigned char *buf, int amount, sqlite3_int6
         if (!frame) return SQLITE_IOERR_NOMEM;
         int rc = f->real->pMethods->xRead(f->real, frame, (int)frame_bytes, offset - WAL_FRAME_HEADER_BYTES);
         const unsigned int pgno = get32(frame);
-        if (rc != SQLITE_OK || open_page(f, pgno, frame + WAL_FRAME_HEADER_BYTES, buf, size) != 0) {
+        const unsigned char *known = rc == SQLITE_OK ? memo_find(f->state, offset, pgno, frame + WAL_FRAME_HEADER_BYTES, size) : NULL;
+        if (known) {
+            memcpy(buf, known, (size_t)size);
+        } else if (rc != SQLITE_OK || open_page(f, pgno, frame + WAL_FRAME_HEADER_BYTES, buf, size) != 0) {
             if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
             record_failure(f, CORDON_VFS_PAGE_NOT_AUTHENTIC, pgno);
             return SQLITE_IOERR_DATA;
@@ -406,7 +467,9 @@ static int wal_write(cordon_file *f, const unsigned char *buf, int amount, sqlit
         unsigned char *sealed = scratch(f);
         if (!sealed) return SQLITE_IOERR_NOMEM;
         int rc = seal_page(f, pgno, buf, sealed, size);
-        return rc != SQLITE_OK ? rc : f->real->pMethods->xWrite(f->real, sealed, size, offset);
+        if (rc == SQLITE_OK) rc = f->real->pMethods->xWrite(f->real, sealed, size, offset);
+        if (rc == SQLITE_OK) memo_store(s, offset, pgno, sealed, buf, size);
+        return rc;
     }
     record_failure(f, CORDON_VFS_UNEXPECTED_ACCESS, 0);
     return SQLITE_IOERR_WRITE;
@@ -573,6 +636,10 @@ static void release_state(cordon_vfs *owner, db_state *s) {
     if (s->cached_plain) sodium_memzero(s->cached_plain, MAX_PAGE_BYTES);
     sqlite3_free(s->cached_plain);
     sqlite3_free(s->cached_sealed);
+    if (s->memo_pages) sodium_memzero(s->memo_pages, (size_t)s->memo_slots * 2 * (size_t)s->memo_page_size);
+    sqlite3_free(s->memo_pages);
+    sqlite3_free(s->memo_offsets);
+    sqlite3_free(s->memo_pgnos);
     sqlite3_free(s->name);
     sqlite3_free(s);
 }

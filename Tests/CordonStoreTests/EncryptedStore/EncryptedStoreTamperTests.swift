@@ -158,4 +158,31 @@ let ioErrorData: Int32 = 10 | (32 << 8)
         #expect(report.badWALFrames.map(\.frame) == [3])
         #expect(report.description.contains("WAL frames failing authentication: 3 (page"))
     }
+
+    /// The connection that wrote a WAL frame remembers its plaintext to spare decrypting it
+    /// again (a checkpoint, an evicted page); a frame changed on disk behind its back is
+    /// still opened and refused, by reads and by the checkpoint.
+    @Test func aFrameTamperedUnderTheWritingConnectionIsStillRefused() throws {
+        let path = directory.path("memo.db")
+        let connection = try Connection(path: path, configuration: EncryptedStore.configuration())
+        try connection.execute(script: EncryptedStore.schema)
+        try EncryptedStore.insertEvents(connection, count: 600)
+        let wal = try directory.contents("memo.db-wal")
+        let frameBytes = 4096 + 24
+        let frames = (wal.count - 32) / frameBytes
+        #expect(frames > 10)
+        // The last frame holds the newest version of its page, so reading it is unavoidable.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path + "-wal"))
+        let offset = UInt64(32 + (frames - 1) * frameBytes + 24 + 700)
+        try handle.seek(toOffset: offset)
+        let byte = try #require(try handle.read(upToCount: 1)?.first)
+        try handle.seek(toOffset: offset)
+        try handle.write(contentsOf: [byte ^ 0x01])
+        try handle.close()
+        try connection.execute("PRAGMA shrink_memory")  // drop the cached pages: the next read goes to the WAL
+        let read = try #require(throws: StoreError.self) { _ = try EncryptedStore.readEverything(connection) }
+        #expect(read.code == .ioError)
+        let checkpoint = try #require(throws: StoreError.self) { try connection.checkpoint(.truncate) }
+        #expect(checkpoint.code == .ioError)
+    }
 }
