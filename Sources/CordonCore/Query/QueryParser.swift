@@ -102,11 +102,11 @@ public struct QueryParser {
                 throw QueryError(.tooLarge, "at most \(QueryLimits.maximumSelectItems) items may be selected", at: current.position)
             }
         } while acceptSymbol(",")
-        try expect("from", "after the SELECT list (the table is events)")
+        try expect("from", "after the SELECT list (FROM events or FROM subjects)")
         let tablePosition = current.position
         let table = try name("a table name (events)")
         if acceptSymbol(".") {
-            throw QueryError(.refused, "qualified table names are not allowed; the only table is events", at: tablePosition)
+            throw QueryError(.refused, "qualified table names are not allowed; the tables are events and subjects", at: tablePosition)
         }
         if current.isSymbol(",") || current.isWord("join") || current.isWord("inner") || current.isWord("left") {
             throw QueryError(.refused, "joins are not supported; query one table, events", at: current.position)

@@ -34,11 +34,8 @@ public struct QueryValidator: Sendable {
 
     /// Validates and canonicalizes `statement`.
     public func validate(_ statement: QueryStatement) throws(QueryError) -> ValidatedQuery {
-        guard statement.table == "events" else {
-            let hint = statement.table == "subjects"
-                ? "subject rows are never answered; count subjects with COUNT(DISTINCT subject) FROM events"
-                : "the only table is events"
-            throw QueryError(statement.table == "subjects" ? .refused : .invalid, "unknown table '\(statement.table)'; \(hint)", at: statement.tablePosition)
+        guard let table = QueryTable(rawValue: statement.table) else {
+            throw QueryError(.invalid, "unknown table '\(statement.table.prefix(40))'; the tables are events and subjects", at: statement.tablePosition)
         }
         var dimensions: [QueryDimension] = []
         var aggregates: [QueryAggregate] = []
@@ -54,6 +51,7 @@ public struct QueryValidator: Sendable {
                 throw refusal(name, at: item.position)
             case .dimension(let dimension):
                 try check(dimension, at: item.position)
+                try check(dimension, in: table, at: item.position)
                 if !dimensions.contains(dimension) { dimensions.append(dimension) }
                 columns.append(.init(label: item.alias ?? dimension.description, source: .dimension(dimension)))
             case .aggregate(let aggregate):
@@ -63,9 +61,20 @@ public struct QueryValidator: Sendable {
                         .invalid, "\(function.uppercased())(\(argument)): '\(argument)' is not a measure; \(function.uppercased()) takes amount",
                         at: item.position)
                 }
-                if !aggregates.contains(aggregate) { aggregates.append(aggregate) }
-                columns.append(.init(label: item.alias ?? aggregate.text, source: .aggregate(aggregate)))
+                // A subject is one row of `subjects`: COUNT(*) there counts subjects, and is
+                // the same statistic (and the same canonical query) as COUNT(DISTINCT subject).
+                let counted = table == .subjects && aggregate == .countRows ? QueryAggregate.countSubjects : aggregate
+                if table == .subjects && counted != .countSubjects {
+                    throw QueryError(
+                        .invalid, "subjects has no measure; count people with COUNT(*) or COUNT(DISTINCT subject), or ask events for \(aggregate.text)",
+                        at: item.position)
+                }
+                if !aggregates.contains(counted) { aggregates.append(counted) }
+                columns.append(.init(label: item.alias ?? aggregate.text, source: .aggregate(counted)))
             case .shape(let itemShape):
+                guard table == .events else {
+                    throw QueryError(.invalid, "FUNNEL, ATTRIBUTION and AB follow journeys of events; write FROM events", at: item.position)
+                }
                 guard shape == nil else {
                     throw QueryError(.invalid, "one FUNNEL, ATTRIBUTION or AB per query", at: item.position)
                 }
@@ -90,6 +99,7 @@ public struct QueryValidator: Sendable {
         }
         for grouped in statement.groupBy {
             try check(grouped.value, at: grouped.position)
+            try check(grouped.value, in: table, at: grouped.position)
             guard dimensions.contains(grouped.value) else {
                 throw QueryError(
                     .invalid, "GROUP BY \(grouped.value) is not selected; select every dimension you group by", at: grouped.position)
@@ -100,19 +110,34 @@ public struct QueryValidator: Sendable {
             throw QueryError(.invalid, "\(missing) is selected but not in GROUP BY; add it to GROUP BY", at: position)
         }
         let filter = try statement.filter.map { (predicate) throws(QueryError) in try bind(predicate) }?.canonicalized
+        if table == .subjects, let filter { try checkSubjectFilter(filter) }
         let computation: ValidatedQuery.Computation = shape.map { .shape($0) } ?? .aggregate(aggregates.sorted { $0.text < $1.text })
         let sortedDimensions = dimensions.sorted()
         var ordering: [(column: Int, descending: Bool)] = []
+        // A shape's answer has its own columns (step, conversions, conversion_rate, ...).
+        let shapeColumns = shape.map { shape in
+            ValidatedQuery.shapeColumns(shape, dimensionLabels: columns.compactMap { column -> String? in
+                if case .dimension = column.source { column.label } else { nil }
+            })
+        }
         for key in statement.orderBy {
-            guard let column = orderColumn(key.reference, in: columns) else {
-                throw QueryError(
-                    .invalid, "ORDER BY \(key.reference): order by a selected column, its alias, or its position (1-\(columns.count))", at: key.position)
+            let found = shapeColumns.map { names in Self.orderColumn(key.reference, in: names) } ?? orderColumn(key.reference, in: columns)
+            guard let column = found else {
+                let choices = shapeColumns.map { "one of \($0.joined(separator: ", ")), or a position (1-\($0.count))" }
+                    ?? "a selected column, its alias, or its position (1-\(columns.count))"
+                throw QueryError(.invalid, "ORDER BY \(key.reference.prefix(40)): order by \(choices)", at: key.position)
             }
             ordering.append((column, key.descending))
         }
         return ValidatedQuery(
-            dimensions: sortedDimensions, computation: computation, filter: filter, columns: columns, ordering: ordering,
-            limit: statement.limit, canonicalText: ValidatedQuery.canonical(dimensions: sortedDimensions, computation: computation, filter: filter))
+            table: table, dimensions: sortedDimensions, computation: computation, filter: filter, columns: columns, ordering: ordering,
+            limit: statement.limit,
+            canonicalText: ValidatedQuery.canonical(table: table, dimensions: sortedDimensions, computation: computation, filter: filter))
+    }
+
+    private static func orderColumn(_ reference: String, in names: [String]) -> Int? {
+        if let position = Int(reference) { return (1...names.count).contains(position) ? position - 1 : nil }
+        return names.firstIndex(of: reference) ?? names.firstIndex { $0.lowercased() == reference.lowercased() }
     }
 
     private func orderColumn(_ reference: String, in columns: [ValidatedQuery.OutputColumn]) -> Int? {
@@ -146,6 +171,29 @@ public struct QueryValidator: Sendable {
             throw QueryError(.refused, "\(field.rawValue) is a measure: aggregate it with SUM(\(field.rawValue)) or AVG(\(field.rawValue)), do not group by it", at: position)
         case .dimension:
             try checkDeclared(field, at: position)
+        }
+    }
+
+    /// The fields of `subjects`: where a person lives (the rest of a subject is personal
+    /// data or an identifier, and the consent-age attribute is not asked about).
+    static let subjectDimensions: [QueryField] = [.country, .region]
+
+    private func check(_ dimension: QueryDimension, in table: QueryTable, at position: SourcePosition) throws(QueryError) {
+        guard table == .subjects else { return }
+        guard case .field(let field) = dimension, Self.subjectDimensions.contains(field) else {
+            throw QueryError(.invalid, "subjects are grouped by country or region only; ask events for \(dimension)", at: position)
+        }
+    }
+
+    /// A filter on `subjects` may test country and region only.
+    private func checkSubjectFilter(_ predicate: QueryPredicate) throws(QueryError) {
+        switch predicate {
+        case .and(let terms), .or(let terms): for term in terms { try checkSubjectFilter(term) }
+        case .not(let inner): try checkSubjectFilter(inner)
+        case .comparison(let reference, _, _), .inList(let reference, _, _), .between(let reference, _, _, _):
+            guard let field = reference.field, Self.subjectDimensions.contains(field) else {
+                throw QueryError(.invalid, "a filter on subjects tests country or region only, not '\(reference.name)'; ask events for that", at: reference.position)
+            }
         }
     }
 

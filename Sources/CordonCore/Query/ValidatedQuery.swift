@@ -15,6 +15,8 @@ public struct ValidatedQuery: Sendable, Equatable {
         case shape(QueryShape)
     }
 
+    /// The table asked about.
+    public var table: QueryTable
     /// Group-by dimensions in canonical (sorted) order.
     public var dimensions: [QueryDimension]
     public var computation: Computation
@@ -22,7 +24,7 @@ public struct ValidatedQuery: Sendable, Equatable {
     public var filter: QueryPredicate?
     /// The SELECT list as the analyst wrote it: labels and what each column shows.
     public var columns: [OutputColumn]
-    /// ORDER BY as indices into ``columns``.
+    /// ORDER BY as indices into ``columns`` (for a shape, into ``shapeColumns(_:dimensionLabels:)``).
     public var ordering: [(column: Int, descending: Bool)]
     public var limit: Int?
     /// The canonical text of what is computed: the cache key and the audited query.
@@ -48,14 +50,41 @@ public struct ValidatedQuery: Sendable, Equatable {
 }
 
 extension ValidatedQuery {
+    /// The columns a shape's answer has: the funnel's dimensions and steps, attribution's
+    /// touch value with its credit, AB's variants with their rates.
+    static func shapeColumns(_ shape: QueryShape, dimensionLabels: [String]) -> [String] {
+        switch shape {
+        case .funnel: dimensionLabels + ["step", "event", "subjects", "conversion_from_first"]
+        case .attribution(_, _, let field, _): [field.rawValue, "conversions", "subjects"]
+        case .abTest(let field, _, _, _, _): [field.rawValue, "exposed", "converted", "conversion_rate"]
+        }
+    }
+
+    /// The labels of the selected dimensions, in SELECT order.
+    var dimensionLabels: [String] {
+        columns.compactMap { column -> String? in
+            if case .dimension = column.source { column.label } else { nil }
+        }
+    }
+}
+
+/// The tables an analyst may ask about.
+public enum QueryTable: String, Sendable, Equatable {
+    /// One row per event: every dimension, the measure and the marketing shapes.
+    case events
+    /// One row per lawful subject: counts of people by country or region.
+    case subjects
+}
+
+extension ValidatedQuery {
     /// Builds the canonical text from the canonical parts.
-    static func canonical(dimensions: [QueryDimension], computation: Computation, filter: QueryPredicate?) -> String {
+    static func canonical(table: QueryTable, dimensions: [QueryDimension], computation: Computation, filter: QueryPredicate?) -> String {
         var selected = dimensions.map(\.description)
         switch computation {
         case .aggregate(let aggregates): selected += aggregates.map(\.text)
         case .shape(let shape): selected.append(shape.text)
         }
-        var text = "SELECT " + selected.joined(separator: ", ") + " FROM events"
+        var text = "SELECT " + selected.joined(separator: ", ") + " FROM " + table.rawValue
         if let filter { text += " WHERE " + filter.canonicalText }
         if !dimensions.isEmpty { text += " GROUP BY " + dimensions.map(\.description).joined(separator: ", ") }
         return text

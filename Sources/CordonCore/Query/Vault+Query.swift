@@ -136,6 +136,8 @@ extension Vault {
         return try store.read { db in
             let lawful = try store.lawfulSubjects(for: purpose, now: now, profileCutoff: cutoffs.profiles, in: db)
             switch query.computation {
+            case .aggregate where query.table == .subjects:
+                return try SubjectAggregation(plan: plan, query: query, sql: sql).run(lawful: lawful, in: db)
             case .aggregate:
                 return try GroupAggregation(plan: plan, query: query, sql: sql, hash: hash, measureBounds: bounds).run(lawful: lawful, in: db)
             case .shape(let shape):

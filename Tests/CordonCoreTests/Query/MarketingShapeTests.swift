@@ -56,4 +56,17 @@ struct MarketingShapeTests {
         #expect(rate.low <= 0.4 && 0.4 <= rate.high)
         #expect(answer.rows.count == 3)  // a, b and the difference
     }
+
+    @Test func shapeAnswersFollowOrderByAndKeepTheDifferenceLast() throws {
+        let fixture = try QueryFixture(configuration: QueryFixture.configuration(epsilon: 8))
+        try funnelData(fixture)
+        let attribution = try fixture.query(
+            "SELECT ATTRIBUTION(first_touch) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events ORDER BY channel", seed: 8)
+        let channels = attribution.rows.compactMap { row -> String? in if case .text(let text) = row[0] { text } else { nil } }
+        #expect(channels == channels.sorted())
+        #expect(channels.count >= 2)
+        let ab = try fixture.query(
+            "SELECT AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '7 days' FROM events ORDER BY campaign DESC", seed: 9)
+        #expect(ab.rows.map { $0[0] } == [.text("cmp-b"), .text("cmp-a"), .text("cmp-b − cmp-a")])
+    }
 }

@@ -90,4 +90,32 @@ struct QueryFailClosedTests {
         #expect(budget.regions.first { $0.region == "eu" }?.spent == "0")
         #expect(try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'").privacy.cached == false)
     }
+
+    /// `FROM subjects` counts the lawful population: one row per subject, in one group,
+    /// withdrawn and past-retention subjects excluded, with bounds of 1 and 1.
+    @Test func subjectsCountsPeopleByCountry() throws {
+        let fixture = try QueryFixture(configuration: QueryFixture.configuration(epsilon: 8))
+        try fixture.population("de", count: 30, country: "DE")
+        try fixture.population("fr", count: 20, country: "FR")
+        try fixture.ingest(
+            subjects: (0..<5).map { VaultFixture.subject("de-\($0)", country: "DE", consents: [("analytics", "withdrawn")], recordedAt: "2025-06-01T00:00:00Z") },
+            events: [])
+        let text = "SELECT country, COUNT(*) AS people FROM subjects WHERE region = 'eu' GROUP BY country ORDER BY people DESC"
+        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(try QueryParser.parse(text))
+        let plan = try #require(QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first)
+        #expect(plan.maxGroupsPerSubject == 1 && plan.maxRowsPerGroup == 1)
+        #expect(plan.statistics.first?.l1Sensitivity == 1)
+        let store = try fixture.vault.store("eu")
+        let totals = try store.read { db in
+            let lawful = try store.lawfulSubjects(for: .analytics, now: QueryFixture.now, profileCutoff: nil, in: db)
+            return try SubjectAggregation(plan: plan, query: query, sql: RegionSQL(region: "eu", purchaseCutoff: nil, browsingCutoff: nil))
+                .run(lawful: lawful, in: db)
+        }
+        #expect(totals.groups == [["DE"]: [25], ["FR"]: [20]])
+        let answer = try fixture.query(text, seed: 3)
+        #expect(answer.columns == ["country", "people"])
+        let germans = try #require(answer.value("people", where: "DE"))
+        #expect(germans.low <= 25 && 25 <= germans.high)
+        #expect(answer.rows.first?.first == .text("DE"))
+    }
 }

@@ -54,7 +54,16 @@ struct QueryParserTests {
         ("SELECT channel FROM events", .refused, "rows without aggregation"),
         ("SELECT ts, COUNT(*) FROM events GROUP BY ts", .refused, "day(ts)"),
         ("SELECT MAX(amount) FROM events", .refused, "MAX"),
-        ("SELECT COUNT(*) FROM subjects", .refused, "subject rows"),
+        ("SELECT email, COUNT(*) FROM subjects GROUP BY email", .refused, "personal data"),
+        ("SELECT birth_year, COUNT(*) FROM subjects GROUP BY birth_year", .refused, "consent-age"),
+        ("SELECT country FROM subjects", .refused, "rows without aggregation"),
+        ("SELECT device, COUNT(*) FROM subjects GROUP BY device", .invalid, "country or region only"),
+        ("SELECT SUM(amount) FROM subjects", .invalid, "no measure"),
+        ("SELECT COUNT(*) FROM subjects WHERE channel = 'x'", .invalid, "country or region only"),
+        ("SELECT FUNNEL('page_view', 'purchase') WITHIN INTERVAL '7 days' FROM subjects", .invalid, "FROM events"),
+        ("SELECT COUNT(*) FROM users", .invalid, "events and subjects"),
+        ("SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events ORDER BY revenue", .invalid,
+         "channel, conversions, subjects"),
         ("DELETE FROM events", .refused, "only SELECT"),
     ])
     func refusesWithAReason(_ text: String, _ code: QueryError.Code, _ fragment: String) throws {
@@ -112,5 +121,27 @@ struct QueryParserTests {
         let sql = RegionSQL(region: "eu", purchaseCutoff: 0, browsingCutoff: 0).condition(query.filter)
         #expect(!sql.text.contains("DROP"))
         #expect(sql.arguments.contains(.text("' ; DROP TABLE events; --")))
+    }
+
+    /// On `subjects` a row is a person, so COUNT(*) is COUNT(DISTINCT subject): the same
+    /// statistic and the same canonical query (one released answer, one budget charge).
+    @Test func countingSubjectsTwoWaysIsOneQuery() throws {
+        let rows = try validate("SELECT country, COUNT(*) FROM subjects GROUP BY country")
+        let distinct = try validate("select country, count(distinct subject) from subjects group by country")
+        #expect(rows.canonicalText == distinct.canonicalText)
+        #expect(rows.canonicalText == "SELECT country, COUNT(DISTINCT subject) FROM subjects GROUP BY country")
+        #expect(rows.table == .subjects)
+        #expect(try validate("SELECT COUNT(*) FROM events").canonicalText != rows.canonicalText)
+    }
+
+    /// ORDER BY on a shape names the shape's own columns, or their positions.
+    @Test func shapesOrderByTheirOwnColumns() throws {
+        let attribution = try validate(
+            "SELECT ATTRIBUTION(linear) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events ORDER BY conversions DESC, 1")
+        #expect(attribution.ordering.map(\.column) == [1, 0])
+        #expect(attribution.ordering.map(\.descending) == [true, false])
+        let funnel = try validate(
+            "SELECT device, FUNNEL('page_view', 'purchase') WITHIN INTERVAL '7 days' FROM events GROUP BY device ORDER BY step, subjects DESC")
+        #expect(funnel.ordering.map(\.column) == [1, 3])
     }
 }

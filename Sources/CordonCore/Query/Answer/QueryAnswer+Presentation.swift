@@ -22,11 +22,33 @@ extension QueryAnswer {
             for key in query.ordering.reversed() {
                 rows = stableSorted(rows, by: key.column, descending: key.descending)
             }
-        case .shape(.funnel(let steps, _)):
-            let dimensionLabels = query.columns.compactMap { column -> String? in
-                if case .dimension = column.source { column.label } else { nil }
+        case .shape(let shape):
+            columns = ValidatedQuery.shapeColumns(shape, dimensionLabels: query.dimensionLabels)
+            rows = shapeRows(result, shape: shape)
+            // The analyst's ORDER BY, or by credit for attribution; AB's difference row stays last.
+            var ordering = query.ordering
+            var difference: [AnswerCell]?
+            switch shape {
+            case .attribution where ordering.isEmpty: ordering = [(column: 1, descending: true)]
+            case .abTest where rows.count > result.groups.count: difference = rows.removeLast()
+            default: break
             }
-            columns = dimensionLabels + ["step", "event", "subjects", "conversion_from_first"]
+            for key in ordering.reversed() {
+                rows = stableSorted(rows, by: key.column, descending: key.descending)
+            }
+            if let difference { rows.append(difference) }
+        }
+        if let limit = query.limit { rows = Array(rows.prefix(limit)) }
+        return QueryAnswer(
+            query: result.canonicalQuery, purpose: purpose.rawValue, analyst: analyst, columns: columns, rows: rows,
+            suppressedGroups: result.suppressedGroups, privacy: privacy)
+    }
+
+    /// The rows of a shape's answer, in ``ValidatedQuery/shapeColumns(_:dimensionLabels:)`` order.
+    private static func shapeRows(_ result: ReleasedResult, shape: QueryShape) -> [[AnswerCell]] {
+        var rows: [[AnswerCell]] = []
+        switch shape {
+        case .funnel(let steps, _):
             for group in result.groups {
                 for (index, step) in steps.enumerated() {
                     let count = group.statistics["step\(index + 1)"].map { AnswerCell.number($0) } ?? .text("")
@@ -34,15 +56,12 @@ extension QueryAnswer {
                     rows.append(group.key.map { .text($0) } + [.text(String(index + 1)), .text(step), count, rate])
                 }
             }
-        case .shape(.attribution(_, _, let field, _)):
-            columns = [field.rawValue, "conversions", "subjects"]
+        case .attribution:
             rows = result.groups.map { group in
                 [.text(group.key.first ?? ""), group.statistics["credit"].map { .number($0) } ?? .text(""),
                  group.statistics["subjects"].map { .number($0) } ?? .text("")]
             }
-            rows = stableSorted(rows, by: 1, descending: true)
-        case .shape(.abTest(let field, _, _, _, _)):
-            columns = [field.rawValue, "exposed", "converted", "conversion_rate"]
+        case .abTest:
             rows = result.groups.map { group in
                 [.text(group.key.first ?? ""), group.statistics["exposed"].map { .number($0) } ?? .text(""),
                  group.statistics["converted"].map { .number($0) } ?? .text(""), group.statistics["rate"].map { .number($0) } ?? .text("")]
@@ -52,10 +71,7 @@ extension QueryAnswer {
                 rows.append([.text("\(result.groups[1].key[0]) − \(result.groups[0].key[0])"), .text(""), .text(""), .number(difference)])
             }
         }
-        if let limit = query.limit { rows = Array(rows.prefix(limit)) }
-        return QueryAnswer(
-            query: result.canonicalQuery, purpose: purpose.rawValue, analyst: analyst, columns: columns, rows: rows,
-            suppressedGroups: result.suppressedGroups, privacy: privacy)
+        return rows
     }
 
     static func statisticName(_ aggregate: QueryAggregate) -> String {

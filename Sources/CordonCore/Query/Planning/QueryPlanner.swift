@@ -23,8 +23,10 @@ struct QueryPlanner {
     private func regionPlan(_ query: ValidatedQuery, region: Region, mechanism: NoiseMechanism) -> RegionPlan {
         let policy = configuration.policy(for: region.id)
         let rules = policy.anonymization
-        let groups = Double(rules.maxGroupsPerSubject)
-        let rows = Double(rules.maxRowsPerGroup)
+        // A subject is one row of `subjects`, in one group: its bounds are 1 and 1.
+        let (maxGroups, maxRows) = query.table == .subjects ? (1, 1) : (rules.maxGroupsPerSubject, rules.maxRowsPerGroup)
+        let groups = Double(maxGroups)
+        let rows = Double(maxRows)
         let measureBound = Double(measureMagnitude())
         // (name, L1, L2, may use the Gaussian mechanism)
         var specs: [(String, Double, Double, Bool)] = []
@@ -65,11 +67,11 @@ struct QueryPlanner {
         }
         let isPublicKeys: Bool = if case .shape(.abTest) = query.computation { true } else { false }
         let selection = isPublicKeys
-            ? 0 : NoiseCalibration.partitionThreshold(scale: statistics[0].noise.scale, maxGroups: rules.maxGroupsPerSubject, delta: selectionDelta)
+            ? 0 : NoiseCalibration.partitionThreshold(scale: statistics[0].noise.scale, maxGroups: maxGroups, delta: selectionDelta)
         return RegionPlan(
             region: region.id, policyID: policy.id.rawValue, policyVersion: policy.version, epsilon: rules.epsilonPerQuery,
             microEpsilon: Int64((rules.epsilonPerQuery * 1_000_000).rounded()), delta: rules.delta,
-            maxGroupsPerSubject: rules.maxGroupsPerSubject, maxRowsPerGroup: rules.maxRowsPerGroup,
+            maxGroupsPerSubject: maxGroups, maxRowsPerGroup: maxRows,
             minAggregationSubjects: rules.minAggregationSubjects, statistics: statistics,
             releaseThreshold: max(selection, Int64(rules.minAggregationSubjects)), selectionThreshold: selection)
     }
