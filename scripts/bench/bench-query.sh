@@ -51,6 +51,12 @@ for name, figures in peers["shapes"].items():
     print("| %s | %.1f | %.1f | %.1f | **%.2fx** | %.2fx |" % (
         name, mine, figures["sqliteMilliseconds"], figures["duckdbMilliseconds"], mine / figures["sqliteMilliseconds"],
         mine / figures["duckdbMilliseconds"]))
+after = cordon.get("group by after a write")
+if after:
+    print()
+    print("The first query after any write decides each region's lawful population again (one evaluator call per subject; "
+          "cached per purpose until the next write, consent expiry or age step): GROUP BY then takes %.1f ms (%.2fx plain SQLite)."
+          % (after["medianMilliseconds"], after["medianMilliseconds"] / peers["shapes"]["group by"]["sqliteMilliseconds"]))
 o = peers["opendp"]
 print()
 print("| discrete Laplace, ε = 1, sensitivity 1 (count per channel) | Cordon | OpenDP | Cordon / OpenDP |")
