@@ -12,7 +12,9 @@ struct QueryCommand: ParsableCommand {
             channel, campaign, device, event, day(ts), week(ts), month(ts). Also \
             FUNNEL('page_view','add_to_cart','purchase') WITHIN INTERVAL '7 days', \
             ATTRIBUTION(first_touch|last_touch|linear) OF 'purchase' BY channel WITHIN INTERVAL '30 days', \
-            AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '14 days'.
+            AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '14 days' (ORDER BY their own \
+            columns, e.g. ORDER BY conversions DESC). FROM subjects counts lawful people: \
+            SELECT country, COUNT(*) FROM subjects GROUP BY country.
             Every value carries a 95% confidence interval; the same query again this period returns the \
             released answer for free. --explain shows the plan and cost without running or spending.
             """)

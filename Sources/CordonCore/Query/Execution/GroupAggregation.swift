@@ -41,14 +41,12 @@ struct GroupAggregation {
         }
         let rowCap = Int64(plan.maxRowsPerGroup)
         var totals = RegionTotals(lawfulSubjects: lawful.count)
-        var currentSID: Int64 = -1
         var pending: [Contribution] = []
         var digests: [[String]: UInt64] = [:]
 
-        func flush() {
+        func flush(_ sid: Int64) {
             guard !pending.isEmpty else { return }
             if pending.count > plan.maxGroupsPerSubject {
-                let sid = currentSID
                 pending = pending
                     .map { contribution -> (UInt64, Contribution) in
                         let digest = digests[contribution.key] ?? ContributionHash.digest(contribution.key)
@@ -62,13 +60,7 @@ struct GroupAggregation {
         }
 
         let dimensionCount = sqlDimensions.count
-        try db.scanRows(select) { row in
-            let sid = try row.get(Int64.self, at: 0)
-            guard lawful.contains(sid) else { return }
-            if sid != currentSID {
-                flush()
-                currentSID = sid
-            }
+        try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
             let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 1, region: plan.region)
             let count = try row.get(Int64.self, at: dimensionCount + 1)
             let valued = try row.get(Int64.self, at: dimensionCount + 2)
@@ -83,8 +75,7 @@ struct GroupAggregation {
                 }
             }
             pending.append(Contribution(key: key, values: values))
-        }
-        flush()
+        }, subjectEnded: flush)
         return totals
     }
 }

@@ -50,25 +50,15 @@ struct JourneyAggregation {
         select += sql.condition(query.filter) + " ORDER BY sid, ts, id"
 
         var totals = RegionTotals(lawfulSubjects: lawful.count)
-        var currentSID: Int64 = -1
         var journey: [Step] = []
-        func flush() {
-            guard !journey.isEmpty else { return }
-            for contribution in contributions(sid: currentSID, journey) { totals.add(contribution) }
-            journey.removeAll(keepingCapacity: true)
-        }
-        try db.scanRows(select) { row in
-            let sid = try row.get(Int64.self, at: 0)
-            guard lawful.contains(sid) else { return }
-            if sid != currentSID {
-                flush()
-                currentSID = sid
-            }
+        try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
             let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 4, region: plan.region)
             journey.append(
                 Step(ts: try row.get(Int64.self, at: 1), event: try row.get(String.self, at: 2), touch: try row.get(String?.self, at: 3), key: key))
-        }
-        flush()
+        }, subjectEnded: { sid in
+            for contribution in contributions(sid: sid, journey) { totals.add(contribution) }
+            journey.removeAll(keepingCapacity: true)
+        })
         return totals
     }
 
@@ -145,25 +135,15 @@ struct JourneyAggregation {
         if model == .linear { select += ", t.ts, t.id" }
 
         var totals = RegionTotals(lawfulSubjects: lawful.count)
-        var currentSID: Int64 = -1
         var conversions: [(id: Int64, touches: [String])] = []
-        func flush() {
-            guard !conversions.isEmpty else { return }
-            for contribution in attribution(sid: currentSID, conversions, model: model) { totals.add(contribution) }
-            conversions.removeAll(keepingCapacity: true)
-        }
-        try db.scanRows(select) { row in
-            let sid = try row.get(Int64.self, at: 0)
-            guard lawful.contains(sid) else { return }
-            if sid != currentSID {
-                flush()
-                currentSID = sid
-            }
+        try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
             let id = try row.get(Int64.self, at: 1)
             if conversions.last?.id != id { conversions.append((id, [])) }
             if let touch = try row.get(String?.self, at: 2) { conversions[conversions.count - 1].touches.append(touch) }
-        }
-        flush()
+        }, subjectEnded: { sid in
+            for contribution in attribution(sid: sid, conversions, model: model) { totals.add(contribution) }
+            conversions.removeAll(keepingCapacity: true)
+        })
         return totals
     }
 

@@ -104,6 +104,27 @@ struct LawfulSubjects: Sendable {
     }
 }
 
+extension Connection {
+    /// Steps through `select`, whose rows come ordered by subject with `sid` in column 0,
+    /// skipping every subject outside `lawful`: `row` sees each row of a lawful subject,
+    /// then `subjectEnded` is called once with that subject's `sid`.
+    func forEachLawfulSubject(
+        _ select: SQL, lawful: LawfulSubjects, row: (RowCursor) throws -> Void, subjectEnded: (Int64) -> Void
+    ) throws {
+        var current: Int64?
+        try scanRows(select) { cursor in
+            let sid = try cursor.get(Int64.self, at: 0)
+            guard lawful.contains(sid) else { return }
+            if sid != current {
+                if let current { subjectEnded(current) }
+                current = sid
+            }
+            try row(cursor)
+        }
+        if let current { subjectEnded(current) }
+    }
+}
+
 extension RegionStore {
     /// The lawful subjects for `purpose` at `now`, read in `db`'s snapshot: the store's
     /// cached decisions when they provably still hold, otherwise decided again (and cached).
