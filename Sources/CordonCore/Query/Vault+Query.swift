@@ -1,6 +1,8 @@
 import CordonAudit
 import CordonCrypto
+import Dispatch
 import Foundation
+import Synchronization
 
 extension Vault {
     /// Answers an aggregate question with differential privacy, spending the analyst's
@@ -55,8 +57,8 @@ extension Vault {
 
         var releases: [RegionRelease] = []
         let hash = ContributionHash(k0: SecureRandom.next64(), k1: SecureRandom.next64())
-        for plan in prepared.plans {
-            let totals = try regionTotals(query, plan: plan, purpose: purpose, hash: hash, now: now)
+        let allTotals = try concurrentRegionTotals(query, plans: prepared.plans, purpose: purpose, hash: hash, now: now)
+        for (plan, totals) in zip(prepared.plans, allTotals) {
             let keys = Self.publicKeys(query)
             do {
                 releases.append(try RegionRelease.anonymize(totals, plan: plan, publicKeys: keys, using: &random))
@@ -122,6 +124,24 @@ extension Vault {
                 limitMicroEpsilon: Int64((rules.budgetPerPeriod * 1_000_000).rounded()))
         }
         return PreparedQuery(query: query, plans: plans, charges: charges, analyst: analyst, purpose: purpose)
+    }
+
+    /// The regions' totals, computed concurrently: regions are separate stores with their
+    /// own connections, so a query touching several runs them side by side (the noise is
+    /// drawn afterwards, in plan order, from the one randomness source). The first failure
+    /// in plan order is thrown.
+    private func concurrentRegionTotals(
+        _ query: ValidatedQuery, plans: [RegionPlan], purpose: Purpose, hash: ContributionHash, now: Int64
+    ) throws -> [RegionTotals] {
+        guard plans.count > 1 else {
+            return try plans.map { try regionTotals(query, plan: $0, purpose: purpose, hash: hash, now: now) }
+        }
+        let results = Mutex<[Int: Result<RegionTotals, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: plans.count) { index in
+            let result = Result { try regionTotals(query, plan: plans[index], purpose: purpose, hash: hash, now: now) }
+            results.withLock { $0[index] = result }
+        }
+        return try results.withLock { finished in try plans.indices.map { try finished[$0]!.get() } }
     }
 
     /// The bounded exact totals of one region, computed inside its store.

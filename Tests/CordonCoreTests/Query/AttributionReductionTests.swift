@@ -4,10 +4,11 @@ import Testing
 
 @testable import CordonCore
 
-/// Attribution is reduced in SQL (one seek per conversion for first and last touch, a
-/// windowed join for linear). These tests hold it to a plain reading of the definition,
-/// computed here from every subject's whole journey: the same credit, subject by subject.
-@Suite("Attribution reduction", .serialized)
+/// Attribution and AB are reduced in SQL (one seek per conversion or exposure, a windowed
+/// join for linear attribution, a window function for first exposures). These tests hold
+/// them to a plain reading of the definitions, computed here from every subject's whole
+/// journey: the same totals, ties at equal timestamps included.
+@Suite("Journey reductions in SQL", .serialized)
 struct AttributionReductionTests {
     private struct Event {
         var subject: Int
@@ -101,6 +102,38 @@ struct AttributionReductionTests {
             fixture, "SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '3 days' FROM events WHERE channel <> 'email'")
         let expected = reference(events.filter { $0.channel != "email" }, model: .lastTouch, window: 3 * 86_400)
         #expect(totals.groups == expected)
+    }
+
+    /// AB from the definition: the variant of the first exposure in (ts, ingest) order; a
+    /// conversion at or after it (the exposure itself included) within the window.
+    private func referenceAB(_ events: [Event], variants: [String], window: Int64) -> [[String]: [Int64]] {
+        var totals: [[String]: [Int64]] = [:]
+        for subject in Set(events.map(\.subject)) {
+            let journey = events.filter { $0.subject == subject }.sorted { ($0.ts, $0.order) < ($1.ts, $1.order) }
+            guard let exposure = journey.firstIndex(where: { variants.contains($0.channel) }) else { continue }
+            let start = journey[exposure].ts
+            let converted = journey[exposure...].contains { $0.event == "purchase" && $0.ts <= start + window }
+            var values = totals[[journey[exposure].channel]] ?? [0, 0]
+            values[0] += 1
+            values[1] += converted ? 1 : 0
+            totals[[journey[exposure].channel]] = values
+        }
+        return totals
+    }
+
+    @Test func abReductionEqualsTheDefinition() throws {
+        let fixture = try QueryFixture(configuration: QueryFixture.configuration(maxGroups: 8, maxRows: 20))
+        var random = SeededNoiseRandomness(seed: 47)
+        let events = journeys(&random)
+        try fixture.ingest(subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") }, events: events.map(line))
+        let totals = try exactTotals(
+            fixture, "SELECT AB(channel, 'search', 'email') CONVERTS 'purchase' WITHIN INTERVAL '2 days' FROM events")
+        let expected = referenceAB(events, variants: ["search", "email"], window: 2 * 86_400)
+        #expect(totals.groups == expected)
+        #expect(expected.values.map { $0[1] }.reduce(0, +) > 5)  // conversions do occur
+        let filtered = try exactTotals(
+            fixture, "SELECT AB(channel, 'search', 'email') CONVERTS 'purchase' WITHIN INTERVAL '2 days' FROM events WHERE event <> 'page_view'")
+        #expect(filtered.groups == referenceAB(events.filter { $0.event != "page_view" }, variants: ["search", "email"], window: 2 * 86_400))
     }
 
     private func exactTotals(_ fixture: QueryFixture, _ text: String) throws -> RegionTotals {

@@ -1,8 +1,9 @@
 import CordonStore
 
-/// FUNNEL, ATTRIBUTION and AB in one region: each subject's events are read in time order
-/// and reduced to that subject's bounded contribution, inside the region, before anything
-/// is aggregated.
+/// FUNNEL, ATTRIBUTION and AB in one region: each subject's journey is reduced to that
+/// subject's bounded contribution, inside the region, before anything is aggregated — in
+/// Swift over the subject's events in time order (funnel), or in SQL, reading only the
+/// events around conversions and exposures (attribution, AB).
 ///
 /// - Funnel: from a first-step event, the deepest step reached in order within the window;
 ///   a subject counts once per step reached, in the groups of its first-step events (at
@@ -12,8 +13,8 @@ import CordonStore
 ///   spreading 1000 milli-credits over the touches in the window before it (first touch,
 ///   last touch, or equal shares); a subject's credit goes to at most `maxGroupsPerSubject`
 ///   touch values.
-/// - AB: a subject belongs to the variant of its first exposure and converts if the
-///   conversion event follows within the window (one variant per subject).
+/// - AB: a subject belongs to the variant of its first exposure (in (ts, id) order) and
+///   converts if the conversion event follows within the window (one variant per subject).
 struct JourneyAggregation {
     let plan: RegionPlan
     let query: ValidatedQuery
@@ -39,13 +40,8 @@ struct JourneyAggregation {
             select += " FROM events WHERE event IN (\(values: steps)) AND "
         case .attribution(let model, let conversion, let field, let window):
             return try attribution(model: model, conversion: conversion, field: field, window: window, lawful: lawful, in: db)
-        case .abTest(let field, let a, let b, let conversion, _):
-            let column = field.column ?? "campaign"
-            // Only exposed subjects belong to a variant: read no one else's journey.
-            select = """
-                SELECT sid, ts, event, \(identifier: column) FROM events
-                WHERE sid IN (SELECT sid FROM events WHERE \(identifier: column) IN (\(a), \(b))) AND (event = \(conversion) OR \(identifier: column) IN (\(a), \(b))) AND
-                """ + " "
+        case .abTest(let field, let a, let b, let conversion, let window):
+            return try abTest(field: field, variants: (a, b), conversion: conversion, window: window, lawful: lawful, in: db)
         }
         select += sql.condition(query.filter) + " ORDER BY sid, ts, id"
 
@@ -66,8 +62,7 @@ struct JourneyAggregation {
     func contributions(sid: Int64, _ journey: [Step]) -> [Contribution] {
         switch shape {
         case .funnel(let steps, let window): funnel(sid: sid, journey, steps: steps, window: window)
-        case .attribution: []  // reduced in SQL, see attribution(model:conversion:field:window:lawful:in:)
-        case .abTest(_, let a, let b, let conversion, let window): abTest(journey, variants: [a, b], conversion: conversion, window: window)
+        case .attribution, .abTest: []  // reduced in SQL (attribution(...), abTest(...))
         }
     }
 
@@ -170,12 +165,29 @@ struct JourneyAggregation {
         return groups.map { Contribution(key: [$0], values: [1, credit[$0]!]) }
     }
 
-    private func abTest(_ journey: [Step], variants: [String], conversion: String, window: Int64) -> [Contribution] {
-        guard let exposure = journey.firstIndex(where: { $0.touch.map(variants.contains) ?? false }), let variant = journey[exposure].touch else {
-            return []
-        }
-        let start = journey[exposure].ts
-        let converted = journey[exposure...].contains { $0.event == conversion && $0.ts >= start && $0.ts <= start + window }
-        return [Contribution(key: [variant], values: [1, converted ? 1 : 0])]
+    /// AB, reduced in SQL: each exposed subject's first exposure in (ts, id) order (a
+    /// window function over the exposures only) and whether a conversion follows it within
+    /// the window (an index seek). One variant per subject, counted once, converted or not;
+    /// exposures and conversions both satisfy retention and the analyst's filter.
+    private func abTest(
+        field: QueryField, variants: (String, String), conversion: String, window: Int64, lawful: LawfulSubjects, in db: Connection
+    ) throws -> RegionTotals {
+        let column: SQLIdentifier = field.column ?? "campaign"
+        let (e, c) = (sql.qualified(by: "e"), sql.qualified(by: "c"))
+        let select: SQL = """
+            SELECT x.sid, x.variant, EXISTS (
+                SELECT 1 FROM events c WHERE c.sid = x.sid AND c.ts >= x.t0 AND c.ts <= x.t0 + \(window)
+                AND (c.ts > x.t0 OR c.id >= x.id) AND c.event = \(conversion) AND
+            """ + " " + c.condition(query.filter, event: conversion) + """
+            )
+            FROM (SELECT e.sid, e.id, e.ts AS t0, \(literal: e.column(column)) AS variant,
+                         ROW_NUMBER() OVER (PARTITION BY e.sid ORDER BY e.ts, e.id) AS n
+                  FROM events e WHERE \(literal: e.column(column)) IN (\(variants.0), \(variants.1)) AND
+            """ + " " + e.condition(query.filter) + ") x WHERE x.n = 1 ORDER BY x.sid"
+        var totals = RegionTotals(lawfulSubjects: lawful.count)
+        try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
+            totals.add(Contribution(key: [try row.get(String.self, at: 1)], values: [1, try row.get(Bool.self, at: 2) ? 1 : 0]))
+        }, subjectEnded: { _ in })
+        return totals
     }
 }
