@@ -78,13 +78,7 @@ struct AttributionReductionTests {
 
     @Test(arguments: [AttributionModel.firstTouch, .lastTouch, .linear])
     func sqlReductionEqualsTheDefinition(model: AttributionModel) throws {
-        // Bounds above anything the data reaches, so bounding does not enter the comparison.
-        let fixture = try QueryFixture(configuration: QueryFixture.configuration(maxGroups: 8, maxRows: 20))
-        var random = SeededNoiseRandomness(seed: 41)
-        let events = journeys(&random)
-        try fixture.ingest(
-            subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") },
-            events: events.map(line))
+        let (fixture, events) = try loaded(seed: 41)
         let text = "SELECT ATTRIBUTION(\(model.rawValue)) OF 'purchase' BY channel WITHIN INTERVAL '3 days' FROM events"
         let totals = try exactTotals(fixture, text)
         let expected = reference(events, model: model, window: 3 * 86_400)
@@ -94,10 +88,7 @@ struct AttributionReductionTests {
 
     /// The analyst's filter applies to touches and conversions alike.
     @Test func aFilterAppliesToTouchesAndConversions() throws {
-        let fixture = try QueryFixture(configuration: QueryFixture.configuration(maxGroups: 8, maxRows: 20))
-        var random = SeededNoiseRandomness(seed: 43)
-        let events = journeys(&random)
-        try fixture.ingest(subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") }, events: events.map(line))
+        let (fixture, events) = try loaded(seed: 43)
         let totals = try exactTotals(
             fixture, "SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '3 days' FROM events WHERE channel <> 'email'")
         let expected = reference(events.filter { $0.channel != "email" }, model: .lastTouch, window: 3 * 86_400)
@@ -122,10 +113,7 @@ struct AttributionReductionTests {
     }
 
     @Test func abReductionEqualsTheDefinition() throws {
-        let fixture = try QueryFixture(configuration: QueryFixture.configuration(maxGroups: 8, maxRows: 20))
-        var random = SeededNoiseRandomness(seed: 47)
-        let events = journeys(&random)
-        try fixture.ingest(subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") }, events: events.map(line))
+        let (fixture, events) = try loaded(seed: 47)
         let totals = try exactTotals(
             fixture, "SELECT AB(channel, 'search', 'email') CONVERTS 'purchase' WITHIN INTERVAL '2 days' FROM events")
         let expected = referenceAB(events, variants: ["search", "email"], window: 2 * 86_400)
@@ -134,6 +122,16 @@ struct AttributionReductionTests {
         let filtered = try exactTotals(
             fixture, "SELECT AB(channel, 'search', 'email') CONVERTS 'purchase' WITHIN INTERVAL '2 days' FROM events WHERE event <> 'page_view'")
         #expect(filtered.groups == referenceAB(events.filter { $0.event != "page_view" }, variants: ["search", "email"], window: 2 * 86_400))
+    }
+
+    /// A vault holding generated journeys of 60 German subjects, with bounds above anything
+    /// the data reaches, so bounding does not enter the comparisons.
+    private func loaded(seed: UInt64) throws -> (QueryFixture, [Event]) {
+        let fixture = try QueryFixture(configuration: QueryFixture.configuration(maxGroups: 8, maxRows: 20))
+        var random = SeededNoiseRandomness(seed: seed)
+        let events = journeys(&random)
+        try fixture.ingest(subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") }, events: events.map(line))
+        return (fixture, events)
     }
 
     private func exactTotals(_ fixture: QueryFixture, _ text: String) throws -> RegionTotals {
