@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var unsealAttemptsPerMinute = 5
     /// Seconds to wait for in-flight requests on shutdown.
     public var shutdownGraceSeconds = 10.0
+    /// Seconds between the server's own retention sweeps (`nil`: none; sweep with
+    /// `cordon retention run` or `POST /v1/retention/run`).
+    public var retentionIntervalSeconds: Double? = 3600
     /// Where `policies/` lives (policy documents are served verbatim).
     public var configDirectory: URL?
     /// The data directory (for unsealing).

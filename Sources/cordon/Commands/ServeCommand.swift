@@ -29,6 +29,9 @@ struct ServeCommand: ParsableCommand {
         .option("timeout", valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
         .option("rate-limit", valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
         .option(
+            "retention-interval", valueName: "SECONDS",
+            help: "Seconds between the server's own retention sweeps (default 3600, the first within a minute; 0 turns them off)."),
+        .option(
             "measure-in-process", valueName: "N",
             help: "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."),
         .option("measure-body", valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
@@ -65,6 +68,9 @@ struct ServeCommand: ParsableCommand {
         if let rate = try parsed.integer("rate-limit", in: 1...1_000_000) {
             server.rateLimitPerSecond = Double(rate)
             server.rateLimitBurst = rate * 2
+        }
+        if let seconds = try parsed.integer("retention-interval", in: 0...(366 * 86_400)) {
+            server.retentionIntervalSeconds = seconds == 0 ? nil : Double(seconds)
         }
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
@@ -121,10 +127,15 @@ enum ServerRunner {
         Output.line("listening on \(scheme)://\(bound)")
         Output.standardError(
             "cordon: serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops")
+        let retention = configuration.retentionIntervalSeconds.map { seconds in
+            RetentionScheduler(slot: api.slot, intervalSeconds: seconds) { Output.standardError("cordon: \($0)") }
+        }
+        retention?.start()
         try started(api, host)
         termination.wait()
         Output.standardError("cordon: stopping (finishing requests in flight)")
         host.stop(grace: configuration.shutdownGraceSeconds)
+        retention?.stop()
         do {
             try api.slot.close()
         } catch {
