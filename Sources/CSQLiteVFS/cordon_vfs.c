@@ -52,6 +52,7 @@ typedef struct db_state {
     int has_stamp;
     unsigned char stamp[STAMP_BYTES];
     int cached_pgno;             /* 0: the checkpoint cache is empty */
+    int cached_memo_slot;        /* slot + 1 when the cached page is in the WAL memo, else 0 */
     unsigned char *cached_plain; /* page size bytes each */
     unsigned char *cached_sealed;
     /* Pages this connection sealed into the WAL, by frame slot (direct-mapped). Reading
@@ -314,8 +315,17 @@ static int main_write(cordon_file *f, const unsigned char *buf, int amount, sqli
     }
     const unsigned int pgno = (unsigned int)(offset / size) + 1;
     ensure_stamp(s);
-    if (s->cached_pgno == (int)pgno && memcmp(s->cached_plain, buf, (size_t)size) == 0) {
-        return f->real->pMethods->xWrite(f->real, s->cached_sealed, size, offset);
+    if (s->cached_pgno == (int)pgno) {
+        const unsigned char *plain = s->cached_plain, *sealed = s->cached_sealed;
+        if (s->cached_memo_slot) {
+            // The page came from the WAL memo: use its copies while the slot still holds
+            // this page (a later WAL write may have reused the slot).
+            const int slot = s->cached_memo_slot - 1;
+            const unsigned char *kept = s->memo_pages + (size_t)slot * 2 * (size_t)size;
+            plain = s->memo_pgnos[slot] == pgno && s->memo_page_size == size ? kept + size : NULL;
+            sealed = kept;
+        }
+        if (plain && memcmp(plain, buf, (size_t)size) == 0) return f->real->pMethods->xWrite(f->real, sealed, size, offset);
     }
     unsigned char *sealed = scratch(f);
     if (!sealed) return SQLITE_IOERR_NOMEM;
@@ -342,6 +352,7 @@ static void remember_for_checkpoint(db_state *s, unsigned int pgno, const unsign
     memcpy(s->cached_plain, plain, (size_t)size);
     memcpy(s->cached_sealed, sealed, (size_t)size);
     s->cached_pgno = (int)pgno;
+    s->cached_memo_slot = 0;
 }
 
 /// The memo's budget per database (sealed and plain copies): 2048 frames of 4 KiB, more
@@ -379,15 +390,15 @@ static void memo_store(db_state *s, sqlite3_int64 offset, unsigned int pgno, con
     s->memo_pgnos[slot] = pgno;
 }
 
-/// The plaintext this connection sealed as `sealed` for page `pgno` at WAL `offset`, or
-/// NULL when it did not (or no longer remembers it).
-static const unsigned char *memo_find(const db_state *s, sqlite3_int64 offset, unsigned int pgno,
-                                      const unsigned char *sealed, int size) {
-    if (!s->memo_slots || s->memo_page_size != size) return NULL;
+/// The memo slot holding what this connection sealed as `sealed` for page `pgno` at WAL
+/// `offset` (sealed page, then its plaintext), or -1 when it did not or no longer
+/// remembers it.
+static int memo_find(const db_state *s, sqlite3_int64 offset, unsigned int pgno, const unsigned char *sealed, int size) {
+    if (!s->memo_slots || s->memo_page_size != size) return -1;
     const int slot = (int)((offset / (size + WAL_FRAME_HEADER_BYTES)) % s->memo_slots);
-    if (s->memo_offsets[slot] != offset || s->memo_pgnos[slot] != pgno) return NULL;
+    if (s->memo_offsets[slot] != offset || s->memo_pgnos[slot] != pgno) return -1;
     const unsigned char *kept = s->memo_pages + (size_t)slot * 2 * (size_t)size;
-    return memcmp(kept, sealed, (size_t)size) == 0 ? kept + size : NULL;
+    return memcmp(kept, sealed, (size_t)size) == 0 ? slot : -1;
 }
 
 /// A WAL is a 32-byte header, then frames of a 24-byte header (page number first) and a
@@ -415,15 +426,21 @@ static int wal_read(cordon_file *f, unsigned char *buf, int amount, sqlite3_int6
         if (!frame) return SQLITE_IOERR_NOMEM;
         int rc = f->real->pMethods->xRead(f->real, frame, (int)frame_bytes, offset - WAL_FRAME_HEADER_BYTES);
         const unsigned int pgno = get32(frame);
-        const unsigned char *known = rc == SQLITE_OK ? memo_find(f->state, offset, pgno, frame + WAL_FRAME_HEADER_BYTES, size) : NULL;
-        if (known) {
-            memcpy(buf, known, (size_t)size);
-        } else if (rc != SQLITE_OK || open_page(f, pgno, frame + WAL_FRAME_HEADER_BYTES, buf, size) != 0) {
+        db_state *s = f->state;
+        const int slot = rc == SQLITE_OK ? memo_find(s, offset, pgno, frame + WAL_FRAME_HEADER_BYTES, size) : -1;
+        if (slot >= 0) {
+            // Known bytes: the kept plaintext, and the checkpoint cache points at the slot.
+            memcpy(buf, s->memo_pages + (size_t)slot * 2 * (size_t)size + size, (size_t)size);
+            s->cached_pgno = (int)pgno;
+            s->cached_memo_slot = slot + 1;
+            return SQLITE_OK;
+        }
+        if (rc != SQLITE_OK || open_page(f, pgno, frame + WAL_FRAME_HEADER_BYTES, buf, size) != 0) {
             if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
             record_failure(f, CORDON_VFS_PAGE_NOT_AUTHENTIC, pgno);
             return SQLITE_IOERR_DATA;
         }
-        remember_for_checkpoint(f->state, pgno, frame + WAL_FRAME_HEADER_BYTES, buf, size);
+        remember_for_checkpoint(s, pgno, frame + WAL_FRAME_HEADER_BYTES, buf, size);
         return SQLITE_OK;
     }
     if (size && offset >= WAL_HEADER_BYTES && within + amount <= WAL_FRAME_HEADER_BYTES) {
