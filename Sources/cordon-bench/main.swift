@@ -39,7 +39,7 @@ do {
             samples: arguments.count > 6 ? Int(arguments[6]) ?? 200 : 200)
     case "query-latency" where arguments.count == 6:
         try QueryBenchmark.latency(
-            dataDirectory: arguments[2], configRoot: arguments[3], samples: Int(arguments[4]) ?? 5, now: Int64(arguments[5]) ?? 0)
+            dataDirectory: arguments[2], configRoot: arguments[3], samples: max(1, Int(arguments[4]) ?? 5), now: Int64(arguments[5]) ?? 0)
     case "query-noise" where arguments.count >= 6:
         try QueryBenchmark.noise(
             epsilon: Double(arguments[2]) ?? 1, sensitivity: Double(arguments[3]) ?? 1, trials: Int(arguments[4]) ?? 1000,
