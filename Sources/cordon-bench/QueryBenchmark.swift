@@ -40,11 +40,18 @@ enum QueryBenchmark {
             times.sort()
             result[shape.name] = ["medianMilliseconds": times[times.count / 2], "rows": groups]
         }
-        // The first query after a write decides every region's lawful population again
-        // (the cached decisions are keyed by each store's commit counter): a retention run
-        // writes every store, then one GROUP BY pays that cost.
+        // The first query after a write to subjects or consents decides every region's
+        // lawful population again (the cached decisions are keyed by each store's decisions
+        // version): one new subject per region, then one GROUP BY pays that cost.
         if only == nil {
-            _ = try vault.runRetention(context: AccessContext(actor: "bench", role: "operator"), now: now)
+            let lines = ["DE", "US", "GB", "BR", "CN"].map { country in
+                #"{"externalId":"bench-\#(run)-\#(country)","country":"\#(country)","birthYear":1985,"consents":[{"purpose":"analytics","state":"granted","source":"bench","recordedAt":"\#(Self.timestamp(now))"}],"signals":{"gpc":false}}"#
+            }
+            var options = IngestOptions()
+            options.now = now
+            _ = try vault.ingestSubjects(
+                from: LineReader(bytes: Array(lines.joined(separator: "\n").utf8)), context: AccessContext(actor: "bench", role: "operator"),
+                options: options)
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try vault.query(
                 shapes[0].query, purpose: .analytics, analyst: "bench-\(run)-after-write", context: context, options: QueryOptions(now: now))
@@ -52,6 +59,13 @@ enum QueryBenchmark {
         }
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    /// RFC 3339 UTC for a Unix time.
+    static func timestamp(_ seconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
     /// `cordon-bench query-noise <epsilon> <sensitivity> <trials> <count>...`: mean absolute

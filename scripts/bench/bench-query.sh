@@ -54,8 +54,9 @@ for name, figures in peers["shapes"].items():
 after = cordon.get("group by after a write")
 if after:
     print()
-    print("The first query after any write decides each region's lawful population again (one evaluator call per subject; "
-          "cached per purpose until the next write, consent expiry or age step): GROUP BY then takes %.1f ms (%.2fx plain SQLite)."
+    print("The first query after a write to subjects or consents decides each region's lawful population again (one evaluator call "
+          "per subject; cached per purpose until the next such write, consent expiry or age step; inserted events do not invalidate it): "
+          "GROUP BY then takes %.1f ms (%.2fx plain SQLite)."
           % (after["medianMilliseconds"], after["medianMilliseconds"] / peers["shapes"]["group by"]["sqliteMilliseconds"]))
 o = peers["opendp"]
 print()

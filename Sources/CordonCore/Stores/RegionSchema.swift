@@ -63,6 +63,29 @@ enum RegionSchema {
                 INSERT INTO store_state(key, value) VALUES ('commit_counter', 0);
                 """)
         }
+        migrator.register(version: 2, name: "lawful-basis decisions version") { db in
+            // Every change a lawful-basis decision or a last-activity time could depend on —
+            // any write to subjects or consents, and any deleted event — advances this
+            // counter, by trigger, so no write path can forget to. Inserted events only
+            // raise last activity; queries check those subjects themselves (LawfulSubjects).
+            try db.execute(script: """
+                INSERT INTO store_state(key, value) VALUES ('decisions_version', 0);
+                CREATE TRIGGER subjects_insert_decisions AFTER INSERT ON subjects
+                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                CREATE TRIGGER subjects_update_decisions AFTER UPDATE ON subjects
+                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                CREATE TRIGGER subjects_delete_decisions AFTER DELETE ON subjects
+                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                CREATE TRIGGER consents_insert_decisions AFTER INSERT ON consents
+                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                CREATE TRIGGER consents_update_decisions AFTER UPDATE ON consents
+                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                CREATE TRIGGER consents_delete_decisions AFTER DELETE ON consents
+                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                CREATE TRIGGER events_delete_decisions AFTER DELETE ON events
+                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                """)
+        }
         return migrator
     }()
 }

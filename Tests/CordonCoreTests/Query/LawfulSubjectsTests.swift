@@ -92,7 +92,8 @@ struct LawfulSubjectsTests {
                 (try store.lawfulSubjects(for: .analytics, now: now, profileCutoff: nil, in: db),
                  try LawfulSubjects.load(purpose: .analytics, evaluator: store.evaluator, profileCutoff: nil, now: now, in: db))
             }
-            if let before, before.decidedAt == cached.decisions.decidedAt { reused += 1 }
+            let after = store.lawfulDecisions.withLock { $0[.analytics] }
+            if let before, before.decidedAt == after?.decidedAt { reused += 1 }
             #expect(cached.count == fresh.count, "at step \(step)")
             for sid in Int64(0)...Int64(200) {
                 #expect(cached.contains(sid) == fresh.contains(sid), "sid \(sid) at step \(step)")
@@ -103,7 +104,7 @@ struct LawfulSubjectsTests {
         #expect(reused < instants.count - days.count)
     }
 
-    /// Decisions are reused only with the same commit counter, at or after the instant
+    /// Decisions are reused only with the same decisions version, at or after the instant
     /// they were made and before the next consent expiry or age step.
     @Test func decisionsHoldOnlyInTheirWindow() throws {
         let fixture = try QueryFixture()
@@ -114,12 +115,12 @@ struct LawfulSubjectsTests {
         }
         let expiry: Int64 = 1_750_377_600  // 2025-06-20T00:00:00Z
         #expect(decisions.validUntil == min(expiry, SubjectStanding.nextAgeChange(after: QueryFixture.now)))
-        #expect(decisions.hold(commitCounter: decisions.commitCounter, now: QueryFixture.now))
-        #expect(decisions.hold(commitCounter: decisions.commitCounter, now: expiry - 1))
-        #expect(!decisions.hold(commitCounter: decisions.commitCounter, now: expiry))
-        #expect(!decisions.hold(commitCounter: decisions.commitCounter, now: QueryFixture.now - 1))
-        #expect(!decisions.hold(commitCounter: decisions.commitCounter + 1, now: QueryFixture.now))
-        #expect(decisions.view(activeSince: nil).count == 1)
+        #expect(decisions.hold(version: decisions.version, now: QueryFixture.now))
+        #expect(decisions.hold(version: decisions.version, now: expiry - 1))
+        #expect(!decisions.hold(version: decisions.version, now: expiry))
+        #expect(!decisions.hold(version: decisions.version, now: QueryFixture.now - 1))
+        #expect(!decisions.hold(version: decisions.version + 1, now: QueryFixture.now))
+        #expect(decisions.view(activeSince: nil) { _ in nil }.count == 1)
     }
 
     /// Profile retention is applied per query to the cached last activity: a subject
@@ -134,9 +135,55 @@ struct LawfulSubjectsTests {
         let active = lastActivity.lastActive.filter { $0 != .min }
         #expect(active.count == 3)
         let latest = try #require(active.max())
-        #expect(lastActivity.view(activeSince: latest).count >= 1)
-        #expect(lastActivity.view(activeSince: latest + 1).count == 0)
-        #expect(lastActivity.view(activeSince: nil).count == 3)
+        let noNewEvents: (Int64) -> Int64? = { _ in nil }
+        #expect(lastActivity.view(activeSince: latest, latestEvent: noNewEvents).count >= 1)
+        #expect(lastActivity.view(activeSince: latest + 1, latestEvent: noNewEvents).count == 0)
+        #expect(lastActivity.view(activeSince: nil, latestEvent: noNewEvents).count == 3)
+        // An event since the decision brings a subject back within retention.
+        #expect(lastActivity.view(activeSince: latest + 1) { _ in latest + 5 }.count == 3)
+    }
+
+    /// Which writes make the store decide again: anything touching subjects or consents,
+    /// and deleted events (triggers advance the decisions version); inserted events do
+    /// not, and a subject whose only recent activity is such an event is still counted.
+    @Test func onlyWritesDecisionsDependOnInvalidateThem() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("v", count: 4)
+        let store = try fixture.vault.store("eu")
+        let version = { try store.read { db in try LawfulSubjects.decisionsVersion(in: db) } }
+        let start = try version()
+        try fixture.ingest(subjects: [], events: [QueryFixture.event("v-0", day: 20)])
+        #expect(try version() == start)  // an inserted event changes no decision
+        try fixture.ingest(subjects: [VaultFixture.subject("v-9", country: "DE")], events: [])
+        #expect(try version() > start)  // a new subject does
+        let afterSubject = try version()
+        try fixture.ingest(
+            subjects: [VaultFixture.subject("v-1", country: "DE", consents: [("analytics", "withdrawn")], recordedAt: "2025-06-01T00:00:00Z")], events: [])
+        #expect(try version() > afterSubject)  // a consent does
+
+        // With the retention cutoff just after the profiles were written (ingest at
+        // QueryFixture.now), only a later event keeps a subject in: v-0 gets one before the
+        // decision, v-2 one after it — which must count without a new decision.
+        let cutoff = QueryFixture.now + 1
+        let later = { (id: String, hour: Int) in
+            #"{"externalId":"\#(id)","ts":"2025-06-15T\#(String(format: "%02d", hour)):00:00Z","event":"page_view","channel":"search","campaign":"cmp-17","device":"mobile","purpose":"analytics"}"#
+        }
+        try fixture.ingest(subjects: [], events: [later("v-0", 8)])
+        let (first, decidedAt) = try store.read { db in
+            (try store.lawfulSubjects(for: .analytics, now: QueryFixture.now, profileCutoff: cutoff, in: db),
+             store.lawfulDecisions.withLock { $0[.analytics]?.decidedAt })
+        }
+        try fixture.ingest(subjects: [], events: [later("v-2", 9)])
+        let (second, fresh, decidedAgain) = try store.read { db in
+            (try store.lawfulSubjects(for: .analytics, now: QueryFixture.now + 60, profileCutoff: cutoff, in: db),
+             try LawfulSubjects.load(purpose: .analytics, evaluator: store.evaluator, profileCutoff: cutoff, now: QueryFixture.now + 60, in: db),
+             store.lawfulDecisions.withLock { $0[.analytics]?.decidedAt })
+        }
+        #expect(decidedAgain == decidedAt)  // the inserted event did not force a new decision
+        #expect(first.count == 1)  // v-0
+        #expect(second.count == 2)  // and now v-2
+        #expect(second.count == fresh.count)
+        for sid in Int64(0)...Int64(20) { #expect(second.contains(sid) == fresh.contains(sid)) }
     }
 
     /// The age every birth year maps to steps at a fixed instant; decisions never outlive it.

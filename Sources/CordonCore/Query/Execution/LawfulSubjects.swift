@@ -11,54 +11,63 @@ import Synchronization
 ///
 /// Deciding a population costs one evaluator call per subject, more than many queries
 /// themselves, so a region store keeps its last ``Decisions`` per purpose and reuses them
-/// only while they are provably unchanged (``Decisions/hold(commitCounter:now:)``).
+/// only while they provably still hold (``Decisions/hold(version:now:)``).
 struct LawfulSubjects: Sendable {
-    /// The decisions this view reads.
-    let decisions: Decisions
-    /// The profile-retention cutoff of this view: subjects last active before it are out.
-    let activeSince: Int64
+    /// Indexed by `sid` (dense `INTEGER PRIMARY KEY`s): lawful at this view's instant.
+    private let allowed: [Bool]
     /// How many subjects are lawful.
     let count: Int
 
     func contains(_ sid: Int64) -> Bool {
-        sid >= 0 && sid < decisions.lastActive.count && decisions.lastActive[Int(sid)] >= activeSince
+        sid >= 0 && sid < allowed.count && allowed[Int(sid)]
     }
 
     /// Every subject's standing for one purpose, decided at one instant and store state.
     struct Decisions: Sendable {
-        /// Indexed by `sid` (dense `INTEGER PRIMARY KEY`s): the subject's last activity
-        /// (latest profile update or event) when the evaluator allows the purpose, and
-        /// `Int64.min` when it does not or no such subject exists.
+        /// Indexed by `sid`: the subject's last activity (latest profile update or event)
+        /// when the evaluator allows the purpose, and `Int64.min` when it does not or no
+        /// such subject exists.
         let lastActive: [Int64]
-        /// The store's commit counter the decisions were read at.
-        let commitCounter: Int64
+        /// The store's `decisions_version` they were read at: triggers advance it on every
+        /// write to subjects or consents and every deleted event (schema version 2).
+        let version: Int64
         /// The instant they were decided at, and the first instant at which one of them
         /// could differ without any write (a consent expiring, or the age every birth year
         /// maps to moving on).
         let decidedAt: Int64
         let validUntil: Int64
 
-        /// Whether these decisions are exactly what deciding again would give: no write
-        /// since (the counter advances in every write transaction, in the same snapshot)
-        /// and `now` inside the window in which no decision depends on the clock.
-        /// Profile retention is not part of the decisions: each view applies its own
-        /// cutoff to `lastActive`.
-        func hold(commitCounter: Int64, now: Int64) -> Bool {
-            commitCounter == self.commitCounter && now >= decidedAt && now < validUntil
+        /// Whether these decisions are exactly what deciding again would give: nothing they
+        /// depend on was written since (the version is read in the query's own snapshot)
+        /// and `now` lies inside the window in which no decision depends on the clock.
+        /// Events inserted since only raise last activity; ``view(activeSince:latestEvent:)``
+        /// looks those up.
+        func hold(version: Int64, now: Int64) -> Bool {
+            version == self.version && now >= decidedAt && now < validUntil
         }
 
         /// The lawful subjects at a profile-retention cutoff (nil: no retention period).
-        func view(activeSince cutoff: Int64?) -> LawfulSubjects {
+        /// A lawful subject whose kept last activity is before the cutoff may have had
+        /// events since: `latestEvent` gives its newest event time now (in the query's
+        /// snapshot), and the subject stays in when that is within retention.
+        func view(activeSince cutoff: Int64?, latestEvent: (Int64) throws -> Int64?) rethrows -> LawfulSubjects {
             let since = cutoff ?? Int64.min + 1  // Int64.min marks "not lawful"
+            var allowed = [Bool](repeating: false, count: lastActive.count)
             var count = 0
-            for active in lastActive where active >= since { count += 1 }
-            return LawfulSubjects(decisions: self, activeSince: since, count: count)
+            for (sid, active) in lastActive.enumerated() where active != .min {
+                let inRetention = try active >= since || (latestEvent(Int64(sid)) ?? .min) >= since
+                if inRetention {
+                    allowed[sid] = true
+                    count += 1
+                }
+            }
+            return LawfulSubjects(allowed: allowed, count: count)
         }
     }
 
     /// Reads every subject's standing for `purpose` and asks the evaluator.
     static func decide(purpose: Purpose, evaluator: LawfulBasisEvaluator, now: Int64, in db: Connection) throws -> Decisions {
-        let commitCounter = try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'commit_counter'") ?? 0
+        let version = try decisionsVersion(in: db)
         var lastActive: [Int64] = []
         var validUntil = Int64.max
         var anyBirthYear = false
@@ -92,7 +101,19 @@ struct LawfulSubjects: Sendable {
             lastActive[Int(sid)] = max(try row.get(Int64.self, at: 7), Int64.min + 1)
         }
         if anyBirthYear { validUntil = min(validUntil, SubjectStanding.nextAgeChange(after: now)) }
-        return Decisions(lastActive: lastActive, commitCounter: commitCounter, decidedAt: now, validUntil: validUntil)
+        return Decisions(lastActive: lastActive, version: version, decidedAt: now, validUntil: validUntil)
+    }
+
+    static func decisionsVersion(in db: Connection) throws -> Int64 {
+        guard let version = try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'decisions_version'") else {
+            throw VaultError(.corrupt, "the region store has no decisions version (schema version 2)")
+        }
+        return version
+    }
+
+    /// The newest event time of `sid`, in `db`'s snapshot.
+    static func latestEvent(of sid: Int64, in db: Connection) throws -> Int64? {
+        try db.scalar(Int64?.self, "SELECT MAX(ts) FROM events WHERE sid = \(sid)") ?? nil
     }
 
     /// The lawful subjects for `purpose` at `now` with a profile-retention cutoff, decided
@@ -100,7 +121,8 @@ struct LawfulSubjects: Sendable {
     static func load(purpose: Purpose, evaluator: LawfulBasisEvaluator, profileCutoff: Int64?, now: Int64, in db: Connection) throws
         -> LawfulSubjects
     {
-        try decide(purpose: purpose, evaluator: evaluator, now: now, in: db).view(activeSince: profileCutoff)
+        try decide(purpose: purpose, evaluator: evaluator, now: now, in: db)
+            .view(activeSince: profileCutoff) { try latestEvent(of: $0, in: db) }
     }
 }
 
@@ -129,15 +151,17 @@ extension RegionStore {
     /// The lawful subjects for `purpose` at `now`, read in `db`'s snapshot: the store's
     /// cached decisions when they provably still hold, otherwise decided again (and cached).
     func lawfulSubjects(for purpose: Purpose, now: Int64, profileCutoff: Int64?, in db: Connection) throws -> LawfulSubjects {
-        let counter = try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'commit_counter'") ?? 0
-        if let cached = lawfulDecisions.withLock({ $0[purpose] }), cached.hold(commitCounter: counter, now: now) {
-            return cached.view(activeSince: profileCutoff)
+        let version = try LawfulSubjects.decisionsVersion(in: db)
+        let decisions: LawfulSubjects.Decisions
+        if let cached = lawfulDecisions.withLock({ $0[purpose] }), cached.hold(version: version, now: now) {
+            decisions = cached
+        } else {
+            decisions = try LawfulSubjects.decide(purpose: purpose, evaluator: evaluator, now: now, in: db)
+            lawfulDecisions.withLock { cache in
+                // Keep the newer of two concurrent readers' decisions.
+                if (cache[purpose]?.version ?? .min) <= decisions.version { cache[purpose] = decisions }
+            }
         }
-        let decisions = try LawfulSubjects.decide(purpose: purpose, evaluator: evaluator, now: now, in: db)
-        lawfulDecisions.withLock { cache in
-            // Keep the newer of two concurrent readers' decisions.
-            if (cache[purpose]?.commitCounter ?? .min) <= decisions.commitCounter { cache[purpose] = decisions }
-        }
-        return decisions.view(activeSince: profileCutoff)
+        return try decisions.view(activeSince: profileCutoff) { try LawfulSubjects.latestEvent(of: $0, in: db) }
     }
 }
