@@ -51,7 +51,7 @@ public final class RetentionScheduler: @unchecked Sendable {
         defer { finished.add(1, ordering: .releasing) }
         guard let session = slot.session else { return }
         do {
-            let result = try session.vault.runRetention(context: AccessContext(actor: "cordon:retention-scheduler", role: "operator"))
+            let result = try session.vault.runRetention(context: AccessContext(actor: "cordon:retention-scheduler", role: "system"))
             let expired = result.regions.reduce(0) { $0 + $1.subjectsExpired }
             report("retention: \(result.totalDeleted) expired rows deleted (\(expired) inactive profiles) across \(result.regions.count) regions")
         } catch {
