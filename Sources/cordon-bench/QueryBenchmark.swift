@@ -45,7 +45,7 @@ enum QueryBenchmark {
         // version): one new subject per region, then one GROUP BY pays that cost.
         if only == nil {
             let lines = ["DE", "US", "GB", "BR", "CN"].map { country in
-                #"{"externalId":"bench-\#(run)-\#(country)","country":"\#(country)","birthYear":1985,"consents":[{"purpose":"analytics","state":"granted","source":"bench","recordedAt":"\#(Self.timestamp(now))"}],"signals":{"gpc":false}}"#
+                #"{"externalId":"bench-\#(run)-\#(country)","country":"\#(country)","birthYear":1985,"consents":[{"purpose":"analytics","state":"granted","source":"bench","recordedAt":"\#(Timestamp.format(Date(timeIntervalSince1970: TimeInterval(now))))"}],"signals":{"gpc":false}}"#
             }
             var options = IngestOptions()
             options.now = now
@@ -59,13 +59,6 @@ enum QueryBenchmark {
         }
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(data + Data("\n".utf8))
-    }
-
-    /// RFC 3339 UTC for a Unix time.
-    static func timestamp(_ seconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
     /// `cordon-bench query-noise <epsilon> <sensitivity> <trials> <count>...`: mean absolute

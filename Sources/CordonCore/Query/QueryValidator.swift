@@ -115,11 +115,7 @@ public struct QueryValidator: Sendable {
         let sortedDimensions = dimensions.sorted()
         var ordering: [(column: Int, descending: Bool)] = []
         // A shape's answer has its own columns (step, conversions, conversion_rate, ...).
-        let shapeColumns = shape.map { shape in
-            ValidatedQuery.shapeColumns(shape, dimensionLabels: columns.compactMap { column -> String? in
-                if case .dimension = column.source { column.label } else { nil }
-            })
-        }
+        let shapeColumns = shape.map { ValidatedQuery.shapeColumns($0, dimensionLabels: ValidatedQuery.dimensionLabels(columns)) }
         for key in statement.orderBy {
             let found = shapeColumns.map { names in Self.orderColumn(key.reference, in: names) } ?? orderColumn(key.reference, in: columns)
             guard let column = found else {

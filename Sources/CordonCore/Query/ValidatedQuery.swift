@@ -61,7 +61,9 @@ extension ValidatedQuery {
     }
 
     /// The labels of the selected dimensions, in SELECT order.
-    var dimensionLabels: [String] {
+    var dimensionLabels: [String] { Self.dimensionLabels(columns) }
+
+    static func dimensionLabels(_ columns: [OutputColumn]) -> [String] {
         columns.compactMap { column -> String? in
             if case .dimension = column.source { column.label } else { nil }
         }

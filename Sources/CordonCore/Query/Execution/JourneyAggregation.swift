@@ -22,48 +22,39 @@ struct JourneyAggregation {
     let sql: RegionSQL
     let hash: ContributionHash
 
-    /// One event of a subject's journey.
+    /// One event of a subject's funnel journey.
     struct Step {
         var ts: Int64
         var event: String
-        var touch: String?
         var key: [String]
     }
 
     func run(lawful: LawfulSubjects, in db: Connection) throws -> RegionTotals {
-        let dimensions = query.dimensions.compactMap { dimension in RegionSQL.expression(dimension).map { (dimension, $0) } }
-        var select: SQL
         switch shape {
-        case .funnel(let steps, _):
-            select = "SELECT sid, ts, event, NULL"
-            for (_, expression) in dimensions { select += ", " + expression }
-            select += " FROM events WHERE event IN (\(values: steps)) AND "
+        case .funnel(let steps, let window):
+            return try funnel(steps: steps, window: window, lawful: lawful, in: db)
         case .attribution(let model, let conversion, let field, let window):
             return try attribution(model: model, conversion: conversion, field: field, window: window, lawful: lawful, in: db)
         case .abTest(let field, let a, let b, let conversion, let window):
             return try abTest(field: field, variants: (a, b), conversion: conversion, window: window, lawful: lawful, in: db)
         }
-        select += sql.condition(query.filter) + " ORDER BY sid, ts, id"
+    }
 
+    /// Funnel: each lawful subject's step events in (ts, id) order, reduced in Swift.
+    private func funnel(steps: [String], window: Int64, lawful: LawfulSubjects, in db: Connection) throws -> RegionTotals {
+        var select: SQL = "SELECT sid, ts, event"
+        for expression in query.dimensions.compactMap(RegionSQL.expression) { select += ", " + expression }
+        select += " FROM events WHERE event IN (\(values: steps)) AND " + sql.condition(query.filter) + " ORDER BY sid, ts, id"
         var totals = RegionTotals(lawfulSubjects: lawful.count)
         var journey: [Step] = []
         try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
-            let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 4, region: plan.region)
-            journey.append(
-                Step(ts: try row.get(Int64.self, at: 1), event: try row.get(String.self, at: 2), touch: try row.get(String?.self, at: 3), key: key))
+            let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 3, region: plan.region)
+            journey.append(Step(ts: try row.get(Int64.self, at: 1), event: try row.get(String.self, at: 2), key: key))
         }, subjectEnded: { sid in
-            for contribution in contributions(sid: sid, journey) { totals.add(contribution) }
+            for contribution in funnel(sid: sid, journey, steps: steps, window: window) { totals.add(contribution) }
             journey.removeAll(keepingCapacity: true)
         })
         return totals
-    }
-
-    /// One subject's bounded contributions.
-    func contributions(sid: Int64, _ journey: [Step]) -> [Contribution] {
-        switch shape {
-        case .funnel(let steps, let window): funnel(sid: sid, journey, steps: steps, window: window)
-        case .attribution, .abTest: []  // reduced in SQL (attribution(...), abTest(...))
-        }
     }
 
     private func keep<T>(_ items: [T], sid: Int64, limit: Int, item: (T) -> UInt64) -> [T] {
