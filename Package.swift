@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(
             name: "CordonServerTests", dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "CLITests", dependencies: ["cordon"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["cordon", "CordonStore"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,15 @@
 // rollback-journal record — is laid out as
 //
 //     [ body, sealed with XChaCha20-Poly1305 ][ nonce 24 ][ tag 16 ]   (the reserve)
+//     [ body, sealed with AES-256-GCM ][ salt 12 ][ nonce 12 ][ tag 16 ]
+//
+// AES-256-GCM never uses the page key itself: each writing session (a database opened
+// by one connection, in one process) draws a random 96-bit salt, derives a subkey
+// BLAKE2b(key = page key, "Cordon page AES-256-GCM v1" || salt), and seals at most
+// CORDON_VFS_GCM_SEALS_PER_SUBKEY pages with it under random 96-bit nonces before it
+// draws another salt. That keeps every GCM key far below NIST SP 800-38D's 2^32 random-
+// nonce invocations without a durable counter: a subkey lives only in memory, and a
+// restarted process starts a new one.
 //
 // and page 1 keeps its first 100 bytes (the database header) in clear, because SQLite
 // reads them before it knows the page size; they are authenticated as associated data.
@@ -30,7 +39,11 @@ enum {
     STAMP_BYTES = 20,
     ID_OFFSET = 76,
     ID_BYTES = 16,
-    ALGORITHM_XCHACHA20POLY1305 = 1,
+    ALGORITHM_XCHACHA20POLY1305 = CORDON_VFS_XCHACHA20POLY1305,
+    ALGORITHM_AES256GCM = CORDON_VFS_AES256GCM,
+    GCM_SALT_BYTES = 12,
+    GCM_NONCE_BYTES = crypto_aead_aes256gcm_NPUBBYTES, /* 12 */
+    GCM_READ_SLOTS = 8, /* subkeys kept for reading, by salt */
     WAL_HEADER_BYTES = 32,
     WAL_FRAME_HEADER_BYTES = 24,
     NONCE_POOL_BYTES = 4080, /* 170 nonces per getrandom() call */
@@ -38,6 +51,20 @@ enum {
 };
 
 _Static_assert(NONCE_BYTES + TAG_BYTES == CORDON_VFS_RESERVE_BYTES, "reserve holds nonce and tag");
+_Static_assert(GCM_SALT_BYTES + GCM_NONCE_BYTES + crypto_aead_aes256gcm_ABYTES == CORDON_VFS_RESERVE_BYTES,
+               "reserve holds salt, nonce and tag");
+
+/// AES-256-GCM subkeys of one database, in libsodium guarded memory: the writer's current
+/// one, and a few for reading pages other sessions sealed, direct-mapped by salt.
+typedef struct gcm_keys {
+    crypto_aead_aes256gcm_state write_state;
+    crypto_aead_aes256gcm_state read_states[GCM_READ_SLOTS];
+    unsigned char write_salt[GCM_SALT_BYTES];
+    unsigned char read_salts[GCM_READ_SLOTS][GCM_SALT_BYTES];
+    unsigned char read_used[GCM_READ_SLOTS];
+    unsigned int write_seals; /* pages sealed under write_state; a new salt at the budget */
+    int write_generation;     /* fork generation of write_state; 0 before the first seal */
+} gcm_keys;
 
 typedef enum file_kind { KIND_MAIN, KIND_WAL, KIND_JOURNAL, KIND_CLEAR } file_kind;
 
@@ -51,6 +78,7 @@ typedef struct db_state {
     int page_size;               /* 0 until learned from the header */
     int has_stamp;
     unsigned char stamp[STAMP_BYTES];
+    gcm_keys *gcm;               /* sodium_malloc'ed on the first AES-256-GCM page */
     int cached_pgno;             /* 0: the checkpoint cache is empty */
     int cached_memo_slot;        /* slot + 1 when the cached page is in the WAL memo, else 0 */
     unsigned char *cached_plain; /* page size bytes each */
@@ -75,8 +103,10 @@ struct cordon_vfs {
     sqlite3_vfs *base;
     char name[40];
     unsigned char *key; /* sodium_malloc'ed, read-only */
+    int algorithm;      /* for databases this VFS creates */
+    unsigned int gcm_seals_per_subkey;
     atomic_int refs;    /* 1 for the owner plus one per open file */
-    atomic_int open_refused;
+    atomic_int open_refused; /* a cordon_vfs_failure_kind, 0 when the last open passed */
     pthread_mutex_t mutex; /* guards states and failure */
     db_state *states;
     cordon_vfs_failure failure;
@@ -154,18 +184,19 @@ static void record_failure(cordon_file *f, int kind, unsigned int page) {
 }
 
 /// The stamp (bytes 72..91) for a new database: "Cdn", the algorithm, a random id.
-static void ensure_stamp(db_state *s) {
+static void ensure_stamp(db_state *s, int algorithm) {
     if (s->has_stamp) return;
     s->stamp[0] = 'C';
     s->stamp[1] = 'd';
     s->stamp[2] = 'n';
-    s->stamp[3] = ALGORITHM_XCHACHA20POLY1305;
+    s->stamp[3] = (unsigned char)algorithm;
     randombytes_buf(s->stamp + 4, ID_BYTES);
     s->has_stamp = 1;
 }
 
 static int stamp_is_ours(const unsigned char *stamp) {
-    return stamp[0] == 'C' && stamp[1] == 'd' && stamp[2] == 'n' && stamp[3] == ALGORITHM_XCHACHA20POLY1305;
+    return stamp[0] == 'C' && stamp[1] == 'd' && stamp[2] == 'n' &&
+           (stamp[3] == ALGORITHM_XCHACHA20POLY1305 || stamp[3] == ALGORITHM_AES256GCM);
 }
 
 /// Loads the page size and stamp from the main database's header on disk when they are
@@ -190,17 +221,83 @@ static size_t make_ad(unsigned char *ad, unsigned int pgno, const unsigned char 
     return 4 + ID_BYTES + HEADER_BYTES;
 }
 
-/// A fresh random nonce. Served from a pool refilled by randombytes_buf (getrandom) so a
-/// page write does not cost a system call; a child process after fork() refills first.
-static void fresh_nonce(cordon_file *f, unsigned char *out) {
+/// `n` fresh random bytes for a nonce. Served from a pool refilled by randombytes_buf
+/// (getrandom) so a page write does not cost a system call; a child process after fork()
+/// refills first.
+static void fresh_nonce(cordon_file *f, unsigned char *out, int n) {
     int generation = atomic_load(&fork_generation);
-    if (f->nonces_used + NONCE_BYTES > NONCE_POOL_BYTES || f->nonces_generation != generation) {
+    if (f->nonces_used + n > NONCE_POOL_BYTES || f->nonces_generation != generation) {
         randombytes_buf(f->nonces, NONCE_POOL_BYTES);
         f->nonces_used = 0;
         f->nonces_generation = generation;
     }
-    memcpy(out, f->nonces + f->nonces_used, NONCE_BYTES);
-    f->nonces_used += NONCE_BYTES;
+    memcpy(out, f->nonces + f->nonces_used, (size_t)n);
+    f->nonces_used += n;
+}
+
+// MARK: AES-256-GCM subkeys
+
+/// The database's GCM subkeys, allocated on first use; NULL without memory.
+static gcm_keys *gcm_keys_of(db_state *s) {
+    if (!s->gcm) {
+        s->gcm = sodium_malloc(sizeof(gcm_keys));
+        if (s->gcm) memset(s->gcm, 0, sizeof(gcm_keys));
+    }
+    return s->gcm;
+}
+
+static void gcm_keys_free(db_state *s) {
+    sodium_free(s->gcm); /* zeroes it */
+    s->gcm = NULL;
+}
+
+/// Expands the subkey for `salt` into `state`: keyed BLAKE2b of a context and the salt.
+static int gcm_derive(const cordon_vfs *owner, const unsigned char *salt, crypto_aead_aes256gcm_state *state) {
+    static const char context[] = "Cordon page AES-256-GCM v1";
+    unsigned char input[sizeof context - 1 + GCM_SALT_BYTES];
+    memcpy(input, context, sizeof context - 1);
+    memcpy(input + sizeof context - 1, salt, GCM_SALT_BYTES);
+    unsigned char subkey[crypto_aead_aes256gcm_KEYBYTES];
+    int rc = crypto_generichash(subkey, sizeof subkey, input, sizeof input, owner->key, CORDON_VFS_KEY_BYTES);
+    if (rc == 0) rc = crypto_aead_aes256gcm_beforenm(state, subkey);
+    sodium_memzero(subkey, sizeof subkey);
+    return rc;
+}
+
+/// The writer's subkey, with a new salt (written to `salt`) at the seal budget and in a
+/// child after fork(), which must not continue its parent's count.
+static const crypto_aead_aes256gcm_state *gcm_write_state(cordon_file *f, unsigned char *salt) {
+    gcm_keys *keys = gcm_keys_of(f->state);
+    if (!keys) return NULL;
+    const int generation = atomic_load(&fork_generation);
+    if (keys->write_generation != generation || keys->write_seals >= f->owner->gcm_seals_per_subkey) {
+        randombytes_buf(keys->write_salt, GCM_SALT_BYTES);
+        if (gcm_derive(f->owner, keys->write_salt, &keys->write_state) != 0) {
+            keys->write_generation = 0;
+            return NULL;
+        }
+        keys->write_generation = generation;
+        keys->write_seals = 0;
+    }
+    keys->write_seals++;
+    memcpy(salt, keys->write_salt, GCM_SALT_BYTES);
+    return &keys->write_state;
+}
+
+/// The subkey for a page sealed under `salt`: the writer's, a kept one, or a new one.
+static const crypto_aead_aes256gcm_state *gcm_read_state(cordon_file *f, const unsigned char *salt) {
+    gcm_keys *keys = gcm_keys_of(f->state);
+    if (!keys) return NULL;
+    if (keys->write_generation && sodium_memcmp(keys->write_salt, salt, GCM_SALT_BYTES) == 0) return &keys->write_state;
+    const int slot = salt[0] % GCM_READ_SLOTS;
+    if (keys->read_used[slot] && memcmp(keys->read_salts[slot], salt, GCM_SALT_BYTES) == 0) {
+        return &keys->read_states[slot];
+    }
+    keys->read_used[slot] = 0;
+    if (gcm_derive(f->owner, salt, &keys->read_states[slot]) != 0) return NULL;
+    memcpy(keys->read_salts[slot], salt, GCM_SALT_BYTES);
+    keys->read_used[slot] = 1;
+    return &keys->read_states[slot];
 }
 
 /// Seals page `pgno` of `size` bytes from `plain` into `sealed`. Fails when the reserve is
@@ -217,14 +314,25 @@ static int seal_page(cordon_file *f, unsigned int pgno, const unsigned char *pla
         memcpy(sealed, plain, HEADER_BYTES);
         memcpy(sealed + STAMP_OFFSET, s->stamp, STAMP_BYTES);
     }
-    unsigned char *nonce = sealed + body_end;
-    unsigned char *tag = nonce + NONCE_BYTES;
-    fresh_nonce(f, nonce);
     unsigned char ad[4 + ID_BYTES + HEADER_BYTES];
     size_t ad_len = make_ad(ad, pgno, s->stamp + 4, sealed);
-    crypto_aead_xchacha20poly1305_ietf_encrypt_detached(sealed + body_offset, tag, NULL, plain + body_offset,
-                                                        (unsigned long long)(body_end - body_offset), ad, ad_len,
-                                                        NULL, nonce, f->owner->key);
+    const unsigned long long body_len = (unsigned long long)(body_end - body_offset);
+    if (s->stamp[3] == ALGORITHM_AES256GCM) {
+        unsigned char *salt = sealed + body_end;
+        unsigned char *nonce = salt + GCM_SALT_BYTES;
+        unsigned char *tag = nonce + GCM_NONCE_BYTES;
+        const crypto_aead_aes256gcm_state *state = gcm_write_state(f, salt);
+        if (!state) return SQLITE_IOERR_NOMEM;
+        fresh_nonce(f, nonce, GCM_NONCE_BYTES);
+        crypto_aead_aes256gcm_encrypt_detached_afternm(sealed + body_offset, tag, NULL, plain + body_offset, body_len,
+                                                       ad, ad_len, NULL, nonce, state);
+        return SQLITE_OK;
+    }
+    unsigned char *nonce = sealed + body_end;
+    unsigned char *tag = nonce + NONCE_BYTES;
+    fresh_nonce(f, nonce, NONCE_BYTES);
+    crypto_aead_xchacha20poly1305_ietf_encrypt_detached(sealed + body_offset, tag, NULL, plain + body_offset, body_len,
+                                                        ad, ad_len, NULL, nonce, f->owner->key);
     return SQLITE_OK;
 }
 
@@ -237,14 +345,23 @@ static int open_page(cordon_file *f, unsigned int pgno, const unsigned char *sea
     // Page 1 carries its own stamp; any other page needs the one learned from page 1.
     const unsigned char *stamp = pgno == 1 ? sealed + STAMP_OFFSET : s->stamp;
     if (pgno == 0 || !stamp_is_ours(stamp) || (pgno != 1 && !s->has_stamp)) return -1;
-    unsigned char nonce[NONCE_BYTES], tag[TAG_BYTES];
-    memcpy(nonce, sealed + body_end, NONCE_BYTES);
-    memcpy(tag, sealed + body_end + NONCE_BYTES, TAG_BYTES);
+    // The reserve is copied out first: `plain` may be `sealed`.
+    unsigned char reserve[CORDON_VFS_RESERVE_BYTES];
+    memcpy(reserve, sealed + body_end, CORDON_VFS_RESERVE_BYTES);
     unsigned char ad[4 + ID_BYTES + HEADER_BYTES];
     size_t ad_len = make_ad(ad, pgno, stamp + 4, sealed);
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(plain + body_offset, NULL, sealed + body_offset,
-                                                            (unsigned long long)(body_end - body_offset), tag, ad,
-                                                            ad_len, nonce, f->owner->key) != 0) {
+    const unsigned long long body_len = (unsigned long long)(body_end - body_offset);
+    if (stamp[3] == ALGORITHM_AES256GCM) {
+        if (!crypto_aead_aes256gcm_is_available()) return -1;
+        const crypto_aead_aes256gcm_state *state = gcm_read_state(f, reserve);
+        if (!state || crypto_aead_aes256gcm_decrypt_detached_afternm(
+                          plain + body_offset, NULL, sealed + body_offset, body_len,
+                          reserve + GCM_SALT_BYTES + GCM_NONCE_BYTES, ad, ad_len, reserve + GCM_SALT_BYTES, state) != 0) {
+            return -1;
+        }
+    } else if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(plain + body_offset, NULL, sealed + body_offset,
+                                                                   body_len, reserve + NONCE_BYTES, ad, ad_len, reserve,
+                                                                   f->owner->key) != 0) {
         return -1;
     }
     if (pgno == 1) {
@@ -314,7 +431,7 @@ static int main_write(cordon_file *f, const unsigned char *buf, int amount, sqli
         return SQLITE_IOERR_WRITE;
     }
     const unsigned int pgno = (unsigned int)(offset / size) + 1;
-    ensure_stamp(s);
+    ensure_stamp(s, f->owner->algorithm);
     if (s->cached_pgno == (int)pgno) {
         const unsigned char *plain = s->cached_plain, *sealed = s->cached_sealed;
         if (s->cached_memo_slot) {
@@ -480,7 +597,7 @@ static int wal_write(cordon_file *f, const unsigned char *buf, int amount, sqlit
             if (rc != SQLITE_OK) return rc;
             pgno = get32(header);
         }
-        ensure_stamp(s);
+        ensure_stamp(s, f->owner->algorithm);
         unsigned char *sealed = scratch(f);
         if (!sealed) return SQLITE_IOERR_NOMEM;
         int rc = seal_page(f, pgno, buf, sealed, size);
@@ -527,7 +644,7 @@ static int journal_write(cordon_file *f, const unsigned char *buf, int amount, s
         if (rc != SQLITE_OK) return rc;
         pgno = get32(number);
     }
-    ensure_stamp(f->state);
+    ensure_stamp(f->state, f->owner->algorithm);
     unsigned char *sealed = scratch(f);
     if (!sealed) return SQLITE_IOERR_NOMEM;
     int rc = seal_page(f, pgno, buf, sealed, size);
@@ -657,6 +774,7 @@ static void release_state(cordon_vfs *owner, db_state *s) {
     sqlite3_free(s->memo_pages);
     sqlite3_free(s->memo_offsets);
     sqlite3_free(s->memo_pgnos);
+    gcm_keys_free(s);
     sqlite3_free(s->name);
     sqlite3_free(s);
 }
@@ -708,6 +826,10 @@ static int accept_main(cordon_file *f, const char *name) {
     s->page_size = size;
     memcpy(s->stamp, header + STAMP_OFFSET, STAMP_BYTES);
     s->has_stamp = 1;
+    if (s->stamp[3] == ALGORITHM_AES256GCM && !crypto_aead_aes256gcm_is_available()) {
+        record_failure(f, CORDON_VFS_CIPHER_UNAVAILABLE, 0);
+        return SQLITE_NOTADB;
+    }
     unsigned char *page = scratch(f);
     if (!page) return SQLITE_NOMEM;
     if (f->real->pMethods->xRead(f->real, page, size, 0) == SQLITE_OK && open_page(f, 1, page, page, size) == 0) {
@@ -758,13 +880,18 @@ static int vfs_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file,
     if (rc == SQLITE_OK && f->kind == KIND_MAIN) {
         f->state->main_real = f->real;
         rc = accept_main(f, name);
-        atomic_store(&owner->open_refused, rc == SQLITE_NOTADB);
+        const int unavailable = f->state->has_stamp && f->state->stamp[3] == ALGORITHM_AES256GCM &&
+                                !crypto_aead_aes256gcm_is_available();
+        atomic_store(&owner->open_refused, rc != SQLITE_NOTADB ? 0
+                                           : unavailable   ? CORDON_VFS_CIPHER_UNAVAILABLE
+                                                           : CORDON_VFS_PAGE_NOT_AUTHENTIC);
         if (rc != SQLITE_OK) f->real->pMethods->xClose(f->real);
     }
     if (rc != SQLITE_OK) {
         // pMethods stays NULL, so SQLite will not call io_close: release here.
         if (f->state) {
             if (f->kind == KIND_MAIN) {
+                gcm_keys_free(f->state);
                 sqlite3_free(f->state->name);
                 sqlite3_free(f->state);
             } else {
@@ -803,11 +930,29 @@ static int vfs_current_time(sqlite3_vfs *vfs, double *out) { return BASE(vfs)->x
 static int vfs_get_last_error(sqlite3_vfs *vfs, int n, char *out) { return BASE(vfs)->xGetLastError(BASE(vfs), n, out); }
 static int vfs_current_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *out) { return BASE(vfs)->xCurrentTimeInt64(BASE(vfs), out); }
 
-int cordon_vfs_create(const unsigned char *key, cordon_vfs **out) {
+int cordon_vfs_aes256gcm_available(void) {
+    pthread_once(&once, initialize_once);
+    return sodium_ready == 0 && crypto_aead_aes256gcm_is_available();
+}
+
+int cordon_vfs_store_algorithm(const char *path) {
+    unsigned char header[HEADER_BYTES];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    const int complete = pread(fd, header, HEADER_BYTES, 0) == HEADER_BYTES;
+    close(fd);
+    if (!complete || memcmp(header, "SQLite format 3", 16) != 0 || !stamp_is_ours(header + STAMP_OFFSET)) return 0;
+    return header[STAMP_OFFSET + 3];
+}
+
+int cordon_vfs_create(const unsigned char *key, int algorithm, cordon_vfs **out) {
     *out = NULL;
     pthread_once(&once, initialize_once);
     sqlite3_vfs *base = sqlite3_vfs_find(NULL);
     if (sodium_ready != 0 || !base || base->iVersion < 2) return SQLITE_ERROR;
+    if (algorithm != ALGORITHM_XCHACHA20POLY1305 && !(algorithm == ALGORITHM_AES256GCM && cordon_vfs_aes256gcm_available())) {
+        return SQLITE_MISUSE;
+    }
     cordon_vfs *v = sqlite3_malloc(sizeof *v);
     if (!v) return SQLITE_NOMEM;
     memset(v, 0, sizeof *v);
@@ -820,6 +965,8 @@ int cordon_vfs_create(const unsigned char *key, cordon_vfs **out) {
     memcpy(v->key, key, CORDON_VFS_KEY_BYTES);
     sodium_mprotect_readonly(v->key);
     v->base = base;
+    v->algorithm = algorithm;
+    v->gcm_seals_per_subkey = CORDON_VFS_GCM_SEALS_PER_SUBKEY;
     atomic_init(&v->refs, 1);
     atomic_init(&v->open_refused, 0);
     pthread_mutex_init(&v->mutex, NULL);
@@ -853,6 +1000,10 @@ int cordon_vfs_create(const unsigned char *key, cordon_vfs **out) {
 }
 
 const char *cordon_vfs_name(const cordon_vfs *vfs) { return vfs->name; }
+
+void cordon_vfs_set_gcm_seals_per_subkey(cordon_vfs *vfs, unsigned int seals) {
+    if (seals > 0 && seals <= CORDON_VFS_GCM_SEALS_PER_SUBKEY) vfs->gcm_seals_per_subkey = seals;
+}
 
 int cordon_vfs_open_was_refused(const cordon_vfs *vfs) { return atomic_load(&vfs->open_refused); }
 
@@ -921,6 +1072,7 @@ int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wa
     if (fd >= 0) close(fd);
     if (buffer) sodium_memzero(buffer, MAX_PAGE_BYTES + WAL_FRAME_HEADER_BYTES);
     sqlite3_free(buffer);
+    gcm_keys_free(&state);
     if (f) sodium_memzero(f->nonces, sizeof f->nonces);
     sqlite3_free(f);
     return rc;

@@ -51,8 +51,8 @@ public final class Connection {
             // with the database connection handle should be released by passing it to
             // sqlite3_close()" (<https://sqlite.org/c3ref/open.html>).
             defer { sqlite3_close_v2(handle) }
-            if pageCipher?.openWasRefused == true {
-                throw StoreError.wrongPageKey(path: path)
+            if let refusal = pageCipher?.refusal(path: path) {
+                throw refusal
             }
             try StoreError.check(resultCode, database: handle, path: path)
             preconditionFailure("sqlite3_open_v2 returned SQLITE_OK without a handle")

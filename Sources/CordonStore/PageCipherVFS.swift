@@ -13,12 +13,22 @@ final class PageCipherVFS {
     /// Registers a VFS for `encryption`'s key.
     init(_ encryption: PageEncryption) throws {
         _ = Connection.libraryConfigured  // before registering a VFS initializes SQLite
+        guard encryption.algorithm.isAvailable else {
+            throw StoreError(
+                code: .cantOpen,
+                message: "cannot seal pages with \(encryption.algorithm.rawValue): this CPU lacks AES-NI or CLMUL; "
+                    + "use \(PageEncryption.Algorithm.xChaCha20Poly1305.rawValue)")
+        }
         var created: OpaquePointer?
+        let algorithm = switch encryption.algorithm {
+        case .xChaCha20Poly1305: CORDON_VFS_XCHACHA20POLY1305
+        case .aes256GCM: CORDON_VFS_AES256GCM
+        }
         let resultCode = encryption.key.withUnsafeBytes { bytes in
             // A key of another length is a bug in the caller's key hierarchy, not an
             // environment failure.
             precondition(bytes.count == PageEncryption.keyByteCount, "a page key is 32 bytes")
-            return cordon_vfs_create(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), &created)
+            return cordon_vfs_create(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), algorithm, &created)
         }
         guard resultCode == SQLITE_OK, let created else {
             throw StoreError(
@@ -26,6 +36,9 @@ final class PageCipherVFS {
                 message: "cannot set up page encryption (libsodium or SQLite failed to initialize)")
         }
         vfs = created
+        if let seals = encryption.gcmSealsPerSubkey {
+            cordon_vfs_set_gcm_seals_per_subkey(created, seals)
+        }
     }
 
     deinit {
@@ -35,9 +48,33 @@ final class PageCipherVFS {
     /// The registered name, for `sqlite3_open_v2` or a `?vfs=` URI parameter.
     var name: String { String(cString: cordon_vfs_name(vfs)) }
 
-    /// Whether the last database opened through this VFS was refused because its page 1
-    /// does not authenticate under the key, or it has no Cordon header.
-    var openWasRefused: Bool { cordon_vfs_open_was_refused(vfs) != 0 }
+    /// Why the last database opened through this VFS was refused, as an error naming
+    /// `path`; nil when it was not refused.
+    func refusal(path: String) -> StoreError? {
+        switch Int(cordon_vfs_open_was_refused(vfs)) {
+        case 0: nil
+        case Int(CORDON_VFS_CIPHER_UNAVAILABLE.rawValue):
+            StoreError(
+                code: .notADatabase, extendedCode: SQLITE_NOTADB,
+                message: "cannot open \(path): it is sealed with AES-256-GCM and this CPU lacks AES-NI or CLMUL; "
+                    + "open it on a machine that has them and rotate its pages to xchacha20-poly1305",
+                path: path)
+        default: StoreError.wrongPageKey(path: path)
+        }
+    }
+
+    /// Whether this CPU runs libsodium's AES-256-GCM.
+    static let aes256GCMIsAvailable: Bool = cordon_vfs_aes256gcm_available() != 0
+
+    /// The algorithm recorded in the header of the store at `path`; nil when the file is
+    /// missing or not a Cordon store.
+    static func algorithm(ofStoreAt path: String) -> PageEncryption.Algorithm? {
+        switch cordon_vfs_store_algorithm(path) {
+        case CORDON_VFS_XCHACHA20POLY1305: .xChaCha20Poly1305
+        case CORDON_VFS_AES256GCM: .aes256GCM
+        default: nil
+        }
+    }
 
     /// Authenticates every page of `path` and its WAL; see ``StoreVerifier``.
     func verify(path: String) throws -> StoreVerifier.Report {

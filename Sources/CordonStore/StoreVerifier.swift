@@ -64,6 +64,12 @@ public enum StoreVerifier {
         return report
     }
 
+    /// The page AEAD the store at `path` was created with (its header records it); nil
+    /// when there is no file there or it is not a Cordon store.
+    public static func algorithm(ofStoreAt path: String) -> PageEncryption.Algorithm? {
+        PageCipherVFS.algorithm(ofStoreAt: path)
+    }
+
     /// Whether the store at `path` opens under `encryption`: its page 1 (or, after a
     /// crash that tore page 1, its first WAL frame) authenticates. Use it after an
     /// interrupted ``PageEncryption/reencryptStore(at:from:to:)`` to learn which key

@@ -2,8 +2,10 @@
 //
 //   cordon-bench crash-writer <path> <wal|delete>   writes until killed (tests' kill -9 child)
 //   cordon-bench crash-rekey <path>                 re-encrypts back and forth until killed
-//   cordon-bench store <dir> <plain|cordon> <rows>  the store benchmark; prints JSON
-//   cordon-bench cipher                             page AEAD throughput; prints JSON
+//   cordon-bench store ingest <dir> <plain|cordon|cordon-gcm> <rows>
+//   cordon-bench store query <dir> <plain|cordon|cordon-gcm>
+//                                                   the store benchmark's two halves; print JSON
+//   cordon-bench cipher                             page AEAD throughput per algorithm; prints JSON
 //   cordon-bench query-latency <data> <config> <samples> <now>
 //                                                   DP answer latency per query shape; prints JSON
 //   cordon-bench query-noise <epsilon> <sensitivity> <trials> <count>...
@@ -31,8 +33,10 @@ do {
         try CrashWorkloads.write(path: arguments[2], journalMode: arguments[3] == "delete" ? .delete : .wal)
     case "crash-rekey" where arguments.count == 3:
         try CrashWorkloads.rekey(path: arguments[2])
-    case "store" where arguments.count == 5:
-        try StoreBenchmark.run(directory: arguments[2], variant: arguments[3], rows: Int(arguments[4]) ?? 1_000_000)
+    case "store" where arguments.count == 6 && arguments[2] == "ingest":
+        try StoreBenchmark.ingest(directory: arguments[3], variant: arguments[4], rows: Int(arguments[5]) ?? 1_000_000)
+    case "store" where arguments.count == 5 && arguments[2] == "query":
+        try StoreBenchmark.query(directory: arguments[3], variant: arguments[4])
     case "ingest" where arguments.count >= 6:
         try IngestBenchmark.run(
             directory: arguments[2], subjects: arguments[3], events: arguments[4], variant: arguments[5],

@@ -1,3 +1,4 @@
+import CordonStore
 import Foundation
 import Testing
 
@@ -115,6 +116,38 @@ struct WritePathCommandTests {
         #expect(stores.standardOutput.contains("eu: "))
         let retention = try CordonProcess.run(["retention", "run", "--data", data, "--now", "2030-01-01T00:00:00Z", "--json"])
         #expect(retention.status == 0)
+    }
+
+    /// `init --page-cipher` chooses the AEAD of new stores; `keys rotate --pages --cipher`
+    /// moves a store to another one; unknown names are usage errors that change nothing.
+    @Test func thePageCipherIsChosenAtInitAndMovedByARotation() throws {
+        let scratch = try ScratchDirectory()
+        let data = scratch.url.appendingPathComponent("data").path
+        let unknown = try CordonProcess.run(["init", "--data", data, "--page-cipher", "rot13"])
+        #expect(unknown.status == 64)
+        #expect(unknown.standardError.contains("unknown page cipher 'rot13'; use xchacha20-poly1305 or aes-256-gcm"))
+        #expect(!FileManager.default.fileExists(atPath: data))
+        guard PageEncryption.Algorithm.aes256GCM.isAvailable else { return }
+
+        let initialized = try CordonProcess.run(["init", "--data", data, "--page-cipher", "aes-256-gcm"])
+        #expect(initialized.status == 0, "\(initialized.standardError)")
+        #expect(initialized.standardOutput.contains("page cipher for new stores: aes-256-gcm"))
+        #expect(try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0)
+        let store = data + "/regions/eu.db"
+        #expect(StoreVerifier.algorithm(ofStoreAt: store) == .aes256GCM)
+
+        let misplaced = try CordonProcess.run(["keys", "rotate", "--region", "eu", "--cipher", "aes-256-gcm", "--data", data])
+        #expect(misplaced.status == 64)
+        #expect(misplaced.standardError.contains("--cipher goes with --region ID --pages"))
+        let rotated = try CordonProcess.run(
+            ["keys", "rotate", "--region", "eu", "--pages", "--cipher", "xchacha20-poly1305", "--data", data])
+        #expect(rotated.status == 0, "\(rotated.standardError)")
+        #expect(rotated.standardOutput.contains("under page key v2 (xchacha20-poly1305)"))
+        #expect(StoreVerifier.algorithm(ofStoreAt: store) == .xChaCha20Poly1305)
+        let lookup = try CordonProcess.run(["subject", "lookup", "--external-id", "c-1001", "--data", data, "--json"])
+        #expect(lookup.status == 0 && lookup.standardOutput.contains("subjectId"))
+        let stores = try CordonProcess.run(["store", "verify", "--region", "eu", "--data", data])
+        #expect(stores.status == 0, "\(stores.standardError)")
     }
 
     @Test func erasureReceiptsVerifyAndForgeriesFail() throws {

@@ -1,8 +1,9 @@
 #ifndef CORDON_VFS_H
 #define CORDON_VFS_H
 // An encrypting SQLite VFS shim: every page of a main database, its WAL and its
-// rollback journal is sealed with XChaCha20-Poly1305 (libsodium) on its way to the
-// default VFS. See docs/decisions/0004-encrypted-page-store.md for the on-disk layout.
+// rollback journal is sealed with XChaCha20-Poly1305 or AES-256-GCM (libsodium) on its
+// way to the default VFS. See docs/decisions/0004-encrypted-page-store.md for the
+// on-disk layout.
 #include <sqlite3.h>
 
 /// One registered encrypting VFS with its own page key: CordonStore makes one per
@@ -11,8 +12,20 @@ typedef struct cordon_vfs cordon_vfs;
 
 /// Bytes of a page key.
 #define CORDON_VFS_KEY_BYTES 32
-/// Bytes SQLite must reserve at the end of every page: a 24-byte nonce, a 16-byte tag.
+/// Bytes SQLite must reserve at the end of every page: a 24-byte nonce and a 16-byte tag
+/// (XChaCha20-Poly1305), or a 12-byte subkey salt, a 12-byte nonce and a 16-byte tag
+/// (AES-256-GCM).
 #define CORDON_VFS_RESERVE_BYTES 40
+
+/// Page AEADs, as recorded in byte 75 of a store's header. A store keeps the algorithm
+/// it was created with; the one passed to cordon_vfs_create applies to new databases.
+#define CORDON_VFS_XCHACHA20POLY1305 1
+/// AES-256-GCM under a subkey per writing session (a random 96-bit salt in the page),
+/// each subkey sealing at most CORDON_VFS_GCM_SEALS_PER_SUBKEY pages with random 96-bit
+/// nonces. Needs AES-NI and CLMUL (cordon_vfs_aes256gcm_available).
+#define CORDON_VFS_AES256GCM 2
+/// Pages one AES-256-GCM subkey seals before the writer draws a new salt.
+#define CORDON_VFS_GCM_SEALS_PER_SUBKEY (1u << 20)
 
 /// The extended result codes the VFS returns, as constants Swift can import (SQLite's
 /// own are macro expressions): a page that fails authentication (SQLITE_IOERR_DATA, "the
@@ -39,6 +52,8 @@ typedef enum cordon_vfs_failure_kind {
     CORDON_VFS_TEMP_FILE_REFUSED = 3,
     /// An access that is not the shape of a page, header or frame header.
     CORDON_VFS_UNEXPECTED_ACCESS = 4,
+    /// The store is sealed with AES-256-GCM and this CPU lacks AES-NI or CLMUL.
+    CORDON_VFS_CIPHER_UNAVAILABLE = 5,
 } cordon_vfs_failure_kind;
 
 typedef struct cordon_vfs_failure {
@@ -48,14 +63,29 @@ typedef struct cordon_vfs_failure {
 } cordon_vfs_failure;
 
 /// Registers a new encrypting VFS over the default VFS with a copy of `key`
-/// (CORDON_VFS_KEY_BYTES). Returns SQLITE_OK and the VFS in `*out`, or an error code.
-int cordon_vfs_create(const unsigned char *key, cordon_vfs **out);
+/// (CORDON_VFS_KEY_BYTES); databases it creates are sealed with `algorithm`
+/// (CORDON_VFS_XCHACHA20POLY1305 or CORDON_VFS_AES256GCM). Returns SQLITE_OK and the VFS
+/// in `*out`, or an error code (SQLITE_MISUSE for an algorithm this CPU cannot run).
+int cordon_vfs_create(const unsigned char *key, int algorithm, cordon_vfs **out);
+
+/// Lowers the AES-256-GCM seal budget per subkey for files opened from now on (tests use
+/// it to see salts change); values above CORDON_VFS_GCM_SEALS_PER_SUBKEY are ignored.
+void cordon_vfs_set_gcm_seals_per_subkey(cordon_vfs *vfs, unsigned int seals);
+
+/// Whether this CPU runs libsodium's AES-256-GCM (AES-NI and CLMUL).
+int cordon_vfs_aes256gcm_available(void);
+
+/// The page AEAD recorded in the header of the database at `path`: one of the algorithm
+/// constants, 0 when the file is missing, unreadable or not a Cordon store.
+int cordon_vfs_store_algorithm(const char *path);
 
 /// The name to pass to sqlite3_open_v2 or to a `?vfs=` URI parameter.
 const char *cordon_vfs_name(const cordon_vfs *vfs);
 
-/// Whether the last main database opened through this VFS was refused because its
-/// page 1 does not authenticate under the key (wrong key or not a Cordon store).
+/// Why the last main database opened through this VFS was refused: 0 when it was not,
+/// CORDON_VFS_PAGE_NOT_AUTHENTIC when its page 1 does not authenticate under the key
+/// (wrong key or not a Cordon store), CORDON_VFS_CIPHER_UNAVAILABLE when it is sealed
+/// with AES-256-GCM and this CPU cannot run it.
 int cordon_vfs_open_was_refused(const cordon_vfs *vfs);
 
 /// Unregisters the VFS; the key is zeroed and freed once its last file is closed.

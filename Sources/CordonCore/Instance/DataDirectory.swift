@@ -1,3 +1,4 @@
+public import CordonStore
 public import CordonCrypto
 public import Foundation
 
@@ -9,6 +10,8 @@ public enum DataDirectory {
         public var alreadyInitialized: Bool
         public var masterKeySource: String
         public var masterKeyID: String
+        /// The page AEAD stores created from now on are sealed with.
+        public var pageCipher: String
         /// Files this run created.
         public var created: [String]
         /// Files that were already there and were left untouched.
@@ -20,13 +23,16 @@ public enum DataDirectory {
     /// keyring per region plus `control` and `audit`. Never destroys anything: on an existing
     /// directory it checks the master key and only adds what is missing (a newly enabled
     /// region, or the rest of an interrupted init).
+    ///
+    /// `pageCipher`, when given, becomes the page AEAD of stores created from now on
+    /// (existing stores keep theirs until `keys rotate --pages --cipher` moves them).
     public static func initialize(
         at dataDirectory: URL, regions: [String], source: MasterKeySource,
-        passphraseParameters: PasswordKDF.Parameters = .moderate
+        passphraseParameters: PasswordKDF.Parameters = .moderate, pageCipher: PageEncryption.Algorithm? = nil
     ) throws -> InitReport {
         var report = InitReport(
             dataDirectory: dataDirectory.path, alreadyInitialized: InstanceConfiguration.exists(in: dataDirectory),
-            masterKeySource: source.describe(), masterKeyID: "", created: [], existing: [], warnings: [])
+            masterKeySource: source.describe(), masterKeyID: "", pageCipher: "", created: [], existing: [], warnings: [])
         let keys: KeyHierarchy
         if report.alreadyInitialized {
             let configuration = try InstanceConfiguration.read(from: dataDirectory)
@@ -68,15 +74,18 @@ public enum DataDirectory {
         if report.alreadyInitialized {
             try InstanceConfiguration.update(in: dataDirectory) {
                 $0.regions = Array(Set($0.regions).union(regions)).sorted()
+                if let pageCipher { $0.pageCipher = pageCipher.rawValue }
             }
         } else {
             let configuration = InstanceConfiguration(
                 format: InstanceConfiguration.currentFormat, createdAt: Timestamp.now(),
-                masterKey: .init(kind: source.kind, id: keys.masterKeyID), regions: regions.sorted())
+                masterKey: .init(kind: source.kind, id: keys.masterKeyID), regions: regions.sorted(),
+                pageCipher: pageCipher?.rawValue)
             try configuration.write(to: dataDirectory)
             report.created.append(InstanceConfiguration.fileName)
         }
         report.masterKeyID = keys.masterKeyID
+        report.pageCipher = try InstanceConfiguration.read(from: dataDirectory).pageAlgorithm().rawValue
         report.warnings = keys.warnings
         return report
     }

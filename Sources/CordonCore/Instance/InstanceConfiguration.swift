@@ -1,3 +1,4 @@
+public import CordonStore
 public import Foundation
 
 /// `<data>/cordon.json`: what `cordon init` set up, read on every open.
@@ -20,6 +21,21 @@ public struct InstanceConfiguration: Codable, Sendable, Equatable {
     public var masterKey: MasterKeyRecord
     /// The regions this instance stores data for.
     public var regions: [String]
+    /// The page AEAD for stores created from now on (`xchacha20-poly1305`, the default
+    /// when absent, or `aes-256-gcm`); each store keeps the one it was created with.
+    public var pageCipher: String? = nil
+
+    /// ``pageCipher`` as an algorithm, refusing a name this build does not know.
+    public func pageAlgorithm() throws -> PageEncryption.Algorithm {
+        guard let pageCipher else { return .xChaCha20Poly1305 }
+        guard let algorithm = PageEncryption.Algorithm(rawValue: pageCipher) else {
+            throw KeyError(
+                .damagedKeyFile,
+                "\(Self.fileName) names page cipher '\(pageCipher)'; this build knows "
+                    + PageEncryption.Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return algorithm
+    }
 
     static func url(in dataDirectory: URL) -> URL {
         dataDirectory.appendingPathComponent(fileName)

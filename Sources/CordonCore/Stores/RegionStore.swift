@@ -23,7 +23,8 @@ public final class RegionStore: Sendable {
     /// Opens (creating and migrating when needed) the store of `region`.
     /// Every byte of the file, its WAL and journals is sealed by the encrypting VFS under
     /// the region's current page key (decision 0004).
-    init(dataDirectory: URL, region: Region, policy: Policy, keyring: Keyring) throws {
+    /// A new store is sealed with `algorithm`; an existing one keeps its own.
+    init(dataDirectory: URL, region: Region, policy: Policy, keyring: Keyring, algorithm: PageEncryption.Algorithm) throws {
         self.region = region
         self.policy = policy
         self.keyring = keyring
@@ -31,7 +32,7 @@ public final class RegionStore: Sendable {
         self.evaluator = LawfulBasisEvaluator(policy: policy)
         let path = Self.url(for: region.id, in: dataDirectory).path
         var configuration = Configuration()
-        configuration.encryption = try Self.pageEncryption(for: path, keyring: keyring)
+        configuration.encryption = try Self.pageEncryption(for: path, keyring: keyring, algorithm: algorithm)
         configuration.cacheSizeKiB = 64 * 1024
         self.queue = try DatabaseQueue(path: path, configuration: configuration, migrator: RegionSchema.migrator)
     }
@@ -39,15 +40,20 @@ public final class RegionStore: Sendable {
     /// The page key a store file is sealed under: the newest version for a new file,
     /// otherwise the newest version that opens it. A page-key rotation interrupted before
     /// its atomic rename, or a restored backup from before one, is thereby still readable.
-    static func pageEncryption(for path: String, keyring: Keyring) throws -> PageEncryption {
+    /// `algorithm` seals a new file; an existing one is read with the algorithm its header records.
+    static func pageEncryption(
+        for path: String, keyring: Keyring, algorithm: PageEncryption.Algorithm = .xChaCha20Poly1305
+    ) throws -> PageEncryption {
         let versions = keyring.versions(of: .page).reversed()
         guard let newest = versions.first else {
             throw KeyError(.unknownKey, "\(keyring.name) has no page key")
         }
-        let newestEncryption = PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: newest))
+        let newestEncryption = PageEncryption(
+            key: try keyring.dataKey(.page, as: PageKeyRole.self, version: newest), algorithm: algorithm)
         guard FileManager.default.fileExists(atPath: path), versions.count > 1 else { return newestEncryption }
         for version in versions {
-            let encryption = PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version))
+            let encryption = PageEncryption(
+                key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version), algorithm: algorithm)
             if StoreVerifier.opens(path: path, with: encryption) { return encryption }
         }
         return newestEncryption  // opening fails with the store's own clear "wrong page key" error

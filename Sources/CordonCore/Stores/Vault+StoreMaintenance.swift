@@ -1,6 +1,6 @@
 import CordonAudit
 import CordonCrypto
-import CordonStore
+public import CordonStore
 public import Foundation
 import Synchronization
 
@@ -43,21 +43,33 @@ extension Vault {
     /// Re-encrypts a region's store under a new page key: a new key version is added to
     /// the keyring first, then the store is copied under it and renamed over the old file
     /// (crash-safe: either file opens, and the store picks whichever key opens it).
-    public func rotatePageKey(_ region: RegionID, context: AccessContext) throws -> Int {
+    ///
+    /// The copy is sealed with `algorithm` when given (moving the store to another page
+    /// AEAD), otherwise with the one the store already uses. Returns the new key version
+    /// and the algorithm the store is now under.
+    public func rotatePageKey(
+        _ region: RegionID, algorithm: PageEncryption.Algorithm? = nil, context: AccessContext
+    ) throws -> (version: Int, algorithm: PageEncryption.Algorithm) {
         guard configuration.regions[region] != nil else {
             throw VaultError(.unknownRegion, "no region '\(region)'")
         }
+        if let algorithm, !algorithm.isAvailable {
+            throw VaultError(.invalidRequest, "this CPU cannot run \(algorithm.rawValue) (it lacks AES-NI or CLMUL)")
+        }
         stores.withLock { _ = $0.removeValue(forKey: region) }  // its connection must be closed
         let path = RegionStore.url(for: region, in: dataDirectory).path
+        let target = algorithm ?? StoreVerifier.algorithm(ofStoreAt: path) ?? pageAlgorithm
         let old = try RegionStore.pageEncryption(for: path, keyring: try keys.keyring(.region(region.rawValue)))
         let version = try keys.addDataKeyVersion(.page, to: .region(region.rawValue))
         let keyring = try keys.keyring(.region(region.rawValue))
-        let new = PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version))
+        let new = PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version), algorithm: target)
         if FileManager.default.fileExists(atPath: path) {
             try PageEncryption.reencryptStore(at: path, from: old, to: new)
         }
-        try record(context, action: "keys.rotate.pages", regions: [region], details: ["pageKeyVersion": .integer(Int64(version))])
-        return version
+        try record(
+            context, action: "keys.rotate.pages", regions: [region],
+            details: ["pageKeyVersion": .integer(Int64(version)), "pageCipher": .string(target.rawValue)])
+        return (version, target)
     }
 
     /// Replaces a region's store with an older copy — the one explicit way to accept a
@@ -89,7 +101,7 @@ extension Vault {
 
         let store = try RegionStore(
             dataDirectory: dataDirectory, region: configuration.regions[region]!, policy: configuration.policy(for: region),
-            keyring: keyring)
+            keyring: keyring, algorithm: pageAlgorithm)
         let tombstones = try control.tombstones(region: region)
         let replayed = try store.write({ db -> Int in
             var replayed = 0

@@ -26,6 +26,8 @@ public final class Vault: Sendable {
     let signingKey: Ed25519.SigningKey
     let pseudonymKey: AuditPseudonymKey
     let stores: Mutex<[RegionID: RegionStore]>
+    /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
+    public let pageAlgorithm: PageEncryption.Algorithm
     private let openWarnings: Mutex<[String]>
     /// Held while the vault is open (one process per data directory).
     private let lock: DirectoryLock
@@ -52,18 +54,23 @@ public final class Vault: Sendable {
         } catch {
             throw VaultError(.auditUnavailable, "the audit trail in \(dataDirectory.path)/audit cannot be opened: \(error.message); Cordon will not run without it")
         }
+        let pageAlgorithm = try InstanceConfiguration.read(from: dataDirectory).pageAlgorithm()
         var controlConfiguration = CordonStore.Configuration()
-        controlConfiguration.encryption = PageEncryption(key: try keys.keyring(.control).dataKey(.page, as: PageKeyRole.self))
+        controlConfiguration.encryption = PageEncryption(
+            key: try keys.keyring(.control).dataKey(.page, as: PageKeyRole.self), algorithm: pageAlgorithm)
         let control = try ControlStore.open(dataDirectory: dataDirectory, configuration: controlConfiguration)
         return Vault(
             dataDirectory: dataDirectory, configuration: configuration, audit: log, control: control, keys: keys,
-            signingKey: signingKey, pseudonymKey: pseudonymKey, warnings: keys.warnings + log.openWarnings, lock: lock)
+            signingKey: signingKey, pseudonymKey: pseudonymKey, pageAlgorithm: pageAlgorithm,
+            warnings: keys.warnings + log.openWarnings, lock: lock)
     }
 
     private init(
         dataDirectory: URL, configuration: PolicyConfiguration, audit: AuditLog, control: ControlStore, keys: KeyHierarchy,
-        signingKey: Ed25519.SigningKey, pseudonymKey: AuditPseudonymKey, warnings: [String], lock: DirectoryLock
+        signingKey: Ed25519.SigningKey, pseudonymKey: AuditPseudonymKey, pageAlgorithm: PageEncryption.Algorithm,
+        warnings: [String], lock: DirectoryLock
     ) {
+        self.pageAlgorithm = pageAlgorithm
         self.lock = lock
         self.dataDirectory = dataDirectory
         self.configuration = configuration
@@ -110,7 +117,7 @@ public final class Vault: Sendable {
         }
         let store = try RegionStore(
             dataDirectory: dataDirectory, region: region, policy: configuration.policy(for: id),
-            keyring: try keys.keyring(.region(id.rawValue)))
+            keyring: try keys.keyring(.region(id.rawValue)), algorithm: pageAlgorithm)
         try checkNotRolledBack(store)
         return stores.withLock { opened in
             if let existing = opened[id] { return existing }

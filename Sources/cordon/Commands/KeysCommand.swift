@@ -1,4 +1,5 @@
 import CordonCore
+import CordonStore
 import Foundation
 
 /// `cordon keys`: inspect and rotate the key hierarchy.
@@ -56,6 +57,9 @@ struct KeysRotateCommand: ParsableCommand {
         .flag("master", help: "Rotate the master key."),
         .option("region", valueName: "ID", help: "Rotate this region's KEK (control and audit are also accepted)."),
         .flag("pages", help: "With --region: re-encrypt the region's store under a new page key instead."),
+        .option(
+            "cipher", valueName: "NAME",
+            help: "With --pages: seal the re-encrypted store with xchacha20-poly1305 or aes-256-gcm (default: the store's own)."),
         GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -63,12 +67,14 @@ struct KeysRotateCommand: ParsableCommand {
     let master: Bool
     let region: String?
     let pages: Bool
+    let cipher: String?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         master = parsed.flag("master")
         region = parsed.option("region")
         pages = parsed.flag("pages")
+        cipher = parsed.option("cipher")
     }
 
     func validate() throws {
@@ -78,12 +84,32 @@ struct KeysRotateCommand: ParsableCommand {
         if pages && region == nil {
             throw UsageError("--pages goes with --region ID", command: Self.self)
         }
+        if cipher != nil && !pages {
+            throw UsageError("--cipher goes with --region ID --pages", command: Self.self)
+        }
+        _ = try algorithm()
+    }
+
+    /// The --cipher value as an algorithm, nil when it was not given.
+    private func algorithm() throws -> PageEncryption.Algorithm? {
+        try cipher.map { name in
+            guard let algorithm = PageEncryption.Algorithm(rawValue: name) else {
+                throw UsageError(
+                    "unknown page cipher '\(name)'; use "
+                        + PageEncryption.Algorithm.allCases.map(\.rawValue).joined(separator: " or "),
+                    command: Self.self)
+            }
+            return algorithm
+        }
     }
 
     func run() throws {
         if pages, let region {
-            let version = try withVault(global) { try $0.rotatePageKey(RegionID(rawValue: region), context: .commandLine(role: "admin")) }
-            Output.line("Re-encrypted region \(region)'s store under page key v\(version).")
+            let algorithm = try algorithm()
+            let rotated = try withVault(global) {
+                try $0.rotatePageKey(RegionID(rawValue: region), algorithm: algorithm, context: .commandLine(role: "admin"))
+            }
+            Output.line("Re-encrypted region \(region)'s store under page key v\(rotated.version) (\(rotated.algorithm.rawValue)).")
             return
         }
         let source = MasterKeySource.fromEnvironment(dataDirectory: global.dataDirectory)

@@ -69,14 +69,34 @@ struct StoreMaintenanceTests {
         let fixture = try VaultFixture()
         try fixture.ingestSubjects([VaultFixture.subject("k-1", country: "IE")])
         try fixture.ingestEvents((0..<50).map { _ in VaultFixture.event("k-1") })
-        let version = try fixture.vault.rotatePageKey("eu", context: fixture.context)
-        #expect(version == 2)
+        let rotated = try fixture.vault.rotatePageKey("eu", context: fixture.context)
+        #expect(rotated.version == 2)
+        #expect(rotated.algorithm == .xChaCha20Poly1305)
         try fixture.reopen()
         #expect(try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 50)
         let keyring = try fixture.vault.keys.keyring(.region("eu"))
         let path = fixture.directory.url.appendingPathComponent("regions/eu.db").path
         #expect(StoreVerifier.opens(path: path, with: PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: 2))))
         #expect(!StoreVerifier.opens(path: path, with: PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: 1))))
+    }
+
+    /// `keys rotate --pages --cipher` moves a store to another page AEAD; a later rotation
+    /// without one keeps it, and every row survives both.
+    @Test(.enabled(if: PageEncryption.Algorithm.aes256GCM.isAvailable))
+    func pageKeyRotationMovesAStoreToAnotherCipherAndKeepsIt() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("g-1", country: "FR")])
+        try fixture.ingestEvents((0..<40).map { _ in VaultFixture.event("g-1") })
+        let path = fixture.directory.url.appendingPathComponent("regions/eu.db").path
+        #expect(StoreVerifier.algorithm(ofStoreAt: path) == .xChaCha20Poly1305)
+        let moved = try fixture.vault.rotatePageKey("eu", algorithm: .aes256GCM, context: fixture.context)
+        #expect(moved.algorithm == .aes256GCM)
+        #expect(StoreVerifier.algorithm(ofStoreAt: path) == .aes256GCM)
+        let kept = try fixture.vault.rotatePageKey("eu", context: fixture.context)
+        #expect(kept.version == 3 && kept.algorithm == .aes256GCM)
+        try fixture.reopen()
+        #expect(try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 40)
+        #expect(try fixture.vault.verifyStores(context: fixture.context).allSatisfy { $0.intact })
     }
 
     @Test func answeredRequestsLandInTheRegisterWithTheirDeadline() throws {
