@@ -26,18 +26,7 @@ struct InitCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        pageCipher = try parsed.option("page-cipher").map { name in
-            guard let algorithm = PageEncryption.Algorithm(rawValue: name) else {
-                throw UsageError(
-                    "unknown page cipher '\(name)'; use "
-                        + PageEncryption.Algorithm.allCases.map(\.rawValue).joined(separator: " or "),
-                    command: Self.self)
-            }
-            guard algorithm.isAvailable else {
-                throw UsageError("this CPU cannot run \(name) (it lacks AES-NI or CLMUL); use xchacha20-poly1305", command: Self.self)
-            }
-            return algorithm
-        }
+        pageCipher = try parsed.option("page-cipher").map { try PageEncryption.Algorithm.named($0, for: Self.self) }
     }
 
     func run() throws {

@@ -92,15 +92,7 @@ struct KeysRotateCommand: ParsableCommand {
 
     /// The --cipher value as an algorithm, nil when it was not given.
     private func algorithm() throws -> PageEncryption.Algorithm? {
-        try cipher.map { name in
-            guard let algorithm = PageEncryption.Algorithm(rawValue: name) else {
-                throw UsageError(
-                    "unknown page cipher '\(name)'; use "
-                        + PageEncryption.Algorithm.allCases.map(\.rawValue).joined(separator: " or "),
-                    command: Self.self)
-            }
-            return algorithm
-        }
+        try cipher.map { try PageEncryption.Algorithm.named($0, for: Self.self) }
     }
 
     func run() throws {
