@@ -288,7 +288,7 @@ static const crypto_aead_aes256gcm_state *gcm_write_state(cordon_file *f, unsign
 static const crypto_aead_aes256gcm_state *gcm_read_state(cordon_file *f, const unsigned char *salt) {
     gcm_keys *keys = gcm_keys_of(f->state);
     if (!keys) return NULL;
-    if (keys->write_generation && sodium_memcmp(keys->write_salt, salt, GCM_SALT_BYTES) == 0) return &keys->write_state;
+    if (keys->write_generation && memcmp(keys->write_salt, salt, GCM_SALT_BYTES) == 0) return &keys->write_state;
     const int slot = salt[0] % GCM_READ_SLOTS;
     if (keys->read_used[slot] && memcmp(keys->read_salts[slot], salt, GCM_SALT_BYTES) == 0) {
         return &keys->read_states[slot];
@@ -810,7 +810,8 @@ static int wal_proves_key(cordon_file *f, const char *wal_name) {
 /// reserve, and a page 1 that authenticates under the key. Refusing here, rather than on
 /// a later read, means a wrong key changes nothing on disk: WAL recovery would otherwise
 /// take every frame for a torn tail, and the closing checkpoint would delete the WAL.
-static int accept_main(cordon_file *f, const char *name) {
+/// `*unavailable` is set when the store is sealed with a cipher this CPU cannot run.
+static int accept_main(cordon_file *f, const char *name, int *unavailable) {
     db_state *s = f->state;
     sqlite3_int64 file_size = 0;
     int rc = f->real->pMethods->xFileSize(f->real, &file_size);
@@ -828,6 +829,7 @@ static int accept_main(cordon_file *f, const char *name) {
     s->has_stamp = 1;
     if (s->stamp[3] == ALGORITHM_AES256GCM && !crypto_aead_aes256gcm_is_available()) {
         record_failure(f, CORDON_VFS_CIPHER_UNAVAILABLE, 0);
+        *unavailable = 1;
         return SQLITE_NOTADB;
     }
     unsigned char *page = scratch(f);
@@ -879,9 +881,8 @@ static int vfs_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file,
     int rc = owner->base->xOpen(owner->base, name, f->real, flags, out_flags);
     if (rc == SQLITE_OK && f->kind == KIND_MAIN) {
         f->state->main_real = f->real;
-        rc = accept_main(f, name);
-        const int unavailable = f->state->has_stamp && f->state->stamp[3] == ALGORITHM_AES256GCM &&
-                                !crypto_aead_aes256gcm_is_available();
+        int unavailable = 0;
+        rc = accept_main(f, name, &unavailable);
         atomic_store(&owner->open_refused, rc != SQLITE_NOTADB ? 0
                                            : unavailable   ? CORDON_VFS_CIPHER_UNAVAILABLE
                                                            : CORDON_VFS_PAGE_NOT_AUTHENTIC);

@@ -67,14 +67,15 @@ struct KeysRotateCommand: ParsableCommand {
     let master: Bool
     let region: String?
     let pages: Bool
-    let cipher: String?
+    /// --cipher, parsed: nil when it was not given.
+    let cipher: PageEncryption.Algorithm?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         master = parsed.flag("master")
         region = parsed.option("region")
         pages = parsed.flag("pages")
-        cipher = parsed.option("cipher")
+        cipher = try parsed.option("cipher").map { try PageEncryption.Algorithm.named($0, for: Self.self) }
     }
 
     func validate() throws {
@@ -87,19 +88,12 @@ struct KeysRotateCommand: ParsableCommand {
         if cipher != nil && !pages {
             throw UsageError("--cipher goes with --region ID --pages", command: Self.self)
         }
-        _ = try algorithm()
-    }
-
-    /// The --cipher value as an algorithm, nil when it was not given.
-    private func algorithm() throws -> PageEncryption.Algorithm? {
-        try cipher.map { try PageEncryption.Algorithm.named($0, for: Self.self) }
     }
 
     func run() throws {
         if pages, let region {
-            let algorithm = try algorithm()
             let rotated = try withVault(global) {
-                try $0.rotatePageKey(RegionID(rawValue: region), algorithm: algorithm, context: .commandLine(role: "admin"))
+                try $0.rotatePageKey(RegionID(rawValue: region), algorithm: cipher, context: .commandLine(role: "admin"))
             }
             Output.line("Re-encrypted region \(region)'s store under page key v\(rotated.version) (\(rotated.algorithm.rawValue)).")
             return

@@ -83,8 +83,7 @@ struct EncryptedStoreGCMTests {
     @Test func aSwappedSaltOrAPageMovedIsDetected() throws {
         _ = try makeStore("source.db")
         var bytes = try directory.contents("source.db")
-        // Page 3's salt replaced by page 4's: the page would open under another subkey.
-        // Here both came from one session, so the salts are equal; change one byte.
+        // One byte of page 3's salt: the page would open under another subkey.
         bytes[3 * 4096 - 40] ^= 0x01
         // Page 5 and page 6 exchanged.
         let five = Array(bytes[(4 * 4096)..<(5 * 4096)])
