@@ -57,7 +57,7 @@ let package = Package(
 
         // `make bench` and the crash tests' child process: store, audit and write-path workloads.
         .executableTarget(
-            name: "cordon-bench", dependencies: ["CordonStore", "CordonAudit", "CordonCrypto", "CordonCore"],
+            name: "cordon-bench", dependencies: ["CordonStore", "CordonAudit", "CordonCrypto", "CordonCore", "CSodium"],
             swiftSettings: swiftSettings),
 
         .testTarget(

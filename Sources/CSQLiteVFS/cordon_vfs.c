@@ -107,6 +107,8 @@ struct cordon_vfs {
     unsigned int gcm_seals_per_subkey;
     atomic_int refs;    /* 1 for the owner plus one per open file */
     atomic_int open_refused; /* a cordon_vfs_failure_kind, 0 when the last open passed */
+    atomic_ullong pages_sealed; /* cipher work done, for cordon_vfs_page_counts */
+    atomic_ullong pages_opened;
     pthread_mutex_t mutex; /* guards states and failure */
     db_state *states;
     cordon_vfs_failure failure;
@@ -326,6 +328,7 @@ static int seal_page(cordon_file *f, unsigned int pgno, const unsigned char *pla
         fresh_nonce(f, nonce, GCM_NONCE_BYTES);
         crypto_aead_aes256gcm_encrypt_detached_afternm(sealed + body_offset, tag, NULL, plain + body_offset, body_len,
                                                        ad, ad_len, NULL, nonce, state);
+        atomic_fetch_add_explicit(&f->owner->pages_sealed, 1, memory_order_relaxed);
         return SQLITE_OK;
     }
     unsigned char *nonce = sealed + body_end;
@@ -333,6 +336,7 @@ static int seal_page(cordon_file *f, unsigned int pgno, const unsigned char *pla
     fresh_nonce(f, nonce, NONCE_BYTES);
     crypto_aead_xchacha20poly1305_ietf_encrypt_detached(sealed + body_offset, tag, NULL, plain + body_offset, body_len,
                                                         ad, ad_len, NULL, nonce, f->owner->key);
+    atomic_fetch_add_explicit(&f->owner->pages_sealed, 1, memory_order_relaxed);
     return SQLITE_OK;
 }
 
@@ -351,6 +355,7 @@ static int open_page(cordon_file *f, unsigned int pgno, const unsigned char *sea
     unsigned char ad[4 + ID_BYTES + HEADER_BYTES];
     size_t ad_len = make_ad(ad, pgno, stamp + 4, sealed);
     const unsigned long long body_len = (unsigned long long)(body_end - body_offset);
+    atomic_fetch_add_explicit(&f->owner->pages_opened, 1, memory_order_relaxed);
     if (stamp[3] == ALGORITHM_AES256GCM) {
         if (!crypto_aead_aes256gcm_is_available()) return -1;
         const crypto_aead_aes256gcm_state *state = gcm_read_state(f, reserve);
@@ -476,11 +481,12 @@ static void remember_for_checkpoint(db_state *s, unsigned int pgno, const unsign
 /// than a WAL holds between SQLite's default automatic checkpoints (1000 pages).
 enum { WAL_MEMO_BYTES = 16 * 1024 * 1024 };
 
-/// Keeps the sealed and plain page just written at WAL `offset` (best effort: without
-/// memory the memo is simply not used).
-static void memo_store(db_state *s, sqlite3_int64 offset, unsigned int pgno, const unsigned char *sealed,
-                       const unsigned char *plain, int size) {
-    if (s->memo_slots && s->memo_page_size != size) return;
+/// The memo slot for a WAL page about to be written at `offset`, emptied so a failed
+/// write leaves nothing behind: the page is sealed straight into the slot's first half,
+/// and memo_keep fills in the rest once the write succeeded. Returns -1 without memory
+/// (the memo is best effort) or for a page of another size.
+static int memo_claim(db_state *s, sqlite3_int64 offset, int size) {
+    if (s->memo_slots && s->memo_page_size != size) return -1;
     if (!s->memo_slots) {
         int slots = WAL_MEMO_BYTES / (2 * size);
         s->memo_offsets = sqlite3_malloc64(sizeof(sqlite3_int64) * (sqlite3_uint64)slots);
@@ -493,16 +499,22 @@ static void memo_store(db_state *s, sqlite3_int64 offset, unsigned int pgno, con
             s->memo_offsets = NULL;
             s->memo_pgnos = NULL;
             s->memo_pages = NULL;
-            return;
+            return -1;
         }
         for (int i = 0; i < slots; i++) s->memo_offsets[i] = -1;
         s->memo_slots = slots;
         s->memo_page_size = size;
     }
     const int slot = (int)((offset / (size + WAL_FRAME_HEADER_BYTES)) % s->memo_slots);
-    unsigned char *kept = s->memo_pages + (size_t)slot * 2 * (size_t)size;
-    memcpy(kept, sealed, (size_t)size);
-    memcpy(kept + size, plain, (size_t)size);
+    s->memo_offsets[slot] = -1;
+    s->memo_pgnos[slot] = 0; /* a checkpoint cache pointing here no longer matches */
+    return slot;
+}
+
+/// Completes a claimed slot once its sealed page is on disk: the plaintext beside it.
+static void memo_keep(db_state *s, int slot, sqlite3_int64 offset, unsigned int pgno, const unsigned char *plain) {
+    const int size = s->memo_page_size;
+    memcpy(s->memo_pages + (size_t)slot * 2 * (size_t)size + size, plain, (size_t)size);
     s->memo_offsets[slot] = offset;
     s->memo_pgnos[slot] = pgno;
 }
@@ -598,11 +610,13 @@ static int wal_write(cordon_file *f, const unsigned char *buf, int amount, sqlit
             pgno = get32(header);
         }
         ensure_stamp(s, f->owner->algorithm);
-        unsigned char *sealed = scratch(f);
+        // Sealed into the memo slot when there is one, so keeping it costs no copy.
+        const int slot = memo_claim(s, offset, size);
+        unsigned char *sealed = slot >= 0 ? s->memo_pages + (size_t)slot * 2 * (size_t)size : scratch(f);
         if (!sealed) return SQLITE_IOERR_NOMEM;
         int rc = seal_page(f, pgno, buf, sealed, size);
         if (rc == SQLITE_OK) rc = f->real->pMethods->xWrite(f->real, sealed, size, offset);
-        if (rc == SQLITE_OK) memo_store(s, offset, pgno, sealed, buf, size);
+        if (rc == SQLITE_OK && slot >= 0) memo_keep(s, slot, offset, pgno, buf);
         return rc;
     }
     record_failure(f, CORDON_VFS_UNEXPECTED_ACCESS, 0);
@@ -1007,6 +1021,11 @@ void cordon_vfs_set_gcm_seals_per_subkey(cordon_vfs *vfs, unsigned int seals) {
 }
 
 int cordon_vfs_open_was_refused(const cordon_vfs *vfs) { return atomic_load(&vfs->open_refused); }
+
+void cordon_vfs_page_counts(cordon_vfs *vfs, unsigned long long *sealed, unsigned long long *opened) {
+    *sealed = atomic_load_explicit(&vfs->pages_sealed, memory_order_relaxed);
+    *opened = atomic_load_explicit(&vfs->pages_opened, memory_order_relaxed);
+}
 
 void cordon_vfs_release(cordon_vfs *vfs) {
     // New opens stop here; files still open (a connection closed as a zombie) keep the

@@ -27,6 +27,9 @@ public final class Connection {
     /// VFS that is gone.
     let pageCipher: PageCipherVFS?
 
+    /// The page cipher's work on this connection's files so far; nil when unencrypted.
+    public var pageCipherActivity: PageEncryption.Activity? { pageCipher?.activity }
+
     /// Process-wide SQLite settings, applied once before SQLite's first use (the first
     /// connection or encrypting VFS): no memory statistics (a global mutex per malloc, and
     /// Cordon never reads them). Ignored if something initialized SQLite first.

@@ -53,14 +53,16 @@ final class PageCipherVFS {
     func refusal(path: String) -> StoreError? {
         switch Int(cordon_vfs_open_was_refused(vfs)) {
         case 0: nil
-        case Int(CORDON_VFS_CIPHER_UNAVAILABLE.rawValue):
-            StoreError(
-                code: .notADatabase, extendedCode: SQLITE_NOTADB,
-                message: "cannot open \(path): it is sealed with AES-256-GCM and this CPU lacks AES-NI or CLMUL; "
-                    + "open it on a machine that has them and rotate its pages to xchacha20-poly1305",
-                path: path)
+        case Int(CORDON_VFS_CIPHER_UNAVAILABLE.rawValue): StoreError.cipherUnavailable(path: path)
         default: StoreError.wrongPageKey(path: path)
         }
+    }
+
+    /// Pages sealed and opened through this VFS so far.
+    var activity: PageEncryption.Activity {
+        var sealed: UInt64 = 0, opened: UInt64 = 0
+        cordon_vfs_page_counts(vfs, &sealed, &opened)
+        return PageEncryption.Activity(pagesSealed: sealed, pagesOpened: opened)
     }
 
     /// Whether this CPU runs libsodium's AES-256-GCM.
@@ -103,7 +105,7 @@ final class PageCipherVFS {
                 path: path, pageCount: Int(pageCount), walFrameCount: Int(frameCount),
                 badPages: failures.pages, badWALFrames: failures.frames)
         case SQLITE_NOTADB:
-            throw StoreError.wrongPageKey(path: path)
+            throw StoreError.unreadable(path: path)
         default:
             throw StoreError(
                 code: .init(sqliteResultCode: resultCode), extendedCode: resultCode,
@@ -118,6 +120,22 @@ extension StoreError {
         StoreError(
             code: .notADatabase, extendedCode: SQLITE_NOTADB,
             message: "cannot open \(path): wrong page key or not a Cordon store", path: path)
+    }
+
+    /// The one sentence for a store sealed with AES-256-GCM on a CPU that cannot run it.
+    static func cipherUnavailable(path: String) -> StoreError {
+        StoreError(
+            code: .notADatabase, extendedCode: SQLITE_NOTADB,
+            message: "cannot open \(path): it is sealed with AES-256-GCM and this CPU lacks AES-NI or CLMUL; "
+                + "open it on a machine that has them and rotate its pages to xchacha20-poly1305",
+            path: path)
+    }
+
+    /// Why no page of the store at `path` authenticates, judged from its header: a cipher
+    /// this CPU lacks, or else a wrong key (or not a Cordon store).
+    static func unreadable(path: String) -> StoreError {
+        PageCipherVFS.algorithm(ofStoreAt: path) == .aes256GCM && !PageCipherVFS.aes256GCMIsAvailable
+            ? cipherUnavailable(path: path) : wrongPageKey(path: path)
     }
 
     /// A clearer message for an error the encrypting VFS explains: the file and page that

@@ -55,11 +55,12 @@ public enum StoreVerifier {
     /// Reads the files directly, so free pages and old WAL frames are checked too. Run it
     /// on a quiet store: a write or checkpoint running at the same time may make a page
     /// read mid-write look bad. Throws ``StoreError/Code/notADatabase`` when the file has
-    /// no Cordon header or not a single page authenticates (a wrong key).
+    /// no Cordon header or not a single page authenticates: a wrong key, or an AES-256-GCM
+    /// store on a CPU without AES-NI (the error says which).
     public static func verify(path: String, encryption: PageEncryption) throws -> Report {
         let report = try PageCipherVFS(encryption).verify(path: path)
         if report.pageCount > 0, report.badPages.count == report.pageCount {
-            throw StoreError.wrongPageKey(path: path)
+            throw StoreError.unreadable(path: path)
         }
         return report
     }

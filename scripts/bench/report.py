@@ -65,6 +65,32 @@ for name in ["cordon", "cordon-gcm"]:
               name, speed, speed >= 0.8, scan, scan <= 1.25,
               median[name]["ingest_s"] < median["sqlcipher-keyed"]["ingest_s"],
               median[name]["groupby_cold_s"] < median["sqlcipher-keyed"]["groupby_cold_s"]))
+bare = {c["algorithm"]: c for c in ciphers if "bare_seal_us_per_page" in c}
 for cipher in ciphers:
-    print("cipher: %s page open %.0f MB/s (%.0f pages/s)" % (
-        cipher["algorithm"], cipher["open_mb_per_s"], cipher["open_pages_per_s"]))
+    if "open_mb_per_s" in cipher:
+        print("cipher: %s page open through the verifier %.0f MB/s (%.0f pages/s)" % (
+            cipher["algorithm"], cipher["open_mb_per_s"], cipher["open_pages_per_s"]))
+    elif cipher in bare.values():
+        print("cipher: %s bare libsodium, one 4 KiB page: seal %.2f us (%.0f MB/s), open %.2f us" % (
+            cipher["algorithm"], cipher["bare_seal_us_per_page"], 4096 / cipher["bare_seal_us_per_page"],
+            cipher["bare_open_us_per_page"]))
+print()
+# The cipher's floor: the pages a run sealed (or opened) times the bare cipher's time per
+# page is the least its encryption could cost; the rest of the cipher cost is the VFS's.
+print("gap to the cipher's limit (floor = pages x bare time per page; overhead = cipher cost - floor):")
+for name, algorithm in [("cordon", "xchacha20-poly1305"), ("cordon-gcm", "aes-256-gcm")]:
+    if algorithm not in bare or "pages_sealed" not in samples.get(name, {}):
+        continue
+    plain = median["plain"]["ingest_s"]
+    sealed = statistics.median(samples[name]["pages_sealed"])
+    floor = sealed * bare[algorithm]["bare_seal_us_per_page"] / 1e6
+    cost = median[name]["ingest_s"] - plain
+    line = "  %-10s ingest: %.0f pages sealed, floor %.2f s, overhead %+.2f s; best possible speed %.2fx plain" % (
+        name, sealed, floor, cost - floor, plain / (plain + floor))
+    if "groupby_cold_pages_opened" in samples[name]:
+        opened = statistics.median(samples[name]["groupby_cold_pages_opened"])
+        scan_floor = opened * bare[algorithm]["bare_open_us_per_page"] / 1e6
+        scan_cost = median[name]["groupby_cold_s"] - median["plain"]["groupby_cold_s"]
+        line += "; cold GROUP BY: %.0f pages opened, floor %.2f s, overhead %+.2f s" % (
+            opened, scan_floor, scan_cost - scan_floor)
+    print(line)

@@ -7,6 +7,7 @@ usage: sqlcipher_bench.py ingest DIR keyed|unkeyed ROWS   -> one JSON line
 """
 import json
 import os
+import statistics
 import sys
 import time
 
@@ -17,6 +18,7 @@ CHANNELS = ["email", "search", "social", "display", "affiliate", "direct"]
 COUNTRIES = ["DE", "FR", "IT", "ES", "NL", "PL", "SE", "AT", "BE", "PT", "IE", "FI"]
 DEVICES = ["mobile", "desktop", "tablet"]
 BATCH = 10_000
+GROUP_BY_SAMPLES = 5  # per query process, as in StoreBenchmark.swift; medians are reported
 SCHEMA = """
 CREATE TABLE events(
     id INTEGER PRIMARY KEY, subject_id INTEGER NOT NULL, ts INTEGER NOT NULL,
@@ -79,17 +81,18 @@ def query(path, variant, keyed):
     # As in StoreBenchmark.swift: each GROUP BY timing ends with the statement reset
     # (closing the cursor), which frees the sorter's memory; lookups get a new connection,
     # a cold pass and a warm one.
-    db = connect(path, keyed)
-    db.execute("PRAGMA cache_size = -400000")
-    timings = []
-    for _ in range(2):
-        start = time.perf_counter()
-        cursor = db.execute(GROUP_BY)
-        groups = len(cursor.fetchall())
-        cursor.close()
-        timings.append(time.perf_counter() - start)
-    cold, warm = timings
-    db.close()
+    colds, warms = [], []
+    for _ in range(GROUP_BY_SAMPLES):
+        db = connect(path, keyed)
+        db.execute("PRAGMA cache_size = -400000")
+        for timings in (colds, warms):
+            start = time.perf_counter()
+            cursor = db.execute(GROUP_BY)
+            groups = len(cursor.fetchall())
+            cursor.close()
+            timings.append(time.perf_counter() - start)
+        db.close()
+    cold, warm = statistics.median(colds), statistics.median(warms)
     db = connect(path, keyed)
     db.execute("PRAGMA cache_size = -400000")
     lookups = 2000
@@ -106,6 +109,7 @@ def query(path, variant, keyed):
     print(json.dumps({"variant": "sqlcipher-" + variant, "groupby_cold_s": cold, "groupby_warm_s": warm, "groups": groups,
                       "point_lookup_cold_us": passes[0] / lookups * 1e6,
                       "point_lookup_warm_us": passes[1] / lookups * 1e6, "file_bytes": os.path.getsize(path),
+                      "groupby_samples": GROUP_BY_SAMPLES,
                       "cipher_version": version[0] if version else None}))
 
 

@@ -88,6 +88,10 @@ const char *cordon_vfs_name(const cordon_vfs *vfs);
 /// with AES-256-GCM and this CPU cannot run it.
 int cordon_vfs_open_was_refused(const cordon_vfs *vfs);
 
+/// Pages sealed and pages opened (authenticated or refused) through this VFS so far,
+/// for benchmarks and operators who want to see how much cipher work a load costs.
+void cordon_vfs_page_counts(cordon_vfs *vfs, unsigned long long *sealed, unsigned long long *opened);
+
 /// Unregisters the VFS; the key is zeroed and freed once its last file is closed.
 void cordon_vfs_release(cordon_vfs *vfs);
 

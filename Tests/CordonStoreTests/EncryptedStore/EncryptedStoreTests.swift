@@ -35,6 +35,28 @@ import Testing
         #expect(report.pageCount > 10)
     }
 
+    @Test func cipherActivityCountsSealsAndOpensAndACheckpointSealsNothing() throws {
+        let path = directory.path("activity.db")
+        let plain = try Connection(path: directory.path("plain.db"))
+        #expect(plain.pageCipherActivity == nil)
+
+        let writer = try Connection(path: path, configuration: EncryptedStore.configuration())
+        try writer.execute(script: EncryptedStore.schema)
+        try EncryptedStore.insertEvents(writer, count: 500)
+        let written = try #require(writer.pageCipherActivity)
+        #expect(written.pagesSealed > 10)
+        // The checkpoint copies the WAL's ciphertext into the database as it is.
+        try writer.checkpoint(.truncate)
+        #expect(writer.pageCipherActivity?.pagesSealed == written.pagesSealed)
+
+        let reader = try Connection(path: path, configuration: EncryptedStore.configuration())
+        let pages = try #require(try reader.scalar(Int.self, "PRAGMA page_count"))
+        _ = try EncryptedStore.fingerprint(reader)
+        let read = try #require(reader.pageCipherActivity)
+        #expect(read.pagesSealed == 0)
+        #expect(read.pagesOpened > 10 && read.pagesOpened <= UInt64(pages) + 1)  // page 1 twice: open and read
+    }
+
     @Test func rollbackJournalModeRoundTripsAndRollsBack() throws {
         let path = directory.path("journal.db")
         let connection = try Connection(
