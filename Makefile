@@ -6,7 +6,7 @@ DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev pkg-config
 CORDON_DEBUG   := .build/debug/cordon
 CORDON_RELEASE := .build/release/cordon
 
-.PHONY: deps build release test lint demo tour bench fuzz-api clean
+.PHONY: deps build release test lint format demo tour bench fuzz-api clean
 
 ## deps: install the Debian packages Cordon needs, only when one is missing (idempotent); python3
 ## and openssl run audit/verify.py, the DPO's independent verifier, in the tests.
@@ -30,14 +30,20 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: build, run every Swift test, then lint the shipped policies and regions.
+## test: build, run every Swift test, then lint the code's format and the shipped policies and regions.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	$(CORDON_DEBUG) policy lint
 
+## lint: the format check (`swift format`, .swift-format) and the policy lint; `make format` fixes the first.
 lint: build
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	$(CORDON_DEBUG) policy lint
+
+format:
+	$(SWIFT) format format --in-place --recursive Sources Tests Package.swift
 
 ## demo: release build, then the HTTP API on ./cordon-demo with tokens and curl examples.
 demo: release

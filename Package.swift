@@ -23,55 +23,88 @@ let package = Package(
     targets: [
         // System libraries (Debian -dev packages; the Makefile installs them when missing).
         .systemLibrary(
-            name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
-            providers: [.apt(["libsodium-dev"])]),
+            name: "CSodium",
+            path: "Sources/CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
         .systemLibrary(
-            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"])]),
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .systemLibrary(
-            name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
-            providers: [.apt(["libmicrohttpd-dev"])]),
+            name: "CMicroHTTPD",
+            path: "Sources/CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
 
         // Wrapper modules: each C library is imported in exactly one of them.
         .target(name: "CordonCrypto", dependencies: ["CSodium"], swiftSettings: swiftSettings),
         .target(name: "CordonStore", dependencies: ["CSQLite", "CSQLiteVFS"], swiftSettings: swiftSettings),
         // The encrypting SQLite VFS (a C struct of function pointers), used only by CordonStore.
         .target(
-            name: "CSQLiteVFS", dependencies: ["CSQLite", "CSodium"],
-            cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
+            name: "CSQLiteVFS",
+            dependencies: ["CSQLite", "CSodium"],
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]
+        ),
         .target(name: "CordonAudit", dependencies: ["CordonCrypto"], swiftSettings: swiftSettings),
 
         // The domain: imports no C.
         .target(
-            name: "CordonCore", dependencies: ["CordonCrypto", "CordonStore", "CordonAudit"],
-            swiftSettings: swiftSettings),
+            name: "CordonCore",
+            dependencies: ["CordonCrypto", "CordonStore", "CordonAudit"],
+            swiftSettings: swiftSettings
+        ),
 
         // The HTTP API: router, auth, handlers in plain Swift; one host file imports CMicroHTTPD.
         .target(
-            name: "CordonServer", dependencies: ["CordonCore", "CordonAudit", "CordonCrypto", "CMicroHTTPD"],
-            swiftSettings: swiftSettings),
+            name: "CordonServer",
+            dependencies: ["CordonCore", "CordonAudit", "CordonCrypto", "CMicroHTTPD"],
+            swiftSettings: swiftSettings
+        ),
 
         .executableTarget(
-            name: "cordon", dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit", "CordonServer"],
-            swiftSettings: swiftSettings),
+            name: "cordon",
+            dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit", "CordonServer"],
+            swiftSettings: swiftSettings
+        ),
 
         // `make bench` and the crash tests' child process: store, audit and write-path workloads.
         .executableTarget(
-            name: "cordon-bench", dependencies: ["CordonStore", "CordonAudit", "CordonCrypto", "CordonCore", "CSodium"],
-            swiftSettings: swiftSettings),
+            name: "cordon-bench",
+            dependencies: ["CordonStore", "CordonAudit", "CordonCrypto", "CordonCore", "CSodium"],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
-            name: "CordonCryptoTests", dependencies: ["CordonCrypto"],
-            resources: [.copy("Vectors")], swiftSettings: swiftSettings),
+            name: "CordonCryptoTests",
+            dependencies: ["CordonCrypto"],
+            resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
-            name: "CordonStoreTests", dependencies: ["CordonStore", "cordon-bench"], swiftSettings: swiftSettings),
-        .testTarget(name: "CordonAuditTests", dependencies: ["CordonAudit", "CordonCrypto"], swiftSettings: swiftSettings),
+            name: "CordonStoreTests",
+            dependencies: ["CordonStore", "cordon-bench"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
-            name: "CordonCoreTests", dependencies: ["CordonCore", "CordonCrypto", "CordonStore"],
-            swiftSettings: swiftSettings),
+            name: "CordonAuditTests",
+            dependencies: ["CordonAudit", "CordonCrypto"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
-            name: "CordonServerTests", dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto"],
-            swiftSettings: swiftSettings),
+            name: "CordonCoreTests",
+            dependencies: ["CordonCore", "CordonCrypto", "CordonStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CordonServerTests",
+            dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CLITests", dependencies: ["cordon", "CordonStore"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,6 @@
+import CordonAudit
 import CordonCrypto
 import CordonStore
-import CordonAudit
 
 /// The Cordon domain layer.
 public enum Cordon {

@@ -26,8 +26,10 @@ public enum Ed25519 {
             expanded = try SecureBytes(count: Int(crypto_sign_SECRETKEYBYTES)) { secret in
                 _ = seed.withUnsafeBytes { seedBytes in
                     crypto_sign_seed_keypair(
-                        &publicBytes, secret.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                        seedBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                        &publicBytes,
+                        secret.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        seedBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    )
                 }
             }
             self.seed = seed
@@ -40,8 +42,12 @@ public enum Ed25519 {
             expanded.withUnsafeBytes { secret in
                 // crypto_sign_detached cannot fail with a well-formed key; its result is always 0.
                 _ = crypto_sign_detached(
-                    &signature, nil, message, UInt64(message.count),
-                    secret.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    &signature,
+                    nil,
+                    message,
+                    UInt64(message.count),
+                    secret.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                )
             }
             return signature
         }

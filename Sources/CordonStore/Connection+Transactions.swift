@@ -27,7 +27,8 @@ extension Connection {
     /// }
     /// ```
     public func inTransaction<T>(
-        _ kind: TransactionKind = .immediate, _ body: (Connection) throws -> T
+        _ kind: TransactionKind = .immediate,
+        _ body: (Connection) throws -> T
     ) throws -> T {
         // "The sqlite3_get_autocommit() interface returns non-zero or zero if the given
         // database connection is or is not in autocommit mode, respectively"

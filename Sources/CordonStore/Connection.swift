@@ -45,7 +45,8 @@ public final class Connection {
         flags |= configuration.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         precondition(
             configuration.encryption == nil || configuration.vfsName == nil,
-            "an encrypted connection opens through its own VFS; leave vfsName nil")
+            "an encrypted connection opens through its own VFS; leave vfsName nil"
+        )
         let pageCipher = try configuration.encryption.map(PageCipherVFS.init)
         var handle: OpaquePointer?
         let resultCode = sqlite3_open_v2(path, &handle, flags, pageCipher?.name ?? configuration.vfsName)

@@ -35,7 +35,9 @@ public final class DatabaseQueue: Sendable {
 
     /// Opens a database and, when given a migrator, brings its schema up to date.
     public init(
-        path: String, configuration: Configuration = Configuration(), migrator: Migrator? = nil
+        path: String,
+        configuration: Configuration = Configuration(),
+        migrator: Migrator? = nil
     ) throws {
         let connection = try Connection(path: path, configuration: configuration)
         try migrator?.migrate(connection)

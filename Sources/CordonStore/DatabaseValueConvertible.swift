@@ -14,7 +14,8 @@ extension DatabaseValueConvertible {
     static func mismatch(_ value: DatabaseValue) -> StoreError {
         StoreError(
             code: .typeMismatch,
-            message: "expected \(Self.self), found \(value.storageClassName)")
+            message: "expected \(Self.self), found \(value.storageClassName)"
+        )
     }
 }
 

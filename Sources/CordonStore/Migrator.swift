@@ -27,11 +27,14 @@ public struct Migrator: Sendable {
 
     /// Adds a migration, whose version must be above every version registered so far.
     public mutating func register(
-        version: Int, name: String, _ migrate: @escaping @Sendable (Connection) throws -> Void
+        version: Int,
+        name: String,
+        _ migrate: @escaping @Sendable (Connection) throws -> Void
     ) {
         precondition(
             version > latestVersion && version <= Int(Int32.max),
-            "migration \(name) has version \(version), not above \(latestVersion)")
+            "migration \(name) has version \(version), not above \(latestVersion)"
+        )
         migrations.append(Migration(version: version, name: name, migrate: migrate))
     }
 
@@ -53,7 +56,8 @@ public struct Migrator: Sendable {
                 code: .schemaTooNew,
                 message: "\(file) has schema version \(current) but this build "
                     + "knows up to \(latestVersion); upgrade cordon",
-                path: connection.path)
+                path: connection.path
+            )
         }
         for migration in migrations where migration.version > current {
             try connection.inTransaction(.immediate) { connection in

@@ -17,13 +17,15 @@ final class PageCipherVFS {
             throw StoreError(
                 code: .cantOpen,
                 message: "cannot seal pages with \(encryption.algorithm.rawValue): this CPU lacks AES-NI or CLMUL; "
-                    + "use \(PageEncryption.Algorithm.xChaCha20Poly1305.rawValue)")
+                    + "use \(PageEncryption.Algorithm.xChaCha20Poly1305.rawValue)"
+            )
         }
         var created: OpaquePointer?
-        let algorithm = switch encryption.algorithm {
-        case .xChaCha20Poly1305: CORDON_VFS_XCHACHA20POLY1305
-        case .aes256GCM: CORDON_VFS_AES256GCM
-        }
+        let algorithm =
+            switch encryption.algorithm {
+            case .xChaCha20Poly1305: CORDON_VFS_XCHACHA20POLY1305
+            case .aes256GCM: CORDON_VFS_AES256GCM
+            }
         let resultCode = encryption.key.withUnsafeBytes { bytes in
             // A key of another length is a bug in the caller's key hierarchy, not an
             // environment failure.
@@ -32,8 +34,10 @@ final class PageCipherVFS {
         }
         guard resultCode == SQLITE_OK, let created else {
             throw StoreError(
-                code: .init(sqliteResultCode: resultCode), extendedCode: resultCode,
-                message: "cannot set up page encryption (libsodium or SQLite failed to initialize)")
+                code: .init(sqliteResultCode: resultCode),
+                extendedCode: resultCode,
+                message: "cannot set up page encryption (libsodium or SQLite failed to initialize)"
+            )
         }
         vfs = created
         if let seals = encryption.gcmSealsPerSubkey {
@@ -60,7 +64,8 @@ final class PageCipherVFS {
 
     /// Pages sealed and opened through this VFS so far.
     var activity: PageEncryption.Activity {
-        var sealed: UInt64 = 0, opened: UInt64 = 0
+        var sealed: UInt64 = 0
+        var opened: UInt64 = 0
         cordon_vfs_page_counts(vfs, &sealed, &opened)
         return PageEncryption.Activity(pagesSealed: sealed, pagesOpened: opened)
     }
@@ -89,7 +94,9 @@ final class PageCipherVFS {
         var frameCount: UInt32 = 0
         let resultCode = withExtendedLifetime(failures) {
             cordon_vfs_verify(
-                vfs, path, path + "-wal",
+                vfs,
+                path,
+                path + "-wal",
                 { context, inWAL, frame, page in
                     let failures = Unmanaged<Failures>.fromOpaque(context!).takeUnretainedValue()
                     if inWAL != 0 {
@@ -97,19 +104,30 @@ final class PageCipherVFS {
                     } else {
                         failures.pages.append(Int(page))
                     }
-                }, Unmanaged.passUnretained(failures).toOpaque(), &pageCount, &frameCount)
+                },
+                Unmanaged.passUnretained(failures).toOpaque(),
+                &pageCount,
+                &frameCount
+            )
         }
         switch resultCode {
         case SQLITE_OK:
             return StoreVerifier.Report(
-                path: path, pageCount: Int(pageCount), walFrameCount: Int(frameCount),
-                badPages: failures.pages, badWALFrames: failures.frames)
+                path: path,
+                pageCount: Int(pageCount),
+                walFrameCount: Int(frameCount),
+                badPages: failures.pages,
+                badWALFrames: failures.frames
+            )
         case SQLITE_NOTADB:
             throw StoreError.unreadable(path: path)
         default:
             throw StoreError(
-                code: .init(sqliteResultCode: resultCode), extendedCode: resultCode,
-                message: "cannot read \(path) to verify it", path: path)
+                code: .init(sqliteResultCode: resultCode),
+                extendedCode: resultCode,
+                message: "cannot read \(path) to verify it",
+                path: path
+            )
         }
     }
 }
@@ -118,17 +136,22 @@ extension StoreError {
     /// The one sentence for a store that does not open under its key.
     static func wrongPageKey(path: String) -> StoreError {
         StoreError(
-            code: .notADatabase, extendedCode: SQLITE_NOTADB,
-            message: "cannot open \(path): wrong page key or not a Cordon store", path: path)
+            code: .notADatabase,
+            extendedCode: SQLITE_NOTADB,
+            message: "cannot open \(path): wrong page key or not a Cordon store",
+            path: path
+        )
     }
 
     /// The one sentence for a store sealed with AES-256-GCM on a CPU that cannot run it.
     static func cipherUnavailable(path: String) -> StoreError {
         StoreError(
-            code: .notADatabase, extendedCode: SQLITE_NOTADB,
+            code: .notADatabase,
+            extendedCode: SQLITE_NOTADB,
             message: "cannot open \(path): it is sealed with AES-256-GCM and this CPU lacks AES-NI or CLMUL; "
                 + "open it on a machine that has them and rotate its pages to xchacha20-poly1305",
-            path: path)
+            path: path
+        )
     }
 
     /// Why no page of the store at `path` authenticates, judged from its header: a cipher

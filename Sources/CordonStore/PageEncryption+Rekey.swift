@@ -13,7 +13,9 @@ extension PageEncryption {
     ///   first. Keep the old key until this returns; after a crash, learn which key the
     ///   store is under with ``StoreVerifier/opens(path:with:)``.
     public static func reencryptStore(
-        at path: String, from old: PageEncryption, to new: PageEncryption
+        at path: String,
+        from old: PageEncryption,
+        to new: PageEncryption
     ) throws {
         let temporaryPath = path + ".rekey"
         try removeStoreFiles(at: temporaryPath)
@@ -30,19 +32,25 @@ extension PageEncryption {
             let check = try copy.scalar(String.self, "PRAGMA quick_check")
             guard check == "ok" else {
                 throw StoreError(
-                    code: .corrupt, message: "the re-encrypted copy of \(path) failed its check: \(check ?? "")",
-                    path: temporaryPath)
+                    code: .corrupt,
+                    message: "the re-encrypted copy of \(path) failed its check: \(check ?? "")",
+                    path: temporaryPath
+                )
             }
             try copy.checkpoint(.truncate)
         }
         try synchronize(path: temporaryPath)
         guard rename(temporaryPath, path) == 0 else {
             throw StoreError(
-                code: .ioError, message: "cannot replace \(path) with its re-encrypted copy (errno \(errno))",
-                path: path)
+                code: .ioError,
+                message: "cannot replace \(path) with its re-encrypted copy (errno \(errno))",
+                path: path
+            )
         }
-        try synchronize(path: (path as NSString).deletingLastPathComponent.isEmpty
-            ? "." : (path as NSString).deletingLastPathComponent)
+        try synchronize(
+            path: (path as NSString).deletingLastPathComponent.isEmpty
+                ? "." : (path as NSString).deletingLastPathComponent
+        )
         try removeStoreFiles(at: temporaryPath)
     }
 

@@ -40,7 +40,9 @@ public struct Row: Hashable, Sendable {
     public func get<T: DatabaseValueConvertible>(_ type: T.Type, at index: Int) throws -> T {
         guard values.indices.contains(index) else {
             throw StoreError(
-                code: .columnNotFound, message: "no column at index \(index) of \(count)")
+                code: .columnNotFound,
+                message: "no column at index \(index) of \(count)"
+            )
         }
         return try decode(type, at: index)
     }

@@ -16,7 +16,8 @@ public struct SQLIdentifier: Hashable, Sendable, CustomStringConvertible,
         guard Self.isValid(name) else {
             throw StoreError(
                 code: .invalidIdentifier,
-                message: "an SQL identifier must match [A-Za-z_][A-Za-z0-9_]*")
+                message: "an SQL identifier must match [A-Za-z_][A-Za-z0-9_]*"
+            )
         }
         self.name = name
     }

@@ -68,7 +68,8 @@ public final class Statement {
         let expected = Int(sqlite3_bind_parameter_count(handle))
         precondition(
             arguments.count == expected,
-            "statement has \(expected) parameters but \(arguments.count) arguments: \(sql)")
+            "statement has \(expected) parameters but \(arguments.count) arguments: \(sql)"
+        )
         for (offset, value) in arguments.enumerated() {
             try bind(value, at: Int32(offset + 1))
         }
@@ -92,8 +93,13 @@ public final class Statement {
                 }
                 return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
                     sqlite3_bind_text64(
-                        handle, index, $0, UInt64(bytes.count), cordon_sqlite_transient(),
-                        UInt8(SQLITE_UTF8))
+                        handle,
+                        index,
+                        $0,
+                        UInt64(bytes.count),
+                        cordon_sqlite_transient(),
+                        UInt8(SQLITE_UTF8)
+                    )
                 }
             }
         case .blob(let bytes) where bytes.isEmpty:
@@ -105,7 +111,12 @@ public final class Statement {
         case .blob(let bytes):
             resultCode = bytes.withUnsafeBytes {
                 sqlite3_bind_blob64(
-                    handle, index, $0.baseAddress, UInt64($0.count), cordon_sqlite_transient())
+                    handle,
+                    index,
+                    $0.baseAddress,
+                    UInt64($0.count),
+                    cordon_sqlite_transient()
+                )
             }
         }
         try StoreError.check(resultCode, database: sqlite3_db_handle(handle), path: path, sql: sql)

@@ -10,7 +10,10 @@ extension StoreError {
     /// interface returns English-language text that describes the error"
     /// (<https://sqlite.org/c3ref/errcode.html>).
     static func check(
-        _ resultCode: Int32, database: OpaquePointer?, path: String?, sql: String? = nil
+        _ resultCode: Int32,
+        database: OpaquePointer?,
+        path: String?,
+        sql: String? = nil
     ) throws {
         guard resultCode != SQLITE_OK else { return }
         // The encrypting VFS knows which file and page failed; SQLite only says
@@ -24,8 +27,12 @@ extension StoreError {
             preconditionFailure("SQLite misuse (\(resultCode)): \(message)")
         default:
             throw StoreError(
-                code: Code(sqliteResultCode: resultCode), extendedCode: resultCode,
-                message: message, path: path, sql: sql)
+                code: Code(sqliteResultCode: resultCode),
+                extendedCode: resultCode,
+                message: message,
+                path: path,
+                sql: sql
+            )
         }
     }
 }

@@ -26,7 +26,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     /// Creates an error.
     public init(
-        code: Code, extendedCode: Int32 = 0, message: String, path: String? = nil,
+        code: Code,
+        extendedCode: Int32 = 0,
+        message: String,
+        path: String? = nil,
         sql: String? = nil
     ) {
         self.code = code

@@ -39,11 +39,13 @@ public enum StoreVerifier {
             var text = "\(path): \(pageCount) pages, \(walFrameCount) WAL frames"
             if isIntact { return text + ", all authentic" }
             if !badPages.isEmpty {
-                text += "; pages failing authentication: "
+                text +=
+                    "; pages failing authentication: "
                     + badPages.map(String.init).joined(separator: ", ")
             }
             if !badWALFrames.isEmpty {
-                text += "; WAL frames failing authentication: "
+                text +=
+                    "; WAL frames failing authentication: "
                     + badWALFrames.map { "\($0.frame) (page \($0.page))" }.joined(separator: ", ")
             }
             return text

@@ -23,17 +23,23 @@ enum AuditBenchmark {
         let kind = i % 5
         let pseudonym = { (n: Int) in "ps_" + String((n &* 2_654_435_761) & 0xFFFF_FFFF_FFFF, radix: 16) }
         return AuditEvent(
-            actor: "tok_\(String(i % 97, radix: 16))a9f3c", role: roles[kind], action: actions[kind],
-            regions: kind == 1 ? ["eu", "us"] : ["eu"], purpose: kind == 1 ? "analytics" : "dsr_access",
-            subjects: kind == 1 ? [] : [pseudonym(i), pseudonym(i + 1)], outcome: i % 50 == 0 ? .denied : .ok,
+            actor: "tok_\(String(i % 97, radix: 16))a9f3c",
+            role: roles[kind],
+            action: actions[kind],
+            regions: kind == 1 ? ["eu", "us"] : ["eu"],
+            purpose: kind == 1 ? "analytics" : "dsr_access",
+            subjects: kind == 1 ? [] : [pseudonym(i), pseudonym(i + 1)],
+            outcome: i % 50 == 0 ? .denied : .ok,
             reason: i % 50 == 0 ? "budget exhausted" : nil,
             policyVersions: kind == 1 ? ["eu": "gdpr-2025.1", "us": "ccpa-2024.3"] : ["eu": "gdpr-2025.1"],
             requestId: "req_\(String(i &* 40503, radix: 16))_\(i)",
-            query: kind == 1 ? "SELECT country, channel, COUNT(DISTINCT subject) FROM events GROUP BY country, channel" : nil,
+            query: kind == 1
+                ? "SELECT country, channel, COUNT(DISTINCT subject) FROM events GROUP BY country, channel" : nil,
             privacyCost: kind == 1 ? PrivacyCost(microEpsilon: 250_000) : nil,
             details: kind == 1
                 ? ["groups": .integer(Int64(i % 40)), "groups.suppressed": .integer(Int64(i % 3))]
-                : ["rows": .integer(Int64(i % 1000)), "store.eu.commit": .integer(Int64(i))])
+                : ["rows": .integer(Int64(i % 1000)), "store.eu.commit": .integer(Int64(i))]
+        )
     }
 
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -44,7 +50,11 @@ enum AuditBenchmark {
 
     static func open(_ directory: String, configuration: AuditConfiguration = AuditConfiguration()) throws -> AuditLog {
         try AuditLog.open(
-            directory: URL(fileURLWithPath: directory), signingKey: signingKey, origin: origin, configuration: configuration)
+            directory: URL(fileURLWithPath: directory),
+            signingKey: signingKey,
+            origin: origin,
+            configuration: configuration
+        )
     }
 
     /// `audit append <dir> <writers> <count>`: `count` durable appends shared by `writers`
@@ -76,7 +86,8 @@ enum AuditBenchmark {
             """
             {"bench": "append", "writers": \(writers), "appends": \(total), "failures": \(failures.count.withLock { $0 }), \
             "seconds": \(elapsed), "appends_per_s": \(Double(total) / elapsed)}
-            """)
+            """
+        )
     }
 
     /// `audit generate <dir> <entries>`: a log of `entries` realistic entries, written in
@@ -97,30 +108,42 @@ enum AuditBenchmark {
         let segments = directory + "/segments"
         var bytes = 0
         for name in try FileManager.default.contentsOfDirectory(atPath: segments) {
-            bytes += (try FileManager.default.attributesOfItem(atPath: segments + "/" + name)[.size] as? NSNumber)?.intValue ?? 0
+            bytes +=
+                (try FileManager.default.attributesOfItem(atPath: segments + "/" + name)[.size] as? NSNumber)?.intValue
+                ?? 0
         }
         emit(
             """
             {"bench": "generate", "entries": \(entries), "seconds": \(elapsed), "segment_bytes": \(bytes), \
             "bytes_per_entry": \(Double(bytes) / Double(max(1, entries)))}
-            """)
+            """
+        )
     }
 
     /// `audit verify <dir>`: ``AuditVerifier`` over the whole directory (best of `runs`).
     static func verify(directory: String, runs: Int) throws {
         let key = try NoteVerifierKey(
-            parsing: String(contentsOfFile: directory + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+            parsing: String(contentsOfFile: directory + ".pub", encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines
+            )
+        )
         var best = Double.infinity
         var report: AuditVerificationReport?
         for _ in 0..<max(1, runs) {
-            best = min(best, seconds { report = AuditVerifier.verify(directory: URL(fileURLWithPath: directory), publicKey: key) })
+            best = min(
+                best,
+                seconds { report = AuditVerifier.verify(directory: URL(fileURLWithPath: directory), publicKey: key) }
+            )
         }
-        guard let report, report.isValid else { throw AuditError(.tampered, "the benchmark log does not verify: \(report!)") }
+        guard let report, report.isValid else {
+            throw AuditError(.tampered, "the benchmark log does not verify: \(report!)")
+        }
         emit(
             """
             {"bench": "verify", "entries": \(report.treeSize), "checkpoints": \(report.checkpointsChecked), \
             "seconds": \(best), "entries_per_s": \(Double(report.treeSize) / best)}
-            """)
+            """
+        )
     }
 
     /// `audit open <dir>`: ``AuditLog/open(directory:signingKey:origin:configuration:)``
@@ -143,23 +166,28 @@ enum AuditBenchmark {
         let proof = try log!.inclusionProof(index: indices[0])
         try proof.verify(root: root)
         try log!.consistencyProof(from: indices[0] + 1, to: size).verify(
-            oldRoot: log!.rootHash(treeSize: indices[0] + 1), newRoot: root)
+            oldRoot: log!.rootHash(treeSize: indices[0] + 1),
+            newRoot: root
+        )
         try log!.close()
         emit(
             """
             {"bench": "open", "entries": \(size), "open_seconds": \(opening), "open_entries_per_s": \(Double(size) / opening), \
             "inclusion_us": \(inclusion / Double(proofs) * 1e6), "consistency_us": \(consistency / Double(proofs) * 1e6), \
             "proofs": \(proofs), "path_hashes": \(pathLength)}
-            """)
+            """
+        )
     }
 
     /// Runs `audit <command> ...`; returns false on unknown arguments.
     static func run(_ arguments: ArraySlice<String>) throws -> Bool {
         let words = Array(arguments)
         switch (words.first, words.count) {
-        case ("append", 4): try append(directory: words[1], writers: max(1, Int(words[2]) ?? 1), count: Int(words[3]) ?? 20_000)
+        case ("append", 4):
+            try append(directory: words[1], writers: max(1, Int(words[2]) ?? 1), count: Int(words[3]) ?? 20_000)
         case ("generate", 3): try generate(directory: words[1], entries: Int(words[2]) ?? 1_000_000)
-        case ("verify", 2), ("verify", 3): try verify(directory: words[1], runs: words.count == 3 ? Int(words[2]) ?? 1 : 1)
+        case ("verify", 2), ("verify", 3):
+            try verify(directory: words[1], runs: words.count == 3 ? Int(words[2]) ?? 1 : 1)
         case ("open", 2): try openAndProve(directory: words[1], proofs: 10_000)
         default: return false
         }

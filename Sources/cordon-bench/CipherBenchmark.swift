@@ -22,9 +22,12 @@ enum CipherBenchmark {
         guard sodium_init() >= 0 else { return emit("{\"error\": \"sodium_init failed\"}") }
         let pages = 50_000
         let body = 4096 - Int(PageEncryption.reserveByteCount)
-        var plain = [UInt8](repeating: 0x42, count: body), sealed = [UInt8](repeating: 0, count: body)
-        var key = [UInt8](repeating: 0xa5, count: 32), nonce = [UInt8](repeating: 7, count: 24)
-        var tag = [UInt8](repeating: 0, count: 16), ad = [UInt8](repeating: 1, count: 20)
+        var plain = [UInt8](repeating: 0x42, count: body)
+        var sealed = [UInt8](repeating: 0, count: body)
+        var key = [UInt8](repeating: 0xa5, count: 32)
+        var nonce = [UInt8](repeating: 7, count: 24)
+        var tag = [UInt8](repeating: 0, count: 16)
+        var ad = [UInt8](repeating: 1, count: 20)
         let state = UnsafeMutablePointer<crypto_aead_aes256gcm_state>.allocate(capacity: 1)
         defer {
             sodium_memzero(state, MemoryLayout<crypto_aead_aes256gcm_state>.size)
@@ -40,31 +43,71 @@ enum CipherBenchmark {
                 switch algorithm {
                 case .xChaCha20Poly1305:
                     crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
-                        &sealed, &tag, nil, plain, UInt64(body), ad, UInt64(ad.count), nil, nonce, key)
+                        &sealed,
+                        &tag,
+                        nil,
+                        plain,
+                        UInt64(body),
+                        ad,
+                        UInt64(ad.count),
+                        nil,
+                        nonce,
+                        key
+                    )
                 case .aes256GCM:
                     crypto_aead_aes256gcm_encrypt_detached_afternm(
-                        &sealed, &tag, nil, plain, UInt64(body), ad, UInt64(ad.count), nil, nonce, state)
+                        &sealed,
+                        &tag,
+                        nil,
+                        plain,
+                        UInt64(body),
+                        ad,
+                        UInt64(ad.count),
+                        nil,
+                        nonce,
+                        state
+                    )
                 }
             }
         }
         var failures = 0
         let openTime = StoreBenchmark.seconds {
             for _ in 0..<pages {
-                let result = switch algorithm {
-                case .xChaCha20Poly1305:
-                    crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
-                        &plain, nil, sealed, UInt64(body), tag, ad, UInt64(ad.count), nonce, key)
-                case .aes256GCM:
-                    crypto_aead_aes256gcm_decrypt_detached_afternm(
-                        &plain, nil, sealed, UInt64(body), tag, ad, UInt64(ad.count), nonce, state)
-                }
+                let result =
+                    switch algorithm {
+                    case .xChaCha20Poly1305:
+                        crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+                            &plain,
+                            nil,
+                            sealed,
+                            UInt64(body),
+                            tag,
+                            ad,
+                            UInt64(ad.count),
+                            nonce,
+                            key
+                        )
+                    case .aes256GCM:
+                        crypto_aead_aes256gcm_decrypt_detached_afternm(
+                            &plain,
+                            nil,
+                            sealed,
+                            UInt64(body),
+                            tag,
+                            ad,
+                            UInt64(ad.count),
+                            nonce,
+                            state
+                        )
+                    }
                 if result != 0 { failures += 1 }
             }
         }
         key.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) }
         emit(
             "{\"algorithm\": \"\(algorithm.rawValue)\", \"bare_seal_us_per_page\": \(sealTime / Double(pages) * 1e6), "
-                + "\"bare_open_us_per_page\": \(openTime / Double(pages) * 1e6), \"bare_failures\": \(failures)}")
+                + "\"bare_open_us_per_page\": \(openTime / Double(pages) * 1e6), \"bare_failures\": \(failures)}"
+        )
     }
 
     static func run(_ algorithm: PageEncryption.Algorithm) {
@@ -75,7 +118,9 @@ enum CipherBenchmark {
             let path = directory + "/cipher.db"
             var configuration = Configuration()
             configuration.encryption = PageEncryption(
-                key: BenchPageKey(hex: String(repeating: "a5", count: 32)), algorithm: algorithm)
+                key: BenchPageKey(hex: String(repeating: "a5", count: 32)),
+                algorithm: algorithm
+            )
             configuration.synchronous = .normal
             let connection = try Connection(path: path, configuration: configuration)
             try connection.execute(script: "CREATE TABLE pages(body BLOB);")
@@ -88,11 +133,14 @@ enum CipherBenchmark {
             try connection.checkpoint(.truncate)
             let encryption = configuration.encryption!
             var report: StoreVerifier.Report?
-            let seconds = try StoreBenchmark.seconds { report = try StoreVerifier.verify(path: path, encryption: encryption) }
+            let seconds = try StoreBenchmark.seconds {
+                report = try StoreVerifier.verify(path: path, encryption: encryption)
+            }
             let bytes = Double((report?.pageCount ?? 0) * 4096)
             emit(
                 "{\"algorithm\": \"\(algorithm.rawValue)\", \"open_pages_per_s\": \(Double(report?.pageCount ?? 0) / seconds), "
-                    + "\"open_mb_per_s\": \(bytes / seconds / 1e6)}")
+                    + "\"open_mb_per_s\": \(bytes / seconds / 1e6)}"
+            )
         } catch {
             emit("{\"error\": \"\(error)\"}")
         }

@@ -36,7 +36,8 @@ enum CrashWorkloads {
         configuration.journalMode = journalMode
         let connection = try Connection(path: path, configuration: configuration)
         try connection.execute(
-            script: "CREATE TABLE IF NOT EXISTS acked(id INTEGER PRIMARY KEY, filler BLOB NOT NULL);")
+            script: "CREATE TABLE IF NOT EXISTS acked(id INTEGER PRIMARY KEY, filler BLOB NOT NULL);"
+        )
         try connection.execute("PRAGMA cache_size = 20")  // spills dirty pages mid-transaction
         var id = (try connection.scalar(Int.self, "SELECT max(id) FROM acked") ?? 0) + 1
         while true {

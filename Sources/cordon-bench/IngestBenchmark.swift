@@ -22,7 +22,8 @@ enum IngestBenchmark {
     }
 
     static func run(directory: String, subjects: String, events: String, variant: String, samples: Int) throws {
-        let result = variant == "plain"
+        let result =
+            variant == "plain"
             ? try plain(directory: directory, subjects: subjects, events: events)
             : try cordon(directory: directory, subjects: subjects, events: events, samples: samples)
         let encoder = JSONEncoder()
@@ -42,7 +43,8 @@ enum IngestBenchmark {
     }
 
     static func cordon(directory: String, subjects: String, events: String, samples: Int) throws -> Result {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let configuration = try PolicyConfiguration.load(from: root)
         let data = URL(fileURLWithPath: directory).appendingPathComponent("cordon-data")
         let source = MasterKeySource.keyFile(data.appendingPathComponent("master.key"))
@@ -62,8 +64,10 @@ enum IngestBenchmark {
         var ids: [SubjectID] = []
         var generator = SystemRandomNumberGenerator()
         while ids.count < samples {
-            let externalID = "c-\(1000 + Int.random(in: 1...subjectSummary.lines, using: &generator))"  // demo-data numbers from c-1001
-            if let id = try vault.lookup(.externalID(externalID), context: context).first?.subjectId, !ids.contains(id) {
+            // demo-data numbers its customers from c-1001
+            let externalID = "c-\(1000 + Int.random(in: 1...subjectSummary.lines, using: &generator))"
+            if let id = try vault.lookup(.externalID(externalID), context: context).first?.subjectId, !ids.contains(id)
+            {
                 ids.append(id)
             }
         }
@@ -75,11 +79,18 @@ enum IngestBenchmark {
         }
         try vault.close()
         return Result(
-            variant: "cordon", subjectLines: subjectSummary.lines, eventLines: eventSummary.lines,
-            eventsAccepted: eventSummary.accepted, subjectSeconds: subjectSeconds, eventSeconds: eventSeconds,
+            variant: "cordon",
+            subjectLines: subjectSummary.lines,
+            eventLines: eventSummary.lines,
+            eventsAccepted: eventSummary.accepted,
+            subjectSeconds: subjectSeconds,
+            eventSeconds: eventSeconds,
             eventsPerSecond: Double(eventSummary.lines) / eventSeconds,
-            exportP50Milliseconds: percentile(exports, 0.5), exportP99Milliseconds: percentile(exports, 0.99),
-            eraseP50Milliseconds: percentile(erasures, 0.5), eraseP99Milliseconds: percentile(erasures, 0.99))
+            exportP50Milliseconds: percentile(exports, 0.5),
+            exportP99Milliseconds: percentile(exports, 0.99),
+            eraseP50Milliseconds: percentile(erasures, 0.5),
+            eraseP99Milliseconds: percentile(erasures, 0.99)
+        )
     }
 
     /// Plain SQLite: the region schema's shape in one file, externalId and PII in clear, no
@@ -87,22 +98,25 @@ enum IngestBenchmark {
     /// ingest (`SubjectLine`, `EventLine`), so the difference is what Cordon adds: lawful-basis
     /// checks, blind indexes, sealed PII, encrypted pages and audited batches.
     static func plain(directory: String, subjects: String, events: String) throws -> Result {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let policies = try PolicyConfiguration.load(from: root)
         var configuration = Configuration()
         configuration.cacheSizeKiB = 64 * 1024
         let db = try Connection(path: directory + "/plain.db", configuration: configuration)
-        try db.execute(script: """
-            CREATE TABLE subjects(sid INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, country TEXT NOT NULL,
-                birth_year INTEGER, pii TEXT NOT NULL) STRICT;
-            CREATE TABLE consents(id INTEGER PRIMARY KEY, sid INTEGER NOT NULL REFERENCES subjects(sid), purpose TEXT NOT NULL,
-                state TEXT NOT NULL, source TEXT NOT NULL, recorded_at INTEGER NOT NULL) STRICT;
-            CREATE TABLE events(id INTEGER PRIMARY KEY, sid INTEGER NOT NULL REFERENCES subjects(sid), ts INTEGER NOT NULL,
-                event TEXT NOT NULL, channel TEXT, campaign TEXT, device TEXT, country TEXT NOT NULL, amount_cents INTEGER,
-                purpose TEXT NOT NULL) STRICT;
-            CREATE INDEX events_by_subject ON events(sid, ts);
-            CREATE INDEX events_by_time ON events(ts);
-            """)
+        try db.execute(
+            script: """
+                CREATE TABLE subjects(sid INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, country TEXT NOT NULL,
+                    birth_year INTEGER, pii TEXT NOT NULL) STRICT;
+                CREATE TABLE consents(id INTEGER PRIMARY KEY, sid INTEGER NOT NULL REFERENCES subjects(sid), purpose TEXT NOT NULL,
+                    state TEXT NOT NULL, source TEXT NOT NULL, recorded_at INTEGER NOT NULL) STRICT;
+                CREATE TABLE events(id INTEGER PRIMARY KEY, sid INTEGER NOT NULL REFERENCES subjects(sid), ts INTEGER NOT NULL,
+                    event TEXT NOT NULL, channel TEXT, campaign TEXT, device TEXT, country TEXT NOT NULL, amount_cents INTEGER,
+                    purpose TEXT NOT NULL) STRICT;
+                CREATE INDEX events_by_subject ON events(sid, ts);
+                CREATE INDEX events_by_time ON events(ts);
+                """
+        )
         let encoder = JSONEncoder()
         var subjectLines = 0
         let subjectSeconds = try seconds {
@@ -110,16 +124,20 @@ enum IngestBenchmark {
                 subjectLines += 1
                 guard let line = try? SubjectLine.parse(bytes, configuration: policies) else { return }
                 let pii = String(decoding: try encoder.encode(line.pii), as: UTF8.self)
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT OR REPLACE INTO subjects(external_id, country, birth_year, pii)
                     VALUES (\(line.externalID), \(line.country.rawValue), \(line.birthYear), \(pii))
-                    """)
+                    """
+                )
                 let sid = db.lastInsertRowID
                 for consent in line.consents {
-                    try db.execute("""
+                    try db.execute(
+                        """
                         INSERT INTO consents(sid, purpose, state, source, recorded_at) VALUES (\(sid),
                             \(consent.purpose.rawValue), \(consent.state.rawValue), \(consent.source), \(consent.recordedAt))
-                        """)
+                        """
+                    )
                 }
             }
         }
@@ -129,19 +147,28 @@ enum IngestBenchmark {
             try batches(path: events, db: db) { bytes in
                 eventLines += 1
                 guard let line = try? EventLine.parse(bytes, catalog: policies.catalog),
-                    let row = try db.query("SELECT sid, country FROM subjects WHERE external_id = \(line.externalID)").first
+                    let row = try db.query("SELECT sid, country FROM subjects WHERE external_id = \(line.externalID)")
+                        .first
                 else { return }
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT INTO events(sid, ts, event, channel, campaign, device, country, amount_cents, purpose)
                     VALUES (\(try row.get(Int64.self, at: 0)), \(line.timestamp), \(line.event), \(line.channel), \(line.campaign),
                         \(line.device), \(try row.get(String.self, at: 1)), \(line.amountCents), \(line.purpose.rawValue))
-                    """)
+                    """
+                )
                 accepted += 1
             }
         }
         return Result(
-            variant: "plain", subjectLines: subjectLines, eventLines: eventLines, eventsAccepted: accepted,
-            subjectSeconds: subjectSeconds, eventSeconds: eventSeconds, eventsPerSecond: Double(eventLines) / eventSeconds)
+            variant: "plain",
+            subjectLines: subjectLines,
+            eventLines: eventLines,
+            eventsAccepted: accepted,
+            subjectSeconds: subjectSeconds,
+            eventSeconds: eventSeconds,
+            eventsPerSecond: Double(eventLines) / eventSeconds
+        )
     }
 
     /// Reads NDJSON in transactions of 1000 lines (the ingest default).

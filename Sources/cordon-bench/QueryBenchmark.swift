@@ -9,7 +9,10 @@ enum QueryBenchmark {
     static let shapes: [(name: String, query: String)] = [
         ("group by", "SELECT channel, COUNT(*), COUNT(DISTINCT subject), SUM(amount) FROM events GROUP BY channel"),
         ("funnel", "SELECT FUNNEL('page_view', 'add_to_cart', 'purchase') WITHIN INTERVAL '7 days' FROM events"),
-        ("attribution", "SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events"),
+        (
+            "attribution",
+            "SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events"
+        ),
         ("a/b", "SELECT AB(campaign, 'cmp-1', 'cmp-2') CONVERTS 'purchase' WITHIN INTERVAL '14 days' FROM events"),
     ]
 
@@ -17,7 +20,11 @@ enum QueryBenchmark {
     static func latency(dataDirectory: String, configRoot: String, samples: Int, now: Int64) throws {
         let url = URL(fileURLWithPath: dataDirectory)
         let configuration = try PolicyConfiguration.load(from: URL(fileURLWithPath: configRoot))
-        let vault = try Vault.open(dataDirectory: url, configuration: configuration, source: .fromEnvironment(dataDirectory: url))
+        let vault = try Vault.open(
+            dataDirectory: url,
+            configuration: configuration,
+            source: .fromEnvironment(dataDirectory: url)
+        )
         defer { try? vault.close() }
         let context = AccessContext(actor: "bench", role: "analyst")
         var result: [String: Any] = [:]
@@ -32,7 +39,12 @@ enum QueryBenchmark {
                 // A fresh analyst per run: no released answer to reuse, a full budget.
                 let start = DispatchTime.now().uptimeNanoseconds
                 let answer = try vault.query(
-                    shape.query, purpose: .analytics, analyst: "bench-\(run)-\(index)-\(sample)", context: context, options: QueryOptions(now: now))
+                    shape.query,
+                    purpose: .analytics,
+                    analyst: "bench-\(run)-\(index)-\(sample)",
+                    context: context,
+                    options: QueryOptions(now: now)
+                )
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 if sample > 0 { times.append(elapsed) }  // the first run warms the page cache
                 groups = answer.rows.count
@@ -50,12 +62,21 @@ enum QueryBenchmark {
             var options = IngestOptions()
             options.now = now
             _ = try vault.ingestSubjects(
-                from: LineReader(bytes: Array(lines.joined(separator: "\n").utf8)), context: AccessContext(actor: "bench", role: "operator"),
-                options: options)
+                from: LineReader(bytes: Array(lines.joined(separator: "\n").utf8)),
+                context: AccessContext(actor: "bench", role: "operator"),
+                options: options
+            )
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try vault.query(
-                shapes[0].query, purpose: .analytics, analyst: "bench-\(run)-after-write", context: context, options: QueryOptions(now: now))
-            result["group by after a write"] = ["medianMilliseconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6, "rows": 0]
+                shapes[0].query,
+                purpose: .analytics,
+                analyst: "bench-\(run)-after-write",
+                context: context,
+                options: QueryOptions(now: now)
+            )
+            result["group by after a write"] = [
+                "medianMilliseconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6, "rows": 0,
+            ]
         }
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(data + Data("\n".utf8))
@@ -77,7 +98,8 @@ enum QueryBenchmark {
         let nanoseconds = Double(DispatchTime.now().uptimeNanoseconds - start)
         let draws = Double(trials * counts.count)
         let result: [String: Any] = [
-            "meanAbsoluteError": totalError / draws, "nanosecondsPerSample": nanoseconds / draws, "scale": distribution.scale,
+            "meanAbsoluteError": totalError / draws, "nanosecondsPerSample": nanoseconds / draws,
+            "scale": distribution.scale,
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(data + Data("\n".utf8))

@@ -49,10 +49,13 @@ enum StoreBenchmark {
         configuration.cacheSizeKiB = 64 * 1024
         switch variant {
         case "plain": break
-        case "cordon": configuration.encryption = PageEncryption(key: BenchPageKey(hex: String(repeating: "5a", count: 32)))
+        case "cordon":
+            configuration.encryption = PageEncryption(key: BenchPageKey(hex: String(repeating: "5a", count: 32)))
         case "cordon-gcm":
             configuration.encryption = PageEncryption(
-                key: BenchPageKey(hex: String(repeating: "5a", count: 32)), algorithm: .aes256GCM)
+                key: BenchPageKey(hex: String(repeating: "5a", count: 32)),
+                algorithm: .aes256GCM
+            )
         default: throw StoreError(code: .error, message: "unknown variant \(variant)")
         }
         return configuration
@@ -81,7 +84,8 @@ enum StoreBenchmark {
                 """
                 INSERT INTO events VALUES (\(placeholder), \(placeholder), \(placeholder), \(placeholder),
                     \(placeholder), \(placeholder), \(placeholder), \(placeholder), \(placeholder))
-                """)
+                """
+            )
             ingest = try seconds {
                 for start in stride(from: 0, to: rows, by: batchSize) {
                     try connection.inTransaction { _ in
@@ -116,7 +120,8 @@ enum StoreBenchmark {
         // on that connection. Each timing ends with the statement reset, which frees the
         // sorter's memory. Reported: the median of `groupBySamples` of each.
         var groups = 0
-        var colds: [Double] = [], warms: [Double] = []
+        var colds: [Double] = []
+        var warms: [Double] = []
         var opened: UInt64 = 0  // by one cold GROUP BY
         for _ in 0..<groupBySamples {
             let connection = try Connection(path: path, configuration: configuration)
@@ -126,7 +131,8 @@ enum StoreBenchmark {
             opened = (connection.pageCipherActivity?.pagesOpened ?? 0) - before
             warms.append(try seconds { _ = try connection.query(groupBy) })
         }
-        let cold = median(colds), warm = median(warms)
+        let cold = median(colds)
+        let warm = median(warms)
         // Point lookups on a new connection: the first pass reads every page it needs
         // through the VFS (cold), the second finds them in the page cache (warm).
         let connection = try Connection(path: path, configuration: configuration)
@@ -137,7 +143,8 @@ enum StoreBenchmark {
                 for n in 0..<lookups {
                     let subject = (n * 7_919) % 200_000
                     _ = try connection.query(
-                        "SELECT count(*), sum(amount_cents) FROM events WHERE subject_id = \(subject)")
+                        "SELECT count(*), sum(amount_cents) FROM events WHERE subject_id = \(subject)"
+                    )
                 }
             }
         }
@@ -149,7 +156,8 @@ enum StoreBenchmark {
             "point_lookup_warm_us": \(passes[1] / Double(lookups) * 1e6), \
             "file_bytes": \(size), "groupby_samples": \(groupBySamples), \
             "groupby_cold_pages_opened": \(opened)}
-            """)
+            """
+        )
     }
 }
 

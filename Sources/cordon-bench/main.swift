@@ -39,15 +39,26 @@ do {
         try StoreBenchmark.query(directory: arguments[3], variant: arguments[4])
     case "ingest" where arguments.count >= 6:
         try IngestBenchmark.run(
-            directory: arguments[2], subjects: arguments[3], events: arguments[4], variant: arguments[5],
-            samples: arguments.count > 6 ? Int(arguments[6]) ?? 200 : 200)
+            directory: arguments[2],
+            subjects: arguments[3],
+            events: arguments[4],
+            variant: arguments[5],
+            samples: arguments.count > 6 ? Int(arguments[6]) ?? 200 : 200
+        )
     case "query-latency" where arguments.count == 6:
         try QueryBenchmark.latency(
-            dataDirectory: arguments[2], configRoot: arguments[3], samples: max(1, Int(arguments[4]) ?? 5), now: Int64(arguments[5]) ?? 0)
+            dataDirectory: arguments[2],
+            configRoot: arguments[3],
+            samples: max(1, Int(arguments[4]) ?? 5),
+            now: Int64(arguments[5]) ?? 0
+        )
     case "query-noise" where arguments.count >= 6:
         try QueryBenchmark.noise(
-            epsilon: Double(arguments[2]) ?? 1, sensitivity: Double(arguments[3]) ?? 1, trials: Int(arguments[4]) ?? 1000,
-            counts: arguments[5...].compactMap { Int64($0) })
+            epsilon: Double(arguments[2]) ?? 1,
+            sensitivity: Double(arguments[3]) ?? 1,
+            trials: Int(arguments[4]) ?? 1000,
+            counts: arguments[5...].compactMap { Int64($0) }
+        )
     case "cipher":
         CipherBenchmark.run()
     case "audit" where try AuditBenchmark.run(arguments.dropFirst(2)):

@@ -24,7 +24,10 @@ struct FoundationCommandTests {
 
     @Test func rootHelpListsEveryCommand() throws {
         let result = try CordonProcess.run(["--help"])
-        for name in ["audit", "demo-data", "dsr", "init", "ingest", "keys", "policy", "receipt", "region", "retention", "store", "subject", "version"] {
+        for name in [
+            "audit", "demo-data", "dsr", "init", "ingest", "keys", "policy", "receipt", "region", "retention", "store",
+            "subject", "version",
+        ] {
             #expect(result.standardOutput.contains("\n  \(name) "))
         }
     }
@@ -54,7 +57,10 @@ struct FoundationCommandTests {
         let result = try CordonProcess.run(["region", "of", "UK"])
         #expect(result.status == 1)
         #expect(result.standardOutput.isEmpty)
-        #expect(result.standardError == "error: no region stores residents of 'UK' (the ISO code of the United Kingdom is GB); subjects from there are rejected at ingest (unknown_country)\n")
+        #expect(
+            result.standardError
+                == "error: no region stores residents of 'UK' (the ISO code of the United Kingdom is GB); subjects from there are rejected at ingest (unknown_country)\n"
+        )
     }
 
     @Test func regionOfWithJSONPrintsOneDocument() throws {
@@ -73,7 +79,9 @@ struct FoundationCommandTests {
         let scratch = try ScratchDirectory()
         for folder in ["policies", "regions"] {
             try FileManager.default.copyItem(
-                at: CordonProcess.packageRoot.appendingPathComponent(folder), to: scratch.url.appendingPathComponent(folder))
+                at: CordonProcess.packageRoot.appendingPathComponent(folder),
+                to: scratch.url.appendingPathComponent(folder)
+            )
         }
         let gdpr = scratch.url.appendingPathComponent("policies/gdpr.json")
         var text = try String(contentsOf: gdpr, encoding: .utf8)
@@ -121,7 +129,10 @@ struct FoundationCommandTests {
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
         let wrong = scratch.url.appendingPathComponent("wrong.key")
         try Data(repeating: 7, count: 32).write(to: wrong)
-        let result = try CordonProcess.run(["keys", "status", "--data", data], environment: ["CORDON_MASTER_KEY_FILE": wrong.path])
+        let result = try CordonProcess.run(
+            ["keys", "status", "--data", data],
+            environment: ["CORDON_MASTER_KEY_FILE": wrong.path]
+        )
         #expect(result.status == 1)
         #expect(result.standardError.hasPrefix("error: the master key from \(wrong.path) does not open"))
         #expect(result.standardError.filter { $0 == "\n" }.count == 1)

@@ -13,7 +13,9 @@ struct QueryCommandTests {
             data = scratch.url.appendingPathComponent("data").path
             #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
             let demo = scratch.url.appendingPathComponent("demo").path
-            #expect(try CordonProcess.run(["demo-data", "--subjects", "300", "--events", "3000", "--out", demo]).status == 0)
+            #expect(
+                try CordonProcess.run(["demo-data", "--subjects", "300", "--events", "3000", "--out", demo]).status == 0
+            )
             _ = try CordonProcess.run(["ingest", "subjects", demo + "/subjects.ndjson", "--data", data])
             _ = try CordonProcess.run(["ingest", "events", demo + "/events.ndjson", "--data", data])
         }
@@ -35,12 +37,21 @@ struct QueryCommandTests {
         let text = "SELECT channel, COUNT(*) FROM events GROUP BY channel"
         let first = try instance.run("query", text, "--purpose", "analytics", "--analyst", "ana", "--format", "json")
         #expect(first.status == 0, "\(first.standardError)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.standardOutput.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(first.standardOutput.utf8)) as? [String: Any]
+        )
         #expect(object["query"] as? String == text)
         let privacy = try #require(object["privacy"] as? [String: Any])
         #expect(privacy["cached"] as? Bool == false)
         #expect((privacy["epsilonSpent"] as? [String: String])?["eu"] == "1")
-        let again = try instance.run("query", "select channel, count(*) from events group by channel", "--purpose", "analytics", "--analyst", "ana")
+        let again = try instance.run(
+            "query",
+            "select channel, count(*) from events group by channel",
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana"
+        )
         #expect(again.standardOutput.contains("no budget spent"))
         let budget = try instance.run("budget", "--analyst", "ana", "--json")
         #expect(budget.standardOutput.contains("\"spent\" : \"1\""))
@@ -49,8 +60,14 @@ struct QueryCommandTests {
     @Test func explainSpendsNothingAndRefusalsExitWithUsage() throws {
         let instance = try Instance()
         let explained = try instance.run(
-            "query", "SELECT device, SUM(amount) FROM events WHERE region = 'eu' GROUP BY device", "--purpose", "analytics", "--analyst", "ana",
-            "--explain")
+            "query",
+            "SELECT device, SUM(amount) FROM events WHERE region = 'eu' GROUP BY device",
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana",
+            "--explain"
+        )
         #expect(explained.status == 0)
         #expect(explained.standardOutput.contains("region eu"))
         #expect(explained.standardOutput.contains("release threshold"))

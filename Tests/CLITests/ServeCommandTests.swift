@@ -1,5 +1,5 @@
-import Glibc
 import Foundation
+import Glibc
 import Testing
 
 /// `cordon serve` and `cordon token` run as a user would.
@@ -10,9 +10,14 @@ struct ServeCommandTests {
         let scratch = try ScratchDirectory()
         #expect(try CordonProcess.run(["init", "--data", scratch.path]).status == 0)
         let created = try CordonProcess.run(
-            ["token", "create", "--data", scratch.path, "--role", "dpo", "--regions", "eu,br", "--name", "dpo-1", "--json"])
+            [
+                "token", "create", "--data", scratch.path, "--role", "dpo", "--regions", "eu,br", "--name", "dpo-1",
+                "--json",
+            ])
         #expect(created.status == 0)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any]
+        )
         let secret = try #require(json["token"] as? String)
         #expect(secret.hasPrefix("cordon_") && secret.count == 71)
         #expect(json["regions"] as? [String] == ["br", "eu"] && json["role"] as? String == "dpo")
@@ -20,7 +25,9 @@ struct ServeCommandTests {
         #expect(list.status == 0 && !list.standardOutput.contains(secret) && list.standardOutput.contains("dpo-1"))
         let revoked = try CordonProcess.run(["token", "revoke", "--data", scratch.path, json["id"] as! String])
         #expect(revoked.status == 0)
-        let usage = try CordonProcess.run(["token", "create", "--data", scratch.path, "--role", "root", "--regions", "eu", "--name", "x"])
+        let usage = try CordonProcess.run([
+            "token", "create", "--data", scratch.path, "--role", "root", "--regions", "eu", "--name", "x",
+        ])
         #expect(usage.status == 64)
     }
 
@@ -52,14 +59,18 @@ struct ServeCommandTests {
             line.append(chunk)
         }
         let text = String(decoding: line, as: UTF8.self)
-        let port = try #require(text.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let port = try #require(
+            text.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        )
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         #expect(connected == 0)
         let request = "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"

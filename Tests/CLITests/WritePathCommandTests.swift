@@ -33,7 +33,10 @@ struct WritePathCommandTests {
     @Test func ingestFromStdinPrintsASummaryAndWritesRejects() throws {
         let (scratch, data) = try initialized()
         let rejects = scratch.url.appendingPathComponent("rejects.ndjson").path
-        let result = try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "--rejects", rejects], input: Self.subjects)
+        let result = try CordonProcess.run(
+            ["ingest", "subjects", "-", "--data", data, "--rejects", rejects],
+            input: Self.subjects
+        )
         #expect(result.status == 0)
         let summary = try json(result.standardOutput)
         #expect(summary["accepted"] as? Int == 2)
@@ -54,11 +57,15 @@ struct WritePathCommandTests {
 
     @Test func theWholeSubjectRequestCycleWorksEndToEnd() throws {
         let (scratch, data) = try initialized()
-        #expect(try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0)
+        #expect(
+            try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0
+        )
         let events = try CordonProcess.run(["ingest", "events", "-", "--data", data, "-q"], input: Self.events)
         #expect(try json(events.standardOutput)["accepted"] as? Int == 2)
 
-        let lookup = try CordonProcess.run(["subject", "lookup", "--email", " Anna@Example.com", "--data", data, "--json"])
+        let lookup = try CordonProcess.run([
+            "subject", "lookup", "--email", " Anna@Example.com", "--data", data, "--json",
+        ])
         let location = try json(lookup.standardOutput)
         #expect(location["region"] as? String == "eu")
         let id = try #require(location["subjectId"] as? String)
@@ -75,9 +82,17 @@ struct WritePathCommandTests {
         #expect(mode == 0o600)
 
         #expect(try CordonProcess.run(["subject", "rectify", id, "--set", "name=Anna B.", "--data", data]).status == 0)
-        #expect(try CordonProcess.run(["subject", "consent", id, "--purpose", "analytics", "--state", "withdrawn", "--data", data]).status == 0)
+        #expect(
+            try CordonProcess.run([
+                "subject", "consent", id, "--purpose", "analytics", "--state", "withdrawn", "--data", data,
+            ]).status == 0
+        )
         let refused = try CordonProcess.run(["ingest", "events", "-", "--data", data, "-q"], input: Self.events)
-        #expect(try json(refused.standardOutput)["rejectedByReason"] as? [String: Int] == ["no_lawful_basis": 1, "unknown_subject": 1])
+        #expect(
+            try json(refused.standardOutput)["rejectedByReason"] as? [String: Int] == [
+                "no_lawful_basis": 1, "unknown_subject": 1,
+            ]
+        )
 
         let erase = try CordonProcess.run(["subject", "erase", id, "--data", data])
         #expect(erase.status == 0)
@@ -90,7 +105,10 @@ struct WritePathCommandTests {
 
         let dsr = try CordonProcess.run(["dsr", "list", "--status", "completed", "--data", data, "--json"])
         let requests = try JSONSerialization.jsonObject(with: Data(dsr.standardOutput.utf8)) as? [[String: Any]] ?? []
-        #expect(Set(requests.compactMap { ($0["request"] as? [String: Any])?["kind"] as? String ?? $0["kind"] as? String }) == ["access", "rectification", "erasure"])
+        #expect(
+            Set(requests.compactMap { ($0["request"] as? [String: Any])?["kind"] as? String ?? $0["kind"] as? String })
+                == ["access", "rectification", "erasure"]
+        )
 
         let pubkey = scratch.url.appendingPathComponent("pubkey.txt").path
         let key = try CordonProcess.run(["audit", "pubkey", "--data", data])
@@ -99,13 +117,18 @@ struct WritePathCommandTests {
         #expect(verify.status == 0)
         #expect(verify.standardOutput.contains("ok: every entry and checkpoint verifies"))
         let search = try CordonProcess.run(["audit", "search", "--subject", id, "--data", data, "--json"])
-        let actions = (try JSONSerialization.jsonObject(with: Data(search.standardOutput.utf8)) as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+        let actions =
+            (try JSONSerialization.jsonObject(with: Data(search.standardOutput.utf8)) as? [[String: Any]] ?? [])
+            .compactMap { $0["action"] as? String }
         for action in ["ingest.subjects", "subject.export", "subject.rectify", "subject.consent", "subject.erase"] {
             #expect(actions.contains(action), "audit search lacks \(action)")
         }
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", CordonProcess.packageRoot.appendingPathComponent("audit/verify.py").path, data + "/audit", "--pubkey", pubkey]
+        python.arguments = [
+            "python3", CordonProcess.packageRoot.appendingPathComponent("audit/verify.py").path, data + "/audit",
+            "--pubkey", pubkey,
+        ]
         python.standardOutput = FileHandle.nullDevice
         try python.run()
         python.waitUntilExit()
@@ -114,7 +137,9 @@ struct WritePathCommandTests {
         let stores = try CordonProcess.run(["store", "verify", "--data", data])
         #expect(stores.status == 0)
         #expect(stores.standardOutput.contains("eu: "))
-        let retention = try CordonProcess.run(["retention", "run", "--data", data, "--now", "2030-01-01T00:00:00Z", "--json"])
+        let retention = try CordonProcess.run([
+            "retention", "run", "--data", data, "--now", "2030-01-01T00:00:00Z", "--json",
+        ])
         #expect(retention.status == 0)
     }
 
@@ -132,11 +157,15 @@ struct WritePathCommandTests {
         let initialized = try CordonProcess.run(["init", "--data", data, "--page-cipher", "aes-256-gcm"])
         #expect(initialized.status == 0, "\(initialized.standardError)")
         #expect(initialized.standardOutput.contains("page cipher for new stores: aes-256-gcm"))
-        #expect(try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0)
+        #expect(
+            try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0
+        )
         let store = data + "/regions/eu.db"
         #expect(StoreVerifier.algorithm(ofStoreAt: store) == .aes256GCM)
 
-        let misplaced = try CordonProcess.run(["keys", "rotate", "--region", "eu", "--cipher", "aes-256-gcm", "--data", data])
+        let misplaced = try CordonProcess.run([
+            "keys", "rotate", "--region", "eu", "--cipher", "aes-256-gcm", "--data", data,
+        ])
         #expect(misplaced.status == 64)
         #expect(misplaced.standardError.contains("--cipher goes with --region ID --pages"))
         let rotated = try CordonProcess.run(
@@ -152,17 +181,26 @@ struct WritePathCommandTests {
 
     @Test func erasureReceiptsVerifyAndForgeriesFail() throws {
         let (scratch, data) = try initialized()
-        #expect(try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0)
+        #expect(
+            try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0
+        )
         let lookup = try CordonProcess.run(["subject", "lookup", "--external-id", "c-1001", "--data", data, "--json"])
         let id = try #require(try json(lookup.standardOutput)["subjectId"] as? String)
         let receipt = scratch.url.appendingPathComponent("receipt.json").path
         #expect(try CordonProcess.run(["subject", "erase", id, "--receipt", receipt, "--data", data]).status == 0)
         let pubkey = scratch.url.appendingPathComponent("pubkey.txt").path
-        try CordonProcess.run(["audit", "pubkey", "--data", data]).standardOutput.write(toFile: pubkey, atomically: true, encoding: .utf8)
+        try CordonProcess.run(["audit", "pubkey", "--data", data]).standardOutput.write(
+            toFile: pubkey,
+            atomically: true,
+            encoding: .utf8
+        )
         let verified = try CordonProcess.run(["receipt", "verify", receipt, "--pubkey", pubkey])
         #expect(verified.status == 0)
         #expect(verified.standardOutput.hasPrefix("ok: erasure of subject \(id) in region eu"))
-        let forged = try String(contentsOfFile: receipt, encoding: .utf8).replacingOccurrences(of: "\"region\" : \"eu\"", with: "\"region\" : \"us\"")
+        let forged = try String(contentsOfFile: receipt, encoding: .utf8).replacingOccurrences(
+            of: "\"region\" : \"eu\"",
+            with: "\"region\" : \"us\""
+        )
         try forged.write(toFile: receipt, atomically: true, encoding: .utf8)
         let refused = try CordonProcess.run(["receipt", "verify", receipt, "--pubkey", pubkey])
         #expect(refused.status == 1)
@@ -189,13 +227,17 @@ struct WritePathCommandTests {
         let (scratch, data) = try initialized()
         var subjects = ""
         for index in 0..<200 {
-            subjects += #"{"externalId":"k-\#(index)","country":"DE","consents":[{"purpose":"analytics","state":"granted","source":"t","recordedAt":"2025-01-01T00:00:00Z"}]}"# + "\n"
+            subjects +=
+                #"{"externalId":"k-\#(index)","country":"DE","consents":[{"purpose":"analytics","state":"granted","source":"t","recordedAt":"2025-01-01T00:00:00Z"}]}"#
+                + "\n"
         }
         #expect(try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: subjects).status == 0)
         let eventsFile = scratch.url.appendingPathComponent("events.ndjson")
         var events = ""
         for index in 0..<60_000 {
-            events += #"{"externalId":"k-\#(index % 200)","ts":"2025-06-01T00:00:00Z","event":"page_view","purpose":"analytics"}"# + "\n"
+            events +=
+                #"{"externalId":"k-\#(index % 200)","ts":"2025-06-01T00:00:00Z","event":"page_view","purpose":"analytics"}"#
+                + "\n"
         }
         try events.write(to: eventsFile, atomically: true, encoding: .utf8)
 
@@ -221,17 +263,24 @@ struct WritePathCommandTests {
 
         // Reopen: the audit trail verifies (a torn tail is truncated), the store is not
         // refused, and it holds every event the trail says was written.
-        let tail = try CordonProcess.run(["audit", "search", "--action", "ingest.events", "--data", data, "--json", "--limit", "100000"])
+        let tail = try CordonProcess.run([
+            "audit", "search", "--action", "ingest.events", "--data", data, "--json", "--limit", "100000",
+        ])
         #expect(tail.status == 0, "\(tail.standardError)")
         let parsed = try? JSONSerialization.jsonObject(with: Data(tail.standardOutput.utf8)) as? [[String: Any]]
-        let entries = try #require(parsed, "audit search printed no JSON; stdout: \(tail.standardOutput.prefix(300)) stderr: \(tail.standardError)")
+        let entries = try #require(
+            parsed,
+            "audit search printed no JSON; stdout: \(tail.standardOutput.prefix(300)) stderr: \(tail.standardError)"
+        )
         let audited = entries.reduce(0) { $0 + ((($1["details"] as? [String: Any])?["accepted"] as? Int) ?? 0) }
         #expect(audited > 0)
         let export = try CordonProcess.run(["subject", "lookup", "--external-id", "k-0", "--data", data, "--json"])
         #expect(export.status == 0, "\(export.standardError)")
         let stores = try CordonProcess.run(["store", "verify", "--region", "eu", "--data", data])
         #expect(stores.status == 0, "\(stores.standardError)")
-        let retention = try CordonProcess.run(["retention", "run", "--data", data, "--now", "2099-01-01T00:00:00Z", "--json"])
+        let retention = try CordonProcess.run([
+            "retention", "run", "--data", data, "--now", "2099-01-01T00:00:00Z", "--json",
+        ])
         try #require(retention.status == 0, "retention failed: \(retention.standardError.suffix(500))")
         let report = try json(retention.standardOutput)
         let eu = (report["regions"] as? [[String: Any]])?.first { $0["region"] as? String == "eu" }

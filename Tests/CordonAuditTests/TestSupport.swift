@@ -41,9 +41,17 @@ enum TestSupport {
     /// A typical event; `number` varies the request id.
     static func event(_ number: Int, action: String = "subject.export", subject: String = "ps_9f2c") -> AuditEvent {
         AuditEvent(
-            actor: "tok_\(number % 5)", role: "dpo", action: action, regions: ["eu"], purpose: "dsr_access",
-            subjects: [subject], outcome: .ok, policyVersions: ["eu": "gdpr-2025.1"], requestId: "req_\(number)",
-            details: ["rows": 3, "store.eu.commit": .integer(Int64(number))])
+            actor: "tok_\(number % 5)",
+            role: "dpo",
+            action: action,
+            regions: ["eu"],
+            purpose: "dsr_access",
+            subjects: [subject],
+            outcome: .ok,
+            policyVersions: ["eu": "gdpr-2025.1"],
+            requestId: "req_\(number)",
+            details: ["rows": 3, "store.eu.commit": .integer(Int64(number))]
+        )
     }
 
     /// The segment file holding entries from 0.
@@ -66,7 +74,9 @@ enum TestSupport {
     /// Expects `body` to throw an ``AuditError`` with `code`, and returns it.
     @discardableResult
     static func expectError(
-        _ code: AuditError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+        _ code: AuditError.Code,
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: () throws -> Void
     ) -> AuditError? {
         do {
             try body()
@@ -89,7 +99,9 @@ extension TestSupport {
         defer { try? FileManager.default.removeItem(at: keyFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", packageRoot.appending(path: "audit/verify.py").path, directory.path, "--pubkey", keyFile.path]
+        process.arguments = [
+            "python3", packageRoot.appending(path: "audit/verify.py").path, directory.path, "--pubkey", keyFile.path,
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

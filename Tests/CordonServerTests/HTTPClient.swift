@@ -1,8 +1,8 @@
-import Glibc
 import Foundation
+import Glibc
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// A minimal client for the end-to-end tests: URLSession for ordinary requests, a raw
@@ -11,7 +11,11 @@ struct HTTPClient: Sendable {
     let port: UInt16
 
     func send(
-        _ method: String, _ path: String, token: String? = nil, body: String? = nil, contentType: String? = nil
+        _ method: String,
+        _ path: String,
+        token: String? = nil,
+        body: String? = nil,
+        contentType: String? = nil
     ) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
@@ -34,7 +38,9 @@ struct HTTPClient: Sendable {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { return nil }
         _ = prefix.withCString { Glibc.send(fd, $0, strlen($0), 0) }
@@ -44,7 +50,9 @@ struct HTTPClient: Sendable {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = recv(fd, &buffer, buffer.count, 0)
-            if count == 0 || (count < 0 && errno != EINTR && errno != EAGAIN) { return Date().timeIntervalSince(started) }
+            if count == 0 || (count < 0 && errno != EINTR && errno != EAGAIN) {
+                return Date().timeIntervalSince(started)
+            }
             if count < 0 { return nil }  // receive timeout: still open
         }
     }

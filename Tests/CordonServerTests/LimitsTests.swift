@@ -1,8 +1,9 @@
 import CordonAudit
 import CordonCore
-@testable import CordonServer
 import Foundation
 import Testing
+
+@testable import CordonServer
 
 /// Refusals: each a JSON error with a stable code and the request id, each audited.
 @Suite("Limits and refusals")
@@ -13,15 +14,27 @@ struct LimitsTests {
         let reply = fixture.call("POST", "/v1/dsr", token: "dpo", body: "{not json", contentType: "application/json")
         #expect(reply.status == 400 && reply.code == "malformed_json")
         #expect(reply.json?["requestId"] as? String == reply.header("X-Request-Id"))
-        let missing = fixture.call("POST", "/v1/dsr", token: "dpo", body: #"{"region":"eu"}"#, contentType: "application/json")
+        let missing = fixture.call(
+            "POST",
+            "/v1/dsr",
+            token: "dpo",
+            body: #"{"region":"eu"}"#,
+            contentType: "application/json"
+        )
         #expect(missing.code == "malformed_json" && (missing.json?["message"] as? String)?.contains("right") == true)
     }
 
     @Test("a wrong content type is 415")
     func wrongContentType() throws {
         let fixture = try ServerFixture()
-        #expect(fixture.call("POST", "/v1/events", token: "ingest", body: "{}", contentType: "application/json").status == 415)
-        #expect(fixture.call("POST", "/v1/dsr", token: "dpo", body: "{}", contentType: "text/plain").code == "unsupported_media_type")
+        #expect(
+            fixture.call("POST", "/v1/events", token: "ingest", body: "{}", contentType: "application/json").status
+                == 415
+        )
+        #expect(
+            fixture.call("POST", "/v1/dsr", token: "dpo", body: "{}", contentType: "text/plain").code
+                == "unsupported_media_type"
+        )
     }
 
     @Test("an oversized body is 413 body_too_large; too many lines is 413 too_many_lines")
@@ -64,14 +77,18 @@ struct LimitsTests {
         let revoke = fixture.call("DELETE", "/v1/tokens/\(fixture.tokenIDs["dpo"]!)", token: "admin")
         #expect(revoke.status == 200 && revoke.json?["revokedAt"] is String)
         #expect(fixture.call("GET", "/v1/regions", token: "dpo").code == "invalid_token")
-        #expect(fixture.call("DELETE", "/v1/tokens/\(fixture.tokenIDs["dpo"]!)", token: "admin").code == "already_revoked")
+        #expect(
+            fixture.call("DELETE", "/v1/tokens/\(fixture.tokenIDs["dpo"]!)", token: "admin").code == "already_revoked"
+        )
     }
 
     @Test("unknown routes are 404 JSON, wrong methods 405 with Allow")
     func routing() throws {
         let fixture = try ServerFixture()
         let missing = fixture.call("GET", "/v1/nothing-here", token: "dpo")
-        #expect(missing.status == 404 && missing.code == "not_found" && missing.header("Content-Type") == "application/json")
+        #expect(
+            missing.status == 404 && missing.code == "not_found" && missing.header("Content-Type") == "application/json"
+        )
         let wrong = fixture.call("PUT", "/v1/dsr", token: "dpo")
         #expect(wrong.status == 405 && wrong.header("Allow") == "GET, POST")
     }
@@ -79,7 +96,9 @@ struct LimitsTests {
     @Test("a well-formed X-Request-Id is honored, anything else replaced")
     func requestIDs() throws {
         let fixture = try ServerFixture()
-        #expect(fixture.call("GET", "/healthz", headers: ["X-Request-Id": "abc-123"]).header("X-Request-Id") == "abc-123")
+        #expect(
+            fixture.call("GET", "/healthz", headers: ["X-Request-Id": "abc-123"]).header("X-Request-Id") == "abc-123"
+        )
         let replaced = fixture.call("GET", "/healthz", headers: ["X-Request-Id": "bad id\n"]).header("X-Request-Id")
         #expect(replaced?.hasPrefix("req-") == true)
     }
@@ -101,6 +120,9 @@ struct LimitsTests {
         struct Secret: Error {}
         let response = HTTPResponse.error(Secret(), requestID: "req-1")
         #expect(response.status == 500)
-        #expect(String(decoding: response.body, as: UTF8.self) == #"{"code":"internal","message":"the request failed; quote the request id to the operator","requestId":"req-1"}"#)
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == #"{"code":"internal","message":"the request failed; quote the request id to the operator","requestId":"req-1"}"#
+        )
     }
 }

@@ -39,24 +39,52 @@ struct QueryEndpointTests {
 
     @Test func malformedAndRefusedQueriesAre400WithAPosition() throws {
         let fixture = try ServerFixture()
-        let syntax = fixture.call("POST", "/v1/query", token: "analyst", body: body("SELEC channel"), contentType: "application/json")
+        let syntax = fixture.call(
+            "POST",
+            "/v1/query",
+            token: "analyst",
+            body: body("SELEC channel"),
+            contentType: "application/json"
+        )
         #expect(syntax.status == 400)
         #expect(syntax.code == "syntax")
         #expect(syntax.json?["message"] as? String ?? "" ~= "line 1")
-        let pii = fixture.call("POST", "/v1/query", token: "analyst", body: body("SELECT email FROM events"), contentType: "application/json")
+        let pii = fixture.call(
+            "POST",
+            "/v1/query",
+            token: "analyst",
+            body: body("SELECT email FROM events"),
+            contentType: "application/json"
+        )
         #expect(pii.status == 400)
         #expect(pii.code == "refused")
-        let purpose = fixture.call("POST", "/v1/query", token: "analyst", body: body(purpose: "mind_reading"), contentType: "application/json")
+        let purpose = fixture.call(
+            "POST",
+            "/v1/query",
+            token: "analyst",
+            body: body(purpose: "mind_reading"),
+            contentType: "application/json"
+        )
         #expect(purpose.status == 400)
         let mechanism = fixture.call(
-            "POST", "/v1/query", token: "analyst", body: body(extra: #","mechanism":"floating"}"#.dropLast().description),
-            contentType: "application/json")
+            "POST",
+            "/v1/query",
+            token: "analyst",
+            body: body(extra: #","mechanism":"floating"}"#.dropLast().description),
+            contentType: "application/json"
+        )
         #expect(mechanism.status == 400)
     }
 
     @Test func explainSpendsNothing() throws {
         let fixture = try ServerFixture()
-        let plan = fixture.call("POST", "/v1/query", token: "analyst", body: body(extra: #","explain":true"#), contentType: "application/json")
+        let plan = fixture.call(
+            "POST",
+            "/v1/query",
+            token: "analyst",
+            body: body(extra: #","explain":true"#),
+            contentType: "application/json"
+        )
         #expect(plan.status == 200, "\(plan.text)")
         #expect(plan.json?["wouldUseReleasedAnswer"] as? Bool == false)
         let budget = fixture.call("GET", "/v1/budget", token: "analyst")
@@ -66,13 +94,23 @@ struct QueryEndpointTests {
 
     @Test func aScopedAnalystQueriesOnlyItsRegions() throws {
         let fixture = try ServerFixture()
-        let reply = fixture.call("POST", "/v1/query", token: "analyst-eu", body: body(), contentType: "application/json")
+        let reply = fixture.call(
+            "POST",
+            "/v1/query",
+            token: "analyst-eu",
+            body: body(),
+            contentType: "application/json"
+        )
         #expect(reply.status == 200, "\(reply.text)")
         let spent = (reply.json?["privacy"] as? [String: Any])?["epsilonSpent"] as? [String: String]
         #expect(spent.map { Set($0.keys) } == ["eu"])
         let outside = fixture.call(
-            "POST", "/v1/query", token: "analyst-eu", body: body(Self.sql.replacingOccurrences(of: "GROUP BY", with: "WHERE region = 'us' GROUP BY")),
-            contentType: "application/json")
+            "POST",
+            "/v1/query",
+            token: "analyst-eu",
+            body: body(Self.sql.replacingOccurrences(of: "GROUP BY", with: "WHERE region = 'us' GROUP BY")),
+            contentType: "application/json"
+        )
         #expect(outside.status == 400 && outside.code == "refused", "\(outside.text)")
         let budget = fixture.call("GET", "/v1/budget", token: "analyst-eu")
         #expect((budget.json?["regions"] as? [[String: Any]])?.compactMap { $0["region"] as? String } == ["eu"])

@@ -16,20 +16,28 @@ struct RetentionSchedulerTests {
 
     @Test func expiredRowsAreDeletedOnTheIntervalAndAudited() async throws {
         let fixture = try ServerFixture()
-        let old = #"{"externalId":"r-1","ts":"2020-01-01T10:00:00Z","event":"page_view","channel":"search","campaign":"cmp-17","device":"mobile","purpose":"analytics"}"#
+        let old =
+            #"{"externalId":"r-1","ts":"2020-01-01T10:00:00Z","event":"page_view","channel":"search","campaign":"cmp-17","device":"mobile","purpose":"analytics"}"#
         fixture.ingest("subjects", [ServerFixture.subject("r-1", country: "DE")])
         let ingested = fixture.ingest("events", [ServerFixture.event("r-1"), old])
         #expect(ingested.status == 200, "\(ingested.text)")
         let lines = Mutex<[String]>([])
-        let scheduler = RetentionScheduler(slot: fixture.api.slot, intervalSeconds: 0.2) { line in lines.withLock { $0.append(line) } }
+        let scheduler = RetentionScheduler(slot: fixture.api.slot, intervalSeconds: 0.2) { line in
+            lines.withLock { $0.append(line) }
+        }
         scheduler.start()
         try await waitFor(scheduler, sweeps: 2)
         scheduler.stop()
         let reported = lines.withLock { $0 }
         #expect(scheduler.completedSweeps >= 2)
         // The first sweep deletes the 2020 page view (13-month browsing retention); the next finds nothing.
-        #expect(reported.first == "retention: 1 expired rows deleted (0 inactive profiles) across 5 regions", "\(reported)")
-        #expect(reported.dropFirst().first == "retention: 0 expired rows deleted (0 inactive profiles) across 5 regions")
+        #expect(
+            reported.first == "retention: 1 expired rows deleted (0 inactive profiles) across 5 regions",
+            "\(reported)"
+        )
+        #expect(
+            reported.dropFirst().first == "retention: 0 expired rows deleted (0 inactive profiles) across 5 regions"
+        )
         let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize)
         #expect(entries.contains { $0.actor == "cordon:retention-scheduler" })
         // Stopped means stopped: no sweep after stop() returns.
@@ -41,7 +49,9 @@ struct RetentionSchedulerTests {
     @Test func aSealedServerHasNothingToSweep() async throws {
         let fixture = try ServerFixture(sealed: true)
         let lines = Mutex<[String]>([])
-        let scheduler = RetentionScheduler(slot: fixture.api.slot, intervalSeconds: 0.1) { line in lines.withLock { $0.append(line) } }
+        let scheduler = RetentionScheduler(slot: fixture.api.slot, intervalSeconds: 0.1) { line in
+            lines.withLock { $0.append(line) }
+        }
         scheduler.start()
         try await waitFor(scheduler, sweeps: 2)
         scheduler.stop()

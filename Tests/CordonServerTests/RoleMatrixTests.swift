@@ -16,7 +16,10 @@ struct RoleMatrixTests {
         ("GET", "/v1/subjects/00000000000000000000000000000000", nil, nil, ["dpo"]),
         ("GET", "/v1/subjects/00000000000000000000000000000000/export", nil, nil, ["dpo"]),
         ("DELETE", "/v1/subjects/00000000000000000000000000000000", nil, nil, ["dpo"]),
-        ("PATCH", "/v1/subjects/00000000000000000000000000000000", #"{"set":{"name":"X"}}"#, "application/json", ["dpo"]),
+        (
+            "PATCH", "/v1/subjects/00000000000000000000000000000000", #"{"set":{"name":"X"}}"#, "application/json",
+            ["dpo"]
+        ),
         (
             "POST", "/v1/subjects/00000000000000000000000000000000/consents",
             #"{"purpose":"analytics","state":"withdrawn","source":"test"}"#, "application/json", ["dpo"]
@@ -40,7 +43,8 @@ struct RoleMatrixTests {
         ("DELETE", "/v1/tokens/tok_0000000000000000", nil, nil, ["admin"]),
         ("GET", "/metrics", nil, nil, ["admin"]),
         (
-            "POST", "/v1/query", #"{"sql":"SELECT channel, COUNT(*) FROM events GROUP BY channel","purpose":"analytics"}"#,
+            "POST", "/v1/query",
+            #"{"sql":"SELECT channel, COUNT(*) FROM events GROUP BY channel","purpose":"analytics"}"#,
             "application/json", ["analyst"]
         ),
         ("GET", "/v1/budget", nil, nil, ["analyst"]),
@@ -53,9 +57,15 @@ struct RoleMatrixTests {
             for role in ["admin", "dpo", "ingest", "analyst"] {
                 let reply = fixture.call(method, target, token: role, body: body, contentType: contentType)
                 if allowed.contains(role) {
-                    #expect(![401, 403].contains(reply.status), "\(role) \(method) \(target): \(reply.status) \(reply.text)")
+                    #expect(
+                        ![401, 403].contains(reply.status),
+                        "\(role) \(method) \(target): \(reply.status) \(reply.text)"
+                    )
                 } else {
-                    #expect(reply.status == 403 && reply.code == "forbidden", "\(role) \(method) \(target): \(reply.status)")
+                    #expect(
+                        reply.status == 403 && reply.code == "forbidden",
+                        "\(role) \(method) \(target): \(reply.status)"
+                    )
                     let requestID = try #require(reply.header("X-Request-Id"))
                     let entries = try fixture.auditEntries(requestID: requestID)
                     #expect(entries.count == 1 && entries[0].outcome == .denied && entries[0].reason == "forbidden")
@@ -76,7 +86,10 @@ struct RoleMatrixTests {
     @Test("a DPO token for eu exporting a us subject is 403 region_not_permitted, audited with the region")
     func wrongRegionExport() throws {
         let fixture = try ServerFixture()
-        fixture.ingest("subjects", [ServerFixture.subject("us-1", country: "US"), ServerFixture.subject("eu-1", country: "DE")])
+        fixture.ingest(
+            "subjects",
+            [ServerFixture.subject("us-1", country: "US"), ServerFixture.subject("eu-1", country: "DE")]
+        )
         let us = try #require(fixture.subjectID("us-1"))
         let eu = try #require(fixture.subjectID("eu-1"))
         let refused = fixture.call("GET", "/v1/subjects/\(us)/export", token: "dpo-eu")
@@ -95,10 +108,16 @@ struct RoleMatrixTests {
     func ingestOutsideRegion() throws {
         let fixture = try ServerFixture()
         let reply = fixture.ingest(
-            "subjects", [ServerFixture.subject("a", country: "DE"), ServerFixture.subject("b", country: "BR")], token: "ingest-eu")
+            "subjects",
+            [ServerFixture.subject("a", country: "DE"), ServerFixture.subject("b", country: "BR")],
+            token: "ingest-eu"
+        )
         #expect(reply.status == 200)
         let rejections = try #require(reply.json?["rejections"] as? [[String: Any]])
-        #expect(rejections.count == 1 && rejections[0]["line"] as? Int == 2 && rejections[0]["reason"] as? String == "region_not_permitted")
+        #expect(
+            rejections.count == 1 && rejections[0]["line"] as? Int == 2
+                && rejections[0]["reason"] as? String == "region_not_permitted"
+        )
         fixture.ingest("subjects", [ServerFixture.subject("c", country: "BR")])
         let events = fixture.ingest("events", [ServerFixture.event("a"), ServerFixture.event("c")], token: "ingest-eu")
         let eventRejections = try #require(events.json?["rejections"] as? [[String: Any]])
@@ -110,20 +129,30 @@ struct RoleMatrixTests {
         let fixture = try ServerFixture()
         #expect(fixture.call("POST", "/v1/retention/run", token: "admin-eu").code == "region_not_permitted")
         let mint = fixture.call(
-            "POST", "/v1/tokens", token: "admin-eu", body: #"{"name":"x","role":"dpo","regions":["*"]}"#,
-            contentType: "application/json")
+            "POST",
+            "/v1/tokens",
+            token: "admin-eu",
+            body: #"{"name":"x","role":"dpo","regions":["*"]}"#,
+            contentType: "application/json"
+        )
         #expect(mint.code == "region_not_permitted")
         let ok = fixture.call(
-            "POST", "/v1/tokens", token: "admin-eu", body: #"{"name":"x","role":"dpo","regions":["eu"]}"#,
-            contentType: "application/json")
+            "POST",
+            "/v1/tokens",
+            token: "admin-eu",
+            body: #"{"name":"x","role":"dpo","regions":["eu"]}"#,
+            contentType: "application/json"
+        )
         #expect(ok.status == 201 && (ok.json?["token"] as? String)?.hasPrefix("cordon_") == true)
     }
 
     /// `/v1/subjects/0000...` → `/v1/subjects/{id}` (ids and query strings replaced).
     static func template(_ target: String) -> String {
         let path = target.split(separator: "?")[0]
-        return "/" + path.split(separator: "/").map { part in
-            part.count == 32 || part.hasPrefix("dsr-") || part.hasPrefix("tok_") || part == "gdpr" ? "{id}" : String(part)
-        }.joined(separator: "/")
+        return "/"
+            + path.split(separator: "/").map { part in
+                part.count == 32 || part.hasPrefix("dsr-") || part.hasPrefix("tok_") || part == "gdpr"
+                    ? "{id}" : String(part)
+            }.joined(separator: "/")
     }
 }

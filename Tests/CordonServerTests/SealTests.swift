@@ -20,21 +20,48 @@ struct SealTests {
     func unseal() throws {
         let fixture = try ServerFixture(sealed: true)
         let remote = fixture.call(
-            "POST", "/v1/unseal", body: #"{"passphrase":"correct horse"}"#, contentType: "application/json", loopback: false)
+            "POST",
+            "/v1/unseal",
+            body: #"{"passphrase":"correct horse"}"#,
+            contentType: "application/json",
+            loopback: false
+        )
         #expect(remote.status == 403 && remote.code == "loopback_only")
-        let wrong = fixture.call("POST", "/v1/unseal", body: #"{"passphrase":"wrong"}"#, contentType: "application/json")
+        let wrong = fixture.call(
+            "POST",
+            "/v1/unseal",
+            body: #"{"passphrase":"wrong"}"#,
+            contentType: "application/json"
+        )
         #expect(wrong.status == 403 && wrong.code == "unseal_failed")
         #expect(!wrong.text.contains("wrong\""))
-        let right = fixture.call("POST", "/v1/unseal", body: #"{"passphrase":"correct horse"}"#, contentType: "application/json")
+        let right = fixture.call(
+            "POST",
+            "/v1/unseal",
+            body: #"{"passphrase":"correct horse"}"#,
+            contentType: "application/json"
+        )
         #expect(right.status == 200, "\(right.text)")
         #expect(fixture.call("GET", "/readyz").status == 200)
-        let again = fixture.call("POST", "/v1/unseal", body: #"{"passphrase":"correct horse"}"#, contentType: "application/json")
+        let again = fixture.call(
+            "POST",
+            "/v1/unseal",
+            body: #"{"passphrase":"correct horse"}"#,
+            contentType: "application/json"
+        )
         #expect(again.status == 409 && again.code == "already_unsealed")
         let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize)
         #expect(entries.contains { $0.event.action == "server.unseal" })
-        #expect(!(try String(contentsOf: fixture.directory.appendingPathComponent("audit/segments").appendingPathComponent(
-            FileManager.default.contentsOfDirectory(atPath: fixture.directory.appendingPathComponent("audit/segments").path)[0]),
-            encoding: .utf8)).contains("correct horse"))
+        #expect(
+            !(try String(
+                contentsOf: fixture.directory.appendingPathComponent("audit/segments").appendingPathComponent(
+                    FileManager.default.contentsOfDirectory(
+                        atPath: fixture.directory.appendingPathComponent("audit/segments").path
+                    )[0]
+                ),
+                encoding: .utf8
+            )).contains("correct horse")
+        )
     }
 
     @Test("unseal attempts are rate-limited")

@@ -21,9 +21,14 @@ final class ServerFixture: Sendable {
     init(sealed: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let source: MasterKeySource = sealed ? .passphrase(Array("correct horse".utf8)) : .keyFile(directory.appendingPathComponent("master.key"))
+        let source: MasterKeySource =
+            sealed ? .passphrase(Array("correct horse".utf8)) : .keyFile(directory.appendingPathComponent("master.key"))
         _ = try DataDirectory.initialize(
-            at: directory, regions: Self.policies.regions.keys.map(\.rawValue), source: source, passphraseParameters: .testing)
+            at: directory,
+            regions: Self.policies.regions.keys.map(\.rawValue),
+            source: source,
+            passphraseParameters: .testing
+        )
         var configuration = ServerConfiguration(dataDirectory: directory)
         configuration.configDirectory = Self.packageRoot
         configuration.policies = Self.policies
@@ -38,16 +43,24 @@ final class ServerFixture: Sendable {
             let registry = try vault.tokenRegistry()
             let specs: [(String, TokenRole, TokenScope)] = [
                 ("admin", .admin, .allRegions), ("dpo", .dpo, .allRegions), ("ingest", .ingest, .allRegions),
-                ("analyst", .analyst, .allRegions), ("dpo-eu", .dpo, .regions(["eu"])), ("ingest-eu", .ingest, .regions(["eu"])),
+                ("analyst", .analyst, .allRegions), ("dpo-eu", .dpo, .regions(["eu"])),
+                ("ingest-eu", .ingest, .regions(["eu"])),
                 ("admin-eu", .admin, .regions(["eu"])), ("analyst-eu", .analyst, .regions(["eu"])),
             ]
             for (label, role, scope) in specs {
                 let issued = try registry.create(
-                    name: label, role: role, scope: scope, context: AccessContext(actor: "test", role: "admin"))
+                    name: label,
+                    role: role,
+                    scope: scope,
+                    context: AccessContext(actor: "test", role: "admin")
+                )
                 secrets[label] = issued.secret
                 ids[label] = issued.token.id
             }
-            api = CordonAPI(configuration: configuration, session: try VaultSession(vault: vault, configDirectory: Self.packageRoot))
+            api = CordonAPI(
+                configuration: configuration,
+                session: try VaultSession(vault: vault, configDirectory: Self.packageRoot)
+            )
         }
         tokens = secrets
         tokenIDs = ids
@@ -63,22 +76,39 @@ final class ServerFixture: Sendable {
     /// One in-process call.
     @discardableResult
     func call(
-        _ method: String, _ target: String, token: String? = nil, body: String? = nil, contentType: String? = nil,
-        headers: [String: String] = [:], loopback: Bool = true
+        _ method: String,
+        _ target: String,
+        token: String? = nil,
+        body: String? = nil,
+        contentType: String? = nil,
+        headers: [String: String] = [:],
+        loopback: Bool = true
     ) -> Reply {
         var fields = headers
         if let token { fields["Authorization"] = "Bearer \(tokens[token] ?? token)" }
         if let contentType { fields["Content-Type"] = contentType }
         let response = api.respond(
             to: HTTPRequest(
-                method: method, target: target, headers: fields, body: Array((body ?? "").utf8), clientIsLoopback: loopback))
+                method: method,
+                target: target,
+                headers: fields,
+                body: Array((body ?? "").utf8),
+                clientIsLoopback: loopback
+            )
+        )
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 
     /// NDJSON ingest of `lines`.
     @discardableResult
     func ingest(_ kind: String, _ lines: [String], token: String = "ingest") -> Reply {
-        call("POST", "/v1/\(kind)", token: token, body: lines.joined(separator: "\n"), contentType: "application/x-ndjson")
+        call(
+            "POST",
+            "/v1/\(kind)",
+            token: token,
+            body: lines.joined(separator: "\n"),
+            contentType: "application/x-ndjson"
+        )
     }
 
     /// The subject id of `externalID`, through the DPO lookup.
@@ -98,7 +128,8 @@ final class ServerFixture: Sendable {
 
     static func subject(_ externalID: String, country: String, email: String? = nil) -> String {
         let pii = email.map { #","pii":{"email":"\#($0)","name":"Test Person"}"# } ?? ""
-        return #"{"externalId":"\#(externalID)","country":"\#(country)","birthYear":1985\#(pii),"consents":[{"purpose":"analytics","state":"granted","source":"test","recordedAt":"\#(recent)"}],"signals":{"gpc":false}}"#
+        return
+            #"{"externalId":"\#(externalID)","country":"\#(country)","birthYear":1985\#(pii),"consents":[{"purpose":"analytics","state":"granted","source":"test","recordedAt":"\#(recent)"}],"signals":{"gpc":false}}"#
     }
 
     static func event(_ externalID: String, event: String = "page_view") -> String {

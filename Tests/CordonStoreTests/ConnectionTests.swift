@@ -38,7 +38,8 @@ import Testing
             script: """
                 CREATE TABLE subjects(id INTEGER PRIMARY KEY);
                 CREATE TABLE events(subject_id INTEGER NOT NULL REFERENCES subjects(id));
-                """)
+                """
+        )
         let error = #expect(throws: StoreError.self) {
             try connection.execute("INSERT INTO events(subject_id) VALUES (\(42))")
         }
@@ -172,7 +173,8 @@ import Testing
         #expect(try connection.userVersion == 12)
         try connection.checkpoint()
         let walSize = try FileManager.default.attributesOfItem(atPath: directory.path("version.db-wal"))[
-            .size]
+            .size
+        ]
         #expect(walSize as? Int == 0)
     }
 

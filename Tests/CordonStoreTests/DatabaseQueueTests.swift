@@ -80,7 +80,8 @@ import Testing
                         """
                         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 10000000000)
                         SELECT count(*) FROM c
-                        """)
+                        """
+                    )
                 }
             } catch let error as StoreError {
                 outcome.withLock { $0 = error.code }

@@ -67,7 +67,8 @@ import Testing
         }
         #expect(error.code == .schemaTooNew)
         #expect(
-            error.message == "future.db has schema version 7 but this build knows up to 5; upgrade cordon")
+            error.message == "future.db has schema version 7 but this build knows up to 5; upgrade cordon"
+        )
         #expect(error.description.contains(path))
         #expect(throws: StoreError.self) { try DatabaseQueue(path: path, migrator: migrator(upTo: 5)) }
 

@@ -11,7 +11,8 @@ import Testing
             """
         #expect(
             sql.text
-                == "SELECT * FROM \"events\" WHERE amount > ? AND country = ? AND channel IN (?, ?)")
+                == "SELECT * FROM \"events\" WHERE amount > ? AND country = ? AND channel IN (?, ?)"
+        )
         #expect(sql.arguments == [.integer(100), .text("FR"), .text("email"), .text("ads")])
     }
 

@@ -45,11 +45,17 @@ public struct Checkpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// Signs a checkpoint of `rootHash` at `treeSize` with `signingKey` under `keyName`.
     public static func signed(
-        origin: String, treeSize: UInt64, rootHash: [UInt8], signingKey: Ed25519.SigningKey, keyName: String
+        origin: String,
+        treeSize: UInt64,
+        rootHash: [UInt8],
+        signingKey: Ed25519.SigningKey,
+        keyName: String
     ) throws(AuditError) -> Checkpoint {
         try validate(origin: origin)
         let verifierKey = try NoteVerifierKey(name: keyName, publicKey: signingKey.publicKey)
-        guard rootHash.count == MerkleHasher.hashByteCount else { throw AuditError(.invalidArgument, "a root hash is 32 bytes") }
+        guard rootHash.count == MerkleHasher.hashByteCount else {
+            throw AuditError(.invalidArgument, "a root hash is 32 bytes")
+        }
         let body = "\(origin)\n\(treeSize)\n\(Data(rootHash).base64EncodedString())\n"
         let signature = signingKey.signature(for: Array(body.utf8))
         let line = "— \(keyName) \(Data(verifierKey.keyHash + signature).base64EncodedString())\n"
@@ -76,19 +82,33 @@ public struct Checkpoint: Sendable, Hashable, CustomStringConvertible {
         guard let root = Data(base64Encoded: lines[2]), root.count == MerkleHasher.hashByteCount,
             root.base64EncodedString() == lines[2]
         else { throw AuditError(.malformed, "checkpoint root hash is not 32 bytes of standard base64") }
-        guard signatureText.hasSuffix("\n") else { throw AuditError(.malformed, "checkpoint signatures end with a newline") }
+        guard signatureText.hasSuffix("\n") else {
+            throw AuditError(.malformed, "checkpoint signatures end with a newline")
+        }
         var signatures: [Signature] = []
         for line in signatureText.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard fields.count == 3, fields[0] == "—", let blob = Data(base64Encoded: String(fields[2])), blob.count > 4 else {
+            guard fields.count == 3, fields[0] == "—", let blob = Data(base64Encoded: String(fields[2])), blob.count > 4
+            else {
                 throw AuditError(.malformed, "checkpoint signature lines read \"— <name> <base64>\"")
             }
-            signatures.append(Signature(keyName: String(fields[1]), keyHash: Array(blob.prefix(4)), signature: Array(blob.dropFirst(4))))
+            signatures.append(
+                Signature(
+                    keyName: String(fields[1]),
+                    keyHash: Array(blob.prefix(4)),
+                    signature: Array(blob.dropFirst(4))
+                )
+            )
         }
         guard !signatures.isEmpty else { throw AuditError(.malformed, "a checkpoint has at least one signature") }
         return Checkpoint(
-            origin: lines[0], treeSize: size, rootHash: Array(root), extensionLines: Array(lines.dropFirst(3)),
-            signatures: signatures, text: text)
+            origin: lines[0],
+            treeSize: size,
+            rootHash: Array(root),
+            extensionLines: Array(lines.dropFirst(3)),
+            signatures: signatures,
+            text: text
+        )
     }
 
     /// Verifies the signature by `publicKey` under `keyName`; other signers are ignored.

@@ -42,7 +42,9 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
             throw AuditError(.malformed, "the verifier key does not hold a 32-byte Ed25519 key")
         }
         try self.init(name: String(parts[0]), publicKey: publicKey)
-        guard keyHash == hash else { throw AuditError(.malformed, "the verifier key's hash does not match its name and key") }
+        guard keyHash == hash else {
+            throw AuditError(.malformed, "the verifier key's hash does not match its name and key")
+        }
     }
 
     /// The verifier key line.
@@ -63,7 +65,9 @@ public struct NoteVerifierKey: Sendable, Hashable, CustomStringConvertible {
     /// A key name is non-empty and has no spaces, control characters or `+`.
     static func validate(name: String) throws(AuditError) {
         guard !name.isEmpty,
-            !name.unicodeScalars.contains(where: { $0 == "+" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
+            !name.unicodeScalars.contains(where: {
+                $0 == "+" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F
+            })
         else { throw AuditError(.invalidArgument, "a key name must be non-empty, without spaces or '+'") }
     }
 }

@@ -6,30 +6,63 @@ extension AuditEntry {
         // Keys in bytewise order: action actor details outcome policyVersions
         // privacyCostMicroEpsilon purpose query reason regions requestId role sequence subjects time.
         json.raw(UInt8(ascii: "{"))
-        json.key("action"); json.string(event.action)
-        json.raw(UInt8(ascii: ",")); json.key("actor"); json.string(event.actor)
-        json.raw(UInt8(ascii: ",")); json.key("details")
+        json.key("action")
+        json.string(event.action)
+        json.raw(UInt8(ascii: ","))
+        json.key("actor")
+        json.string(event.actor)
+        json.raw(UInt8(ascii: ","))
+        json.key("details")
         json.object(event.details) { json, value in
             switch value {
             case .string(let text): json.string(text)
             case .integer(let number): json.integer(number)
             }
         }
-        json.raw(UInt8(ascii: ",")); json.key("outcome"); json.string(event.outcome.rawValue)
-        json.raw(UInt8(ascii: ",")); json.key("policyVersions")
+        json.raw(UInt8(ascii: ","))
+        json.key("outcome")
+        json.string(event.outcome.rawValue)
+        json.raw(UInt8(ascii: ","))
+        json.key("policyVersions")
         json.object(event.policyVersions) { json, value in json.string(value) }
         if let cost = event.privacyCost {
-            json.raw(UInt8(ascii: ",")); json.key("privacyCostMicroEpsilon"); json.integer(cost.microEpsilon)
+            json.raw(UInt8(ascii: ","))
+            json.key("privacyCostMicroEpsilon")
+            json.integer(cost.microEpsilon)
         }
-        if let purpose = event.purpose { json.raw(UInt8(ascii: ",")); json.key("purpose"); json.string(purpose) }
-        if let query = event.query { json.raw(UInt8(ascii: ",")); json.key("query"); json.string(query) }
-        if let reason = event.reason { json.raw(UInt8(ascii: ",")); json.key("reason"); json.string(reason) }
-        json.raw(UInt8(ascii: ",")); json.key("regions"); json.stringArray(event.regions)
-        json.raw(UInt8(ascii: ",")); json.key("requestId"); json.string(event.requestId)
-        json.raw(UInt8(ascii: ",")); json.key("role"); json.string(event.role)
-        json.raw(UInt8(ascii: ",")); json.key("sequence"); json.integer(sequence)
-        json.raw(UInt8(ascii: ",")); json.key("subjects"); json.stringArray(event.subjects)
-        json.raw(UInt8(ascii: ",")); json.key("time"); json.string(time.description)
+        if let purpose = event.purpose {
+            json.raw(UInt8(ascii: ","))
+            json.key("purpose")
+            json.string(purpose)
+        }
+        if let query = event.query {
+            json.raw(UInt8(ascii: ","))
+            json.key("query")
+            json.string(query)
+        }
+        if let reason = event.reason {
+            json.raw(UInt8(ascii: ","))
+            json.key("reason")
+            json.string(reason)
+        }
+        json.raw(UInt8(ascii: ","))
+        json.key("regions")
+        json.stringArray(event.regions)
+        json.raw(UInt8(ascii: ","))
+        json.key("requestId")
+        json.string(event.requestId)
+        json.raw(UInt8(ascii: ","))
+        json.key("role")
+        json.string(event.role)
+        json.raw(UInt8(ascii: ","))
+        json.key("sequence")
+        json.integer(sequence)
+        json.raw(UInt8(ascii: ","))
+        json.key("subjects")
+        json.stringArray(event.subjects)
+        json.raw(UInt8(ascii: ","))
+        json.key("time")
+        json.string(time.description)
         json.raw(UInt8(ascii: "}"))
         return json.bytes
     }
@@ -65,23 +98,31 @@ extension AuditEntry {
             fields[key] = member
         }
         func string(_ key: String) throws(AuditError) -> String {
-            guard case .string(let text)? = fields[key] else { throw AuditError(.malformed, "\"\(key)\" must be a string") }
+            guard case .string(let text)? = fields[key] else {
+                throw AuditError(.malformed, "\"\(key)\" must be a string")
+            }
             return text
         }
         func optionalString(_ key: String) throws(AuditError) -> String? {
             fields[key] == nil ? nil : try string(key)
         }
         func strings(_ key: String) throws(AuditError) -> [String] {
-            guard case .array(let items)? = fields[key] else { throw AuditError(.malformed, "\"\(key)\" must be an array") }
+            guard case .array(let items)? = fields[key] else {
+                throw AuditError(.malformed, "\"\(key)\" must be an array")
+            }
             var out: [String] = []
             for item in items {
-                guard case .string(let text) = item else { throw AuditError(.malformed, "\"\(key)\" must hold strings") }
+                guard case .string(let text) = item else {
+                    throw AuditError(.malformed, "\"\(key)\" must hold strings")
+                }
                 out.append(text)
             }
             return out
         }
         func object(_ key: String) throws(AuditError) -> [(key: String, value: JSONValue)] {
-            guard case .object(let items)? = fields[key] else { throw AuditError(.malformed, "\"\(key)\" must be an object") }
+            guard case .object(let items)? = fields[key] else {
+                throw AuditError(.malformed, "\"\(key)\" must be an object")
+            }
             return items
         }
         guard case .integer(let sequence)? = fields["sequence"], sequence >= 0 else {
@@ -108,15 +149,26 @@ extension AuditEntry {
         }
         var privacyCost: PrivacyCost?
         if let cost = fields["privacyCostMicroEpsilon"] {
-            guard case .integer(let micro) = cost else { throw AuditError(.malformed, "privacy cost must be an integer") }
+            guard case .integer(let micro) = cost else {
+                throw AuditError(.malformed, "privacy cost must be an integer")
+            }
             privacyCost = PrivacyCost(microEpsilon: micro)
         }
         let event = AuditEvent(
-            actor: try string("actor"), role: try string("role"), action: try string("action"),
-            regions: try strings("regions"), purpose: try optionalString("purpose"), subjects: try strings("subjects"),
-            outcome: outcome, reason: try optionalString("reason"), policyVersions: policyVersions,
-            requestId: try string("requestId"), query: try optionalString("query"), privacyCost: privacyCost,
-            details: details)
+            actor: try string("actor"),
+            role: try string("role"),
+            action: try string("action"),
+            regions: try strings("regions"),
+            purpose: try optionalString("purpose"),
+            subjects: try strings("subjects"),
+            outcome: outcome,
+            reason: try optionalString("reason"),
+            policyVersions: policyVersions,
+            requestId: try string("requestId"),
+            query: try optionalString("query"),
+            privacyCost: privacyCost,
+            details: details
+        )
         return AuditEntry(sequence: UInt64(sequence), time: time, event: event)
     }
 }

@@ -56,8 +56,10 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         sequence = try c.decode(UInt64.self, forKey: .sequence)
         time = try c.decode(AuditTimestamp.self, forKey: .time)
         event = AuditEvent(
-            actor: try c.decode(String.self, forKey: .actor), role: try c.decode(String.self, forKey: .role),
-            action: try c.decode(String.self, forKey: .action), regions: try c.decode([String].self, forKey: .regions),
+            actor: try c.decode(String.self, forKey: .actor),
+            role: try c.decode(String.self, forKey: .role),
+            action: try c.decode(String.self, forKey: .action),
+            regions: try c.decode([String].self, forKey: .regions),
             purpose: try c.decodeIfPresent(String.self, forKey: .purpose),
             subjects: try c.decode([String].self, forKey: .subjects),
             outcome: try c.decode(AuditOutcome.self, forKey: .outcome),
@@ -66,7 +68,8 @@ public struct AuditEntry: Sendable, Hashable, Codable {
             requestId: try c.decode(String.self, forKey: .requestId),
             query: try c.decodeIfPresent(String.self, forKey: .query),
             privacyCost: try c.decodeIfPresent(PrivacyCost.self, forKey: .privacyCost),
-            details: try c.decode([String: AuditDetailValue].self, forKey: .details))
+            details: try c.decode([String: AuditDetailValue].self, forKey: .details)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {

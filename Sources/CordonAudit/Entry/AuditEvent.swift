@@ -43,10 +43,19 @@ public struct AuditEvent: Sendable, Hashable, Codable {
 
     /// An event; see the type's warning about personal data.
     public init(
-        actor: String, role: String, action: String, regions: [String] = [], purpose: String? = nil,
-        subjects: [String] = [], outcome: AuditOutcome, reason: String? = nil,
-        policyVersions: [String: String] = [:], requestId: String, query: String? = nil,
-        privacyCost: PrivacyCost? = nil, details: [String: AuditDetailValue] = [:]
+        actor: String,
+        role: String,
+        action: String,
+        regions: [String] = [],
+        purpose: String? = nil,
+        subjects: [String] = [],
+        outcome: AuditOutcome,
+        reason: String? = nil,
+        policyVersions: [String: String] = [:],
+        requestId: String,
+        query: String? = nil,
+        privacyCost: PrivacyCost? = nil,
+        details: [String: AuditDetailValue] = [:]
     ) {
         self.actor = actor
         self.role = role

@@ -68,7 +68,8 @@ public struct AuditTimestamp: Sendable, Hashable, Comparable, Codable, CustomStr
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = AuditTimestamp(rfc3339: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 UTC millisecond time"))
+                .init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 UTC millisecond time")
+            )
         }
         self = value
     }

@@ -45,7 +45,9 @@ extension CanonicalEntryChecker {
                 literal(",\"outcome\":"), literal("\"ok\"") || literal("\"denied\"") || literal("\"error\""),
                 literal(",\"policyVersions\":"), object(allowsIntegers: false)
             else { return nil }
-            if literal(",\"privacyCostMicroEpsilon\":") { guard integer(allowsNegative: true) != nil else { return nil } }
+            if literal(",\"privacyCostMicroEpsilon\":") {
+                guard integer(allowsNegative: true) != nil else { return nil }
+            }
             if literal(",\"purpose\":") { guard string() else { return nil } }
             if literal(",\"query\":") { guard string() else { return nil } }
             if literal(",\"reason\":") { guard string() else { return nil } }
@@ -113,7 +115,10 @@ extension CanonicalEntryChecker {
         }
 
         /// Re-walks an object's members (already checked) and compares its keys as `String`s.
-        private static func keysAreDistinctStrings(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> Bool {
+        private static func keysAreDistinctStrings(
+            from start: UnsafePointer<UInt8>,
+            to end: UnsafePointer<UInt8>
+        ) -> Bool {
             var cursor = Cursor(start - 1, count: end - start + 1)
             var seen = Set<String>()
             repeat {
@@ -212,12 +217,20 @@ extension CanonicalEntryChecker {
             var high: UInt8 = 0xBF
             switch lead {
             case 0xC2...0xDF: count = 2
-            case 0xE0: count = 3; low = 0xA0
+            case 0xE0:
+                count = 3
+                low = 0xA0
             case 0xE1...0xEC, 0xEE...0xEF: count = 3
-            case 0xED: count = 3; high = 0x9F
-            case 0xF0: count = 4; low = 0x90
+            case 0xED:
+                count = 3
+                high = 0x9F
+            case 0xF0:
+                count = 4
+                low = 0x90
             case 0xF1...0xF3: count = 4
-            case 0xF4: count = 4; high = 0x8F
+            case 0xF4:
+                count = 4
+                high = 0x8F
             default: return false
             }
             guard remaining >= count, position[1] >= low, position[1] <= high else { return false }
@@ -229,7 +242,9 @@ extension CanonicalEntryChecker {
         /// `"YYYY-MM-DDTHH:MM:SS.mmmZ"`, a real date and time (what ``AuditTimestamp``
         /// parses and prints back identically).
         private mutating func time() -> Bool {
-            guard remaining >= 26, position[0] == UInt8(ascii: "\""), position[25] == UInt8(ascii: "\"") else { return false }
+            guard remaining >= 26, position[0] == UInt8(ascii: "\""), position[25] == UInt8(ascii: "\"") else {
+                return false
+            }
             let t = position + 1
             guard t[4] == 0x2D, t[7] == 0x2D, t[10] == 0x54, t[13] == 0x3A, t[16] == 0x3A, t[19] == 0x2E, t[23] == 0x5A
             else { return false }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -64,7 +65,9 @@ struct AuditDirectory: Sendable {
         return names.compactMap { name -> (UInt64, String)? in
             guard name.hasSuffix(suffix) else { return nil }
             let stem = name.dropLast(suffix.count)
-            guard !stem.isEmpty, stem.allSatisfy({ $0.isASCII && $0.isNumber }), let number = UInt64(stem) else { return nil }
+            guard !stem.isEmpty, stem.allSatisfy({ $0.isASCII && $0.isNumber }), let number = UInt64(stem) else {
+                return nil
+            }
             return (number, "\(folder)/\(name)")
         }.sorted { $0.0 < $1.0 }
     }
@@ -96,7 +99,9 @@ struct AuditDirectory: Sendable {
                 count += result
             }
         }
-        guard code == 0 else { throw AuditError(.readFailed, "cannot read \(path(of: name)): \(errnoText(code))", file: name) }
+        guard code == 0 else {
+            throw AuditError(.readFailed, "cannot read \(path(of: name)): \(errnoText(code))", file: name)
+        }
         return bytes
     }
 
@@ -125,28 +130,44 @@ struct AuditDirectory: Sendable {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw AuditError(.writeFailed, "cannot open directory \(directory): \(errnoText(errno))") }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw AuditError(.writeFailed, "cannot fsync directory \(directory): \(errnoText(errno))") }
+        guard fsync(fd) == 0 else {
+            throw AuditError(.writeFailed, "cannot fsync directory \(directory): \(errnoText(errno))")
+        }
     }
 
     /// Writes `bytes` to `name` atomically and durably: temporary file, fsync, rename, fsync directory.
-    func writeAtomically(_ bytes: [UInt8], to name: String, using operations: any AuditFileOperations) throws(AuditError) {
+    func writeAtomically(
+        _ bytes: [UInt8],
+        to name: String,
+        using operations: any AuditFileOperations
+    ) throws(AuditError) {
         let folder = (name as NSString).deletingLastPathComponent
         let temporary = "\(folder)/\(Self.temporaryPrefix)\((name as NSString).lastPathComponent)"
         let fd = open(path(of: temporary), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw AuditError(.writeFailed, "cannot create \(temporary): \(errnoText(errno))", file: temporary) }
+        guard fd >= 0 else {
+            throw AuditError(.writeFailed, "cannot create \(temporary): \(errnoText(errno))", file: temporary)
+        }
         var written = 0
         while written < bytes.count {
-            let (count, code) = bytes.withUnsafeBytes { operations.write(fd, UnsafeRawBufferPointer(rebasing: $0[written...])) }
+            let (count, code) = bytes.withUnsafeBytes {
+                operations.write(fd, UnsafeRawBufferPointer(rebasing: $0[written...]))
+            }
             if count < 0 && code == EINTR { continue }
             guard count > 0 else {
                 close(fd)
-                throw AuditError(.writeFailed, "cannot write \(temporary): \(errnoText(count < 0 ? code : EIO))", file: temporary)
+                throw AuditError(
+                    .writeFailed,
+                    "cannot write \(temporary): \(errnoText(count < 0 ? code : EIO))",
+                    file: temporary
+                )
             }
             written += count
         }
         let code = operations.sync(fd)
         close(fd)
-        guard code == 0 else { throw AuditError(.writeFailed, "cannot fsync \(temporary): \(errnoText(code))", file: temporary) }
+        guard code == 0 else {
+            throw AuditError(.writeFailed, "cannot fsync \(temporary): \(errnoText(code))", file: temporary)
+        }
         guard rename(path(of: temporary), path(of: name)) == 0 else {
             throw AuditError(.writeFailed, "cannot rename \(temporary) to \(name): \(errnoText(errno))", file: name)
         }
@@ -168,7 +189,8 @@ struct AuditDirectory: Sendable {
         let folder = path(of: Self.checkpointsFolder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.hasPrefix(Self.temporaryPrefix) }.compactMap { name in
-            (try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")) == nil ? nil : "\(Self.checkpointsFolder)/\(name)"
+            (try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")) == nil
+                ? nil : "\(Self.checkpointsFolder)/\(name)"
         }
     }
 }
@@ -187,7 +209,11 @@ extension AuditDirectory {
             }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else {
-                throw AuditError(.readFailed, "cannot read \(name): \(count < 0 ? errnoText(errno) : "file is shorter than expected")", file: name)
+                throw AuditError(
+                    .readFailed,
+                    "cannot read \(name): \(count < 0 ? errnoText(errno) : "file is shorter than expected")",
+                    file: name
+                )
             }
             done += count
         }

@@ -16,14 +16,24 @@ extension AuditLog {
             let (size, root) = committed.withLock { ($0.tree.size, $0.tree.rootHash) }
             if let latest = latestCheckpoint, latest.treeSize >= size { return latest }
             let checkpoint = try Checkpoint.signed(
-                origin: origin, treeSize: size, rootHash: root, signingKey: signingKey, keyName: verifierKey.name)
+                origin: origin,
+                treeSize: size,
+                rootHash: root,
+                signingKey: signingKey,
+                keyName: verifierKey.name
+            )
             let bytes = Array(checkpoint.text.utf8)
             do throws(AuditError) {
                 try directory.writeAtomically(
-                    bytes, to: AuditDirectory.checkpointName(treeSize: size), using: configuration.fileOperations)
+                    bytes,
+                    to: AuditDirectory.checkpointName(treeSize: size),
+                    using: configuration.fileOperations
+                )
                 try directory.writeAtomically(
-                    bytes, to: "\(AuditDirectory.checkpointsFolder)/\(AuditDirectory.latestName)",
-                    using: configuration.fileOperations)
+                    bytes,
+                    to: "\(AuditDirectory.checkpointsFolder)/\(AuditDirectory.latestName)",
+                    using: configuration.fileOperations
+                )
             } catch {
                 writer.withLock { $0.fail(error) }
                 throw error
@@ -42,8 +52,10 @@ extension AuditLog {
         timer.withLock { timer in
             let source = DispatchSource.makeTimerSource(queue: queue)
             source.schedule(
-                deadline: .now() + .milliseconds(period), repeating: .milliseconds(period),
-                leeway: .milliseconds(max(1, period / 10)))
+                deadline: .now() + .milliseconds(period),
+                repeating: .milliseconds(period),
+                leeway: .milliseconds(max(1, period / 10))
+            )
             source.setEventHandler { [weak self] in
                 guard let self, self.treeSize > self.latestCheckpointSize else { return }
                 _ = try? self.checkpoint()  // a failure already stopped appends; the next append reports it

@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 extension AuditLog {
     /// The number of durable entries.
@@ -13,7 +14,9 @@ extension AuditLog {
 
     /// The root at an earlier (or the current) size.
     public func rootHash(treeSize: UInt64) throws(AuditError) -> [UInt8] {
-        try committed.withLock { (log: inout CommittedLog) throws(AuditError) in try log.tree.rootHash(treeSize: treeSize) }
+        try committed.withLock { (log: inout CommittedLog) throws(AuditError) in
+            try log.tree.rootHash(treeSize: treeSize)
+        }
     }
 
     /// The entry at `sequence`.
@@ -62,13 +65,21 @@ extension AuditLog {
                 if let needle, !Self.contains(line, needle) { continue }
                 guard MerkleHasher.leafHash(Array(line)) == snapshot[position].1 else {
                     throw AuditError(
-                        .tampered, "audit entry \(sequence) in \(segment) changed on disk since it was written",
-                        sequence: sequence, file: segment)
+                        .tampered,
+                        "audit entry \(sequence) in \(segment) changed on disk since it was written",
+                        sequence: sequence,
+                        file: segment
+                    )
                 }
                 do {
                     result.append(try AuditEntry.decodeCanonical(line))
                 } catch {
-                    throw AuditError(.tampered, "audit entry \(sequence) in \(segment): \(error.message)", sequence: sequence, file: segment)
+                    throw AuditError(
+                        .tampered,
+                        "audit entry \(sequence) in \(segment): \(error.message)",
+                        sequence: sequence,
+                        file: segment
+                    )
                 }
             }
             index = last + 1
@@ -104,7 +115,13 @@ extension AuditLog {
             let path = try log.tree.inclusionProof(index: index, treeSize: size)
             return (size, log.tree.leafHash(at: index), path)
         }
-        return AuditInclusionProof(index: index, treeSize: size, leafHash: leaf, proof: path, checkpoint: storedCheckpoint(size))
+        return AuditInclusionProof(
+            index: index,
+            treeSize: size,
+            leafHash: leaf,
+            proof: path,
+            checkpoint: storedCheckpoint(size)
+        )
     }
 
     /// The consistency proof between two tree sizes, with the stored checkpoints at those sizes.
@@ -113,8 +130,12 @@ extension AuditLog {
             try log.tree.consistencyProof(from: oldSize, to: newSize)
         }
         return AuditConsistencyProof(
-            oldSize: oldSize, newSize: newSize, proof: path, oldCheckpoint: storedCheckpoint(oldSize),
-            newCheckpoint: storedCheckpoint(newSize))
+            oldSize: oldSize,
+            newSize: newSize,
+            proof: path,
+            oldCheckpoint: storedCheckpoint(oldSize),
+            newCheckpoint: storedCheckpoint(newSize)
+        )
     }
 
     /// Whether `haystack` contains `needle`: memchr for the first byte, then memcmp
@@ -139,6 +160,8 @@ extension AuditLog {
 
     /// The text of `checkpoints/<size>`, when it exists.
     private func storedCheckpoint(_ size: UInt64) -> String? {
-        (try? directory.read(AuditDirectory.checkpointName(treeSize: size))).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+        (try? directory.read(AuditDirectory.checkpointName(treeSize: size))).flatMap { $0 }.map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 }

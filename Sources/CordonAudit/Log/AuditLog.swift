@@ -46,7 +46,10 @@ public final class AuditLog: Sendable {
     /// off durably and reported in ``openWarnings``; anything else throws
     /// ``AuditError/Code/tampered`` naming the first bad sequence number and the file.
     public static func open(
-        directory url: URL, signingKey: Ed25519.SigningKey, origin: String, configuration: AuditConfiguration
+        directory url: URL,
+        signingKey: Ed25519.SigningKey,
+        origin: String,
+        configuration: AuditConfiguration
     ) throws(AuditError) -> AuditLog {
         try Checkpoint.validate(origin: origin)
         let verifierKey = try NoteVerifierKey(name: configuration.keyName ?? origin, publicKey: signingKey.publicKey)
@@ -58,17 +61,29 @@ public final class AuditLog: Sendable {
         if let torn = scan.tornTail {
             try directory.truncate(torn.segment, to: torn.validByteCount)
             warnings.append(
-                "truncated a torn tail of \(torn.discardedByteCount) bytes after entry \(Int64(scan.tree.size) - 1) in \(torn.segment)")
+                "truncated a torn tail of \(torn.discardedByteCount) bytes after entry \(Int64(scan.tree.size) - 1) in \(torn.segment)"
+            )
         }
         warnings += directory.removeTemporaries().map { "removed the leftover temporary file \($0)" }
         let log = AuditLog(
-            directory: directory, scan: scan, signingKey: signingKey, origin: origin, verifierKey: verifierKey,
-            configuration: configuration, warnings: warnings)
+            directory: directory,
+            scan: scan,
+            signingKey: signingKey,
+            origin: origin,
+            verifierKey: verifierKey,
+            configuration: configuration,
+            warnings: warnings
+        )
         if let last = scan.segments.last {
             try log.segment.withLock { (file: inout SegmentFile?) throws(AuditError) in
                 file = try SegmentFile(
-                    path: directory.path(of: last.name), name: last.name, firstSequence: last.firstSequence,
-                    entryCount: last.entryCount, byteCount: last.validByteCount, create: false)
+                    path: directory.path(of: last.name),
+                    name: last.name,
+                    firstSequence: last.firstSequence,
+                    entryCount: last.entryCount,
+                    byteCount: last.validByteCount,
+                    create: false
+                )
             }
         }
         log.startTimer()
@@ -76,8 +91,13 @@ public final class AuditLog: Sendable {
     }
 
     private init(
-        directory: AuditDirectory, scan: AuditScan, signingKey: Ed25519.SigningKey, origin: String,
-        verifierKey: NoteVerifierKey, configuration: AuditConfiguration, warnings: [String]
+        directory: AuditDirectory,
+        scan: AuditScan,
+        signingKey: Ed25519.SigningKey,
+        origin: String,
+        verifierKey: NoteVerifierKey,
+        configuration: AuditConfiguration,
+        warnings: [String]
     ) {
         self.directory = directory
         self.configuration = configuration
@@ -87,12 +107,20 @@ public final class AuditLog: Sendable {
         self.openWarnings = warnings
         writer = Mutex(
             GroupCommitState(
-                nextSequence: scan.tree.size, lastTime: scan.lastTime ?? AuditTimestamp(millisecondsSince1970: 0),
-                maxBatchEntries: configuration.maxBatchEntries))
+                nextSequence: scan.tree.size,
+                lastTime: scan.lastTime ?? AuditTimestamp(millisecondsSince1970: 0),
+                maxBatchEntries: configuration.maxBatchEntries
+            )
+        )
         committed = Mutex(
             CommittedLog(
-                tree: scan.tree, offsets: scan.offsets,
-                segments: scan.segments.map { .init(name: $0.name, firstSequence: $0.firstSequence, byteCount: $0.validByteCount) }))
+                tree: scan.tree,
+                offsets: scan.offsets,
+                segments: scan.segments.map {
+                    .init(name: $0.name, firstSequence: $0.firstSequence, byteCount: $0.validByteCount)
+                }
+            )
+        )
         checkpointStatus = Mutex((scan.latestCheckpoint, false))
     }
 
@@ -116,7 +144,11 @@ public final class AuditLog: Sendable {
         let (action, pending) = writer.withLock { $0.enqueue(events, ticket: ticket, now: .now()) }
         switch action {
         case .refuse(let error):
-            throw AuditError(.closed, "the audit log refuses appends after an earlier failure: \(error.message)", file: error.file)
+            throw AuditError(
+                .closed,
+                "the audit log refuses appends after an earlier failure: \(error.message)",
+                file: error.file
+            )
         case .lead:
             lead()
         case .wait:
@@ -151,11 +183,19 @@ public final class AuditLog: Sendable {
         }
         let firstSequence = batch[0].entries[0].sequence
         do {
-            let (name, segmentStart, offset) = try writeDurably(bytes, entries: UInt64(hashes.count), firstSequence: firstSequence)
+            let (name, segmentStart, offset) = try writeDurably(
+                bytes,
+                entries: UInt64(hashes.count),
+                firstSequence: firstSequence
+            )
             let size = committed.withLock {
                 $0.append(
-                    leafHashes: hashes, lineLengths: lengths, segmentName: name, firstSequence: segmentStart,
-                    startOffset: offset)
+                    leafHashes: hashes,
+                    lineLengths: lengths,
+                    segmentName: name,
+                    firstSequence: segmentStart,
+                    startOffset: offset
+                )
                 return $0.tree.size
             }
             let next = writer.withLock { $0.batchSucceeded() }
@@ -165,7 +205,11 @@ public final class AuditLog: Sendable {
         } catch {
             let waiting = writer.withLock { $0.batchFailed(error) }
             for pending in batch { pending.ticket.resolve(.failed(error)) }
-            let refusal = AuditError(.writeFailed, "not written: an earlier batch failed (\(error.message))", file: error.file)
+            let refusal = AuditError(
+                .writeFailed,
+                "not written: an earlier batch failed (\(error.message))",
+                file: error.file
+            )
             for ticket in waiting { ticket.resolve(.failed(refusal)) }
         }
     }
@@ -177,22 +221,32 @@ public final class AuditLog: Sendable {
     /// disk (PostgreSQL's "fsyncgate", 2018, which made PostgreSQL PANIC instead of retrying).
     /// So a failure here is terminal: the caller fails the batch and the log refuses further
     /// appends until it is reopened and re-verified from disk.
-    private func writeDurably(_ bytes: [UInt8], entries: UInt64, firstSequence: UInt64) throws(AuditError)
+    private func writeDurably(
+        _ bytes: [UInt8],
+        entries: UInt64,
+        firstSequence: UInt64
+    ) throws(AuditError)
         -> (name: String, firstSequence: UInt64, offset: UInt64)
     {
         let configuration = configuration
         let directory = directory
         return try segment.withLock { (file: inout SegmentFile?) throws(AuditError) in
             if let current = file, current.entryCount > 0,
-                current.entryCount >= configuration.segmentMaxEntries || current.byteCount >= configuration.segmentMaxBytes
+                current.entryCount >= configuration.segmentMaxEntries
+                    || current.byteCount >= configuration.segmentMaxBytes
             {
                 file = nil
             }
             if file == nil {
                 let name = AuditDirectory.segmentName(firstSequence: firstSequence)
                 file = try SegmentFile(
-                    path: directory.path(of: name), name: name, firstSequence: firstSequence, entryCount: 0, byteCount: 0,
-                    create: true)
+                    path: directory.path(of: name),
+                    name: name,
+                    firstSequence: firstSequence,
+                    entryCount: 0,
+                    byteCount: 0,
+                    create: true
+                )
                 try directory.syncDirectory(directory.path(of: AuditDirectory.segmentsFolder))
             }
             let current = file!

@@ -15,8 +15,12 @@ public struct AuditQuery: Sendable, Hashable {
 
     /// A query; with no filters it lists the first `limit` entries.
     public init(
-        subject: String? = nil, actor: String? = nil, action: String? = nil, since: AuditTimestamp? = nil,
-        until: AuditTimestamp? = nil, limit: Int = 1000
+        subject: String? = nil,
+        actor: String? = nil,
+        action: String? = nil,
+        since: AuditTimestamp? = nil,
+        until: AuditTimestamp? = nil,
+        limit: Int = 1000
     ) {
         self.subject = subject
         self.actor = actor

@@ -15,7 +15,11 @@ struct CommittedLog {
     /// Records a durable batch of `lineLengths` (each including its `\n`) written at
     /// `startOffset` of `segmentName`.
     mutating func append(
-        leafHashes: [[UInt8]], lineLengths: [Int], segmentName: String, firstSequence: UInt64, startOffset: UInt64
+        leafHashes: [[UInt8]],
+        lineLengths: [Int],
+        segmentName: String,
+        firstSequence: UInt64,
+        startOffset: UInt64
     ) {
         if segments.last?.name != segmentName {
             segments.append(Segment(name: segmentName, firstSequence: firstSequence, byteCount: 0))
@@ -40,7 +44,8 @@ struct CommittedLog {
         }
         let segment = segments[low]
         let start = offsets[Int(sequence)]
-        let isLastInSegment = low + 1 < segments.count
+        let isLastInSegment =
+            low + 1 < segments.count
             ? sequence + 1 == segments[low + 1].firstSequence : sequence + 1 == tree.size
         let end = isLastInSegment ? segment.byteCount : offsets[Int(sequence) + 1]
         return (segment.name, start..<end - 1)

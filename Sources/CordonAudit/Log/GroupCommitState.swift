@@ -38,7 +38,11 @@ struct GroupCommitState {
 
     /// Numbers `events` (times never go backwards) and queues them; returns what the caller
     /// does next and its queued entries (to encode while it waits).
-    mutating func enqueue(_ events: [AuditEvent], ticket: CommitTicket, now: AuditTimestamp)
+    mutating func enqueue(
+        _ events: [AuditEvent],
+        ticket: CommitTicket,
+        now: AuditTimestamp
+    )
         -> (EnqueueAction, PendingAppend?)
     {
         if case .failed(let error) = phase { return (.refuse(error), nil) }

@@ -19,7 +19,14 @@ final class SegmentFile {
     private let descriptor: Int32
 
     /// Opens (or with `create`, exclusively creates) the segment at `path` for appending.
-    init(path: String, name: String, firstSequence: UInt64, entryCount: UInt64, byteCount: UInt64, create: Bool)
+    init(
+        path: String,
+        name: String,
+        firstSequence: UInt64,
+        entryCount: UInt64,
+        byteCount: UInt64,
+        create: Bool
+    )
         throws(AuditError)
     {
         let flags = O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0)
@@ -37,15 +44,20 @@ final class SegmentFile {
     deinit { close(descriptor) }
 
     /// Writes `bytes` (whole lines) and makes them durable; throws without acknowledging anything.
-    func appendDurably(_ bytes: [UInt8], entries: UInt64, using operations: any AuditFileOperations) throws(AuditError) {
+    func appendDurably(_ bytes: [UInt8], entries: UInt64, using operations: any AuditFileOperations) throws(AuditError)
+    {
         var offset = 0
         while offset < bytes.count {
-            let (written, code) = bytes.withUnsafeBytes { operations.write(descriptor, UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+            let (written, code) = bytes.withUnsafeBytes {
+                operations.write(descriptor, UnsafeRawBufferPointer(rebasing: $0[offset...]))
+            }
             if written < 0 && code == EINTR { continue }
             guard written > 0 else {
                 throw AuditError(
-                    .writeFailed, "cannot write audit segment \(name): \(errnoText(written < 0 ? code : EIO))",
-                    file: name)
+                    .writeFailed,
+                    "cannot write audit segment \(name): \(errnoText(written < 0 ? code : EIO))",
+                    file: name
+                )
             }
             offset += written
         }

@@ -3,7 +3,10 @@
 public enum MerkleProof {
     /// Recomputes the root from an inclusion proof (RFC 9162 §2.1.3.2 steps 1–4).
     public static func rootFromInclusionProof(
-        leafHash: [UInt8], index: UInt64, treeSize: UInt64, proof: [[UInt8]]
+        leafHash: [UInt8],
+        index: UInt64,
+        treeSize: UInt64,
+        proof: [[UInt8]]
     ) throws(AuditError) -> [UInt8] {
         guard index < treeSize else {
             throw AuditError(.proofInvalid, "leaf index \(index) is not below tree size \(treeSize)")
@@ -15,7 +18,9 @@ public enum MerkleProof {
         var sn = treeSize - 1
         var r = leafHash
         for p in proof {
-            guard p.count == MerkleHasher.hashByteCount else { throw AuditError(.proofInvalid, "a proof hash is 32 bytes") }
+            guard p.count == MerkleHasher.hashByteCount else {
+                throw AuditError(.proofInvalid, "a proof hash is 32 bytes")
+            }
             guard sn != 0 else { throw AuditError(.proofInvalid, "the inclusion proof is too long") }
             if fn & 1 == 1 || fn == sn {
                 r = MerkleHasher.nodeHash(p, r)
@@ -38,7 +43,11 @@ public enum MerkleProof {
     /// Verifies that `leafHash` is leaf `index` of the tree of `treeSize` leaves with `root`
     /// (RFC 9162 §2.1.3.2); throws ``AuditError/Code/proofInvalid`` otherwise.
     public static func verifyInclusion(
-        leafHash: [UInt8], index: UInt64, treeSize: UInt64, proof: [[UInt8]], root: [UInt8]
+        leafHash: [UInt8],
+        index: UInt64,
+        treeSize: UInt64,
+        proof: [[UInt8]],
+        root: [UInt8]
     ) throws(AuditError) {
         let computed = try rootFromInclusionProof(leafHash: leafHash, index: index, treeSize: treeSize, proof: proof)
         guard computed == root else {
@@ -52,7 +61,11 @@ public enum MerkleProof {
     /// Equal sizes need an empty proof and equal roots. The empty tree (`oldSize` 0) is
     /// rejected: it is trivially a prefix of everything, so a proof about it proves nothing.
     public static func verifyConsistency(
-        oldSize: UInt64, newSize: UInt64, proof: [[UInt8]], oldRoot: [UInt8], newRoot: [UInt8]
+        oldSize: UInt64,
+        newSize: UInt64,
+        proof: [[UInt8]],
+        oldRoot: [UInt8],
+        newRoot: [UInt8]
     ) throws(AuditError) {
         guard oldSize <= newSize else {
             throw AuditError(.proofInvalid, "old size \(oldSize) is larger than new size \(newSize)")
@@ -100,7 +113,11 @@ public enum MerkleProof {
         }
         // Step 7.
         guard sn == 0 else { throw AuditError(.proofInvalid, "the consistency proof is too short") }
-        guard fr == oldRoot else { throw AuditError(.proofInvalid, "the consistency proof does not match the old root") }
-        guard sr == newRoot else { throw AuditError(.proofInvalid, "the consistency proof does not match the new root") }
+        guard fr == oldRoot else {
+            throw AuditError(.proofInvalid, "the consistency proof does not match the old root")
+        }
+        guard sr == newRoot else {
+            throw AuditError(.proofInvalid, "the consistency proof does not match the new root")
+        }
     }
 }

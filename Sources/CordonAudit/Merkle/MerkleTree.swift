@@ -24,7 +24,8 @@ public struct MerkleTree: Sendable {
             let children = level
             let parentCount = children.count / (2 * MerkleHasher.hashByteCount)
             let piece = 16_384
-            let pieces = ParallelMap.map((parentCount + piece - 1) / piece, parallel: parentCount >= 2 * piece) { index in
+            let pieces = ParallelMap.map((parentCount + piece - 1) / piece, parallel: parentCount >= 2 * piece) {
+                index in
                 children.withUnsafeBytes { bytes in
                     var parents: [UInt8] = []
                     let range = index * piece..<min(parentCount, (index + 1) * piece)
@@ -81,7 +82,9 @@ public struct MerkleTree: Sendable {
     public func inclusionProof(index: UInt64, treeSize: UInt64) throws(AuditError) -> [[UInt8]] {
         guard treeSize <= size, index < treeSize else {
             throw AuditError(
-                .invalidArgument, "no inclusion proof for leaf \(index) in a tree of \(treeSize) (log size \(size))")
+                .invalidArgument,
+                "no inclusion proof for leaf \(index) in a tree of \(treeSize) (log size \(size))"
+            )
         }
         var proof: [[UInt8]] = []
         path(index, start: 0, count: treeSize, into: &proof)
@@ -93,7 +96,9 @@ public struct MerkleTree: Sendable {
     public func consistencyProof(from oldSize: UInt64, to newSize: UInt64) throws(AuditError) -> [[UInt8]] {
         guard oldSize > 0, oldSize <= newSize, newSize <= size else {
             throw AuditError(
-                .invalidArgument, "no consistency proof from \(oldSize) to \(newSize) (log size \(size))")
+                .invalidArgument,
+                "no consistency proof from \(oldSize) to \(newSize) (log size \(size))"
+            )
         }
         var proof: [[UInt8]] = []
         subproof(oldSize, start: 0, count: newSize, complete: true, into: &proof)
@@ -137,7 +142,10 @@ public struct MerkleTree: Sendable {
             return node(level, Int(start >> UInt64(level)))
         }
         let k = Self.largestPowerOfTwo(below: count)
-        return MerkleHasher.nodeHash(subtreeHash(start: start, count: k), subtreeHash(start: start + k, count: count - k))
+        return MerkleHasher.nodeHash(
+            subtreeHash(start: start, count: k),
+            subtreeHash(start: start + k, count: count - k)
+        )
     }
 
     private func node(_ level: Int, _ index: Int) -> [UInt8] {

@@ -25,7 +25,13 @@ public struct AuditConsistencyProof: Sendable, Hashable, Codable {
 
     /// Verifies the proof between the two roots (RFC 9162 §2.1.4.2).
     public func verify(oldRoot: [UInt8], newRoot: [UInt8]) throws(AuditError) {
-        try MerkleProof.verifyConsistency(oldSize: oldSize, newSize: newSize, proof: proof, oldRoot: oldRoot, newRoot: newRoot)
+        try MerkleProof.verifyConsistency(
+            oldSize: oldSize,
+            newSize: newSize,
+            proof: proof,
+            oldRoot: oldRoot,
+            newRoot: newRoot
+        )
     }
 
     enum CodingKeys: String, CodingKey { case oldSize, newSize, proof, oldCheckpoint, newCheckpoint }

@@ -36,7 +36,10 @@ struct AuditScan {
     /// `blockByteCount` is how much of a segment is read and scanned at a time (tests make it
     /// small to exercise lines that straddle blocks and chunks).
     static func run(
-        directory: AuditDirectory, verifierKey: NoteVerifierKey, origin: String?, keepOffsets: Bool,
+        directory: AuditDirectory,
+        verifierKey: NoteVerifierKey,
+        origin: String?,
+        keepOffsets: Bool,
         blockByteCount: Int = 8 << 20
     ) -> AuditScan {
         var scan = AuditScan()
@@ -54,7 +57,11 @@ struct AuditScan {
     ///
     /// Segments are read in blocks of `blockByteCount` bytes of whole lines; each block is
     /// cut into chunks scanned on every core (``SegmentChunkScan``) and joined in order.
-    private mutating func scanSegments(_ directory: AuditDirectory, keepOffsets: Bool, blockByteCount: Int)
+    private mutating func scanSegments(
+        _ directory: AuditDirectory,
+        keepOffsets: Bool,
+        blockByteCount: Int
+    )
         throws(AuditError)
     {
         var leafHashes: [UInt8] = []
@@ -68,9 +75,16 @@ struct AuditScan {
                 throw AuditError(
                     .tampered,
                     "audit segment \(file.name) starts at sequence \(file.firstSequence), expected \(next): entries are missing or reordered",
-                    sequence: next, file: file.name)
+                    sequence: next,
+                    file: file.name
+                )
             }
-            guard let reader = try SegmentReader(path: directory.path(of: file.name), name: file.name, blockByteCount: blockByteCount)
+            guard
+                let reader = try SegmentReader(
+                    path: directory.path(of: file.name),
+                    name: file.name,
+                    blockByteCount: blockByteCount
+                )
             else {
                 throw AuditError(.readFailed, "audit segment \(file.name) disappeared during the scan", file: file.name)
             }
@@ -80,7 +94,8 @@ struct AuditScan {
                 let chunks = bytes.withUnsafeBytes {
                     SegmentChunkScan.chunks(
                         of: UnsafeRawBufferPointer(rebasing: $0[..<block.lineByteCount]),
-                        targetByteCount: max(1, block.lineByteCount / chunksPerBlock))
+                        targetByteCount: max(1, block.lineByteCount / chunksPerBlock)
+                    )
                 }
                 let scans = ParallelMap.map(chunks.count, parallel: block.lineByteCount >= 256 << 10) { index in
                     bytes.withUnsafeBytes { SegmentChunkScan.run($0, range: chunks[index], keepOffsets: keepOffsets) }
@@ -91,14 +106,24 @@ struct AuditScan {
                         throw AuditError(
                             .tampered,
                             "audit entry \(expected) in \(file.name) is missing or out of order (found sequence \(first))",
-                            sequence: expected, file: file.name)
+                            sequence: expected,
+                            file: file.name
+                        )
                     }
                     leafHashes += chunk.leafHashes
                     if keepOffsets { offsets += chunk.offsets.lazy.map { $0 + block.offset } }
                     segment.entryCount += UInt64(chunk.lineCount)
-                    if let start = chunk.lastLineStart { lastLine = (file.name, Array(bytes[start..<chunk.endOffset - 1])) }
+                    if let start = chunk.lastLineStart {
+                        lastLine = (file.name, Array(bytes[start..<chunk.endOffset - 1]))
+                    }
                     if let (line, reason) = chunk.failure {
-                        throw Self.problem(reason, lineAt: chunk.endOffset, in: bytes, file: file.name, sequence: expected + UInt64(line))
+                        throw Self.problem(
+                            reason,
+                            lineAt: chunk.endOffset,
+                            in: bytes,
+                            file: file.name,
+                            sequence: expected + UInt64(line)
+                        )
                     }
                 }
                 segment.validByteCount = block.offset + UInt64(block.lineByteCount)
@@ -109,15 +134,23 @@ struct AuditScan {
                     throw AuditError(
                         .tampered,
                         "audit segment \(file.name) ends inside entry \(segment.firstSequence + segment.entryCount) but is not the last segment",
-                        sequence: segment.firstSequence + segment.entryCount, file: file.name)
+                        sequence: segment.firstSequence + segment.entryCount,
+                        file: file.name
+                    )
                 }
                 tornTail = TornTail(
-                    segment: file.name, validByteCount: segment.validByteCount, discardedByteCount: reader.trailingByteCount)
+                    segment: file.name,
+                    validByteCount: segment.validByteCount,
+                    discardedByteCount: reader.trailingByteCount
+                )
             }
             guard segment.entryCount > 0 || isLast else {
                 throw AuditError(
-                    .tampered, "audit segment \(file.name) is empty but is not the last segment", sequence: next,
-                    file: file.name)
+                    .tampered,
+                    "audit segment \(file.name) is empty but is not the last segment",
+                    sequence: next,
+                    file: file.name
+                )
             }
             segments.append(segment)
         }
@@ -127,8 +160,11 @@ struct AuditScan {
             } catch {
                 let sequence = UInt64(leafHashes.count / MerkleHasher.hashByteCount) - 1
                 throw AuditError(
-                    .tampered, "audit entry \(sequence) in \(lastLine.segment) does not verify: \(error.message)",
-                    sequence: sequence, file: lastLine.segment)
+                    .tampered,
+                    "audit entry \(sequence) in \(lastLine.segment) does not verify: \(error.message)",
+                    sequence: sequence,
+                    file: lastLine.segment
+                )
             }
         }
     }
@@ -136,13 +172,20 @@ struct AuditScan {
     /// The error for a line a chunk rejected, which starts at `bytes[start]`; the strict
     /// decoder, run on that one line, says what is wrong with it.
     private static func problem(
-        _ reason: SegmentChunkScan.Failure, lineAt start: Int, in bytes: [UInt8], file: String, sequence: UInt64
+        _ reason: SegmentChunkScan.Failure,
+        lineAt start: Int,
+        in bytes: [UInt8],
+        file: String,
+        sequence: UInt64
     ) -> AuditError {
         switch reason {
         case .outOfOrder(let found):
             return AuditError(
-                .tampered, "audit entry \(sequence) in \(file) is missing or out of order (found sequence \(found))",
-                sequence: sequence, file: file)
+                .tampered,
+                "audit entry \(sequence) in \(file) is missing or out of order (found sequence \(found))",
+                sequence: sequence,
+                file: file
+            )
         case .notCanonical:
             let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
             let detail: String
@@ -153,11 +196,19 @@ struct AuditScan {
                 detail = error.message
             }
             return AuditError(
-                .tampered, "audit entry \(sequence) in \(file) does not verify: \(detail)", sequence: sequence, file: file)
+                .tampered,
+                "audit entry \(sequence) in \(file) does not verify: \(detail)",
+                sequence: sequence,
+                file: file
+            )
         }
     }
 
-    private mutating func scanCheckpoints(_ directory: AuditDirectory, verifierKey: NoteVerifierKey, origin: String?)
+    private mutating func scanCheckpoints(
+        _ directory: AuditDirectory,
+        verifierKey: NoteVerifierKey,
+        origin: String?
+    )
         throws(AuditError)
     {
         var origin = origin
@@ -167,7 +218,10 @@ struct AuditScan {
             let checkpoint = try check(file.name, directory, verifierKey, &origin, verifiedSize: verifiedSize)
             guard checkpoint.treeSize == file.treeSize else {
                 throw AuditError(
-                    .tampered, "checkpoint file \(file.name) holds tree size \(checkpoint.treeSize)", file: file.name)
+                    .tampered,
+                    "checkpoint file \(file.name) holds tree size \(checkpoint.treeSize)",
+                    file: file.name
+                )
             }
             byName[checkpoint.treeSize] = checkpoint.text
             verifiedSize = checkpoint.treeSize
@@ -178,7 +232,10 @@ struct AuditScan {
             let latest = try check(latestName, directory, verifierKey, &origin, verifiedSize: verifiedSize)
             if let numbered = byName[latest.treeSize], numbered != latest.text {
                 throw AuditError(
-                    .tampered, "\(latestName) differs from the checkpoint file of size \(latest.treeSize)", file: latestName)
+                    .tampered,
+                    "\(latestName) differs from the checkpoint file of size \(latest.treeSize)",
+                    file: latestName
+                )
             }
             if latestCheckpoint == nil || latest.treeSize > latestCheckpoint!.treeSize { latestCheckpoint = latest }
         }
@@ -186,7 +243,10 @@ struct AuditScan {
 
     /// Parses and verifies one checkpoint file against the key, the origin and the tree.
     private mutating func check(
-        _ name: String, _ directory: AuditDirectory, _ verifierKey: NoteVerifierKey, _ origin: inout String?,
+        _ name: String,
+        _ directory: AuditDirectory,
+        _ verifierKey: NoteVerifierKey,
+        _ origin: inout String?,
         verifiedSize: UInt64
     ) throws(AuditError) -> Checkpoint {
         guard let bytes = try directory.read(name) else {
@@ -199,26 +259,39 @@ struct AuditScan {
             throw AuditError(.tampered, "checkpoint \(name) is malformed: \(error.message)", file: name)
         }
         if let expected = origin, checkpoint.origin != expected {
-            throw AuditError(.tampered, "checkpoint \(name) names origin \"\(checkpoint.origin)\", expected \"\(expected)\"", file: name)
+            throw AuditError(
+                .tampered,
+                "checkpoint \(name) names origin \"\(checkpoint.origin)\", expected \"\(expected)\"",
+                file: name
+            )
         }
         origin = checkpoint.origin
         do {
             try checkpoint.verify(publicKey: verifierKey.publicKey, keyName: verifierKey.name)
         } catch {
-            throw AuditError(.tampered, "checkpoint \(name): \(error.message)", sequence: checkpoint.treeSize, file: name)
+            throw AuditError(
+                .tampered,
+                "checkpoint \(name): \(error.message)",
+                sequence: checkpoint.treeSize,
+                file: name
+            )
         }
         guard checkpoint.treeSize <= tree.size else {
             throw AuditError(
                 .tampered,
                 "checkpoint \(name) covers \(checkpoint.treeSize) entries but only \(tree.size) exist: entries from \(tree.size) were deleted",
-                sequence: tree.size, file: name)
+                sequence: tree.size,
+                file: name
+            )
         }
         guard try tree.rootHash(treeSize: checkpoint.treeSize) == checkpoint.rootHash else {
             let first = min(verifiedSize, checkpoint.treeSize == 0 ? 0 : checkpoint.treeSize - 1)
             throw AuditError(
                 .tampered,
                 "checkpoint \(name) root disagrees with entries \(first)..<\(checkpoint.treeSize): an entry in that range was altered",
-                sequence: first, file: name)
+                sequence: first,
+                file: name
+            )
         }
         checkpointsChecked += 1
         return checkpoint

@@ -6,7 +6,11 @@ import Synchronization
 /// this way; a small job runs inline, where a thread hop would cost more than it saves.
 enum ParallelMap {
     /// `[body(0), body(1), ..., body(count - 1)]`, computed concurrently when `parallel`.
-    static func map<Result: Sendable>(_ count: Int, parallel: Bool = true, _ body: @Sendable (Int) -> Result) -> [Result] {
+    static func map<Result: Sendable>(
+        _ count: Int,
+        parallel: Bool = true,
+        _ body: @Sendable (Int) -> Result
+    ) -> [Result] {
         guard parallel, count > 1 else { return (0..<count).map(body) }
         let results = Mutex<[Result?]>(Array(repeating: nil, count: count))
         DispatchQueue.concurrentPerform(iterations: count) { index in

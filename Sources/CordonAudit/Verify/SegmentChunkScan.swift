@@ -1,4 +1,5 @@
 import CordonCrypto
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

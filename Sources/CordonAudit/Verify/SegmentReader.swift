@@ -86,6 +86,8 @@ final class SegmentReader {
                 filled += count
             }
         }
-        guard code == 0 else { throw AuditError(.readFailed, "cannot read audit segment \(name): \(errnoText(code))", file: name) }
+        guard code == 0 else {
+            throw AuditError(.readFailed, "cannot read audit segment \(name): \(errnoText(code))", file: name)
+        }
     }
 }

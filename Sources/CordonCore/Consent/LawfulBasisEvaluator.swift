@@ -30,7 +30,10 @@ public struct LawfulBasisEvaluator: Sendable {
 
         switch current?.state {
         case .restricted?:
-            return .refused(reason: .restricted, message: "processing for '\(purpose)' is restricted by the subject (\(policy.id))")
+            return .refused(
+                reason: .restricted,
+                message: "processing for '\(purpose)' is restricted by the subject (\(policy.id))"
+            )
         case .objected? where rule.lawfulBasis != .contract && rule.lawfulBasis != .legalObligation:
             return .refused(reason: .objected, message: "the subject objected to '\(purpose)' (\(policy.id))")
         default:
@@ -42,16 +45,27 @@ public struct LawfulBasisEvaluator: Sendable {
             if let age, policy.minimumAge.requiresGuardianConsent(age: age, country: subject.country) {
                 return .refused(
                     reason: .underAge,
-                    message: "subject is under the consent age of \(policy.minimumAge.consentAge(in: subject.country)) in \(subject.country) for '\(purpose)'; a guardian's consent is required")
+                    message:
+                        "subject is under the consent age of \(policy.minimumAge.consentAge(in: subject.country)) in \(subject.country) for '\(purpose)'; a guardian's consent is required"
+                )
             }
             guard current?.state == .granted else {
-                let why = latest == nil ? "no consent recorded" : (current == nil ? "consent expired" : "consent \(current!.state.rawValue)")
-                return .refused(reason: .noLawfulBasis, message: "'\(purpose)' needs opt-in consent under \(policy.id): \(why)")
+                let why =
+                    latest == nil
+                    ? "no consent recorded"
+                    : (current == nil ? "consent expired" : "consent \(current!.state.rawValue)")
+                return .refused(
+                    reason: .noLawfulBasis,
+                    message: "'\(purpose)' needs opt-in consent under \(policy.id): \(why)"
+                )
             }
             return .allowed(basis: rule.lawfulBasis, model: model)
         case .optOut:
             if subject.globalPrivacyControl && rule.honorsGlobalPrivacyControl {
-                return .refused(reason: .optedOut, message: "a Global Privacy Control signal opts the subject out of '\(purpose)' (\(policy.id))")
+                return .refused(
+                    reason: .optedOut,
+                    message: "a Global Privacy Control signal opts the subject out of '\(purpose)' (\(policy.id))"
+                )
             }
             if let state = current?.state, state == .withdrawn || state == .objected {
                 return .refused(reason: .optedOut, message: "the subject opted out of '\(purpose)' (\(policy.id))")
@@ -63,7 +77,11 @@ public struct LawfulBasisEvaluator: Sendable {
     }
 
     /// The purposes lawful for `subject` now, sorted.
-    public func lawfulPurposes(for subject: SubjectStanding, among purposes: some Sequence<Purpose>, now: Int64) -> [Purpose] {
+    public func lawfulPurposes(
+        for subject: SubjectStanding,
+        among purposes: some Sequence<Purpose>,
+        now: Int64
+    ) -> [Purpose] {
         purposes.filter { decide($0, for: subject, now: now).isAllowed }.sorted()
     }
 }

@@ -8,7 +8,12 @@ public struct SubjectStanding: Sendable {
     /// The latest record per purpose (history is kept in the store; only the latest decides).
     public var latestConsents: [Purpose: ConsentRecord]
 
-    public init(country: CountryCode, birthYear: Int?, globalPrivacyControl: Bool, latestConsents: [Purpose: ConsentRecord]) {
+    public init(
+        country: CountryCode,
+        birthYear: Int?,
+        globalPrivacyControl: Bool,
+        latestConsents: [Purpose: ConsentRecord]
+    ) {
         self.country = country
         self.birthYear = birthYear
         self.globalPrivacyControl = globalPrivacyControl

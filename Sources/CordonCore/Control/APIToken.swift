@@ -15,7 +15,12 @@ public struct APIToken: Sendable, Hashable, Codable {
     public var revokedAt: Date?
 
     public init(
-        id: String, name: String, role: TokenRole, scope: TokenScope, createdAt: Date, createdBy: String,
+        id: String,
+        name: String,
+        role: TokenRole,
+        scope: TokenScope,
+        createdAt: Date,
+        createdBy: String,
         revokedAt: Date? = nil
     ) {
         self.id = id
@@ -37,12 +42,14 @@ public struct APIToken: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            id: try container.decode(String.self, forKey: .id), name: try container.decode(String.self, forKey: .name),
+            id: try container.decode(String.self, forKey: .id),
+            name: try container.decode(String.self, forKey: .name),
             role: try container.decode(TokenRole.self, forKey: .role),
             scope: try container.decode(TokenScope.self, forKey: .regions),
             createdAt: try container.decodeTimestamp(forKey: .createdAt),
             createdBy: try container.decode(String.self, forKey: .createdBy),
-            revokedAt: try container.decodeTimestampIfPresent(forKey: .revokedAt))
+            revokedAt: try container.decodeTimestampIfPresent(forKey: .revokedAt)
+        )
     }
 
     /// JSON with RFC 3339 times and `regions` (`["*"]` for every region).

@@ -37,7 +37,11 @@ public final class TokenRegistry: Sendable {
 
     /// Creates a token and returns its secret (shown once). Audited as `token.create`.
     public func create(
-        name: String, role: TokenRole, scope: TokenScope, context: AccessContext, now: Date = Date()
+        name: String,
+        role: TokenRole,
+        scope: TokenScope,
+        context: AccessContext,
+        now: Date = Date()
     ) throws -> IssuedToken {
         guard !name.isEmpty, name.count <= 64,
             name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F || $0 == " " })
@@ -55,19 +59,28 @@ public final class TokenRegistry: Sendable {
         }
         let secret = Self.secretPrefix + Hex.encode(SecureRandom.bytes(count: 32))
         let token = APIToken(
-            id: "tok_" + Hex.encode(SecureRandom.randomID(byteCount: 8)), name: name, role: role, scope: scope,
-            createdAt: UnixSeconds.truncate(now), createdBy: context.actor)
+            id: "tok_" + Hex.encode(SecureRandom.randomID(byteCount: 8)),
+            name: name,
+            role: role,
+            scope: scope,
+            createdAt: UnixSeconds.truncate(now),
+            createdBy: context.actor
+        )
         let hash = self.hash(secret)
         try vault.record(
-            context, action: "token.create", regions: Self.auditRegions(scope),
-            details: ["token": .string(token.id), "role": .string(role.rawValue), "scope": .string(scope.description)])
+            context,
+            action: "token.create",
+            regions: Self.auditRegions(scope),
+            details: ["token": .string(token.id), "role": .string(role.rawValue), "scope": .string(scope.description)]
+        )
         try store.write("create a token") { connection in
             try connection.execute(
                 """
                 INSERT INTO api_tokens(id, name, role, regions, token_hash, created_at, created_by)
                 VALUES (\(token.id), \(name), \(role.rawValue), \(scope.description), \(hash),
                         \(UnixSeconds.from(token.createdAt)), \(token.createdBy))
-                """)
+                """
+            )
         }
         return IssuedToken(secret: secret, token: token)
     }
@@ -101,7 +114,12 @@ public final class TokenRegistry: Sendable {
         guard token.revokedAt == nil else {
             throw ControlError(.alreadyRevoked, "token \(id) was already revoked")
         }
-        try vault.record(context, action: "token.revoke", regions: Self.auditRegions(token.scope), details: ["token": .string(id)])
+        try vault.record(
+            context,
+            action: "token.revoke",
+            regions: Self.auditRegions(token.scope),
+            details: ["token": .string(id)]
+        )
         let at = UnixSeconds.truncate(now)
         try store.write("revoke a token") { connection in
             try connection.execute("UPDATE api_tokens SET revoked_at = \(UnixSeconds.from(at)) WHERE id = \(id)")
@@ -113,7 +131,9 @@ public final class TokenRegistry: Sendable {
 
     /// The active token whose secret this is, or `nil` (unknown, malformed or revoked).
     public func authenticate(_ secret: String) throws -> APIToken? {
-        guard secret.hasPrefix(Self.secretPrefix), secret.utf8.count == Self.secretPrefix.utf8.count + 64 else { return nil }
+        guard secret.hasPrefix(Self.secretPrefix), secret.utf8.count == Self.secretPrefix.utf8.count + 64 else {
+            return nil
+        }
         let hash = self.hash(secret)
         let key = Hex.encode(hash)
         if let cached = cache.withLock({ $0[key] }) { return cached }
@@ -148,9 +168,13 @@ public final class TokenRegistry: Sendable {
             throw ControlError(.damagedRecord, "a token row holds a role or regions this build does not understand")
         }
         return APIToken(
-            id: try row.get(String.self, "id"), name: try row.get(String.self, "name"), role: role, scope: scope,
+            id: try row.get(String.self, "id"),
+            name: try row.get(String.self, "name"),
+            role: role,
+            scope: scope,
             createdAt: UnixSeconds.date(try row.get(Int64.self, "created_at")),
             createdBy: try row.get(String.self, "created_by"),
-            revokedAt: try row.get(Int64?.self, "revoked_at").map(UnixSeconds.date))
+            revokedAt: try row.get(Int64?.self, "revoked_at").map(UnixSeconds.date)
+        )
     }
 }

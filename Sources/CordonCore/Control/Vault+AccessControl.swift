@@ -22,11 +22,22 @@ extension Vault {
     ///   data, request bodies or token secrets.
     @discardableResult
     public func recordAccess(
-        _ context: AccessContext, action: String, regions: [RegionID] = [], subjects: [SubjectID] = [],
-        outcome: AuditOutcome, reason: String? = nil, details: [String: String] = [:]
+        _ context: AccessContext,
+        action: String,
+        regions: [RegionID] = [],
+        subjects: [SubjectID] = [],
+        outcome: AuditOutcome,
+        reason: String? = nil,
+        details: [String: String] = [:]
     ) throws -> AuditReceipt {
         try record(
-            context, action: action, regions: regions, subjects: subjects, outcome: outcome, reason: reason,
-            details: details.mapValues { .string($0) })
+            context,
+            action: action,
+            regions: regions,
+            subjects: subjects,
+            outcome: outcome,
+            reason: reason,
+            details: details.mapValues { .string($0) }
+        )
     }
 }

@@ -83,7 +83,8 @@ public struct DemoDataGenerator: Sendable {
         yearStart = options.windowEnd - 365 * 86_400 + 1
         earliestConsent = yearStart - 2 * 365 * 86_400
         let reference = Calendar(identifier: .gregorian).dateComponents(
-            in: TimeZone(identifier: "UTC")!, from: Date(timeIntervalSince1970: Double(options.windowEnd))
+            in: TimeZone(identifier: "UTC")!,
+            from: Date(timeIntervalSince1970: Double(options.windowEnd))
         ).year!
         referenceYear = reference
         let catalog = configuration.catalog

@@ -13,7 +13,12 @@ public struct DemoDataOptions: Hashable, Sendable {
     public var windowEnd: Int64 = 1_767_225_599
 
     /// Options with the defaults above, overridden where given.
-    public init(subjectCount: Int = 1000, eventCount: Int = 10_000, invalidRate: Double = 0.01, windowEnd: Int64 = 1_767_225_599) {
+    public init(
+        subjectCount: Int = 1000,
+        eventCount: Int = 10_000,
+        invalidRate: Double = 0.01,
+        windowEnd: Int64 = 1_767_225_599
+    ) {
         self.subjectCount = subjectCount
         self.eventCount = eventCount
         self.invalidRate = invalidRate

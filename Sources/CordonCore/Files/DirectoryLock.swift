@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,7 +23,8 @@ final class DirectoryLock: Sendable {
                 .busy,
                 busy
                     ? "another cordon process (a running server?) is using \(directory.path); stop it, or send the request through its HTTP API"
-                    : "cannot lock \(path): \(String(cString: strerror(errno)))")
+                    : "cannot lock \(path): \(String(cString: strerror(errno)))"
+            )
         }
         self.descriptor = descriptor
     }

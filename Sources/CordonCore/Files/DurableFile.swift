@@ -1,4 +1,5 @@
 public import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,7 +49,10 @@ public enum DurableFile {
     public static func makeDirectory(_ url: URL) throws {
         do {
             try FileManager.default.createDirectory(
-                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                at: url,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         } catch {
             throw FileError(message: "cannot create directory \(url.path): \(error.localizedDescription)")
         }

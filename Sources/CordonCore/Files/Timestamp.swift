@@ -7,7 +7,9 @@ public enum Timestamp {
 
     /// `date` as RFC 3339 UTC with milliseconds.
     public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)
+        )
     }
 
     /// Parses RFC 3339 with or without fractional seconds; `nil` if it is not one.

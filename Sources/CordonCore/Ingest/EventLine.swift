@@ -18,7 +18,11 @@ public struct EventLine: Sendable {
 
     /// Validates `bytes` against the catalog's event fields.
     public static func parse(_ bytes: [UInt8], catalog: Catalog) throws(LineRejection) -> EventLine {
-        let reader = try FieldReader(try JSONParser.parseLine(bytes), path: "", allowed: catalog.eventFields.map(\.name))
+        let reader = try FieldReader(
+            try JSONParser.parseLine(bytes),
+            path: "",
+            allowed: catalog.eventFields.map(\.name)
+        )
         var strings: [String: String] = [:]
         var timestamp: Int64?
         var amount: Int?
@@ -26,16 +30,28 @@ public struct EventLine: Sendable {
         for field in catalog.eventFields {
             switch field.type {
             case .string, .countryCode:
-                strings[field.name] = try reader.string(field.name, maxLength: field.maxLength, required: field.isRequired)
+                strings[field.name] = try reader.string(
+                    field.name,
+                    maxLength: field.maxLength,
+                    required: field.isRequired
+                )
             case .enumeration:
                 if let text = try reader.string(field.name, maxLength: 64, required: field.isRequired) {
                     guard field.values?.contains(text) ?? true else {
-                        throw .invalid(field.name, "'\(text)' is not one of \((field.values ?? []).joined(separator: ", "))")
+                        throw .invalid(
+                            field.name,
+                            "'\(text)' is not one of \((field.values ?? []).joined(separator: ", "))"
+                        )
                     }
                     strings[field.name] = text
                 }
             case .integer:
-                amount = try reader.integer(field.name, minimum: field.minimum, maximum: field.maximum, required: field.isRequired)
+                amount = try reader.integer(
+                    field.name,
+                    minimum: field.minimum,
+                    maximum: field.maximum,
+                    required: field.isRequired
+                )
             case .timestamp:
                 timestamp = try reader.timestamp(field.name, required: field.isRequired)
             case .purpose:
@@ -43,13 +59,24 @@ public struct EventLine: Sendable {
             }
         }
         guard let externalID = strings["externalId"], let event = strings["event"], let timestamp, let purpose else {
-            throw .invalid("externalId", "the catalog must declare externalId, event, ts and purpose as required event fields")
+            throw .invalid(
+                "externalId",
+                "the catalog must declare externalId, event, ts and purpose as required event fields"
+            )
         }
         guard let normalizedExternalID = try? BlindIndex.normalizedIdentifier(externalID) else {
             throw .invalid("externalId", "is not a usable identifier")
         }
         return EventLine(
-            externalID: externalID, normalizedExternalID: normalizedExternalID, timestamp: timestamp, event: event, channel: strings["channel"],
-            campaign: strings["campaign"], device: strings["device"], amountCents: amount, purpose: purpose)
+            externalID: externalID,
+            normalizedExternalID: normalizedExternalID,
+            timestamp: timestamp,
+            event: event,
+            channel: strings["channel"],
+            campaign: strings["campaign"],
+            device: strings["device"],
+            amountCents: amount,
+            purpose: purpose
+        )
     }
 }

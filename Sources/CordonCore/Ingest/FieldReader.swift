@@ -19,7 +19,10 @@ struct FieldReader {
         for member in list {
             let name = qualified(member.key)
             guard allowed.contains(member.key) else {
-                throw .invalid(name, "is not declared in the catalog (allowed here: \(allowed.joined(separator: ", ")))")
+                throw .invalid(
+                    name,
+                    "is not declared in the catalog (allowed here: \(allowed.joined(separator: ", ")))"
+                )
             }
             guard members[member.key] == nil else { throw .invalid(name, "appears twice") }
             members[member.key] = member.value
@@ -83,7 +86,10 @@ struct FieldReader {
         guard let text = try string(key, maxLength: 64, required: required) else { return nil }
         let purpose = Purpose(rawValue: text)
         guard catalog.declares(purpose) else {
-            throw .invalid(qualified(key), "'\(text)' is not a declared purpose (declared: \(catalog.purposes.map(\.purpose.rawValue).sorted().joined(separator: ", ")))")
+            throw .invalid(
+                qualified(key),
+                "'\(text)' is not a declared purpose (declared: \(catalog.purposes.map(\.purpose.rawValue).sorted().joined(separator: ", ")))"
+            )
         }
         return purpose
     }
@@ -103,7 +109,10 @@ extension JSONParser {
         do {
             return try parse(bytes)
         } catch {
-            throw LineRejection(reason: .malformedJSON, message: "not valid JSON at column \(error.column): \(error.message)")
+            throw LineRejection(
+                reason: .malformedJSON,
+                message: "not valid JSON at column \(error.column): \(error.message)"
+            )
         }
     }
 }

@@ -40,7 +40,10 @@ public final class LineReader {
             self.init(handle: .standardInput, maximumLineBytes: maximumLineBytes)
         } else {
             guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw FileError(message: FileManager.default.fileExists(atPath: path) ? "cannot read \(path)" : "\(path) does not exist")
+                throw FileError(
+                    message: FileManager.default.fileExists(atPath: path)
+                        ? "cannot read \(path)" : "\(path) does not exist"
+                )
             }
             self.init(handle: handle, maximumLineBytes: maximumLineBytes)
         }

@@ -18,7 +18,8 @@ public struct SubjectLine: Sendable {
     static let consentKeys = ["purpose", "state", "source", "recordedAt", "expiresAt"]
 
     /// Validates `bytes` against the catalog and resolves the region from the country.
-    public static func parse(_ bytes: [UInt8], configuration: PolicyConfiguration) throws(LineRejection) -> SubjectLine {
+    public static func parse(_ bytes: [UInt8], configuration: PolicyConfiguration) throws(LineRejection) -> SubjectLine
+    {
         let catalog = configuration.catalog
         let top = try FieldReader(try JSONParser.parseLine(bytes), path: "", allowed: topLevelKeys)
         let idField = catalog.subjectField(named: "externalId")
@@ -31,13 +32,23 @@ public struct SubjectLine: Sendable {
         }
 
         let countryText = try top.string("country", maxLength: 8, required: true)!
-        guard let region = configuration.region(ofCountry: countryText), let country = CountryCode(normalizing: countryText) else {
+        guard let region = configuration.region(ofCountry: countryText),
+            let country = CountryCode(normalizing: countryText)
+        else {
             throw LineRejection(
-                reason: .unknownCountry, field: "country",
-                message: "country '\(countryText)' maps to no region (it must be an ISO 3166-1 alpha-2 code that a region in regions/ lists)")
+                reason: .unknownCountry,
+                field: "country",
+                message:
+                    "country '\(countryText)' maps to no region (it must be an ISO 3166-1 alpha-2 code that a region in regions/ lists)"
+            )
         }
         let yearField = catalog.subjectField(named: "birthYear")
-        let birthYear = try top.integer("birthYear", minimum: yearField?.minimum, maximum: yearField?.maximum, required: false)
+        let birthYear = try top.integer(
+            "birthYear",
+            minimum: yearField?.minimum,
+            maximum: yearField?.maximum,
+            required: false
+        )
 
         var pii: [String: String] = [:]
         if let value = top.value("pii") {
@@ -64,12 +75,22 @@ public struct SubjectLine: Sendable {
             let stateText = try reader.string("state", maxLength: 32, required: true)!
             guard let state = ConsentState(rawValue: stateText) else {
                 throw .invalid(
-                    "consents[\(index)].state", "'\(stateText)' is not a consent state (granted, withdrawn, restricted, objected)")
+                    "consents[\(index)].state",
+                    "'\(stateText)' is not a consent state (granted, withdrawn, restricted, objected)"
+                )
             }
             let source = try reader.string("source", maxLength: 200, required: true)!
             let recordedAt = try reader.timestamp("recordedAt", required: true)!
             let expiresAt = try reader.timestamp("expiresAt", required: false)
-            consents.append(ConsentRecord(purpose: purpose, state: state, source: source, recordedAt: recordedAt, expiresAt: expiresAt))
+            consents.append(
+                ConsentRecord(
+                    purpose: purpose,
+                    state: state,
+                    source: source,
+                    recordedAt: recordedAt,
+                    expiresAt: expiresAt
+                )
+            )
         }
 
         var gpc: Bool?
@@ -77,7 +98,14 @@ public struct SubjectLine: Sendable {
             gpc = try FieldReader(signals, path: "signals", allowed: ["gpc"]).bool("gpc")
         }
         return SubjectLine(
-            externalID: externalID, normalizedExternalID: normalizedExternalID, country: country, region: region.id, birthYear: birthYear, pii: pii,
-            consents: consents, globalPrivacyControl: gpc)
+            externalID: externalID,
+            normalizedExternalID: normalizedExternalID,
+            country: country,
+            region: region.id,
+            birthYear: birthYear,
+            pii: pii,
+            consents: consents,
+            globalPrivacyControl: gpc
+        )
     }
 }

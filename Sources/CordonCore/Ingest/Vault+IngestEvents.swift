@@ -7,8 +7,11 @@ extension Vault {
     /// Ingests event lines: each must name a known subject, follows that subject into its
     /// region, and is stored only if the event's purpose is lawful for the subject now.
     public func ingestEvents(
-        from reader: LineReader, context: AccessContext, options: IngestOptions = IngestOptions(),
-        onReject: (LineRejection) -> Void = { _ in }, progress: (IngestSummary) -> Void = { _ in }
+        from reader: LineReader,
+        context: AccessContext,
+        options: IngestOptions = IngestOptions(),
+        onReject: (LineRejection) -> Void = { _ in },
+        progress: (IngestSummary) -> Void = { _ in }
     ) throws -> IngestSummary {
         var summary = IngestSummary(kind: "events")
         var resolver = SubjectResolver(vault: self)
@@ -22,14 +25,19 @@ extension Vault {
             linesSinceProgress += 1
             do throws(LineRejection) {
                 if line.isTooLong {
-                    throw LineRejection(reason: .lineTooLong, message: "line is longer than \(options.maximumLineBytes) bytes")
+                    throw LineRejection(
+                        reason: .lineTooLong,
+                        message: "line is longer than \(options.maximumLineBytes) bytes"
+                    )
                 }
                 let event = try EventLine.parse(line.bytes, catalog: configuration.catalog)
                 let resolved = try resolver.resolve(event, now: options.now ?? Int64(Date().timeIntervalSince1970))
                 if let permitted = options.permittedRegions, !permitted.contains(resolved.region) {
                     throw LineRejection(
-                        reason: .regionNotPermitted, field: "externalId",
-                        message: "this subject lives in region \(resolved.region), which this caller may not write to")
+                        reason: .regionNotPermitted,
+                        field: "externalId",
+                        message: "this subject lives in region \(resolved.region), which this caller may not write to"
+                    )
                 }
                 pending[resolved.region, default: []].append(resolved)
             } catch {
@@ -54,29 +62,45 @@ extension Vault {
         return summary
     }
 
-    private func writeEvents(_ events: [ResolvedEvent], region: RegionID, context: AccessContext, summary: inout IngestSummary) throws {
+    private func writeEvents(
+        _ events: [ResolvedEvent],
+        region: RegionID,
+        context: AccessContext,
+        summary: inout IngestSummary
+    ) throws {
         let store = try store(region)
         var subjects: [SubjectID] = []
         var seen = Set<Int64>()
         for event in events where seen.insert(event.sid).inserted { subjects.append(event.subjectID) }
-        try store.write({ db in
-            for event in events {
-                let line = event.line
-                // One cached prepared statement serves every row (the statement cache).
-                try db.execute("""
-                    INSERT INTO events(sid, ts, event, channel, campaign, device, country, amount_cents, purpose)
-                    VALUES (\(event.sid), \(line.timestamp), \(line.event), \(line.channel), \(line.campaign),
-                            \(line.device), \(event.country.rawValue), \(line.amountCents), \(line.purpose.rawValue))
-                    """)
+        try store.write(
+            { db in
+                for event in events {
+                    let line = event.line
+                    // One cached prepared statement serves every row (the statement cache).
+                    try db.execute(
+                        """
+                        INSERT INTO events(sid, ts, event, channel, campaign, device, country, amount_cents, purpose)
+                        VALUES (\(event.sid), \(line.timestamp), \(line.event), \(line.channel), \(line.campaign),
+                                \(line.device), \(event.country.rawValue), \(line.amountCents), \(line.purpose.rawValue))
+                        """
+                    )
+                }
+            },
+            record: { _, counter in
+                let purposes = Set(events.map(\.line.purpose))
+                let receipt = try self.record(
+                    context,
+                    action: "ingest.events",
+                    regions: [region],
+                    purpose: purposes.count == 1 ? purposes.first : nil,
+                    subjects: subjects,
+                    details: [
+                        "accepted": .integer(Int64(events.count)), Vault.commitDetailKey(region): .integer(counter),
+                    ]
+                )
+                summary.noteAudit(receipt.sequence)
             }
-        }, record: { _, counter in
-            let purposes = Set(events.map(\.line.purpose))
-            let receipt = try self.record(
-                context, action: "ingest.events", regions: [region], purpose: purposes.count == 1 ? purposes.first : nil,
-                subjects: subjects,
-                details: ["accepted": .integer(Int64(events.count)), Vault.commitDetailKey(region): .integer(counter)])
-            summary.noteAudit(receipt.sequence)
-        })
+        )
         summary.accepted += events.count
         summary.acceptedByRegion[region.rawValue, default: 0] += events.count
     }
@@ -116,24 +140,37 @@ struct SubjectResolver {
             do {
                 entry = try lookup(event.normalizedExternalID)
             } catch {
-                throw LineRejection(reason: .invalidField, field: "externalId", message: "externalId cannot be looked up (\(error))")
+                throw LineRejection(
+                    reason: .invalidField,
+                    field: "externalId",
+                    message: "externalId cannot be looked up (\(error))"
+                )
             }
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[event.externalID] = entry
         }
         guard let entry else {
             throw LineRejection(
-                reason: .unknownSubject, field: "externalId",
-                message: "no subject with this externalId; ingest the subject first (events follow their subject's region)")
+                reason: .unknownSubject,
+                field: "externalId",
+                message:
+                    "no subject with this externalId; ingest the subject first (events follow their subject's region)"
+            )
         }
         let store = try? vault.store(entry.region)
-        let decision = store?.evaluator.decide(event.purpose, for: entry.standing, now: now)
+        let decision =
+            store?.evaluator.decide(event.purpose, for: entry.standing, now: now)
             ?? .refused(reason: .noLawfulBasis, message: "region \(entry.region) is unavailable")
         if case .refused(let reason, let message) = decision {
             throw LineRejection(reason: reason, field: "purpose", message: message)
         }
         return ResolvedEvent(
-            line: event, region: entry.region, sid: entry.subject.sid, subjectID: entry.subject.id, country: entry.subject.country)
+            line: event,
+            region: entry.region,
+            sid: entry.subject.sid,
+            subjectID: entry.subject.id,
+            country: entry.subject.country
+        )
     }
 
     private func lookup(_ normalizedExternalID: String) throws -> Entry? {

@@ -9,8 +9,11 @@ extension Vault {
     /// batched transactions, each audited before it commits. A refused line stores nothing
     /// of itself and never stops the batch.
     public func ingestSubjects(
-        from reader: LineReader, context: AccessContext, options: IngestOptions = IngestOptions(),
-        onReject: (LineRejection) -> Void = { _ in }, progress: (IngestSummary) -> Void = { _ in }
+        from reader: LineReader,
+        context: AccessContext,
+        options: IngestOptions = IngestOptions(),
+        onReject: (LineRejection) -> Void = { _ in },
+        progress: (IngestSummary) -> Void = { _ in }
     ) throws -> IngestSummary {
         var summary = IngestSummary(kind: "subjects")
         let now = options.now ?? Int64(Date().timeIntervalSince1970)
@@ -24,13 +27,18 @@ extension Vault {
             linesSinceProgress += 1
             do throws(LineRejection) {
                 if line.isTooLong {
-                    throw LineRejection(reason: .lineTooLong, message: "line is longer than \(options.maximumLineBytes) bytes")
+                    throw LineRejection(
+                        reason: .lineTooLong,
+                        message: "line is longer than \(options.maximumLineBytes) bytes"
+                    )
                 }
                 let record = try SubjectLine.parse(line.bytes, configuration: configuration)
                 if let permitted = options.permittedRegions, !permitted.contains(record.region) {
                     throw LineRejection(
-                        reason: .regionNotPermitted, field: "country",
-                        message: "this subject belongs to region \(record.region), which this caller may not write to")
+                        reason: .regionNotPermitted,
+                        field: "country",
+                        message: "this subject belongs to region \(record.region), which this caller may not write to"
+                    )
                 }
                 // A subject lives in exactly one region: a subject already stored (or
                 // waiting to be) in another region is a change of residence, which needs an
@@ -38,14 +46,23 @@ extension Vault {
                 let waiting = inFlight[record.externalID].flatMap { $0 == record.region ? nil : $0 }
                 let stored: RegionID?
                 do {
-                    stored = try waiting ?? regionHolding(normalizedExternalID: record.normalizedExternalID, except: record.region)
+                    stored =
+                        try waiting
+                        ?? regionHolding(normalizedExternalID: record.normalizedExternalID, except: record.region)
                 } catch {
-                    throw LineRejection(reason: .invalidField, field: "externalId", message: "the subject cannot be looked up (\(error))")
+                    throw LineRejection(
+                        reason: .invalidField,
+                        field: "externalId",
+                        message: "the subject cannot be looked up (\(error))"
+                    )
                 }
                 if let other = stored {
                     throw LineRejection(
-                        reason: .regionChange, field: "country",
-                        message: "this subject is stored in region \(other); a move to \(record.region) needs an explicit transfer (erase and re-ingest)")
+                        reason: .regionChange,
+                        field: "country",
+                        message:
+                            "this subject is stored in region \(other); a move to \(record.region) needs an explicit transfer (erase and re-ingest)"
+                    )
                 }
                 inFlight[record.externalID] = record.region
                 pending[record.region, default: []].append((line.number, record))
@@ -56,7 +73,14 @@ extension Vault {
                 onReject(rejection)
             }
             for (region, items) in pending where items.count >= options.batchSize {
-                try writeSubjects(items, region: region, context: context, now: now, summary: &summary, onReject: onReject)
+                try writeSubjects(
+                    items,
+                    region: region,
+                    context: context,
+                    now: now,
+                    summary: &summary,
+                    onReject: onReject
+                )
                 pending[region] = nil
                 inFlight = inFlight.filter { $0.value != region }
             }
@@ -66,41 +90,60 @@ extension Vault {
             }
         }
         for region in pending.keys.sorted() {
-            try writeSubjects(pending[region]!, region: region, context: context, now: now, summary: &summary, onReject: onReject)
+            try writeSubjects(
+                pending[region]!,
+                region: region,
+                context: context,
+                now: now,
+                summary: &summary,
+                onReject: onReject
+            )
         }
         progress(summary)
         return summary
     }
 
     private func writeSubjects(
-        _ items: [(line: Int, record: SubjectLine)], region: RegionID, context: AccessContext, now: Int64,
-        summary: inout IngestSummary, onReject: (LineRejection) -> Void
+        _ items: [(line: Int, record: SubjectLine)],
+        region: RegionID,
+        context: AccessContext,
+        now: Int64,
+        summary: inout IngestSummary,
+        onReject: (LineRejection) -> Void
     ) throws {
         let store = try store(region)
-        let outcome = try store.write({ db in
-            var result = SubjectBatchResult()
-            for item in items {
-                do {
-                    let (id, created) = try store.upsert(item.record, now: now, in: db)
-                    result.subjects.append(id)
-                    if created { result.created += 1 } else { result.updated += 1 }
-                } catch let rejection as LineRejection {
-                    var located = rejection
-                    located.line = item.line
-                    result.rejections.append(located)
+        let outcome = try store.write(
+            { db in
+                var result = SubjectBatchResult()
+                for item in items {
+                    do {
+                        let (id, created) = try store.upsert(item.record, now: now, in: db)
+                        result.subjects.append(id)
+                        if created { result.created += 1 } else { result.updated += 1 }
+                    } catch let rejection as LineRejection {
+                        var located = rejection
+                        located.line = item.line
+                        result.rejections.append(located)
+                    }
                 }
+                return result
+            },
+            record: { result, counter in
+                guard !result.subjects.isEmpty else { return }
+                let receipt = try self.record(
+                    context,
+                    action: "ingest.subjects",
+                    regions: [region],
+                    subjects: result.subjects,
+                    details: [
+                        "accepted": .integer(Int64(result.subjects.count)), "created": .integer(Int64(result.created)),
+                        "rejected": .integer(Int64(result.rejections.count)),
+                        Vault.commitDetailKey(region): .integer(counter),
+                    ]
+                )
+                summary.noteAudit(receipt.sequence)
             }
-            return result
-        }, record: { result, counter in
-            guard !result.subjects.isEmpty else { return }
-            let receipt = try self.record(
-                context, action: "ingest.subjects", regions: [region], subjects: result.subjects,
-                details: [
-                    "accepted": .integer(Int64(result.subjects.count)), "created": .integer(Int64(result.created)),
-                    "rejected": .integer(Int64(result.rejections.count)), Vault.commitDetailKey(region): .integer(counter),
-                ])
-            summary.noteAudit(receipt.sequence)
-        })
+        )
         summary.accepted += outcome.subjects.count
         summary.created += outcome.created
         summary.updated += outcome.updated

@@ -1,5 +1,5 @@
-public import CordonStore
 public import CordonCrypto
+public import CordonStore
 public import Foundation
 
 /// A Cordon data directory: creating it (`cordon init`) and opening its keys.
@@ -27,18 +27,30 @@ public enum DataDirectory {
     /// `pageCipher`, when given, becomes the page AEAD of stores created from now on
     /// (existing stores keep theirs until `keys rotate --pages --cipher` moves them).
     public static func initialize(
-        at dataDirectory: URL, regions: [String], source: MasterKeySource,
-        passphraseParameters: PasswordKDF.Parameters = .moderate, pageCipher: PageEncryption.Algorithm? = nil
+        at dataDirectory: URL,
+        regions: [String],
+        source: MasterKeySource,
+        passphraseParameters: PasswordKDF.Parameters = .moderate,
+        pageCipher: PageEncryption.Algorithm? = nil
     ) throws -> InitReport {
         var report = InitReport(
-            dataDirectory: dataDirectory.path, alreadyInitialized: InstanceConfiguration.exists(in: dataDirectory),
-            masterKeySource: source.describe(), masterKeyID: "", pageCipher: "", created: [], existing: [], warnings: [])
+            dataDirectory: dataDirectory.path,
+            alreadyInitialized: InstanceConfiguration.exists(in: dataDirectory),
+            masterKeySource: source.describe(),
+            masterKeyID: "",
+            pageCipher: "",
+            created: [],
+            existing: [],
+            warnings: []
+        )
         let keys: KeyHierarchy
         if report.alreadyInitialized {
             let configuration = try InstanceConfiguration.read(from: dataDirectory)
             try checkKind(configuration, source)
             keys = try KeyHierarchy.open(
-                dataDirectory: dataDirectory, source: source, expectedMasterKeyID: configuration.masterKey.id,
+                dataDirectory: dataDirectory,
+                source: source,
+                expectedMasterKeyID: configuration.masterKey.id,
                 passphraseParameters: passphraseParameters
             ).0
             report.existing.append(InstanceConfiguration.fileName)
@@ -54,7 +66,10 @@ public enum DataDirectory {
                 master = try material.loadCurrent()
                 report.existing.append(relative(masterURL, to: dataDirectory))
             } else if case .keyFile(let url) = source, url != dataDirectory.appendingPathComponent("master.key") {
-                throw KeyError(.masterKeyUnavailable, "CORDON_MASTER_KEY_FILE names \(url.path), which does not exist; create it (32 random bytes, mode 0600) or unset the variable")
+                throw KeyError(
+                    .masterKeyUnavailable,
+                    "CORDON_MASTER_KEY_FILE names \(url.path), which does not exist; create it (32 random bytes, mode 0600) or unset the variable"
+                )
             } else {
                 master = try material.createCurrent()
                 report.created.append(relative(masterURL, to: dataDirectory))
@@ -78,9 +93,12 @@ public enum DataDirectory {
             }
         } else {
             let configuration = InstanceConfiguration(
-                format: InstanceConfiguration.currentFormat, createdAt: Timestamp.now(),
-                masterKey: .init(kind: source.kind, id: keys.masterKeyID), regions: regions.sorted(),
-                pageCipher: pageCipher?.rawValue)
+                format: InstanceConfiguration.currentFormat,
+                createdAt: Timestamp.now(),
+                masterKey: .init(kind: source.kind, id: keys.masterKeyID),
+                regions: regions.sorted(),
+                pageCipher: pageCipher?.rawValue
+            )
             try configuration.write(to: dataDirectory)
             report.created.append(InstanceConfiguration.fileName)
         }
@@ -93,23 +111,30 @@ public enum DataDirectory {
     /// Opens the key hierarchy of an initialized data directory. A wrong master key fails
     /// with one sentence and changes nothing on disk.
     public static func openKeys(
-        at dataDirectory: URL, source: MasterKeySource, passphraseParameters: PasswordKDF.Parameters = .moderate
+        at dataDirectory: URL,
+        source: MasterKeySource,
+        passphraseParameters: PasswordKDF.Parameters = .moderate
     ) throws -> KeyHierarchy {
         let configuration = try InstanceConfiguration.read(from: dataDirectory)
         try checkKind(configuration, source)
         return try KeyHierarchy.open(
-            dataDirectory: dataDirectory, source: source, expectedMasterKeyID: configuration.masterKey.id,
+            dataDirectory: dataDirectory,
+            source: source,
+            expectedMasterKeyID: configuration.masterKey.id,
             passphraseParameters: passphraseParameters
         ).0
     }
 
     private static func checkKind(_ configuration: InstanceConfiguration, _ source: MasterKeySource) throws {
         guard configuration.masterKey.kind == source.kind else {
-            let hint = configuration.masterKey.kind == "passphrase"
-                ? "set CORDON_PASSPHRASE" : "unset CORDON_PASSPHRASE (and set CORDON_MASTER_KEY_FILE if the key lives elsewhere)"
+            let hint =
+                configuration.masterKey.kind == "passphrase"
+                ? "set CORDON_PASSPHRASE"
+                : "unset CORDON_PASSPHRASE (and set CORDON_MASTER_KEY_FILE if the key lives elsewhere)"
             throw KeyError(
                 .masterKeyUnavailable,
-                "\(configuration.masterKey.kind == "passphrase" ? "this data directory was initialized with a passphrase" : "this data directory uses a master key file"); \(hint)")
+                "\(configuration.masterKey.kind == "passphrase" ? "this data directory was initialized with a passphrase" : "this data directory uses a master key file"); \(hint)"
+            )
         }
     }
 

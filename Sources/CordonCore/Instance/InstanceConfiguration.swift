@@ -32,7 +32,8 @@ public struct InstanceConfiguration: Codable, Sendable, Equatable {
             throw KeyError(
                 .damagedKeyFile,
                 "\(Self.fileName) names page cipher '\(pageCipher)'; this build knows "
-                    + PageEncryption.Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
+                    + PageEncryption.Algorithm.allCases.map(\.rawValue).joined(separator: ", ")
+            )
         }
         return algorithm
     }
@@ -50,7 +51,10 @@ public struct InstanceConfiguration: Codable, Sendable, Equatable {
     public static func read(from dataDirectory: URL) throws -> InstanceConfiguration {
         let url = url(in: dataDirectory)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw KeyError(.notInitialized, "\(dataDirectory.path) is not a Cordon data directory (no \(fileName)); run `cordon init --data \(dataDirectory.path)`")
+            throw KeyError(
+                .notInitialized,
+                "\(dataDirectory.path) is not a Cordon data directory (no \(fileName)); run `cordon init --data \(dataDirectory.path)`"
+            )
         }
         let configuration: InstanceConfiguration
         do {
@@ -61,7 +65,10 @@ public struct InstanceConfiguration: Codable, Sendable, Equatable {
             throw KeyError(.damagedKeyFile, "\(url.path) is not valid: \(error)")
         }
         guard configuration.format == currentFormat else {
-            throw KeyError(.damagedKeyFile, "\(url.path) has format \(configuration.format); this build reads \(currentFormat)")
+            throw KeyError(
+                .damagedKeyFile,
+                "\(url.path) has format \(configuration.format); this build reads \(currentFormat)"
+            )
         }
         return configuration
     }

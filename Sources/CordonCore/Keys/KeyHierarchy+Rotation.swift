@@ -16,7 +16,10 @@ extension KeyHierarchy {
     /// Order (each step atomic and durable): write the new key beside the old one; rewrap
     /// each keyring file; record the new key id in `cordon.json`; rename the new key over
     /// the old. A crash anywhere is finished by the next `open` (roll forward).
-    public func rotateMaster(source: MasterKeySource, passphraseParameters: PasswordKDF.Parameters = .moderate) throws
+    public func rotateMaster(
+        source: MasterKeySource,
+        passphraseParameters: PasswordKDF.Parameters = .moderate
+    ) throws
         -> (KeyHierarchy, RotationReport)
     {
         var material = MasterKeyMaterial(source: source, dataDirectory: dataDirectory)
@@ -26,7 +29,16 @@ extension KeyHierarchy {
         try InstanceConfiguration.update(in: dataDirectory) { $0.masterKey.id = MasterKeyID.of(newKey) }
         try material.commitPending()
         let rotated = KeyHierarchy(dataDirectory: dataDirectory, masterKey: newKey, warnings: [])
-        return (rotated, RotationReport(keyring: "*", kind: "master", newVersion: nil, rewrapped: count, newMasterKeyID: rotated.masterKeyID))
+        return (
+            rotated,
+            RotationReport(
+                keyring: "*",
+                kind: "master",
+                newVersion: nil,
+                rewrapped: count,
+                newMasterKeyID: rotated.masterKeyID
+            )
+        )
     }
 
     /// Rewraps every keyring's KEKs from `old` to `new`; skips files already moved.
@@ -40,7 +52,12 @@ extension KeyHierarchy {
             if file.masterKeyID == newID { continue }
             for index in file.keks.indices {
                 let kek = try unwrapKEK(file.keks[index], keyring: file.keyring, url: url, under: old)
-                file.keks[index].wrapped = try wrapKEK(kek, keyring: file.keyring, version: file.keks[index].version, under: new)
+                file.keks[index].wrapped = try wrapKEK(
+                    kek,
+                    keyring: file.keyring,
+                    version: file.keks[index].version,
+                    under: new
+                )
                 count += 1
             }
             file.masterKeyID = newID
@@ -57,7 +74,13 @@ extension KeyHierarchy {
         var file = keyring.file
         let version = (keyring.kekVersions.last ?? 0) + 1
         let newKEK = RegionKEK()
-        file.keks.append(.init(version: version, createdAt: Timestamp.now(), wrapped: try wrapKEK(newKEK, keyring: file.keyring, version: version, under: masterKey)))
+        file.keks.append(
+            .init(
+                version: version,
+                createdAt: Timestamp.now(),
+                wrapped: try wrapKEK(newKEK, keyring: file.keyring, version: version, under: masterKey)
+            )
+        )
         var count = 0
         for (name, entries) in file.keys {
             guard let dataKey = Keyring.DataKeyName(rawValue: name) else {
@@ -69,7 +92,14 @@ extension KeyHierarchy {
                 guard let wrapped = Data(base64Encoded: entry.wrapped) else {
                     throw KeyError(.damagedKeyFile, "\(url.path): \(name) v\(entry.version) is not base64")
                 }
-                moved.wrapped = base64(try dataKey.rewrap([UInt8](wrapped), from: try keyring.kek(version: entry.kekVersion), to: newKEK, context: context))
+                moved.wrapped = base64(
+                    try dataKey.rewrap(
+                        [UInt8](wrapped),
+                        from: try keyring.kek(version: entry.kekVersion),
+                        to: newKEK,
+                        context: context
+                    )
+                )
                 moved.kekVersion = version
                 count += 1
                 return moved
@@ -77,7 +107,13 @@ extension KeyHierarchy {
         }
         file.activeKEKVersion = version
         try file.write(to: url)
-        return RotationReport(keyring: file.keyring, kind: "kek", newVersion: version, rewrapped: count, newMasterKeyID: nil)
+        return RotationReport(
+            keyring: file.keyring,
+            kind: "kek",
+            newVersion: version,
+            rewrapped: count,
+            newMasterKeyID: nil
+        )
     }
 
     /// Adds a new version of data key `name` (e.g. a new page key) wrapped under the active
@@ -87,9 +123,17 @@ extension KeyHierarchy {
         var file = keyring.file
         let version = (keyring.versions(of: name).last ?? 0) + 1
         let wrapped = try name.generateWrapped(
-            under: keyring.activeKEK, context: KeyContext.dataKey(keyring: file.keyring, name: name.rawValue, version: version))
+            under: keyring.activeKEK,
+            context: KeyContext.dataKey(keyring: file.keyring, name: name.rawValue, version: version)
+        )
         file.keys[name.rawValue, default: []].append(
-            .init(version: version, kekVersion: keyring.activeKEKVersion, createdAt: Timestamp.now(), wrapped: base64(wrapped)))
+            .init(
+                version: version,
+                kekVersion: keyring.activeKEKVersion,
+                createdAt: Timestamp.now(),
+                wrapped: base64(wrapped)
+            )
+        )
         try file.write(to: id.url(in: dataDirectory))
         return version
     }

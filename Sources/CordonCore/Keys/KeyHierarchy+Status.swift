@@ -21,7 +21,14 @@ extension KeyHierarchy {
             for name in Keyring.DataKeyName.allCases where !keyring.versions(of: name).isEmpty {
                 dataKeys[name.rawValue] = keyring.versions(of: name)
             }
-            keyrings.append(.init(name: keyring.name, activeKEKVersion: keyring.activeKEKVersion, kekVersions: keyring.kekVersions, dataKeys: dataKeys))
+            keyrings.append(
+                .init(
+                    name: keyring.name,
+                    activeKEKVersion: keyring.activeKEKVersion,
+                    kekVersions: keyring.kekVersions,
+                    dataKeys: dataKeys
+                )
+            )
         }
         return Status(masterKeyID: masterKeyID, keyrings: keyrings)
     }

@@ -24,7 +24,9 @@ public final class KeyHierarchy: Sendable {
 
     /// Opens with the key `source` gives, checking it against `expectedMasterKeyID`.
     static func open(
-        dataDirectory: URL, source: MasterKeySource, expectedMasterKeyID: String,
+        dataDirectory: URL,
+        source: MasterKeySource,
+        expectedMasterKeyID: String,
         passphraseParameters: PasswordKDF.Parameters = .moderate
     ) throws -> (KeyHierarchy, resumedRotation: Bool) {
         var material = MasterKeyMaterial(source: source, dataDirectory: dataDirectory)
@@ -48,7 +50,8 @@ public final class KeyHierarchy: Sendable {
         }
         throw KeyError(
             .wrongMasterKey,
-            "the master key from \(source.describe()) does not open \(dataDirectory.path) (key id \(currentID), expected \(expectedMasterKeyID)); nothing was changed")
+            "the master key from \(source.describe()) does not open \(dataDirectory.path) (key id \(currentID), expected \(expectedMasterKeyID)); nothing was changed"
+        )
     }
 
     /// Creates the keyring `id` if it does not exist yet; returns whether it was created.
@@ -61,12 +64,24 @@ public final class KeyHierarchy: Sendable {
         let kek = RegionKEK()
         let now = Timestamp.now()
         var file = KeyringFile(
-            format: KeyringFile.currentFormat, keyring: name, masterKeyID: masterKeyID, activeKEKVersion: 1,
-            keks: [.init(version: 1, createdAt: now, wrapped: try wrapKEK(kek, keyring: name, version: 1, under: masterKey))],
-            keys: [:])
+            format: KeyringFile.currentFormat,
+            keyring: name,
+            masterKeyID: masterKeyID,
+            activeKEKVersion: 1,
+            keks: [
+                .init(
+                    version: 1,
+                    createdAt: now,
+                    wrapped: try wrapKEK(kek, keyring: name, version: 1, under: masterKey)
+                )
+            ],
+            keys: [:]
+        )
         for dataKey in id.initialDataKeys {
             let wrapped = try dataKey.generateWrapped(
-                under: kek, context: KeyContext.dataKey(keyring: name, name: dataKey.rawValue, version: 1))
+                under: kek,
+                context: KeyContext.dataKey(keyring: name, name: dataKey.rawValue, version: 1)
+            )
             file.keys[dataKey.rawValue] = [.init(version: 1, kekVersion: 1, createdAt: now, wrapped: base64(wrapped))]
         }
         try file.write(to: url)
@@ -77,7 +92,10 @@ public final class KeyHierarchy: Sendable {
     public func keyring(_ id: KeyringID) throws -> Keyring {
         let url = id.url(in: dataDirectory)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw KeyError(.unknownKey, "no keyring \(id) in \(dataDirectory.path) (expected \(url.path)); run `cordon init`")
+            throw KeyError(
+                .unknownKey,
+                "no keyring \(id) in \(dataDirectory.path) (expected \(url.path)); run `cordon init`"
+            )
         }
         let file = try KeyringFile.read(url)
         guard file.keyring == id.description else {
@@ -97,18 +115,27 @@ public final class KeyHierarchy: Sendable {
         base64(try KeyWrap.wrap(kek, using: master, context: KeyContext.kek(keyring: keyring, version: version)))
     }
 
-    func unwrapKEK(_ entry: KeyringFile.WrappedKEK, keyring: String, url: URL, under master: MasterKey) throws -> RegionKEK {
+    func unwrapKEK(
+        _ entry: KeyringFile.WrappedKEK,
+        keyring: String,
+        url: URL,
+        under master: MasterKey
+    ) throws -> RegionKEK {
         guard let wrapped = Data(base64Encoded: entry.wrapped) else {
             throw KeyError(.damagedKeyFile, "\(url.path): KEK v\(entry.version) is not base64")
         }
         do {
             return try KeyWrap.unwrap(
-                [UInt8](wrapped), as: RegionKEKRole.self, using: master,
-                context: KeyContext.kek(keyring: keyring, version: entry.version))
+                [UInt8](wrapped),
+                as: RegionKEKRole.self,
+                using: master,
+                context: KeyContext.kek(keyring: keyring, version: entry.version)
+            )
         } catch is CryptoError {
             throw KeyError(
                 .damagedKeyFile,
-                "\(url.path): KEK v\(entry.version) does not authenticate under the master key (file damaged or from another data directory)")
+                "\(url.path): KEK v\(entry.version) does not authenticate under the master key (file damaged or from another data directory)"
+            )
         }
     }
 

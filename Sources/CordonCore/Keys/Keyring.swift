@@ -32,7 +32,10 @@ public struct Keyring: Sendable {
     /// A KEK by version, or an error naming what exists.
     public func kek(version: Int) throws -> RegionKEK {
         guard let key = keks[version] else {
-            throw KeyError(.unknownKey, "\(name) has no KEK version \(version) (present: \(kekVersions.map(String.init).joined(separator: ", ")))")
+            throw KeyError(
+                .unknownKey,
+                "\(name) has no KEK version \(version) (present: \(kekVersions.map(String.init).joined(separator: ", ")))"
+            )
         }
         return key
     }
@@ -43,7 +46,8 @@ public struct Keyring: Sendable {
     }
 
     /// A named data key (its newest version unless `version` is given), unwrapped as `role`.
-    public func dataKey<R: KeyRole>(_ dataKey: DataKeyName, as role: R.Type, version: Int? = nil) throws -> SecretKey<R> {
+    public func dataKey<R: KeyRole>(_ dataKey: DataKeyName, as role: R.Type, version: Int? = nil) throws -> SecretKey<R>
+    {
         guard let entries = file.keys[dataKey.rawValue], !entries.isEmpty else {
             throw KeyError(.unknownKey, "\(name) has no \(dataKey.rawValue) key")
         }
@@ -55,10 +59,16 @@ public struct Keyring: Sendable {
         }
         do {
             return try KeyWrap.unwrap(
-                [UInt8](wrapped), as: role, using: try kek(version: entry.kekVersion),
-                context: KeyContext.dataKey(keyring: name, name: dataKey.rawValue, version: entry.version))
+                [UInt8](wrapped),
+                as: role,
+                using: try kek(version: entry.kekVersion),
+                context: KeyContext.dataKey(keyring: name, name: dataKey.rawValue, version: entry.version)
+            )
         } catch let error as CryptoError {
-            throw KeyError(.damagedKeyFile, "\(name): \(dataKey.rawValue) v\(entry.version) does not authenticate (\(error.code))")
+            throw KeyError(
+                .damagedKeyFile,
+                "\(name): \(dataKey.rawValue) v\(entry.version) does not authenticate (\(error.code))"
+            )
         }
     }
 
@@ -66,15 +76,21 @@ public struct Keyring: Sendable {
     /// data, so a wrapped DEK moved to another subject's row does not open.
     public func wrapDEK(_ dek: SubjectDEK, subjectID: String) throws -> (wrapped: [UInt8], kekVersion: Int) {
         let wrapped = try KeyWrap.wrap(
-            dek, using: activeKEK, context: KeyContext.subjectDEK(keyring: name, subjectID: subjectID, kekVersion: activeKEKVersion))
+            dek,
+            using: activeKEK,
+            context: KeyContext.subjectDEK(keyring: name, subjectID: subjectID, kekVersion: activeKEKVersion)
+        )
         return (wrapped, activeKEKVersion)
     }
 
     /// Unwraps a subject's DEK wrapped under KEK `kekVersion`.
     public func unwrapDEK(_ wrapped: [UInt8], kekVersion: Int, subjectID: String) throws -> SubjectDEK {
         try KeyWrap.unwrap(
-            wrapped, as: SubjectDEKRole.self, using: try kek(version: kekVersion),
-            context: KeyContext.subjectDEK(keyring: name, subjectID: subjectID, kekVersion: kekVersion))
+            wrapped,
+            as: SubjectDEKRole.self,
+            using: try kek(version: kekVersion),
+            context: KeyContext.subjectDEK(keyring: name, subjectID: subjectID, kekVersion: kekVersion)
+        )
     }
 }
 

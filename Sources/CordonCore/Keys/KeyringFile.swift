@@ -40,7 +40,10 @@ struct KeyringFile: Codable, Equatable {
             throw KeyError(.damagedKeyFile, "\(url.path) is not a valid keyring file (\(error))")
         }
         guard file.format == currentFormat else {
-            throw KeyError(.damagedKeyFile, "\(url.path) has keyring format \(file.format); this build reads \(currentFormat)")
+            throw KeyError(
+                .damagedKeyFile,
+                "\(url.path) has keyring format \(file.format); this build reads \(currentFormat)"
+            )
         }
         return file
     }

@@ -38,10 +38,13 @@ public enum KeyringID: Hashable, Sendable, CustomStringConvertible {
     /// Every keyring present in a data directory.
     static func present(in dataDirectory: URL) -> [KeyringID] {
         var found: [KeyringID] = []
-        for fixed in [KeyringID.control, .audit] where FileManager.default.fileExists(atPath: fixed.url(in: dataDirectory).path) {
+        for fixed in [KeyringID.control, .audit]
+        where FileManager.default.fileExists(atPath: fixed.url(in: dataDirectory).path) {
             found.append(fixed)
         }
-        let regions = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory.appendingPathComponent("regions").path)) ?? []
+        let regions =
+            (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory.appendingPathComponent("regions").path))
+            ?? []
         for file in regions.sorted() where file.hasSuffix(".keys") {
             found.append(.region(String(file.dropLast(5))))
         }

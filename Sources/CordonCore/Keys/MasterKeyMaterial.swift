@@ -41,7 +41,9 @@ struct MasterKeyMaterial {
     /// Makes the pending key current (the last, atomic step of a rotation).
     func commitPending() throws {
         try DurableFile.move(
-            source.pendingURL(dataDirectory: dataDirectory), to: source.currentURL(dataDirectory: dataDirectory))
+            source.pendingURL(dataDirectory: dataDirectory),
+            to: source.currentURL(dataDirectory: dataDirectory)
+        )
     }
 
     /// Permission problems worth a warning (a key file others can read).
@@ -63,10 +65,17 @@ struct MasterKeyMaterial {
         case .passphrase(let passphrase):
             let salt = SecureRandom.bytes(count: PasswordKDF.saltByteCount)
             let record = PassphraseRecord(
-                algorithm: "argon2id13", salt: Data(salt).base64EncodedString(),
-                opsLimit: passphraseParameters.opsLimit, memLimit: passphraseParameters.memLimit)
+                algorithm: "argon2id13",
+                salt: Data(salt).base64EncodedString(),
+                opsLimit: passphraseParameters.opsLimit,
+                memLimit: passphraseParameters.memLimit
+            )
             let key = try PasswordKDF.deriveKey(
-                MasterKeyRole.self, passphrase: passphrase, salt: salt, parameters: passphraseParameters)
+                MasterKeyRole.self,
+                passphrase: passphrase,
+                salt: salt,
+                parameters: passphraseParameters
+            )
             try DurableFile.create(Array(try JSONEncoder().encode(record)), at: url)
             return key
         }
@@ -89,7 +98,9 @@ struct MasterKeyMaterial {
                 return try MasterKey(copying: decoded)
             }
             throw KeyError(
-                .damagedKeyFile, "\(url.path) must hold a 32-byte key (raw, or 64 hex digits); it holds \(bytes.count) bytes")
+                .damagedKeyFile,
+                "\(url.path) must hold a 32-byte key (raw, or 64 hex digits); it holds \(bytes.count) bytes"
+            )
         case .passphrase(let passphrase):
             guard let record = try? JSONDecoder().decode(PassphraseRecord.self, from: Data(bytes)),
                 record.algorithm == "argon2id13", let salt = Data(base64Encoded: record.salt)
@@ -97,8 +108,11 @@ struct MasterKeyMaterial {
                 throw KeyError(.damagedKeyFile, "\(url.path) is not a valid Argon2id salt record")
             }
             return try PasswordKDF.deriveKey(
-                MasterKeyRole.self, passphrase: passphrase, salt: [UInt8](salt),
-                parameters: PasswordKDF.Parameters(opsLimit: record.opsLimit, memLimit: record.memLimit))
+                MasterKeyRole.self,
+                passphrase: passphrase,
+                salt: [UInt8](salt),
+                parameters: PasswordKDF.Parameters(opsLimit: record.opsLimit, memLimit: record.memLimit)
+            )
         }
     }
 }

@@ -23,7 +23,8 @@ public enum MasterKeySource: Sendable, Equatable {
 
     /// The source the environment asks for, defaulting to `<data>/master.key`.
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment, dataDirectory: URL
+        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        dataDirectory: URL
     ) -> MasterKeySource {
         if let path = environment["CORDON_MASTER_KEY_FILE"], !path.isEmpty {
             return .keyFile(URL(fileURLWithPath: path))

@@ -2,7 +2,9 @@
 ///
 /// Categories form a tree by their components, so `user.contact.email` is within
 /// `user.contact` and within `user`, but not within `user.con`.
-public struct DataCategory: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct DataCategory: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
     /// The dotted name.
     public var rawValue: String
 
@@ -37,10 +39,11 @@ public struct DataCategory: RawRepresentable, Hashable, Comparable, Sendable, Cu
     /// Whether the name is well formed: non-empty lowercase components of `a-z`, `0-9`, `_`.
     var isWellFormed: Bool {
         components.allSatisfy { component in
-            !component.isEmpty && component.utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
-            }
+            !component.isEmpty
+                && component.utf8.allSatisfy { byte in
+                    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+                }
         }
     }
 }

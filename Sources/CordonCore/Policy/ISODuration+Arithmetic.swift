@@ -40,7 +40,9 @@ extension ISODuration {
     /// The day of `date` itself is not counted, so one business day after a Friday or a
     /// Saturday is the following Monday. Public holidays are not skipped.
     public static func addingBusinessDays(
-        _ count: Int, to date: Date, calendar: Calendar = ISODuration.utcCalendar
+        _ count: Int,
+        to date: Date,
+        calendar: Calendar = ISODuration.utcCalendar
     ) -> Date {
         precondition(count >= 0, "business-day counts are non-negative")
         var result = date
@@ -59,7 +61,8 @@ extension ISODuration {
     ///
     /// With ``DayCount/business`` the duration must be whole days (``isDaysOnly``); the
     /// policy linter guarantees it for every loaded deadline.
-    public func added(to date: Date, counting dayCount: DayCount, calendar: Calendar = ISODuration.utcCalendar) -> Date {
+    public func added(to date: Date, counting dayCount: DayCount, calendar: Calendar = ISODuration.utcCalendar) -> Date
+    {
         switch dayCount {
         case .calendar:
             return added(to: date, calendar: calendar)

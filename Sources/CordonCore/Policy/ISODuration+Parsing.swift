@@ -55,7 +55,9 @@ extension ISODuration {
                     throw fail("'\(unit)' is not a duration designator")
                 }
                 guard position >= nextAllowed else { throw fail("designators are out of order or repeated") }
-                guard !digits.isEmpty else { throw fail("'\(Character(Unicode.Scalar(byte)))' has no number before it") }
+                guard !digits.isEmpty else {
+                    throw fail("'\(Character(Unicode.Scalar(byte)))' has no number before it")
+                }
                 guard let value = Int(digits) else { throw fail("the number \(digits) is too large") }
                 values[(inTime ? 4 : 0) + position] = value
                 digits = ""
@@ -68,7 +70,13 @@ extension ISODuration {
         guard sawComponent else { throw fail("it has no components") }
         guard !inTime || sawTimeComponent else { throw fail("'T' must be followed by hours, minutes or seconds") }
         self.init(
-            years: values[0], months: values[1], weeks: values[2], days: values[3],
-            hours: values[4], minutes: values[5], seconds: values[6])
+            years: values[0],
+            months: values[1],
+            weeks: values[2],
+            days: values[3],
+            hours: values[4],
+            minutes: values[5],
+            seconds: values[6]
+        )
     }
 }

@@ -21,10 +21,19 @@ public struct ISODuration: Hashable, Sendable, CustomStringConvertible {
     public var seconds: Int
 
     /// Creates a duration from components; all must be non-negative.
-    public init(years: Int = 0, months: Int = 0, weeks: Int = 0, days: Int = 0, hours: Int = 0, minutes: Int = 0, seconds: Int = 0) {
+    public init(
+        years: Int = 0,
+        months: Int = 0,
+        weeks: Int = 0,
+        days: Int = 0,
+        hours: Int = 0,
+        minutes: Int = 0,
+        seconds: Int = 0
+    ) {
         precondition(
             [years, months, weeks, days, hours, minutes, seconds].allSatisfy { $0 >= 0 },
-            "ISODuration components must be non-negative")
+            "ISODuration components must be non-negative"
+        )
         self.years = years
         self.months = months
         self.weeks = weeks
@@ -60,9 +69,14 @@ public struct ISODuration: Hashable, Sendable, CustomStringConvertible {
     /// two further months is a three-month period from receipt).
     public static func + (lhs: ISODuration, rhs: ISODuration) -> ISODuration {
         ISODuration(
-            years: lhs.years + rhs.years, months: lhs.months + rhs.months, weeks: lhs.weeks + rhs.weeks,
-            days: lhs.days + rhs.days, hours: lhs.hours + rhs.hours, minutes: lhs.minutes + rhs.minutes,
-            seconds: lhs.seconds + rhs.seconds)
+            years: lhs.years + rhs.years,
+            months: lhs.months + rhs.months,
+            weeks: lhs.weeks + rhs.weeks,
+            days: lhs.days + rhs.days,
+            hours: lhs.hours + rhs.hours,
+            minutes: lhs.minutes + rhs.minutes,
+            seconds: lhs.seconds + rhs.seconds
+        )
     }
 
     /// The fixed length in hours when the duration has no calendar-dependent part (years,

@@ -5,7 +5,9 @@ extension Policy {
     static func readAgeRules(_ reader: JSONReader, purposes: [Purpose: PurposeRule]?) -> AgeRules? {
         guard
             let object = reader.object(
-                required: ["consentAge", "source"], optional: ["countryOverrides", "purposeOverrides"])
+                required: ["consentAge", "source"],
+                optional: ["countryOverrides", "purposeOverrides"]
+            )
         else { return nil }
         let age = object.required("consentAge")?.integer(in: plausibleAges)
         let source = object.required("source")?.string()

@@ -13,7 +13,9 @@ extension Policy {
 
         /// Creates age rules.
         public init(
-            consentAge: Int, source: String, countryOverrides: [CountryCode: AgeOverride] = [:],
+            consentAge: Int,
+            source: String,
+            countryOverrides: [CountryCode: AgeOverride] = [:],
             purposeOverrides: [Purpose: PurposeAgeRule] = [:]
         ) {
             self.consentAge = consentAge

@@ -20,8 +20,14 @@ extension Policy {
 
         /// Creates anonymization rules.
         public init(
-            minAggregationSubjects: Int, epsilonPerQuery: Double, budgetPerPeriod: Double, budgetPeriod: ISODuration,
-            delta: Double, maxGroupsPerSubject: Int, maxRowsPerGroup: Int, source: String
+            minAggregationSubjects: Int,
+            epsilonPerQuery: Double,
+            budgetPerPeriod: Double,
+            budgetPeriod: ISODuration,
+            delta: Double,
+            maxGroupsPerSubject: Int,
+            maxRowsPerGroup: Int,
+            source: String
         ) {
             self.minAggregationSubjects = minAggregationSubjects
             self.epsilonPerQuery = epsilonPerQuery

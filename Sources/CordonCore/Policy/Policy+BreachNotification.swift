@@ -33,8 +33,11 @@ extension Policy {
 
         /// Creates a notification duty.
         public init(
-            timing: NotificationTiming, deadline: Deadline? = nil, clockStart: ClockStart = .awareness,
-            condition: String? = nil, source: String
+            timing: NotificationTiming,
+            deadline: Deadline? = nil,
+            clockStart: ClockStart = .awareness,
+            condition: String? = nil,
+            source: String
         ) {
             self.timing = timing
             self.deadline = deadline

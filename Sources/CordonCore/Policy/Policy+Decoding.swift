@@ -29,16 +29,29 @@ extension Policy {
             object.optional("notes") == nil || notes != nil
         else { return nil }
         return Policy(
-            id: id, version: version, name: name, jurisdiction: jurisdiction, sources: sources, notes: notes,
-            minimumAge: minimumAge, purposes: purposes, retention: retention, rights: rights,
-            anonymization: anonymization, transfers: transfers, breachNotification: breach)
+            id: id,
+            version: version,
+            name: name,
+            jurisdiction: jurisdiction,
+            sources: sources,
+            notes: notes,
+            minimumAge: minimumAge,
+            purposes: purposes,
+            retention: retention,
+            rights: rights,
+            anonymization: anonymization,
+            transfers: transfers,
+            breachNotification: breach
+        )
     }
 
     /// A lowercase identifier: a letter, then letters, digits and `separator`.
     static func readIdentifier(_ reader: JSONReader, separator: Character) -> String? {
         guard let text = reader.string() else { return nil }
         guard isIdentifier(text, separator: separator) else {
-            reader.report("'\(text)' is not a valid identifier; use lowercase letters, digits and '\(separator)', starting with a letter")
+            reader.report(
+                "'\(text)' is not a valid identifier; use lowercase letters, digits and '\(separator)', starting with a letter"
+            )
             return nil
         }
         return text
@@ -53,7 +66,9 @@ extension Policy {
     static func readVersion(_ reader: JSONReader) -> String? {
         guard let text = reader.string() else { return nil }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+        guard parts.count == 3,
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+        else {
             reader.report("'\(text)' is not a version; expected YEAR.MONTH.RELEASE, e.g. 2026.11.1")
             return nil
         }
@@ -123,7 +138,9 @@ extension Policy {
         let gpcReader = object.required("honorsGlobalPrivacyControl")
         let gpc = gpcReader?.bool()
         let source = object.required("source")?.string()
-        guard let basis, let model, let separate, let gpc, let source, let modelReader, let gpcReader else { return nil }
+        guard let basis, let model, let separate, let gpc, let source, let modelReader, let gpcReader else {
+            return nil
+        }
         // The combinations below contradict themselves; refusing them keeps the consent
         // evaluator simple (it can trust `model` alone).
         var valid = true
@@ -131,8 +148,11 @@ extension Policy {
         case (.consent, let other) where other != .optIn:
             modelReader.report("lawfulBasis 'consent' requires model 'opt_in', found '\(other.rawValue)'")
             valid = false
-        case (.contract, let other) where other != .notRequired, (.legalObligation, let other) where other != .notRequired:
-            modelReader.report("lawfulBasis '\(basis.rawValue)' requires model 'not_required', found '\(other.rawValue)'")
+        case (.contract, let other) where other != .notRequired,
+            (.legalObligation, let other) where other != .notRequired:
+            modelReader.report(
+                "lawfulBasis '\(basis.rawValue)' requires model 'not_required', found '\(other.rawValue)'"
+            )
             valid = false
         case (let other, .optIn) where other != .consent && other != .notPermitted:
             modelReader.report("model 'opt_in' requires lawfulBasis 'consent', found '\(other.rawValue)'")
@@ -145,12 +165,19 @@ extension Policy {
             valid = false
         }
         if gpc, model == .notRequired, basis != .notPermitted {
-            gpcReader.report("honorsGlobalPrivacyControl true needs a model the subject can refuse ('opt_in' or 'opt_out'), found 'not_required'")
+            gpcReader.report(
+                "honorsGlobalPrivacyControl true needs a model the subject can refuse ('opt_in' or 'opt_out'), found 'not_required'"
+            )
             valid = false
         }
         guard valid else { return nil }
         return PurposeRule(
-            lawfulBasis: basis, model: model, separateConsent: separate, honorsGlobalPrivacyControl: gpc, source: source)
+            lawfulBasis: basis,
+            model: model,
+            separateConsent: separate,
+            honorsGlobalPrivacyControl: gpc,
+            source: source
+        )
     }
 
     static func readRetention(_ reader: JSONReader) -> [DataCategory: RetentionRule]? {
@@ -164,7 +191,9 @@ extension Policy {
         for (key, member) in members {
             let category = DataCategory(rawValue: key)
             guard category.isWellFormed else {
-                member.report("'\(key)' is not a valid data category; use dotted lowercase names like user.contact.email")
+                member.report(
+                    "'\(key)' is not a valid data category; use dotted lowercase names like user.contact.email"
+                )
                 valid = false
                 continue
             }

@@ -16,7 +16,10 @@ extension Policy {
 
         /// Creates a purpose rule.
         public init(
-            lawfulBasis: LawfulBasis, model: ConsentModel, separateConsent: Bool, honorsGlobalPrivacyControl: Bool,
+            lawfulBasis: LawfulBasis,
+            model: ConsentModel,
+            separateConsent: Bool,
+            honorsGlobalPrivacyControl: Bool,
             source: String
         ) {
             self.lawfulBasis = lawfulBasis

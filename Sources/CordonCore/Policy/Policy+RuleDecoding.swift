@@ -18,16 +18,22 @@ extension Policy {
             }
             rules[right] = rule
         }
-        for right in Right.allCases where rules[right] == nil && !members.contains(where: { $0.key == right.rawValue }) {
+        for right in Right.allCases where rules[right] == nil && !members.contains(where: { $0.key == right.rawValue })
+        {
             reader.report(
-                "missing rule for right '\(right.rawValue)'; give its deadline, or {\"provided\": false, \"source\": ...} if the law does not grant it")
+                "missing rule for right '\(right.rawValue)'; give its deadline, or {\"provided\": false, \"source\": ...} if the law does not grant it"
+            )
             valid = false
         }
         return valid ? rules : nil
     }
 
     static func readRightRule(_ reader: JSONReader) -> RightRule? {
-        guard let object = reader.object(required: ["source"], optional: ["provided", "deadline", "dayCount", "extension"])
+        guard
+            let object = reader.object(
+                required: ["source"],
+                optional: ["provided", "deadline", "dayCount", "extension"]
+            )
         else { return nil }
         let source = object.required("source")?.string()
         let providedReader = object.optional("provided")
@@ -36,7 +42,9 @@ extension Policy {
         guard provided else {
             let extra = ["deadline", "dayCount", "extension"].filter(object.has)
             guard extra.isEmpty else {
-                reader.report("a right with \"provided\": false takes no \(extra.joined(separator: ", ")); only \"source\" explains why")
+                reader.report(
+                    "a right with \"provided\": false takes no \(extra.joined(separator: ", ")); only \"source\" explains why"
+                )
                 return nil
             }
             return RightRule(notProvidedBecause: source)
@@ -98,12 +106,20 @@ extension Policy {
             valid = false
         }
         if let minimum {
-            check(minimumReader, minimum >= 2, "minAggregationSubjects must be at least 2 (a group of one subject is that person), found \(minimum)")
+            check(
+                minimumReader,
+                minimum >= 2,
+                "minAggregationSubjects must be at least 2 (a group of one subject is that person), found \(minimum)"
+            )
         }
         if let epsilon {
             check(epsilonReader, epsilon > 0, "epsilonPerQuery must be greater than 0, found \(epsilon)")
             if let budget {
-                check(budgetReader, budget >= epsilon, "budgetPerPeriod (\(budget)) must be at least epsilonPerQuery (\(epsilon)), or no query could run")
+                check(
+                    budgetReader,
+                    budget >= epsilon,
+                    "budgetPerPeriod (\(budget)) must be at least epsilonPerQuery (\(epsilon)), or no query could run"
+                )
             }
         }
         if let delta {
@@ -111,12 +127,20 @@ extension Policy {
         }
         if let groups { check(groupsReader, groups >= 1, "maxGroupsPerSubject must be at least 1, found \(groups)") }
         if let rows { check(rowsReader, rows >= 1, "maxRowsPerGroup must be at least 1, found \(rows)") }
-        guard valid, let minimum, let epsilon, let budget, let period, let delta, let groups, let rows, let source else {
+        guard valid, let minimum, let epsilon, let budget, let period, let delta, let groups, let rows, let source
+        else {
             return nil
         }
         return AnonymizationRules(
-            minAggregationSubjects: minimum, epsilonPerQuery: epsilon, budgetPerPeriod: budget, budgetPeriod: period,
-            delta: delta, maxGroupsPerSubject: groups, maxRowsPerGroup: rows, source: source)
+            minAggregationSubjects: minimum,
+            epsilonPerQuery: epsilon,
+            budgetPerPeriod: budget,
+            budgetPeriod: period,
+            delta: delta,
+            maxGroupsPerSubject: groups,
+            maxRowsPerGroup: rows,
+            source: source
+        )
     }
 
     static func readTransfers(_ reader: JSONReader) -> TransferRules? {
@@ -143,7 +167,9 @@ extension Policy {
     static func readNotificationRule(_ reader: JSONReader) -> NotificationRule? {
         guard
             let object = reader.object(
-                required: ["timing", "source"], optional: ["deadline", "dayCount", "from", "condition"])
+                required: ["timing", "source"],
+                optional: ["deadline", "dayCount", "from", "condition"]
+            )
         else { return nil }
         let timing = object.required("timing")?.oneOf(NotificationTiming.self)
         let source = object.required("source")?.string()
@@ -157,11 +183,18 @@ extension Policy {
         } else {
             let extra = ["deadline", "dayCount"].filter(object.has)
             guard extra.isEmpty else {
-                reader.report("timing '\(timing.rawValue)' takes no \(extra.joined(separator: ", ")); use timing 'within' for a stated period")
+                reader.report(
+                    "timing '\(timing.rawValue)' takes no \(extra.joined(separator: ", ")); use timing 'within' for a stated period"
+                )
                 return nil
             }
         }
         return NotificationRule(
-            timing: timing, deadline: deadline, clockStart: clockStart, condition: condition ?? nil, source: source)
+            timing: timing,
+            deadline: deadline,
+            clockStart: clockStart,
+            condition: condition ?? nil,
+            source: source
+        )
     }
 }

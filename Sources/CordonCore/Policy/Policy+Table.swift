@@ -15,13 +15,17 @@ extension Policy {
 
         out.append("")
         out.append("CONSENT AGE")
-        out.append("Guardian consent below \(minimumAge.consentAge) — \(minimumAge.source.truncated(to: Self.tableSourceWidth))")
+        out.append(
+            "Guardian consent below \(minimumAge.consentAge) — \(minimumAge.source.truncated(to: Self.tableSourceWidth))"
+        )
         if !minimumAge.countryOverrides.isEmpty {
             let overrides = minimumAge.countryOverrides.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.age)" }
             out.append("National ages: " + overrides.joined(separator: ", "))
         }
         for (purpose, rule) in minimumAge.purposeOverrides.sorted(by: { $0.key < $1.key }) {
-            out.append("\(purpose): \(rule.model.rawValue) below \(rule.belowAge) — \(rule.source.truncated(to: Self.tableSourceWidth))")
+            out.append(
+                "\(purpose): \(rule.model.rawValue) below \(rule.belowAge) — \(rule.source.truncated(to: Self.tableSourceWidth))"
+            )
         }
 
         out.append("")
@@ -29,8 +33,13 @@ extension Policy {
         var purposeTable = TextTable("purpose", "lawful basis", "model", "separate consent", "GPC", "source")
         for (purpose, rule) in purposes.sorted(by: { $0.key < $1.key }) {
             purposeTable.append(
-                purpose.rawValue, rule.lawfulBasis.rawValue, rule.model.rawValue, rule.separateConsent ? "yes" : "no",
-                rule.honorsGlobalPrivacyControl ? "honoured" : "-", rule.source.truncated(to: Self.tableSourceWidth))
+                purpose.rawValue,
+                rule.lawfulBasis.rawValue,
+                rule.model.rawValue,
+                rule.separateConsent ? "yes" : "no",
+                rule.honorsGlobalPrivacyControl ? "honoured" : "-",
+                rule.source.truncated(to: Self.tableSourceWidth)
+            )
         }
         out += purposeTable.lines
 
@@ -38,7 +47,11 @@ extension Policy {
         out.append("RETENTION")
         var retentionTable = TextTable("category", "keep at most", "source")
         for (category, rule) in retention.sorted(by: { $0.key < $1.key }) {
-            retentionTable.append(category.rawValue, rule.duration.description, rule.source.truncated(to: Self.tableSourceWidth))
+            retentionTable.append(
+                category.rawValue,
+                rule.duration.description,
+                rule.source.truncated(to: Self.tableSourceWidth)
+            )
         }
         out += retentionTable.lines
 
@@ -50,7 +63,12 @@ extension Policy {
             let deadline = rule.deadline?.description ?? "not provided"
             let extensionText =
                 rule.extensionPeriod.map { "+\($0.duration)\($0.requiresReason ? " with reasons" : "")" } ?? "-"
-            rightsTable.append(right.rawValue, deadline, extensionText, rule.source.truncated(to: Self.tableSourceWidth))
+            rightsTable.append(
+                right.rawValue,
+                deadline,
+                extensionText,
+                rule.source.truncated(to: Self.tableSourceWidth)
+            )
         }
         out += rightsTable.lines
 
@@ -76,8 +94,16 @@ extension Policy {
         out.append("")
         out.append("BREACH NOTIFICATION")
         var breachTable = TextTable("notify", "when", "source")
-        breachTable.append("authority", Self.describe(breachNotification.authority), breachNotification.authority.source.truncated(to: Self.tableSourceWidth))
-        breachTable.append("subjects", Self.describe(breachNotification.subjects), breachNotification.subjects.source.truncated(to: Self.tableSourceWidth))
+        breachTable.append(
+            "authority",
+            Self.describe(breachNotification.authority),
+            breachNotification.authority.source.truncated(to: Self.tableSourceWidth)
+        )
+        breachTable.append(
+            "subjects",
+            Self.describe(breachNotification.subjects),
+            breachNotification.subjects.source.truncated(to: Self.tableSourceWidth)
+        )
         out += breachTable.lines
         if let hours = breachNotification.authorityHours { out.append("Authority deadline: \(hours) hours") }
         out.append("")

@@ -42,9 +42,18 @@ public struct Policy: Hashable, Sendable {
 
     /// Creates a policy; ``PolicyConfiguration/load(from:)`` is the usual way to get one.
     public init(
-        id: PolicyID, version: String, name: String, jurisdiction: String, sources: [Source], notes: String? = nil,
-        minimumAge: AgeRules, purposes: [Purpose: PurposeRule], retention: [DataCategory: RetentionRule],
-        rights: [Right: RightRule], anonymization: AnonymizationRules, transfers: TransferRules,
+        id: PolicyID,
+        version: String,
+        name: String,
+        jurisdiction: String,
+        sources: [Source],
+        notes: String? = nil,
+        minimumAge: AgeRules,
+        purposes: [Purpose: PurposeRule],
+        retention: [DataCategory: RetentionRule],
+        rights: [Right: RightRule],
+        anonymization: AnonymizationRules,
+        transfers: TransferRules,
         breachNotification: BreachNotification
     ) {
         self.id = id

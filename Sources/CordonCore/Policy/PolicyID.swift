@@ -2,7 +2,9 @@
 ///
 /// It names a file in `policies/` by its `id` key and is recorded in every audit entry
 /// together with the policy's version.
-public struct PolicyID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct PolicyID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
     /// The identifier as written in the configuration.
     public var rawValue: String
 

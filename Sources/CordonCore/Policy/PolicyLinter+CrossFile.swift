@@ -45,8 +45,10 @@ extension PolicyLinter {
             for parsed in regions {
                 guard let region = parsed.model, !known.contains(region.policy.rawValue) else { continue }
                 report(
-                    parsed, "$.policy",
-                    "unknown policy '\(region.policy)'; known policies: \(known.sorted().joined(separator: ", "))")
+                    parsed,
+                    "$.policy",
+                    "unknown policy '\(region.policy)'; known policies: \(known.sorted().joined(separator: ", "))"
+                )
             }
         }
 
@@ -57,8 +59,10 @@ extension PolicyLinter {
                 for (index, country) in region.countries.enumerated() {
                     if let earlier = owner[country] {
                         report(
-                            parsed, "$.countries[\(index)]",
-                            "country '\(country)' is in two regions: '\(earlier.region)' (\(earlier.file)) and '\(region.id)' (\(parsed.file)); a country belongs to exactly one region")
+                            parsed,
+                            "$.countries[\(index)]",
+                            "country '\(country)' is in two regions: '\(earlier.region)' (\(earlier.file)) and '\(region.id)' (\(parsed.file)); a country belongs to exactly one region"
+                        )
                     } else {
                         owner[country] = (region.id, parsed.file)
                     }
@@ -73,13 +77,17 @@ extension PolicyLinter {
                 guard let policy = parsed.model else { continue }
                 for purpose in declared.sorted() where policy.purposes[purpose] == nil {
                     report(
-                        parsed, "$.purposes",
-                        "missing rule for purpose '\(purpose)', which \(catalog.file) declares; every policy must rule on every declared purpose")
+                        parsed,
+                        "$.purposes",
+                        "missing rule for purpose '\(purpose)', which \(catalog.file) declares; every policy must rule on every declared purpose"
+                    )
                 }
                 for purpose in policy.purposes.keys.sorted() where !declared.contains(purpose) {
                     report(
-                        parsed, JSONReader.path("$.purposes", appending: purpose.rawValue),
-                        "purpose '\(purpose)' is not declared in \(catalog.file); declared purposes: \(list)")
+                        parsed,
+                        JSONReader.path("$.purposes", appending: purpose.rawValue),
+                        "purpose '\(purpose)' is not declared in \(catalog.file); declared purposes: \(list)"
+                    )
                 }
             }
         }
@@ -89,12 +97,16 @@ extension PolicyLinter {
             for parsed in policies {
                 guard let policy = parsed.model else { continue }
                 for category in catalogModel.categories where policy.retentionRule(for: category) == nil {
-                    let users = (catalogModel.subjectFields.map { ("subjects", $0) } + catalogModel.eventFields.map { ("events", $0) })
+                    let users =
+                        (catalogModel.subjectFields.map { ("subjects", $0) }
+                        + catalogModel.eventFields.map { ("events", $0) })
                         .filter { $0.1.category == category }
                         .map { "$.\($0.0).\($0.1.name)" }
                     report(
-                        parsed, "$.retention",
-                        "missing retention rule for category '\(category)' (used by \(catalogFile) \(users.joined(separator: ", "))); add it or an ancestor category such as '\(category.components.first ?? "")'")
+                        parsed,
+                        "$.retention",
+                        "missing retention rule for category '\(category)' (used by \(catalogFile) \(users.joined(separator: ", "))); add it or an ancestor category such as '\(category.components.first ?? "")'"
+                    )
                 }
             }
         }
@@ -105,8 +117,10 @@ extension PolicyLinter {
                 guard let policy = parsed.model else { continue }
                 for (index, region) in policy.transfers.aggregates.enumerated() where !known.contains(region.rawValue) {
                     report(
-                        parsed, "$.transfers.aggregates[\(index)]",
-                        "unknown region '\(region)'; known regions: \(known.sorted().joined(separator: ", "))")
+                        parsed,
+                        "$.transfers.aggregates[\(index)]",
+                        "unknown region '\(region)'; known regions: \(known.sorted().joined(separator: ", "))"
+                    )
                 }
             }
         }
@@ -122,8 +136,10 @@ extension PolicyLinter {
                 for country in policy.minimumAge.countryOverrides.keys.sorted() where !countries.contains(country) {
                     let names = governed.map(\.id.rawValue).sorted().joined(separator: ", ")
                     report(
-                        parsed, "$.minimumAge.countryOverrides.\(country)",
-                        "country '\(country)' is not in any region governed by policy '\(policy.id)' (regions: \(names.isEmpty ? "none" : names))")
+                        parsed,
+                        "$.minimumAge.countryOverrides.\(country)",
+                        "country '\(country)' is not in any region governed by policy '\(policy.id)' (regions: \(names.isEmpty ? "none" : names))"
+                    )
                 }
             }
         }

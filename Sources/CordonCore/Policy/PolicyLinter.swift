@@ -46,7 +46,13 @@ public enum PolicyLinter {
             FileManager.default.fileExists(atPath: root.appending(path: catalogFile).path)
             ? parse(catalogFile, root: root, reader: Catalog.read) : nil
         if catalog == nil {
-            issues.append(LintIssue(file: catalogFile, path: "$", message: "the catalog file is missing; it declares purposes and fields"))
+            issues.append(
+                LintIssue(
+                    file: catalogFile,
+                    path: "$",
+                    message: "the catalog file is missing; it declares purposes and fields"
+                )
+            )
         }
         if policyFiles.isEmpty, FileManager.default.fileExists(atPath: root.appending(path: policiesDirectory).path) {
             issues.append(LintIssue(file: policiesDirectory, path: "$", message: "no policy files (*.json) found"))
@@ -66,7 +72,8 @@ public enum PolicyLinter {
         let configuration = PolicyConfiguration(
             policies: Dictionary(uniqueKeysWithValues: policyModels.map { ($0.id, $0) }),
             regions: Dictionary(uniqueKeysWithValues: regionModels.map { ($0.id, $0) }),
-            catalog: catalogModel)
+            catalog: catalogModel
+        )
         return (configuration, issues)
     }
 
@@ -92,7 +99,10 @@ public enum PolicyLinter {
             value = try JSONParser.parse(Array(data))
         } catch {
             collector.report(
-                "malformed JSON at line \(error.line), column \(error.column): \(error.message)", at: "$", line: error.line)
+                "malformed JSON at line \(error.line), column \(error.column): \(error.message)",
+                at: "$",
+                line: error.line
+            )
             // Files are named after their id by convention; assuming so here keeps one
             // syntax error from cascading into "unknown policy" issues in other files.
             let baseName = String(file.split(separator: "/").last?.dropLast(".json".count) ?? "")

@@ -2,7 +2,9 @@
 ///
 /// Every write and every query names its purpose; the catalog declares the list and every
 /// policy must rule on each one.
-public struct Purpose: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct Purpose: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
     /// The purpose as written in the configuration (lowercase `snake_case`).
     public var rawValue: String
 

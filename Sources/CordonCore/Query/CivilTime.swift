@@ -64,7 +64,8 @@ enum CivilTime {
         else { return nil }
         var seconds = days(year: year, month: month, day: day) * 86_400
         if bytes.count == 20 {
-            guard bytes[10] == 0x54 || bytes[10] == 0x74, bytes[13] == 0x3A, bytes[16] == 0x3A, bytes[19] == 0x5A || bytes[19] == 0x7A,
+            guard bytes[10] == 0x54 || bytes[10] == 0x74, bytes[13] == 0x3A, bytes[16] == 0x3A,
+                bytes[19] == 0x5A || bytes[19] == 0x7A,
                 let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
                 hour < 24, minute < 60, second < 60
             else { return nil }

@@ -18,7 +18,10 @@ struct QueryLexer {
     /// Every token of `text`, ending with `.end`.
     static func tokenize(_ text: String) throws(QueryError) -> [QueryToken] {
         guard text.utf8.count <= QueryLimits.maximumLength else {
-            throw QueryError(.tooLarge, "the query is \(text.utf8.count) bytes; at most \(QueryLimits.maximumLength) are accepted")
+            throw QueryError(
+                .tooLarge,
+                "the query is \(text.utf8.count) bytes; at most \(QueryLimits.maximumLength) are accepted"
+            )
         }
         var lexer = QueryLexer(text)
         var tokens: [QueryToken] = []
@@ -27,7 +30,11 @@ struct QueryLexer {
             tokens.append(token)
             if token.kind == .end { return tokens }
             if tokens.count > QueryLimits.maximumTokens {
-                throw QueryError(.tooLarge, "the query has more than \(QueryLimits.maximumTokens) tokens", at: token.position)
+                throw QueryError(
+                    .tooLarge,
+                    "the query has more than \(QueryLimits.maximumTokens) tokens",
+                    at: token.position
+                )
             }
         }
     }
@@ -68,7 +75,8 @@ struct QueryLexer {
             throw QueryError(
                 .syntax,
                 "unexpected character U+\(hex(scalar)); outside string literals only ASCII letters, digits and the operators ( ) , * = <> < <= > >= are allowed",
-                at: start)
+                at: start
+            )
         }
         if isLetter(scalar) || scalar == "_" {
             var word = ""
@@ -77,7 +85,11 @@ struct QueryLexer {
                 advance()
             }
             if let next = peek(), !next.isASCII {
-                throw QueryError(.syntax, "unexpected character U+\(hex(next)) in a name; names are ASCII letters, digits and '_'", at: position)
+                throw QueryError(
+                    .syntax,
+                    "unexpected character U+\(hex(next)) in a name; names are ASCII letters, digits and '_'",
+                    at: position
+                )
             }
             return QueryToken(kind: .word(word.lowercased()), position: start)
         }
@@ -88,7 +100,11 @@ struct QueryLexer {
                 advance()
             }
             guard digits.count <= 18, let value = Int64(digits) else {
-                throw QueryError(.syntax, "the number \(digits.prefix(20))… is too large; numbers have at most 18 digits", at: start)
+                throw QueryError(
+                    .syntax,
+                    "the number \(digits.prefix(20))… is too large; numbers have at most 18 digits",
+                    at: start
+                )
             }
             return QueryToken(kind: .integer(value), position: start)
         }
@@ -96,7 +112,11 @@ struct QueryLexer {
             return try stringLiteral(start: start)
         }
         if scalar == "\"" || scalar == "`" || scalar == "[" {
-            throw QueryError(.syntax, "quoted identifiers are not supported; write field names bare (country, channel) and values in single quotes", at: start)
+            throw QueryError(
+                .syntax,
+                "quoted identifiers are not supported; write field names bare (country, channel) and values in single quotes",
+                at: start
+            )
         }
         advance()
         switch scalar {
@@ -119,7 +139,11 @@ struct QueryLexer {
             advance()
             return QueryToken(kind: .symbol("<>"), position: start)
         default:
-            throw QueryError(.syntax, "unexpected character '\(scalar)'; operators are = <> < <= > >= and the keywords AND, OR, NOT, IN, BETWEEN", at: start)
+            throw QueryError(
+                .syntax,
+                "unexpected character '\(scalar)'; operators are = <> < <= > >= and the keywords AND, OR, NOT, IN, BETWEEN",
+                at: start
+            )
         }
     }
 
@@ -128,10 +152,18 @@ struct QueryLexer {
         var text = ""
         while true {
             guard let scalar = peek() else {
-                throw QueryError(.syntax, "unterminated string literal; close it with a single quote (write '' for a quote inside)", at: start)
+                throw QueryError(
+                    .syntax,
+                    "unterminated string literal; close it with a single quote (write '' for a quote inside)",
+                    at: start
+                )
             }
             if scalar.value == 0 || (scalar.value < 0x20 && scalar != "\t") {
-                throw QueryError(.syntax, "control character U+\(hex(scalar)) is not allowed in a string literal", at: position)
+                throw QueryError(
+                    .syntax,
+                    "control character U+\(hex(scalar)) is not allowed in a string literal",
+                    at: position
+                )
             }
             advance()
             if scalar == "'" {
@@ -144,7 +176,11 @@ struct QueryLexer {
             }
             text.unicodeScalars.append(scalar)
             if text.utf8.count > QueryLimits.maximumLiteralLength {
-                throw QueryError(.tooLarge, "a string literal is longer than \(QueryLimits.maximumLiteralLength) bytes", at: start)
+                throw QueryError(
+                    .tooLarge,
+                    "a string literal is longer than \(QueryLimits.maximumLiteralLength) bytes",
+                    at: start
+                )
             }
         }
         return QueryToken(kind: .string(text), position: start)

@@ -15,7 +15,11 @@ extension QueryParser {
     private mutating func enter() throws(QueryError) {
         depth += 1
         guard depth <= QueryLimits.maximumDepth else {
-            throw QueryError(.tooLarge, "conditions nest more than \(QueryLimits.maximumDepth) levels deep", at: current.position)
+            throw QueryError(
+                .tooLarge,
+                "conditions nest more than \(QueryLimits.maximumDepth) levels deep",
+                at: current.position
+            )
         }
     }
 
@@ -32,7 +36,11 @@ extension QueryParser {
             // `literal op field`, mirrored to `field op' literal`.
             let operatorPosition = current.position
             guard let op = comparisonOperator() else {
-                throw QueryError(.syntax, "expected a comparison operator after a value, found \(current.display)", at: operatorPosition)
+                throw QueryError(
+                    .syntax,
+                    "expected a comparison operator after a value, found \(current.display)",
+                    at: operatorPosition
+                )
             }
             let reference = try fieldReference()
             return .comparison(reference, op.mirrored, literal)
@@ -44,11 +52,19 @@ extension QueryParser {
             var values: [QueryLiteral] = []
             repeat {
                 guard let value = literalValue() else {
-                    throw QueryError(.syntax, "IN lists hold values ('x' or numbers), found \(current.display)", at: current.position)
+                    throw QueryError(
+                        .syntax,
+                        "IN lists hold values ('x' or numbers), found \(current.display)",
+                        at: current.position
+                    )
                 }
                 values.append(value)
                 if values.count > QueryLimits.maximumListLength {
-                    throw QueryError(.tooLarge, "an IN list holds at most \(QueryLimits.maximumListLength) values", at: current.position)
+                    throw QueryError(
+                        .tooLarge,
+                        "an IN list holds at most \(QueryLimits.maximumListLength) values",
+                        at: current.position
+                    )
                 }
             } while acceptSymbol(",")
             try expectSymbol(")", "to close the IN list")
@@ -60,22 +76,35 @@ extension QueryParser {
             }
             try expect("and", "between the two bounds of BETWEEN")
             guard let high = literalValue() else {
-                throw QueryError(.syntax, "BETWEEN takes a value after AND, found \(current.display)", at: current.position)
+                throw QueryError(
+                    .syntax,
+                    "BETWEEN takes a value after AND, found \(current.display)",
+                    at: current.position
+                )
             }
             return .between(reference, low, high, negated: negated)
         }
         if negated {
-            throw QueryError(.syntax, "expected IN or BETWEEN after NOT, found \(current.display)", at: current.position)
+            throw QueryError(
+                .syntax,
+                "expected IN or BETWEEN after NOT, found \(current.display)",
+                at: current.position
+            )
         }
         let operatorPosition = current.position
         guard let op = comparisonOperator() else {
             throw QueryError(
-                .syntax, "expected =, <>, <, <=, >, >=, IN or BETWEEN after '\(reference.name)', found \(current.display)", at: operatorPosition)
+                .syntax,
+                "expected =, <>, <, <=, >, >=, IN or BETWEEN after '\(reference.name)', found \(current.display)",
+                at: operatorPosition
+            )
         }
         guard let value = literalValue() else {
             throw QueryError(
-                .syntax, "compare '\(reference.name)' with a value ('text' or a number), not \(current.display); fields cannot be compared with fields",
-                at: current.position)
+                .syntax,
+                "compare '\(reference.name)' with a value ('text' or a number), not \(current.display); fields cannot be compared with fields",
+                at: current.position
+            )
         }
         return .comparison(reference, op, value)
     }
@@ -87,7 +116,11 @@ extension QueryParser {
         }
         advance()
         if current.isSymbol("(") {
-            throw QueryError(.invalid, "functions are not allowed in WHERE; compare ts with a date, as in ts >= '2025-01-01'", at: position)
+            throw QueryError(
+                .invalid,
+                "functions are not allowed in WHERE; compare ts with a date, as in ts >= '2025-01-01'",
+                at: position
+            )
         }
         return FieldReference(name: word, field: QueryField.named(word), position: position)
     }

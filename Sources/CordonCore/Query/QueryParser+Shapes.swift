@@ -8,19 +8,31 @@ extension QueryParser {
             repeat {
                 steps.append(try stringLiteral("a funnel step (an event name)"))
                 if steps.count > QueryLimits.maximumFunnelSteps {
-                    throw QueryError(.tooLarge, "a funnel has at most \(QueryLimits.maximumFunnelSteps) steps", at: current.position)
+                    throw QueryError(
+                        .tooLarge,
+                        "a funnel has at most \(QueryLimits.maximumFunnelSteps) steps",
+                        at: current.position
+                    )
                 }
             } while acceptSymbol(",")
             try expectSymbol(")", "after the funnel steps")
             guard steps.count >= 2 else {
-                throw QueryError(.invalid, "a funnel needs at least two steps, e.g. FUNNEL('page_view', 'purchase')", at: position)
+                throw QueryError(
+                    .invalid,
+                    "a funnel needs at least two steps, e.g. FUNNEL('page_view', 'purchase')",
+                    at: position
+                )
             }
             return .funnel(steps: steps, windowSeconds: try window())
         case "attribution":
             let modelPosition = current.position
             let modelName = try name("an attribution model (first_touch, last_touch, linear)")
             guard let model = AttributionModel(rawValue: modelName) else {
-                throw QueryError(.invalid, "unknown attribution model '\(modelName)'; use first_touch, last_touch or linear", at: modelPosition)
+                throw QueryError(
+                    .invalid,
+                    "unknown attribution model '\(modelName)'; use first_touch, last_touch or linear",
+                    at: modelPosition
+                )
             }
             try expectSymbol(")", "after the attribution model")
             try expect("of", "after ATTRIBUTION(model), as in OF 'purchase'")
@@ -29,14 +41,22 @@ extension QueryParser {
             let fieldPosition = current.position
             let fieldName = try name("the touch dimension (channel, campaign, device)")
             guard let field = QueryField.named(fieldName), [.channel, .campaign, .device].contains(field) else {
-                throw QueryError(.invalid, "attribution credits touches BY channel, campaign or device, not '\(fieldName)'", at: fieldPosition)
+                throw QueryError(
+                    .invalid,
+                    "attribution credits touches BY channel, campaign or device, not '\(fieldName)'",
+                    at: fieldPosition
+                )
             }
             return .attribution(model: model, conversion: conversion, by: field, windowSeconds: try window())
         default:
             let fieldPosition = current.position
             let fieldName = try name("the variant dimension (campaign, channel, device)")
             guard let field = QueryField.named(fieldName), [.channel, .campaign, .device].contains(field) else {
-                throw QueryError(.invalid, "AB compares variants of campaign, channel or device, not '\(fieldName)'", at: fieldPosition)
+                throw QueryError(
+                    .invalid,
+                    "AB compares variants of campaign, channel or device, not '\(fieldName)'",
+                    at: fieldPosition
+                )
             }
             try expectSymbol(",", "after the variant dimension")
             let variantA = try stringLiteral("variant A")
@@ -48,7 +68,13 @@ extension QueryParser {
             }
             try expect("converts", "after AB(...), as in CONVERTS 'purchase'")
             let conversion = try stringLiteral("the conversion event")
-            return .abTest(field: field, variantA: variantA, variantB: variantB, conversion: conversion, windowSeconds: try window())
+            return .abTest(
+                field: field,
+                variantA: variantA,
+                variantB: variantB,
+                conversion: conversion,
+                windowSeconds: try window()
+            )
         }
     }
 
@@ -60,7 +86,11 @@ extension QueryParser {
         let text = try stringLiteral("the interval, as in '7 days'")
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 2, let count = Int(parts[0]), count >= 1 else {
-            throw QueryError(.syntax, "an interval reads '<n> days' or '<n> weeks', found '\(text.prefix(40))'", at: position)
+            throw QueryError(
+                .syntax,
+                "an interval reads '<n> days' or '<n> weeks', found '\(text.prefix(40))'",
+                at: position
+            )
         }
         let unit = parts[1].lowercased()
         let days: Int

@@ -55,7 +55,11 @@ public struct QueryParser {
 
     mutating func expect(_ word: String, _ context: String) throws(QueryError) {
         guard accept(word) else {
-            throw QueryError(.syntax, "expected \(word.uppercased()) \(context), found \(current.display)", at: current.position)
+            throw QueryError(
+                .syntax,
+                "expected \(word.uppercased()) \(context), found \(current.display)",
+                at: current.position
+            )
         }
     }
 
@@ -75,14 +79,19 @@ public struct QueryParser {
 
     mutating func stringLiteral(_ context: String) throws(QueryError) -> String {
         guard case .string(let text) = current.kind else {
-            throw QueryError(.syntax, "expected \(context) as a quoted string, found \(current.display)", at: current.position)
+            throw QueryError(
+                .syntax,
+                "expected \(context) as a quoted string, found \(current.display)",
+                at: current.position
+            )
         }
         advance()
         return text
     }
 
     static let reserved: Set<String> = [
-        "select", "from", "where", "group", "by", "order", "limit", "and", "or", "not", "in", "between", "as", "asc", "desc",
+        "select", "from", "where", "group", "by", "order", "limit", "and", "or", "not", "in", "between", "as", "asc",
+        "desc",
         "distinct", "within", "interval", "of", "converts",
     ]
 
@@ -90,8 +99,14 @@ public struct QueryParser {
 
     mutating func query() throws(QueryError) -> QueryStatement {
         guard accept("select") else {
-            if case .word(let word) = current.kind, ["insert", "update", "delete", "drop", "create", "alter", "pragma", "attach", "with"].contains(word) {
-                throw QueryError(.refused, "only SELECT queries are answered; '\(word.uppercased())' is never allowed", at: current.position)
+            if case .word(let word) = current.kind,
+                ["insert", "update", "delete", "drop", "create", "alter", "pragma", "attach", "with"].contains(word)
+            {
+                throw QueryError(
+                    .refused,
+                    "only SELECT queries are answered; '\(word.uppercased())' is never allowed",
+                    at: current.position
+                )
             }
             throw QueryError(.syntax, "a query starts with SELECT, found \(current.display)", at: current.position)
         }
@@ -99,14 +114,22 @@ public struct QueryParser {
         repeat {
             items.append(try selectItem())
             if items.count > QueryLimits.maximumSelectItems {
-                throw QueryError(.tooLarge, "at most \(QueryLimits.maximumSelectItems) items may be selected", at: current.position)
+                throw QueryError(
+                    .tooLarge,
+                    "at most \(QueryLimits.maximumSelectItems) items may be selected",
+                    at: current.position
+                )
             }
         } while acceptSymbol(",")
         try expect("from", "after the SELECT list (FROM events or FROM subjects)")
         let tablePosition = current.position
         let table = try name("a table name (events)")
         if acceptSymbol(".") {
-            throw QueryError(.refused, "qualified table names are not allowed; the tables are events and subjects", at: tablePosition)
+            throw QueryError(
+                .refused,
+                "qualified table names are not allowed; the tables are events and subjects",
+                at: tablePosition
+            )
         }
         if current.isSymbol(",") || current.isWord("join") || current.isWord("inner") || current.isWord("left") {
             throw QueryError(.refused, "joins are not supported; query one table, events", at: current.position)
@@ -128,22 +151,39 @@ public struct QueryParser {
         var orderBy: [QueryStatement.OrderKey] = []
         if accept("order") {
             try expect("by", "after ORDER")
-            repeat { orderBy.append(try orderKey()) } while acceptSymbol(",") && orderBy.count <= QueryLimits.maximumSelectItems
+            repeat {
+                orderBy.append(try orderKey())
+            } while acceptSymbol(",") && orderBy.count <= QueryLimits.maximumSelectItems
         }
         var limit: Int?
         if accept("limit") {
             guard case .integer(let value) = current.kind, value >= 1, value <= QueryLimits.maximumLimit else {
-                throw QueryError(.syntax, "LIMIT takes a whole number from 1 to \(QueryLimits.maximumLimit), found \(current.display)", at: current.position)
+                throw QueryError(
+                    .syntax,
+                    "LIMIT takes a whole number from 1 to \(QueryLimits.maximumLimit), found \(current.display)",
+                    at: current.position
+                )
             }
             limit = Int(value)
             advance()
         }
         _ = acceptSymbol(";")
         guard current.kind == .end else {
-            throw QueryError(.syntax, "unexpected \(current.display) after the end of the query; one SELECT statement is allowed", at: current.position)
+            throw QueryError(
+                .syntax,
+                "unexpected \(current.display) after the end of the query; one SELECT statement is allowed",
+                at: current.position
+            )
         }
         return QueryStatement(
-            items: items, table: table, tablePosition: tablePosition, filter: filter, groupBy: groupBy, orderBy: orderBy, limit: limit)
+            items: items,
+            table: table,
+            tablePosition: tablePosition,
+            filter: filter,
+            groupBy: groupBy,
+            orderBy: orderBy,
+            limit: limit
+        )
     }
 
     /// Parses `field` or `bucket(ts)` when `nameText` was just consumed; nil when the name is
@@ -154,7 +194,11 @@ public struct QueryParser {
             let argumentPosition = current.position
             let argument = try name("ts inside \(nameText)(...)")
             guard argument == "ts" else {
-                throw QueryError(.invalid, "\(nameText)(...) buckets the event time; write \(nameText)(ts)", at: argumentPosition)
+                throw QueryError(
+                    .invalid,
+                    "\(nameText)(...) buckets the event time; write \(nameText)(ts)",
+                    at: argumentPosition
+                )
             }
             try expectSymbol(")", "to close \(nameText)(ts")
             return .bucket(bucket)
@@ -180,7 +224,10 @@ public struct QueryParser {
                     kind = .dimension(dimension)
                 } else if current.isSymbol("(") {
                     throw QueryError(
-                        .invalid, "unknown function '\(word)'; functions are COUNT, SUM, AVG, day, week, month, FUNNEL, ATTRIBUTION and AB", at: position)
+                        .invalid,
+                        "unknown function '\(word)'; functions are COUNT, SUM, AVG, day, week, month, FUNNEL, ATTRIBUTION and AB",
+                        at: position
+                    )
                 } else {
                     kind = .name(word)
                 }
@@ -201,7 +248,10 @@ public struct QueryParser {
     mutating func aggregate(_ function: String, at position: SourcePosition) throws(QueryError) -> QueryAggregate {
         guard function != "min" && function != "max" else {
             throw QueryError(
-                .refused, "\(function.uppercased()) reveals one subject's value and is not answered; use COUNT, SUM or AVG", at: position)
+                .refused,
+                "\(function.uppercased()) reveals one subject's value and is not answered; use COUNT, SUM or AVG",
+                at: position
+            )
         }
         try expectSymbol("(", "after \(function.uppercased())")
         defer { _ = acceptSymbol(")") }
@@ -215,12 +265,19 @@ public struct QueryParser {
                 let argument = try name("subject after COUNT(DISTINCT")
                 guard argument == "subject" else {
                     throw QueryError(
-                        .invalid, "COUNT(DISTINCT ...) counts subjects only; write COUNT(DISTINCT subject)", at: argumentPosition)
+                        .invalid,
+                        "COUNT(DISTINCT ...) counts subjects only; write COUNT(DISTINCT subject)",
+                        at: argumentPosition
+                    )
                 }
                 try closeParenthesis(function)
                 return .countSubjects
             }
-            throw QueryError(.syntax, "write COUNT(*) for events or COUNT(DISTINCT subject) for subjects", at: current.position)
+            throw QueryError(
+                .syntax,
+                "write COUNT(*) for events or COUNT(DISTINCT subject) for subjects",
+                at: current.position
+            )
         }
         let argumentPosition = current.position
         let argument = try name("a measure (amount) inside \(function.uppercased())(...)")
@@ -234,7 +291,11 @@ public struct QueryParser {
 
     private mutating func closeParenthesis(_ function: String) throws(QueryError) {
         guard current.isSymbol(")") else {
-            throw QueryError(.syntax, "expected ')' to close \(function.uppercased())(, found \(current.display)", at: current.position)
+            throw QueryError(
+                .syntax,
+                "expected ')' to close \(function.uppercased())(, found \(current.display)",
+                at: current.position
+            )
         }
     }
 
@@ -250,7 +311,11 @@ public struct QueryParser {
             case "count", "sum", "avg":
                 reference = try aggregate(word, at: position).text
             default:
-                if let dimension = try dimension(named: word, at: position) { reference = dimension.description } else { reference = word }
+                if let dimension = try dimension(named: word, at: position) {
+                    reference = dimension.description
+                } else {
+                    reference = word
+                }
             }
         }
         var descending = false
@@ -260,6 +325,7 @@ public struct QueryParser {
 
     /// The reason a name is never a dimension, from the catalog's roles.
     func refusalText(for name: String, role: String) -> String {
-        QueryValidator.refusal(forName: name) ?? "'\(name)' is not a field of events; you may \(role) \(QueryValidator.dimensionList)"
+        QueryValidator.refusal(forName: name)
+            ?? "'\(name)' is not a field of events; you may \(role) \(QueryValidator.dimensionList)"
     }
 }

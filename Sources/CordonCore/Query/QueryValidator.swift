@@ -20,13 +20,17 @@ public struct QueryValidator: Sendable {
     static func refusal(forName name: String) -> String? {
         switch name {
         case "subject", "sid", "subject_id", "subjectid", "id", "user_id", "userid", "customer_id":
-            return "'\(name)' is a raw identifier of a person; answers hold aggregates only — use COUNT(DISTINCT subject) to count subjects"
+            return
+                "'\(name)' is a raw identifier of a person; answers hold aggregates only — use COUNT(DISTINCT subject) to count subjects"
         case "externalid", "external_id", "external_index", "email_index":
-            return "'\(name)' identifies a person (catalog role: identifier) and is never queryable; use COUNT(DISTINCT subject) to count subjects"
+            return
+                "'\(name)' identifies a person (catalog role: identifier) and is never queryable; use COUNT(DISTINCT subject) to count subjects"
         case "email", "name", "phone", "address", "sealed_pii", "ip", "ip_address":
-            return "'\(name)' is personal data (catalog role: pii), sealed under the subject's key and never queryable; group by \(dimensionList)"
+            return
+                "'\(name)' is personal data (catalog role: pii), sealed under the subject's key and never queryable; group by \(dimensionList)"
         case "birthyear", "birth_year":
-            return "'\(name)' is a subject attribute used for consent-age rules, not an event dimension; group by \(dimensionList)"
+            return
+                "'\(name)' is a subject attribute used for consent-age rules, not an event dimension; group by \(dimensionList)"
         default:
             return nil
         }
@@ -35,7 +39,11 @@ public struct QueryValidator: Sendable {
     /// Validates and canonicalizes `statement`.
     public func validate(_ statement: QueryStatement) throws(QueryError) -> ValidatedQuery {
         guard let table = QueryTable(rawValue: statement.table) else {
-            throw QueryError(.invalid, "unknown table '\(statement.table.prefix(40))'; the tables are events and subjects", at: statement.tablePosition)
+            throw QueryError(
+                .invalid,
+                "unknown table '\(statement.table.prefix(40))'; the tables are events and subjects",
+                at: statement.tablePosition
+            )
         }
         var dimensions: [QueryDimension] = []
         var aggregates: [QueryAggregate] = []
@@ -45,8 +53,10 @@ public struct QueryValidator: Sendable {
             switch item.kind {
             case .star:
                 throw QueryError(
-                    .refused, "SELECT * would return rows; select dimensions and aggregates, e.g. SELECT channel, COUNT(*) FROM events GROUP BY channel",
-                    at: item.position)
+                    .refused,
+                    "SELECT * would return rows; select dimensions and aggregates, e.g. SELECT channel, COUNT(*) FROM events GROUP BY channel",
+                    at: item.position
+                )
             case .name(let name):
                 throw refusal(name, at: item.position)
             case .dimension(let dimension):
@@ -56,24 +66,34 @@ public struct QueryValidator: Sendable {
                 columns.append(.init(label: item.alias ?? dimension.description, source: .dimension(dimension)))
             case .aggregate(let aggregate):
                 if case .invalid(let function, let argument) = aggregate {
-                    if let reason = Self.refusal(forName: argument) { throw QueryError(.refused, reason, at: item.position) }
+                    if let reason = Self.refusal(forName: argument) {
+                        throw QueryError(.refused, reason, at: item.position)
+                    }
                     throw QueryError(
-                        .invalid, "\(function.uppercased())(\(argument)): '\(argument)' is not a measure; \(function.uppercased()) takes amount",
-                        at: item.position)
+                        .invalid,
+                        "\(function.uppercased())(\(argument)): '\(argument)' is not a measure; \(function.uppercased()) takes amount",
+                        at: item.position
+                    )
                 }
                 // A subject is one row of `subjects`: COUNT(*) there counts subjects, and is
                 // the same statistic (and the same canonical query) as COUNT(DISTINCT subject).
                 let counted = table == .subjects && aggregate == .countRows ? QueryAggregate.countSubjects : aggregate
                 if table == .subjects && counted != .countSubjects {
                     throw QueryError(
-                        .invalid, "subjects has no measure; count people with COUNT(*) or COUNT(DISTINCT subject), or ask events for \(aggregate.text)",
-                        at: item.position)
+                        .invalid,
+                        "subjects has no measure; count people with COUNT(*) or COUNT(DISTINCT subject), or ask events for \(aggregate.text)",
+                        at: item.position
+                    )
                 }
                 if !aggregates.contains(counted) { aggregates.append(counted) }
                 columns.append(.init(label: item.alias ?? aggregate.text, source: .aggregate(counted)))
             case .shape(let itemShape):
                 guard table == .events else {
-                    throw QueryError(.invalid, "FUNNEL, ATTRIBUTION and AB follow journeys of events; write FROM events", at: item.position)
+                    throw QueryError(
+                        .invalid,
+                        "FUNNEL, ATTRIBUTION and AB follow journeys of events; write FROM events",
+                        at: item.position
+                    )
                 }
                 guard shape == nil else {
                     throw QueryError(.invalid, "one FUNNEL, ATTRIBUTION or AB per query", at: item.position)
@@ -85,50 +105,85 @@ public struct QueryValidator: Sendable {
         }
         if let shape {
             guard aggregates.isEmpty else {
-                throw QueryError(.invalid, "FUNNEL, ATTRIBUTION and AB compute their own counts; select them without other aggregates", at: statement.items[0].position)
-            }
-            if case .funnel = shape {} else if !dimensions.isEmpty || !statement.groupBy.isEmpty {
                 throw QueryError(
-                    .invalid, "ATTRIBUTION groups by its BY dimension and AB by its variants; remove the other dimensions and GROUP BY",
-                    at: statement.items[0].position)
+                    .invalid,
+                    "FUNNEL, ATTRIBUTION and AB compute their own counts; select them without other aggregates",
+                    at: statement.items[0].position
+                )
+            }
+            if case .funnel = shape {
+            } else if !dimensions.isEmpty || !statement.groupBy.isEmpty {
+                throw QueryError(
+                    .invalid,
+                    "ATTRIBUTION groups by its BY dimension and AB by its variants; remove the other dimensions and GROUP BY",
+                    at: statement.items[0].position
+                )
             }
         } else if aggregates.isEmpty {
             throw QueryError(
-                .refused, "rows without aggregation are never returned; add COUNT(*), COUNT(DISTINCT subject), SUM(amount) or AVG(amount) and GROUP BY",
-                at: statement.items[0].position)
+                .refused,
+                "rows without aggregation are never returned; add COUNT(*), COUNT(DISTINCT subject), SUM(amount) or AVG(amount) and GROUP BY",
+                at: statement.items[0].position
+            )
         }
         for grouped in statement.groupBy {
             try check(grouped.value, at: grouped.position)
             try check(grouped.value, in: table, at: grouped.position)
             guard dimensions.contains(grouped.value) else {
                 throw QueryError(
-                    .invalid, "GROUP BY \(grouped.value) is not selected; select every dimension you group by", at: grouped.position)
+                    .invalid,
+                    "GROUP BY \(grouped.value) is not selected; select every dimension you group by",
+                    at: grouped.position
+                )
             }
         }
-        if !statement.groupBy.isEmpty, let missing = dimensions.first(where: { d in !statement.groupBy.contains { $0.value == d } }) {
+        if !statement.groupBy.isEmpty,
+            let missing = dimensions.first(where: { d in !statement.groupBy.contains { $0.value == d } })
+        {
             let position = statement.items.first { $0.kind == .dimension(missing) }?.position
             throw QueryError(.invalid, "\(missing) is selected but not in GROUP BY; add it to GROUP BY", at: position)
         }
         let filter = try statement.filter.map { (predicate) throws(QueryError) in try bind(predicate) }?.canonicalized
         if table == .subjects, let filter { try checkSubjectFilter(filter) }
-        let computation: ValidatedQuery.Computation = shape.map { .shape($0) } ?? .aggregate(aggregates.sorted { $0.text < $1.text })
+        let computation: ValidatedQuery.Computation =
+            shape.map { .shape($0) } ?? .aggregate(aggregates.sorted { $0.text < $1.text })
         let sortedDimensions = dimensions.sorted()
         var ordering: [(column: Int, descending: Bool)] = []
         // A shape's answer has its own columns (step, conversions, conversion_rate, ...).
-        let shapeColumns = shape.map { ValidatedQuery.shapeColumns($0, dimensionLabels: ValidatedQuery.dimensionLabels(columns)) }
+        let shapeColumns = shape.map {
+            ValidatedQuery.shapeColumns($0, dimensionLabels: ValidatedQuery.dimensionLabels(columns))
+        }
         for key in statement.orderBy {
-            let found = shapeColumns.map { names in Self.orderColumn(key.reference, in: names) } ?? orderColumn(key.reference, in: columns)
+            let found =
+                shapeColumns.map { names in Self.orderColumn(key.reference, in: names) }
+                ?? orderColumn(key.reference, in: columns)
             guard let column = found else {
-                let choices = shapeColumns.map { "one of \($0.joined(separator: ", ")), or a position (1-\($0.count))" }
+                let choices =
+                    shapeColumns.map { "one of \($0.joined(separator: ", ")), or a position (1-\($0.count))" }
                     ?? "a selected column, its alias, or its position (1-\(columns.count))"
-                throw QueryError(.invalid, "ORDER BY \(key.reference.prefix(40)): order by \(choices)", at: key.position)
+                throw QueryError(
+                    .invalid,
+                    "ORDER BY \(key.reference.prefix(40)): order by \(choices)",
+                    at: key.position
+                )
             }
             ordering.append((column, key.descending))
         }
         return ValidatedQuery(
-            table: table, dimensions: sortedDimensions, computation: computation, filter: filter, columns: columns, ordering: ordering,
+            table: table,
+            dimensions: sortedDimensions,
+            computation: computation,
+            filter: filter,
+            columns: columns,
+            ordering: ordering,
             limit: statement.limit,
-            canonicalText: ValidatedQuery.canonical(table: table, dimensions: sortedDimensions, computation: computation, filter: filter))
+            canonicalText: ValidatedQuery.canonical(
+                table: table,
+                dimensions: sortedDimensions,
+                computation: computation,
+                filter: filter
+            )
+        )
     }
 
     private static func orderColumn(_ reference: String, in names: [String]) -> Int? {
@@ -153,18 +208,34 @@ public struct QueryValidator: Sendable {
         if let field = (catalog.subjectFields + catalog.eventFields).first(where: { $0.name.lowercased() == name }),
             field.role == .identifier || field.role == .pii
         {
-            return QueryError(.refused, "'\(field.name)' is \(field.role == .pii ? "personal data" : "an identifier") and never queryable", at: position)
+            return QueryError(
+                .refused,
+                "'\(field.name)' is \(field.role == .pii ? "personal data" : "an identifier") and never queryable",
+                at: position
+            )
         }
-        return QueryError(.invalid, "'\(name)' is not a field of events; select \(Self.dimensionList), or an aggregate", at: position)
+        return QueryError(
+            .invalid,
+            "'\(name)' is not a field of events; select \(Self.dimensionList), or an aggregate",
+            at: position
+        )
     }
 
     private func check(_ dimension: QueryDimension, at position: SourcePosition) throws(QueryError) {
         guard case .field(let field) = dimension else { return }
         switch field.kind {
         case .time:
-            throw QueryError(.refused, "the raw event time singles out events; group by day(ts), week(ts) or month(ts)", at: position)
+            throw QueryError(
+                .refused,
+                "the raw event time singles out events; group by day(ts), week(ts) or month(ts)",
+                at: position
+            )
         case .measure:
-            throw QueryError(.refused, "\(field.rawValue) is a measure: aggregate it with SUM(\(field.rawValue)) or AVG(\(field.rawValue)), do not group by it", at: position)
+            throw QueryError(
+                .refused,
+                "\(field.rawValue) is a measure: aggregate it with SUM(\(field.rawValue)) or AVG(\(field.rawValue)), do not group by it",
+                at: position
+            )
         case .dimension:
             try checkDeclared(field, at: position)
         }
@@ -174,10 +245,18 @@ public struct QueryValidator: Sendable {
     /// data or an identifier, and the consent-age attribute is not asked about).
     static let subjectDimensions: [QueryField] = [.country, .region]
 
-    private func check(_ dimension: QueryDimension, in table: QueryTable, at position: SourcePosition) throws(QueryError) {
+    private func check(
+        _ dimension: QueryDimension,
+        in table: QueryTable,
+        at position: SourcePosition
+    ) throws(QueryError) {
         guard table == .subjects else { return }
         guard case .field(let field) = dimension, Self.subjectDimensions.contains(field) else {
-            throw QueryError(.invalid, "subjects are grouped by country or region only; ask events for \(dimension)", at: position)
+            throw QueryError(
+                .invalid,
+                "subjects are grouped by country or region only; ask events for \(dimension)",
+                at: position
+            )
         }
     }
 
@@ -188,7 +267,11 @@ public struct QueryValidator: Sendable {
         case .not(let inner): try checkSubjectFilter(inner)
         case .comparison(let reference, _, _), .inList(let reference, _, _), .between(let reference, _, _, _):
             guard let field = reference.field, Self.subjectDimensions.contains(field) else {
-                throw QueryError(.invalid, "a filter on subjects tests country or region only, not '\(reference.name)'; ask events for that", at: reference.position)
+                throw QueryError(
+                    .invalid,
+                    "a filter on subjects tests country or region only, not '\(reference.name)'; ask events for that",
+                    at: reference.position
+                )
             }
         }
     }
@@ -199,7 +282,11 @@ public struct QueryValidator: Sendable {
         guard let declared = catalog.eventField(named: name) ?? catalog.subjectField(named: name),
             [.dimension, .measure, .timestamp].contains(declared.role)
         else {
-            throw QueryError(.invalid, "the catalog does not declare '\(name)' as a queryable event field", at: position)
+            throw QueryError(
+                .invalid,
+                "the catalog does not declare '\(name)' as a queryable event field",
+                at: position
+            )
         }
     }
 
@@ -216,7 +303,11 @@ public struct QueryValidator: Sendable {
         }
         let declared = catalog.eventField(named: "event")?.values ?? []
         if let unknown = events.first(where: { !declared.contains($0) }) {
-            throw QueryError(.invalid, "'\(unknown.prefix(40))' is not an event type; events are \(declared.joined(separator: ", "))", at: position)
+            throw QueryError(
+                .invalid,
+                "'\(unknown.prefix(40))' is not an event type; events are \(declared.joined(separator: ", "))",
+                at: position
+            )
         }
     }
 }

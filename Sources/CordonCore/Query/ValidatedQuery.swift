@@ -80,7 +80,12 @@ public enum QueryTable: String, Sendable, Equatable {
 
 extension ValidatedQuery {
     /// Builds the canonical text from the canonical parts.
-    static func canonical(table: QueryTable, dimensions: [QueryDimension], computation: Computation, filter: QueryPredicate?) -> String {
+    static func canonical(
+        table: QueryTable,
+        dimensions: [QueryDimension],
+        computation: Computation,
+        filter: QueryPredicate?
+    ) -> String {
         var selected = dimensions.map(\.description)
         switch computation {
         case .aggregate(let aggregates): selected += aggregates.map(\.text)
@@ -100,7 +105,8 @@ extension QueryPredicate {
         case .and(let terms): terms.map { $0.parenthesizedText(inside: "AND") }.joined(separator: " AND ")
         case .or(let terms): terms.map { $0.parenthesizedText(inside: "OR") }.joined(separator: " OR ")
         case .not(let inner): "NOT (" + inner.canonicalText + ")"
-        case .comparison(let reference, let op, let value): "\(reference.name) \(op.rawValue) \(Self.text(value, reference))"
+        case .comparison(let reference, let op, let value):
+            "\(reference.name) \(op.rawValue) \(Self.text(value, reference))"
         case .inList(let reference, let values, let negated):
             "\(reference.name) \(negated ? "NOT IN" : "IN") (\(values.map { Self.text($0, reference) }.joined(separator: ", ")))"
         case .between(let reference, let low, let high, let negated):
@@ -133,7 +139,8 @@ extension QueryPredicate {
             case .not(let doubly): return doubly
             case .comparison(let reference, let op, let value): return .comparison(reference, op.negated, value)
             case .inList(let reference, let values, let negated): return .inList(reference, values, negated: !negated)
-            case .between(let reference, let low, let high, let negated): return .between(reference, low, high, negated: !negated)
+            case .between(let reference, let low, let high, let negated):
+                return .between(reference, low, high, negated: !negated)
             case let other: return .not(other)
             }
         case .inList(let reference, let values, let negated):
@@ -176,7 +183,9 @@ extension QueryPredicate {
         }
         flat = mergeMembership(flat, negated: and)
         var seen = Set<String>()
-        let unique = flat.filter { seen.insert($0.canonicalText).inserted }.sorted { $0.canonicalText < $1.canonicalText }
+        let unique = flat.filter { seen.insert($0.canonicalText).inserted }.sorted {
+            $0.canonicalText < $1.canonicalText
+        }
         if unique.count == 1 { return unique[0] }
         return and ? .and(unique) : .or(unique)
     }

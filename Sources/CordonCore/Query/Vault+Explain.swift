@@ -1,38 +1,75 @@
-import CordonStore
 import CordonAudit
+import CordonStore
 import Foundation
 
 extension Vault {
     /// Explains a query — plan, regions, bounds, sensitivities, noise and ε cost — without
     /// reading any region or spending budget. Audited as `query.explain`.
-    public func explain(_ text: String, purpose: Purpose, analyst: String, context: AccessContext, options: QueryOptions = QueryOptions()) throws
+    public func explain(
+        _ text: String,
+        purpose: Purpose,
+        analyst: String,
+        context: AccessContext,
+        options: QueryOptions = QueryOptions()
+    ) throws
         -> QueryExplanation
     {
         let now = options.now ?? Int64(Date().timeIntervalSince1970)
-        let prepared = try prepare(text, purpose: purpose, analyst: analyst, context: context, options: options, now: now)
+        let prepared = try prepare(
+            text,
+            purpose: purpose,
+            analyst: analyst,
+            context: context,
+            options: options,
+            now: now
+        )
         let ledger = BudgetLedger(store: control)
         let key = BudgetLedger.ReleaseKey(
-            analyst: analyst, canonicalQuery: prepared.query.canonicalText, purpose: purpose, mechanism: options.mechanism,
-            periodKey: prepared.charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ","))
+            analyst: analyst,
+            canonicalQuery: prepared.query.canonicalText,
+            purpose: purpose,
+            mechanism: options.mechanism,
+            periodKey: prepared.charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ",")
+        )
         var sql: [String: String] = [:]
         var cost: [String: String] = [:]
         var remaining: [String: String] = [:]
         for charge in prepared.charges {
             let store = try store(charge.region)
             let cutoffs = RetentionRules(policy: store.policy, catalog: configuration.catalog).cutoffs(now: now)
-            let regionSQL = RegionSQL(region: charge.region, purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
-            sql[charge.region.rawValue] = "SELECT sid, <dimensions>, <bounded measures> FROM events WHERE " + regionSQL.condition(prepared.query.filter).text
+            let regionSQL = RegionSQL(
+                region: charge.region,
+                purchaseCutoff: cutoffs.purchases,
+                browsingCutoff: cutoffs.browsing
+            )
+            sql[charge.region.rawValue] =
+                "SELECT sid, <dimensions>, <bounded measures> FROM events WHERE "
+                + regionSQL.condition(prepared.query.filter).text
             cost[charge.region.rawValue] = PrivacyCost(microEpsilon: charge.microEpsilon).description
             let spent = try ledger.spent(analyst: analyst, region: charge.region, period: charge.period)
-            remaining[charge.region.rawValue] = PrivacyCost(microEpsilon: max(0, charge.limitMicroEpsilon - spent)).description
+            remaining[charge.region.rawValue] =
+                PrivacyCost(microEpsilon: max(0, charge.limitMicroEpsilon - spent)).description
         }
         let cached = try ledger.released(key) != nil
         try recordQuery(
-            context, action: "query.explain", regions: prepared.plans.map(\.region), purpose: purpose, query: prepared.query.canonicalText,
-            cost: PrivacyCost(microEpsilon: 0), details: ["analyst": .string(analyst)])
+            context,
+            action: "query.explain",
+            regions: prepared.plans.map(\.region),
+            purpose: purpose,
+            query: prepared.query.canonicalText,
+            cost: PrivacyCost(microEpsilon: 0),
+            details: ["analyst": .string(analyst)]
+        )
         return QueryExplanation(
-            query: prepared.query.canonicalText, purpose: purpose.rawValue, mechanism: options.mechanism, regions: prepared.plans, sql: sql,
-            epsilonCost: cost, budgetRemaining: remaining, wouldUseReleasedAnswer: cached)
+            query: prepared.query.canonicalText,
+            purpose: purpose.rawValue,
+            mechanism: options.mechanism,
+            regions: prepared.plans,
+            sql: sql,
+            epsilonCost: cost,
+            budgetRemaining: remaining,
+            wouldUseReleasedAnswer: cached
+        )
     }
 
     /// The analyst's budget in every region for the current period. Audited as `query.budget`.
@@ -48,11 +85,18 @@ extension Vault {
             let spent = row?.spent ?? 0
             entries.append(
                 BudgetReport.Entry(
-                    region: region.rawValue, policy: configuration.policy(for: region).id.rawValue, periodStart: CivilTime.timestampLabel(period.start),
-                    resetsAt: CivilTime.timestampLabel(period.end), budget: PrivacyCost(microEpsilon: limit).description,
-                    spent: PrivacyCost(microEpsilon: spent).description, remaining: PrivacyCost(microEpsilon: max(0, limit - spent)).description,
-                    epsilonPerQuery: PrivacyCost(microEpsilon: Int64((rules.epsilonPerQuery * 1_000_000).rounded())).description,
-                    queries: row?.queries ?? 0))
+                    region: region.rawValue,
+                    policy: configuration.policy(for: region).id.rawValue,
+                    periodStart: CivilTime.timestampLabel(period.start),
+                    resetsAt: CivilTime.timestampLabel(period.end),
+                    budget: PrivacyCost(microEpsilon: limit).description,
+                    spent: PrivacyCost(microEpsilon: spent).description,
+                    remaining: PrivacyCost(microEpsilon: max(0, limit - spent)).description,
+                    epsilonPerQuery: PrivacyCost(microEpsilon: Int64((rules.epsilonPerQuery * 1_000_000).rounded()))
+                        .description,
+                    queries: row?.queries ?? 0
+                )
+            )
         }
         try record(context, action: "query.budget", regions: regionIDs, details: ["analyst": .string(analyst)])
         return BudgetReport(analyst: analyst, regions: entries)

@@ -18,7 +18,13 @@ extension Vault {
     /// Every call is audited (`query.run`: canonical query, regions, ε spent, outcome),
     /// refusals included; if the entry cannot be written nothing is returned.
     /// - Throws: ``QueryError`` (syntax, refusal, budget) or ``VaultError``.
-    public func query(_ text: String, purpose: Purpose, analyst: String, context: AccessContext, options: QueryOptions = QueryOptions()) throws
+    public func query(
+        _ text: String,
+        purpose: Purpose,
+        analyst: String,
+        context: AccessContext,
+        options: QueryOptions = QueryOptions()
+    ) throws
         -> QueryAnswer
     {
         var random = SystemNoiseRandomness()
@@ -27,31 +33,58 @@ extension Vault {
 
     /// ``query(_:purpose:analyst:context:options:)`` with a chosen randomness source (tests).
     func query(
-        _ text: String, purpose: Purpose, analyst: String, context: AccessContext, options: QueryOptions,
+        _ text: String,
+        purpose: Purpose,
+        analyst: String,
+        context: AccessContext,
+        options: QueryOptions,
         using random: inout some NoiseRandomness
     ) throws -> QueryAnswer {
         let now = options.now ?? Int64(Date().timeIntervalSince1970)
-        let prepared = try prepare(text, purpose: purpose, analyst: analyst, context: context, options: options, now: now)
+        let prepared = try prepare(
+            text,
+            purpose: purpose,
+            analyst: analyst,
+            context: context,
+            options: options,
+            now: now
+        )
         let query = prepared.query
         let regions = prepared.plans.map(\.region)
         let key = BudgetLedger.ReleaseKey(
-            analyst: analyst, canonicalQuery: query.canonicalText, purpose: purpose, mechanism: options.mechanism,
-            periodKey: prepared.charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ","))
+            analyst: analyst,
+            canonicalQuery: query.canonicalText,
+            purpose: purpose,
+            mechanism: options.mechanism,
+            periodKey: prepared.charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ",")
+        )
         let ledger = BudgetLedger(store: control)
 
         if let stored = try ledger.released(key) {
             let result = try JSONDecoder().decode(ReleasedResult.self, from: stored)
             try recordQuery(
-                context, action: "query.run", regions: regions, purpose: purpose, query: query.canonicalText,
-                cost: PrivacyCost(microEpsilon: 0), details: ["analyst": .string(analyst), "cached": .integer(1)])
+                context,
+                action: "query.run",
+                regions: regions,
+                purpose: purpose,
+                query: query.canonicalText,
+                cost: PrivacyCost(microEpsilon: 0),
+                details: ["analyst": .string(analyst), "cached": .integer(1)]
+            )
             return try answer(result, prepared, cached: true, ledger: ledger, now: now)
         }
         for charge in prepared.charges {
             let spent = try ledger.spent(analyst: analyst, region: charge.region, period: charge.period)
             if spent + charge.microEpsilon > charge.limitMicroEpsilon {
                 throw refuse(
-                    BudgetLedger.exhausted(charge, spent: spent), text: text, canonical: query.canonicalText, regions: regions, purpose: purpose,
-                    analyst: analyst, context: context)
+                    BudgetLedger.exhausted(charge, spent: spent),
+                    text: text,
+                    canonical: query.canonicalText,
+                    regions: regions,
+                    purpose: purpose,
+                    analyst: analyst,
+                    context: context
+                )
             }
         }
 
@@ -63,21 +96,46 @@ extension Vault {
             do {
                 releases.append(try RegionRelease.anonymize(totals, plan: plan, publicKeys: keys, using: &random))
             } catch {
-                throw VaultError(.invalidRequest, "a noise scale of this query is too large to sample exactly; narrow the query")
+                throw VaultError(
+                    .invalidRequest,
+                    "a noise scale of this query is too large to sample exactly; narrow the query"
+                )
             }
         }
         let result = ReleaseMerger(query: query, measureBounds: QueryPlanner.measureBounds(configuration.catalog))
             .merge(releases, mechanism: options.mechanism, releasedAt: CivilTime.timestampLabel(now))
         let encoded = try JSONEncoder().encode(result)
         let cost = PrivacyCost(microEpsilon: prepared.charges.map(\.microEpsilon).max() ?? 0)
-        var details: [String: AuditDetailValue] = ["analyst": .string(analyst), "groups": .integer(Int64(result.groups.count))]
-        for charge in prepared.charges { details["epsilon.\(charge.region.rawValue)"] = .string(PrivacyCost(microEpsilon: charge.microEpsilon).description) }
+        var details: [String: AuditDetailValue] = [
+            "analyst": .string(analyst), "groups": .integer(Int64(result.groups.count)),
+        ]
+        for charge in prepared.charges {
+            details["epsilon.\(charge.region.rawValue)"] = .string(
+                PrivacyCost(microEpsilon: charge.microEpsilon).description
+            )
+        }
         do {
             try ledger.spend(prepared.charges, release: key, answer: encoded, at: now) {
-                try recordQuery(context, action: "query.run", regions: regions, purpose: purpose, query: query.canonicalText, cost: cost, details: details)
+                try recordQuery(
+                    context,
+                    action: "query.run",
+                    regions: regions,
+                    purpose: purpose,
+                    query: query.canonicalText,
+                    cost: cost,
+                    details: details
+                )
             }
         } catch let error as QueryError {
-            throw refuse(error, text: text, canonical: query.canonicalText, regions: regions, purpose: purpose, analyst: analyst, context: context)
+            throw refuse(
+                error,
+                text: text,
+                canonical: query.canonicalText,
+                regions: regions,
+                purpose: purpose,
+                analyst: analyst,
+                context: context
+            )
         }
         return try answer(result, prepared, cached: false, ledger: ledger, now: now)
     }
@@ -92,20 +150,40 @@ extension Vault {
     }
 
     /// Parses, validates and plans; a failure is audited before it is thrown.
-    func prepare(_ text: String, purpose: Purpose, analyst: String, context: AccessContext, options: QueryOptions, now: Int64) throws
+    func prepare(
+        _ text: String,
+        purpose: Purpose,
+        analyst: String,
+        context: AccessContext,
+        options: QueryOptions,
+        now: Int64
+    ) throws
         -> PreparedQuery
     {
         let query: ValidatedQuery
         do {
             guard configuration.catalog.declares(purpose) else {
-                throw QueryError(.purpose, "'\(purpose.rawValue.prefix(64))' is not a declared purpose; purposes are \(configuration.catalog.purposes.map(\.purpose.rawValue).joined(separator: ", "))")
+                throw QueryError(
+                    .purpose,
+                    "'\(purpose.rawValue.prefix(64))' is not a declared purpose; purposes are \(configuration.catalog.purposes.map(\.purpose.rawValue).joined(separator: ", "))"
+                )
             }
-            guard !analyst.isEmpty, analyst.count <= 128, analyst.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@:".contains($0)) }) else {
+            guard !analyst.isEmpty, analyst.count <= 128,
+                analyst.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@:".contains($0)) })
+            else {
                 throw QueryError(.invalid, "an analyst name is 1-128 ASCII letters, digits and - _ . @ :")
             }
             query = try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
         } catch let error as QueryError {
-            throw refuse(error, text: text, canonical: nil, regions: [], purpose: purpose, analyst: analyst, context: context)
+            throw refuse(
+                error,
+                text: text,
+                canonical: nil,
+                regions: [],
+                purpose: purpose,
+                analyst: analyst,
+                context: context
+            )
         }
         var plans = QueryPlanner(configuration: configuration).plan(query, mechanism: options.mechanism)
         if let permitted = options.permittedRegions {
@@ -113,15 +191,27 @@ extension Vault {
             plans = plans.filter { permitted.contains($0.region) }
             if plans.isEmpty && !touched.isEmpty {
                 throw refuse(
-                    QueryError(.refused, "this query reads only regions (\(touched.map(\.rawValue).joined(separator: ", "))) outside your token's scope (\(permitted.map(\.rawValue).sorted().joined(separator: ", ")))"),
-                    text: text, canonical: query.canonicalText, regions: touched, purpose: purpose, analyst: analyst, context: context)
+                    QueryError(
+                        .refused,
+                        "this query reads only regions (\(touched.map(\.rawValue).joined(separator: ", "))) outside your token's scope (\(permitted.map(\.rawValue).sorted().joined(separator: ", ")))"
+                    ),
+                    text: text,
+                    canonical: query.canonicalText,
+                    regions: touched,
+                    purpose: purpose,
+                    analyst: analyst,
+                    context: context
+                )
             }
         }
         let charges = plans.map { plan -> BudgetLedger.Charge in
             let rules = configuration.policy(for: plan.region).anonymization
             return BudgetLedger.Charge(
-                region: plan.region, period: BudgetPeriod.containing(now, duration: rules.budgetPeriod), microEpsilon: plan.microEpsilon,
-                limitMicroEpsilon: Int64((rules.budgetPerPeriod * 1_000_000).rounded()))
+                region: plan.region,
+                period: BudgetPeriod.containing(now, duration: rules.budgetPeriod),
+                microEpsilon: plan.microEpsilon,
+                limitMicroEpsilon: Int64((rules.budgetPerPeriod * 1_000_000).rounded())
+            )
         }
         return PreparedQuery(query: query, plans: plans, charges: charges, analyst: analyst, purpose: purpose)
     }
@@ -131,7 +221,11 @@ extension Vault {
     /// drawn afterwards, in plan order, from the one randomness source). The first failure
     /// in plan order is thrown.
     private func concurrentRegionTotals(
-        _ query: ValidatedQuery, plans: [RegionPlan], purpose: Purpose, hash: ContributionHash, now: Int64
+        _ query: ValidatedQuery,
+        plans: [RegionPlan],
+        purpose: Purpose,
+        hash: ContributionHash,
+        now: Int64
     ) throws -> [RegionTotals] {
         guard plans.count > 1 else {
             return try plans.map { try regionTotals(query, plan: $0, purpose: purpose, hash: hash, now: now) }
@@ -145,7 +239,13 @@ extension Vault {
     }
 
     /// The bounded exact totals of one region, computed inside its store.
-    private func regionTotals(_ query: ValidatedQuery, plan: RegionPlan, purpose: Purpose, hash: ContributionHash, now: Int64) throws
+    private func regionTotals(
+        _ query: ValidatedQuery,
+        plan: RegionPlan,
+        purpose: Purpose,
+        hash: ContributionHash,
+        now: Int64
+    ) throws
         -> RegionTotals
     {
         let store = try store(plan.region)
@@ -159,9 +259,15 @@ extension Vault {
             case .aggregate where query.table == .subjects:
                 return try SubjectAggregation(plan: plan, query: query, sql: sql).run(lawful: lawful, in: db)
             case .aggregate:
-                return try GroupAggregation(plan: plan, query: query, sql: sql, hash: hash, measureBounds: bounds).run(lawful: lawful, in: db)
+                return try GroupAggregation(plan: plan, query: query, sql: sql, hash: hash, measureBounds: bounds).run(
+                    lawful: lawful,
+                    in: db
+                )
             case .shape(let shape):
-                return try JourneyAggregation(plan: plan, query: query, shape: shape, sql: sql, hash: hash).run(lawful: lawful, in: db)
+                return try JourneyAggregation(plan: plan, query: query, shape: shape, sql: sql, hash: hash).run(
+                    lawful: lawful,
+                    in: db
+                )
             }
         }
     }
@@ -172,20 +278,40 @@ extension Vault {
         return nil
     }
 
-    private func answer(_ result: ReleasedResult, _ prepared: PreparedQuery, cached: Bool, ledger: BudgetLedger, now: Int64) throws -> QueryAnswer {
+    private func answer(
+        _ result: ReleasedResult,
+        _ prepared: PreparedQuery,
+        cached: Bool,
+        ledger: BudgetLedger,
+        now: Int64
+    ) throws -> QueryAnswer {
         var spent: [String: String] = [:]
         var remaining: [String: String] = [:]
         var resets: [String: String] = [:]
         for charge in prepared.charges {
             let used = try ledger.spent(analyst: prepared.analyst, region: charge.region, period: charge.period)
             spent[charge.region.rawValue] = cached ? "0" : PrivacyCost(microEpsilon: charge.microEpsilon).description
-            remaining[charge.region.rawValue] = PrivacyCost(microEpsilon: max(0, charge.limitMicroEpsilon - used)).description
+            remaining[charge.region.rawValue] =
+                PrivacyCost(microEpsilon: max(0, charge.limitMicroEpsilon - used)).description
             resets[charge.region.rawValue] = CivilTime.timestampLabel(charge.period.end)
         }
         let privacy = QueryAnswer.Privacy(
-            mechanism: result.mechanism, confidenceLevel: 0.95, cached: cached, epsilonSpent: spent, budgetRemaining: remaining,
-            budgetResetsAt: resets, policyVersions: policyVersions(prepared.plans.map(\.region)), regions: result.regions,
-            releasedAt: result.releasedAt)
-        return QueryAnswer.present(result, query: prepared.query, purpose: prepared.purpose, analyst: prepared.analyst, privacy: privacy)
+            mechanism: result.mechanism,
+            confidenceLevel: 0.95,
+            cached: cached,
+            epsilonSpent: spent,
+            budgetRemaining: remaining,
+            budgetResetsAt: resets,
+            policyVersions: policyVersions(prepared.plans.map(\.region)),
+            regions: result.regions,
+            releasedAt: result.releasedAt
+        )
+        return QueryAnswer.present(
+            result,
+            query: prepared.query,
+            purpose: prepared.purpose,
+            analyst: prepared.analyst,
+            privacy: privacy
+        )
     }
 }

@@ -11,24 +11,50 @@ extension Vault {
     /// privacy-cost fields; this is its counterpart for `query.*` actions.)
     @discardableResult
     func recordQuery(
-        _ context: AccessContext, action: String, regions: [RegionID], purpose: Purpose, query: String?, cost: PrivacyCost?,
-        outcome: AuditOutcome = .ok, reason: String? = nil, details: [String: AuditDetailValue] = [:]
+        _ context: AccessContext,
+        action: String,
+        regions: [RegionID],
+        purpose: Purpose,
+        query: String?,
+        cost: PrivacyCost?,
+        outcome: AuditOutcome = .ok,
+        reason: String? = nil,
+        details: [String: AuditDetailValue] = [:]
     ) throws -> AuditReceipt {
         let event = AuditEvent(
-            actor: context.actor, role: context.role, action: action, regions: regions.map(\.rawValue), purpose: purpose.rawValue,
-            outcome: outcome, reason: reason, policyVersions: policyVersions(regions), requestId: context.requestID, query: query,
-            privacyCost: cost, details: details)
+            actor: context.actor,
+            role: context.role,
+            action: action,
+            regions: regions.map(\.rawValue),
+            purpose: purpose.rawValue,
+            outcome: outcome,
+            reason: reason,
+            policyVersions: policyVersions(regions),
+            requestId: context.requestID,
+            query: query,
+            privacyCost: cost,
+            details: details
+        )
         do {
             return try audit.append(event)
         } catch {
-            throw VaultError(.auditUnavailable, "the audit trail could not record \(action) (\(error.message)); no answer was returned")
+            throw VaultError(
+                .auditUnavailable,
+                "the audit trail could not record \(action) (\(error.message)); no answer was returned"
+            )
         }
     }
 
     /// Records a refused query (parse error, refusal, exhausted budget) and returns the error
     /// to throw — or the audit failure, which takes precedence (fail closed).
     func refuse(
-        _ error: QueryError, text: String, canonical: String?, regions: [RegionID], purpose: Purpose, analyst: String, context: AccessContext
+        _ error: QueryError,
+        text: String,
+        canonical: String?,
+        regions: [RegionID],
+        purpose: Purpose,
+        analyst: String,
+        context: AccessContext
     ) -> any Error {
         var details: [String: AuditDetailValue] = ["analyst": .string(analyst), "error": .string(error.code.name)]
         if canonical == nil {
@@ -37,8 +63,16 @@ extension Vault {
         }
         do {
             try recordQuery(
-                context, action: "query.run", regions: regions, purpose: purpose, query: canonical, cost: PrivacyCost(microEpsilon: 0),
-                outcome: .denied, reason: String(error.description.prefix(300)), details: details)
+                context,
+                action: "query.run",
+                regions: regions,
+                purpose: purpose,
+                query: canonical,
+                cost: PrivacyCost(microEpsilon: 0),
+                outcome: .denied,
+                reason: String(error.description.prefix(300)),
+                details: details
+            )
         } catch {
             return error
         }

@@ -65,7 +65,8 @@ extension Catalog {
         var fields: [Field] = []
         var valid = true
         for (name, member) in members {
-            guard let first = name.first, first.isLetter, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+            guard let first = name.first, first.isLetter,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
             else {
                 member.report("'\(name)' is not a valid field name; use ASCII letters and digits (camelCase)")
                 valid = false
@@ -84,7 +85,8 @@ extension Catalog {
         guard
             let object = reader.object(
                 required: ["type", "role", "category", "required", "description"],
-                optional: ["maxLength", "minimum", "maximum", "values"])
+                optional: ["maxLength", "minimum", "maximum", "values"]
+            )
         else { return nil }
         let type = object.required("type")?.oneOf(FieldType.self)
         let role = object.required("role")?.oneOf(FieldRole.self)
@@ -95,7 +97,9 @@ extension Catalog {
         guard let type, let role, let category, let isRequired, let description, let categoryReader else { return nil }
         var valid = true
         if !category.isWellFormed {
-            categoryReader.report("'\(category)' is not a valid data category; use dotted lowercase names like user.contact.email")
+            categoryReader.report(
+                "'\(category)' is not a valid data category; use dotted lowercase names like user.contact.email"
+            )
             valid = false
         }
         // Which bound keys each type takes; anything else is reported as not applicable.
@@ -149,7 +153,16 @@ extension Catalog {
         }
         guard valid else { return nil }
         return Field(
-            name: name, type: type, role: role, category: category, maxLength: maxLength, minimum: minimum,
-            maximum: maximum, values: values, isRequired: isRequired, description: description)
+            name: name,
+            type: type,
+            role: role,
+            category: category,
+            maxLength: maxLength,
+            minimum: minimum,
+            maximum: maximum,
+            values: values,
+            isRequired: isRequired,
+            description: description
+        )
     }
 }

@@ -24,8 +24,16 @@ extension Catalog {
 
         /// Creates a field.
         public init(
-            name: String, type: FieldType, role: FieldRole, category: DataCategory, maxLength: Int? = nil,
-            minimum: Int? = nil, maximum: Int? = nil, values: [String]? = nil, isRequired: Bool, description: String
+            name: String,
+            type: FieldType,
+            role: FieldRole,
+            category: DataCategory,
+            maxLength: Int? = nil,
+            minimum: Int? = nil,
+            maximum: Int? = nil,
+            values: [String]? = nil,
+            isRequired: Bool,
+            description: String
         ) {
             self.name = name
             self.type = type

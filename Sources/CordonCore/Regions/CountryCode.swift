@@ -24,7 +24,9 @@ public struct CountryCode: RawRepresentable, Hashable, Comparable, Sendable, Cus
     /// ```
     public init?(normalizing input: String) {
         let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.utf8.count == 2, trimmed.utf8.allSatisfy({ (0x41...0x5A).contains($0 & 0xDF) }) else { return nil }
+        guard trimmed.utf8.count == 2, trimmed.utf8.allSatisfy({ (0x41...0x5A).contains($0 & 0xDF) }) else {
+            return nil
+        }
         self.init(rawValue: trimmed.uppercased())
     }
 
@@ -47,6 +49,6 @@ public struct CountryCode: RawRepresentable, Hashable, Comparable, Sendable, Cus
         PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL
         SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM
         US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
-        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+    )
 }
-

@@ -5,9 +5,13 @@ extension Region {
     static func read(_ reader: JSONReader) -> Region? {
         guard
             let object = reader.object(
-                required: ["id", "name", "policy", "countries", "storageLocation"], optional: ["notes"])
+                required: ["id", "name", "policy", "countries", "storageLocation"],
+                optional: ["notes"]
+            )
         else { return nil }
-        let id = object.required("id").flatMap { Policy.readIdentifier($0, separator: "-") }.map(RegionID.init(rawValue:))
+        let id = object.required("id").flatMap { Policy.readIdentifier($0, separator: "-") }.map(
+            RegionID.init(rawValue:)
+        )
         let name = object.required("name")?.string()
         let policy = object.required("policy").flatMap { Policy.readIdentifier($0, separator: "-") }
             .map(PolicyID.init(rawValue:))
@@ -41,6 +45,13 @@ extension Region {
             countries = valid ? codes : nil
         }
         guard let id, let name, let policy, let countries, let storage, notes != .some(nil) else { return nil }
-        return Region(id: id, name: name, policy: policy, countries: countries, storageLocation: storage, notes: notes ?? nil)
+        return Region(
+            id: id,
+            name: name,
+            policy: policy,
+            countries: countries,
+            storageLocation: storage,
+            notes: notes ?? nil
+        )
     }
 }

@@ -16,7 +16,14 @@ public struct Region: Hashable, Sendable {
     public var notes: String?
 
     /// Creates a region; ``PolicyConfiguration/load(from:)`` is the usual way to get one.
-    public init(id: RegionID, name: String, policy: PolicyID, countries: [CountryCode], storageLocation: String, notes: String? = nil) {
+    public init(
+        id: RegionID,
+        name: String,
+        policy: PolicyID,
+        countries: [CountryCode],
+        storageLocation: String,
+        notes: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.policy = policy

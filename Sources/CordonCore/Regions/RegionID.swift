@@ -2,7 +2,9 @@
 ///
 /// Region ids name SQLite stores (`regions/<id>.db`), so the linter allows only lowercase
 /// letters, digits and `-`.
-public struct RegionID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct RegionID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
     /// The identifier as written in the configuration.
     public var rawValue: String
 

@@ -46,6 +46,9 @@ public struct RetentionRules: Sendable {
 
     /// Cutoffs for the three row kinds at `now`.
     public func cutoffs(now: Int64) -> (purchases: Int64?, browsing: Int64?, profiles: Int64?) {
-        (cutoff(for: purchaseCategory, now: now), cutoff(for: browsingCategory, now: now), cutoff(for: profileCategory, now: now))
+        (
+            cutoff(for: purchaseCategory, now: now), cutoff(for: browsingCategory, now: now),
+            cutoff(for: profileCategory, now: now)
+        )
     }
 }

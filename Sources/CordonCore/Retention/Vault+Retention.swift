@@ -11,7 +11,9 @@ extension Vault {
     /// erased like an erasure request (key destroyed, tombstone written). Reads apply the
     /// same cutoffs, so nothing expired is returned even before a sweep.
     public func runRetention(
-        context: AccessContext, now: Int64 = Int64(Date().timeIntervalSince1970), batchSize: Int = 10_000,
+        context: AccessContext,
+        now: Int64 = Int64(Date().timeIntervalSince1970),
+        batchSize: Int = 10_000,
         progress: (String) -> Void = { _ in }
     ) throws -> RetentionReport {
         var report = RetentionReport(now: Self.rfc3339(now), regions: [])
@@ -20,7 +22,12 @@ extension Vault {
             let rules = RetentionRules(policy: store.policy, catalog: configuration.catalog)
             let cutoffs = rules.cutoffs(now: now)
             var result = RetentionReport.RegionResult(
-                region: region.rawValue, policy: store.policy.id.rawValue, deleted: [:], cutoffs: [:], subjectsExpired: 0)
+                region: region.rawValue,
+                policy: store.policy.id.rawValue,
+                deleted: [:],
+                cutoffs: [:],
+                subjectsExpired: 0
+            )
             let purchaseEvents = RetentionRules.purchaseEvents
             let kinds: [(DataCategory, Int64?, Bool)] = [
                 (rules.purchaseCategory, cutoffs.purchases, true), (rules.browsingCategory, cutoffs.browsing, false),
@@ -30,28 +37,38 @@ extension Vault {
                 result.cutoffs[category.rawValue] = Self.rfc3339(cutoff)
                 var total = 0
                 while true {
-                    let deleted = try store.write({ db -> Int in
-                        if isPurchase {
-                            try db.execute("""
-                                DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < \(cutoff)
-                                  AND event IN (\(values: purchaseEvents)) LIMIT \(batchSize))
-                                """)
-                        } else {
-                            try db.execute("""
-                                DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < \(cutoff)
-                                  AND event NOT IN (\(values: purchaseEvents)) LIMIT \(batchSize))
-                                """)
+                    let deleted = try store.write(
+                        { db -> Int in
+                            if isPurchase {
+                                try db.execute(
+                                    """
+                                    DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < \(cutoff)
+                                      AND event IN (\(values: purchaseEvents)) LIMIT \(batchSize))
+                                    """
+                                )
+                            } else {
+                                try db.execute(
+                                    """
+                                    DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < \(cutoff)
+                                      AND event NOT IN (\(values: purchaseEvents)) LIMIT \(batchSize))
+                                    """
+                                )
+                            }
+                            return db.changes
+                        },
+                        record: { deleted, counter in
+                            guard deleted > 0 else { return }
+                            try self.record(
+                                context,
+                                action: "retention.delete",
+                                regions: [region],
+                                details: [
+                                    "category": .string(category.rawValue), "deleted": .integer(Int64(deleted)),
+                                    Vault.commitDetailKey(region): .integer(counter),
+                                ]
+                            )
                         }
-                        return db.changes
-                    }, record: { deleted, counter in
-                        guard deleted > 0 else { return }
-                        try self.record(
-                            context, action: "retention.delete", regions: [region],
-                            details: [
-                                "category": .string(category.rawValue), "deleted": .integer(Int64(deleted)),
-                                Vault.commitDetailKey(region): .integer(counter),
-                            ])
-                    })
+                    )
                     total += deleted
                     if deleted > 0 { progress("\(region): \(total) \(category) rows deleted") }
                     if deleted < batchSize { break }
@@ -61,10 +78,12 @@ extension Vault {
             if let profileCutoff = cutoffs.profiles {
                 result.cutoffs[rules.profileCategory.rawValue] = Self.rfc3339(profileCutoff)
                 let expired = try store.read { db in
-                    try db.query("""
+                    try db.query(
+                        """
                         SELECT s.id FROM subjects s WHERE s.updated_at < \(profileCutoff)
                           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sid = s.sid AND e.ts >= \(profileCutoff))
-                        """).compactMap { SubjectID(rawValue: try $0.get(String.self, at: 0)) }
+                        """
+                    ).compactMap { SubjectID(rawValue: try $0.get(String.self, at: 0)) }
                 }
                 for id in expired {
                     _ = try erase(id, context: context, now: now, action: "retention.expire")
@@ -73,7 +92,12 @@ extension Vault {
             }
             report.regions.append(result)
         }
-        try record(context, action: "retention.run", regions: regionIDs, details: ["deleted": .integer(Int64(report.totalDeleted))])
+        try record(
+            context,
+            action: "retention.run",
+            regions: regionIDs,
+            details: ["deleted": .integer(Int64(report.totalDeleted))]
+        )
         return report
     }
 }

@@ -9,82 +9,86 @@ enum RegionSchema {
     static let migrator: Migrator = {
         var migrator = Migrator()
         migrator.register(version: 1, name: "subjects, keys, consents, events, erasures") { db in
-            try db.execute(script: """
-                CREATE TABLE subjects(
-                    sid INTEGER PRIMARY KEY,
-                    id TEXT NOT NULL UNIQUE,
-                    external_index BLOB NOT NULL UNIQUE,
-                    email_index BLOB,
-                    country TEXT NOT NULL,
-                    birth_year INTEGER,
-                    gpc INTEGER NOT NULL DEFAULT 0,
-                    sealed_pii BLOB NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    updated_at INTEGER NOT NULL
-                ) STRICT;
-                CREATE INDEX subjects_email ON subjects(email_index) WHERE email_index IS NOT NULL;
-                CREATE TABLE subject_keys(
-                    sid INTEGER PRIMARY KEY REFERENCES subjects(sid) ON DELETE CASCADE,
-                    wrapped_dek BLOB NOT NULL,
-                    kek_version INTEGER NOT NULL
-                ) STRICT;
-                CREATE TABLE consents(
-                    id INTEGER PRIMARY KEY,
-                    sid INTEGER NOT NULL REFERENCES subjects(sid) ON DELETE CASCADE,
-                    purpose TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    source TEXT NOT NULL,
-                    recorded_at INTEGER NOT NULL,
-                    expires_at INTEGER
-                ) STRICT;
-                CREATE INDEX consents_by_subject ON consents(sid, purpose, recorded_at);
-                CREATE TABLE events(
-                    id INTEGER PRIMARY KEY,
-                    sid INTEGER NOT NULL REFERENCES subjects(sid) ON DELETE CASCADE,
-                    ts INTEGER NOT NULL,
-                    event TEXT NOT NULL,
-                    channel TEXT,
-                    campaign TEXT,
-                    device TEXT,
-                    country TEXT NOT NULL,
-                    amount_cents INTEGER,
-                    purpose TEXT NOT NULL
-                ) STRICT;
-                CREATE INDEX events_by_subject ON events(sid, ts);
-                CREATE INDEX events_by_time ON events(ts);
-                CREATE TABLE erasures(
-                    subject_id TEXT PRIMARY KEY,
-                    erased_at INTEGER NOT NULL
-                ) STRICT;
-                CREATE TABLE store_state(
-                    key TEXT PRIMARY KEY,
-                    value INTEGER NOT NULL
-                ) STRICT;
-                INSERT INTO store_state(key, value) VALUES ('commit_counter', 0);
-                """)
+            try db.execute(
+                script: """
+                    CREATE TABLE subjects(
+                        sid INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        external_index BLOB NOT NULL UNIQUE,
+                        email_index BLOB,
+                        country TEXT NOT NULL,
+                        birth_year INTEGER,
+                        gpc INTEGER NOT NULL DEFAULT 0,
+                        sealed_pii BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX subjects_email ON subjects(email_index) WHERE email_index IS NOT NULL;
+                    CREATE TABLE subject_keys(
+                        sid INTEGER PRIMARY KEY REFERENCES subjects(sid) ON DELETE CASCADE,
+                        wrapped_dek BLOB NOT NULL,
+                        kek_version INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE TABLE consents(
+                        id INTEGER PRIMARY KEY,
+                        sid INTEGER NOT NULL REFERENCES subjects(sid) ON DELETE CASCADE,
+                        purpose TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        recorded_at INTEGER NOT NULL,
+                        expires_at INTEGER
+                    ) STRICT;
+                    CREATE INDEX consents_by_subject ON consents(sid, purpose, recorded_at);
+                    CREATE TABLE events(
+                        id INTEGER PRIMARY KEY,
+                        sid INTEGER NOT NULL REFERENCES subjects(sid) ON DELETE CASCADE,
+                        ts INTEGER NOT NULL,
+                        event TEXT NOT NULL,
+                        channel TEXT,
+                        campaign TEXT,
+                        device TEXT,
+                        country TEXT NOT NULL,
+                        amount_cents INTEGER,
+                        purpose TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX events_by_subject ON events(sid, ts);
+                    CREATE INDEX events_by_time ON events(ts);
+                    CREATE TABLE erasures(
+                        subject_id TEXT PRIMARY KEY,
+                        erased_at INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE TABLE store_state(
+                        key TEXT PRIMARY KEY,
+                        value INTEGER NOT NULL
+                    ) STRICT;
+                    INSERT INTO store_state(key, value) VALUES ('commit_counter', 0);
+                    """
+            )
         }
         migrator.register(version: 2, name: "lawful-basis decisions version") { db in
             // Every change a lawful-basis decision or a last-activity time could depend on —
             // any write to subjects or consents, and any deleted event — advances this
             // counter, by trigger, so no write path can forget to. Inserted events only
             // raise last activity; queries check those subjects themselves (LawfulSubjects).
-            try db.execute(script: """
-                INSERT INTO store_state(key, value) VALUES ('decisions_version', 0);
-                CREATE TRIGGER subjects_insert_decisions AFTER INSERT ON subjects
-                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
-                CREATE TRIGGER subjects_update_decisions AFTER UPDATE ON subjects
-                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
-                CREATE TRIGGER subjects_delete_decisions AFTER DELETE ON subjects
-                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
-                CREATE TRIGGER consents_insert_decisions AFTER INSERT ON consents
-                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
-                CREATE TRIGGER consents_update_decisions AFTER UPDATE ON consents
-                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
-                CREATE TRIGGER consents_delete_decisions AFTER DELETE ON consents
-                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
-                CREATE TRIGGER events_delete_decisions AFTER DELETE ON events
-                    BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
-                """)
+            try db.execute(
+                script: """
+                    INSERT INTO store_state(key, value) VALUES ('decisions_version', 0);
+                    CREATE TRIGGER subjects_insert_decisions AFTER INSERT ON subjects
+                        BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                    CREATE TRIGGER subjects_update_decisions AFTER UPDATE ON subjects
+                        BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                    CREATE TRIGGER subjects_delete_decisions AFTER DELETE ON subjects
+                        BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                    CREATE TRIGGER consents_insert_decisions AFTER INSERT ON consents
+                        BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                    CREATE TRIGGER consents_update_decisions AFTER UPDATE ON consents
+                        BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                    CREATE TRIGGER consents_delete_decisions AFTER DELETE ON consents
+                        BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                    CREATE TRIGGER events_delete_decisions AFTER DELETE ON events
+                        BEGIN UPDATE store_state SET value = value + 1 WHERE key = 'decisions_version'; END;
+                    """
+            )
         }
         return migrator
     }()

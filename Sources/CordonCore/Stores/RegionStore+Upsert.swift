@@ -21,20 +21,25 @@ extension RegionStore {
             let dek = try dek(of: existing)
             var pii = try unseal(existing.sealedPII, for: existing.id, using: dek)
             pii.merge(line.pii) { _, new in new }
-            try db.execute("""
+            try db.execute(
+                """
                 UPDATE subjects SET country = \(line.country.rawValue), birth_year = \(line.birthYear ?? existing.birthYear),
                     gpc = \(line.globalPrivacyControl ?? existing.globalPrivacyControl),
                     sealed_pii = \(try seal(pii, for: existing.id, using: dek)),
                     email_index = \(emailIndex ?? (pii["email"] == nil ? nil : try self.emailIndex(pii["email"]!))),
                     updated_at = \(now)
                 WHERE sid = \(existing.sid)
-                """)
+                """
+            )
             return (existing.id, false)
         }
 
         let standing = SubjectStanding(
-            country: line.country, birthYear: line.birthYear, globalPrivacyControl: line.globalPrivacyControl ?? false,
-            latestConsents: SubjectStanding.latest(of: line.consents))
+            country: line.country,
+            birthYear: line.birthYear,
+            globalPrivacyControl: line.globalPrivacyControl ?? false,
+            latestConsents: SubjectStanding.latest(of: line.consents)
+        )
         let decisions = policy.purposes.filter { $0.value.model != .notRequired }.keys.sorted()
             .map { ($0, evaluator.decide($0, for: standing, now: now)) }
         guard decisions.contains(where: { $0.1.isAllowed }) else {
@@ -44,19 +49,25 @@ extension RegionStore {
             }
             throw LineRejection(
                 reason: .noLawfulBasis,
-                message: "no purpose has a lawful basis under \(policy.id) (for example: \(Self.firstMessage(decisions)))")
+                message:
+                    "no purpose has a lawful basis under \(policy.id) (for example: \(Self.firstMessage(decisions)))"
+            )
         }
 
         let id = SubjectID.random()
         let dek = SubjectDEK()
         let (wrapped, kekVersion) = try keyring.wrapDEK(dek, subjectID: id.rawValue)
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO subjects(id, external_index, email_index, country, birth_year, gpc, sealed_pii, created_at, updated_at)
             VALUES (\(id.rawValue), \(externalIndex), \(emailIndex), \(line.country.rawValue), \(line.birthYear),
                     \(line.globalPrivacyControl ?? false), \(try seal(line.pii, for: id, using: dek)), \(now), \(now))
-            """)
+            """
+        )
         let sid = db.lastInsertRowID
-        try db.execute("INSERT INTO subject_keys(sid, wrapped_dek, kek_version) VALUES (\(sid), \(wrapped), \(kekVersion))")
+        try db.execute(
+            "INSERT INTO subject_keys(sid, wrapped_dek, kek_version) VALUES (\(sid), \(wrapped), \(kekVersion))"
+        )
         try insertConsents(line.consents, sid: sid, in: db)
         return (id, true)
     }

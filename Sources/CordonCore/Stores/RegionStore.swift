@@ -24,7 +24,13 @@ public final class RegionStore: Sendable {
     /// Every byte of the file, its WAL and journals is sealed by the encrypting VFS under
     /// the region's current page key (decision 0004).
     /// A new store is sealed with `algorithm`; an existing one keeps its own.
-    init(dataDirectory: URL, region: Region, policy: Policy, keyring: Keyring, algorithm: PageEncryption.Algorithm) throws {
+    init(
+        dataDirectory: URL,
+        region: Region,
+        policy: Policy,
+        keyring: Keyring,
+        algorithm: PageEncryption.Algorithm
+    ) throws {
         self.region = region
         self.policy = policy
         self.keyring = keyring
@@ -42,18 +48,24 @@ public final class RegionStore: Sendable {
     /// its atomic rename, or a restored backup from before one, is thereby still readable.
     /// `algorithm` seals a new file; an existing one is read with the algorithm its header records.
     static func pageEncryption(
-        for path: String, keyring: Keyring, algorithm: PageEncryption.Algorithm = .xChaCha20Poly1305
+        for path: String,
+        keyring: Keyring,
+        algorithm: PageEncryption.Algorithm = .xChaCha20Poly1305
     ) throws -> PageEncryption {
         let versions = keyring.versions(of: .page).reversed()
         guard let newest = versions.first else {
             throw KeyError(.unknownKey, "\(keyring.name) has no page key")
         }
         let newestEncryption = PageEncryption(
-            key: try keyring.dataKey(.page, as: PageKeyRole.self, version: newest), algorithm: algorithm)
+            key: try keyring.dataKey(.page, as: PageKeyRole.self, version: newest),
+            algorithm: algorithm
+        )
         guard FileManager.default.fileExists(atPath: path), versions.count > 1 else { return newestEncryption }
         for version in versions {
             let encryption = PageEncryption(
-                key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version), algorithm: algorithm)
+                key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version),
+                algorithm: algorithm
+            )
             if StoreVerifier.opens(path: path, with: encryption) { return encryption }
         }
         return newestEncryption  // opening fails with the store's own clear "wrong page key" error
@@ -61,7 +73,9 @@ public final class RegionStore: Sendable {
 
     /// The number of write transactions ever committed (the rollback anchor).
     public func commitCounter() throws -> Int64 {
-        try queue.read { db in try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'commit_counter'") ?? 0 }
+        try queue.read { db in
+            try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'commit_counter'") ?? 0
+        }
     }
 
     /// Runs `body` in one immediate transaction that also advances the commit counter, then
@@ -70,8 +84,11 @@ public final class RegionStore: Sendable {
     func write<T: Sendable>(_ body: (Connection) throws -> T, record: (T, Int64) throws -> Void) throws -> T {
         try queue.write { db in
             let result = try body(db)
-            let counter = try db.scalar(
-                Int64.self, "UPDATE store_state SET value = value + 1 WHERE key = 'commit_counter' RETURNING value") ?? 0
+            let counter =
+                try db.scalar(
+                    Int64.self,
+                    "UPDATE store_state SET value = value + 1 WHERE key = 'commit_counter' RETURNING value"
+                ) ?? 0
             try record(result, counter)
             return result
         }
@@ -109,15 +126,23 @@ public final class RegionStore: Sendable {
     func seal(_ pii: [String: String], for id: SubjectID, using dek: SubjectDEK) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return try XChaCha20Poly1305.seal(Array(try encoder.encode(pii)), using: dek, authenticating: piiContext(id)).combined
+        return try XChaCha20Poly1305.seal(Array(try encoder.encode(pii)), using: dek, authenticating: piiContext(id))
+            .combined
     }
 
     func unseal(_ sealed: [UInt8], for id: SubjectID, using dek: SubjectDEK) throws -> [String: String] {
         do {
-            let plaintext = try XChaCha20Poly1305.open(XChaCha20Poly1305.SealedBox(combined: sealed), using: dek, authenticating: piiContext(id))
+            let plaintext = try XChaCha20Poly1305.open(
+                XChaCha20Poly1305.SealedBox(combined: sealed),
+                using: dek,
+                authenticating: piiContext(id)
+            )
             return try JSONDecoder().decode([String: String].self, from: Data(plaintext))
         } catch {
-            throw VaultError(.corrupt, "the sealed PII of subject \(id) in region \(region.id) does not open (\(error))")
+            throw VaultError(
+                .corrupt,
+                "the sealed PII of subject \(id) in region \(region.id) does not open (\(error))"
+            )
         }
     }
 }

@@ -39,14 +39,18 @@ public struct ErasureReceipt: Sendable, Codable, Equatable {
 
     static func sign(_ body: Body, with key: Ed25519.SigningKey) throws -> ErasureReceipt {
         ErasureReceipt(
-            receipt: body, publicKey: Hex.encode(key.publicKey.rawRepresentation),
-            signature: Data(key.signature(for: try canonicalBytes(body))).base64EncodedString())
+            receipt: body,
+            publicKey: Hex.encode(key.publicKey.rawRepresentation),
+            signature: Data(key.signature(for: try canonicalBytes(body))).base64EncodedString()
+        )
     }
 
     /// Whether the signature verifies under `publicKey` (pass the key you trust, not the
     /// one embedded in the receipt).
     public func verify(publicKey: Ed25519.PublicKey) -> Bool {
-        guard let signature = Data(base64Encoded: signature), let bytes = try? Self.canonicalBytes(receipt) else { return false }
+        guard let signature = Data(base64Encoded: signature), let bytes = try? Self.canonicalBytes(receipt) else {
+            return false
+        }
         return publicKey.isValidSignature([UInt8](signature), for: bytes)
     }
 }

@@ -9,7 +9,8 @@ public struct SubjectID: RawRepresentable, Hashable, Sendable, Codable, CustomSt
 
     /// Accepts exactly 32 lowercase hex digits (what `random()` makes).
     public init?(rawValue: String) {
-        guard rawValue.utf8.count == 32, rawValue.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard rawValue.utf8.count == 32, rawValue.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else {
             return nil
         }
         self.rawValue = rawValue
@@ -25,7 +26,9 @@ public struct SubjectID: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = SubjectID(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a subject id"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a subject id")
+            )
         }
         self = id
     }

@@ -10,7 +10,12 @@ extension Vault {
     /// itself, for example a consent change, is still audited).
     @discardableResult
     func registerAnswered(
-        _ kind: Right, store: RegionStore, subject: SubjectID, requestID: String?, outcome: String, context: AccessContext,
+        _ kind: Right,
+        store: RegionStore,
+        subject: SubjectID,
+        requestID: String?,
+        outcome: String,
+        context: AccessContext,
         now: Int64
     ) throws -> DSRRequest? {
         let date = Date(timeIntervalSince1970: Double(now))
@@ -19,16 +24,35 @@ extension Vault {
             guard request.kind == kind, request.region == store.region.id else {
                 throw VaultError(
                     .invalidRequest,
-                    "request \(requestID) is a \(request.kind.rawValue) request in \(request.region), not \(kind.rawValue) in \(store.region.id)")
+                    "request \(requestID) is a \(request.kind.rawValue) request in \(request.region), not \(kind.rawValue) in \(store.region.id)"
+                )
             }
             let completed = try dsr.complete(id: requestID, outcome: outcome, now: date)
-            try record(context, action: "dsr.complete", regions: [store.region.id], subjects: [subject], details: ["request": .string(requestID), "right": .string(kind.rawValue)])
+            try record(
+                context,
+                action: "dsr.complete",
+                regions: [store.region.id],
+                subjects: [subject],
+                details: ["request": .string(requestID), "right": .string(kind.rawValue)]
+            )
             return completed
         }
         guard store.policy.rights[kind]?.isProvided == true else { return nil }
         let request = try dsr.recordCompleted(
-            kind: kind, region: store.region.id, policy: store.policy, subjectID: subject.rawValue, outcome: outcome, now: date)
-        try record(context, action: "dsr.record", regions: [store.region.id], subjects: [subject], details: ["request": .string(request.id), "right": .string(kind.rawValue)])
+            kind: kind,
+            region: store.region.id,
+            policy: store.policy,
+            subjectID: subject.rawValue,
+            outcome: outcome,
+            now: date
+        )
+        try record(
+            context,
+            action: "dsr.record",
+            regions: [store.region.id],
+            subjects: [subject],
+            details: ["request": .string(request.id), "right": .string(kind.rawValue)]
+        )
         return request
     }
 
@@ -50,10 +74,14 @@ extension Vault {
     public func auditDSR(_ action: String, requests: [DSRRequest], context: AccessContext) throws {
         let subjects = requests.compactMap { $0.subjectID.flatMap(SubjectID.init(rawValue:)) }.uniqued()
         try record(
-            context, action: action, regions: requests.map(\.region).uniqued().sorted(), subjects: subjects,
+            context,
+            action: action,
+            regions: requests.map(\.region).uniqued().sorted(),
+            subjects: subjects,
             details: [
                 "requests": .integer(Int64(requests.count)),
                 "request": .string(requests.count == 1 ? requests[0].id : "\(requests.count) requests"),
-            ])
+            ]
+        )
     }
 }

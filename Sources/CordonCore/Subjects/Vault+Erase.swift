@@ -13,12 +13,23 @@ extension Vault {
     /// - Parameter dsrRequest: a registered erasure request this answers; without one, the
     ///   request is registered as received and answered now.
     public func erase(
-        _ id: SubjectID, context: AccessContext, dsrRequest: String? = nil, now: Int64 = Int64(Date().timeIntervalSince1970)
+        _ id: SubjectID,
+        context: AccessContext,
+        dsrRequest: String? = nil,
+        now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws -> ErasureReceipt {
         if let dsrRequest { _ = try dsr.request(id: dsrRequest) }
         let receipt = try erase(id, context: context, now: now, action: "subject.erase")
         let store = try store(RegionID(rawValue: receipt.receipt.region))
-        try registerAnswered(.erasure, store: store, subject: id, requestID: dsrRequest, outcome: "erased; receipt signed", context: context, now: now)
+        try registerAnswered(
+            .erasure,
+            store: store,
+            subject: id,
+            requestID: dsrRequest,
+            outcome: "erased; receipt signed",
+            context: context,
+            now: now
+        )
         return receipt
     }
 
@@ -27,35 +38,54 @@ extension Vault {
     func erase(_ id: SubjectID, context: AccessContext, now: Int64, action: String) throws -> ErasureReceipt {
         let (store, subject) = try requireSubject(id, action: action, context: context)
         var sequence: UInt64 = 0
-        let counts = try store.write({ db -> [String: Int] in
-            var counts: [String: Int] = [:]
-            try db.execute("DELETE FROM events WHERE sid = \(subject.sid)")
-            counts["events"] = db.changes
-            try db.execute("DELETE FROM consents WHERE sid = \(subject.sid)")
-            counts["consents"] = db.changes
-            try db.execute("DELETE FROM subject_keys WHERE sid = \(subject.sid)")
-            try db.execute("DELETE FROM subjects WHERE sid = \(subject.sid)")
-            counts["subjects"] = db.changes
-            try db.execute("INSERT OR REPLACE INTO erasures(subject_id, erased_at) VALUES (\(id.rawValue), \(now))")
-            return counts
-        }, record: { counts, counter in
-            sequence = try self.record(
-                context, action: action, regions: [store.region.id], subjects: [id],
-                details: [
-                    "events": .integer(Int64(counts["events"] ?? 0)), "consents": .integer(Int64(counts["consents"] ?? 0)),
-                    Vault.commitDetailKey(store.region.id): .integer(counter),
-                ]).sequence
-        })
+        let counts = try store.write(
+            { db -> [String: Int] in
+                var counts: [String: Int] = [:]
+                try db.execute("DELETE FROM events WHERE sid = \(subject.sid)")
+                counts["events"] = db.changes
+                try db.execute("DELETE FROM consents WHERE sid = \(subject.sid)")
+                counts["consents"] = db.changes
+                try db.execute("DELETE FROM subject_keys WHERE sid = \(subject.sid)")
+                try db.execute("DELETE FROM subjects WHERE sid = \(subject.sid)")
+                counts["subjects"] = db.changes
+                try db.execute("INSERT OR REPLACE INTO erasures(subject_id, erased_at) VALUES (\(id.rawValue), \(now))")
+                return counts
+            },
+            record: { counts, counter in
+                sequence = try self.record(
+                    context,
+                    action: action,
+                    regions: [store.region.id],
+                    subjects: [id],
+                    details: [
+                        "events": .integer(Int64(counts["events"] ?? 0)),
+                        "consents": .integer(Int64(counts["consents"] ?? 0)),
+                        Vault.commitDetailKey(store.region.id): .integer(counter),
+                    ]
+                ).sequence
+            }
+        )
         // The tombstone outside the region store lets a restored older copy be purged again.
-        try control.recordTombstone(region: store.region.id, subjectID: id.rawValue, erasedAt: Date(timeIntervalSince1970: Double(now)))
+        try control.recordTombstone(
+            region: store.region.id,
+            subjectID: id.rawValue,
+            erasedAt: Date(timeIntervalSince1970: Double(now))
+        )
         // No explicit checkpoint here: SQLite's automatic checkpoint (every 1000 WAL
         // pages) moves the deletions into the securely overwritten file; until then the
         // old event rows sit in encrypted WAL frames, and the PII in them is already
         // unreadable because its key is gone (decision 0005).
         let body = ErasureReceipt.Body(
-            subjectId: id, subjectPseudonym: pseudonym(id), region: store.region.id.rawValue,
-            policy: store.policy.id.rawValue, policyVersion: store.policy.version, erasedAt: Self.rfc3339(now),
-            erased: counts, auditSequence: sequence, requestId: context.requestID)
+            subjectId: id,
+            subjectPseudonym: pseudonym(id),
+            region: store.region.id.rawValue,
+            policy: store.policy.id.rawValue,
+            policyVersion: store.policy.version,
+            erasedAt: Self.rfc3339(now),
+            erased: counts,
+            auditSequence: sequence,
+            requestId: context.requestID
+        )
         return try ErasureReceipt.sign(body, with: signingKey)
     }
 }

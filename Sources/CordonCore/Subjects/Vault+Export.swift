@@ -10,7 +10,10 @@ extension Vault {
     /// - Parameter dsrRequest: a registered access request (`cordon dsr open`) this export
     ///   answers; without one, the request is registered as received and answered now.
     public func export(
-        _ id: SubjectID, context: AccessContext, dsrRequest: String? = nil, now: Int64 = Int64(Date().timeIntervalSince1970)
+        _ id: SubjectID,
+        context: AccessContext,
+        dsrRequest: String? = nil,
+        now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws -> SubjectExport {
         let (store, subject) = try requireSubject(id, action: "subject.export", context: context)
         if let dsrRequest { _ = try dsr.request(id: dsrRequest) }  // an unknown id fails before anything is read
@@ -22,17 +25,24 @@ extension Vault {
             let dek = try store.dek(of: subject)
             let pii = try store.unseal(subject.sealedPII, for: subject.id, using: dek)
             let history = try store.consentHistory(sid: subject.sid, in: db)
-            let events = try db.query("""
+            let events = try db.query(
+                """
                 SELECT ts, event, channel, campaign, device, country, amount_cents, purpose FROM events
                 WHERE sid = \(subject.sid)
                   AND ts >= CASE WHEN event IN ('purchase', 'refund') THEN \(cutoffs.purchases ?? Int64.min) ELSE \(cutoffs.browsing ?? Int64.min) END
                 ORDER BY ts, id
-                """).map { row in
+                """
+            ).map { row in
                 SubjectExport.Event(
-                    ts: Self.rfc3339(try row.get(Int64.self, at: 0)), event: try row.get(String.self, at: 1),
-                    channel: try row.get(String?.self, at: 2), campaign: try row.get(String?.self, at: 3),
-                    device: try row.get(String?.self, at: 4), country: try row.get(String.self, at: 5),
-                    amountCents: try row.get(Int?.self, at: 6), purpose: try row.get(String.self, at: 7))
+                    ts: Self.rfc3339(try row.get(Int64.self, at: 0)),
+                    event: try row.get(String.self, at: 1),
+                    channel: try row.get(String?.self, at: 2),
+                    campaign: try row.get(String?.self, at: 3),
+                    device: try row.get(String?.self, at: 4),
+                    country: try row.get(String.self, at: 5),
+                    amountCents: try row.get(Int?.self, at: 6),
+                    purpose: try row.get(String.self, at: 7)
+                )
             }
             return (pii, history, events, try store.standing(of: subject, in: db))
         }
@@ -45,22 +55,47 @@ extension Vault {
         }
         var retention: [String: String] = [:]
         for (category, rule) in store.policy.retention { retention[category.rawValue] = rule.duration.description }
-        try registerAnswered(.access, store: store, subject: id, requestID: dsrRequest, outcome: "export generated", context: context, now: now)
+        try registerAnswered(
+            .access,
+            store: store,
+            subject: id,
+            requestID: dsrRequest,
+            outcome: "export generated",
+            context: context,
+            now: now
+        )
         let (access, checkpoint) = try accessHistory(of: id)
         return SubjectExport(
-            generatedAt: Self.rfc3339(now), subjectId: id, region: store.region.id.rawValue,
-            storageLocation: store.region.storageLocation, country: subject.country.rawValue, birthYear: subject.birthYear,
-            globalPrivacyControl: subject.globalPrivacyControl, pii: pii,
+            generatedAt: Self.rfc3339(now),
+            subjectId: id,
+            region: store.region.id.rawValue,
+            storageLocation: store.region.storageLocation,
+            country: subject.country.rawValue,
+            birthYear: subject.birthYear,
+            globalPrivacyControl: subject.globalPrivacyControl,
+            pii: pii,
             consents: history.map {
                 SubjectExport.Consent(
-                    purpose: $0.purpose.rawValue, state: $0.state.rawValue, source: $0.source,
-                    recordedAt: Self.rfc3339($0.recordedAt), expiresAt: $0.expiresAt.map(Self.rfc3339))
+                    purpose: $0.purpose.rawValue,
+                    state: $0.state.rawValue,
+                    source: $0.source,
+                    recordedAt: Self.rfc3339($0.recordedAt),
+                    expiresAt: $0.expiresAt.map(Self.rfc3339)
+                )
             },
             events: events,
             policy: .init(
-                id: store.policy.id.rawValue, version: store.policy.version, name: store.policy.name,
-                jurisdiction: store.policy.jurisdiction, retention: retention, lawfulPurposes: lawful),
-            accessHistory: access, auditCheckpoint: checkpoint.text, auditVerifierKey: audit.verifierKey.description)
+                id: store.policy.id.rawValue,
+                version: store.policy.version,
+                name: store.policy.name,
+                jurisdiction: store.policy.jurisdiction,
+                retention: retention,
+                lawfulPurposes: lawful
+            ),
+            accessHistory: access,
+            auditCheckpoint: checkpoint.text,
+            auditVerifierKey: audit.verifierKey.description
+        )
     }
 
     /// Every audit entry naming the subject's pseudonym, each with an inclusion proof
@@ -72,13 +107,23 @@ extension Vault {
                 .filter { $0.sequence < checkpoint.treeSize }
             let access = try entries.map { entry in
                 SubjectExport.Access(
-                    sequence: entry.sequence, time: entry.time.description, actor: entry.actor, role: entry.role,
-                    action: entry.action, purpose: entry.purpose, outcome: entry.outcome.rawValue, requestId: entry.requestId,
-                    proof: try audit.inclusionProof(index: entry.sequence, treeSize: checkpoint.treeSize))
+                    sequence: entry.sequence,
+                    time: entry.time.description,
+                    actor: entry.actor,
+                    role: entry.role,
+                    action: entry.action,
+                    purpose: entry.purpose,
+                    outcome: entry.outcome.rawValue,
+                    requestId: entry.requestId,
+                    proof: try audit.inclusionProof(index: entry.sequence, treeSize: checkpoint.treeSize)
+                )
             }
             return (access, checkpoint)
         } catch {
-            throw VaultError(.auditUnavailable, "cannot read the subject's access history from the audit trail: \(error)")
+            throw VaultError(
+                .auditUnavailable,
+                "cannot read the subject's access history from the audit trail: \(error)"
+            )
         }
     }
 

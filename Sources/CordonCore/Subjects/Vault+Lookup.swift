@@ -14,15 +14,22 @@ extension Vault {
     public func lookup(_ reference: SubjectReference, context: AccessContext) throws -> [SubjectLocation] {
         let found = try locate(reference)
         try record(
-            context, action: "subject.lookup", regions: found.map(\.region).uniqued(), subjects: found.map(\.subject.id),
-            outcome: found.isEmpty ? .denied : .ok, reason: found.isEmpty ? "not_found" : nil,
-            details: ["by": .string(reference.kind), "matches": .integer(Int64(found.count))])
+            context,
+            action: "subject.lookup",
+            regions: found.map(\.region).uniqued(),
+            subjects: found.map(\.subject.id),
+            outcome: found.isEmpty ? .denied : .ok,
+            reason: found.isEmpty ? "not_found" : nil,
+            details: ["by": .string(reference.kind), "matches": .integer(Int64(found.count))]
+        )
         return found.map { match in
             SubjectLocation(
-                subjectId: match.subject.id, region: match.region.rawValue,
+                subjectId: match.subject.id,
+                region: match.region.rawValue,
                 policy: configuration.regions[match.region]!.policy.rawValue,
                 createdAt: Timestamp.format(Date(timeIntervalSince1970: Double(match.subject.createdAt))),
-                updatedAt: Timestamp.format(Date(timeIntervalSince1970: Double(match.subject.updatedAt))))
+                updatedAt: Timestamp.format(Date(timeIntervalSince1970: Double(match.subject.updatedAt)))
+            )
         }
     }
 
@@ -52,10 +59,17 @@ extension Vault {
     }
 
     /// Exactly one subject by id, or `subject_not_found` (audited as a denied `action`).
-    func requireSubject(_ id: SubjectID, action: String, context: AccessContext) throws -> (store: RegionStore, subject: StoredSubject) {
+    func requireSubject(
+        _ id: SubjectID,
+        action: String,
+        context: AccessContext
+    ) throws -> (store: RegionStore, subject: StoredSubject) {
         guard let match = try locate(.id(id)).first else {
             try record(context, action: action, outcome: .denied, reason: "not_found")
-            throw VaultError(.subjectNotFound, "no subject \(id) in any region (erased, or never ingested); find ids with `cordon subject lookup`")
+            throw VaultError(
+                .subjectNotFound,
+                "no subject \(id) in any region (erased, or never ingested); find ids with `cordon subject lookup`"
+            )
         }
         return (try store(match.region), match.subject)
     }

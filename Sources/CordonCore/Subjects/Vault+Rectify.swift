@@ -8,14 +8,20 @@ extension Vault {
     /// value removes the field. The profile is re-sealed under the subject's DEK and the
     /// email's blind index follows the new address.
     public func rectify(
-        _ id: SubjectID, set changes: [String: String], context: AccessContext, dsrRequest: String? = nil,
+        _ id: SubjectID,
+        set changes: [String: String],
+        context: AccessContext,
+        dsrRequest: String? = nil,
         now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws {
         if let dsrRequest { _ = try dsr.request(id: dsrRequest) }
         let fields = configuration.catalog.subjectFields.filter { $0.role == .pii }
         for (name, value) in changes {
             guard let field = fields.first(where: { $0.name == name }) else {
-                throw VaultError(.invalidRequest, "'\(name)' is not a PII field of the catalog (fields: \(fields.map(\.name).joined(separator: ", ")))")
+                throw VaultError(
+                    .invalidRequest,
+                    "'\(name)' is not a PII field of the catalog (fields: \(fields.map(\.name).joined(separator: ", ")))"
+                )
             }
             if let maxLength = field.maxLength, value.count > maxLength {
                 throw VaultError(.invalidRequest, "\(name) is longer than \(maxLength) characters")
@@ -25,49 +31,99 @@ extension Vault {
             }
         }
         let (store, subject) = try requireSubject(id, action: "subject.rectify", context: context)
-        try store.write({ db in
-            let dek = try store.dek(of: subject)
-            var pii = try store.unseal(subject.sealedPII, for: id, using: dek)
-            for (name, value) in changes {
-                pii[name] = value.isEmpty ? nil : value
+        try store.write(
+            { db in
+                let dek = try store.dek(of: subject)
+                var pii = try store.unseal(subject.sealedPII, for: id, using: dek)
+                for (name, value) in changes {
+                    pii[name] = value.isEmpty ? nil : value
+                }
+                let emailIndex = try pii["email"].map(store.emailIndex)
+                try db.execute(
+                    """
+                    UPDATE subjects SET sealed_pii = \(try store.seal(pii, for: id, using: dek)), email_index = \(emailIndex),
+                        updated_at = \(now) WHERE sid = \(subject.sid)
+                    """
+                )
+            },
+            record: { _, counter in
+                try self.record(
+                    context,
+                    action: "subject.rectify",
+                    regions: [store.region.id],
+                    subjects: [id],
+                    details: [
+                        "fields": .string(changes.keys.sorted().joined(separator: ",")),
+                        Vault.commitDetailKey(store.region.id): .integer(counter),
+                    ]
+                )
             }
-            let emailIndex = try pii["email"].map(store.emailIndex)
-            try db.execute("""
-                UPDATE subjects SET sealed_pii = \(try store.seal(pii, for: id, using: dek)), email_index = \(emailIndex),
-                    updated_at = \(now) WHERE sid = \(subject.sid)
-                """)
-        }, record: { _, counter in
-            try self.record(
-                context, action: "subject.rectify", regions: [store.region.id], subjects: [id],
-                details: ["fields": .string(changes.keys.sorted().joined(separator: ",")), Vault.commitDetailKey(store.region.id): .integer(counter)])
-        })
-        try registerAnswered(.rectification, store: store, subject: id, requestID: dsrRequest, outcome: "rectified", context: context, now: now)
+        )
+        try registerAnswered(
+            .rectification,
+            store: store,
+            subject: id,
+            requestID: dsrRequest,
+            outcome: "rectified",
+            context: context,
+            now: now
+        )
     }
 
     /// Records a consent change (grant, withdrawal, restriction, objection, or a CCPA opt-out
     /// of sale/share as `withdrawn`); ingest and queries honor it from the next call on.
     public func recordConsent(
-        _ id: SubjectID, purpose: Purpose, state: ConsentState, source: String, context: AccessContext,
-        dsrRequest: String? = nil, now: Int64 = Int64(Date().timeIntervalSince1970)
+        _ id: SubjectID,
+        purpose: Purpose,
+        state: ConsentState,
+        source: String,
+        context: AccessContext,
+        dsrRequest: String? = nil,
+        now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws {
         if let dsrRequest { _ = try dsr.request(id: dsrRequest) }
         guard configuration.catalog.declares(purpose) else {
-            throw VaultError(.invalidRequest, "'\(purpose)' is not a declared purpose (declared: \(configuration.catalog.purposes.map(\.purpose.rawValue).sorted().joined(separator: ", ")))")
+            throw VaultError(
+                .invalidRequest,
+                "'\(purpose)' is not a declared purpose (declared: \(configuration.catalog.purposes.map(\.purpose.rawValue).sorted().joined(separator: ", ")))"
+            )
         }
         guard !source.isEmpty, source.count <= 200 else {
             throw VaultError(.invalidRequest, "the consent source must be 1 to 200 characters")
         }
         let (store, subject) = try requireSubject(id, action: "subject.consent", context: context)
-        try store.write({ db in
-            try store.insertConsents([ConsentRecord(purpose: purpose, state: state, source: source, recordedAt: now)], sid: subject.sid, in: db)
-            try db.execute("UPDATE subjects SET updated_at = \(now) WHERE sid = \(subject.sid)")
-        }, record: { _, counter in
-            try self.record(
-                context, action: "subject.consent", regions: [store.region.id], purpose: purpose, subjects: [id],
-                details: ["state": .string(state.rawValue), Vault.commitDetailKey(store.region.id): .integer(counter)])
-        })
+        try store.write(
+            { db in
+                try store.insertConsents(
+                    [ConsentRecord(purpose: purpose, state: state, source: source, recordedAt: now)],
+                    sid: subject.sid,
+                    in: db
+                )
+                try db.execute("UPDATE subjects SET updated_at = \(now) WHERE sid = \(subject.sid)")
+            },
+            record: { _, counter in
+                try self.record(
+                    context,
+                    action: "subject.consent",
+                    regions: [store.region.id],
+                    purpose: purpose,
+                    subjects: [id],
+                    details: [
+                        "state": .string(state.rawValue), Vault.commitDetailKey(store.region.id): .integer(counter),
+                    ]
+                )
+            }
+        )
         if let right = Self.right(for: state, purpose: purpose) {
-            try registerAnswered(right, store: store, subject: id, requestID: dsrRequest, outcome: "\(state.rawValue) recorded for \(purpose)", context: context, now: now)
+            try registerAnswered(
+                right,
+                store: store,
+                subject: id,
+                requestID: dsrRequest,
+                outcome: "\(state.rawValue) recorded for \(purpose)",
+                context: context,
+                now: now
+            )
         }
     }
 }

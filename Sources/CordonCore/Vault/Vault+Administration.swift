@@ -4,7 +4,11 @@ public import CordonCrypto
 extension Vault {
     /// Rotates the master key (decision 0003), audited first: if the audit trail cannot
     /// record the rotation, nothing is rotated.
-    public func rotateMasterKey(source: MasterKeySource, passphraseParameters: PasswordKDF.Parameters = .moderate, context: AccessContext) throws
+    public func rotateMasterKey(
+        source: MasterKeySource,
+        passphraseParameters: PasswordKDF.Parameters = .moderate,
+        context: AccessContext
+    ) throws
         -> KeyHierarchy.RotationReport
     {
         try record(context, action: "keys.rotate.master")

@@ -44,15 +44,20 @@ extension Vault {
             // Re-anchor at the store's real state, in the trail itself, so the next open
             // compares against it (and a DPO sees the interrupted write).
             try record(
-                AccessContext(actor: "cordon:recovery", role: "system"), action: "store.recovered", regions: [store.region.id],
+                AccessContext(actor: "cordon:recovery", role: "system"),
+                action: "store.recovered",
+                regions: [store.region.id],
                 reason: "audited write at entry \(audited.sequence) did not commit (crash before COMMIT)",
-                details: [Self.commitDetailKey(store.region.id): .integer(counter)])
+                details: [Self.commitDetailKey(store.region.id): .integer(counter)]
+            )
             addWarning(
-                "region \(store.region.id): the last audited write (entry \(audited.sequence)) did not commit; treated as interrupted by a crash and recorded")
+                "region \(store.region.id): the last audited write (entry \(audited.sequence)) did not commit; treated as interrupted by a crash and recorded"
+            )
             return
         }
         throw VaultError(
             .storeRolledBack,
-            "region store \(RegionStore.url(for: store.region.id, in: dataDirectory).path) is at commit \(counter) but the audit trail recorded commit \(audited.counter) (entry \(audited.sequence)): the file is older than its audited state (restored or truncated); refusing to serve it")
+            "region store \(RegionStore.url(for: store.region.id, in: dataDirectory).path) is at commit \(counter) but the audit trail recorded commit \(audited.counter) (entry \(audited.sequence)): the file is older than its audited state (restored or truncated); refusing to serve it"
+        )
     }
 }

@@ -1,7 +1,7 @@
 public import CordonAudit
 public import CordonCrypto
-public import Foundation
 public import CordonStore
+public import Foundation
 import Synchronization
 
 /// An open data directory: policies, keys, region stores and the audit trail.
@@ -38,37 +38,69 @@ public final class Vault: Sendable {
     /// Opens an initialized data directory. A wrong master key, a tampered audit trail or
     /// a damaged key file stops here with one clear sentence.
     public static func open(
-        dataDirectory: URL, configuration: PolicyConfiguration, source: MasterKeySource,
-        passphraseParameters: PasswordKDF.Parameters = .moderate, auditConfiguration: AuditConfiguration = AuditConfiguration()
+        dataDirectory: URL,
+        configuration: PolicyConfiguration,
+        source: MasterKeySource,
+        passphraseParameters: PasswordKDF.Parameters = .moderate,
+        auditConfiguration: AuditConfiguration = AuditConfiguration()
     ) throws -> Vault {
         let lock = try DirectoryLock(directory: dataDirectory)
-        let keys = try DataDirectory.openKeys(at: dataDirectory, source: source, passphraseParameters: passphraseParameters)
+        let keys = try DataDirectory.openKeys(
+            at: dataDirectory,
+            source: source,
+            passphraseParameters: passphraseParameters
+        )
         let auditKeys = try keys.keyring(.audit)
-        let signingKey = try Ed25519.SigningKey(seed: try auditKeys.dataKey(.auditSigningSeed, as: SigningSeedRole.self))
+        let signingKey = try Ed25519.SigningKey(
+            seed: try auditKeys.dataKey(.auditSigningSeed, as: SigningSeedRole.self)
+        )
         let pseudonymKey = try auditKeys.dataKey(.auditPseudonym, as: AuditPseudonymKeyRole.self)
         let log: AuditLog
         do {
             log = try AuditLog.open(
-                directory: dataDirectory.appendingPathComponent("audit"), signingKey: signingKey,
-                origin: auditOrigin(for: signingKey.publicKey), configuration: auditConfiguration)
+                directory: dataDirectory.appendingPathComponent("audit"),
+                signingKey: signingKey,
+                origin: auditOrigin(for: signingKey.publicKey),
+                configuration: auditConfiguration
+            )
         } catch {
-            throw VaultError(.auditUnavailable, "the audit trail in \(dataDirectory.path)/audit cannot be opened: \(error.message); Cordon will not run without it")
+            throw VaultError(
+                .auditUnavailable,
+                "the audit trail in \(dataDirectory.path)/audit cannot be opened: \(error.message); Cordon will not run without it"
+            )
         }
         let pageAlgorithm = try InstanceConfiguration.read(from: dataDirectory).pageAlgorithm()
         var controlConfiguration = CordonStore.Configuration()
         controlConfiguration.encryption = PageEncryption(
-            key: try keys.keyring(.control).dataKey(.page, as: PageKeyRole.self), algorithm: pageAlgorithm)
+            key: try keys.keyring(.control).dataKey(.page, as: PageKeyRole.self),
+            algorithm: pageAlgorithm
+        )
         let control = try ControlStore.open(dataDirectory: dataDirectory, configuration: controlConfiguration)
         return Vault(
-            dataDirectory: dataDirectory, configuration: configuration, audit: log, control: control, keys: keys,
-            signingKey: signingKey, pseudonymKey: pseudonymKey, pageAlgorithm: pageAlgorithm,
-            warnings: keys.warnings + log.openWarnings, lock: lock)
+            dataDirectory: dataDirectory,
+            configuration: configuration,
+            audit: log,
+            control: control,
+            keys: keys,
+            signingKey: signingKey,
+            pseudonymKey: pseudonymKey,
+            pageAlgorithm: pageAlgorithm,
+            warnings: keys.warnings + log.openWarnings,
+            lock: lock
+        )
     }
 
     private init(
-        dataDirectory: URL, configuration: PolicyConfiguration, audit: AuditLog, control: ControlStore, keys: KeyHierarchy,
-        signingKey: Ed25519.SigningKey, pseudonymKey: AuditPseudonymKey, pageAlgorithm: PageEncryption.Algorithm,
-        warnings: [String], lock: DirectoryLock
+        dataDirectory: URL,
+        configuration: PolicyConfiguration,
+        audit: AuditLog,
+        control: ControlStore,
+        keys: KeyHierarchy,
+        signingKey: Ed25519.SigningKey,
+        pseudonymKey: AuditPseudonymKey,
+        pageAlgorithm: PageEncryption.Algorithm,
+        warnings: [String],
+        lock: DirectoryLock
     ) {
         self.pageAlgorithm = pageAlgorithm
         self.lock = lock
@@ -113,11 +145,18 @@ public final class Vault: Sendable {
     public func store(_ id: RegionID) throws -> RegionStore {
         if let store = stores.withLock({ $0[id] }) { return store }
         guard let region = configuration.regions[id] else {
-            throw VaultError(.unknownRegion, "no region '\(id)'; regions: \(regionIDs.map(\.rawValue).joined(separator: ", "))")
+            throw VaultError(
+                .unknownRegion,
+                "no region '\(id)'; regions: \(regionIDs.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         let store = try RegionStore(
-            dataDirectory: dataDirectory, region: region, policy: configuration.policy(for: id),
-            keyring: try keys.keyring(.region(id.rawValue)), algorithm: pageAlgorithm)
+            dataDirectory: dataDirectory,
+            region: region,
+            policy: configuration.policy(for: id),
+            keyring: try keys.keyring(.region(id.rawValue)),
+            algorithm: pageAlgorithm
+        )
         try checkNotRolledBack(store)
         return stores.withLock { opened in
             if let existing = opened[id] { return existing }
@@ -134,18 +173,35 @@ public final class Vault: Sendable {
     /// Appends one audit entry; any failure becomes a fail-closed `VaultError`.
     @discardableResult
     func record(
-        _ context: AccessContext, action: String, regions: [RegionID] = [], purpose: Purpose? = nil,
-        subjects: [SubjectID] = [], outcome: AuditOutcome = .ok, reason: String? = nil,
+        _ context: AccessContext,
+        action: String,
+        regions: [RegionID] = [],
+        purpose: Purpose? = nil,
+        subjects: [SubjectID] = [],
+        outcome: AuditOutcome = .ok,
+        reason: String? = nil,
         details: [String: AuditDetailValue] = [:]
     ) throws -> AuditReceipt {
         let event = AuditEvent(
-            actor: context.actor, role: context.role, action: action, regions: regions.map(\.rawValue),
-            purpose: purpose?.rawValue, subjects: subjects.map(pseudonym), outcome: outcome, reason: reason,
-            policyVersions: policyVersions(regions), requestId: context.requestID, details: details)
+            actor: context.actor,
+            role: context.role,
+            action: action,
+            regions: regions.map(\.rawValue),
+            purpose: purpose?.rawValue,
+            subjects: subjects.map(pseudonym),
+            outcome: outcome,
+            reason: reason,
+            policyVersions: policyVersions(regions),
+            requestId: context.requestID,
+            details: details
+        )
         do {
             return try audit.append(event)
         } catch {
-            throw VaultError(.auditUnavailable, "the audit trail could not record \(action) (\(error.message)); the operation was not performed")
+            throw VaultError(
+                .auditUnavailable,
+                "the audit trail could not record \(action) (\(error.message)); the operation was not performed"
+            )
         }
     }
 

@@ -38,7 +38,10 @@ public struct RoleMatrixPolicy: AuthorizationPolicy {
 
     public func decide(_ token: APIToken, operation: Operation, region: RegionID?) -> AuthorizationDecision {
         guard operation == .probe || Self.matrix[token.role, default: []].contains(operation) else {
-            return .denied(code: "forbidden", message: "the \(token.role.rawValue) role may not do this (\(operation.rawValue))")
+            return .denied(
+                code: "forbidden",
+                message: "the \(token.role.rawValue) role may not do this (\(operation.rawValue))"
+            )
         }
         if let region, !token.scope.permits(region) {
             return .denied(code: "region_not_permitted", message: "this token may not access region \(region)")

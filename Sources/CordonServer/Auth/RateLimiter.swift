@@ -9,7 +9,11 @@ final class RateLimiter: Sendable {
     private let buckets = Mutex<[String: TokenBucket]>([:])
     private let clock: @Sendable () -> Double
 
-    init(capacity: Int, ratePerSecond: Double, clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }) {
+    init(
+        capacity: Int,
+        ratePerSecond: Double,
+        clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }
+    ) {
         self.capacity = Double(max(1, capacity))
         self.ratePerSecond = max(ratePerSecond, 0.001)
         self.clock = clock

@@ -26,21 +26,34 @@ public struct HTTPRequest: Sendable {
     ///                           headers: ["authorization": "Bearer cordon_..."])
     /// ```
     public init(
-        method: String, target: String, headers: [String: String] = [:], body: [UInt8] = [], bodyTooLarge: Bool = false,
+        method: String,
+        target: String,
+        headers: [String: String] = [:],
+        body: [UInt8] = [],
+        bodyTooLarge: Bool = false,
         clientIsLoopback: Bool = true
     ) {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.init(
-            method: method, path: (String(parts[0]).removingPercentEncoding ?? String(parts[0])),
+            method: method,
+            path: (String(parts[0]).removingPercentEncoding ?? String(parts[0])),
             query: parts.count > 1 ? Self.parseQuery(String(parts[1])) : [:],
-            headers: Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 }), body: body,
-            bodyTooLarge: bodyTooLarge, clientIsLoopback: clientIsLoopback)
+            headers: Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 }),
+            body: body,
+            bodyTooLarge: bodyTooLarge,
+            clientIsLoopback: clientIsLoopback
+        )
     }
 
     /// A request from parts a host already decoded.
     public init(
-        method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8],
-        bodyTooLarge: Bool, clientIsLoopback: Bool
+        method: String,
+        path: String,
+        query: [String: String],
+        headers: [String: String],
+        body: [UInt8],
+        bodyTooLarge: Bool,
+        clientIsLoopback: Bool
     ) {
         self.method = method
         self.path = path
@@ -54,7 +67,8 @@ public struct HTTPRequest: Sendable {
     /// The media type of the body without parameters, lowercased (`application/json`).
     public var mediaType: String? {
         headers["content-type"].map {
-            $0.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            $0.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                ?? ""
         }
     }
 

@@ -26,11 +26,18 @@ public struct HTTPResponse: Sendable {
     /// A JSON body (sorted keys, no escaped slashes).
     public static func json(_ value: some Encodable, status: Int = 200) throws -> HTTPResponse {
         HTTPResponse(
-            status: status, headers: [("Content-Type", "application/json")], body: Array(try JSONBody.encoder.encode(value)))
+            status: status,
+            headers: [("Content-Type", "application/json")],
+            body: Array(try JSONBody.encoder.encode(value))
+        )
     }
 
     /// A plain-text body.
-    public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8")
+    public static func text(
+        _ text: String,
+        status: Int = 200,
+        contentType: String = "text/plain; charset=utf-8"
+    )
         -> HTTPResponse
     {
         HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))
@@ -67,7 +74,8 @@ enum JSONBody {
     /// A sentence about a decoding failure: the JSON path and what was wrong, never a value.
     private static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the body" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            keys.isEmpty
+                ? "the body" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required"

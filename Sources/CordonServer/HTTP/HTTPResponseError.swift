@@ -34,7 +34,9 @@ extension HTTPResponse {
         let message: String
         var headers: [(name: String, value: String)] = []
         if let error = error as? any HTTPResponseError {
-            (status, code, message, headers) = (error.status, error.errorCode, error.publicMessage, error.responseHeaders)
+            (status, code, message, headers) = (
+                error.status, error.errorCode, error.publicMessage, error.responseHeaders
+            )
         } else {
             (status, code, message) = (500, "internal", "the request failed; quote the request id to the operator")
         }

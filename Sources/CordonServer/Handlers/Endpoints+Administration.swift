@@ -48,7 +48,9 @@ extension Endpoints {
         let session = try context.requireSession()
         let body = try JSONBody.decode(CreateTokenBody.self, from: request)
         guard let role = TokenRole(rawValue: body.role) else {
-            throw APIError.badRequest("role must be one of \(TokenRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError.badRequest(
+                "role must be one of \(TokenRole.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         guard let scope = TokenScope(parsing: body.regions.joined(separator: ",")) else {
             throw APIError.badRequest("regions must name at least one region, or [\"*\"] for every region")
@@ -66,8 +68,13 @@ extension Endpoints {
         let issued = try session.tokens.create(name: body.name, role: role, scope: scope, context: context.access)
         return try HTTPResponse.json(
             IssuedTokenResponse(
-                token: issued.secret, id: issued.token.id, name: issued.token.name, role: role.rawValue,
-                regions: scope.names), status: 201
+                token: issued.secret,
+                id: issued.token.id,
+                name: issued.token.name,
+                role: role.rawValue,
+                regions: scope.names
+            ),
+            status: 201
         ).audited()
     }
 

@@ -57,7 +57,9 @@ extension Endpoints {
     /// `GET /v1/audit/proof/inclusion?index=&treeSize=`: RFC 9162 inclusion proof.
     func inclusionProof(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
-        guard let index = try unsigned(request, "index") else { throw APIError.badRequest("missing query argument 'index'") }
+        guard let index = try unsigned(request, "index") else {
+            throw APIError.badRequest("missing query argument 'index'")
+        }
         let treeSize = try unsigned(request, "treeSize")
         guard index < (treeSize ?? session.vault.audit.treeSize) else {
             throw APIError.badRequest("index must be below the tree size")

@@ -31,12 +31,16 @@ extension Endpoints {
         let filterText = request.query["status"] ?? "open"
         guard let filter = DSRRegister.Filter(rawValue: filterText) else {
             throw APIError.badRequest(
-                "status must be one of \(DSRRegister.Filter.allCases.map(\.rawValue).joined(separator: ", "))")
+                "status must be one of \(DSRRegister.Filter.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         let now = Date()
-        let requests = try session.vault.dsr.list(filter: filter, now: now).filter { permits(context, region: $0.region) }
+        let requests = try session.vault.dsr.list(filter: filter, now: now).filter {
+            permits(context, region: $0.region)
+        }
         try session.vault.auditDSR("dsr.list", requests: requests, context: context.access)
-        return try HTTPResponse.json(DSRListResponse(requests: requests.map { DSREntry(request: $0, now: now) })).audited()
+        return try HTTPResponse.json(DSRListResponse(requests: requests.map { DSREntry(request: $0, now: now) }))
+            .audited()
     }
 
     /// `POST /v1/dsr`: registers a request received now (or at `receivedAt`).
@@ -59,8 +63,13 @@ extension Endpoints {
             receivedAt = date
         }
         let opened = try session.vault.dsr.open(
-            kind: right, region: region, policy: session.vault.configuration.policy(for: region), subjectID: body.subjectId,
-            externalRef: body.externalRef, receivedAt: receivedAt)
+            kind: right,
+            region: region,
+            policy: session.vault.configuration.policy(for: region),
+            subjectID: body.subjectId,
+            externalRef: body.externalRef,
+            receivedAt: receivedAt
+        )
         try session.vault.auditDSR("dsr.open", requests: [opened], context: context.access)
         return try HTTPResponse.json(DSREntry(request: opened, now: Date()), status: 201).audited()
     }

@@ -21,7 +21,9 @@ extension Endpoints {
         guard request.mediaType == "application/x-ndjson" else {
             throw APIError.unsupportedMediaType(expected: "application/x-ndjson")
         }
-        guard Self.lineCount(request.body, stoppingAfter: configuration.maximumLinesPerBatch) <= configuration.maximumLinesPerBatch
+        guard
+            Self.lineCount(request.body, stoppingAfter: configuration.maximumLinesPerBatch)
+                <= configuration.maximumLinesPerBatch
         else {
             throw APIError.tooManyLines(limit: configuration.maximumLinesPerBatch)
         }
@@ -33,10 +35,18 @@ extension Endpoints {
             switch kind {
             case .subjects:
                 try session.vault.ingestSubjects(
-                    from: reader, context: context.access, options: options, onReject: { rejections.append($0) })
+                    from: reader,
+                    context: context.access,
+                    options: options,
+                    onReject: { rejections.append($0) }
+                )
             case .events:
                 try session.vault.ingestEvents(
-                    from: reader, context: context.access, options: options, onReject: { rejections.append($0) })
+                    from: reader,
+                    context: context.access,
+                    options: options,
+                    onReject: { rejections.append($0) }
+                )
             }
         metrics.recordRejectedLines(summary.rejectedByReason)
         for region in summary.acceptedByRegion.keys { context.touch(region: RegionID(rawValue: region)) }

@@ -23,8 +23,12 @@ extension Endpoints {
         let configuration = try context.requireSession().vault.configuration
         let summaries = configuration.policies.values.sorted { $0.id.rawValue < $1.id.rawValue }.map { policy in
             PolicySummary(
-                id: policy.id.rawValue, version: policy.version, name: policy.name, jurisdiction: policy.jurisdiction,
-                regions: configuration.regions.values.filter { $0.policy == policy.id }.map(\.id.rawValue).sorted())
+                id: policy.id.rawValue,
+                version: policy.version,
+                name: policy.name,
+                jurisdiction: policy.jurisdiction,
+                regions: configuration.regions.values.filter { $0.policy == policy.id }.map(\.id.rawValue).sorted()
+            )
         }
         return try HTTPResponse.json(["policies": summaries])
     }
@@ -34,7 +38,11 @@ extension Endpoints {
     func policy(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         guard let id = context.parameter("id"), let document = session.policyDocuments[PolicyID(rawValue: id)] else {
-            throw APIError(status: 404, code: "policy_not_found", message: "no such policy; GET /v1/policies lists them")
+            throw APIError(
+                status: 404,
+                code: "policy_not_found",
+                message: "no such policy; GET /v1/policies lists them"
+            )
         }
         return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: document)
     }
@@ -44,8 +52,12 @@ extension Endpoints {
         let configuration = try context.requireSession().vault.configuration
         let regions = configuration.regions.values.sorted { $0.id < $1.id }.map { region in
             RegionSummary(
-                id: region.id.rawValue, name: region.name, policy: region.policy.rawValue,
-                countries: region.countries.map(\.rawValue), storageLocation: region.storageLocation)
+                id: region.id.rawValue,
+                name: region.name,
+                policy: region.policy.rawValue,
+                countries: region.countries.map(\.rawValue),
+                storageLocation: region.storageLocation
+            )
         }
         return try HTTPResponse.json(["regions": regions])
     }

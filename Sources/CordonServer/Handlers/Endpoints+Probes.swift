@@ -34,7 +34,11 @@ extension Endpoints {
     ///   the derived key itself lives in guarded memory like every key.
     func unseal(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         guard request.clientIsLoopback else {
-            throw APIError(status: 403, code: "loopback_only", message: "unseal only from the server's own host (loopback)")
+            throw APIError(
+                status: 403,
+                code: "loopback_only",
+                message: "unseal only from the server's own host (loopback)"
+            )
         }
         if let wait = unsealLimiter.take("unseal") { throw APIError.rateLimited(retryAfter: wait) }
         let body = try JSONBody.decode(UnsealBody.self, from: request)
@@ -66,11 +70,17 @@ extension Endpoints {
         } catch let error as KeyError {
             metrics.recordUnsealFailure()
             _ = error
-            throw APIError(status: 403, code: "unseal_failed", message: "that passphrase or key does not open this data directory")
+            throw APIError(
+                status: 403,
+                code: "unseal_failed",
+                message: "that passphrase or key does not open this data directory"
+            )
         }
         try session.vault.recordAccess(
-            AccessContext(actor: "unseal:loopback", role: "admin", requestID: context.requestID), action: "server.unseal",
-            outcome: .ok)
+            AccessContext(actor: "unseal:loopback", role: "admin", requestID: context.requestID),
+            action: "server.unseal",
+            outcome: .ok
+        )
         return try HTTPResponse.json(["status": "unsealed"]).audited()
     }
 
@@ -79,12 +89,25 @@ extension Endpoints {
     private static func ephemeralKeyFile(_ hex: String) throws -> (MasterKeySource, () -> Void) {
         let shm = URL(fileURLWithPath: "/dev/shm")
         guard FileManager.default.fileExists(atPath: shm.path) else {
-            throw APIError(status: 400, code: "unsupported", message: "this host has no /dev/shm; unseal with a passphrase")
+            throw APIError(
+                status: 400,
+                code: "unsupported",
+                message: "this host has no /dev/shm; unseal with a passphrase"
+            )
         }
         let directory = shm.appendingPathComponent("cordon-unseal-\(Hex.encode(SecureRandom.randomID(byteCount: 8)))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: directory,
+            withIntermediateDirectories: false,
+            attributes: [.posixPermissions: 0o700]
+        )
         let file = directory.appendingPathComponent("master.key")
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: file.path,
+                contents: Data(hex.utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
         else {
             try? FileManager.default.removeItem(at: directory)
             throw APIError(status: 503, code: "unsupported", message: "cannot stage the key for unsealing")

@@ -28,10 +28,22 @@ extension Endpoints {
         if case .regions(let regions) = token.scope { options.permittedRegions = regions }
         let purpose = Purpose(rawValue: body.purpose)
         if body.explain == true {
-            let plan = try session.vault.explain(body.sql, purpose: purpose, analyst: Self.analyst(token), context: context.access, options: options)
+            let plan = try session.vault.explain(
+                body.sql,
+                purpose: purpose,
+                analyst: Self.analyst(token),
+                context: context.access,
+                options: options
+            )
             return try HTTPResponse.json(plan).audited()
         }
-        let answer = try session.vault.query(body.sql, purpose: purpose, analyst: Self.analyst(token), context: context.access, options: options)
+        let answer = try session.vault.query(
+            body.sql,
+            purpose: purpose,
+            analyst: Self.analyst(token),
+            context: context.access,
+            options: options
+        )
         if !answer.privacy.cached {
             metrics.recordEpsilonSpent(answer.privacy.epsilonSpent.compactMapValues(Double.init))
         }
@@ -41,7 +53,8 @@ extension Endpoints {
     /// The budget holder for a token: its name when that is a valid analyst name (letters,
     /// digits, `- _ . @ :`), else its id.
     static func analyst(_ token: APIToken) -> String {
-        let valid = !token.name.isEmpty && token.name.count <= 128
+        let valid =
+            !token.name.isEmpty && token.name.count <= 128
             && token.name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@:".contains($0)) }
         return valid ? token.name : token.id
     }

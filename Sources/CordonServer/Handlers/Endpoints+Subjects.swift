@@ -89,14 +89,21 @@ extension Endpoints {
         let body = try JSONBody.decode(ConsentBody.self, from: request)
         guard let state = ConsentState(rawValue: body.state) else {
             throw APIError.badRequest(
-                "state must be one of \(ConsentState.allCases.map(\.rawValue).joined(separator: ", "))")
+                "state must be one of \(ConsentState.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         let (session, _) = try locate(id, context)
         try session.vault.recordConsent(
-            id, purpose: Purpose(rawValue: body.purpose), state: state, source: body.source, context: context.access,
-            dsrRequest: body.dsrRequest)
+            id,
+            purpose: Purpose(rawValue: body.purpose),
+            state: state,
+            source: body.source,
+            context: context.access,
+            dsrRequest: body.dsrRequest
+        )
         return try HTTPResponse.json(
-            ConsentResponse(subjectId: id, purpose: body.purpose, state: state.rawValue, source: body.source), status: 201
+            ConsentResponse(subjectId: id, purpose: body.purpose, state: state.rawValue, source: body.source),
+            status: 201
         ).audited()
     }
 }

@@ -15,11 +15,18 @@ struct Endpoints: Sendable {
     static func defaultOpener(_ configuration: ServerConfiguration) -> @Sendable (MasterKeySource) throws -> Vault {
         { source in
             guard let policies = configuration.policies else {
-                throw APIError(status: 503, code: "not_configured", message: "the server has no policies to open the vault with")
+                throw APIError(
+                    status: 503,
+                    code: "not_configured",
+                    message: "the server has no policies to open the vault with"
+                )
             }
             return try Vault.open(
-                dataDirectory: configuration.dataDirectory, configuration: policies, source: source,
-                passphraseParameters: configuration.passphraseParameters)
+                dataDirectory: configuration.dataDirectory,
+                configuration: policies,
+                source: source,
+                passphraseParameters: configuration.passphraseParameters
+            )
         }
     }
 
@@ -62,7 +69,9 @@ struct Endpoints: Sendable {
 
     /// A required query argument (`400` when missing).
     func query(_ request: HTTPRequest, _ name: String) throws -> String {
-        guard let value = request.query[name], !value.isEmpty else { throw APIError.badRequest("missing query argument '\(name)'") }
+        guard let value = request.query[name], !value.isEmpty else {
+            throw APIError.badRequest("missing query argument '\(name)'")
+        }
         return value
     }
 

@@ -26,7 +26,9 @@ public final class MicroHTTPDHost: Sendable {
     public init(api: CordonAPI) throws {
         let configuration = api.configuration
         guard configuration.bind.isLoopback || configuration.usesTLS else {
-            throw HostError("refusing to listen on \(configuration.bind) without TLS; pass --tls-cert and --tls-key, or bind 127.0.0.1")
+            throw HostError(
+                "refusing to listen on \(configuration.bind) without TLS; pass --tls-cert and --tls-key, or bind 127.0.0.1"
+            )
         }
         if configuration.usesTLS && !Self.supportsTLS {
             throw HostError("this libmicrohttpd was built without TLS support; TLS is unavailable")
@@ -48,25 +50,58 @@ public final class MicroHTTPDHost: Sendable {
         let completed: MHD_RequestCompletedCallback = requestCompleted
         let handle: OpaquePointer? = withUnsafeMutablePointer(to: &address) { addressPointer in
             var options: [MHD_OptionItem] = [
-                MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: max(1, configuration.threadPoolSize), ptr_value: nil),
-                MHD_OptionItem(option: MHD_OPTION.CONNECTION_TIMEOUT, value: configuration.connectionTimeoutSeconds, ptr_value: nil),
-                MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
-                MHD_OptionItem(option: MHD_OPTION.SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(addressPointer)),
+                MHD_OptionItem(
+                    option: MHD_OPTION.THREAD_POOL_SIZE,
+                    value: max(1, configuration.threadPoolSize),
+                    ptr_value: nil
+                ),
+                MHD_OptionItem(
+                    option: MHD_OPTION.CONNECTION_TIMEOUT,
+                    value: configuration.connectionTimeoutSeconds,
+                    ptr_value: nil
+                ),
+                MHD_OptionItem(
+                    option: MHD_OPTION.CONNECTION_LIMIT,
+                    value: configuration.connectionLimit,
+                    ptr_value: nil
+                ),
+                MHD_OptionItem(
+                    option: MHD_OPTION.SOCK_ADDR,
+                    value: 0,
+                    ptr_value: UnsafeMutableRawPointer(addressPointer)
+                ),
                 // Two-pointer options pass the function as the intptr_t value and its
                 // closure argument as the pointer (libmicrohttpd's MHD_OPTION.ARRAY rule).
                 MHD_OptionItem(
-                    option: MHD_OPTION.NOTIFY_COMPLETED, value: unsafeBitCast(completed, to: Int.self), ptr_value: nil),
+                    option: MHD_OPTION.NOTIFY_COMPLETED,
+                    value: unsafeBitCast(completed, to: Int.self),
+                    ptr_value: nil
+                ),
             ]
             if let key, let certificate {
-                options.append(MHD_OptionItem(option: MHD_OPTION.HTTPS_MEM_KEY, value: 0, ptr_value: UnsafeMutableRawPointer(key)))
                 options.append(
-                    MHD_OptionItem(option: MHD_OPTION.HTTPS_MEM_CERT, value: 0, ptr_value: UnsafeMutableRawPointer(certificate)))
+                    MHD_OptionItem(option: MHD_OPTION.HTTPS_MEM_KEY, value: 0, ptr_value: UnsafeMutableRawPointer(key))
+                )
+                options.append(
+                    MHD_OptionItem(
+                        option: MHD_OPTION.HTTPS_MEM_CERT,
+                        value: 0,
+                        ptr_value: UnsafeMutableRawPointer(certificate)
+                    )
+                )
             }
             options.append(MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil))
             return options.withUnsafeMutableBufferPointer { items in
                 withVaList([MHD_OPTION.ARRAY.rawValue, items.baseAddress!, MHD_OPTION.END.rawValue]) { arguments in
                     MHD_start_daemon_va(
-                        flags, configuration.bind.port, nil, nil, accessHandler, context.toOpaque(), arguments)
+                        flags,
+                        configuration.bind.port,
+                        nil,
+                        nil,
+                        accessHandler,
+                        context.toOpaque(),
+                        arguments
+                    )
                 }
             }
         }
@@ -129,9 +164,14 @@ public struct HostError: Error, CustomStringConvertible, Sendable {
 /// `413` at once when `Content-Length` is over the limit), body chunks are appended (and
 /// dropped past the limit), and the final call answers through the API.
 private func accessHandler(
-    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ url: UnsafePointer<CChar>?,
-    _ method: UnsafePointer<CChar>?, _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
-    _ uploadDataSize: UnsafeMutablePointer<Int>?, _ connectionContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+    _ cls: UnsafeMutableRawPointer?,
+    _ connection: OpaquePointer?,
+    _ url: UnsafePointer<CChar>?,
+    _ method: UnsafePointer<CChar>?,
+    _ version: UnsafePointer<CChar>?,
+    _ uploadData: UnsafePointer<CChar>?,
+    _ uploadDataSize: UnsafeMutablePointer<Int>?,
+    _ connectionContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 ) -> MHD_Result {
     guard let cls, let connection, let url, let method, let uploadDataSize, let connectionContext else { return .NO }
     let host = Unmanaged<HostContext>.fromOpaque(cls).takeUnretainedValue()
@@ -163,7 +203,10 @@ private func accessHandler(
 
 /// Builds the request, runs the API and queues its response.
 private func answer(
-    _ host: HostContext, _ connection: OpaquePointer, _ url: UnsafePointer<CChar>, _ method: UnsafePointer<CChar>,
+    _ host: HostContext,
+    _ connection: OpaquePointer,
+    _ url: UnsafePointer<CChar>,
+    _ method: UnsafePointer<CChar>,
     _ state: ConnectionState
 ) -> MHD_Result {
     var collected = CollectedValues()
@@ -172,12 +215,22 @@ private func answer(
         _ = MHD_get_connection_values(connection, MHD_ValueKind.GET_ARGUMENT_KIND, collectValue, pointer)
     }
     let request = HTTPRequest(
-        method: String(cString: method), path: String(cString: url), query: collected.arguments, headers: collected.headers,
-        body: state.body, bodyTooLarge: state.bodyTooLarge, clientIsLoopback: clientIsLoopback(connection))
+        method: String(cString: method),
+        path: String(cString: url),
+        query: collected.arguments,
+        headers: collected.headers,
+        body: state.body,
+        bodyTooLarge: state.bodyTooLarge,
+        clientIsLoopback: clientIsLoopback(connection)
+    )
     state.body = []
     let response = host.api.respond(to: request)
     let mhdResponse = response.body.withUnsafeBytes { bytes in
-        MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+        MHD_create_response_from_buffer(
+            bytes.count,
+            UnsafeMutableRawPointer(mutating: bytes.baseAddress),
+            MHD_ResponseMemoryMode.RESPMEM_MUST_COPY
+        )
     }
     guard let mhdResponse else { return .NO }
     defer { MHD_destroy_response(mhdResponse) }
@@ -195,7 +248,10 @@ private struct CollectedValues {
 
 /// `MHD_KeyValueIterator` filling a ``CollectedValues``.
 private func collectValue(
-    _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?
+    _ cls: UnsafeMutableRawPointer?,
+    _ kind: MHD_ValueKind,
+    _ key: UnsafePointer<CChar>?,
+    _ value: UnsafePointer<CChar>?
 ) -> MHD_Result {
     guard let cls, let key else { return .YES }
     let collected = cls.assumingMemoryBound(to: CollectedValues.self)
@@ -218,10 +274,14 @@ private func clientIsLoopback(_ connection: OpaquePointer) -> Bool {
     guard let address = cordon_mhd_client_address(connection) else { return false }
     switch Int32(address.pointee.sa_family) {
     case AF_INET:
-        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) >> 24 == 127 }
+        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+            UInt32(bigEndian: $0.pointee.sin_addr.s_addr) >> 24 == 127
+        }
     case AF_INET6:
         return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-            withUnsafeBytes(of: pointer.pointee.sin6_addr) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
+            withUnsafeBytes(of: pointer.pointee.sin6_addr) { bytes in
+                bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
+            }
         }
     default:
         return false
@@ -230,7 +290,9 @@ private func clientIsLoopback(_ connection: OpaquePointer) -> Bool {
 
 /// `MHD_OPTION.NOTIFY_COMPLETED`: releases the connection state of a finished request.
 private func requestCompleted(
-    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ connectionContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    _ cls: UnsafeMutableRawPointer?,
+    _ connection: OpaquePointer?,
+    _ connectionContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
     _ code: MHD_RequestTerminationCode
 ) {
     guard let connectionContext, let state = connectionContext.pointee else { return }

@@ -56,9 +56,12 @@ public final class ServerMetrics: Sendable {
         var lines: [String] = []
         lines.append("# HELP cordon_http_requests_total HTTP requests by route template, method and status.")
         lines.append("# TYPE cordon_http_requests_total counter")
-        for (key, count) in state.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+        for (key, count) in state.requests.sorted(by: {
+            ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status)
+        }) {
             lines.append(
-                "cordon_http_requests_total{route=\"\(key.route)\",method=\"\(key.method)\",status=\"\(key.status)\"} \(count)")
+                "cordon_http_requests_total{route=\"\(key.route)\",method=\"\(key.method)\",status=\"\(key.status)\"} \(count)"
+            )
         }
         lines.append("# HELP cordon_http_request_duration_seconds Time to answer a request, by route template.")
         lines.append("# TYPE cordon_http_request_duration_seconds histogram")
@@ -66,7 +69,9 @@ public final class ServerMetrics: Sendable {
             for (bound, count) in zip(LatencyHistogram.bounds, histogram.cumulative) {
                 lines.append("cordon_http_request_duration_seconds_bucket{route=\"\(route)\",le=\"\(bound)\"} \(count)")
             }
-            lines.append("cordon_http_request_duration_seconds_bucket{route=\"\(route)\",le=\"+Inf\"} \(histogram.count)")
+            lines.append(
+                "cordon_http_request_duration_seconds_bucket{route=\"\(route)\",le=\"+Inf\"} \(histogram.count)"
+            )
             lines.append("cordon_http_request_duration_seconds_sum{route=\"\(route)\"} \(histogram.sum)")
             lines.append("cordon_http_request_duration_seconds_count{route=\"\(route)\"} \(histogram.count)")
         }
@@ -80,7 +85,9 @@ public final class ServerMetrics: Sendable {
         for (reason, count) in state.rejectedLines.sorted(by: { $0.key < $1.key }) {
             lines.append("cordon_ingest_rejected_lines_total{reason=\"\(reason)\"} \(count)")
         }
-        lines.append("# HELP cordon_query_epsilon_spent_total Privacy budget (epsilon) spent by released query answers, by region.")
+        lines.append(
+            "# HELP cordon_query_epsilon_spent_total Privacy budget (epsilon) spent by released query answers, by region."
+        )
         lines.append("# TYPE cordon_query_epsilon_spent_total counter")
         for (region, epsilon) in state.epsilonSpent.sorted(by: { $0.key < $1.key }) {
             lines.append("cordon_query_epsilon_spent_total{region=\"\(region)\"} \(epsilon)")

@@ -18,9 +18,16 @@ struct AuditMiddleware: Middleware {
         let outcome: AuditOutcome = response.status < 400 ? .ok : response.status >= 500 ? .error : .denied
         do {
             try session.vault.recordAccess(
-                context.access, action: response.status == 401 ? "auth.failure" : "http.request", regions: context.regions,
-                subjects: context.subjects, outcome: outcome, reason: response.errorCode,
-                details: ["method": request.method, "route": context.route ?? "unmatched", "status": String(response.status)])
+                context.access,
+                action: response.status == 401 ? "auth.failure" : "http.request",
+                regions: context.regions,
+                subjects: context.subjects,
+                outcome: outcome,
+                reason: response.errorCode,
+                details: [
+                    "method": request.method, "route": context.route ?? "unmatched", "status": String(response.status),
+                ]
+            )
         } catch {
             return HTTPResponse.error(APIError.auditUnavailable, requestID: context.requestID)
         }

@@ -9,8 +9,12 @@ struct MetricsMiddleware: Middleware {
         let started = ProcessInfo.processInfo.systemUptime
         let response = try next.respond(to: request, context: context)
         metrics.record(
-            route: context.route ?? "unmatched", method: Self.knownMethods.contains(request.method) ? request.method : "other",
-            status: response.status, seconds: ProcessInfo.processInfo.systemUptime - started, refusal: response.errorCode)
+            route: context.route ?? "unmatched",
+            method: Self.knownMethods.contains(request.method) ? request.method : "other",
+            status: response.status,
+            seconds: ProcessInfo.processInfo.systemUptime - started,
+            refusal: response.errorCode
+        )
         return response
     }
 

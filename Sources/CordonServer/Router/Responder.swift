@@ -28,7 +28,10 @@ struct MiddlewareChain: Responder {
         func respond(to request: HTTPRequest, context: RequestContext) throws -> HTTPResponse {
             guard let first = middleware.first else { return try responder.respond(to: request, context: context) }
             return try first.handle(
-                request, context: context, next: Link(middleware: middleware.dropFirst(), responder: responder))
+                request,
+                context: context,
+                next: Link(middleware: middleware.dropFirst(), responder: responder)
+            )
         }
     }
 }

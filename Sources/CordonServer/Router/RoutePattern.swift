@@ -13,7 +13,8 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     public init(_ template: String) {
         description = template
         segments = template.split(separator: "/").map { part in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
     }
 

@@ -18,13 +18,21 @@ public struct Router: Responder {
 
     /// Registers a handler for `method` on `template`.
     public mutating func add(
-        _ method: String, _ template: String, operation: Operation, audited: Bool = true,
+        _ method: String,
+        _ template: String,
+        operation: Operation,
+        audited: Bool = true,
         _ handler: @escaping @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse
     ) {
         routes.append(
             Route(
-                method: method, pattern: RoutePattern(template), operation: operation, isAudited: audited,
-                responder: ClosureResponder(body: handler)))
+                method: method,
+                pattern: RoutePattern(template),
+                operation: operation,
+                isAudited: audited,
+                responder: ClosureResponder(body: handler)
+            )
+        )
     }
 
     /// Every `(method, template)` pair, for the OpenAPI contract test.
@@ -50,6 +58,8 @@ public struct Router: Responder {
         let (route, parameters) = try match(method: request.method, path: request.path)
         context.matched(route, parameters: parameters)
         return try MiddlewareChain(middleware: routeMiddleware, responder: route.responder).respond(
-            to: request, context: context)
+            to: request,
+            context: context
+        )
     }
 }

@@ -15,7 +15,9 @@ public struct BindAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `a.b.c.d:port` (`localhost:port` is `127.0.0.1`).
     public init?(parsing text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+            return nil
+        }
         let host = text[..<colon]
         if host == "localhost" {
             self.init(octets: [127, 0, 0, 1], port: port)

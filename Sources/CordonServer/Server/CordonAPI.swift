@@ -25,7 +25,9 @@ public final class CordonAPI: Sendable {
     ///   - policy: The role × operation × region rules.
     ///   - openVault: How `POST /v1/unseal` opens the vault with a key source.
     public init(
-        configuration: ServerConfiguration, session: VaultSession?, policy: any AuthorizationPolicy = RoleMatrixPolicy(),
+        configuration: ServerConfiguration,
+        session: VaultSession?,
+        policy: any AuthorizationPolicy = RoleMatrixPolicy(),
         openVault: (@Sendable (MasterKeySource) throws -> Vault)? = nil
     ) {
         self.configuration = configuration
@@ -34,22 +36,33 @@ public final class CordonAPI: Sendable {
         self.slot = slot
         self.metrics = metrics
         let endpoints = Endpoints(
-            configuration: configuration, slot: slot, metrics: metrics, policy: policy,
+            configuration: configuration,
+            slot: slot,
+            metrics: metrics,
+            policy: policy,
             unsealLimiter: RateLimiter(
                 capacity: configuration.unsealAttemptsPerMinute,
-                ratePerSecond: Double(configuration.unsealAttemptsPerMinute) / 60),
-            openVault: openVault ?? Endpoints.defaultOpener(configuration))
+                ratePerSecond: Double(configuration.unsealAttemptsPerMinute) / 60
+            ),
+            openVault: openVault ?? Endpoints.defaultOpener(configuration)
+        )
         var router = endpoints.router()
         router.routeMiddleware = [
             AuthenticationMiddleware(),
             BodyLimitMiddleware(maximumBodyBytes: configuration.maximumBodyBytes),
             RateLimitMiddleware(
-                limiter: RateLimiter(capacity: configuration.rateLimitBurst, ratePerSecond: configuration.rateLimitPerSecond)),
+                limiter: RateLimiter(
+                    capacity: configuration.rateLimitBurst,
+                    ratePerSecond: configuration.rateLimitPerSecond
+                )
+            ),
             AuthorizationMiddleware(policy: policy),
         ]
         self.router = router
         pipeline = MiddlewareChain(
-            middleware: [MetricsMiddleware(metrics: metrics), AuditMiddleware(), ErrorMiddleware()], responder: router)
+            middleware: [MetricsMiddleware(metrics: metrics), AuditMiddleware(), ErrorMiddleware()],
+            responder: router
+        )
     }
 
     /// Requests being answered right now (shutdown waits for them).
@@ -77,7 +90,8 @@ public final class CordonAPI: Sendable {
     static func acceptedRequestID(_ text: String) -> String? {
         guard (1...64).contains(text.utf8.count),
             text.utf8.allSatisfy({ byte in
-                (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45 || byte == 46
+                (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45
+                    || byte == 46
                     || byte == 95 || byte == 58
             })
         else { return nil }

@@ -72,7 +72,11 @@ public final class RequestContext: Sendable {
     /// Who is acting, for vault operations and audit entries.
     public var access: AccessContext {
         let token = self.token
-        return AccessContext(actor: token?.id ?? "anonymous", role: token?.role.rawValue ?? "none", requestID: requestID)
+        return AccessContext(
+            actor: token?.id ?? "anonymous",
+            role: token?.role.rawValue ?? "none",
+            requestID: requestID
+        )
     }
 
     /// The open vault, or `503 sealed`.

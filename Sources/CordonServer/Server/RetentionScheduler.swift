@@ -51,9 +51,13 @@ public final class RetentionScheduler: @unchecked Sendable {
         defer { finished.add(1, ordering: .releasing) }
         guard let session = slot.session else { return }
         do {
-            let result = try session.vault.runRetention(context: AccessContext(actor: "cordon:retention-scheduler", role: "system"))
+            let result = try session.vault.runRetention(
+                context: AccessContext(actor: "cordon:retention-scheduler", role: "system")
+            )
             let expired = result.regions.reduce(0) { $0 + $1.subjectsExpired }
-            report("retention: \(result.totalDeleted) expired rows deleted (\(expired) inactive profiles) across \(result.regions.count) regions")
+            report(
+                "retention: \(result.totalDeleted) expired rows deleted (\(expired) inactive profiles) across \(result.regions.count) regions"
+            )
         } catch {
             report("retention: the sweep failed (\(error)); it runs again in \(Int(intervalSeconds)) s")
         }

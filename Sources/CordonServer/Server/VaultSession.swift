@@ -16,7 +16,9 @@ public struct VaultSession: Sendable {
         var documents: [PolicyID: [UInt8]] = [:]
         if let configDirectory {
             for id in vault.configuration.policies.keys {
-                let url = configDirectory.appendingPathComponent("policies").appendingPathComponent("\(id.rawValue).json")
+                let url = configDirectory.appendingPathComponent("policies").appendingPathComponent(
+                    "\(id.rawValue).json"
+                )
                 if let data = FileManager.default.contents(atPath: url.path) { documents[id] = Array(data) }
             }
         }

@@ -15,7 +15,8 @@ enum HelpGenerator {
         if !positionals.isEmpty {
             lines += ["", "ARGUMENTS:"] + positionals.map { row($0.label, $0.help) }
         }
-        lines += ["", "OPTIONS:"] + options.map { row($0.label, $0.help) } + [row("-h, --help", "Show help information.")]
+        lines +=
+            ["", "OPTIONS:"] + options.map { row($0.label, $0.help) } + [row("-h, --help", "Show help information.")]
         if !configuration.subcommands.isEmpty {
             lines += ["", "SUBCOMMANDS:"]
             lines += configuration.subcommands.map { row($0.configuration.commandName, $0.configuration.abstract) }

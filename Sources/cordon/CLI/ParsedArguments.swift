@@ -101,7 +101,10 @@ struct ParsedArguments {
     func date(_ name: String) throws -> Date? {
         guard let text = option(name) else { return nil }
         guard let date = Timestamp.parse(text) else {
-            throw UsageError("--\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z, got '\(text)'", command: command)
+            throw UsageError(
+                "--\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z, got '\(text)'",
+                command: command
+            )
         }
         return date
     }
@@ -112,7 +115,8 @@ struct ParsedArguments {
         guard let value = Int(text), range.contains(value) else {
             throw UsageError(
                 "--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'",
-                command: command)
+                command: command
+            )
         }
         return value
     }

@@ -7,11 +7,13 @@ struct AuditCommand: CommandGroup {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify, read and prove entries of the audit trail.",
-        discussion: "A DPO can verify without Cordon's code: python3 audit/verify.py <data>/audit --pubkey FILE, where FILE holds what `cordon audit pubkey` prints.",
+        discussion:
+            "A DPO can verify without Cordon's code: python3 audit/verify.py <data>/audit --pubkey FILE, where FILE holds what `cordon audit pubkey` prints.",
         subcommands: [
             AuditVerifyCommand.self, AuditTailCommand.self, AuditSearchCommand.self, AuditCheckpointCommand.self,
             AuditProveCommand.self, AuditPubkeyCommand.self,
-        ])
+        ]
+    )
 }
 
 /// Encodes an audit entry as one compact JSON line (its fields, not its canonical bytes).
@@ -22,7 +24,10 @@ private func entryLine(_ entry: AuditEntry) throws -> String {
 }
 
 private func humanLine(_ entry: AuditEntry) -> String {
-    var parts = ["#\(entry.sequence)", entry.time.description, entry.actor, "(\(entry.role))", entry.action, entry.outcome.rawValue]
+    var parts = [
+        "#\(entry.sequence)", entry.time.description, entry.actor, "(\(entry.role))", entry.action,
+        entry.outcome.rawValue,
+    ]
     if !entry.regions.isEmpty { parts.append("regions=\(entry.regions.joined(separator: ","))") }
     if let purpose = entry.purpose { parts.append("purpose=\(purpose)") }
     if let reason = entry.reason { parts.append("reason=\(reason)") }
@@ -35,9 +40,14 @@ struct AuditVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Recompute every leaf and root, check every checkpoint signature; exit 1 on any problem.",
-        discussion: "With --pubkey FILE no master key is needed (the verifier key line from `cordon audit pubkey`).")
+        discussion: "With --pubkey FILE no master key is needed (the verifier key line from `cordon audit pubkey`)."
+    )
     static let arguments: [ArgumentSpec] = [
-        .option("pubkey", valueName: "FILE", help: "Verifier key file; default: derive it from the data directory's keys."),
+        .option(
+            "pubkey",
+            valueName: "FILE",
+            help: "Verifier key file; default: derive it from the data directory's keys."
+        ),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -63,19 +73,36 @@ struct AuditVerifyCommand: ParsableCommand {
     func run() throws {
         let key: NoteVerifierKey
         if let pubkey {
-            let text = try String(contentsOfFile: pubkey, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            do { key = try NoteVerifierKey(parsing: text) } catch { throw CLIError("\(pubkey) is not a verifier key: \(error)") }
+            let text = try String(contentsOfFile: pubkey, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines
+            )
+            do { key = try NoteVerifierKey(parsing: text) } catch {
+                throw CLIError("\(pubkey) is not a verifier key: \(error)")
+            }
         } else {
             key = try withVault(global) { $0.audit.verifierKey }
         }
-        let report = AuditVerifier.verify(directory: global.dataDirectory.appendingPathComponent("audit"), publicKey: key)
+        let report = AuditVerifier.verify(
+            directory: global.dataDirectory.appendingPathComponent("audit"),
+            publicKey: key
+        )
         if global.json {
-            try Output.json(Report(
-                ok: report.isValid, treeSize: report.treeSize, rootHash: report.rootHex, checkpointsChecked: report.checkpointsChecked,
-                latestCheckpointSize: report.latestCheckpointSize, warnings: report.warnings, problem: report.problem?.message,
-                problemSequence: report.problem?.sequence))
+            try Output.json(
+                Report(
+                    ok: report.isValid,
+                    treeSize: report.treeSize,
+                    rootHash: report.rootHex,
+                    checkpointsChecked: report.checkpointsChecked,
+                    latestCheckpointSize: report.latestCheckpointSize,
+                    warnings: report.warnings,
+                    problem: report.problem?.message,
+                    problemSequence: report.problem?.sequence
+                )
+            )
         } else {
-            Output.line("tree size \(report.treeSize), root \(report.rootHex), \(report.checkpointsChecked) checkpoints verified")
+            Output.line(
+                "tree size \(report.treeSize), root \(report.rootHex), \(report.checkpointsChecked) checkpoints verified"
+            )
             report.warnings.forEach(Output.warning)
         }
         if let problem = report.problem {
@@ -109,7 +136,7 @@ struct AuditTailCommand: ParsableCommand {
         if global.json {
             try Output.json(entries)
         } else {
-            entries.forEach { Output.line(humanLine($0)) }
+            for entry in entries { Output.line(humanLine(entry)) }
         }
     }
 }
@@ -117,8 +144,10 @@ struct AuditTailCommand: ParsableCommand {
 /// `cordon audit search --subject ID | --actor A | --action X [--since T] [--until T]`.
 struct AuditSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "search", abstract: "Find audit entries by subject, actor, action and time.",
-        discussion: "--subject takes a subject id and searches by its pseudonym (the trail never holds the id itself).")
+        commandName: "search",
+        abstract: "Find audit entries by subject, actor, action and time.",
+        discussion: "--subject takes a subject id and searches by its pseudonym (the trail never holds the id itself)."
+    )
     static let arguments: [ArgumentSpec] = [
         .option("subject", valueName: "ID", help: "A subject id."),
         .option("actor", valueName: "ACTOR", help: "e.g. cli:root or a token id."),
@@ -137,8 +166,12 @@ struct AuditSearchCommand: ParsableCommand {
         global = GlobalOptions(parsed: parsed)
         subject = try parsed.option("subject").map { try subjectID($0, for: Self.self) }
         query = AuditQuery(
-            actor: parsed.option("actor"), action: parsed.option("action"), since: try parsed.date("since").map(AuditTimestamp.init), until: try parsed.date("until").map(AuditTimestamp.init),
-            limit: try parsed.integer("limit", in: 1...10_000_000) ?? 1000)
+            actor: parsed.option("actor"),
+            action: parsed.option("action"),
+            since: try parsed.date("since").map(AuditTimestamp.init),
+            until: try parsed.date("until").map(AuditTimestamp.init),
+            limit: try parsed.integer("limit", in: 1...10_000_000) ?? 1000
+        )
     }
 
     func run() throws {
@@ -150,7 +183,7 @@ struct AuditSearchCommand: ParsableCommand {
         if global.json {
             try Output.json(entries)
         } else {
-            entries.forEach { Output.line(humanLine($0)) }
+            for entry in entries { Output.line(humanLine(entry)) }
             Output.standardError("\(entries.count) entries")
         }
     }
@@ -159,7 +192,9 @@ struct AuditSearchCommand: ParsableCommand {
 /// `cordon audit checkpoint`.
 struct AuditCheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "checkpoint", abstract: "Sign a checkpoint of the current tree now and print it (C2SP signed note).")
+        commandName: "checkpoint",
+        abstract: "Sign a checkpoint of the current tree now and print it (C2SP signed note)."
+    )
     static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec]
 
     let global: GlobalOptions
@@ -179,7 +214,8 @@ struct AuditProveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prove",
         abstract: "Print an inclusion proof for entry N (and a consistency proof from an older checkpoint).",
-        discussion: "With --checkpoint FILE (a checkpoint you kept), also proves the current tree extends it.")
+        discussion: "With --checkpoint FILE (a checkpoint you kept), also proves the current tree extends it."
+    )
     static let arguments: [ArgumentSpec] = [
         .option("index", valueName: "N", help: "The entry's sequence number."),
         .option("checkpoint", valueName: "FILE", help: "An older checkpoint to prove consistency from."),
@@ -220,9 +256,12 @@ struct AuditProveCommand: ParsableCommand {
                 try old.verify(publicKey: vault.auditPublicKey, keyName: vault.audit.verifierKey.name)
             }
             return Proofs(
-                inclusion: try index.map { try vault.audit.inclusionProof(index: UInt64($0), treeSize: current.treeSize) },
+                inclusion: try index.map {
+                    try vault.audit.inclusionProof(index: UInt64($0), treeSize: current.treeSize)
+                },
                 consistency: try old.map { try vault.audit.consistencyProof(from: $0.treeSize, to: current.treeSize) },
-                checkpoint: current.text)
+                checkpoint: current.text
+            )
         }
         try Output.json(proofs)
     }
@@ -232,7 +271,8 @@ struct AuditProveCommand: ParsableCommand {
 struct AuditPubkeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pubkey",
-        abstract: "Print the checkpoint verifier key (give it to DPOs; it also verifies erasure receipts).")
+        abstract: "Print the checkpoint verifier key (give it to DPOs; it also verifies erasure receipts)."
+    )
     static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec]
 
     let global: GlobalOptions

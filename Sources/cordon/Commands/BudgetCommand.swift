@@ -4,7 +4,9 @@ import Foundation
 /// `cordon budget --analyst NAME`: ε spent and left per region this period.
 struct BudgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "budget", abstract: "Show an analyst's privacy budget per region for the current period.")
+        commandName: "budget",
+        abstract: "Show an analyst's privacy budget per region for the current period."
+    )
     static let arguments: [ArgumentSpec] = [
         .option("analyst", valueName: "NAME", help: "The analyst; required."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
@@ -30,7 +32,10 @@ struct BudgetCommand: ParsableCommand {
         }
         var rows = [["region", "policy", "spent", "remaining", "budget", "ε/query", "queries", "resets at"]]
         for entry in report.regions {
-            rows.append([entry.region, entry.policy, entry.spent, entry.remaining, entry.budget, entry.epsilonPerQuery, String(entry.queries), entry.resetsAt])
+            rows.append([
+                entry.region, entry.policy, entry.spent, entry.remaining, entry.budget, entry.epsilonPerQuery,
+                String(entry.queries), entry.resetsAt,
+            ])
         }
         Output.standardOutput(QueryFormatter.grid(rows))
     }

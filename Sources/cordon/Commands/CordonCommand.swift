@@ -15,12 +15,14 @@ struct CordonCommand: CommandGroup {
             Exit status: 0 success, 64 usage error, 1 anything else (with a one-line reason).
             """,
         subcommands: [
-            AuditCommand.self, DemoDataCommand.self, DSRCommand.self, InitCommand.self, IngestCommand.self, KeysCommand.self,
+            AuditCommand.self, DemoDataCommand.self, DSRCommand.self, InitCommand.self, IngestCommand.self,
+            KeysCommand.self,
             PolicyCommand.self, QueryCommand.self, BudgetCommand.self, ReceiptCommand.self, RegionCommand.self,
             RetentionCommand.self, StoreCommand.self, SubjectCommand.self,
             VersionCommand.self,
             ServeCommand.self, TokenCommand.self, DemoCommand.self,
-        ])
+        ]
+    )
 }
 
 /// `cordon version`.

@@ -14,7 +14,8 @@ struct DemoCommand: ParsableCommand {
             and serves on --bind (default 127.0.0.1:8080). Tokens are created anew on every run and the \
             previous run's demo tokens are revoked, so nothing secret is kept on disk. Ctrl-C stops cleanly; \
             running again reuses the data.
-            """)
+            """
+    )
     static let arguments: [ArgumentSpec] = [
         .option("bind", valueName: "ADDR:PORT", help: "Loopback address to listen on (default 127.0.0.1:8080)."),
         .option("subjects", valueName: "N", help: "Subjects to generate on the first run (default 20000)."),
@@ -33,7 +34,10 @@ struct DemoCommand: ParsableCommand {
         self.global = global
         let text = parsed.option("bind") ?? "127.0.0.1:8080"
         guard let bind = BindAddress(parsing: text), bind.isLoopback else {
-            throw UsageError("--bind must be a loopback address such as 127.0.0.1:8080, got '\(text)'", command: Self.self)
+            throw UsageError(
+                "--bind must be a loopback address such as 127.0.0.1:8080, got '\(text)'",
+                command: Self.self
+            )
         }
         self.bind = bind
         subjects = try parsed.integer("subjects", in: 1...1_000_000) ?? 20_000
@@ -45,8 +49,11 @@ struct DemoCommand: ParsableCommand {
         if !InstanceConfiguration.exists(in: directory) {
             Output.standardError("demo: initializing \(directory.path)")
             _ = try DataDirectory.initialize(
-                at: directory, regions: policies.regionIDs, source: .fromEnvironment(dataDirectory: directory),
-                passphraseParameters: PassphraseCost.fromEnvironment())
+                at: directory,
+                regions: policies.regionIDs,
+                source: .fromEnvironment(dataDirectory: directory),
+                passphraseParameters: PassphraseCost.fromEnvironment()
+            )
         }
         let tokens = try withVault(global) { vault in
             try loadDataOnce(vault, policies: policies)
@@ -74,16 +81,26 @@ struct DemoCommand: ParsableCommand {
         // query example has data to answer from.
         let today = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
         let generator = try DemoDataGenerator(
-            configuration: policies, seed: 42,
-            options: DemoDataOptions(subjectCount: subjects, eventCount: subjects * 10, invalidRate: 0.01, windowEnd: today))
+            configuration: policies,
+            seed: 42,
+            options: DemoDataOptions(
+                subjectCount: subjects,
+                eventCount: subjects * 10,
+                invalidRate: 0.01,
+                windowEnd: today
+            )
+        )
         _ = try generator.generate(into: input) { _ in }
         let context = AccessContext(actor: "cordon:demo", role: "ingest")
         for (kind, file) in [("subjects", "subjects.ndjson"), ("events", "events.ndjson")] {
             let reader = try LineReader(path: input.appendingPathComponent(file).path)
             let summary =
                 kind == "subjects"
-                ? try vault.ingestSubjects(from: reader, context: context) : try vault.ingestEvents(from: reader, context: context)
-            Output.standardError("demo: \(kind): \(summary.accepted) accepted, \(summary.rejected) refused (by reason: \(summary.rejectedByReason))")
+                ? try vault.ingestSubjects(from: reader, context: context)
+                : try vault.ingestEvents(from: reader, context: context)
+            Output.standardError(
+                "demo: \(kind): \(summary.accepted) accepted, \(summary.rejected) refused (by reason: \(summary.rejectedByReason))"
+            )
         }
         // Without the marker the next run would load the events a second time.
         if !FileManager.default.createFile(atPath: marker.path, contents: Data()) {
@@ -99,7 +116,11 @@ struct DemoCommand: ParsableCommand {
             try registry.revoke(id: token.id, context: context)
         }
         return try TokenRole.allCases.map { role in
-            (role, try registry.create(name: "demo-\(role.rawValue)", role: role, scope: .allRegions, context: context).secret)
+            (
+                role,
+                try registry.create(name: "demo-\(role.rawValue)", role: role, scope: .allRegions, context: context)
+                    .secret
+            )
         }
     }
 }

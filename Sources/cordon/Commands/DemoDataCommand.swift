@@ -25,7 +25,11 @@ struct DemoDataCommand: ParsableCommand {
         .option("seed", valueName: "S", help: "Seed, decimal or 0x-hex (default 1)."),
         .option("out", valueName: "DIR", help: "Directory for the two files, created if missing (required)."),
         .option("invalid-rate", valueName: "RATE", help: "Share of lines ingest must reject, 0 to 1 (default 0.01)."),
-        .option("until", valueName: "TIME", help: "End of the 365-day window events fall in (RFC 3339; default 2025-12-31T23:59:59Z)."),
+        .option(
+            "until",
+            valueName: "TIME",
+            help: "End of the 365-day window events fall in (RFC 3339; default 2025-12-31T23:59:59Z)."
+        ),
         GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -46,7 +50,12 @@ struct DemoDataCommand: ParsableCommand {
             invalidRate = rate
         }
         let windowEnd = try parsed.date("until").map { Int64($0.timeIntervalSince1970) } ?? DemoDataOptions().windowEnd
-        options = DemoDataOptions(subjectCount: subjects, eventCount: events, invalidRate: invalidRate, windowEnd: windowEnd)
+        options = DemoDataOptions(
+            subjectCount: subjects,
+            eventCount: events,
+            invalidRate: invalidRate,
+            windowEnd: windowEnd
+        )
         if let text = parsed.option("seed") {
             let value = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
             guard let value else {

@@ -6,7 +6,8 @@ struct IngestCommand: CommandGroup {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Load subjects or events from NDJSON (a file, or - for stdin).",
-        subcommands: [IngestSubjectsCommand.self, IngestEventsCommand.self])
+        subcommands: [IngestSubjectsCommand.self, IngestEventsCommand.self]
+    )
 }
 
 /// Shared by both ingest commands.
@@ -14,7 +15,11 @@ struct IngestArguments {
     static let specs: [ArgumentSpec] = [
         .positional("file", help: "NDJSON input, or - for stdin."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
-        .option("rejects", valueName: "FILE", help: "Write every refused line (number, reason, field, message; never its data) as NDJSON."),
+        .option(
+            "rejects",
+            valueName: "FILE",
+            help: "Write every refused line (number, reason, field, message; never its data) as NDJSON."
+        ),
         .option("batch-size", valueName: "N", help: "Lines per transaction (default 1000)."),
         .flag("quiet", short: "q", help: "No progress on stderr."),
     ]
@@ -34,7 +39,10 @@ struct IngestArguments {
     }
 
     /// Runs `ingest` and prints the summary as JSON on stdout.
-    func run(_ ingest: (Vault, LineReader, IngestOptions, (LineRejection) -> Void, (IngestSummary) -> Void) throws -> IngestSummary) throws {
+    func run(
+        _ ingest: (Vault, LineReader, IngestOptions, (LineRejection) -> Void, (IngestSummary) -> Void) throws ->
+            IngestSummary
+    ) throws {
         let reader = try LineReader(path: file)
         let rejectsHandle = try rejects.map(openRejects)
         let encoder = JSONEncoder()
@@ -44,30 +52,40 @@ struct IngestArguments {
         let started = Date()
         var lastReport = Date.distantPast
         let summary = try withVault(global) { vault in
-            try ingest(vault, reader, options, { rejection in
-                if let rejectsHandle, let data = try? encoder.encode(rejection) {
-                    rejectsHandle.write(data + Data([0x0A]))
+            try ingest(
+                vault,
+                reader,
+                options,
+                { rejection in
+                    if let rejectsHandle, let data = try? encoder.encode(rejection) {
+                        rejectsHandle.write(data + Data([0x0A]))
+                    }
+                },
+                { summary in
+                    guard !quiet, Date().timeIntervalSince(lastReport) >= 1 else { return }
+                    lastReport = Date()
+                    let rate = Double(summary.lines) / max(Date().timeIntervalSince(started), 0.001)
+                    Output.standardError(
+                        "ingest: \(summary.lines) lines (\(reader.bytesRead / 1_048_576) MiB), \(summary.accepted) accepted, \(summary.rejected) rejected, \(Int(rate)) lines/s"
+                    )
                 }
-            }, { summary in
-                guard !quiet, Date().timeIntervalSince(lastReport) >= 1 else { return }
-                lastReport = Date()
-                let rate = Double(summary.lines) / max(Date().timeIntervalSince(started), 0.001)
-                Output.standardError(
-                    "ingest: \(summary.lines) lines (\(reader.bytesRead / 1_048_576) MiB), \(summary.accepted) accepted, \(summary.rejected) rejected, \(Int(rate)) lines/s")
-            })
+            )
         }
         try rejectsHandle?.synchronize()
         try Output.json(summary)
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
             Output.standardError(
-                "ingest: done in \(String(format: "%.1f", seconds)) s: \(summary.accepted) accepted, \(summary.rejected) rejected" +
-                    (summary.rejected > 0 && rejects == nil ? " (add --rejects FILE to see which lines and why)" : ""))
+                "ingest: done in \(String(format: "%.1f", seconds)) s: \(summary.accepted) accepted, \(summary.rejected) rejected"
+                    + (summary.rejected > 0 && rejects == nil ? " (add --rejects FILE to see which lines and why)" : "")
+            )
         }
     }
 
     private func openRejects(_ path: String) throws -> FileHandle {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw CLIError("cannot create the rejects file \(path)")
         }
         return handle
@@ -84,7 +102,8 @@ struct IngestSubjectsCommand: ParsableCommand {
             "consents":[{"purpose":"analytics","state":"granted","source":"cmp:tcf-2.2","recordedAt":"2025-03-01T10:00:00Z"}], \
             "signals":{"gpc":false}}. A line with no lawful purpose under its region's policy is refused and nothing of \
             it is stored. Prints a JSON summary on stdout; refused lines are counted by reason.
-            """)
+            """
+    )
     static let arguments = IngestArguments.specs
     let arguments: IngestArguments
 
@@ -94,7 +113,13 @@ struct IngestSubjectsCommand: ParsableCommand {
 
     func run() throws {
         try arguments.run { vault, reader, options, reject, progress in
-            try vault.ingestSubjects(from: reader, context: .commandLine(role: "ingest"), options: options, onReject: reject, progress: progress)
+            try vault.ingestSubjects(
+                from: reader,
+                context: .commandLine(role: "ingest"),
+                options: options,
+                onReject: reject,
+                progress: progress
+            )
         }
     }
 }
@@ -108,7 +133,8 @@ struct IngestEventsCommand: ParsableCommand {
             Each line: {"externalId":"c-1001","ts":"2025-03-01T10:05:00Z","event":"purchase","channel":"search", \
             "campaign":"cmp-17","device":"mobile","amountCents":4599,"purpose":"analytics"}. Fields are those \
             regions/catalog.json declares; anything else is refused.
-            """)
+            """
+    )
     static let arguments = IngestArguments.specs
     let arguments: IngestArguments
 
@@ -118,7 +144,13 @@ struct IngestEventsCommand: ParsableCommand {
 
     func run() throws {
         try arguments.run { vault, reader, options, reject, progress in
-            try vault.ingestEvents(from: reader, context: .commandLine(role: "ingest"), options: options, onReject: reject, progress: progress)
+            try vault.ingestEvents(
+                from: reader,
+                context: .commandLine(role: "ingest"),
+                options: options,
+                onReject: reject,
+                progress: progress
+            )
         }
     }
 }

@@ -16,10 +16,16 @@ struct InitCommand: ParsableCommand {
             created from then on: xchacha20-poly1305 (the default, any CPU) or aes-256-gcm (about \
             1.75x faster per page, on CPUs with AES-NI); existing stores keep theirs until \
             `cordon keys rotate --region ID --pages --cipher NAME`.
-            """)
-    static let arguments = GlobalOptions.all + [
-        .option("page-cipher", valueName: "NAME", help: "Page AEAD for new stores: xchacha20-poly1305 (default) or aes-256-gcm.")
-    ]
+            """
+    )
+    static let arguments =
+        GlobalOptions.all + [
+            .option(
+                "page-cipher",
+                valueName: "NAME",
+                help: "Page AEAD for new stores: xchacha20-poly1305 (default) or aes-256-gcm."
+            )
+        ]
 
     let global: GlobalOptions
     let pageCipher: PageEncryption.Algorithm?
@@ -33,15 +39,20 @@ struct InitCommand: ParsableCommand {
         let bundle = try PolicyBundle.load(global)
         let source = MasterKeySource.fromEnvironment(dataDirectory: global.dataDirectory)
         let report = try DataDirectory.initialize(
-            at: global.dataDirectory, regions: bundle.regionIDs, source: source,
-            passphraseParameters: PassphraseCost.fromEnvironment(), pageCipher: pageCipher)
+            at: global.dataDirectory,
+            regions: bundle.regionIDs,
+            source: source,
+            passphraseParameters: PassphraseCost.fromEnvironment(),
+            pageCipher: pageCipher
+        )
         report.warnings.forEach(Output.warning)
         // The first audit entry of a new directory (and one per re-run): the trail starts here.
         try withVault(global) { vault in
             try vault.recordAdministration(
                 report.alreadyInitialized ? "instance.reinit" : "instance.init",
                 details: ["created": report.created.joined(separator: ","), "masterKeyId": report.masterKeyID],
-                context: .commandLine(role: "admin"))
+                context: .commandLine(role: "admin")
+            )
         }
         if global.json {
             try Output.json(report)

@@ -7,14 +7,16 @@ struct KeysCommand: CommandGroup {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Inspect and rotate keys.",
-        subcommands: [KeysStatusCommand.self, KeysRotateCommand.self])
+        subcommands: [KeysStatusCommand.self, KeysRotateCommand.self]
+    )
 }
 
 /// `cordon keys status`: which keyrings exist, their KEK versions and data-key versions.
 struct KeysStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the master key id and every keyring's versions (never key bytes).")
+        abstract: "Show the master key id and every keyring's versions (never key bytes)."
+    )
     static let arguments = [GlobalOptions.dataSpec, GlobalOptions.jsonSpec]
 
     let global: GlobalOptions
@@ -25,8 +27,10 @@ struct KeysStatusCommand: ParsableCommand {
 
     func run() throws {
         let keys = try DataDirectory.openKeys(
-            at: global.dataDirectory, source: .fromEnvironment(dataDirectory: global.dataDirectory),
-            passphraseParameters: PassphraseCost.fromEnvironment())
+            at: global.dataDirectory,
+            source: .fromEnvironment(dataDirectory: global.dataDirectory),
+            passphraseParameters: PassphraseCost.fromEnvironment()
+        )
         let status = try keys.status()
         if global.json {
             try Output.json(status)
@@ -34,9 +38,12 @@ struct KeysStatusCommand: ParsableCommand {
         }
         Output.line("master key id: \(status.masterKeyID)")
         for keyring in status.keyrings {
-            let dataKeys = keyring.dataKeys.keys.sorted().map { "\($0) v\(keyring.dataKeys[$0]!.map(String.init).joined(separator: ","))" }
+            let dataKeys = keyring.dataKeys.keys.sorted().map {
+                "\($0) v\(keyring.dataKeys[$0]!.map(String.init).joined(separator: ","))"
+            }
             Output.line(
-                "  \(keyring.name): KEK v\(keyring.activeKEKVersion) active (versions \(keyring.kekVersions.map(String.init).joined(separator: ","))); \(dataKeys.joined(separator: "; "))")
+                "  \(keyring.name): KEK v\(keyring.activeKEKVersion) active (versions \(keyring.kekVersions.map(String.init).joined(separator: ","))); \(dataKeys.joined(separator: "; "))"
+            )
         }
     }
 }
@@ -51,15 +58,19 @@ struct KeysRotateCommand: ParsableCommand {
             keyring under it and then replaces the old key; an interrupted rotation is finished by \
             the next command that opens the data directory. --region ID adds a new KEK version, \
             makes it active and rewraps that region's data keys; older versions stay readable.
-            """)
+            """
+    )
     static let arguments = [
         GlobalOptions.dataSpec,
         .flag("master", help: "Rotate the master key."),
         .option("region", valueName: "ID", help: "Rotate this region's KEK (control and audit are also accepted)."),
         .flag("pages", help: "With --region: re-encrypt the region's store under a new page key instead."),
         .option(
-            "cipher", valueName: "NAME",
-            help: "With --pages: seal the re-encrypted store with xchacha20-poly1305 or aes-256-gcm (default: the store's own)."),
+            "cipher",
+            valueName: "NAME",
+            help:
+                "With --pages: seal the re-encrypted store with xchacha20-poly1305 or aes-256-gcm (default: the store's own)."
+        ),
         GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -93,30 +104,45 @@ struct KeysRotateCommand: ParsableCommand {
     func run() throws {
         if pages, let region {
             let rotated = try withVault(global) {
-                try $0.rotatePageKey(RegionID(rawValue: region), algorithm: cipher, context: .commandLine(role: "admin"))
+                try $0.rotatePageKey(
+                    RegionID(rawValue: region),
+                    algorithm: cipher,
+                    context: .commandLine(role: "admin")
+                )
             }
-            Output.line("Re-encrypted region \(region)'s store under page key v\(rotated.version) (\(rotated.algorithm.rawValue)).")
+            Output.line(
+                "Re-encrypted region \(region)'s store under page key v\(rotated.version) (\(rotated.algorithm.rawValue))."
+            )
             return
         }
         let source = MasterKeySource.fromEnvironment(dataDirectory: global.dataDirectory)
         let report = try withVault(global) { vault -> KeyHierarchy.RotationReport in
             let context = AccessContext.commandLine(role: "admin")
             if master {
-                return try vault.rotateMasterKey(source: source, passphraseParameters: PassphraseCost.fromEnvironment(), context: context)
+                return try vault.rotateMasterKey(
+                    source: source,
+                    passphraseParameters: PassphraseCost.fromEnvironment(),
+                    context: context
+                )
             }
-            let id: KeyringID = switch region! {
-            case "control": .control
-            case "audit": .audit
-            default: .region(region!)
-            }
+            let id: KeyringID =
+                switch region! {
+                case "control": .control
+                case "audit": .audit
+                default: .region(region!)
+                }
             return try vault.rotateKEK(id, context: context)
         }
         if global.json {
             try Output.json(report)
         } else if master {
-            Output.line("Rotated the master key (new id \(report.newMasterKeyID ?? "?")); rewrapped \(report.rewrapped) KEKs.")
+            Output.line(
+                "Rotated the master key (new id \(report.newMasterKeyID ?? "?")); rewrapped \(report.rewrapped) KEKs."
+            )
         } else {
-            Output.line("Rotated \(report.keyring): KEK v\(report.newVersion ?? 0) is active; rewrapped \(report.rewrapped) data keys.")
+            Output.line(
+                "Rotated \(report.keyring): KEK v\(report.newVersion ?? 0) is active; rewrapped \(report.rewrapped) data keys."
+            )
         }
     }
 }

@@ -6,7 +6,8 @@ struct PolicyCommand: CommandGroup {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Lint and show jurisdiction policies.",
-        subcommands: [PolicyLintCommand.self, PolicyShowCommand.self])
+        subcommands: [PolicyLintCommand.self, PolicyShowCommand.self]
+    )
 }
 
 /// `cordon policy lint`: every policy, region and the catalog, all issues at once.
@@ -14,7 +15,9 @@ struct PolicyLintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Validate policies/, regions/ and regions/catalog.json; list every problem.",
-        discussion: "Exits 0 when everything is valid, 1 when anything is not (each problem names its file, JSON path and what is allowed).")
+        discussion:
+            "Exits 0 when everything is valid, 1 when anything is not (each problem names its file, JSON path and what is allowed)."
+    )
     static let arguments = [GlobalOptions.configSpec, GlobalOptions.jsonSpec]
 
     let global: GlobalOptions
@@ -39,15 +42,20 @@ struct PolicyLintCommand: ParsableCommand {
         let root = try global.requireConfigDirectory()
         let issues = PolicyLinter.lint(root: root)
         if global.json {
-            try Output.json(Report(
-                config: root.path, ok: issues.isEmpty,
-                issues: issues.map { .init(file: $0.file, path: $0.path, line: $0.line, message: $0.message) }))
+            try Output.json(
+                Report(
+                    config: root.path,
+                    ok: issues.isEmpty,
+                    issues: issues.map { .init(file: $0.file, path: $0.path, line: $0.line, message: $0.message) }
+                )
+            )
         } else if issues.isEmpty {
             let configuration = try PolicyConfiguration.load(from: root)
             Output.line(
-                "ok: \(configuration.policies.count) policies, \(configuration.regions.count) regions, \(configuration.catalog.purposes.count) purposes in \(root.path)")
+                "ok: \(configuration.policies.count) policies, \(configuration.regions.count) regions, \(configuration.catalog.purposes.count) purposes in \(root.path)"
+            )
         } else {
-            issues.forEach { Output.line($0.description) }
+            for issue in issues { Output.line(issue.description) }
         }
         if !issues.isEmpty {
             throw CLIError("\(issues.count) problem\(issues.count == 1 ? "" : "s") in \(root.path)")
@@ -59,7 +67,8 @@ struct PolicyLintCommand: ParsableCommand {
 struct PolicyShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print the rules in force for a region (or a policy id) as a table.")
+        abstract: "Print the rules in force for a region (or a policy id) as a table."
+    )
     static let arguments: [ArgumentSpec] = [
         .positional("region", help: "A region id (eu, uk, us, cn, br) or a policy id (gdpr, ccpa, ...)."),
         GlobalOptions.configSpec,
@@ -79,7 +88,8 @@ struct PolicyShowCommand: ParsableCommand {
         var header = ""
         if let region = configuration.regions[RegionID(rawValue: name)] {
             policy = configuration.policy(for: region.id)
-            header = "Region \(region.id) (\(region.name)), stored in \(region.storageLocation), \(region.countries.count) countries\n"
+            header =
+                "Region \(region.id) (\(region.name)), stored in \(region.storageLocation), \(region.countries.count) countries\n"
         } else if let found = configuration.policies[PolicyID(rawValue: name)] {
             policy = found
         } else {

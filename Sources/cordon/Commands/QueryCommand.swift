@@ -17,14 +17,18 @@ struct QueryCommand: ParsableCommand {
             SELECT country, COUNT(*) FROM subjects GROUP BY country.
             Every value carries a 95% confidence interval; the same query again this period returns the \
             released answer for free. --explain shows the plan and cost without running or spending.
-            """)
+            """
+    )
     static let arguments: [ArgumentSpec] = [
         .positional("query", help: "The query text (quote it for the shell)."),
         .option("purpose", valueName: "PURPOSE", help: "Why the data is processed (e.g. analytics); required."),
         .option("analyst", valueName: "NAME", help: "Whose privacy budget pays; required."),
         .option("format", valueName: "FORMAT", help: "table (default), json or csv."),
         .option("mechanism", valueName: "NAME", help: "laplace (default) or gaussian."),
-        .flag("explain", help: "Show plan, regions, bounds, sensitivities, noise and ε cost; run nothing, spend nothing."),
+        .flag(
+            "explain",
+            help: "Show plan, regions, bounds, sensitivities, noise and ε cost; run nothing, spend nothing."
+        ),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -47,9 +51,15 @@ struct QueryCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard purpose != nil else { throw UsageError("--purpose is required (e.g. --purpose analytics)", command: Self.self) }
-        guard analyst != nil else { throw UsageError("--analyst is required: the analyst whose budget pays", command: Self.self) }
-        guard ["table", "json", "csv"].contains(format) else { throw UsageError("--format is table, json or csv", command: Self.self) }
+        guard purpose != nil else {
+            throw UsageError("--purpose is required (e.g. --purpose analytics)", command: Self.self)
+        }
+        guard analyst != nil else {
+            throw UsageError("--analyst is required: the analyst whose budget pays", command: Self.self)
+        }
+        guard ["table", "json", "csv"].contains(format) else {
+            throw UsageError("--format is table, json or csv", command: Self.self)
+        }
         guard mechanism != nil else { throw UsageError("--mechanism is laplace or gaussian", command: Self.self) }
     }
 
@@ -59,18 +69,29 @@ struct QueryCommand: ParsableCommand {
         let context = AccessContext.commandLine(role: "analyst")
         do {
             if explain {
-                let explanation = try withVault(global) { try $0.explain(text, purpose: purpose, analyst: analyst!, context: context, options: options) }
-                if format == "json" { try Output.json(explanation) } else { Output.standardOutput(QueryFormatter.text(explanation)) }
+                let explanation = try withVault(global) {
+                    try $0.explain(text, purpose: purpose, analyst: analyst!, context: context, options: options)
+                }
+                if format == "json" {
+                    try Output.json(explanation)
+                } else {
+                    Output.standardOutput(QueryFormatter.text(explanation))
+                }
                 return
             }
-            let answer = try withVault(global) { try $0.query(text, purpose: purpose, analyst: analyst!, context: context, options: options) }
+            let answer = try withVault(global) {
+                try $0.query(text, purpose: purpose, analyst: analyst!, context: context, options: options)
+            }
             switch format {
             case "json": try Output.json(answer)
             case "csv": Output.standardOutput(QueryFormatter.csv(answer))
             default: Output.standardOutput(QueryFormatter.table(answer))
             }
         } catch let error as QueryError {
-            throw CLIError(error.description, exitCode: error.code == .budgetExhausted ? ExitCode.failure : ExitCode.usage)
+            throw CLIError(
+                error.description,
+                exitCode: error.code == .budgetExhausted ? ExitCode.failure : ExitCode.usage
+            )
         }
     }
 }
@@ -80,12 +101,16 @@ enum QueryFormatter {
     /// Columns padded to their widest cell, a rule under the header.
     static func grid(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }
-        let widths = header.indices.map { column in rows.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = header.indices.map { column in
+            rows.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+        }
         func render(_ cells: [String]) -> String {
             cells.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
-        return ([render(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.dropFirst().map(render))
+        return
+            ([render(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+            + rows.dropFirst().map(render))
             .joined(separator: "\n") + "\n"
     }
 
@@ -93,10 +118,14 @@ enum QueryFormatter {
     static func table(_ answer: QueryAnswer) -> String {
         var rows = [answer.columns]
         for row in answer.rows {
-            rows.append(row.map { cell in
-                if case .number(let value) = cell { return "\(cell)  [\(format(value.low)), \(format(value.high))]" }
-                return cell.description
-            })
+            rows.append(
+                row.map { cell in
+                    if case .number(let value) = cell {
+                        return "\(cell)  [\(format(value.low)), \(format(value.high))]"
+                    }
+                    return cell.description
+                }
+            )
         }
         var text = grid(rows)
         if answer.rows.isEmpty { text += "(no group passed the release threshold)\n" }
@@ -104,11 +133,13 @@ enum QueryFormatter {
         let regions = privacy.epsilonSpent.keys.sorted()
         text += "\n95% confidence intervals in brackets; mechanism: discrete \(privacy.mechanism.rawValue)"
         if let suppressed = answer.suppressedGroups {
-            text += "; suppressed groups ≈ \(format(suppressed.value)) [\(format(suppressed.low)), \(format(suppressed.high))]"
+            text +=
+                "; suppressed groups ≈ \(format(suppressed.value)) [\(format(suppressed.low)), \(format(suppressed.high))]"
         }
         text += "\n" + (privacy.cached ? "released answer of the same query this period: no budget spent\n" : "")
         for region in regions {
-            text += "\(region): ε spent \(privacy.epsilonSpent[region]!), left \(privacy.budgetRemaining[region] ?? "?") until \(privacy.budgetResetsAt[region] ?? "?") (policy \(privacy.policyVersions[region] ?? "?"))\n"
+            text +=
+                "\(region): ε spent \(privacy.epsilonSpent[region]!), left \(privacy.budgetRemaining[region] ?? "?") until \(privacy.budgetResetsAt[region] ?? "?") (policy \(privacy.policyVersions[region] ?? "?"))\n"
         }
         return text
     }
@@ -116,7 +147,8 @@ enum QueryFormatter {
     /// The answer as CSV: each noisy column followed by its interval bounds.
     static func csv(_ answer: QueryAnswer) -> String {
         func quote(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         let numeric = answer.columns.indices.map { index in
             answer.rows.contains { if case .number = $0[index] { true } else { false } }
@@ -142,18 +174,25 @@ enum QueryFormatter {
 
     /// The plan of `--explain`.
     static func text(_ explanation: QueryExplanation) -> String {
-        var text = "query: \(explanation.query)\npurpose: \(explanation.purpose)\nmechanism: discrete \(explanation.mechanism.rawValue)\n"
-        if explanation.wouldUseReleasedAnswer { text += "already answered this period: would return the released answer, no budget spent\n" }
+        var text =
+            "query: \(explanation.query)\npurpose: \(explanation.purpose)\nmechanism: discrete \(explanation.mechanism.rawValue)\n"
+        if explanation.wouldUseReleasedAnswer {
+            text += "already answered this period: would return the released answer, no budget spent\n"
+        }
         if explanation.regions.isEmpty { text += "no region can match the filter: nothing would run\n" }
         for plan in explanation.regions {
             let region = plan.region.rawValue
-            text += "\nregion \(region) (\(plan.policyID) \(plan.policyVersion)): ε cost \(explanation.epsilonCost[region] ?? "?"), left \(explanation.budgetRemaining[region] ?? "?"), δ \(plan.delta)\n"
-            text += "  bounds: ≤ \(plan.maxGroupsPerSubject) groups per subject, ≤ \(plan.maxRowsPerGroup) rows per group, amounts clamped to the catalog bounds\n"
-            text += "  release threshold: noisy subjects ≥ \(plan.releaseThreshold) (partition selection \(plan.selectionThreshold), policy minimum \(plan.minAggregationSubjects))\n"
+            text +=
+                "\nregion \(region) (\(plan.policyID) \(plan.policyVersion)): ε cost \(explanation.epsilonCost[region] ?? "?"), left \(explanation.budgetRemaining[region] ?? "?"), δ \(plan.delta)\n"
+            text +=
+                "  bounds: ≤ \(plan.maxGroupsPerSubject) groups per subject, ≤ \(plan.maxRowsPerGroup) rows per group, amounts clamped to the catalog bounds\n"
+            text +=
+                "  release threshold: noisy subjects ≥ \(plan.releaseThreshold) (partition selection \(plan.selectionThreshold), policy minimum \(plan.minAggregationSubjects))\n"
             var rows = [["statistic", "L1", "L2", "ε", "noise", "scale", "95% ±"]]
             for statistic in plan.statistics {
                 rows.append([
-                    statistic.name, format(statistic.l1Sensitivity), format(statistic.l2Sensitivity), format(statistic.epsilon),
+                    statistic.name, format(statistic.l1Sensitivity), format(statistic.l2Sensitivity),
+                    format(statistic.epsilon),
                     statistic.noise.mechanism.rawValue, format(statistic.noise.scale), String(statistic.halfWidth95),
                 ])
             }

@@ -6,7 +6,10 @@ import Foundation
 /// `cordon receipt`: check signed erasure receipts.
 struct ReceiptCommand: CommandGroup {
     static let configuration = CommandConfiguration(
-        commandName: "receipt", abstract: "Verify signed erasure receipts.", subcommands: [ReceiptVerifyCommand.self])
+        commandName: "receipt",
+        abstract: "Verify signed erasure receipts.",
+        subcommands: [ReceiptVerifyCommand.self]
+    )
 }
 
 /// `cordon receipt verify FILE [--pubkey FILE]`.
@@ -14,7 +17,9 @@ struct ReceiptVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check a receipt's Ed25519 signature against the audit key; exit 1 if it does not verify.",
-        discussion: "With --pubkey FILE (the line `cordon audit pubkey` prints) no data directory or master key is needed. The key embedded in the receipt is never trusted.")
+        discussion:
+            "With --pubkey FILE (the line `cordon audit pubkey` prints) no data directory or master key is needed. The key embedded in the receipt is never trusted."
+    )
     static let arguments: [ArgumentSpec] = [
         .positional("file", help: "The receipt JSON (from `cordon subject erase --receipt FILE` or its stdout)."),
         .option("pubkey", valueName: "FILE", help: "Verifier key file; default: this data directory's audit key."),
@@ -42,14 +47,20 @@ struct ReceiptVerifyCommand: ParsableCommand {
         let key: Ed25519.PublicKey
         if let pubkey {
             let text = try String(contentsOfFile: pubkey, encoding: .utf8)
-            do { key = try NoteVerifierKey(parsing: text).publicKey } catch { throw CLIError("\(pubkey) is not a verifier key: \(error)") }
+            do { key = try NoteVerifierKey(parsing: text).publicKey } catch {
+                throw CLIError("\(pubkey) is not a verifier key: \(error)")
+            }
         } else {
             key = try withVault(global) { $0.auditPublicKey }
         }
         guard receipt.verify(publicKey: key) else {
-            throw CLIError("the receipt's signature does not verify under the audit key: it was altered or signed by another key")
+            throw CLIError(
+                "the receipt's signature does not verify under the audit key: it was altered or signed by another key"
+            )
         }
         let body = receipt.receipt
-        Output.line("ok: erasure of subject \(body.subjectId) in region \(body.region) at \(body.erasedAt) under \(body.policy) \(body.policyVersion), audit entry \(body.auditSequence)")
+        Output.line(
+            "ok: erasure of subject \(body.subjectId) in region \(body.region) at \(body.erasedAt) under \(body.policy) \(body.policyVersion), audit entry \(body.auditSequence)"
+        )
     }
 }

@@ -4,8 +4,10 @@ import Foundation
 /// `cordon retention`: enforce retention periods.
 struct RetentionCommand: CommandGroup {
     static let configuration = CommandConfiguration(
-        commandName: "retention", abstract: "Delete what is past its policy's retention.",
-        subcommands: [RetentionRunCommand.self])
+        commandName: "retention",
+        abstract: "Delete what is past its policy's retention.",
+        subcommands: [RetentionRunCommand.self]
+    )
 }
 
 /// `cordon retention run [--now ISO8601]`.
@@ -13,7 +15,9 @@ struct RetentionRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Sweep every region: delete expired events and inactive profiles, in bounded batches.",
-        discussion: "Purchases follow user.behavior.purchase_history, other events user.behavior.browsing_history, profiles user.contact (from the last update or event). Each batch is its own audited transaction.")
+        discussion:
+            "Purchases follow user.behavior.purchase_history, other events user.behavior.browsing_history, profiles user.contact (from the last update or event). Each batch is its own audited transaction."
+    )
     static let arguments: [ArgumentSpec] = [
         .option("now", valueName: "TIME", help: "Sweep as of this RFC 3339 time (default: the clock)."),
         .option("batch-size", valueName: "N", help: "Rows per transaction (default 10000)."),
@@ -32,7 +36,9 @@ struct RetentionRunCommand: ParsableCommand {
 
     func run() throws {
         let report = try withVault(global) { vault in
-            try vault.runRetention(context: .commandLine(role: "admin"), now: now, batchSize: batchSize) { Output.standardError("retention: \($0)") }
+            try vault.runRetention(context: .commandLine(role: "admin"), now: now, batchSize: batchSize) {
+                Output.standardError("retention: \($0)")
+            }
         }
         if global.json {
             try Output.json(report)
@@ -41,7 +47,9 @@ struct RetentionRunCommand: ParsableCommand {
         Output.line("retention as of \(report.now)")
         for region in report.regions {
             let deleted = region.deleted.keys.sorted().map { "\($0) \(region.deleted[$0]!)" }.joined(separator: ", ")
-            Output.line("  \(region.region) (\(region.policy)): \(deleted.isEmpty ? "nothing" : deleted); expired profiles \(region.subjectsExpired)")
+            Output.line(
+                "  \(region.region) (\(region.policy)): \(deleted.isEmpty ? "nothing" : deleted); expired profiles \(region.subjectsExpired)"
+            )
         }
         Output.line("deleted \(report.totalDeleted) rows and profiles in total")
     }

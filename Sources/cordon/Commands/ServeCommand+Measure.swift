@@ -25,7 +25,12 @@ enum InProcessMeasurement {
         let api = CordonAPI(configuration: unlimited, session: session)
         defer { try? api.slot.close() }
         let context = AccessContext(actor: "cordon:bench", role: "admin")
-        let ingest = try session.tokens.create(name: "bench-ingest", role: .ingest, scope: .allRegions, context: context)
+        let ingest = try session.tokens.create(
+            name: "bench-ingest",
+            role: .ingest,
+            scope: .allRegions,
+            context: context
+        )
         let dpo = try session.tokens.create(name: "bench-dpo", role: .dpo, scope: .allRegions, context: context)
         defer {
             _ = try? session.tokens.revoke(id: ingest.token.id, context: context)
@@ -33,9 +38,16 @@ enum InProcessMeasurement {
         }
         let batch = Array(try Data(contentsOf: body))
         let ingestRequest = HTTPRequest(
-            method: "POST", target: "/v1/events",
-            headers: ["Authorization": "Bearer \(ingest.secret)", "Content-Type": "application/x-ndjson"], body: batch)
-        let readRequest = HTTPRequest(method: "GET", target: "/v1/audit/checkpoint", headers: ["Authorization": "Bearer \(dpo.secret)"])
+            method: "POST",
+            target: "/v1/events",
+            headers: ["Authorization": "Bearer \(ingest.secret)", "Content-Type": "application/x-ndjson"],
+            body: batch
+        )
+        let readRequest = HTTPRequest(
+            method: "GET",
+            target: "/v1/audit/checkpoint",
+            headers: ["Authorization": "Bearer \(dpo.secret)"]
+        )
         let figures = [
             "ingest": measure(api, ingestRequest, count: count),
             "checkpoint": measure(api, readRequest, count: count),
@@ -65,7 +77,10 @@ enum InProcessMeasurement {
         let sorted = latencies.withLock { $0 }.sorted()
         let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
         return Figure(
-            requests: sorted.count, requestsPerSecond: Double(sorted.count) / elapsed, p99Milliseconds: p99 * 1000,
-            errors: errors.load(ordering: .relaxed))
+            requests: sorted.count,
+            requestsPerSecond: Double(sorted.count) / elapsed,
+            p99Milliseconds: p99 * 1000,
+            errors: errors.load(ordering: .relaxed)
+        )
     }
 }

@@ -18,9 +18,14 @@ struct ServeCommand: ParsableCommand {
             and exit 0. The server holds the data directory: other commands wait until it stops.
 
             Example: cordon serve --bind 127.0.0.1:8080
-            """)
+            """
+    )
     static let arguments: [ArgumentSpec] = [
-        .option("bind", valueName: "ADDR:PORT", help: "Address to listen on (default 127.0.0.1:8080; port 0 picks one)."),
+        .option(
+            "bind",
+            valueName: "ADDR:PORT",
+            help: "Address to listen on (default 127.0.0.1:8080; port 0 picks one)."
+        ),
         .option("tls-cert", valueName: "FILE", help: "PEM certificate chain (with --tls-key)."),
         .option("tls-key", valueName: "FILE", help: "PEM private key (with --tls-cert)."),
         .option("threads", valueName: "N", help: "Worker threads (default 8)."),
@@ -29,11 +34,17 @@ struct ServeCommand: ParsableCommand {
         .option("timeout", valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
         .option("rate-limit", valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
         .option(
-            "retention-interval", valueName: "SECONDS",
-            help: "Seconds between the server's own retention sweeps (default 3600, the first within a minute; 0 turns them off)."),
+            "retention-interval",
+            valueName: "SECONDS",
+            help:
+                "Seconds between the server's own retention sweeps (default 3600, the first within a minute; 0 turns them off)."
+        ),
         .option(
-            "measure-in-process", valueName: "N",
-            help: "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."),
+            "measure-in-process",
+            valueName: "N",
+            help:
+                "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."
+        ),
         .option("measure-body", valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
@@ -55,7 +66,8 @@ struct ServeCommand: ParsableCommand {
         switch (parsed.option("tls-cert"), parsed.option("tls-key")) {
         case (nil, nil): break
         case (let cert?, let key?):
-            guard let certificate = FileManager.default.contents(atPath: cert), let privateKey = FileManager.default.contents(atPath: key)
+            guard let certificate = FileManager.default.contents(atPath: cert),
+                let privateKey = FileManager.default.contents(atPath: key)
             else { throw CLIError("cannot read --tls-cert \(cert) or --tls-key \(key)") }
             server.tlsCertificatePEM = Array(certificate)
             server.tlsKeyPEM = Array(privateKey)
@@ -86,7 +98,8 @@ struct ServeCommand: ParsableCommand {
         if !server.bind.isLoopback && !server.usesTLS {
             throw UsageError(
                 "refusing to serve plain HTTP on \(server.bind): pass --tls-cert and --tls-key, or bind a loopback address",
-                command: Self.self)
+                command: Self.self
+            )
         }
     }
 
@@ -94,7 +107,12 @@ struct ServeCommand: ParsableCommand {
         var server = self.server
         server.policies = try PolicyBundle.load(global)
         if let measureCount, let measureBody {
-            try InProcessMeasurement.run(server, global: global, count: measureCount, body: URL(fileURLWithPath: measureBody))
+            try InProcessMeasurement.run(
+                server,
+                global: global,
+                count: measureCount,
+                body: URL(fileURLWithPath: measureBody)
+            )
             return
         }
         try ServerRunner.run(server, global: global) { _, _ in }
@@ -107,7 +125,9 @@ enum ServerRunner {
     /// Opens the vault (or starts sealed when the key is not available), serves, and
     /// returns after a clean shutdown. `started` runs once the socket is listening.
     static func run(
-        _ configuration: ServerConfiguration, global: GlobalOptions, started: (CordonAPI, MicroHTTPDHost) throws -> Void
+        _ configuration: ServerConfiguration,
+        global: GlobalOptions,
+        started: (CordonAPI, MicroHTTPDHost) throws -> Void
     ) throws {
         // Catch SIGINT/SIGTERM before anything announces the server: a signal that
         // arrives after "listening on" must never be lost or kill the process mid-request.
@@ -126,7 +146,8 @@ enum ServerRunner {
         bound.port = host.port
         Output.line("listening on \(scheme)://\(bound)")
         Output.standardError(
-            "cordon: serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops")
+            "cordon: serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops"
+        )
         let retention = configuration.retentionIntervalSeconds.map { seconds in
             RetentionScheduler(slot: api.slot, intervalSeconds: seconds) { Output.standardError("cordon: \($0)") }
         }
@@ -145,7 +166,8 @@ enum ServerRunner {
     }
 
     /// The vault with the environment's key, or `nil` (sealed) when no key is available.
-    private static func openSession(_ configuration: ServerConfiguration, global: GlobalOptions) throws -> VaultSession? {
+    private static func openSession(_ configuration: ServerConfiguration, global: GlobalOptions) throws -> VaultSession?
+    {
         do {
             let vault = try VaultOpener.open(global)
             return try VaultSession(vault: vault, configDirectory: configuration.configDirectory)
@@ -176,6 +198,6 @@ final class TerminationSignal {
     /// Blocks until one of the signals arrives.
     func wait() {
         semaphore.wait()
-        sources.forEach { $0.cancel() }
+        for source in sources { source.cancel() }
     }
 }

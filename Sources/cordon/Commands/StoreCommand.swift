@@ -4,15 +4,18 @@ import Foundation
 /// `cordon store`: the encrypted region stores.
 struct StoreCommand: CommandGroup {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Check and restore the encrypted region stores.",
-        subcommands: [StoreVerifyCommand.self, StoreRestoreCommand.self])
+        commandName: "store",
+        abstract: "Check and restore the encrypted region stores.",
+        subcommands: [StoreVerifyCommand.self, StoreRestoreCommand.self]
+    )
 }
 
 /// `cordon store verify [--region ID]`.
 struct StoreVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Authenticate every page of each region's store and WAL; exit 1 if any fails.")
+        abstract: "Authenticate every page of each region's store and WAL; exit 1 if any fails."
+    )
     static let arguments: [ArgumentSpec] = [
         .option("region", valueName: "ID", help: "Only this region (default: all)."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
@@ -34,14 +37,21 @@ struct StoreVerifyCommand: ParsableCommand {
             try Output.json(checks)
         } else {
             for check in checks {
-                let problems = check.intact ? "ok" : "FAILED: pages \(check.badPages.map(String.init).joined(separator: ",")) WAL frames \(check.badWALFrames.map(String.init).joined(separator: ","))"
-                Output.line("\(check.region): \(check.pages) pages, \(check.walFrames) WAL frames — \(problems)  (\(check.file))")
+                let problems =
+                    check.intact
+                    ? "ok"
+                    : "FAILED: pages \(check.badPages.map(String.init).joined(separator: ",")) WAL frames \(check.badWALFrames.map(String.init).joined(separator: ","))"
+                Output.line(
+                    "\(check.region): \(check.pages) pages, \(check.walFrames) WAL frames — \(problems)  (\(check.file))"
+                )
             }
             if checks.isEmpty { Output.line("no region store has been created yet") }
         }
         let bad = checks.filter { !$0.intact }
         if !bad.isEmpty {
-            throw CLIError("\(bad.count) store\(bad.count == 1 ? "" : "s") failed authentication: \(bad.map(\.region).joined(separator: ", ")); restore from a backup with `cordon store restore`")
+            throw CLIError(
+                "\(bad.count) store\(bad.count == 1 ? "" : "s") failed authentication: \(bad.map(\.region).joined(separator: ", ")); restore from a backup with `cordon store restore`"
+            )
         }
     }
 }
@@ -51,7 +61,9 @@ struct StoreRestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Replace a region's store with a backup and re-apply every erasure since.",
-        discussion: "The explicit way to accept a store older than its audited state. Erasures recorded after the backup (tombstones in control.db) are replayed, so an erased person never comes back; the new state is audited.")
+        discussion:
+            "The explicit way to accept a store older than its audited state. Erasures recorded after the backup (tombstones in control.db) are replayed, so an erased person never comes back; the new state is audited."
+    )
     static let arguments: [ArgumentSpec] = [
         .option("region", valueName: "ID", help: "The region whose store to replace."),
         .option("from", valueName: "FILE", help: "The backup copy of <data>/regions/<id>.db."),
@@ -80,12 +92,18 @@ struct StoreRestoreCommand: ParsableCommand {
     func run() throws {
         guard FileManager.default.fileExists(atPath: backup) else { throw CLIError("\(backup) does not exist") }
         let (replayed, commit) = try withVault(global) { vault in
-            try vault.restore(RegionID(rawValue: region), from: URL(fileURLWithPath: backup), context: .commandLine(role: "admin"))
+            try vault.restore(
+                RegionID(rawValue: region),
+                from: URL(fileURLWithPath: backup),
+                context: .commandLine(role: "admin")
+            )
         }
         if global.json {
             try Output.json(Result(region: region, replayedErasures: replayed, commit: commit))
         } else {
-            Output.line("restored region \(region) from \(backup); re-applied \(replayed) erasure\(replayed == 1 ? "" : "s"); store now at commit \(commit)")
+            Output.line(
+                "restored region \(region) from \(backup); re-applied \(replayed) erasure\(replayed == 1 ? "" : "s"); store now at commit \(commit)"
+            )
         }
     }
 }

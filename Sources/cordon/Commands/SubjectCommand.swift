@@ -10,17 +10,24 @@ struct SubjectCommand: CommandGroup {
         subcommands: [
             SubjectLookupCommand.self, SubjectExportCommand.self, SubjectEraseCommand.self, SubjectRectifyCommand.self,
             SubjectConsentCommand.self,
-        ])
+        ]
+    )
 }
 
 /// `--request DSR_ID`: answer a request registered with `cordon dsr open`.
 let requestSpec = ArgumentSpec.option(
-    "request", valueName: "DSR_ID", help: "The registered request (cordon dsr open) this answers; default: register one now.")
+    "request",
+    valueName: "DSR_ID",
+    help: "The registered request (cordon dsr open) this answers; default: register one now."
+)
 
 /// Parses a subject id argument, or a usage error that says what one looks like.
 func subjectID(_ text: String, for command: any ParsableCommand.Type) throws -> SubjectID {
     guard let id = SubjectID(rawValue: text.lowercased()) else {
-        throw UsageError("'\(text)' is not a subject id (32 hex digits); find it with `cordon subject lookup`", command: command)
+        throw UsageError(
+            "'\(text)' is not a subject id (32 hex digits); find it with `cordon subject lookup`",
+            command: command
+        )
     }
     return id
 }
@@ -28,7 +35,9 @@ func subjectID(_ text: String, for command: any ParsableCommand.Type) throws -> 
 /// `cordon subject lookup --external-id X | --email E`.
 struct SubjectLookupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lookup", abstract: "Find a subject's id and region by externalId or email (exit 1 if none).")
+        commandName: "lookup",
+        abstract: "Find a subject's id and region by externalId or email (exit 1 if none)."
+    )
     static let arguments: [ArgumentSpec] = [
         .option("external-id", valueName: "ID", help: "The shop's customer id."),
         .option("email", valueName: "EMAIL", help: "The subject's email (matched after normalization)."),
@@ -61,7 +70,9 @@ struct SubjectLookupCommand: ParsableCommand {
             try found.count == 1 ? Output.json(found[0]) : Output.json(found)
         } else {
             for location in found {
-                Output.line("\(location.subjectId.rawValue)  region \(location.region) (\(location.policy))  since \(location.createdAt)")
+                Output.line(
+                    "\(location.subjectId.rawValue)  region \(location.region) (\(location.policy))  since \(location.createdAt)"
+                )
             }
         }
     }
@@ -72,7 +83,9 @@ struct SubjectExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the subject's data package (GDPR Art. 15/20, CCPA right to know) as JSON.",
-        discussion: "Contains PII, consent history with sources, events within retention, the policy in force, and accessHistory: every audited access with an inclusion proof against the signed checkpoint auditCheckpoint.")
+        discussion:
+            "Contains PII, consent history with sources, events within retention, the policy in force, and accessHistory: every audited access with an inclusion proof against the signed checkpoint auditCheckpoint."
+    )
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
         .option("out", valueName: "FILE", help: "Write the package here (mode 0600) instead of stdout."),
@@ -93,13 +106,17 @@ struct SubjectExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let package = try withVault(global) { try $0.export(id, context: .commandLine(role: "dpo"), dsrRequest: request) }
+        let package = try withVault(global) {
+            try $0.export(id, context: .commandLine(role: "dpo"), dsrRequest: request)
+        }
         guard let out else {
             try Output.json(package)
             return
         }
         try Output.writeJSON(package, to: out)
-        Output.standardError("wrote \(out): \(package.events.count) events, \(package.consents.count) consent records, \(package.accessHistory.count) audited accesses")
+        Output.standardError(
+            "wrote \(out): \(package.events.count) events, \(package.consents.count) consent records, \(package.accessHistory.count) audited accesses"
+        )
     }
 }
 
@@ -108,7 +125,9 @@ struct SubjectEraseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase",
         abstract: "Erase a subject: crypto-shred the key, delete every row, print a signed receipt.",
-        discussion: "The receipt is signed with the audit key (`cordon audit pubkey`); verify it with `cordon receipt verify FILE`.")
+        discussion:
+            "The receipt is signed with the audit key (`cordon audit pubkey`); verify it with `cordon receipt verify FILE`."
+    )
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
         .option("receipt", valueName: "FILE", help: "Also write the receipt to FILE."),
@@ -129,21 +148,30 @@ struct SubjectEraseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let receipt = try withVault(global) { try $0.erase(id, context: .commandLine(role: "dpo"), dsrRequest: request) }
+        let receipt = try withVault(global) {
+            try $0.erase(id, context: .commandLine(role: "dpo"), dsrRequest: request)
+        }
         if let receiptPath { try Output.writeJSON(receipt, to: receiptPath) }
         try Output.json(receipt)
         Output.standardError(
-            "erased subject \(id) from region \(receipt.receipt.region): \(receipt.receipt.erased["events"] ?? 0) events, \(receipt.receipt.erased["consents"] ?? 0) consent records; key destroyed (audit entry \(receipt.receipt.auditSequence))")
+            "erased subject \(id) from region \(receipt.receipt.region): \(receipt.receipt.erased["events"] ?? 0) events, \(receipt.receipt.erased["consents"] ?? 0) consent records; key destroyed (audit entry \(receipt.receipt.auditSequence))"
+        )
     }
 }
 
 /// `cordon subject rectify ID --set field=value ...`.
 struct SubjectRectifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rectify", abstract: "Correct PII fields (GDPR Art. 16); an empty value removes the field.")
+        commandName: "rectify",
+        abstract: "Correct PII fields (GDPR Art. 16); an empty value removes the field."
+    )
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id."),
-        .repeatingOption("set", valueName: "FIELD=VALUE", help: "A catalog PII field and its corrected value (repeatable)."),
+        .repeatingOption(
+            "set",
+            valueName: "FIELD=VALUE",
+            help: "A catalog PII field and its corrected value (repeatable)."
+        ),
         requestSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
@@ -172,7 +200,9 @@ struct SubjectRectifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        try withVault(global) { try $0.rectify(id, set: changes, context: .commandLine(role: "dpo"), dsrRequest: request) }
+        try withVault(global) {
+            try $0.rectify(id, set: changes, context: .commandLine(role: "dpo"), dsrRequest: request)
+        }
         Output.line("rectified \(changes.keys.sorted().joined(separator: ", ")) of subject \(id)")
     }
 }
@@ -182,7 +212,9 @@ struct SubjectConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent",
         abstract: "Record a consent change: grant, withdraw, restrict, object, or opt out of sale/share.",
-        discussion: "CCPA opt-out of sale/share: --purpose sale_or_share --state withdrawn. Takes effect for ingest and queries at once.")
+        discussion:
+            "CCPA opt-out of sale/share: --purpose sale_or_share --state withdrawn. Takes effect for ingest and queries at once."
+    )
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id."),
         .option("purpose", valueName: "PURPOSE", help: "A catalog purpose (analytics, marketing_email, ...)."),
@@ -203,7 +235,9 @@ struct SubjectConsentCommand: ParsableCommand {
         global = GlobalOptions(parsed: parsed)
         request = parsed.option("request")
         id = try subjectID(parsed.positional(0)!, for: Self.self)
-        guard let purpose = parsed.option("purpose") else { throw UsageError("--purpose is required", command: Self.self) }
+        guard let purpose = parsed.option("purpose") else {
+            throw UsageError("--purpose is required", command: Self.self)
+        }
         self.purpose = Purpose(rawValue: purpose)
         guard let stateText = parsed.option("state"), let state = ConsentState(rawValue: stateText) else {
             throw UsageError("--state must be granted, withdrawn, restricted or objected", command: Self.self)
@@ -214,7 +248,16 @@ struct SubjectConsentCommand: ParsableCommand {
 
     func run() throws {
         let context = AccessContext.commandLine(role: "dpo")
-        try withVault(global) { try $0.recordConsent(id, purpose: purpose, state: state, source: source ?? context.actor, context: context, dsrRequest: request) }
+        try withVault(global) {
+            try $0.recordConsent(
+                id,
+                purpose: purpose,
+                state: state,
+                source: source ?? context.actor,
+                context: context,
+                dsrRequest: request
+            )
+        }
         Output.line("recorded \(state.rawValue) for \(purpose) of subject \(id)")
     }
 }

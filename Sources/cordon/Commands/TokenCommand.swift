@@ -12,7 +12,8 @@ struct TokenCommand: CommandGroup {
             touch. Creation and revocation are audited (token.create, token.revoke). While `cordon serve` \
             runs it holds the data directory: use POST /v1/tokens and DELETE /v1/tokens/{id} instead.
             """,
-        subcommands: [TokenCreateCommand.self, TokenListCommand.self, TokenRevokeCommand.self])
+        subcommands: [TokenCreateCommand.self, TokenListCommand.self, TokenRevokeCommand.self]
+    )
 }
 
 /// `cordon token create --role R --regions eu,br --name N [--json]`.
@@ -20,12 +21,14 @@ struct TokenCreateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Create a token and print its secret (shown once, never stored).",
-        discussion: "Example: cordon token create --role ingest --regions eu,br --name shop-backend")
-    static let arguments: [ArgumentSpec] = [
-        .option("role", valueName: "ROLE", help: "admin, dpo, ingest or analyst (required)."),
-        .option("regions", valueName: "LIST", help: "Regions it may touch, comma-separated, or 'all' (required)."),
-        .option("name", valueName: "NAME", help: "A label for people, 1-64 printable characters (required)."),
-    ] + GlobalOptions.all
+        discussion: "Example: cordon token create --role ingest --regions eu,br --name shop-backend"
+    )
+    static let arguments: [ArgumentSpec] =
+        [
+            .option("role", valueName: "ROLE", help: "admin, dpo, ingest or analyst (required)."),
+            .option("regions", valueName: "LIST", help: "Regions it may touch, comma-separated, or 'all' (required)."),
+            .option("name", valueName: "NAME", help: "A label for people, 1-64 printable characters (required)."),
+        ] + GlobalOptions.all
 
     let global: GlobalOptions
     let role: TokenRole
@@ -38,7 +41,8 @@ struct TokenCreateCommand: ParsableCommand {
         guard let role = TokenRole(rawValue: roleText) else {
             throw UsageError(
                 "--role must be one of \(TokenRole.allCases.map(\.rawValue).joined(separator: ", ")), got '\(roleText)'",
-                command: Self.self)
+                command: Self.self
+            )
         }
         guard let regions = parsed.option("regions") else { throw UsageError("missing --regions", command: Self.self) }
         guard let scope = TokenScope(parsing: regions) else {
@@ -59,7 +63,8 @@ struct TokenCreateCommand: ParsableCommand {
         } else {
             Output.line(issued.secret)
             Output.standardError(
-                "token \(issued.token.id) (\(role.rawValue), regions \(scope)) created; the secret above is shown only once")
+                "token \(issued.token.id) (\(role.rawValue), regions \(scope)) created; the secret above is shown only once"
+            )
         }
     }
 }
@@ -109,7 +114,9 @@ struct TokenListCommand: ParsableCommand {
 /// `cordon token revoke ID`.
 struct TokenRevokeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "revoke", abstract: "Revoke a token; it authenticates nothing from now on.")
+        commandName: "revoke",
+        abstract: "Revoke a token; it authenticates nothing from now on."
+    )
     static let arguments: [ArgumentSpec] = [.positional("id", help: "The token id (tok_...).")] + GlobalOptions.all
     let global: GlobalOptions
     let id: String

@@ -4,10 +4,15 @@ import Foundation
 /// Options every command that touches a data directory or the policies accepts.
 struct GlobalOptions {
     static let dataSpec = ArgumentSpec.option(
-        "data", valueName: "DIR", help: "Data directory (default: $CORDON_DATA or ./cordon-data).")
+        "data",
+        valueName: "DIR",
+        help: "Data directory (default: $CORDON_DATA or ./cordon-data)."
+    )
     static let configSpec = ArgumentSpec.option(
-        "config", valueName: "DIR",
-        help: "Directory holding policies/ and regions/ (default: $CORDON_CONFIG or the repository's).")
+        "config",
+        valueName: "DIR",
+        help: "Directory holding policies/ and regions/ (default: $CORDON_CONFIG or the repository's)."
+    )
     static let jsonSpec = ArgumentSpec.flag("json", help: "Print exactly one JSON document on stdout.")
 
     static let all = [dataSpec, configSpec, jsonSpec]
@@ -32,7 +37,8 @@ struct GlobalOptions {
     func requireConfigDirectory() throws -> URL {
         guard let configDirectory else {
             throw CLIError(
-                "cannot find policies/ and regions/ next to this binary; pass --config DIR or set CORDON_CONFIG")
+                "cannot find policies/ and regions/ next to this binary; pass --config DIR or set CORDON_CONFIG"
+            )
         }
         return configDirectory
     }

@@ -7,10 +7,14 @@ extension PageEncryption.Algorithm {
         guard let algorithm = Self(rawValue: name) else {
             throw UsageError(
                 "unknown page cipher '\(name)'; use " + allCases.map(\.rawValue).joined(separator: " or "),
-                command: command)
+                command: command
+            )
         }
         guard algorithm.isAvailable else {
-            throw UsageError("this CPU cannot run \(name) (it lacks AES-NI or CLMUL); use xchacha20-poly1305", command: command)
+            throw UsageError(
+                "this CPU cannot run \(name) (it lacks AES-NI or CLMUL); use xchacha20-poly1305",
+                command: command
+            )
         }
         return algorithm
     }

@@ -9,7 +9,9 @@ enum PolicyBundle {
         do {
             return try PolicyConfiguration.load(from: root)
         } catch {
-            throw CLIError("the policies under \(root.path) do not lint:\n\(error)\nrun `cordon policy lint --config \(root.path)` for details")
+            throw CLIError(
+                "the policies under \(root.path) do not lint:\n\(error)\nrun `cordon policy lint --config \(root.path)` for details"
+            )
         }
     }
 }

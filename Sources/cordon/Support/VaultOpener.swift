@@ -7,8 +7,11 @@ enum VaultOpener {
     static func open(_ global: GlobalOptions) throws -> Vault {
         let configuration = try PolicyBundle.load(global)
         let vault = try Vault.open(
-            dataDirectory: global.dataDirectory, configuration: configuration,
-            source: .fromEnvironment(dataDirectory: global.dataDirectory), passphraseParameters: PassphraseCost.fromEnvironment())
+            dataDirectory: global.dataDirectory,
+            configuration: configuration,
+            source: .fromEnvironment(dataDirectory: global.dataDirectory),
+            passphraseParameters: PassphraseCost.fromEnvironment()
+        )
         vault.warnings.forEach(Output.warning)
         return vault
     }

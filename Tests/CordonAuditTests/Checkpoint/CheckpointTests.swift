@@ -9,8 +9,12 @@ struct CheckpointTests {
 
     @Test func signedCheckpointHasTheC2SPShapeAndVerifies() throws {
         let checkpoint = try Checkpoint.signed(
-            origin: TestSupport.origin, treeSize: 1000, rootHash: Self.root, signingKey: TestSupport.signingKey,
-            keyName: TestSupport.origin)
+            origin: TestSupport.origin,
+            treeSize: 1000,
+            rootHash: Self.root,
+            signingKey: TestSupport.signingKey,
+            keyName: TestSupport.origin
+        )
         let lines = checkpoint.text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 6)
         #expect(lines[0] == "cordon.test/audit")
@@ -47,23 +51,36 @@ struct CheckpointTests {
         let text = key.description
         #expect(text.hasPrefix("cordon.test/audit+\(Hex.encode(key.keyHash))+"))
         #expect(try NoteVerifierKey(parsing: text + "\n") == key)
-        TestSupport.expectError(.malformed) { _ = try NoteVerifierKey(parsing: text.replacingOccurrences(of: "cordon.test", with: "other.test")) }
+        TestSupport.expectError(.malformed) {
+            _ = try NoteVerifierKey(parsing: text.replacingOccurrences(of: "cordon.test", with: "other.test"))
+        }
     }
 
     @Test func verificationFailsForAnotherKeyOrAReplacedSignature() throws {
         let checkpoint = try Checkpoint.signed(
-            origin: TestSupport.origin, treeSize: 5, rootHash: Self.root, signingKey: TestSupport.signingKey,
-            keyName: TestSupport.origin)
+            origin: TestSupport.origin,
+            treeSize: 5,
+            rootHash: Self.root,
+            signingKey: TestSupport.signingKey,
+            keyName: TestSupport.origin
+        )
         let other = Ed25519.SigningKey()
         TestSupport.expectError(.signatureInvalid) {
             try checkpoint.verify(publicKey: other.publicKey, keyName: TestSupport.origin)
         }
         let forged = try Checkpoint.signed(
-            origin: TestSupport.origin, treeSize: 6, rootHash: Self.root, signingKey: TestSupport.signingKey,
-            keyName: TestSupport.origin)
+            origin: TestSupport.origin,
+            treeSize: 6,
+            rootHash: Self.root,
+            signingKey: TestSupport.signingKey,
+            keyName: TestSupport.origin
+        )
         let spliced = checkpoint.body + "\n" + forged.text.components(separatedBy: "\n\n")[1]
         TestSupport.expectError(.signatureInvalid) {
-            try Checkpoint.parse(spliced).verify(publicKey: TestSupport.signingKey.publicKey, keyName: TestSupport.origin)
+            try Checkpoint.parse(spliced).verify(
+                publicKey: TestSupport.signingKey.publicKey,
+                keyName: TestSupport.origin
+            )
         }
     }
 

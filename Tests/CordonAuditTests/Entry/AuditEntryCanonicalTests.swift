@@ -10,10 +10,17 @@ struct AuditEntryCanonicalTests {
 
     @Test func encodesKeysSortedWithoutWhitespaceAndOmitsAbsentOptionals() {
         let entry = AuditEntry(
-            sequence: 7, time: Self.time,
+            sequence: 7,
+            time: Self.time,
             event: AuditEvent(
-                actor: "cli:root", role: "admin", action: "keys.rotate", outcome: .ok, requestId: "r1",
-                details: ["z": 1, "a": "x"]))
+                actor: "cli:root",
+                role: "admin",
+                action: "keys.rotate",
+                outcome: .ok,
+                requestId: "r1",
+                details: ["z": 1, "a": "x"]
+            )
+        )
         #expect(
             Self.text(entry)
                 == #"{"action":"keys.rotate","actor":"cli:root","details":{"a":"x","z":1},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"r1","role":"admin","sequence":7,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#
@@ -22,12 +29,24 @@ struct AuditEntryCanonicalTests {
 
     @Test func encodesEveryOptionalFieldInItsPlace() {
         let entry = AuditEntry(
-            sequence: 0, time: Self.time,
+            sequence: 0,
+            time: Self.time,
             event: AuditEvent(
-                actor: "tok_1", role: "analyst", action: "query.run", regions: ["eu", "us"], purpose: "analytics",
-                subjects: [], outcome: .denied, reason: "budget exhausted", policyVersions: ["us": "ccpa-1", "eu": "gdpr-2"],
-                requestId: "r2", query: "SELECT country, COUNT(*) FROM events GROUP BY country",
-                privacyCost: PrivacyCost(epsilon: "0.25"), details: [:]))
+                actor: "tok_1",
+                role: "analyst",
+                action: "query.run",
+                regions: ["eu", "us"],
+                purpose: "analytics",
+                subjects: [],
+                outcome: .denied,
+                reason: "budget exhausted",
+                policyVersions: ["us": "ccpa-1", "eu": "gdpr-2"],
+                requestId: "r2",
+                query: "SELECT country, COUNT(*) FROM events GROUP BY country",
+                privacyCost: PrivacyCost(epsilon: "0.25"),
+                details: [:]
+            )
+        )
         #expect(
             Self.text(entry)
                 == #"{"action":"query.run","actor":"tok_1","details":{},"outcome":"denied","policyVersions":{"eu":"gdpr-2","us":"ccpa-1"},"privacyCostMicroEpsilon":250000,"purpose":"analytics","query":"SELECT country, COUNT(*) FROM events GROUP BY country","reason":"budget exhausted","regions":["eu","us"],"requestId":"r2","role":"analyst","sequence":0,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#
@@ -36,15 +55,32 @@ struct AuditEntryCanonicalTests {
 
     @Test func escapesOnlyQuotesBackslashesAndControlCharacters() {
         let entry = AuditEntry(
-            sequence: 1, time: Self.time,
-            event: AuditEvent(actor: "a\"b\\c/d\né\u{1F}\u{7F}🙂", role: "r", action: "x", outcome: .error, requestId: "q"))
+            sequence: 1,
+            time: Self.time,
+            event: AuditEvent(
+                actor: "a\"b\\c/d\né\u{1F}\u{7F}🙂",
+                role: "r",
+                action: "x",
+                outcome: .error,
+                requestId: "q"
+            )
+        )
         #expect(Self.text(entry).contains(#""actor":"a\"b\\c/d\u000aé\u001f"# + "\u{7F}🙂\""))
     }
 
     @Test func sortsKeysByTheirUTF8Bytes() {
         let entry = AuditEntry(
-            sequence: 1, time: Self.time,
-            event: AuditEvent(actor: "a", role: "r", action: "x", outcome: .ok, requestId: "q", details: ["é": 1, "z": 2, "Z": 3]))
+            sequence: 1,
+            time: Self.time,
+            event: AuditEvent(
+                actor: "a",
+                role: "r",
+                action: "x",
+                outcome: .ok,
+                requestId: "q",
+                details: ["é": 1, "z": 2, "Z": 3]
+            )
+        )
         #expect(Self.text(entry).contains(#""details":{"Z":3,"z":2,"é":1}"#))
     }
 
@@ -59,17 +95,28 @@ struct AuditEntryCanonicalTests {
     }
 
     static let nonCanonical: [String] = [
-        #"{"actor":"a","action":"x","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // key order
-        #"{"action":"x", "actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // whitespace
-        #"{"action":"x","actor":"a\/b","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // escaped slash
-        #"{"action":"x","actor":"\u0061","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // needless escape
-        #"{"action":"x","actor":"a","details":{"n":1.0},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // float
-        #"{"action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":01,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // leading zero
-        #"{"action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"purpose":null,"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // null optional
-        #"{"action":"x","actor":"a","details":{},"extra":1,"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // unknown field
-        #"{"action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.04Z"}"#,  // time form
-        #"{"action":"x","action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // duplicate key
-        #"{"action":"x","actor":"a","details":{},"outcome":"maybe","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,  // outcome
+        // key order
+        #"{"actor":"a","action":"x","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // whitespace
+        #"{"action":"x", "actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // escaped slash
+        #"{"action":"x","actor":"a\/b","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // needless escape
+        #"{"action":"x","actor":"\u0061","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // float
+        #"{"action":"x","actor":"a","details":{"n":1.0},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // leading zero
+        #"{"action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":01,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // null optional
+        #"{"action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"purpose":null,"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // unknown field
+        #"{"action":"x","actor":"a","details":{},"extra":1,"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // time form
+        #"{"action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.04Z"}"#,
+        // duplicate key
+        #"{"action":"x","action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // outcome
+        #"{"action":"x","actor":"a","details":{},"outcome":"maybe","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
     ]
 
     @Test(arguments: nonCanonical)

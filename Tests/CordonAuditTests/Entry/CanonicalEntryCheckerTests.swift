@@ -1,6 +1,7 @@
-@testable import CordonAudit
 import Foundation
 import Testing
+
+@testable import CordonAudit
 
 /// The byte-level checker accepts exactly what the reference check (decode, re-encode,
 /// compare the bytes: ``AuditEntry/decodeCanonical(_:)``) accepts.
@@ -21,19 +22,41 @@ struct CanonicalEntryCheckerTests {
     static let entries: [AuditEntry] = [
         AuditEntry(sequence: 0, time: time, event: TestSupport.event(0)),
         AuditEntry(
-            sequence: 1, time: AuditTimestamp(rfc3339: "2000-02-29T23:59:59.999Z")!,
+            sequence: 1,
+            time: AuditTimestamp(rfc3339: "2000-02-29T23:59:59.999Z")!,
             event: AuditEvent(
-                actor: "a\"b\\c/d\né\u{0}\u{1F}\u{7F}🙂", role: "r", action: "x", regions: ["eu", "", "日本"],
-                purpose: "p", subjects: ["ps_1", "ps_2"], outcome: .error, reason: "why \"quoted\"",
-                policyVersions: ["eu": "gdpr", "\"": "q", "#": "h", "\u{1}": "ctl", "é": "e", "Z": "z"], requestId: "q",
-                query: "SELECT 1\tFROM t", privacyCost: PrivacyCost(microEpsilon: -5),
-                details: ["min": .integer(Int64.min), "max": .integer(Int64.max), "zero": 0, "\\": "b", "K": "k"])),
+                actor: "a\"b\\c/d\né\u{0}\u{1F}\u{7F}🙂",
+                role: "r",
+                action: "x",
+                regions: ["eu", "", "日本"],
+                purpose: "p",
+                subjects: ["ps_1", "ps_2"],
+                outcome: .error,
+                reason: "why \"quoted\"",
+                policyVersions: ["eu": "gdpr", "\"": "q", "#": "h", "\u{1}": "ctl", "é": "e", "Z": "z"],
+                requestId: "q",
+                query: "SELECT 1\tFROM t",
+                privacyCost: PrivacyCost(microEpsilon: -5),
+                details: ["min": .integer(Int64.min), "max": .integer(Int64.max), "zero": 0, "\\": "b", "K": "k"]
+            )
+        ),
         AuditEntry(
-            sequence: UInt64(Int64.max), time: AuditTimestamp(rfc3339: "9999-12-31T23:59:59.999Z")!,
-            event: AuditEvent(actor: "", role: "", action: "", outcome: .denied, requestId: "")),
+            sequence: UInt64(Int64.max),
+            time: AuditTimestamp(rfc3339: "9999-12-31T23:59:59.999Z")!,
+            event: AuditEvent(actor: "", role: "", action: "", outcome: .denied, requestId: "")
+        ),
         AuditEntry(
-            sequence: 10, time: AuditTimestamp(rfc3339: "0000-01-01T00:00:00.000Z")!,
-            event: AuditEvent(actor: "cli:root", role: "admin", action: "keys.rotate", outcome: .ok, requestId: "r", query: "")),
+            sequence: 10,
+            time: AuditTimestamp(rfc3339: "0000-01-01T00:00:00.000Z")!,
+            event: AuditEvent(
+                actor: "cli:root",
+                role: "admin",
+                action: "keys.rotate",
+                outcome: .ok,
+                requestId: "r",
+                query: ""
+            )
+        ),
     ]
 
     @Test func acceptsEveryLineTheWriterProduces() {
@@ -121,12 +144,15 @@ struct CanonicalEntryCheckerTests {
 
     /// Ill-formed UTF-8 inside a string (overlong, surrogate, above U+10FFFF, truncated,
     /// stray continuation), and the boundaries of well-formed UTF-8 around them.
-    @Test(arguments: [
-        [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x80, 0x80, 0x80],
-        [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0x80], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x99],
-        [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF],
-        [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF],
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x80, 0x80, 0x80],
+            [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0x80], [0xC3], [0xE2, 0x82],
+            [0xF0, 0x9F, 0x99],
+            [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF],
+            [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF],
+        ] as [[UInt8]]
+    )
     func agreesOnUTF8(_ sequence: [UInt8]) {
         var line = Array(Self.base.utf8)
         let value = Array(#""actor":"a"#.utf8)  // insert after the a of the actor's value
@@ -139,7 +165,10 @@ struct CanonicalEntryCheckerTests {
     /// drawn from the bytes that matter to the grammar.
     @Test func agreesWithTheReferenceOnMutatedLines() {
         var random = SplitMix64(seed: 0x5EED_A0D1)
-        let alphabet: [UInt8] = Array(#"{}[]":,\-+.0123456789eEuUabfnrtxZT /"#.utf8) + [0x00, 0x0A, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xA9, 0xE2, 0x84, 0xAA, 0xED, 0xF0, 0xFF]
+        let alphabet: [UInt8] =
+            Array(#"{}[]":,\-+.0123456789eEuUabfnrtxZT /"#.utf8) + [
+                0x00, 0x0A, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xA9, 0xE2, 0x84, 0xAA, 0xED, 0xF0, 0xFF,
+            ]
         let lines = Self.entries.map { $0.canonicalBytes() } + [Array(Self.base.utf8)]
         var accepted = 0
         for iteration in 0..<20_000 {
@@ -149,7 +178,8 @@ struct CanonicalEntryCheckerTests {
                 switch random.next() % 5 {
                 case 0 where position < line.count: line.remove(at: position)
                 case 1: line.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
-                case 2 where position < line.count: line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                case 2 where position < line.count:
+                    line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
                 case 3 where position < line.count:
                     let end = min(line.count, position + 1 + Int(random.next() % 12))
                     line.insert(contentsOf: line[position..<end], at: position)

@@ -1,7 +1,8 @@
-@testable import CordonAudit
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CordonAudit
 
 @Suite("AuditLog concurrency")
 struct AuditConcurrencyTests {

@@ -1,8 +1,9 @@
-@testable import CordonAudit
 import Foundation
 import Glibc
 import Synchronization
 import Testing
+
+@testable import CordonAudit
 
 /// System calls that fail on demand: running as root, permissions cannot make a write fail.
 final class FaultyFileOperations: AuditFileOperations {
@@ -70,7 +71,10 @@ struct AuditFailClosedTests {
         let directory = TestSupport.temporaryDirectory()
         let log = try TestSupport.open(directory)
         // A directory where the first segment must go: open(O_CREAT|O_EXCL) fails for real.
-        try FileManager.default.createDirectory(at: TestSupport.firstSegment(directory), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            at: TestSupport.firstSegment(directory),
+            withIntermediateDirectories: false
+        )
         let error = TestSupport.expectError(.writeFailed) { _ = try log.append(TestSupport.event(0)) }
         #expect(error?.message.contains("cannot open audit segment segments/0000000000.ndjson: File exists") == true)
         TestSupport.expectError(.closed) { _ = try log.append(TestSupport.event(1)) }
@@ -81,7 +85,9 @@ struct AuditFailClosedTests {
         let log = try TestSupport.open(directory)
         _ = try log.appendBatch((0..<3).map { TestSupport.event($0) })
         try FileManager.default.createDirectory(
-            at: directory.appending(path: "checkpoints/0000000003"), withIntermediateDirectories: false)
+            at: directory.appending(path: "checkpoints/0000000003"),
+            withIntermediateDirectories: false
+        )
         TestSupport.expectError(.writeFailed) { _ = try log.checkpoint() }
         TestSupport.expectError(.closed) { _ = try log.append(TestSupport.event(3)) }
     }

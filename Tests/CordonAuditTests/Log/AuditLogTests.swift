@@ -80,7 +80,10 @@ struct AuditLogTests {
         #expect(try log.search(AuditQuery(actor: "tok_1")).map(\.sequence) == [1, 6])
         #expect(try log.search(AuditQuery(limit: 3)).map(\.sequence) == [0, 1, 2])
         let last = try log.entry(at: 10).time
-        #expect(try log.search(AuditQuery(since: AuditTimestamp(millisecondsSince1970: last.millisecondsSince1970 + 1))).isEmpty)
+        #expect(
+            try log.search(AuditQuery(since: AuditTimestamp(millisecondsSince1970: last.millisecondsSince1970 + 1)))
+                .isEmpty
+        )
         #expect(try log.search(AuditQuery(until: AuditTimestamp(millisecondsSince1970: 0))).isEmpty)
     }
 
@@ -105,7 +108,8 @@ struct AuditLogTests {
         configuration.segmentMaxEntries = 4
         let log = try TestSupport.open(directory, configuration)
         for i in 0..<10 { _ = try log.append(TestSupport.event(i)) }
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.appending(path: "segments").path).sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.appending(path: "segments").path)
+            .sorted()
         #expect(names == ["0000000000.ndjson", "0000000004.ndjson", "0000000008.ndjson"])
         #expect(try log.entries(in: 2..<9).map(\.sequence) == Array(2..<9))
         _ = try log.checkpoint()
@@ -144,8 +148,11 @@ struct AuditLogTests {
     @Test func openRefusesAnEmptyOrigin() {
         TestSupport.expectError(.invalidArgument) {
             _ = try AuditLog.open(
-                directory: TestSupport.temporaryDirectory(), signingKey: TestSupport.signingKey, origin: "",
-                configuration: AuditConfiguration())
+                directory: TestSupport.temporaryDirectory(),
+                signingKey: TestSupport.signingKey,
+                origin: "",
+                configuration: AuditConfiguration()
+            )
         }
     }
 }

@@ -19,9 +19,14 @@ struct AuditTamperTests {
 
     /// Expects all three verifiers to report tampering at `sequence`.
     static func expectTampered(
-        _ directory: URL, _ key: NoteVerifierKey, at sequence: UInt64, sourceLocation: SourceLocation = #_sourceLocation
+        _ directory: URL,
+        _ key: NoteVerifierKey,
+        at sequence: UInt64,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let error = TestSupport.expectError(.tampered, sourceLocation: sourceLocation) { _ = try TestSupport.open(directory) }
+        let error = TestSupport.expectError(.tampered, sourceLocation: sourceLocation) {
+            _ = try TestSupport.open(directory)
+        }
         #expect(error?.sequence == sequence, "\(String(describing: error))", sourceLocation: sourceLocation)
         #expect(error?.file != nil, sourceLocation: sourceLocation)
         let report = AuditVerifier.verify(directory: directory, publicKey: key)
@@ -29,7 +34,11 @@ struct AuditTamperTests {
         #expect(report.problem?.sequence == sequence, "\(report)", sourceLocation: sourceLocation)
         let python = try TestSupport.runPythonVerifier(directory, key: key)
         #expect(python.status == 1, "\(python.output)", sourceLocation: sourceLocation)
-        #expect(python.output.contains("FAILED at sequence \(sequence):"), "\(python.output)", sourceLocation: sourceLocation)
+        #expect(
+            python.output.contains("FAILED at sequence \(sequence):"),
+            "\(python.output)",
+            sourceLocation: sourceLocation
+        )
     }
 
     @Test func anUntouchedLogVerifiesEverywhere() throws {
@@ -90,8 +99,12 @@ struct AuditTamperTests {
         let url = directory.appending(path: "checkpoints/0000000010")
         let text = try String(contentsOf: url, encoding: .utf8)
         let forged = try Checkpoint.signed(
-            origin: TestSupport.origin, treeSize: 10, rootHash: [UInt8](repeating: 0, count: 32),
-            signingKey: TestSupport.signingKey, keyName: TestSupport.origin)
+            origin: TestSupport.origin,
+            treeSize: 10,
+            rootHash: [UInt8](repeating: 0, count: 32),
+            signingKey: TestSupport.signingKey,
+            keyName: TestSupport.origin
+        )
         let spliced = text.components(separatedBy: "\n\n")[0] + "\n\n" + forged.text.components(separatedBy: "\n\n")[1]
         try spliced.write(to: url, atomically: true, encoding: .utf8)
         try Self.expectTampered(directory, key, at: 10)
@@ -100,8 +113,12 @@ struct AuditTamperTests {
     @Test func aCheckpointSignedByAnotherKeyIsFound() throws {
         let (directory, key) = try Self.makeLog()
         let impostor = try Checkpoint.signed(
-            origin: TestSupport.origin, treeSize: 10, rootHash: [UInt8](repeating: 0, count: 32),
-            signingKey: Ed25519.SigningKey(), keyName: TestSupport.origin)
+            origin: TestSupport.origin,
+            treeSize: 10,
+            rootHash: [UInt8](repeating: 0, count: 32),
+            signingKey: Ed25519.SigningKey(),
+            keyName: TestSupport.origin
+        )
         try impostor.text.write(to: directory.appending(path: "checkpoints/latest"), atomically: true, encoding: .utf8)
         try Self.expectTampered(directory, key, at: 10)
     }

@@ -1,6 +1,7 @@
-@testable import CordonAudit
 import Dispatch
 import Testing
+
+@testable import CordonAudit
 
 /// A caller and the leader may both ask for a pending append's encoding; it is computed
 /// once and is exactly the entries' canonical lines and leaf hashes.
@@ -9,7 +10,9 @@ struct PendingAppendTests {
     static let time = AuditTimestamp(rfc3339: "2025-01-31T09:05:03.042Z")!
 
     @Test func encodesTheCanonicalLinesOnceWhoeverAsksFirst() {
-        let entries = (0..<3).map { AuditEntry(sequence: UInt64(10 + $0), time: Self.time, event: TestSupport.event($0)) }
+        let entries = (0..<3).map {
+            AuditEntry(sequence: UInt64(10 + $0), time: Self.time, event: TestSupport.event($0))
+        }
         let pending = PendingAppend(ticket: CommitTicket(), entries: entries)
         let results = ParallelMap.map(8) { _ in pending.encoded() }
         let expected: [UInt8] = entries.flatMap { $0.canonicalBytes() + [UInt8(0x0A)] }

@@ -6,7 +6,8 @@ import Testing
 struct SubstringSearchTests {
     @Test(arguments: [
         ("abc", "", true), ("abc", "a", true), ("abc", "c", true), ("abc", "bc", true), ("abc", "abc", true),
-        ("abc", "abcd", false), ("abc", "d", false), ("", "a", false), ("aab", "ab", true), ("\"p-01\",\"p-02\"", "\"p-02\"", true),
+        ("abc", "abcd", false), ("abc", "d", false), ("", "a", false), ("aab", "ab", true),
+        ("\"p-01\",\"p-02\"", "\"p-02\"", true),
         ("\"p-012\"", "\"p-01\"", false),
     ])
     func containsFindsExactlyTheSubstrings(haystack: String, needle: String, expected: Bool) {

@@ -1,7 +1,8 @@
-@testable import CordonAudit
 import CordonCrypto
 import Foundation
 import Testing
+
+@testable import CordonAudit
 
 /// A transparency-dev proof vector (inclusion or consistency); absent fields are nil.
 struct ProofVector: Decodable {
@@ -22,7 +23,9 @@ struct ProofVector: Decodable {
 struct MerkleProofTests {
     static func vectorFiles(_ kind: String) -> [URL] {
         let folder = TestSupport.sharedTestData.appending(path: "merkle/\(kind)")
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return [] }
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else {
+            return []
+        }
         return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
     }
 
@@ -32,14 +35,21 @@ struct MerkleProofTests {
 
     @Test func sharedInclusionVectorsGiveTheExpectedVerdict() throws {
         let files = Self.vectorFiles("inclusion")
-        try #require(!files.isEmpty, "no vectors under \(TestSupport.sharedTestData.path)/merkle/inclusion: the shared test data must sit beside the clone")
+        try #require(
+            !files.isEmpty,
+            "no vectors under \(TestSupport.sharedTestData.path)/merkle/inclusion: the shared test data must sit beside the clone"
+        )
         var accepted = 0
         for file in files {
             let vector = try JSONDecoder().decode(ProofVector.self, from: Data(contentsOf: file))
             let verdict = Result { () throws(AuditError) in
                 try MerkleProof.verifyInclusion(
-                    leafHash: Self.bytes(vector.leafHash), index: vector.leafIdx!, treeSize: vector.treeSize!,
-                    proof: (vector.proof ?? []).map { Self.bytes($0) }, root: Self.bytes(vector.root))
+                    leafHash: Self.bytes(vector.leafHash),
+                    index: vector.leafIdx!,
+                    treeSize: vector.treeSize!,
+                    proof: (vector.proof ?? []).map { Self.bytes($0) },
+                    root: Self.bytes(vector.root)
+                )
             }
             if case .success = verdict { accepted += 1 }
             #expect((try? verdict.get()) == nil ? true : !vector.wantErr, "\(file.lastPathComponent): \(vector.desc)")
@@ -51,12 +61,20 @@ struct MerkleProofTests {
 
     @Test func sharedConsistencyVectorsGiveTheExpectedVerdict() throws {
         let files = Self.vectorFiles("consistency")
-        try #require(!files.isEmpty, "no vectors under \(TestSupport.sharedTestData.path)/merkle/consistency: the shared test data must sit beside the clone")
+        try #require(
+            !files.isEmpty,
+            "no vectors under \(TestSupport.sharedTestData.path)/merkle/consistency: the shared test data must sit beside the clone"
+        )
         for file in files {
             let vector = try JSONDecoder().decode(ProofVector.self, from: Data(contentsOf: file))
-            let ok = (try? MerkleProof.verifyConsistency(
-                oldSize: vector.size1!, newSize: vector.size2!, proof: (vector.proof ?? []).map { Self.bytes($0) },
-                oldRoot: Self.bytes(vector.root1), newRoot: Self.bytes(vector.root2))) != nil
+            let ok =
+                (try? MerkleProof.verifyConsistency(
+                    oldSize: vector.size1!,
+                    newSize: vector.size2!,
+                    proof: (vector.proof ?? []).map { Self.bytes($0) },
+                    oldRoot: Self.bytes(vector.root1),
+                    newRoot: Self.bytes(vector.root2)
+                )) != nil
             #expect(ok == !vector.wantErr, "\(file.path): \(vector.desc)")
         }
         #expect(files.count == 98)
@@ -93,16 +111,20 @@ struct MerkleProofTests {
         var tree = MerkleTree()
         for leaf in Self.referenceLeaves { tree.append(leafHash: MerkleHasher.leafHash(leaf)) }
         // transparency-dev testonly: inclusion of leaf 0 in 8, consistency 1 → 8.
-        #expect(try tree.inclusionProof(index: 0, treeSize: 8).map { Hex.encode($0) } == [
-            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
-        ])
-        #expect(try tree.consistencyProof(from: 1, to: 8).map { Hex.encode($0) } == [
-            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
-        ])
+        #expect(
+            try tree.inclusionProof(index: 0, treeSize: 8).map { Hex.encode($0) } == [
+                "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+            ]
+        )
+        #expect(
+            try tree.consistencyProof(from: 1, to: 8).map { Hex.encode($0) } == [
+                "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+            ]
+        )
     }
 
     static func tree(size: Int) -> MerkleTree {
@@ -118,16 +140,31 @@ struct MerkleProofTests {
             for index in 0..<size {
                 let proof = try tree.inclusionProof(index: index, treeSize: size)
                 try MerkleProof.verifyInclusion(
-                    leafHash: tree.leafHash(at: index), index: index, treeSize: size, proof: proof, root: root)
+                    leafHash: tree.leafHash(at: index),
+                    index: index,
+                    treeSize: size,
+                    proof: proof,
+                    root: root
+                )
                 #expect(throws: AuditError.self) {
                     try MerkleProof.verifyInclusion(
-                        leafHash: tree.leafHash(at: (index + 1) % 64), index: index, treeSize: size, proof: proof, root: root)
+                        leafHash: tree.leafHash(at: (index + 1) % 64),
+                        index: index,
+                        treeSize: size,
+                        proof: proof,
+                        root: root
+                    )
                 }
             }
             for old in 1...size {
                 let proof = try tree.consistencyProof(from: old, to: size)
                 try MerkleProof.verifyConsistency(
-                    oldSize: old, newSize: size, proof: proof, oldRoot: try tree.rootHash(treeSize: old), newRoot: root)
+                    oldSize: old,
+                    newSize: size,
+                    proof: proof,
+                    oldRoot: try tree.rootHash(treeSize: old),
+                    newRoot: root
+                )
             }
         }
     }
@@ -140,15 +177,29 @@ struct MerkleProofTests {
             let old = SecureRandom.uniform(below: size) + 1
             let root = try tree.rootHash(treeSize: size)
             try MerkleProof.verifyInclusion(
-                leafHash: tree.leafHash(at: index), index: index, treeSize: size,
-                proof: try tree.inclusionProof(index: index, treeSize: size), root: root)
+                leafHash: tree.leafHash(at: index),
+                index: index,
+                treeSize: size,
+                proof: try tree.inclusionProof(index: index, treeSize: size),
+                root: root
+            )
             let proof = try tree.consistencyProof(from: old, to: size)
             try MerkleProof.verifyConsistency(
-                oldSize: old, newSize: size, proof: proof, oldRoot: try tree.rootHash(treeSize: old), newRoot: root)
+                oldSize: old,
+                newSize: size,
+                proof: proof,
+                oldRoot: try tree.rootHash(treeSize: old),
+                newRoot: root
+            )
             if old < size {
                 #expect(throws: AuditError.self) {
                     try MerkleProof.verifyConsistency(
-                        oldSize: old, newSize: size, proof: proof, oldRoot: root, newRoot: root)
+                        oldSize: old,
+                        newSize: size,
+                        proof: proof,
+                        oldRoot: root,
+                        newRoot: root
+                    )
                 }
             }
         }

@@ -1,7 +1,8 @@
-@testable import CordonAudit
 import CordonCrypto
 import Foundation
 import Testing
+
+@testable import CordonAudit
 
 /// The scan reads segments in blocks cut into chunks; with small blocks every entry
 /// boundary case (a line straddling blocks, a chunk starting mid-segment, a line longer
@@ -20,7 +21,8 @@ struct AuditScanTests {
                     var event = TestSupport.event(i)
                     if i % 37 == 5 { event.query = String(repeating: "SELECT é; ", count: 900) }  // ~10 KB
                     return event
-                })
+                }
+            )
         }
         try log.close()
         return (directory, log)
@@ -28,8 +30,12 @@ struct AuditScanTests {
 
     static func scan(_ directory: URL, _ log: AuditLog, blockByteCount: Int) -> AuditScan {
         AuditScan.run(
-            directory: AuditDirectory(directory), verifierKey: log.verifierKey, origin: nil, keepOffsets: true,
-            blockByteCount: blockByteCount)
+            directory: AuditDirectory(directory),
+            verifierKey: log.verifierKey,
+            origin: nil,
+            keepOffsets: true,
+            blockByteCount: blockByteCount
+        )
     }
 
     @Test(arguments: [4096, 5000, 8 << 20])
@@ -59,8 +65,14 @@ struct AuditScanTests {
         try TestSupport.write(lines: lines, to: segment)
         for blockByteCount in [4096, 8 << 20] {
             let scan = Self.scan(directory, log, blockByteCount: blockByteCount)
-            #expect(scan.problem?.code == .tampered && scan.problem?.sequence == UInt64(k), "\(String(describing: scan.problem))")
-            #expect(scan.problem?.message.contains("unknown field \"Role\"") == true, "\(String(describing: scan.problem))")
+            #expect(
+                scan.problem?.code == .tampered && scan.problem?.sequence == UInt64(k),
+                "\(String(describing: scan.problem))"
+            )
+            #expect(
+                scan.problem?.message.contains("unknown field \"Role\"") == true,
+                "\(String(describing: scan.problem))"
+            )
             #expect(scan.tree.size == UInt64(k), "the tree holds the entries before the problem")
         }
     }
@@ -105,8 +117,10 @@ struct AuditScanTests {
         #expect(bulk.size == UInt64(size) && bulk.rootHash == incremental.rootHash)
         for probe in [1, size / 3, size - 1] where probe >= 1 && probe <= size {
             #expect(try bulk.rootHash(treeSize: UInt64(probe)) == incremental.rootHash(treeSize: UInt64(probe)))
-            #expect(try bulk.inclusionProof(index: UInt64(probe - 1), treeSize: UInt64(size))
-                == incremental.inclusionProof(index: UInt64(probe - 1), treeSize: UInt64(size)))
+            #expect(
+                try bulk.inclusionProof(index: UInt64(probe - 1), treeSize: UInt64(size))
+                    == incremental.inclusionProof(index: UInt64(probe - 1), treeSize: UInt64(size))
+            )
         }
         // Appending after a bulk build continues the same tree.
         for i in 0..<5 {

@@ -18,13 +18,32 @@ struct LawfulBasisEvaluatorTests {
         }
     }
 
-    func standing(_ country: String, _ state: ConsentState?, purpose: String, birthYear: Int? = 1980, gpc: Bool = false)
+    func standing(
+        _ country: String,
+        _ state: ConsentState?,
+        purpose: String,
+        birthYear: Int? = 1980,
+        gpc: Bool = false
+    )
         -> SubjectStanding
     {
-        let records = state.map { [ConsentRecord(purpose: Purpose(rawValue: purpose), state: $0, source: "test", recordedAt: Self.recorded)] } ?? []
+        let records =
+            state.map {
+                [
+                    ConsentRecord(
+                        purpose: Purpose(rawValue: purpose),
+                        state: $0,
+                        source: "test",
+                        recordedAt: Self.recorded
+                    )
+                ]
+            } ?? []
         return SubjectStanding(
-            country: CountryCode(rawValue: country)!, birthYear: birthYear, globalPrivacyControl: gpc,
-            latestConsents: SubjectStanding.latest(of: records))
+            country: CountryCode(rawValue: country)!,
+            birthYear: birthYear,
+            globalPrivacyControl: gpc,
+            latestConsents: SubjectStanding.latest(of: records)
+        )
     }
 
     @Test(arguments: cases)
@@ -44,12 +63,26 @@ struct LawfulBasisEvaluatorTests {
         case .optIn:
             #expect(!decide(nil).isAllowed, "\(policy.id) \(purpose): no consent means no processing")
             #expect(decide(.granted).isAllowed)
-            #expect(decide(.withdrawn) == .refused(reason: .noLawfulBasis, message: "'\(purpose)' needs opt-in consent under \(policy.id): consent withdrawn"))
+            #expect(
+                decide(.withdrawn)
+                    == .refused(
+                        reason: .noLawfulBasis,
+                        message: "'\(purpose)' needs opt-in consent under \(policy.id): consent withdrawn"
+                    )
+            )
         case .optOut:
             #expect(decide(nil).isAllowed, "\(policy.id) \(purpose): lawful until the subject opts out")
-            if case .refused(let reason, _) = decide(.withdrawn) { #expect(reason == .optedOut) } else { Issue.record("withdrawal must opt out") }
+            if case .refused(let reason, _) = decide(.withdrawn) {
+                #expect(reason == .optedOut)
+            } else {
+                Issue.record("withdrawal must opt out")
+            }
             if rule.honorsGlobalPrivacyControl {
-                if case .refused(let reason, _) = decide(nil, gpc: true) { #expect(reason == .optedOut) } else { Issue.record("GPC must opt out") }
+                if case .refused(let reason, _) = decide(nil, gpc: true) {
+                    #expect(reason == .optedOut)
+                } else {
+                    Issue.record("GPC must opt out")
+                }
             } else {
                 #expect(decide(nil, gpc: true).isAllowed)
             }
@@ -77,13 +110,21 @@ struct LawfulBasisEvaluatorTests {
         let age = policy.minimumAge.consentAge(in: CountryCode(rawValue: country)!)
         let childYear = 2026 - age + 1  // conservatively under the age all through 2026
         for (purpose, rule) in policy.purposes where rule.isPermitted && rule.model == .optIn {
-            let decision = evaluator.decide(purpose, for: standing(country, .granted, purpose: purpose.rawValue, birthYear: childYear), now: Self.now)
+            let decision = evaluator.decide(
+                purpose,
+                for: standing(country, .granted, purpose: purpose.rawValue, birthYear: childYear),
+                now: Self.now
+            )
             if case .refused(let reason, _) = decision {
                 #expect(reason == .underAge, "\(policy.id) \(purpose) for a \(age - 1)-year-old")
             } else {
                 Issue.record("\(policy.id) \(purpose): a subject under \(age) cannot consent alone")
             }
-            let adult = evaluator.decide(purpose, for: standing(country, .granted, purpose: purpose.rawValue, birthYear: 1980), now: Self.now)
+            let adult = evaluator.decide(
+                purpose,
+                for: standing(country, .granted, purpose: purpose.rawValue, birthYear: 1980),
+                now: Self.now
+            )
             #expect(adult.isAllowed)
         }
     }
@@ -91,18 +132,43 @@ struct LawfulBasisEvaluatorTests {
     @Test func nationalConsentAgesApply() throws {
         let gdpr = LawfulBasisEvaluator(policy: Self.configuration.policy(for: "eu"))
         // Born 2011: 14 all through 2026 (the evaluator counts conservatively). France: 15, Austria: 14.
-        let france = gdpr.decide("analytics", for: standing("FR", .granted, purpose: "analytics", birthYear: 2011), now: Self.now)
-        let austria = gdpr.decide("analytics", for: standing("AT", .granted, purpose: "analytics", birthYear: 2011), now: Self.now)
+        let france = gdpr.decide(
+            "analytics",
+            for: standing("FR", .granted, purpose: "analytics", birthYear: 2011),
+            now: Self.now
+        )
+        let austria = gdpr.decide(
+            "analytics",
+            for: standing("AT", .granted, purpose: "analytics", birthYear: 2011),
+            now: Self.now
+        )
         #expect(!france.isAllowed)
         #expect(austria.isAllowed)
     }
 
     @Test func anExpiredConsentNoLongerCounts() throws {
         let evaluator = LawfulBasisEvaluator(policy: Self.configuration.policy(for: "eu"))
-        let record = ConsentRecord(purpose: "analytics", state: .granted, source: "cmp", recordedAt: Self.recorded, expiresAt: Self.now - 1)
-        let subject = SubjectStanding(country: CountryCode(rawValue: "DE")!, birthYear: 1980, globalPrivacyControl: false, latestConsents: ["analytics": record])
+        let record = ConsentRecord(
+            purpose: "analytics",
+            state: .granted,
+            source: "cmp",
+            recordedAt: Self.recorded,
+            expiresAt: Self.now - 1
+        )
+        let subject = SubjectStanding(
+            country: CountryCode(rawValue: "DE")!,
+            birthYear: 1980,
+            globalPrivacyControl: false,
+            latestConsents: ["analytics": record]
+        )
         #expect(evaluator.decide("analytics", for: subject, now: Self.now - 2).isAllowed)
-        #expect(evaluator.decide("analytics", for: subject, now: Self.now) == .refused(reason: .noLawfulBasis, message: "'analytics' needs opt-in consent under gdpr: consent expired"))
+        #expect(
+            evaluator.decide("analytics", for: subject, now: Self.now)
+                == .refused(
+                    reason: .noLawfulBasis,
+                    message: "'analytics' needs opt-in consent under gdpr: consent expired"
+                )
+        )
     }
 
     @Test func theLatestRecordWins() {

@@ -16,7 +16,8 @@ struct ControlStoreTests {
             .map { try $0.get(String.self, at: 0) }
         #expect(
             Set(["api_tokens", "dsr_requests", "erasure_tombstones", "privacy_budget", "released_answers"])
-                .isSubset(of: Set(tables)))
+                .isSubset(of: Set(tables))
+        )
         let columns = try connection.query("SELECT name FROM pragma_table_info('dsr_requests')")
             .map { try $0.get(String.self, at: 0) }
         #expect(

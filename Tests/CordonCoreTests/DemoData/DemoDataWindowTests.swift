@@ -8,8 +8,10 @@ struct DemoDataWindowTests {
     @Test func everyEventFallsInTheYearEndingAtTheWindowEnd() throws {
         let end = Int64(Timestamp.parse("2026-11-25T00:00:00Z")!.timeIntervalSince1970)
         let generator = try DemoDataGenerator(
-            configuration: ConfigurationFixture.shipped, seed: 9,
-            options: DemoDataOptions(subjectCount: 200, eventCount: 2000, invalidRate: 0, windowEnd: end))
+            configuration: ConfigurationFixture.shipped,
+            seed: 9,
+            options: DemoDataOptions(subjectCount: 200, eventCount: 2000, invalidRate: 0, windowEnd: end)
+        )
         var subjects = DemoDataBuffer()
         var events = DemoDataBuffer()
         _ = try generator.writeSubjects(to: &subjects)

@@ -8,24 +8,36 @@ import Testing
 struct KeyHierarchyTests {
     let regions = ["eu", "us"]
 
-    func initialize(_ directory: TemporaryDirectory, source: MasterKeySource? = nil) throws -> DataDirectory.InitReport {
+    func initialize(_ directory: TemporaryDirectory, source: MasterKeySource? = nil) throws -> DataDirectory.InitReport
+    {
         try DataDirectory.initialize(
-            at: directory.url, regions: regions,
-            source: source ?? .keyFile(directory.url.appendingPathComponent("master.key")), passphraseParameters: .testing)
+            at: directory.url,
+            regions: regions,
+            source: source ?? .keyFile(directory.url.appendingPathComponent("master.key")),
+            passphraseParameters: .testing
+        )
     }
 
     func open(_ directory: TemporaryDirectory, source: MasterKeySource? = nil) throws -> KeyHierarchy {
         try DataDirectory.openKeys(
-            at: directory.url, source: source ?? .keyFile(directory.url.appendingPathComponent("master.key")),
-            passphraseParameters: .testing)
+            at: directory.url,
+            source: source ?? .keyFile(directory.url.appendingPathComponent("master.key")),
+            passphraseParameters: .testing
+        )
     }
 
     @Test func initCreatesAnOwnerOnlyMasterKeyAndAKeyringPerRegion() throws {
         let directory = try TemporaryDirectory()
         let report = try initialize(directory)
         #expect(!report.alreadyInitialized)
-        #expect(Set(report.created) == ["master.key", "control.keys", "audit.keys", "regions/eu.keys", "regions/us.keys", "cordon.json"])
-        let attributes = try FileManager.default.attributesOfItem(atPath: directory.url.appendingPathComponent("master.key").path)
+        #expect(
+            Set(report.created) == [
+                "master.key", "control.keys", "audit.keys", "regions/eu.keys", "regions/us.keys", "cordon.json",
+            ]
+        )
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: directory.url.appendingPathComponent("master.key").path
+        )
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect((attributes[.size] as? Int) == 32)
         let keys = try open(directory)
@@ -49,7 +61,10 @@ struct KeyHierarchyTests {
         _ = try initialize(directory)
         let euBefore = try Data(contentsOf: directory.url.appendingPathComponent("regions/eu.keys"))
         let report = try DataDirectory.initialize(
-            at: directory.url, regions: regions + ["br"], source: .keyFile(directory.url.appendingPathComponent("master.key")))
+            at: directory.url,
+            regions: regions + ["br"],
+            source: .keyFile(directory.url.appendingPathComponent("master.key"))
+        )
         #expect(report.created == ["regions/br.keys"])
         #expect(try Data(contentsOf: directory.url.appendingPathComponent("regions/eu.keys")) == euBefore)
         #expect(try InstanceConfiguration.read(from: directory.url).regions == ["br", "eu", "us"])
@@ -91,7 +106,9 @@ struct KeyHierarchyTests {
         let directory = try TemporaryDirectory()
         let report = try initialize(directory, source: .passphrase(Array("correct horse".utf8)))
         #expect(try open(directory, source: .passphrase(Array("correct horse".utf8))).masterKeyID == report.masterKeyID)
-        let error = #expect(throws: KeyError.self) { try open(directory, source: .passphrase(Array("wrong horse".utf8))) }
+        let error = #expect(throws: KeyError.self) {
+            try open(directory, source: .passphrase(Array("wrong horse".utf8)))
+        }
         #expect(error?.code == .wrongMasterKey)
         let kind = #expect(throws: KeyError.self) { try open(directory) }
         #expect(kind?.message.contains("passphrase") == true)
@@ -105,7 +122,9 @@ struct KeyHierarchyTests {
         let (wrapped, version) = try keys.keyring(.region("eu")).wrapDEK(dek, subjectID: "s-1")
         let pageKey = try keys.keyring(.region("eu")).dataKey(.page, as: PageKeyRole.self)
 
-        let (rotated, report) = try keys.rotateMaster(source: .keyFile(directory.url.appendingPathComponent("master.key")))
+        let (rotated, report) = try keys.rotateMaster(
+            source: .keyFile(directory.url.appendingPathComponent("master.key"))
+        )
         #expect(report.rewrapped == 4)
         #expect(rotated.masterKeyID != keys.masterKeyID)
         let reopened = try open(directory)
@@ -129,14 +148,21 @@ struct KeyHierarchyTests {
         var eu = try KeyringFile.read(KeyringID.region("eu").url(in: directory.url))
         for index in eu.keks.indices {
             let kek = try keys.unwrapKEK(eu.keks[index], keyring: eu.keyring, url: directory.url, under: keys.masterKey)
-            eu.keks[index].wrapped = try keys.wrapKEK(kek, keyring: eu.keyring, version: eu.keks[index].version, under: pending)
+            eu.keks[index].wrapped = try keys.wrapKEK(
+                kek,
+                keyring: eu.keyring,
+                version: eu.keks[index].version,
+                under: pending
+            )
         }
         eu.masterKeyID = MasterKeyID.of(pending)
         try eu.write(to: KeyringID.region("eu").url(in: directory.url))
 
         let (resumed, didResume) = try KeyHierarchy.open(
-            dataDirectory: directory.url, source: source,
-            expectedMasterKeyID: try InstanceConfiguration.read(from: directory.url).masterKey.id)
+            dataDirectory: directory.url,
+            source: source,
+            expectedMasterKeyID: try InstanceConfiguration.read(from: directory.url).masterKey.id
+        )
         #expect(didResume)
         #expect(resumed.masterKeyID == MasterKeyID.of(pending))
         #expect(resumed.warnings.contains { $0.contains("interrupted") })

@@ -4,11 +4,13 @@ import Testing
 
 @Suite("DataCategory")
 struct DataCategoryTests {
-    @Test(arguments: [
-        ("user.contact.email", "user.contact", true), ("user.contact.email", "user", true),
-        ("user.contact.email", "user.contact.email", true), ("user.contact", "user.contact.email", false),
-        ("user.contact.email", "user.con", false), ("user.behavior", "system", false),
-    ] as [(DataCategory, DataCategory, Bool)])
+    @Test(
+        arguments: [
+            ("user.contact.email", "user.contact", true), ("user.contact.email", "user", true),
+            ("user.contact.email", "user.contact.email", true), ("user.contact", "user.contact.email", false),
+            ("user.contact.email", "user.con", false), ("user.behavior", "system", false),
+        ] as [(DataCategory, DataCategory, Bool)]
+    )
     func isWithinMatchesWholeComponents(category: DataCategory, ancestor: DataCategory, expected: Bool) {
         #expect(category.isWithin(ancestor) == expected)
     }

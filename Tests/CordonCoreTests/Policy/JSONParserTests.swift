@@ -50,6 +50,8 @@ struct JSONParserTests {
     }
 
     @Test func refusesExcessiveNesting() {
-        #expect(throws: JSONSyntaxError.self) { try parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) }
+        #expect(throws: JSONSyntaxError.self) {
+            try parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100))
+        }
     }
 }

@@ -9,7 +9,10 @@ struct PolicyLinterTests {
     /// The single issue at `file` + `path`, failing the test when there is not exactly one.
     func issue(in issues: [LintIssue], file: String, path: String) throws -> LintIssue {
         let matching = issues.filter { $0.file == file && $0.path == path }
-        try #require(matching.count == 1, "expected one issue at \(file) \(path), got:\n\(issues.map(\.description).joined(separator: "\n"))")
+        try #require(
+            matching.count == 1,
+            "expected one issue at \(file) \(path), got:\n\(issues.map(\.description).joined(separator: "\n"))"
+        )
         return matching[0]
     }
 
@@ -19,15 +22,24 @@ struct PolicyLinterTests {
     }
 
     @Test func malformedJSONIsReportedWithItsLine() throws {
-        let issues = try ConfigurationFixture.lint(replacing: "policies/gdpr.json", with: "{\n  \"id\": \"gdpr\",\n  oops\n}\n")
+        let issues = try ConfigurationFixture.lint(
+            replacing: "policies/gdpr.json",
+            with: "{\n  \"id\": \"gdpr\",\n  oops\n}\n"
+        )
         let found = try issue(in: issues, file: "policies/gdpr.json", path: "$")
         #expect(found.line == 3)
         #expect(found.message.contains("malformed JSON at line 3"))
     }
 
     @Test func duplicateJSONKeyIsReported() throws {
-        let original = try String(contentsOf: ConfigurationFixture.packageRoot.appending(path: "regions/br.json"), encoding: .utf8)
-        let text = original.replacingOccurrences(of: "\"name\": \"Brazil\",", with: "\"name\": \"Brazil\",\n  \"name\": \"Brasil\",")
+        let original = try String(
+            contentsOf: ConfigurationFixture.packageRoot.appending(path: "regions/br.json"),
+            encoding: .utf8
+        )
+        let text = original.replacingOccurrences(
+            of: "\"name\": \"Brazil\",",
+            with: "\"name\": \"Brazil\",\n  \"name\": \"Brasil\","
+        )
         let issues = try ConfigurationFixture.lint(replacing: "regions/br.json", with: text)
         let found = try issue(in: issues, file: "regions/br.json", path: "$.name")
         #expect(found.message.contains("duplicate key 'name'"))
@@ -40,7 +52,11 @@ struct PolicyLinterTests {
         }
         let found = try issue(in: issues, file: "policies/gdpr.json", path: "$.purposes.analytics.lawfullBasis")
         #expect(found.message.contains("unknown key 'lawfullBasis'"))
-        #expect(found.message.contains("allowed keys: honorsGlobalPrivacyControl, lawfulBasis, model, separateConsent, source"))
+        #expect(
+            found.message.contains(
+                "allowed keys: honorsGlobalPrivacyControl, lawfulBasis, model, separateConsent, source"
+            )
+        )
     }
 
     @Test func unknownTopLevelKeyIsReported() throws {
@@ -58,7 +74,9 @@ struct PolicyLinterTests {
     }
 
     @Test func missingRightRuleIsReported() throws {
-        let issues = try ConfigurationFixture.lint(editing: "policies/ccpa.json") { $0.edit("rights") { $0["erasure"] = nil } }
+        let issues = try ConfigurationFixture.lint(editing: "policies/ccpa.json") {
+            $0.edit("rights") { $0["erasure"] = nil }
+        }
         let found = try issue(in: issues, file: "policies/ccpa.json", path: "$.rights")
         #expect(found.message.contains("missing rule for right 'erasure'"))
     }
@@ -84,7 +102,9 @@ struct PolicyLinterTests {
             $0.edit("purposes", "analytics") { $0["lawfulBasis"] = "concent" }
         }
         let found = try issue(in: issues, file: "policies/gdpr.json", path: "$.purposes.analytics.lawfulBasis")
-        #expect(found.message.contains("'concent' is not allowed; expected one of: consent, contract, legitimate_interest"))
+        #expect(
+            found.message.contains("'concent' is not allowed; expected one of: consent, contract, legitimate_interest")
+        )
     }
 
     @Test func badISODurationIsReported() throws {
@@ -111,7 +131,9 @@ struct PolicyLinterTests {
         #expect(found.message.contains("lawfulBasis 'consent' requires model 'opt_in'"))
     }
 
-    @Test(arguments: [("UK", "the United Kingdom is 'GB'"), ("XX", "not an assigned ISO 3166-1"), ("gb", "must be uppercase")])
+    @Test(arguments: [
+        ("UK", "the United Kingdom is 'GB'"), ("XX", "not an assigned ISO 3166-1"), ("gb", "must be uppercase"),
+    ])
     func invalidCountryCodeIsReported(code: String, explanation: String) throws {
         let issues = try ConfigurationFixture.lint(editing: "regions/uk.json") { $0["countries"] = [code] }
         let found = try issue(in: issues, file: "regions/uk.json", path: "$.countries[0]")
@@ -160,14 +182,19 @@ struct PolicyLinterTests {
         let root = try ConfigurationFixture.copy()
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.copyItem(
-            at: root.appending(path: "policies/gdpr.json"), to: root.appending(path: "policies/gdpr-2027.json"))
+            at: root.appending(path: "policies/gdpr.json"),
+            to: root.appending(path: "policies/gdpr-2027.json")
+        )
         let issues = PolicyLinter.lint(root: root)
         let found = try issue(in: issues, file: "policies/gdpr.json", path: "$.id")
         #expect(found.message == "duplicate policy id 'gdpr'; policies/gdpr-2027.json already declares it")
     }
 
     @Test func duplicateRegionIDsAreReported() throws {
-        let issues = try ConfigurationFixture.lint(editing: "regions/br.json") { $0["id"] = "cn"; $0["countries"] = ["AR"] }
+        let issues = try ConfigurationFixture.lint(editing: "regions/br.json") {
+            $0["id"] = "cn"
+            $0["countries"] = ["AR"]
+        }
         let found = try issue(in: issues, file: "regions/cn.json", path: "$.id")
         #expect(found.message.contains("duplicate region id 'cn'; regions/br.json"))
     }
@@ -201,7 +228,9 @@ struct PolicyLinterTests {
     }
 
     @Test func deltaOutsideTheUnitIntervalIsReported() throws {
-        let issues = try ConfigurationFixture.lint(editing: "policies/pipl.json") { $0.edit("anonymization") { $0["delta"] = 1 } }
+        let issues = try ConfigurationFixture.lint(editing: "policies/pipl.json") {
+            $0.edit("anonymization") { $0["delta"] = 1 }
+        }
         let found = try issue(in: issues, file: "policies/pipl.json", path: "$.anonymization.delta")
         #expect(found.message.contains("greater than 0 and less than 1"))
     }
@@ -215,8 +244,12 @@ struct PolicyLinterTests {
     }
 
     @Test func uncoveredCatalogCategoryIsReported() throws {
-        let issues = try ConfigurationFixture.lint(editing: "policies/lgpd.json") { $0.edit("retention") { $0["user"] = nil } }
-        let found = try #require(issues.first { $0.file == "policies/lgpd.json" && $0.message.contains("'user.device'") })
+        let issues = try ConfigurationFixture.lint(editing: "policies/lgpd.json") {
+            $0.edit("retention") { $0["user"] = nil }
+        }
+        let found = try #require(
+            issues.first { $0.file == "policies/lgpd.json" && $0.message.contains("'user.device'") }
+        )
         #expect(found.path == "$.retention")
         #expect(found.message.contains("missing retention rule") && found.message.contains("$.events.device"))
     }
@@ -262,7 +295,11 @@ struct PolicyLinterTests {
         try Data("[".utf8).write(to: root.appending(path: "policies/pipl.json"))
         let issues = PolicyLinter.lint(root: root)
         #expect(issues.contains { $0.file == "regions/br.json" && $0.path == "$.extra" })
-        #expect(issues.contains { $0.file == "regions/br.json" && $0.path == "$" && $0.message.contains("'storageLocation'") })
+        #expect(
+            issues.contains {
+                $0.file == "regions/br.json" && $0.path == "$" && $0.message.contains("'storageLocation'")
+            }
+        )
         #expect(issues.contains { $0.file == "regions/br.json" && $0.path == "$.countries[1]" })
         #expect(issues.contains { $0.file == "policies/pipl.json" && $0.message.contains("malformed JSON") })
         // A syntax error does not cascade: the region naming pipl is not blamed for it.

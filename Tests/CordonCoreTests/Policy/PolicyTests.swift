@@ -89,7 +89,9 @@ struct PolicyTableTests {
     @Test(arguments: ["gdpr", "uk-gdpr", "ccpa", "pipl", "lgpd"] as [PolicyID])
     func everyPolicyRendersEverySection(id: PolicyID) throws {
         let table = try #require(ConfigurationFixture.shipped.policies[id]).renderTable()
-        for section in ["CONSENT AGE", "PURPOSES", "RETENTION", "RIGHTS", "ANONYMIZATION", "TRANSFERS", "BREACH NOTIFICATION"] {
+        for section in [
+            "CONSENT AGE", "PURPOSES", "RETENTION", "RIGHTS", "ANONYMIZATION", "TRANSFERS", "BREACH NOTIFICATION",
+        ] {
             #expect(table.contains(section))
         }
     }

@@ -21,9 +21,11 @@ struct ShippedConfigurationTests {
         #expect(files.contains("regions/catalog.json"))
     }
 
-    @Test(arguments: [
-        ("eu", "gdpr"), ("uk", "uk-gdpr"), ("us", "ccpa"), ("cn", "pipl"), ("br", "lgpd"),
-    ] as [(RegionID, PolicyID)])
+    @Test(
+        arguments: [
+            ("eu", "gdpr"), ("uk", "uk-gdpr"), ("us", "ccpa"), ("cn", "pipl"), ("br", "lgpd"),
+        ] as [(RegionID, PolicyID)]
+    )
     func eachRegionUsesItsJurisdictionsPolicy(region: RegionID, policy: PolicyID) {
         #expect(ConfigurationFixture.shipped.policy(for: region).id == policy)
     }
@@ -64,7 +66,9 @@ struct ShippedConfigurationTests {
         #expect(gdpr.minimumAge.consentAge(in: CountryCode(rawValue: "FR")) == 15)
         #expect(gdpr.minimumAge.consentAge(in: CountryCode(rawValue: "AT")) == 14)
         #expect(gdpr.minimumAge.consentAge(in: CountryCode(rawValue: "BE")) == 13)
-        #expect(gdpr.rights[.access]?.deadline == Policy.Deadline(duration: ISODuration(months: 1), dayCount: .calendar))
+        #expect(
+            gdpr.rights[.access]?.deadline == Policy.Deadline(duration: ISODuration(months: 1), dayCount: .calendar)
+        )
         #expect(gdpr.rights[.access]?.extensionPeriod?.duration == ISODuration(months: 2))
         #expect(gdpr.breachNotification.authorityHours == 72)
         let uk = try #require(policies["uk-gdpr"])
@@ -85,7 +89,10 @@ struct ShippedConfigurationTests {
         let lgpd = try #require(policies["lgpd"])
         #expect(lgpd.rights[.access]?.deadline == Policy.Deadline(duration: ISODuration(days: 15), dayCount: .calendar))
         #expect(lgpd.rights[.access]?.extensionPeriod == nil)
-        #expect(lgpd.breachNotification.authority.deadline == Policy.Deadline(duration: ISODuration(days: 3), dayCount: .business))
+        #expect(
+            lgpd.breachNotification.authority.deadline
+                == Policy.Deadline(duration: ISODuration(days: 3), dayCount: .business)
+        )
     }
 
     @Test func everyPolicyNeverTransfersRawData() {

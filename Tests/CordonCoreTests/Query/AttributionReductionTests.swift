@@ -32,7 +32,9 @@ struct AttributionReductionTests {
                 let second = Int64(random.uniform(below: 2) as UInt64)  // many equal timestamps
                 let kind = Self.kinds[Int(random.uniform(below: UInt64(Self.kinds.count)) as UInt64)]
                 let channel = Self.channels[Int(random.uniform(below: UInt64(Self.channels.count)) as UInt64)]
-                events.append(Event(subject: subject, order: order, ts: day * 86_400 + second, event: kind, channel: channel))
+                events.append(
+                    Event(subject: subject, order: order, ts: day * 86_400 + second, event: kind, channel: channel)
+                )
                 order += 1
             }
         }
@@ -46,7 +48,8 @@ struct AttributionReductionTests {
             let journey = events.filter { $0.subject == subject }.sorted { ($0.ts, $0.order) < ($1.ts, $1.order) }
             var credit: [String: Int64] = [:]
             for (index, conversion) in journey.enumerated() where conversion.event == "purchase" {
-                let touches = journey[..<index].filter { $0.event != "purchase" && $0.ts >= conversion.ts - window }.map(\.channel)
+                let touches = journey[..<index].filter { $0.event != "purchase" && $0.ts >= conversion.ts - window }
+                    .map(\.channel)
                 guard let last = touches.last else {
                     credit["(no touch)", default: 0] += 1000
                     continue
@@ -73,7 +76,8 @@ struct AttributionReductionTests {
     private func line(_ event: Event) -> String {
         let ts = CivilTime.timestampLabel(1_746_057_600 + event.ts)  // days into May 2025
         let amount = event.event == "purchase" ? #","amountCents":1500"# : ""
-        return #"{"externalId":"a-\#(event.subject)","ts":"\#(ts)","event":"\#(event.event)","channel":"\#(event.channel)","campaign":"cmp-1","device":"mobile"\#(amount),"purpose":"analytics"}"#
+        return
+            #"{"externalId":"a-\#(event.subject)","ts":"\#(ts)","event":"\#(event.event)","channel":"\#(event.channel)","campaign":"cmp-1","device":"mobile"\#(amount),"purpose":"analytics"}"#
     }
 
     @Test(arguments: [AttributionModel.firstTouch, .lastTouch, .linear])
@@ -90,7 +94,9 @@ struct AttributionReductionTests {
     @Test func aFilterAppliesToTouchesAndConversions() throws {
         let (fixture, events) = try loaded(seed: 43)
         let totals = try exactTotals(
-            fixture, "SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '3 days' FROM events WHERE channel <> 'email'")
+            fixture,
+            "SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '3 days' FROM events WHERE channel <> 'email'"
+        )
         let expected = reference(events.filter { $0.channel != "email" }, model: .lastTouch, window: 3 * 86_400)
         #expect(totals.groups == expected)
     }
@@ -115,13 +121,24 @@ struct AttributionReductionTests {
     @Test func abReductionEqualsTheDefinition() throws {
         let (fixture, events) = try loaded(seed: 47)
         let totals = try exactTotals(
-            fixture, "SELECT AB(channel, 'search', 'email') CONVERTS 'purchase' WITHIN INTERVAL '2 days' FROM events")
+            fixture,
+            "SELECT AB(channel, 'search', 'email') CONVERTS 'purchase' WITHIN INTERVAL '2 days' FROM events"
+        )
         let expected = referenceAB(events, variants: ["search", "email"], window: 2 * 86_400)
         #expect(totals.groups == expected)
         #expect(expected.values.map { $0[1] }.reduce(0, +) > 5)  // conversions do occur
         let filtered = try exactTotals(
-            fixture, "SELECT AB(channel, 'search', 'email') CONVERTS 'purchase' WITHIN INTERVAL '2 days' FROM events WHERE event <> 'page_view'")
-        #expect(filtered.groups == referenceAB(events.filter { $0.event != "page_view" }, variants: ["search", "email"], window: 2 * 86_400))
+            fixture,
+            "SELECT AB(channel, 'search', 'email') CONVERTS 'purchase' WITHIN INTERVAL '2 days' FROM events WHERE event <> 'page_view'"
+        )
+        #expect(
+            filtered.groups
+                == referenceAB(
+                    events.filter { $0.event != "page_view" },
+                    variants: ["search", "email"],
+                    window: 2 * 86_400
+                )
+        )
     }
 
     /// A vault holding generated journeys of 60 German subjects, with bounds above anything
@@ -130,20 +147,42 @@ struct AttributionReductionTests {
         let fixture = try QueryFixture(configuration: QueryFixture.configuration(maxGroups: 8, maxRows: 20))
         var random = SeededNoiseRandomness(seed: seed)
         let events = journeys(&random)
-        try fixture.ingest(subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") }, events: events.map(line))
+        try fixture.ingest(
+            subjects: (0..<60).map { VaultFixture.subject("a-\($0)", country: "DE") },
+            events: events.map(line)
+        )
         return (fixture, events)
     }
 
     private func exactTotals(_ fixture: QueryFixture, _ text: String) throws -> RegionTotals {
-        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(try QueryParser.parse(text))
-        let plan = try #require(QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first { $0.region == "eu" })
+        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(
+            try QueryParser.parse(text)
+        )
+        let plan = try #require(
+            QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first {
+                $0.region == "eu"
+            }
+        )
         guard case .shape(let shape) = query.computation else { throw QueryError(.invalid, "not a shape") }
         let store = try fixture.vault.store("eu")
-        let cutoffs = RetentionRules(policy: store.policy, catalog: fixture.vault.configuration.catalog).cutoffs(now: QueryFixture.now)
+        let cutoffs = RetentionRules(policy: store.policy, catalog: fixture.vault.configuration.catalog).cutoffs(
+            now: QueryFixture.now
+        )
         let sql = RegionSQL(region: "eu", purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
         return try store.read { db in
-            let lawful = try store.lawfulSubjects(for: .analytics, now: QueryFixture.now, profileCutoff: cutoffs.profiles, in: db)
-            return try JourneyAggregation(plan: plan, query: query, shape: shape, sql: sql, hash: ContributionHash(k0: 1, k1: 2)).run(lawful: lawful, in: db)
+            let lawful = try store.lawfulSubjects(
+                for: .analytics,
+                now: QueryFixture.now,
+                profileCutoff: cutoffs.profiles,
+                in: db
+            )
+            return try JourneyAggregation(
+                plan: plan,
+                query: query,
+                shape: shape,
+                sql: sql,
+                hash: ContributionHash(k0: 1, k1: 2)
+            ).run(lawful: lawful, in: db)
         }
     }
 }

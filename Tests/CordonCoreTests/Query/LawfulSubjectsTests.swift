@@ -25,12 +25,29 @@ struct LawfulSubjectsTests {
             let country = countries[pick(&random, countries.count)]
             let birthYear = pick(&random, 5) == 0 ? nil : 1990 + pick(&random, 25)
             let state = states[pick(&random, states.count)]
-            let consents: [(String, String)] = pick(&random, 6) == 0 ? [("order_fulfillment", "granted")] : [("analytics", state), ("order_fulfillment", "granted")]
-            subjects.append(VaultFixture.subject("r-\(index)", country: country, birthYear: birthYear, consents: consents, gpc: pick(&random, 3) == 0))
+            let consents: [(String, String)] =
+                pick(&random, 6) == 0
+                ? [("order_fulfillment", "granted")] : [("analytics", state), ("order_fulfillment", "granted")]
+            subjects.append(
+                VaultFixture.subject(
+                    "r-\(index)",
+                    country: country,
+                    birthYear: birthYear,
+                    consents: consents,
+                    gpc: pick(&random, 3) == 0
+                )
+            )
             if pick(&random, 4) == 0 {
-                followUps.append(VaultFixture.subject(
-                    "r-\(index)", country: country, birthYear: birthYear, consents: [("analytics", states[pick(&random, 4)])],
-                    recordedAt: "2025-04-01T00:00:00Z", gpc: false))
+                followUps.append(
+                    VaultFixture.subject(
+                        "r-\(index)",
+                        country: country,
+                        birthYear: birthYear,
+                        consents: [("analytics", states[pick(&random, 4)])],
+                        recordedAt: "2025-04-01T00:00:00Z",
+                        gpc: false
+                    )
+                )
             }
         }
         try fixture.ingest(subjects: subjects, events: [])
@@ -39,14 +56,23 @@ struct LawfulSubjectsTests {
         for region in fixture.vault.regionIDs {
             let store = try fixture.vault.store(region)
             let (lawful, expected) = try store.read { db -> (LawfulSubjects, [Int64: Bool]) in
-                let lawful = try LawfulSubjects.load(purpose: .analytics, evaluator: store.evaluator, profileCutoff: nil, now: QueryFixture.now, in: db)
+                let lawful = try LawfulSubjects.load(
+                    purpose: .analytics,
+                    evaluator: store.evaluator,
+                    profileCutoff: nil,
+                    now: QueryFixture.now,
+                    in: db
+                )
                 var expected: [Int64: Bool] = [:]
                 for row in try db.query("SELECT id FROM subjects") {
-                    guard let id = SubjectID(rawValue: try row.get(String.self, at: 0)), let subject = try store.subject(id: id, in: db) else {
+                    guard let id = SubjectID(rawValue: try row.get(String.self, at: 0)),
+                        let subject = try store.subject(id: id, in: db)
+                    else {
                         throw VaultError(.corrupt, "unreadable subject row")
                     }
                     let standing = try store.standing(of: subject, in: db)
-                    expected[subject.sid] = store.evaluator.decide(.analytics, for: standing, now: QueryFixture.now).isAllowed
+                    expected[subject.sid] =
+                        store.evaluator.decide(.analytics, for: standing, now: QueryFixture.now).isAllowed
                 }
                 return (lawful, expected)
             }
@@ -64,7 +90,8 @@ struct LawfulSubjectsTests {
     /// A subject line whose analytics consent expires at `expiresAt`.
     private func expiring(_ id: String, state: String, expiresAt: String, birthYear: Int? = 1985) -> String {
         let year = birthYear.map { #","birthYear":\#($0)"# } ?? ""
-        return #"{"externalId":"\#(id)","country":"DE"\#(year),"consents":[{"purpose":"analytics","state":"\#(state)","source":"test","recordedAt":"2025-03-01T10:00:00Z","expiresAt":"\#(expiresAt)"},{"purpose":"order_fulfillment","state":"granted","source":"test","recordedAt":"2025-03-01T10:00:00Z"}],"signals":{"gpc":false}}"#
+        return
+            #"{"externalId":"\#(id)","country":"DE"\#(year),"consents":[{"purpose":"analytics","state":"\#(state)","source":"test","recordedAt":"2025-03-01T10:00:00Z","expiresAt":"\#(expiresAt)"},{"purpose":"order_fulfillment","state":"granted","source":"test","recordedAt":"2025-03-01T10:00:00Z"}],"signals":{"gpc":false}}"#
     }
 
     /// What a query reads through the store's cache equals a fresh decision, subject by
@@ -77,7 +104,9 @@ struct LawfulSubjectsTests {
         var lines: [String] = []
         for index in 0..<120 {
             let state = ["granted", "withdrawn", "objected"][pick(&random, 3)]
-            lines.append(expiring("x-\(index)", state: state, expiresAt: "\(days[pick(&random, days.count)])T12:00:00Z"))
+            lines.append(
+                expiring("x-\(index)", state: state, expiresAt: "\(days[pick(&random, days.count)])T12:00:00Z")
+            )
         }
         try fixture.ingest(subjects: lines, events: [])
         let store = try fixture.vault.store("eu")
@@ -89,8 +118,16 @@ struct LawfulSubjectsTests {
             }
             let before = store.lawfulDecisions.withLock { $0[.analytics] }
             let (cached, fresh) = try store.read { db in
-                (try store.lawfulSubjects(for: .analytics, now: now, profileCutoff: nil, in: db),
-                 try LawfulSubjects.load(purpose: .analytics, evaluator: store.evaluator, profileCutoff: nil, now: now, in: db))
+                (
+                    try store.lawfulSubjects(for: .analytics, now: now, profileCutoff: nil, in: db),
+                    try LawfulSubjects.load(
+                        purpose: .analytics,
+                        evaluator: store.evaluator,
+                        profileCutoff: nil,
+                        now: now,
+                        in: db
+                    )
+                )
             }
             let after = store.lawfulDecisions.withLock { $0[.analytics] }
             if let before, before.decidedAt == after?.decidedAt { reused += 1 }
@@ -158,7 +195,16 @@ struct LawfulSubjectsTests {
         #expect(try version() > start)  // a new subject does
         let afterSubject = try version()
         try fixture.ingest(
-            subjects: [VaultFixture.subject("v-1", country: "DE", consents: [("analytics", "withdrawn")], recordedAt: "2025-06-01T00:00:00Z")], events: [])
+            subjects: [
+                VaultFixture.subject(
+                    "v-1",
+                    country: "DE",
+                    consents: [("analytics", "withdrawn")],
+                    recordedAt: "2025-06-01T00:00:00Z"
+                )
+            ],
+            events: []
+        )
         #expect(try version() > afterSubject)  // a consent does
 
         // With the retention cutoff just after the profiles were written (ingest at
@@ -170,14 +216,24 @@ struct LawfulSubjectsTests {
         }
         try fixture.ingest(subjects: [], events: [later("v-0", 8)])
         let (first, decidedAt) = try store.read { db in
-            (try store.lawfulSubjects(for: .analytics, now: QueryFixture.now, profileCutoff: cutoff, in: db),
-             store.lawfulDecisions.withLock { $0[.analytics]?.decidedAt })
+            (
+                try store.lawfulSubjects(for: .analytics, now: QueryFixture.now, profileCutoff: cutoff, in: db),
+                store.lawfulDecisions.withLock { $0[.analytics]?.decidedAt }
+            )
         }
         try fixture.ingest(subjects: [], events: [later("v-2", 9)])
         let (second, fresh, decidedAgain) = try store.read { db in
-            (try store.lawfulSubjects(for: .analytics, now: QueryFixture.now + 60, profileCutoff: cutoff, in: db),
-             try LawfulSubjects.load(purpose: .analytics, evaluator: store.evaluator, profileCutoff: cutoff, now: QueryFixture.now + 60, in: db),
-             store.lawfulDecisions.withLock { $0[.analytics]?.decidedAt })
+            (
+                try store.lawfulSubjects(for: .analytics, now: QueryFixture.now + 60, profileCutoff: cutoff, in: db),
+                try LawfulSubjects.load(
+                    purpose: .analytics,
+                    evaluator: store.evaluator,
+                    profileCutoff: cutoff,
+                    now: QueryFixture.now + 60,
+                    in: db
+                ),
+                store.lawfulDecisions.withLock { $0[.analytics]?.decidedAt }
+            )
         }
         #expect(decidedAgain == decidedAt)  // the inserted event did not force a new decision
         #expect(first.count == 1)  // v-0
@@ -191,7 +247,12 @@ struct LawfulSubjectsTests {
         let now = QueryFixture.now
         let next = SubjectStanding.nextAgeChange(after: now)
         #expect(next > now)
-        let standing = SubjectStanding(country: CountryCode(rawValue: "DE")!, birthYear: 2010, globalPrivacyControl: false, latestConsents: [:])
+        let standing = SubjectStanding(
+            country: CountryCode(rawValue: "DE")!,
+            birthYear: 2010,
+            globalPrivacyControl: false,
+            latestConsents: [:]
+        )
         #expect(standing.age(at: next - 1) == standing.age(at: now))
         #expect(standing.age(at: next) == standing.age(at: now).map { $0 + 1 })
     }

@@ -25,7 +25,10 @@ struct NoiseTests {
     }
 
     @Test func mergedRegionsIntervalsCoverTheTruth() throws {
-        let parts = [NoiseCalibration.laplace(epsilon: 1, l1Sensitivity: 4), NoiseCalibration.laplace(epsilon: 0.5, l1Sensitivity: 4)]
+        let parts = [
+            NoiseCalibration.laplace(epsilon: 1, l1Sensitivity: 4),
+            NoiseCalibration.laplace(epsilon: 0.5, l1Sensitivity: 4),
+        ]
         let width = NoiseDistribution.combinedHalfWidth(parts)
         #expect(width < parts.map { $0.halfWidth() }.reduce(0, +))
         var random = SeededNoiseRandomness(seed: 9)

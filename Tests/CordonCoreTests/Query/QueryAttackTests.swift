@@ -37,7 +37,9 @@ struct QueryAttackTests {
     @Test func rewordedQueriesReturnTheReleasedAnswerWithoutSpending() throws {
         let fixture = try QueryFixture()
         try fixture.population("s", count: 80)
-        let first = try fixture.query("SELECT channel, COUNT(*) AS n FROM events WHERE country = 'DE' AND event IN ('purchase', 'refund') GROUP BY channel")
+        let first = try fixture.query(
+            "SELECT channel, COUNT(*) AS n FROM events WHERE country = 'DE' AND event IN ('purchase', 'refund') GROUP BY channel"
+        )
         let spellings = [
             "select channel,count(*) from EVENTS where event in ('refund','purchase') and 'DE' = country group by channel",
             "SELECT COUNT(*), channel FROM events -- comment\n WHERE (country = 'de' AND (event = 'purchase' OR event = 'refund' OR event = 'refund')) GROUP BY channel",
@@ -60,7 +62,9 @@ struct QueryAttackTests {
         for seed in 0..<20 as Range<UInt64> {
             let answer = try fixture.query(
                 "SELECT channel, COUNT(*) FROM events WHERE country = 'DE' AND channel = 'fax' AND event <> 'signup\(seed)' GROUP BY channel",
-                analyst: "ana\(seed)", seed: seed)
+                analyst: "ana\(seed)",
+                seed: seed
+            )
             #expect(answer.rows.isEmpty)
         }
     }
@@ -75,7 +79,9 @@ struct QueryAttackTests {
         var outcomes: [String] = []
         for channel in ["fax", "search", "email", "social", "direct", "sms"] {
             do {
-                let answer = try fixture.query("SELECT channel, COUNT(*) FROM events WHERE country = 'DE' AND channel <> '\(channel)' GROUP BY channel")
+                let answer = try fixture.query(
+                    "SELECT channel, COUNT(*) FROM events WHERE country = 'DE' AND channel <> '\(channel)' GROUP BY channel"
+                )
                 #expect(!answer.rows.contains { $0.first == .text("fax") })
                 outcomes.append(answer.rows.isEmpty ? "suppressed" : "noisy")
             } catch let error as QueryError where error.code == .budgetExhausted {
@@ -89,10 +95,23 @@ struct QueryAttackTests {
     @Test func oneSubjectWithTenThousandEventsMovesAnswersByAtMostItsBound() throws {
         let fixture = try QueryFixture()
         try fixture.population("s", count: 30, amount: 500)
-        let before = try exactTotals(fixture, "SELECT channel, COUNT(*), SUM(amount) FROM events WHERE country = 'DE' GROUP BY channel")
-        let events = (0..<10_000).map { QueryFixture.event("whale", channel: $0 % 2 == 0 ? "search" : "c\($0 % 50)", amount: 10_000_000, minute: $0 % 3600) }
+        let before = try exactTotals(
+            fixture,
+            "SELECT channel, COUNT(*), SUM(amount) FROM events WHERE country = 'DE' GROUP BY channel"
+        )
+        let events = (0..<10_000).map {
+            QueryFixture.event(
+                "whale",
+                channel: $0 % 2 == 0 ? "search" : "c\($0 % 50)",
+                amount: 10_000_000,
+                minute: $0 % 3600
+            )
+        }
         try fixture.ingest(subjects: [VaultFixture.subject("whale", country: "DE")], events: events)
-        let after = try exactTotals(fixture, "SELECT channel, COUNT(*), SUM(amount) FROM events WHERE country = 'DE' GROUP BY channel")
+        let after = try exactTotals(
+            fixture,
+            "SELECT channel, COUNT(*), SUM(amount) FROM events WHERE country = 'DE' GROUP BY channel"
+        )
         // Bound: maxGroups (2) groups × maxRows (5) rows, each clamped to 100000 cents.
         var rowsMoved: Int64 = 0
         var sumMoved: Int64 = 0
@@ -112,16 +131,30 @@ struct QueryAttackTests {
         let text = "SELECT channel, COUNT(DISTINCT subject) FROM events WHERE country = 'DE' GROUP BY channel"
         #expect(try exactTotals(fixture, text).groups[["search"]]?[0] == 30)
         try fixture.ingest(
-            subjects: [VaultFixture.subject("s-3", country: "DE", consents: [("analytics", "withdrawn")], recordedAt: "2025-06-01T00:00:00Z")],
-            events: [])
+            subjects: [
+                VaultFixture.subject(
+                    "s-3",
+                    country: "DE",
+                    consents: [("analytics", "withdrawn")],
+                    recordedAt: "2025-06-01T00:00:00Z"
+                )
+            ],
+            events: []
+        )
         #expect(try exactTotals(fixture, text).groups[["search"]]?[0] == 29)
     }
 
     @Test func regionsArePrunedByRegionAndCountryFilters() throws {
         let fixture = try QueryFixture()
         let plans = { (text: String) throws -> [String] in
-            try fixture.vault.explain(text, purpose: .analytics, analyst: "ana", context: fixture.context, options: QueryOptions(now: QueryFixture.now))
-                .regions.map(\.region.rawValue)
+            try fixture.vault.explain(
+                text,
+                purpose: .analytics,
+                analyst: "ana",
+                context: fixture.context,
+                options: QueryOptions(now: QueryFixture.now)
+            )
+            .regions.map(\.region.rawValue)
         }
         #expect(try plans("SELECT COUNT(*) FROM events WHERE region = 'eu'") == ["eu"])
         #expect(try plans("SELECT COUNT(*) FROM events WHERE country IN ('DE', 'US')") == ["eu", "us"])
@@ -131,16 +164,33 @@ struct QueryAttackTests {
 
     /// The bounded exact totals of the EU region (what its anonymizer sees).
     private func exactTotals(_ fixture: QueryFixture, _ text: String) throws -> RegionTotals {
-        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(try QueryParser.parse(text))
-        let plan = try #require(QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first { $0.region == "eu" })
+        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(
+            try QueryParser.parse(text)
+        )
+        let plan = try #require(
+            QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first {
+                $0.region == "eu"
+            }
+        )
         let store = try fixture.vault.store("eu")
-        let cutoffs = RetentionRules(policy: store.policy, catalog: fixture.vault.configuration.catalog).cutoffs(now: QueryFixture.now)
+        let cutoffs = RetentionRules(policy: store.policy, catalog: fixture.vault.configuration.catalog).cutoffs(
+            now: QueryFixture.now
+        )
         let sql = RegionSQL(region: "eu", purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
         return try store.read { db in
             let lawful = try LawfulSubjects.load(
-                purpose: .analytics, evaluator: store.evaluator, profileCutoff: cutoffs.profiles, now: QueryFixture.now, in: db)
+                purpose: .analytics,
+                evaluator: store.evaluator,
+                profileCutoff: cutoffs.profiles,
+                now: QueryFixture.now,
+                in: db
+            )
             return try GroupAggregation(
-                plan: plan, query: query, sql: sql, hash: ContributionHash(k0: 1, k1: 2), measureBounds: (0, 100_000)
+                plan: plan,
+                query: query,
+                sql: sql,
+                hash: ContributionHash(k0: 1, k1: 2),
+                measureBounds: (0, 100_000)
             ).run(lawful: lawful, in: db)
         }
     }

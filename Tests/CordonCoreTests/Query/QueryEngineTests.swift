@@ -11,7 +11,8 @@ struct QueryEngineTests {
         try fixture.population("s", count: 80, channel: "search")
         try fixture.population("e", count: 80, channel: "email")
         let answer = try fixture.query(
-            "SELECT channel, COUNT(DISTINCT subject) AS buyers, COUNT(*), SUM(amount), AVG(amount) FROM events WHERE event = 'purchase' AND country = 'DE' GROUP BY channel ORDER BY channel")
+            "SELECT channel, COUNT(DISTINCT subject) AS buyers, COUNT(*), SUM(amount), AVG(amount) FROM events WHERE event = 'purchase' AND country = 'DE' GROUP BY channel ORDER BY channel"
+        )
         #expect(answer.columns == ["channel", "buyers", "COUNT(*)", "SUM(amount)", "AVG(amount)"])
         #expect(answer.rows.map { $0[0] } == [.text("email"), .text("search")])
         let buyers = try #require(answer.value("buyers", where: "search"))
@@ -36,7 +37,9 @@ struct QueryEngineTests {
         try fixture.population("s", count: 60)
         _ = try fixture.query("select channel, count(*) from events where country = 'DE' group by channel")
         #expect(throws: QueryError.self) { try fixture.query("SELECT email FROM events") }
-        let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize).filter { $0.action == "query.run" }
+        let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize).filter {
+            $0.action == "query.run"
+        }
         #expect(entries.count == 2)
         #expect(entries[0].query == "SELECT channel, COUNT(*) FROM events WHERE country = 'DE' GROUP BY channel")
         #expect(entries[0].privacyCost?.microEpsilon == 3_000_000)
@@ -49,8 +52,12 @@ struct QueryEngineTests {
     @Test func explainShowsPlanWithoutSpending() throws {
         let fixture = try QueryFixture()
         let explanation = try fixture.vault.explain(
-            "SELECT device, SUM(amount) FROM events WHERE region = 'us' GROUP BY device", purpose: .analytics, analyst: "ana",
-            context: fixture.context, options: QueryOptions(now: QueryFixture.now))
+            "SELECT device, SUM(amount) FROM events WHERE region = 'us' GROUP BY device",
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context,
+            options: QueryOptions(now: QueryFixture.now)
+        )
         #expect(explanation.regions.map(\.region) == ["us"])
         #expect(explanation.epsilonCost == ["us": "3"])
         #expect(explanation.regions[0].statistics.map(\.name) == ["subjects", "sum", "suppressed"])
@@ -62,7 +69,11 @@ struct QueryEngineTests {
     @Test func gaussianMechanismAnswers() throws {
         let fixture = try QueryFixture()
         try fixture.population("s", count: 80)
-        let answer = try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'", mechanism: .gaussian, seed: 7)
+        let answer = try fixture.query(
+            "SELECT COUNT(*) FROM events WHERE country = 'DE'",
+            mechanism: .gaussian,
+            seed: 7
+        )
         #expect(answer.privacy.mechanism == .gaussian)
         let rows = try #require(answer.rows.first.flatMap { if case .number(let value) = $0[0] { value } else { nil } })
         #expect(abs(rows.value - 80) < 60)
@@ -80,10 +91,14 @@ struct QueryFailClosedTests {
         var audit = AuditConfiguration()
         audit.segmentMaxEntries = 1
         try fixture.reopen(audit: audit)
-        let blocker = fixture.directory.url.appendingPathComponent(String(format: "audit/segments/%010llu.ndjson", fixture.vault.audit.treeSize))
+        let blocker = fixture.directory.url.appendingPathComponent(
+            String(format: "audit/segments/%010llu.ndjson", fixture.vault.audit.treeSize)
+        )
         try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
 
-        let error = #expect(throws: VaultError.self) { try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'") }
+        let error = #expect(throws: VaultError.self) {
+            try fixture.query("SELECT COUNT(*) FROM events WHERE country = 'DE'")
+        }
         #expect(error?.code == .auditUnavailable)
         // A refusal that cannot be audited fails as an audit failure too.
         #expect(throws: VaultError.self) { try fixture.query("SELECT * FROM events") }
@@ -102,18 +117,35 @@ struct QueryFailClosedTests {
         try fixture.population("de", count: 30, country: "DE")
         try fixture.population("fr", count: 20, country: "FR")
         try fixture.ingest(
-            subjects: (0..<5).map { VaultFixture.subject("de-\($0)", country: "DE", consents: [("analytics", "withdrawn")], recordedAt: "2025-06-01T00:00:00Z") },
-            events: [])
-        let text = "SELECT country, COUNT(*) AS people FROM subjects WHERE region = 'eu' GROUP BY country ORDER BY people DESC"
-        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(try QueryParser.parse(text))
-        let plan = try #require(QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first)
+            subjects: (0..<5).map {
+                VaultFixture.subject(
+                    "de-\($0)",
+                    country: "DE",
+                    consents: [("analytics", "withdrawn")],
+                    recordedAt: "2025-06-01T00:00:00Z"
+                )
+            },
+            events: []
+        )
+        let text =
+            "SELECT country, COUNT(*) AS people FROM subjects WHERE region = 'eu' GROUP BY country ORDER BY people DESC"
+        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(
+            try QueryParser.parse(text)
+        )
+        let plan = try #require(
+            QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first
+        )
         #expect(plan.maxGroupsPerSubject == 1 && plan.maxRowsPerGroup == 1)
         #expect(plan.statistics.first?.l1Sensitivity == 1)
         let store = try fixture.vault.store("eu")
         let totals = try store.read { db in
             let lawful = try store.lawfulSubjects(for: .analytics, now: QueryFixture.now, profileCutoff: nil, in: db)
-            return try SubjectAggregation(plan: plan, query: query, sql: RegionSQL(region: "eu", purchaseCutoff: nil, browsingCutoff: nil))
-                .run(lawful: lawful, in: db)
+            return try SubjectAggregation(
+                plan: plan,
+                query: query,
+                sql: RegionSQL(region: "eu", purchaseCutoff: nil, browsingCutoff: nil)
+            )
+            .run(lawful: lawful, in: db)
         }
         #expect(totals.groups == [["DE"]: [25], ["FR"]: [20]])
         let answer = try fixture.query(text, seed: 3)

@@ -16,7 +16,12 @@ final class QueryFixture {
     static let now: Int64 = 1_749_945_600
 
     static func configuration(
-        epsilon: Double = 3, budget: Double = 30, maxGroups: Int = 2, maxRows: Int = 5, delta: Double = 1e-6, minSubjects: Int = 5
+        epsilon: Double = 3,
+        budget: Double = 30,
+        maxGroups: Int = 2,
+        maxRows: Int = 5,
+        delta: Double = 1e-6,
+        minSubjects: Int = 5
     ) -> PolicyConfiguration {
         var configuration = VaultFixture.configuration
         for id in configuration.policies.keys {
@@ -34,7 +39,11 @@ final class QueryFixture {
         directory = try TemporaryDirectory()
         let source = MasterKeySource.keyFile(directory.url.appendingPathComponent("master.key"))
         _ = try DataDirectory.initialize(
-            at: directory.url, regions: configuration.regions.keys.map(\.rawValue), source: source, passphraseParameters: .testing)
+            at: directory.url,
+            regions: configuration.regions.keys.map(\.rawValue),
+            source: source,
+            passphraseParameters: .testing
+        )
         self.configuration = configuration
         vault = try Vault.open(dataDirectory: directory.url, configuration: configuration, source: source)
     }
@@ -44,8 +53,11 @@ final class QueryFixture {
         try vault?.close()
         vault = nil
         vault = try Vault.open(
-            dataDirectory: directory.url, configuration: configuration,
-            source: .keyFile(directory.url.appendingPathComponent("master.key")), auditConfiguration: audit)
+            dataDirectory: directory.url,
+            configuration: configuration,
+            source: .keyFile(directory.url.appendingPathComponent("master.key")),
+            auditConfiguration: audit
+        )
     }
 
     deinit {
@@ -71,35 +83,67 @@ final class QueryFixture {
 
     /// `count` German subjects `prefix-0...`, each with `perSubject` events on `channel`.
     func population(
-        _ prefix: String, count: Int, country: String = "DE", channel: String = "search", event: String = "purchase", amount: Int? = 1000,
-        perSubject: Int = 1, consent: String = "granted"
+        _ prefix: String,
+        count: Int,
+        country: String = "DE",
+        channel: String = "search",
+        event: String = "purchase",
+        amount: Int? = 1000,
+        perSubject: Int = 1,
+        consent: String = "granted"
     ) throws {
-        let subjects = (0..<count).map { VaultFixture.subject("\(prefix)-\($0)", country: country, consents: [("analytics", consent)]) }
+        let subjects = (0..<count).map {
+            VaultFixture.subject("\(prefix)-\($0)", country: country, consents: [("analytics", consent)])
+        }
         var events: [String] = []
         for index in 0..<count {
             for repeatIndex in 0..<perSubject {
-                events.append(Self.event("\(prefix)-\(index)", event: event, channel: channel, amount: amount, minute: repeatIndex))
+                events.append(
+                    Self.event(
+                        "\(prefix)-\(index)",
+                        event: event,
+                        channel: channel,
+                        amount: amount,
+                        minute: repeatIndex
+                    )
+                )
             }
         }
         try ingest(subjects: subjects, events: events)
     }
 
     static func event(
-        _ externalID: String, event: String = "purchase", channel: String = "search", campaign: String = "cmp-17", amount: Int? = 1000,
-        day: Int = 1, minute: Int = 0
+        _ externalID: String,
+        event: String = "purchase",
+        channel: String = "search",
+        campaign: String = "cmp-17",
+        amount: Int? = 1000,
+        day: Int = 1,
+        minute: Int = 0
     ) -> String {
         let amountText = amount.map { #","amountCents":\#($0)"# } ?? ""
         let ts = String(format: "2025-05-%02dT10:%02d:%02dZ", day, minute / 60 % 60, minute % 60)
-        return #"{"externalId":"\#(externalID)","ts":"\#(ts)","event":"\#(event)","channel":"\#(channel)","campaign":"\#(campaign)","device":"mobile"\#(amountText),"purpose":"analytics"}"#
+        return
+            #"{"externalId":"\#(externalID)","ts":"\#(ts)","event":"\#(event)","channel":"\#(channel)","campaign":"\#(campaign)","device":"mobile"\#(amountText),"purpose":"analytics"}"#
     }
 
     func query(
-        _ text: String, analyst: String = "ana", mechanism: NoiseMechanism = .laplace, seed: UInt64? = nil
+        _ text: String,
+        analyst: String = "ana",
+        mechanism: NoiseMechanism = .laplace,
+        seed: UInt64? = nil
     ) throws -> QueryAnswer {
         let options = QueryOptions(mechanism: mechanism, now: Self.now)
         if let seed {
             var random = SeededNoiseRandomness(seed: seed)
-            return try vault.query(text, purpose: .analytics, analyst: analyst, context: context, options: options, using: &random)
+            return try vault.query(
+                text,
+                purpose: .analytics,
+                analyst: analyst,
+                context: context,
+                options: options,
+                using: &random
+            )
         }
         return try vault.query(text, purpose: .analytics, analyst: analyst, context: context, options: options)
     }

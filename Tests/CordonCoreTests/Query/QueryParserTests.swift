@@ -22,26 +22,55 @@ struct QueryParserTests {
     }
 
     @Test func parsesTheDesignExample() throws {
-        let query = try validate("""
+        let query = try validate(
+            """
             SELECT country, channel, COUNT(DISTINCT subject) AS buyers, SUM(amount) AS revenue
             FROM events
             WHERE event = 'purchase' AND ts >= '2025-01-01' AND ts < '2025-02-01'
             GROUP BY country, channel
-            """)
+            """
+        )
         #expect(query.dimensions == [.field(.channel), .field(.country)])
         #expect(query.columns.map(\.label) == ["country", "channel", "buyers", "revenue"])
-        #expect(query.canonicalText == """
-            SELECT channel, country, COUNT(DISTINCT subject), SUM(amount) FROM events WHERE event = 'purchase' AND ts < '2025-02-01T00:00:00Z' AND ts >= '2025-01-01T00:00:00Z' GROUP BY channel, country
-            """)
+        #expect(
+            query.canonicalText == """
+                SELECT channel, country, COUNT(DISTINCT subject), SUM(amount) FROM events WHERE event = 'purchase' AND ts < '2025-02-01T00:00:00Z' AND ts >= '2025-01-01T00:00:00Z' GROUP BY channel, country
+                """
+        )
     }
 
     @Test func parsesShapes() throws {
-        let funnel = try validate("SELECT device, FUNNEL('page_view','add_to_cart','purchase') WITHIN INTERVAL '7 days' FROM events GROUP BY device")
-        #expect(funnel.computation == .shape(.funnel(steps: ["page_view", "add_to_cart", "purchase"], windowSeconds: 7 * 86_400)))
-        let attribution = try validate("SELECT ATTRIBUTION(linear) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events")
-        #expect(attribution.computation == .shape(.attribution(model: .linear, conversion: "purchase", by: .channel, windowSeconds: 30 * 86_400)))
-        let ab = try validate("SELECT AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '2 weeks' FROM events WHERE country = 'DE'")
-        #expect(ab.computation == .shape(.abTest(field: .campaign, variantA: "cmp-a", variantB: "cmp-b", conversion: "purchase", windowSeconds: 14 * 86_400)))
+        let funnel = try validate(
+            "SELECT device, FUNNEL('page_view','add_to_cart','purchase') WITHIN INTERVAL '7 days' FROM events GROUP BY device"
+        )
+        #expect(
+            funnel.computation
+                == .shape(.funnel(steps: ["page_view", "add_to_cart", "purchase"], windowSeconds: 7 * 86_400))
+        )
+        let attribution = try validate(
+            "SELECT ATTRIBUTION(linear) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events"
+        )
+        #expect(
+            attribution.computation
+                == .shape(
+                    .attribution(model: .linear, conversion: "purchase", by: .channel, windowSeconds: 30 * 86_400)
+                )
+        )
+        let ab = try validate(
+            "SELECT AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '2 weeks' FROM events WHERE country = 'DE'"
+        )
+        #expect(
+            ab.computation
+                == .shape(
+                    .abTest(
+                        field: .campaign,
+                        variantA: "cmp-a",
+                        variantB: "cmp-b",
+                        conversion: "purchase",
+                        windowSeconds: 14 * 86_400
+                    )
+                )
+        )
     }
 
     @Test(arguments: [
@@ -62,8 +91,11 @@ struct QueryParserTests {
         ("SELECT COUNT(*) FROM subjects WHERE channel = 'x'", .invalid, "country or region only"),
         ("SELECT FUNNEL('page_view', 'purchase') WITHIN INTERVAL '7 days' FROM subjects", .invalid, "FROM events"),
         ("SELECT COUNT(*) FROM users", .invalid, "events and subjects"),
-        ("SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events ORDER BY revenue", .invalid,
-         "channel, conversions, subjects"),
+        (
+            "SELECT ATTRIBUTION(last_touch) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events ORDER BY revenue",
+            .invalid,
+            "channel, conversions, subjects"
+        ),
         ("DELETE FROM events", .refused, "only SELECT"),
     ])
     func refusesWithAReason(_ text: String, _ code: QueryError.Code, _ fragment: String) throws {
@@ -104,15 +136,20 @@ struct QueryParserTests {
     }
 
     @Test func hugeAndDeepInputsAreRefusedByLimits() throws {
-        let deep = "SELECT COUNT(*) FROM events WHERE " + String(repeating: "(", count: 10_000) + "channel = 'x'" + String(repeating: ")", count: 10_000)
+        let deep =
+            "SELECT COUNT(*) FROM events WHERE " + String(repeating: "(", count: 10_000) + "channel = 'x'"
+            + String(repeating: ")", count: 10_000)
         #expect(failure(deep)?.code == .tooLarge)
         let nots = "SELECT COUNT(*) FROM events WHERE " + String(repeating: "NOT ", count: 10_000) + "channel = 'x'"
         #expect(failure(nots)?.code == .tooLarge)
         let huge = "SELECT COUNT(*) FROM events WHERE channel = '" + String(repeating: "a", count: 1_000_000) + "'"
         #expect(failure(huge)?.code == .tooLarge)
-        let longList = "SELECT COUNT(*) FROM events WHERE channel IN (" + (0..<500).map { "'c\($0)'" }.joined(separator: ",") + ")"
+        let longList =
+            "SELECT COUNT(*) FROM events WHERE channel IN (" + (0..<500).map { "'c\($0)'" }.joined(separator: ",") + ")"
         #expect(failure(longList)?.code == .tooLarge)
-        let atLimit = "SELECT COUNT(*) FROM events WHERE " + String(repeating: "(", count: 30) + "channel = 'x'" + String(repeating: ")", count: 30)
+        let atLimit =
+            "SELECT COUNT(*) FROM events WHERE " + String(repeating: "(", count: 30) + "channel = 'x'"
+            + String(repeating: ")", count: 30)
         #expect(failure(atLimit) == nil)
     }
 
@@ -137,11 +174,13 @@ struct QueryParserTests {
     /// ORDER BY on a shape names the shape's own columns, or their positions.
     @Test func shapesOrderByTheirOwnColumns() throws {
         let attribution = try validate(
-            "SELECT ATTRIBUTION(linear) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events ORDER BY conversions DESC, 1")
+            "SELECT ATTRIBUTION(linear) OF 'purchase' BY channel WITHIN INTERVAL '30 days' FROM events ORDER BY conversions DESC, 1"
+        )
         #expect(attribution.ordering.map(\.column) == [1, 0])
         #expect(attribution.ordering.map(\.descending) == [true, false])
         let funnel = try validate(
-            "SELECT device, FUNNEL('page_view', 'purchase') WITHIN INTERVAL '7 days' FROM events GROUP BY device ORDER BY step, subjects DESC")
+            "SELECT device, FUNNEL('page_view', 'purchase') WITHIN INTERVAL '7 days' FROM events GROUP BY device ORDER BY step, subjects DESC"
+        )
         #expect(funnel.ordering.map(\.column) == [1, 3])
     }
 }

@@ -8,7 +8,8 @@ struct RegionLookupTests {
     static let expected: [(country: String, region: RegionID?)] = [
         ("DE", "eu"), ("FR", "eu"), ("AT", "eu"), ("NO", "eu"), ("IS", "eu"), ("LI", "eu"), ("RE", "eu"), ("AX", "eu"),
         ("GB", "uk"), ("US", "us"), ("PR", "us"), ("CN", "cn"), ("BR", "br"),
-        ("HK", nil), ("MO", nil), ("TW", nil), ("JE", nil), ("CH", nil), ("XX", nil), ("UK", nil), ("", nil), ("DEU", nil),
+        ("HK", nil), ("MO", nil), ("TW", nil), ("JE", nil), ("CH", nil), ("XX", nil), ("UK", nil), ("", nil),
+        ("DEU", nil),
     ]
 
     @Test(arguments: expected)

@@ -31,7 +31,10 @@ enum ConfigurationFixture {
         let root = FileManager.default.temporaryDirectory.appending(path: "cordon-policy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for directory in ["policies", "regions"] {
-            try FileManager.default.copyItem(at: packageRoot.appending(path: directory), to: root.appending(path: directory))
+            try FileManager.default.copyItem(
+                at: packageRoot.appending(path: directory),
+                to: root.appending(path: directory)
+            )
         }
         return root
     }

@@ -11,8 +11,12 @@ struct StoreMaintenanceTests {
     @Test func noPlaintextMarkerReachesAnyStoreFile() throws {
         let fixture = try VaultFixture()
         try fixture.ingestSubjects([VaultFixture.subject("p-1", country: "AT", email: "marker-anna@example.at")])
-        try fixture.ingestEvents((0..<200).map { _ in VaultFixture.event("p-1", event: "purchase", amount: 999, campaign: "cmp-marker-77") })
-        let bytes = try fixture.rawStoreBytes("eu") + Data(contentsOf: fixture.directory.url.appendingPathComponent("control.db"))
+        try fixture.ingestEvents(
+            (0..<200).map { _ in VaultFixture.event("p-1", event: "purchase", amount: 999, campaign: "cmp-marker-77") }
+        )
+        let bytes =
+            try fixture.rawStoreBytes("eu")
+            + Data(contentsOf: fixture.directory.url.appendingPathComponent("control.db"))
         for marker in ["marker-anna", "cmp-marker-77", "purchase", "analytics", "CREATE TABLE"] {
             #expect(bytes.range(of: Data(marker.utf8)) == nil, "\(marker) is on disk in clear")
         }
@@ -43,7 +47,10 @@ struct StoreMaintenanceTests {
 
     @Test func restoringAnOlderCopyReplaysErasures() throws {
         let fixture = try VaultFixture()
-        try fixture.ingestSubjects([VaultFixture.subject("b-1", country: "DK", email: "b1@example.dk"), VaultFixture.subject("b-2", country: "DK")])
+        try fixture.ingestSubjects([
+            VaultFixture.subject("b-1", country: "DK", email: "b1@example.dk"),
+            VaultFixture.subject("b-2", country: "DK"),
+        ])
         try fixture.ingestEvents([VaultFixture.event("b-1"), VaultFixture.event("b-2")])
         try fixture.vault.close()
         fixture.vault = nil
@@ -57,7 +64,10 @@ struct StoreMaintenanceTests {
 
         let (replayed, _) = try fixture.vault.restore("eu", from: backup, context: fixture.context)
         #expect(replayed == 1)
-        #expect(try fixture.vault.lookup(.externalID("b-1"), context: fixture.context).isEmpty, "an erased person never comes back")
+        #expect(
+            try fixture.vault.lookup(.externalID("b-1"), context: fixture.context).isEmpty,
+            "an erased person never comes back"
+        )
         #expect(try fixture.vault.lookup(.email("b1@example.dk"), context: fixture.context).isEmpty)
         #expect(try fixture.id(of: "b-2") != nil)
         #expect(try fixture.id(of: "b-3") == nil, "the backup predates b-3")
@@ -73,11 +83,23 @@ struct StoreMaintenanceTests {
         #expect(rotated.version == 2)
         #expect(rotated.algorithm == .xChaCha20Poly1305)
         try fixture.reopen()
-        #expect(try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 50)
+        #expect(
+            try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 50
+        )
         let keyring = try fixture.vault.keys.keyring(.region("eu"))
         let path = fixture.directory.url.appendingPathComponent("regions/eu.db").path
-        #expect(StoreVerifier.opens(path: path, with: PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: 2))))
-        #expect(!StoreVerifier.opens(path: path, with: PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: 1))))
+        #expect(
+            StoreVerifier.opens(
+                path: path,
+                with: PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: 2))
+            )
+        )
+        #expect(
+            !StoreVerifier.opens(
+                path: path,
+                with: PageEncryption(key: try keyring.dataKey(.page, as: PageKeyRole.self, version: 1))
+            )
+        )
     }
 
     /// `keys rotate --pages --cipher` moves a store to another page AEAD; a later rotation
@@ -95,7 +117,9 @@ struct StoreMaintenanceTests {
         let kept = try fixture.vault.rotatePageKey("eu", context: fixture.context)
         #expect(kept.version == 3 && kept.algorithm == .aes256GCM)
         try fixture.reopen()
-        #expect(try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 40)
+        #expect(
+            try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 40
+        )
         #expect(try fixture.vault.verifyStores(context: fixture.context).allSatisfy { $0.intact })
     }
 
@@ -105,18 +129,36 @@ struct StoreMaintenanceTests {
         let id = try #require(try fixture.id(of: "d-1"))
         let now = Date()
         let opened = try fixture.vault.dsr.open(
-            kind: .access, region: "us", policy: fixture.vault.configuration.policy(for: "us"), subjectID: id.rawValue,
-            externalRef: "ticket-9", receivedAt: now)
+            kind: .access,
+            region: "us",
+            policy: fixture.vault.configuration.policy(for: "us"),
+            subjectID: id.rawValue,
+            externalRef: "ticket-9",
+            receivedAt: now
+        )
         _ = try fixture.vault.export(id, context: fixture.context, dsrRequest: opened.id)
         #expect(try fixture.vault.dsr.request(id: opened.id).status == .completed)
-        try fixture.vault.recordConsent(id, purpose: "sale_or_share", state: .withdrawn, source: "gpc-form", context: fixture.context)
+        try fixture.vault.recordConsent(
+            id,
+            purpose: "sale_or_share",
+            state: .withdrawn,
+            source: "gpc-form",
+            context: fixture.context
+        )
         let completed = try fixture.vault.dsr.list(filter: .completed, now: now)
         #expect(Set(completed.map(\.kind)) == [.access, .optOutSaleShare])
         // An export that names a request for another right is refused before anything is read.
         let erasure = try fixture.vault.dsr.open(
-            kind: .erasure, region: "us", policy: fixture.vault.configuration.policy(for: "us"), subjectID: id.rawValue,
-            externalRef: nil, receivedAt: now)
-        #expect(throws: VaultError.self) { try fixture.vault.export(id, context: fixture.context, dsrRequest: erasure.id) }
+            kind: .erasure,
+            region: "us",
+            policy: fixture.vault.configuration.policy(for: "us"),
+            subjectID: id.rawValue,
+            externalRef: nil,
+            receivedAt: now
+        )
+        #expect(throws: VaultError.self) {
+            try fixture.vault.export(id, context: fixture.context, dsrRequest: erasure.id)
+        }
         _ = try fixture.vault.erase(id, context: fixture.context, dsrRequest: erasure.id)
         #expect(try fixture.vault.dsr.request(id: erasure.id).status == .completed)
         #expect(try fixture.vault.control.tombstones(region: "us").map(\.subjectID) == [id.rawValue])
@@ -131,13 +173,18 @@ struct StoreMaintenanceTests {
         _ = try fixture.vault.runRetention(context: fixture.context)
         _ = try fixture.vault.erase(id, context: fixture.context)
         let actions = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize).map(\.action)
-        for action in ["ingest.subjects", "subject.lookup", "subject.export", "subject.rectify", "retention.run", "subject.erase"] {
+        for action in [
+            "ingest.subjects", "subject.lookup", "subject.export", "subject.rectify", "retention.run", "subject.erase",
+        ] {
             #expect(actions.contains(action))
         }
         let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize)
         #expect(entries.allSatisfy { entry in entry.subjects.allSatisfy { $0.hasPrefix("p-") && $0 != id.rawValue } })
         try fixture.vault.close()
-        let report = AuditVerifier.verify(directory: fixture.directory.url.appendingPathComponent("audit"), publicKey: fixture.vault.audit.verifierKey)
+        let report = AuditVerifier.verify(
+            directory: fixture.directory.url.appendingPathComponent("audit"),
+            publicKey: fixture.vault.audit.verifierKey
+        )
         #expect(report.isValid)
     }
 }
@@ -155,17 +202,31 @@ struct FailClosedTests {
         // how a test makes the disk refuse).
         var configuration = AuditConfiguration()
         configuration.segmentMaxEntries = 1
-        let open = { try Vault.open(dataDirectory: fixture.directory.url, configuration: VaultFixture.configuration, source: fixture.source, auditConfiguration: configuration) }
+        let open = {
+            try Vault.open(
+                dataDirectory: fixture.directory.url,
+                configuration: VaultFixture.configuration,
+                source: fixture.source,
+                auditConfiguration: configuration
+            )
+        }
         fixture.vault = try open()
         let next = fixture.vault.audit.treeSize
-        let blocker = fixture.directory.url.appendingPathComponent(String(format: "audit/segments/%010llu.ndjson", next))
+        let blocker = fixture.directory.url.appendingPathComponent(
+            String(format: "audit/segments/%010llu.ndjson", next)
+        )
         try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
-        let eventsBefore = try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") }
+        let eventsBefore = try fixture.vault.store("eu").read { db in
+            try db.scalar(Int.self, "SELECT count(*) FROM events")
+        }
 
         let error = #expect(throws: VaultError.self) { try fixture.ingestEvents([VaultFixture.event("fc-1")]) }
         #expect(error?.code == .auditUnavailable)
         #expect(error?.message.contains("the operation was not performed") == true)
-        #expect(try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == eventsBefore)
+        #expect(
+            try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") }
+                == eventsBefore
+        )
         let id = try #require(try fixture.vault.locate(.externalID("fc-1")).first?.subject.id)
         #expect(throws: VaultError.self) { try fixture.vault.export(id, context: fixture.context) }
         #expect(throws: VaultError.self) { try fixture.vault.erase(id, context: fixture.context) }

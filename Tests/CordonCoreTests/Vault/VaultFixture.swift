@@ -19,7 +19,11 @@ final class VaultFixture {
         let directory = try TemporaryDirectory()
         let source = MasterKeySource.keyFile(directory.url.appendingPathComponent("master.key"))
         _ = try DataDirectory.initialize(
-            at: directory.url, regions: Self.configuration.regions.keys.map(\.rawValue), source: source, passphraseParameters: .testing)
+            at: directory.url,
+            regions: Self.configuration.regions.keys.map(\.rawValue),
+            source: source,
+            passphraseParameters: .testing
+        )
         self.directory = directory
         vault = try Vault.open(dataDirectory: directory.url, configuration: Self.configuration, source: source)
     }
@@ -44,7 +48,9 @@ final class VaultFixture {
         var rejections: [LineRejection] = []
         var options = IngestOptions()
         options.now = now
-        let summary = try vault.ingestSubjects(from: try reader(lines), context: context, options: options) { rejections.append($0) }
+        let summary = try vault.ingestSubjects(from: try reader(lines), context: context, options: options) {
+            rejections.append($0)
+        }
         return (summary, rejections.sorted { $0.line < $1.line })
     }
 
@@ -53,7 +59,9 @@ final class VaultFixture {
         var rejections: [LineRejection] = []
         var options = IngestOptions()
         options.now = now
-        let summary = try vault.ingestEvents(from: try reader(lines), context: context, options: options) { rejections.append($0) }
+        let summary = try vault.ingestEvents(from: try reader(lines), context: context, options: options) {
+            rejections.append($0)
+        }
         return (summary, rejections.sorted { $0.line < $1.line })
     }
 
@@ -72,20 +80,33 @@ final class VaultFixture {
     }
 
     static func subject(
-        _ externalID: String, country: String, birthYear: Int? = 1985, email: String? = nil,
-        consents: [(String, String)] = [("analytics", "granted")], recordedAt: String = "2025-03-01T10:00:00Z", gpc: Bool = false
+        _ externalID: String,
+        country: String,
+        birthYear: Int? = 1985,
+        email: String? = nil,
+        consents: [(String, String)] = [("analytics", "granted")],
+        recordedAt: String = "2025-03-01T10:00:00Z",
+        gpc: Bool = false
     ) -> String {
         let pii = email.map { #","pii":{"email":"\#($0)","name":"Test Person"}"# } ?? ""
         let year = birthYear.map { #","birthYear":\#($0)"# } ?? ""
-        let list = consents.map { #"{"purpose":"\#($0.0)","state":"\#($0.1)","source":"test","recordedAt":"\#(recordedAt)"}"# }
-        return #"{"externalId":"\#(externalID)","country":"\#(country)"\#(year)\#(pii),"consents":[\#(list.joined(separator: ","))],"signals":{"gpc":\#(gpc)}}"#
+        let list = consents.map {
+            #"{"purpose":"\#($0.0)","state":"\#($0.1)","source":"test","recordedAt":"\#(recordedAt)"}"#
+        }
+        return
+            #"{"externalId":"\#(externalID)","country":"\#(country)"\#(year)\#(pii),"consents":[\#(list.joined(separator: ","))],"signals":{"gpc":\#(gpc)}}"#
     }
 
     static func event(
-        _ externalID: String, ts: String = "2025-03-01T10:05:00Z", event: String = "page_view", purpose: String = "analytics",
-        amount: Int? = nil, campaign: String = "cmp-17"
+        _ externalID: String,
+        ts: String = "2025-03-01T10:05:00Z",
+        event: String = "page_view",
+        purpose: String = "analytics",
+        amount: Int? = nil,
+        campaign: String = "cmp-17"
     ) -> String {
         let amountText = amount.map { #","amountCents":\#($0)"# } ?? ""
-        return #"{"externalId":"\#(externalID)","ts":"\#(ts)","event":"\#(event)","channel":"search","campaign":"\#(campaign)","device":"mobile"\#(amountText),"purpose":"\#(purpose)"}"#
+        return
+            #"{"externalId":"\#(externalID)","ts":"\#(ts)","event":"\#(event)","channel":"search","campaign":"\#(campaign)","device":"mobile"\#(amountText),"purpose":"\#(purpose)"}"#
     }
 }

@@ -31,7 +31,9 @@ struct WritePathTests {
         }
         var stored = 0
         for region in fixture.vault.regionIDs {
-            stored += try fixture.vault.store(region).read { db in try db.scalar(Int.self, "SELECT count(*) FROM subjects") ?? 0 }
+            stored += try fixture.vault.store(region).read { db in
+                try db.scalar(Int.self, "SELECT count(*) FROM subjects") ?? 0
+            }
         }
         #expect(stored == 150)
     }
@@ -52,9 +54,12 @@ struct WritePathTests {
         let (summary, rejections) = try fixture.ingestSubjects(lines)
         #expect(summary.accepted == 1)
         #expect(rejections.map(\.line) == [2, 3, 4, 5, 6, 7, 8, 9])
-        #expect(rejections.map(\.reason) == [
-            .unknownCountry, .invalidField, .malformedJSON, .noLawfulBasis, .underAge, .invalidField, .invalidField, .regionChange,
-        ])
+        #expect(
+            rejections.map(\.reason) == [
+                .unknownCountry, .invalidField, .malformedJSON, .noLawfulBasis, .underAge, .invalidField, .invalidField,
+                .regionChange,
+            ]
+        )
         #expect(rejections[1].field == "ssn")
         #expect(rejections[5].field == "pii.email")
         #expect(rejections.allSatisfy { !$0.message.contains("not-an-email") })
@@ -89,11 +94,23 @@ struct WritePathTests {
         try fixture.ingestSubjects([VaultFixture.subject("w-1", country: "IT")])
         #expect(try fixture.ingestEvents([VaultFixture.event("w-1")]).0.accepted == 1)
         let id = try #require(try fixture.id(of: "w-1"))
-        try fixture.vault.recordConsent(id, purpose: "analytics", state: .withdrawn, source: "test", context: fixture.context)
+        try fixture.vault.recordConsent(
+            id,
+            purpose: "analytics",
+            state: .withdrawn,
+            source: "test",
+            context: fixture.context
+        )
         let (summary, rejections) = try fixture.ingestEvents([VaultFixture.event("w-1")])
         #expect(summary.accepted == 0)
         #expect(rejections.first?.reason == .noLawfulBasis)
-        try fixture.vault.recordConsent(id, purpose: "analytics", state: .restricted, source: "test", context: fixture.context)
+        try fixture.vault.recordConsent(
+            id,
+            purpose: "analytics",
+            state: .restricted,
+            source: "test",
+            context: fixture.context
+        )
         #expect(try fixture.ingestEvents([VaultFixture.event("w-1")]).1.first?.reason == .restricted)
     }
 
@@ -125,9 +142,14 @@ struct WritePathTests {
     @Test func erasureLeavesNoRowNoReadablePIIAndASignedReceipt() throws {
         let fixture = try VaultFixture()
         let email = "erase-me-\(UUID().uuidString.prefix(8))@example.com"
-        try fixture.ingestSubjects([VaultFixture.subject("z-1", country: "NL", email: email), VaultFixture.subject("z-2", country: "NL")])
+        try fixture.ingestSubjects([
+            VaultFixture.subject("z-1", country: "NL", email: email), VaultFixture.subject("z-2", country: "NL"),
+        ])
         try fixture.ingestEvents([VaultFixture.event("z-1"), VaultFixture.event("z-1"), VaultFixture.event("z-2")])
-        #expect(try fixture.rawStoreBytes("eu").range(of: Data(email.utf8)) == nil, "PII is sealed, never on disk in clear")
+        #expect(
+            try fixture.rawStoreBytes("eu").range(of: Data(email.utf8)) == nil,
+            "PII is sealed, never on disk in clear"
+        )
         let id = try #require(try fixture.id(of: "z-1"))
 
         let receipt = try fixture.vault.erase(id, context: fixture.context)
@@ -142,13 +164,18 @@ struct WritePathTests {
         #expect(throws: VaultError.self) { try fixture.vault.export(id, context: fixture.context) }
         let store = try fixture.vault.store("eu")
         let remaining = try store.read { db in
-            try db.scalar(Int.self, "SELECT (SELECT count(*) FROM subjects WHERE id = \(id.rawValue)) + (SELECT count(*) FROM events WHERE sid NOT IN (SELECT sid FROM subjects))") ?? -1
+            try db.scalar(
+                Int.self,
+                "SELECT (SELECT count(*) FROM subjects WHERE id = \(id.rawValue)) + (SELECT count(*) FROM events WHERE sid NOT IN (SELECT sid FROM subjects))"
+            ) ?? -1
         }
         #expect(remaining == 0)
         #expect(try store.read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 1)
         #expect(try fixture.rawStoreBytes("eu").range(of: Data(email.utf8)) == nil)
         #expect(try fixture.ingestEvents([VaultFixture.event("z-1")]).1.first?.reason == .unknownSubject)
-        let erasures = try fixture.vault.audit.search(AuditQuery(subject: fixture.vault.pseudonym(id), action: "subject.erase"))
+        let erasures = try fixture.vault.audit.search(
+            AuditQuery(subject: fixture.vault.pseudonym(id), action: "subject.erase")
+        )
         #expect(erasures.map(\.sequence) == [receipt.receipt.auditSequence])
     }
 
@@ -169,19 +196,27 @@ struct WritePathTests {
         try fixture.ingestSubjects([VaultFixture.subject("t-1", country: "DE")], now: 1_767_225_600)  // 2026-01-01
         // GDPR: browsing history P13M. As of 2027-02-01T00:00:00Z the cutoff is 2026-01-01T00:00:00Z.
         let now = Int64(Timestamp.parse("2027-02-01T00:00:00Z")!.timeIntervalSince1970)
-        try fixture.ingestEvents([
-            VaultFixture.event("t-1", ts: "2025-12-31T23:59:59Z"),
-            VaultFixture.event("t-1", ts: "2026-01-01T00:00:00Z"),
-            VaultFixture.event("t-1", ts: "2025-12-31T23:59:59Z", event: "purchase", amount: 100),
-        ], now: 1_767_225_600)
+        try fixture.ingestEvents(
+            [
+                VaultFixture.event("t-1", ts: "2025-12-31T23:59:59Z"),
+                VaultFixture.event("t-1", ts: "2026-01-01T00:00:00Z"),
+                VaultFixture.event("t-1", ts: "2025-12-31T23:59:59Z", event: "purchase", amount: 100),
+            ],
+            now: 1_767_225_600
+        )
         let id = try #require(try fixture.id(of: "t-1"))
         let before = try fixture.vault.export(id, context: fixture.context, now: now)
-        #expect(before.events.map(\.ts) == ["2025-12-31T23:59:59.000Z", "2026-01-01T00:00:00.000Z"], "expired rows are never read")
+        #expect(
+            before.events.map(\.ts) == ["2025-12-31T23:59:59.000Z", "2026-01-01T00:00:00.000Z"],
+            "expired rows are never read"
+        )
         let report = try fixture.vault.runRetention(context: fixture.context, now: now)
         let eu = try #require(report.regions.first { $0.region == "eu" })
         #expect(eu.deleted["user.behavior.browsing_history"] == 1)
         #expect(eu.deleted["user.behavior.purchase_history"] == 0)
-        #expect(try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 2)
+        #expect(
+            try fixture.vault.store("eu").read { db in try db.scalar(Int.self, "SELECT count(*) FROM events") } == 2
+        )
     }
 
     @Test func auditedStoreThatFallsBehindIsRefused() throws {
@@ -192,13 +227,19 @@ struct WritePathTests {
         fixture.vault = nil  // every connection closes; the last one checkpoints the WAL away
         let old = try Data(contentsOf: path)
         try fixture.reopen()
-        try fixture.ingestSubjects([VaultFixture.subject("rb-2", country: "PL"), VaultFixture.subject("rb-3", country: "PL")])
+        try fixture.ingestSubjects([
+            VaultFixture.subject("rb-2", country: "PL"), VaultFixture.subject("rb-3", country: "PL"),
+        ])
         try fixture.ingestSubjects([VaultFixture.subject("rb-4", country: "PL")])
         try fixture.vault.close()
         fixture.vault = nil
         try? FileManager.default.removeItem(atPath: path.path + "-wal")
         try old.write(to: path)
-        fixture.vault = try Vault.open(dataDirectory: fixture.directory.url, configuration: VaultFixture.configuration, source: fixture.source)
+        fixture.vault = try Vault.open(
+            dataDirectory: fixture.directory.url,
+            configuration: VaultFixture.configuration,
+            source: fixture.source
+        )
         let error = #expect(throws: VaultError.self) { try fixture.vault.store("eu") }
         #expect(error?.code == .storeRolledBack)
         #expect(error?.message.contains("older than its audited state") == true)

@@ -63,7 +63,8 @@ import Testing
             #expect(lines.count >= 60)
             let connection = try Connection(
                 path: path,
-                configuration: EncryptedStore.configuration(journalMode: journalMode == "wal" ? .wal : .delete))
+                configuration: EncryptedStore.configuration(journalMode: journalMode == "wal" ? .wal : .delete)
+            )
             #expect(try connection.scalar(String.self, "PRAGMA integrity_check") == "ok")
             let stored = Set(try connection.query("SELECT id FROM acked").map { try $0.get(Int.self, at: 0) })
             #expect(Set(acknowledged).isSubset(of: stored))
@@ -89,7 +90,9 @@ import Testing
             let underB = StoreVerifier.opens(path: path, with: Self.complement)
             #expect(underA != underB, "round \(round): exactly one key opens the store")
             let connection = try Connection(
-                path: path, configuration: EncryptedStore.configuration(underA ? .testA : Self.complement))
+                path: path,
+                configuration: EncryptedStore.configuration(underA ? .testA : Self.complement)
+            )
             #expect(try EncryptedStore.readEverything(connection) == "ok \(expected)")
         }
     }

@@ -27,7 +27,9 @@ import Testing
     func noPlaintextMarkerReachesAnyFile(journalMode: Configuration.JournalMode) throws {
         let path = directory.path("markers.db")
         let connection = try Connection(
-            path: path, configuration: EncryptedStore.configuration(journalMode: journalMode))
+            path: path,
+            configuration: EncryptedStore.configuration(journalMode: journalMode)
+        )
         try connection.execute(script: EncryptedStore.schema)
         try EncryptedStore.insertEvents(connection, count: 1000)
         try connection.checkpoint(.passive)
@@ -42,7 +44,8 @@ import Testing
         for name in try files() {
             let bytes = try directory.contents(name)
             scanned += bytes.count
-            for marker in ["jane.doe", "@example.com", "cmp-2025-spring", "purchase", "events_subject", "CREATE TABLE"] {
+            for marker in ["jane.doe", "@example.com", "cmp-2025-spring", "purchase", "events_subject", "CREATE TABLE"]
+            {
                 #expect(!Self.contains(bytes, marker), "\(marker) in \(name)")
             }
         }
@@ -64,7 +67,8 @@ import Testing
             """
             SELECT (id % 5000) || ' ' || ts || ' ' || email AS k, count(*), sum(amount_cents) FROM events
             GROUP BY k ORDER BY k DESC
-            """)
+            """
+        )
         #expect(groups.count == 20_000)  // (id % 5000, email) tells every id apart
         try connection.execute("CREATE INDEX events_email ON events(email, campaign, ts)")
         try connection.execute("VACUUM")

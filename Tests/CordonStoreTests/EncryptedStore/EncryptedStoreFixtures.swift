@@ -38,7 +38,8 @@ struct SeededGenerator: RandomNumberGenerator {
 /// Configurations and a realistic schema for the encrypted-store suites.
 enum EncryptedStore {
     static func configuration(
-        _ encryption: PageEncryption? = .testA, journalMode: Configuration.JournalMode = .wal
+        _ encryption: PageEncryption? = .testA,
+        journalMode: Configuration.JournalMode = .wal
     ) -> Configuration {
         var configuration = Configuration()
         configuration.encryption = encryption
@@ -68,7 +69,8 @@ enum EncryptedStore {
                     VALUES (\(id), \(id % 97), \("2025-01-\(10 + id % 20)T10:00:00Z"), \(event),
                             \("email"), \("cmp-2025-spring-\(id % 7)"), \("DE"),
                             \("jane.doe+\(id % 97)@example.com"), \(id * 13 % 5000))
-                    """)
+                    """
+                )
             }
         }
     }
@@ -79,8 +81,10 @@ enum EncryptedStore {
             """
             SELECT count(*), total(amount_cents), group_concat(id || event || email || campaign, ',')
             FROM (SELECT * FROM events ORDER BY id)
-            """)
-        return "\(try row.get(Int.self, at: 0)) \(try row.get(Double.self, at: 1)) \(try row.get(String.self, at: 2).hashValue)"
+            """
+        )
+        return
+            "\(try row.get(Int.self, at: 0)) \(try row.get(Double.self, at: 1)) \(try row.get(String.self, at: 2).hashValue)"
     }
 
     /// Reads every page SQLite uses: both indexes, the table, the schema.

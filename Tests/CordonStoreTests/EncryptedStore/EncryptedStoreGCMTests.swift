@@ -1,6 +1,7 @@
-@testable import CordonStore
 import Foundation
 import Testing
+
+@testable import CordonStore
 
 extension PageEncryption {
     static let gcmA = PageEncryption(key: TestPageKey(seed: 1), algorithm: .aes256GCM)
@@ -24,7 +25,10 @@ struct EncryptedStoreGCMTests {
     }
 
     private func makeStore(_ name: String, encryption: PageEncryption = .gcmA, count: Int = 600) throws -> String {
-        let connection = try Connection(path: directory.path(name), configuration: EncryptedStore.configuration(encryption))
+        let connection = try Connection(
+            path: directory.path(name),
+            configuration: EncryptedStore.configuration(encryption)
+        )
         try connection.execute(script: EncryptedStore.schema)
         try EncryptedStore.insertEvents(connection, count: count)
         try connection.checkpoint(.truncate)
@@ -70,7 +74,10 @@ struct EncryptedStoreGCMTests {
             let report = try? StoreVerifier.verify(path: directory.path("flip.db"), encryption: .gcmA)
             #expect(report == nil || report?.badPages == [page], "flip at \(offset)")
             do {
-                let connection = try Connection(path: directory.path("flip.db"), configuration: EncryptedStore.configuration(.gcmA))
+                let connection = try Connection(
+                    path: directory.path("flip.db"),
+                    configuration: EncryptedStore.configuration(.gcmA)
+                )
                 let check = try connection.scalar(String.self, "PRAGMA integrity_check") ?? ""
                 #expect(check.contains("error code=\(ioErrorData)"), "flip at \(offset) (page \(page))")
                 #expect("ok \(try EncryptedStore.fingerprint(connection))" == expected)
@@ -114,7 +121,10 @@ struct EncryptedStoreGCMTests {
         let pages = try directory.contents("budget.db").count / 4096
         #expect(try salts("budget.db").count >= pages / 4)
         #expect(pages / 4 > 8)  // more subkeys than a reader keeps
-        let reopened = try Connection(path: directory.path("budget.db"), configuration: EncryptedStore.configuration(.gcmA))
+        let reopened = try Connection(
+            path: directory.path("budget.db"),
+            configuration: EncryptedStore.configuration(.gcmA)
+        )
         #expect(try EncryptedStore.readEverything(reopened) == expected)
         #expect(try StoreVerifier.verify(path: directory.path("budget.db"), encryption: .gcmA).isIntact)
 
@@ -122,7 +132,10 @@ struct EncryptedStoreGCMTests {
         _ = try makeStore("sessions.db", count: 300)
         #expect(try salts("sessions.db").count == 1)
         do {
-            let second = try Connection(path: directory.path("sessions.db"), configuration: EncryptedStore.configuration(.gcmA))
+            let second = try Connection(
+                path: directory.path("sessions.db"),
+                configuration: EncryptedStore.configuration(.gcmA)
+            )
             try EncryptedStore.insertEvents(second, count: 300, firstID: 5000)
             try second.checkpoint(.truncate)
         }
@@ -166,7 +179,10 @@ struct EncryptedStoreGCMTests {
             try Data(database).write(to: directory.url.appendingPathComponent("walflip.db"))
             try Data(tampered).write(to: directory.url.appendingPathComponent("walflip.db-wal"))
             do {
-                let reader = try Connection(path: directory.path("walflip.db"), configuration: EncryptedStore.configuration(.gcmA))
+                let reader = try Connection(
+                    path: directory.path("walflip.db"),
+                    configuration: EncryptedStore.configuration(.gcmA)
+                )
                 let result = try EncryptedStore.readEverything(reader)
                 #expect(states.map { "ok \($0)" }.contains(result), "flip at WAL offset \(offset)")
             } catch let error as StoreError {

@@ -48,7 +48,9 @@ let ioErrorData: Int32 = 10 | (32 << 8)
             #expect(report == nil || report?.badPages == [page], "flip at \(offset)")
             do {
                 let connection = try Connection(
-                    path: directory.path("flip.db"), configuration: EncryptedStore.configuration())
+                    path: directory.path("flip.db"),
+                    configuration: EncryptedStore.configuration()
+                )
                 // The integrity check reports a page it cannot read in its text; rows
                 // that do come back must be the original ones.
                 let check = try connection.scalar(String.self, "PRAGMA integrity_check") ?? ""
@@ -65,7 +67,10 @@ let ioErrorData: Int32 = 10 | (32 << 8)
         let source = try Connection(path: directory.path("source.db"), configuration: EncryptedStore.configuration())
         let leaf = try #require(
             try source.scalar(
-                Int.self, "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' LIMIT 1"))
+                Int.self,
+                "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' LIMIT 1"
+            )
+        )
         var tampered = pristine
         tampered[4096 * (leaf - 1) + 1000] ^= 0x01
         try write("named.db", tampered)
@@ -74,7 +79,10 @@ let ioErrorData: Int32 = 10 | (32 << 8)
         let error = try #require(throws: StoreError.self) { try EncryptedStore.fingerprint(connection) }
         #expect(error.code == .ioError)
         #expect(error.extendedCode == ioErrorData)
-        #expect(error.message == "page \(leaf) of \(path) failed authentication: it was modified, moved, or sealed under another key")
+        #expect(
+            error.message
+                == "page \(leaf) of \(path) failed authentication: it was modified, moved, or sealed under another key"
+        )
     }
 
     @Test func swappedPagesAreDetected() throws {
@@ -87,7 +95,9 @@ let ioErrorData: Int32 = 10 | (32 << 8)
         let report = try StoreVerifier.verify(path: directory.path("swapped.db"), encryption: .testA)
         #expect(report.badPages == [4, 5])
         let connection = try Connection(
-            path: directory.path("swapped.db"), configuration: EncryptedStore.configuration())
+            path: directory.path("swapped.db"),
+            configuration: EncryptedStore.configuration()
+        )
         #expect(try connection.scalar(String.self, "PRAGMA integrity_check") != "ok")
     }
 
@@ -104,7 +114,10 @@ let ioErrorData: Int32 = 10 | (32 << 8)
     /// Copies of the files of a store whose last `commits` transactions are still in the
     /// WAL, with the table's fingerprint after each commit (index 0: before them).
     private func makeStoreWithWAL(commits: Int) throws -> (database: [UInt8], wal: [UInt8], states: [String]) {
-        let connection = try Connection(path: directory.path("walsource.db"), configuration: EncryptedStore.configuration())
+        let connection = try Connection(
+            path: directory.path("walsource.db"),
+            configuration: EncryptedStore.configuration()
+        )
         try connection.execute(script: EncryptedStore.schema)
         try EncryptedStore.insertEvents(connection, count: 100)
         try connection.checkpoint(.truncate)
@@ -133,7 +146,9 @@ let ioErrorData: Int32 = 10 | (32 << 8)
             try write("walflip.db-wal", tampered)
             do {
                 let connection = try Connection(
-                    path: directory.path("walflip.db"), configuration: EncryptedStore.configuration())
+                    path: directory.path("walflip.db"),
+                    configuration: EncryptedStore.configuration()
+                )
                 let result = try EncryptedStore.readEverything(connection)
                 // Recovery ends the log at the first frame that does not authenticate
                 // (a torn tail looks the same): an earlier commit, never altered rows.

@@ -60,7 +60,9 @@ import Testing
     @Test func rollbackJournalModeRoundTripsAndRollsBack() throws {
         let path = directory.path("journal.db")
         let connection = try Connection(
-            path: path, configuration: EncryptedStore.configuration(journalMode: .delete))
+            path: path,
+            configuration: EncryptedStore.configuration(journalMode: .delete)
+        )
         try connection.execute(script: EncryptedStore.schema)
         try EncryptedStore.insertEvents(connection, count: 300)
         let expected = try EncryptedStore.fingerprint(connection)
@@ -74,7 +76,9 @@ import Testing
         }
         #expect(try EncryptedStore.readEverything(connection) == "ok \(expected)")
         let reopened = try Connection(
-            path: path, configuration: EncryptedStore.configuration(journalMode: .delete))
+            path: path,
+            configuration: EncryptedStore.configuration(journalMode: .delete)
+        )
         #expect(try EncryptedStore.fingerprint(reopened) == expected)
     }
 
@@ -143,7 +147,9 @@ import Testing
             do {
                 if index < 2 {
                     for batch in 0..<10 {
-                        try writer.write { try EncryptedStore.insertEvents($0, count: 20, firstID: 1 + index * 1000 + batch * 20) }
+                        try writer.write {
+                            try EncryptedStore.insertEvents($0, count: 20, firstID: 1 + index * 1000 + batch * 20)
+                        }
                     }
                 } else {
                     let reader = try DatabaseQueue(path: path, configuration: EncryptedStore.configuration())

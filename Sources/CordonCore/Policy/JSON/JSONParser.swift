@@ -51,9 +51,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return JSONValue(kind: .object(try parseObject()), line: startLine)
         case UInt8(ascii: "["): return JSONValue(kind: .array(try parseArray()), line: startLine)
         case UInt8(ascii: "\""): return JSONValue(kind: .string(try parseString()), line: startLine)
-        case UInt8(ascii: "t"): try expectLiteral("true"); return JSONValue(kind: .bool(true), line: startLine)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return JSONValue(kind: .bool(false), line: startLine)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return JSONValue(kind: .null, line: startLine)
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return JSONValue(kind: .bool(true), line: startLine)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return JSONValue(kind: .bool(false), line: startLine)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return JSONValue(kind: .null, line: startLine)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return JSONValue(kind: .number(try parseNumber()), line: startLine)
         default:
@@ -135,7 +141,8 @@ struct JSONParser {
         index += 1  // opening quote
         // Fast path: most strings have no escape; validate the bytes once as UTF-8.
         var end = index
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20
+        {
             end += 1
         }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
@@ -189,7 +196,8 @@ struct JSONParser {
         case UInt8(ascii: "u"):
             let high = try parseHexQuad()
             if (0xD800..<0xDC00).contains(high) {
-                guard current == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
+                guard current == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u")
+                else {
                     throw error("unpaired surrogate in \\u escape")
                 }
                 index += 2
@@ -209,7 +217,9 @@ struct JSONParser {
     private mutating func parseHexQuad() throws(JSONSyntaxError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let byte = current, let digit = Self.hexValue(byte) else { throw error("expected four hex digits in \\u escape") }
+            guard let byte = current, let digit = Self.hexValue(byte) else {
+                throw error("expected four hex digits in \\u escape")
+            }
             value = value << 4 | digit
             index += 1
         }

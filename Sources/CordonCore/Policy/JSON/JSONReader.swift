@@ -105,7 +105,11 @@ struct JSONReader {
         for member in members {
             let childPath = Self.path(path, appending: member.key)
             guard seen.insert(member.key).inserted else {
-                collector.report("duplicate key '\(member.key)'; each key may appear once", at: childPath, line: member.line)
+                collector.report(
+                    "duplicate key '\(member.key)'; each key may appear once",
+                    at: childPath,
+                    line: member.line
+                )
                 continue
             }
             result.append((member.key, JSONReader(value: member.value, path: childPath, collector: collector)))
@@ -149,7 +153,9 @@ struct JSONReader {
     func oneOf<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) -> Value? where Value.RawValue == String {
         guard let text = string(allowEmpty: true) else { return nil }
         guard let parsed = Value(rawValue: text) else {
-            report("'\(text)' is not allowed; expected one of: \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            report(
+                "'\(text)' is not allowed; expected one of: \(Value.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
             return nil
         }
         return parsed

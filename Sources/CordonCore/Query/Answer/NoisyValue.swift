@@ -17,7 +17,11 @@ public struct NoisyValue: Sendable, Hashable, Codable {
 
     /// `value ± halfWidth`.
     init(_ value: Int64, halfWidth: Int64, divisor: Double = 1) {
-        self.init(value: Double(value) / divisor, low: Double(value - halfWidth) / divisor, high: Double(value + halfWidth) / divisor)
+        self.init(
+            value: Double(value) / divisor,
+            low: Double(value - halfWidth) / divisor,
+            high: Double(value + halfWidth) / divisor
+        )
     }
 
     private enum CodingKeys: String, CodingKey { case value, ci95 }
@@ -26,7 +30,13 @@ public struct NoisyValue: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         value = try container.decode(Double.self, forKey: .value)
         let interval = try container.decode([Double].self, forKey: .ci95)
-        guard interval.count == 2 else { throw DecodingError.dataCorruptedError(forKey: .ci95, in: container, debugDescription: "ci95 needs two bounds") }
+        guard interval.count == 2 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .ci95,
+                in: container,
+                debugDescription: "ci95 needs two bounds"
+            )
+        }
         low = interval[0]
         high = interval[1]
     }

@@ -1,7 +1,13 @@
 extension QueryAnswer {
     /// Presents a released result for one spelling of its query: SELECT order, aliases,
     /// ORDER BY and LIMIT (all post-processing, which costs no privacy).
-    static func present(_ result: ReleasedResult, query: ValidatedQuery, purpose: Purpose, analyst: String, privacy: Privacy) -> QueryAnswer {
+    static func present(
+        _ result: ReleasedResult,
+        query: ValidatedQuery,
+        purpose: Purpose,
+        analyst: String,
+        privacy: Privacy
+    ) -> QueryAnswer {
         var columns: [String] = []
         var rows: [[AnswerCell]] = []
         switch query.computation {
@@ -40,8 +46,14 @@ extension QueryAnswer {
         }
         if let limit = query.limit { rows = Array(rows.prefix(limit)) }
         return QueryAnswer(
-            query: result.canonicalQuery, purpose: purpose.rawValue, analyst: analyst, columns: columns, rows: rows,
-            suppressedGroups: result.suppressedGroups, privacy: privacy)
+            query: result.canonicalQuery,
+            purpose: purpose.rawValue,
+            analyst: analyst,
+            columns: columns,
+            rows: rows,
+            suppressedGroups: result.suppressedGroups,
+            privacy: privacy
+        )
     }
 
     /// The rows of a shape's answer, in ``ValidatedQuery/shapeColumns(_:dimensionLabels:)`` order.
@@ -52,23 +64,36 @@ extension QueryAnswer {
             for group in result.groups {
                 for (index, step) in steps.enumerated() {
                     let count = group.statistics["step\(index + 1)"].map { AnswerCell.number($0) } ?? .text("")
-                    let rate = index == 0 ? AnswerCell.number(NoisyValue(value: 1, low: 1, high: 1)) : group.statistics["rate\(index + 1)"].map { .number($0) } ?? .text("")
+                    let rate =
+                        index == 0
+                        ? AnswerCell.number(NoisyValue(value: 1, low: 1, high: 1))
+                        : group.statistics["rate\(index + 1)"].map { .number($0) } ?? .text("")
                     rows.append(group.key.map { .text($0) } + [.text(String(index + 1)), .text(step), count, rate])
                 }
             }
         case .attribution:
             rows = result.groups.map { group in
-                [.text(group.key.first ?? ""), group.statistics["credit"].map { .number($0) } ?? .text(""),
-                 group.statistics["subjects"].map { .number($0) } ?? .text("")]
+                [
+                    .text(group.key.first ?? ""), group.statistics["credit"].map { .number($0) } ?? .text(""),
+                    group.statistics["subjects"].map { .number($0) } ?? .text(""),
+                ]
             }
         case .abTest:
             rows = result.groups.map { group in
-                [.text(group.key.first ?? ""), group.statistics["exposed"].map { .number($0) } ?? .text(""),
-                 group.statistics["converted"].map { .number($0) } ?? .text(""), group.statistics["rate"].map { .number($0) } ?? .text("")]
+                [
+                    .text(group.key.first ?? ""), group.statistics["exposed"].map { .number($0) } ?? .text(""),
+                    group.statistics["converted"].map { .number($0) } ?? .text(""),
+                    group.statistics["rate"].map { .number($0) } ?? .text(""),
+                ]
             }
-            if result.groups.count == 2, let a = result.groups[0].statistics["rate"], let b = result.groups[1].statistics["rate"] {
+            if result.groups.count == 2, let a = result.groups[0].statistics["rate"],
+                let b = result.groups[1].statistics["rate"]
+            {
                 let difference = NoisyValue(value: b.value - a.value, low: b.low - a.high, high: b.high - a.low)
-                rows.append([.text("\(result.groups[1].key[0]) − \(result.groups[0].key[0])"), .text(""), .text(""), .number(difference)])
+                rows.append([
+                    .text("\(result.groups[1].key[0]) − \(result.groups[0].key[0])"), .text(""), .text(""),
+                    .number(difference),
+                ])
             }
         }
         return rows
@@ -87,11 +112,12 @@ extension QueryAnswer {
     private static func stableSorted(_ rows: [[AnswerCell]], by column: Int, descending: Bool) -> [[AnswerCell]] {
         rows.enumerated().sorted { left, right in
             let (a, b) = (left.element[column], right.element[column])
-            let ordered: Bool? = switch (a, b) {
-            case (.number(let x), .number(let y)): x.value == y.value ? nil : (x.value < y.value) != descending
-            case (.text(let x), .text(let y)): x == y ? nil : (x < y) != descending
-            default: nil
-            }
+            let ordered: Bool? =
+                switch (a, b) {
+                case (.number(let x), .number(let y)): x.value == y.value ? nil : (x.value < y.value) != descending
+                case (.text(let x), .text(let y)): x == y ? nil : (x < y) != descending
+                default: nil
+                }
             return ordered ?? (left.offset < right.offset)
         }.map(\.element)
     }

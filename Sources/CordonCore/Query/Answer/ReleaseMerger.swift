@@ -28,11 +28,20 @@ struct ReleaseMerger {
         if !parts.isEmpty {
             let total = parts.map(\.0).reduce(0, +)
             let width = NoiseDistribution.combinedHalfWidth(parts.map(\.1))
-            suppressed = NoisyValue(value: Double(max(0, total)), low: Double(max(0, total - width)), high: Double(max(0, total + width)))
+            suppressed = NoisyValue(
+                value: Double(max(0, total)),
+                low: Double(max(0, total - width)),
+                high: Double(max(0, total + width))
+            )
         }
         return ReleasedResult(
-            canonicalQuery: query.canonicalText, groups: groups, suppressedGroups: suppressed, regions: releases.map(\.plan),
-            mechanism: mechanism, releasedAt: releasedAt)
+            canonicalQuery: query.canonicalText,
+            groups: groups,
+            suppressedGroups: suppressed,
+            regions: releases.map(\.plan),
+            mechanism: mechanism,
+            releasedAt: releasedAt
+        )
     }
 
     /// Noisy statistics with their intervals, plus the derived ones (averages, rates).
@@ -55,7 +64,8 @@ struct ReleaseMerger {
             result["avg"] = NoisyValue(value: value, low: min(lower, value), high: max(upper, value))
         }
         ratio(of: "converted", over: "exposed", into: "rate", sums, &result)
-        if let steps = sums.keys.filter({ $0.hasPrefix("step") }).compactMap({ Int($0.dropFirst(4)) }).max(), steps >= 2 {
+        if let steps = sums.keys.filter({ $0.hasPrefix("step") }).compactMap({ Int($0.dropFirst(4)) }).max(), steps >= 2
+        {
             for step in 2...steps { ratio(of: "step\(step)", over: "step1", into: "rate\(step)", sums, &result) }
         }
         return result
@@ -63,7 +73,10 @@ struct ReleaseMerger {
 
     /// A ratio of two noisy counts, interval from their 97.5% intervals, clamped to [0, 1].
     private func ratio(
-        of numeratorName: String, over denominatorName: String, into name: String, _ sums: [String: (Int64, [NoiseDistribution])],
+        of numeratorName: String,
+        over denominatorName: String,
+        into name: String,
+        _ sums: [String: (Int64, [NoiseDistribution])],
         _ result: inout [String: NoisyValue]
     ) {
         guard let top = sums[numeratorName], let bottom = sums[denominatorName] else { return }

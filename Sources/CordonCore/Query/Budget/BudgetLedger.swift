@@ -58,15 +58,23 @@ struct BudgetLedger: Sendable {
     /// Spends every charge and stores the answer, atomically; `audit` runs last, inside the
     /// transaction. Throws ``QueryError/Code/budgetExhausted`` (rolling back) when a region
     /// cannot pay any more.
-    func spend(_ charges: [Charge], release key: ReleaseKey, answer: Data, at now: Int64, audit: () throws -> Void) throws {
+    func spend(
+        _ charges: [Charge],
+        release key: ReleaseKey,
+        answer: Data,
+        at now: Int64,
+        audit: () throws -> Void
+    ) throws {
         try store.write("spend privacy budget") { db in
             for charge in charges {
-                let spent = try db.scalar(
-                    Int64.self,
-                    """
-                    SELECT spent_micro FROM privacy_budget WHERE analyst = \(key.analyst) AND region = \(charge.region.rawValue)
-                      AND period_start = \(charge.period.start)
-                    """) ?? 0
+                let spent =
+                    try db.scalar(
+                        Int64.self,
+                        """
+                        SELECT spent_micro FROM privacy_budget WHERE analyst = \(key.analyst) AND region = \(charge.region.rawValue)
+                          AND period_start = \(charge.period.start)
+                        """
+                    ) ?? 0
                 guard spent + charge.microEpsilon <= charge.limitMicroEpsilon else {
                     throw BudgetLedger.exhausted(charge, spent: spent)
                 }
@@ -76,20 +84,25 @@ struct BudgetLedger: Sendable {
                     VALUES (\(key.analyst), \(charge.region.rawValue), \(charge.period.start), \(charge.period.end), \(charge.microEpsilon), 1)
                     ON CONFLICT(analyst, region, period_start) DO UPDATE SET
                       spent_micro = spent_micro + excluded.spent_micro, queries = queries + 1
-                    """)
+                    """
+                )
             }
             try db.execute(
                 """
                 INSERT OR REPLACE INTO released_answers(analyst, query_hash, purpose, mechanism, period_key, query, answer, released_at)
                 VALUES (\(key.analyst), \(key.queryHash), \(key.purpose.rawValue), \(key.mechanism.rawValue), \(key.periodKey),
                         \(key.canonicalQuery), \(String(decoding: answer, as: UTF8.self)), \(now))
-                """)
+                """
+            )
             try audit()
         }
     }
 
     /// Every ledger row of `analyst` for periods that contain `now`.
-    func current(analyst: String, now: Int64) throws -> [(region: RegionID, period: BudgetPeriod, spent: Int64, queries: Int64)] {
+    func current(
+        analyst: String,
+        now: Int64
+    ) throws -> [(region: RegionID, period: BudgetPeriod, spent: Int64, queries: Int64)] {
         try store.read("read the privacy budget") { db in
             try db.query(
                 """
@@ -97,9 +110,11 @@ struct BudgetLedger: Sendable {
                 WHERE analyst = \(analyst) AND period_start <= \(now) AND period_end > \(now) ORDER BY region
                 """
             ).map { row in
-                (RegionID(rawValue: try row.get(String.self, at: 0)),
-                 BudgetPeriod(start: try row.get(Int64.self, at: 1), end: try row.get(Int64.self, at: 2)),
-                 try row.get(Int64.self, at: 3), try row.get(Int64.self, at: 4))
+                (
+                    RegionID(rawValue: try row.get(String.self, at: 0)),
+                    BudgetPeriod(start: try row.get(Int64.self, at: 1), end: try row.get(Int64.self, at: 2)),
+                    try row.get(Int64.self, at: 3), try row.get(Int64.self, at: 4)
+                )
             }
         }
     }
@@ -109,6 +124,7 @@ struct BudgetLedger: Sendable {
         let left = PrivacyCost(microEpsilon: max(0, charge.limitMicroEpsilon - spent))
         return QueryError(
             .budgetExhausted,
-            "privacy budget exhausted in region \(charge.region): this query costs ε=\(PrivacyCost(microEpsilon: charge.microEpsilon)) and ε=\(left) of \(PrivacyCost(microEpsilon: charge.limitMicroEpsilon)) is left this period; the budget resets at \(CivilTime.timestampLabel(charge.period.end)). Repeating an answered query costs nothing.")
+            "privacy budget exhausted in region \(charge.region): this query costs ε=\(PrivacyCost(microEpsilon: charge.microEpsilon)) and ε=\(left) of \(PrivacyCost(microEpsilon: charge.limitMicroEpsilon)) is left this period; the budget resets at \(CivilTime.timestampLabel(charge.period.end)). Repeating an answered query costs nothing."
+        )
     }
 }

@@ -20,22 +20,37 @@ struct ContributionHash: Sendable {
         var v2 = k0 ^ 0x6c79_6765_6e65_7261
         var v3 = k1 ^ 0x7465_6462_7974_6573
         func round() {
-            v0 &+= v1; v1 = v1.rotatedLeft(13); v1 ^= v0; v0 = v0.rotatedLeft(32)
-            v2 &+= v3; v3 = v3.rotatedLeft(16); v3 ^= v2
-            v0 &+= v3; v3 = v3.rotatedLeft(21); v3 ^= v0
-            v2 &+= v1; v1 = v1.rotatedLeft(17); v1 ^= v2; v2 = v2.rotatedLeft(32)
+            v0 &+= v1
+            v1 = v1.rotatedLeft(13)
+            v1 ^= v0
+            v0 = v0.rotatedLeft(32)
+            v2 &+= v3
+            v3 = v3.rotatedLeft(16)
+            v3 ^= v2
+            v0 &+= v3
+            v3 = v3.rotatedLeft(21)
+            v3 ^= v0
+            v2 &+= v1
+            v1 = v1.rotatedLeft(17)
+            v1 ^= v2
+            v2 = v2.rotatedLeft(32)
         }
         for word in [UInt64(bitPattern: subject), item] {
             v3 ^= word
-            round(); round()
+            round()
+            round()
             v0 ^= word
         }
         let last: UInt64 = 16 << 56
         v3 ^= last
-        round(); round()
+        round()
+        round()
         v0 ^= last
         v2 ^= 0xff
-        round(); round(); round(); round()
+        round()
+        round()
+        round()
+        round()
         return v0 ^ v1 ^ v2 ^ v3
     }
 

@@ -18,7 +18,9 @@ struct GroupAggregation {
     let measureBounds: (Int64, Int64)
 
     func run(lawful: LawfulSubjects, in db: Connection) throws -> RegionTotals {
-        let sqlDimensions = query.dimensions.compactMap { dimension in RegionSQL.expression(dimension).map { (dimension, $0) } }
+        let sqlDimensions = query.dimensions.compactMap { dimension in
+            RegionSQL.expression(dimension).map { (dimension, $0) }
+        }
         let (low, high) = measureBounds
         var select: SQL = "SELECT sid"
         for (_, expression) in sqlDimensions { select += ", " + expression }
@@ -47,7 +49,8 @@ struct GroupAggregation {
         func flush(_ sid: Int64) {
             guard !pending.isEmpty else { return }
             if pending.count > plan.maxGroupsPerSubject {
-                pending = pending
+                pending =
+                    pending
                     .map { contribution -> (UInt64, Contribution) in
                         let digest = digests[contribution.key] ?? ContributionHash.digest(contribution.key)
                         digests[contribution.key] = digest
@@ -60,22 +63,27 @@ struct GroupAggregation {
         }
 
         let dimensionCount = sqlDimensions.count
-        try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
-            let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 1, region: plan.region)
-            let count = try row.get(Int64.self, at: dimensionCount + 1)
-            let valued = try row.get(Int64.self, at: dimensionCount + 2)
-            let sum = try row.get(Int64?.self, at: dimensionCount + 3) ?? 0
-            let boundedSum = valued > rowCap ? sum / valued * rowCap + (sum % valued) * rowCap / valued : sum
-            let values = measures.map { measure -> Int64 in
-                switch measure {
-                case .subjects: 1
-                case .rows: min(count, rowCap)
-                case .valuedRows: min(valued, rowCap)
-                case .sum: boundedSum
+        try db.forEachLawfulSubject(
+            select,
+            lawful: lawful,
+            row: { row in
+                let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 1, region: plan.region)
+                let count = try row.get(Int64.self, at: dimensionCount + 1)
+                let valued = try row.get(Int64.self, at: dimensionCount + 2)
+                let sum = try row.get(Int64?.self, at: dimensionCount + 3) ?? 0
+                let boundedSum = valued > rowCap ? sum / valued * rowCap + (sum % valued) * rowCap / valued : sum
+                let values = measures.map { measure -> Int64 in
+                    switch measure {
+                    case .subjects: 1
+                    case .rows: min(count, rowCap)
+                    case .valuedRows: min(valued, rowCap)
+                    case .sum: boundedSum
+                    }
                 }
-            }
-            pending.append(Contribution(key: key, values: values))
-        }, subjectEnded: flush)
+                pending.append(Contribution(key: key, values: values))
+            },
+            subjectEnded: flush
+        )
         return totals
     }
 }

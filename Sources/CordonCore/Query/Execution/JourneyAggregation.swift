@@ -34,26 +34,54 @@ struct JourneyAggregation {
         case .funnel(let steps, let window):
             return try funnel(steps: steps, window: window, lawful: lawful, in: db)
         case .attribution(let model, let conversion, let field, let window):
-            return try attribution(model: model, conversion: conversion, field: field, window: window, lawful: lawful, in: db)
+            return try attribution(
+                model: model,
+                conversion: conversion,
+                field: field,
+                window: window,
+                lawful: lawful,
+                in: db
+            )
         case .abTest(let field, let a, let b, let conversion, let window):
-            return try abTest(field: field, variants: (a, b), conversion: conversion, window: window, lawful: lawful, in: db)
+            return try abTest(
+                field: field,
+                variants: (a, b),
+                conversion: conversion,
+                window: window,
+                lawful: lawful,
+                in: db
+            )
         }
     }
 
     /// Funnel: each lawful subject's step events in (ts, id) order, reduced in Swift.
-    private func funnel(steps: [String], window: Int64, lawful: LawfulSubjects, in db: Connection) throws -> RegionTotals {
+    private func funnel(
+        steps: [String],
+        window: Int64,
+        lawful: LawfulSubjects,
+        in db: Connection
+    ) throws -> RegionTotals {
         var select: SQL = "SELECT sid, ts, event"
         for expression in query.dimensions.compactMap(RegionSQL.expression) { select += ", " + expression }
-        select += " FROM events WHERE event IN (\(values: steps)) AND " + sql.condition(query.filter) + " ORDER BY sid, ts, id"
+        select +=
+            " FROM events WHERE event IN (\(values: steps)) AND " + sql.condition(query.filter)
+            + " ORDER BY sid, ts, id"
         var totals = RegionTotals(lawfulSubjects: lawful.count)
         var journey: [Step] = []
-        try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
-            let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 3, region: plan.region)
-            journey.append(Step(ts: try row.get(Int64.self, at: 1), event: try row.get(String.self, at: 2), key: key))
-        }, subjectEnded: { sid in
-            for contribution in funnel(sid: sid, journey, steps: steps, window: window) { totals.add(contribution) }
-            journey.removeAll(keepingCapacity: true)
-        })
+        try db.forEachLawfulSubject(
+            select,
+            lawful: lawful,
+            row: { row in
+                let key = RegionSQL.groupKey(query.dimensions, row: row, firstColumn: 3, region: plan.region)
+                journey.append(
+                    Step(ts: try row.get(Int64.self, at: 1), event: try row.get(String.self, at: 2), key: key)
+                )
+            },
+            subjectEnded: { sid in
+                for contribution in funnel(sid: sid, journey, steps: steps, window: window) { totals.add(contribution) }
+                journey.removeAll(keepingCapacity: true)
+            }
+        )
         return totals
     }
 
@@ -63,7 +91,11 @@ struct JourneyAggregation {
     }
 
     private func funnel(sid: Int64, _ journey: [Step], steps: [String], window: Int64) -> [Contribution] {
-        let starts = keep(journey.indices.filter { journey[$0].event == steps[0] }, sid: sid, limit: plan.maxRowsPerGroup) { UInt64($0) }
+        let starts = keep(
+            journey.indices.filter { journey[$0].event == steps[0] },
+            sid: sid,
+            limit: plan.maxRowsPerGroup
+        ) { UInt64($0) }
         var depth: [[String]: Int] = [:]
         var deepest = 0  // without dimensions every key is [] and one maximum will do
         let grouped = !query.dimensions.isEmpty
@@ -99,7 +131,12 @@ struct JourneyAggregation {
     /// table scan (`NOT INDEXED`: walking the subject index to save sorting a few rows
     /// costs a table lookup per event), touches by a bounded seek on `events_by_subject`.
     private func attribution(
-        model: AttributionModel, conversion: String, field: QueryField, window: Int64, lawful: LawfulSubjects, in db: Connection
+        model: AttributionModel,
+        conversion: String,
+        field: QueryField,
+        window: Int64,
+        lawful: LawfulSubjects,
+        in db: Connection
     ) throws -> RegionTotals {
         let column: SQLIdentifier = field.column ?? "channel"
         let (p, t) = (sql.qualified(by: "p"), sql.qualified(by: "t"))
@@ -115,28 +152,43 @@ struct JourneyAggregation {
             select = "SELECT p.sid, p.id, (SELECT \(literal: t.column(column)) FROM events t WHERE " + touches
             select += " ORDER BY t.ts \(literal: order), t.id \(literal: order) LIMIT 1) FROM events p NOT INDEXED"
         case .linear:
-            select = "SELECT p.sid, p.id, \(literal: t.column(column)) FROM events p NOT INDEXED LEFT JOIN events t ON " + touches
+            select =
+                "SELECT p.sid, p.id, \(literal: t.column(column)) FROM events p NOT INDEXED LEFT JOIN events t ON "
+                + touches
         }
-        select += " WHERE p.event = \(conversion) AND " + p.condition(query.filter, event: conversion) + " ORDER BY p.sid, p.ts, p.id"
+        select +=
+            " WHERE p.event = \(conversion) AND " + p.condition(query.filter, event: conversion)
+            + " ORDER BY p.sid, p.ts, p.id"
         if model == .linear { select += ", t.ts, t.id" }
 
         var totals = RegionTotals(lawfulSubjects: lawful.count)
         var conversions: [(id: Int64, touches: [String])] = []
-        try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
-            let id = try row.get(Int64.self, at: 1)
-            if conversions.last?.id != id { conversions.append((id, [])) }
-            if let touch = try row.get(String?.self, at: 2) { conversions[conversions.count - 1].touches.append(touch) }
-        }, subjectEnded: { sid in
-            for contribution in attribution(sid: sid, conversions, model: model) { totals.add(contribution) }
-            conversions.removeAll(keepingCapacity: true)
-        })
+        try db.forEachLawfulSubject(
+            select,
+            lawful: lawful,
+            row: { row in
+                let id = try row.get(Int64.self, at: 1)
+                if conversions.last?.id != id { conversions.append((id, [])) }
+                if let touch = try row.get(String?.self, at: 2) {
+                    conversions[conversions.count - 1].touches.append(touch)
+                }
+            },
+            subjectEnded: { sid in
+                for contribution in attribution(sid: sid, conversions, model: model) { totals.add(contribution) }
+                conversions.removeAll(keepingCapacity: true)
+            }
+        )
         return totals
     }
 
     /// One subject's attribution credit: at most `maxRowsPerGroup` conversions (keyed
     /// rank), each spreading 1000 milli-credits over its touches (in time order), and at
     /// most `maxGroupsPerSubject` touch values credited.
-    func attribution(sid: Int64, _ conversions: [(id: Int64, touches: [String])], model: AttributionModel) -> [Contribution] {
+    func attribution(
+        sid: Int64,
+        _ conversions: [(id: Int64, touches: [String])],
+        model: AttributionModel
+    ) -> [Contribution] {
         let kept = keep(conversions, sid: sid, limit: plan.maxRowsPerGroup) { UInt64(bitPattern: $0.id) }
         var credit: [String: Int64] = [:]
         for (_, touches) in kept {
@@ -152,7 +204,9 @@ struct JourneyAggregation {
                 credit[last, default: 0] += 1000 - share * Int64(touches.count)
             }
         }
-        let groups = keep(Array(credit.keys), sid: sid, limit: plan.maxGroupsPerSubject) { ContributionHash.digest([$0]) }
+        let groups = keep(Array(credit.keys), sid: sid, limit: plan.maxGroupsPerSubject) {
+            ContributionHash.digest([$0])
+        }
         return groups.map { Contribution(key: [$0], values: [1, credit[$0]!]) }
     }
 
@@ -161,7 +215,12 @@ struct JourneyAggregation {
     /// the window (an index seek). One variant per subject, counted once, converted or not;
     /// exposures and conversions both satisfy retention and the analyst's filter.
     private func abTest(
-        field: QueryField, variants: (String, String), conversion: String, window: Int64, lawful: LawfulSubjects, in db: Connection
+        field: QueryField,
+        variants: (String, String),
+        conversion: String,
+        window: Int64,
+        lawful: LawfulSubjects,
+        in db: Connection
     ) throws -> RegionTotals {
         let column: SQLIdentifier = field.column ?? "campaign"
         let (e, c) = (sql.qualified(by: "e"), sql.qualified(by: "c"))
@@ -170,15 +229,25 @@ struct JourneyAggregation {
                 SELECT 1 FROM events c WHERE c.sid = x.sid AND c.ts >= x.t0 AND c.ts <= x.t0 + \(window)
                 AND (c.ts > x.t0 OR c.id >= x.id) AND c.event = \(conversion) AND
             """ + " " + c.condition(query.filter, event: conversion) + """
-            )
-            FROM (SELECT e.sid, e.id, e.ts AS t0, \(literal: e.column(column)) AS variant,
-                         ROW_NUMBER() OVER (PARTITION BY e.sid ORDER BY e.ts, e.id) AS n
-                  FROM events e WHERE \(literal: e.column(column)) IN (\(variants.0), \(variants.1)) AND
-            """ + " " + e.condition(query.filter) + ") x WHERE x.n = 1 ORDER BY x.sid"
+                )
+                FROM (SELECT e.sid, e.id, e.ts AS t0, \(literal: e.column(column)) AS variant,
+                             ROW_NUMBER() OVER (PARTITION BY e.sid ORDER BY e.ts, e.id) AS n
+                      FROM events e WHERE \(literal: e.column(column)) IN (\(variants.0), \(variants.1)) AND
+                """ + " " + e.condition(query.filter) + ") x WHERE x.n = 1 ORDER BY x.sid"
         var totals = RegionTotals(lawfulSubjects: lawful.count)
-        try db.forEachLawfulSubject(select, lawful: lawful, row: { row in
-            totals.add(Contribution(key: [try row.get(String.self, at: 1)], values: [1, try row.get(Bool.self, at: 2) ? 1 : 0]))
-        }, subjectEnded: { _ in })
+        try db.forEachLawfulSubject(
+            select,
+            lawful: lawful,
+            row: { row in
+                totals.add(
+                    Contribution(
+                        key: [try row.get(String.self, at: 1)],
+                        values: [1, try row.get(Bool.self, at: 2) ? 1 : 0]
+                    )
+                )
+            },
+            subjectEnded: { _ in }
+        )
         return totals
     }
 }

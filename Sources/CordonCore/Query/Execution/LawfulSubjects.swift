@@ -66,18 +66,25 @@ struct LawfulSubjects: Sendable {
     }
 
     /// Reads every subject's standing for `purpose` and asks the evaluator.
-    static func decide(purpose: Purpose, evaluator: LawfulBasisEvaluator, now: Int64, in db: Connection) throws -> Decisions {
+    static func decide(
+        purpose: Purpose,
+        evaluator: LawfulBasisEvaluator,
+        now: Int64,
+        in db: Connection
+    ) throws -> Decisions {
         let version = try decisionsVersion(in: db)
         var lastActive: [Int64] = []
         var validUntil = Int64.max
         var anyBirthYear = false
-        try db.scanRows("""
+        try db.scanRows(
+            """
             SELECT s.sid, s.country, s.birth_year, s.gpc, c.state, c.recorded_at, c.expires_at,
                    MAX(s.updated_at, COALESCE((SELECT MAX(e.ts) FROM events e WHERE e.sid = s.sid), s.updated_at))
             FROM subjects s
             LEFT JOIN consents c ON c.id = (
                 SELECT id FROM consents WHERE sid = s.sid AND purpose = \(purpose.rawValue) ORDER BY recorded_at DESC, id DESC LIMIT 1)
-            """) { row in
+            """
+        ) { row in
             let sid = try row.get(Int64.self, at: 0)
             guard let country = CountryCode(rawValue: try row.get(String.self, at: 1)) else {
                 throw VaultError(.corrupt, "a subject row holds an invalid country")
@@ -90,14 +97,27 @@ struct LawfulSubjects: Sendable {
                 let expiresAt = try row.get(Int64?.self, at: 6)
                 if let expiresAt, expiresAt > now { validUntil = min(validUntil, expiresAt) }
                 latest[purpose] = ConsentRecord(
-                    purpose: purpose, state: state, source: "", recordedAt: try row.get(Int64.self, at: 5), expiresAt: expiresAt)
+                    purpose: purpose,
+                    state: state,
+                    source: "",
+                    recordedAt: try row.get(Int64.self, at: 5),
+                    expiresAt: expiresAt
+                )
             }
             let birthYear = try row.get(Int?.self, at: 2)
             anyBirthYear = anyBirthYear || birthYear != nil
             let standing = SubjectStanding(
-                country: country, birthYear: birthYear, globalPrivacyControl: try row.get(Bool.self, at: 3), latestConsents: latest)
-            guard evaluator.decide(purpose, for: standing, now: now).isAllowed, sid >= 0, sid < Int64(Int32.max) else { return }
-            if Int(sid) >= lastActive.count { lastActive += [Int64](repeating: .min, count: Int(sid) - lastActive.count + 1) }
+                country: country,
+                birthYear: birthYear,
+                globalPrivacyControl: try row.get(Bool.self, at: 3),
+                latestConsents: latest
+            )
+            guard evaluator.decide(purpose, for: standing, now: now).isAllowed, sid >= 0, sid < Int64(Int32.max) else {
+                return
+            }
+            if Int(sid) >= lastActive.count {
+                lastActive += [Int64](repeating: .min, count: Int(sid) - lastActive.count + 1)
+            }
             lastActive[Int(sid)] = max(try row.get(Int64.self, at: 7), Int64.min + 1)
         }
         if anyBirthYear { validUntil = min(validUntil, SubjectStanding.nextAgeChange(after: now)) }
@@ -105,7 +125,8 @@ struct LawfulSubjects: Sendable {
     }
 
     static func decisionsVersion(in db: Connection) throws -> Int64 {
-        guard let version = try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'decisions_version'") else {
+        guard let version = try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'decisions_version'")
+        else {
             throw VaultError(.corrupt, "the region store has no decisions version (schema version 2)")
         }
         return version
@@ -118,7 +139,13 @@ struct LawfulSubjects: Sendable {
 
     /// The lawful subjects for `purpose` at `now` with a profile-retention cutoff, decided
     /// afresh (tests; queries go through ``RegionStore/lawfulSubjects(for:now:profileCutoff:in:)``).
-    static func load(purpose: Purpose, evaluator: LawfulBasisEvaluator, profileCutoff: Int64?, now: Int64, in db: Connection) throws
+    static func load(
+        purpose: Purpose,
+        evaluator: LawfulBasisEvaluator,
+        profileCutoff: Int64?,
+        now: Int64,
+        in db: Connection
+    ) throws
         -> LawfulSubjects
     {
         try decide(purpose: purpose, evaluator: evaluator, now: now, in: db)
@@ -131,7 +158,10 @@ extension Connection {
     /// skipping every subject outside `lawful`: `row` sees each row of a lawful subject,
     /// then `subjectEnded` is called once with that subject's `sid`.
     func forEachLawfulSubject(
-        _ select: SQL, lawful: LawfulSubjects, row: (RowCursor) throws -> Void, subjectEnded: (Int64) -> Void
+        _ select: SQL,
+        lawful: LawfulSubjects,
+        row: (RowCursor) throws -> Void,
+        subjectEnded: (Int64) -> Void
     ) throws {
         var current: Int64?
         try scanRows(select) { cursor in
@@ -150,7 +180,12 @@ extension Connection {
 extension RegionStore {
     /// The lawful subjects for `purpose` at `now`, read in `db`'s snapshot: the store's
     /// cached decisions when they provably still hold, otherwise decided again (and cached).
-    func lawfulSubjects(for purpose: Purpose, now: Int64, profileCutoff: Int64?, in db: Connection) throws -> LawfulSubjects {
+    func lawfulSubjects(
+        for purpose: Purpose,
+        now: Int64,
+        profileCutoff: Int64?,
+        in db: Connection
+    ) throws -> LawfulSubjects {
         let version = try LawfulSubjects.decisionsVersion(in: db)
         let decisions: LawfulSubjects.Decisions
         if let cached = lawfulDecisions.withLock({ $0[purpose] }), cached.hold(version: version, now: now) {

@@ -14,7 +14,12 @@ struct RegionRelease: Sendable {
     ///
     /// With public keys (AB variants) no selection is needed for privacy; the policy's
     /// minimum still applies to the noisy exposed count.
-    static func anonymize(_ totals: RegionTotals, plan: RegionPlan, publicKeys: [[String]]?, using random: inout some NoiseRandomness)
+    static func anonymize(
+        _ totals: RegionTotals,
+        plan: RegionPlan,
+        publicKeys: [[String]]?,
+        using random: inout some NoiseRandomness
+    )
         throws(NoiseError) -> RegionRelease
     {
         let statistics = plan.statistics.filter { $0.name != "suppressed" }

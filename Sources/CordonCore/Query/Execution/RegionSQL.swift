@@ -31,7 +31,8 @@ struct RegionSQL {
     var retention: SQL {
         let purchases = RetentionRules.purchaseEvents
         let (event, ts) = (column("event"), column("ts"))
-        return "(CASE WHEN \(literal: event) IN (\(values: purchases)) THEN \(literal: ts) >= \(purchaseCutoff ?? Int64.min) ELSE \(literal: ts) >= \(browsingCutoff ?? Int64.min) END)"
+        return
+            "(CASE WHEN \(literal: event) IN (\(values: purchases)) THEN \(literal: ts) >= \(purchaseCutoff ?? Int64.min) ELSE \(literal: ts) >= \(browsingCutoff ?? Int64.min) END)"
     }
 
     /// Retention for rows known to be of one event type: the CASE folded to its branch.
@@ -72,9 +73,10 @@ struct RegionSQL {
             return column(name) + (negated ? " NOT IN (\(values: bound))" : " IN (\(values: bound))")
         case .between(let reference, let low, let high, let negated):
             guard let name = reference.field?.column else { return "0" }
-            return column(name) + (negated
-                ? " NOT BETWEEN \(low.databaseValue) AND \(high.databaseValue)"
-                : " BETWEEN \(low.databaseValue) AND \(high.databaseValue)")
+            return column(name)
+                + (negated
+                    ? " NOT BETWEEN \(low.databaseValue) AND \(high.databaseValue)"
+                    : " BETWEEN \(low.databaseValue) AND \(high.databaseValue)")
         }
     }
 
@@ -99,7 +101,12 @@ struct RegionSQL {
     /// The group key of a result row: one label per query dimension, reading the SQL
     /// dimension columns in order from `firstColumn` (dimensions with no SQL expression,
     /// such as `region`, are labelled without a column).
-    static func groupKey(_ dimensions: [QueryDimension], row: some RowReading, firstColumn: Int, region: RegionID) -> [String] {
+    static func groupKey(
+        _ dimensions: [QueryDimension],
+        row: some RowReading,
+        firstColumn: Int,
+        region: RegionID
+    ) -> [String] {
         var column = firstColumn
         return dimensions.map { dimension -> String in
             guard expression(dimension) != nil else { return label(dimension, .null, region: region) }
@@ -114,7 +121,8 @@ struct RegionSQL {
         case (.field(.region), _): return region.rawValue
         case (.bucket(.day), .integer(let day)): return CivilTime.dayLabel(day)
         case (.bucket(.week), .integer(let week)): return CivilTime.dayLabel(week * 7 - 3)
-        case (.bucket(.month), .integer(let yyyymm)): return CivilTime.monthLabel((yyyymm / 100) * 12 + yyyymm % 100 - 1)
+        case (.bucket(.month), .integer(let yyyymm)):
+            return CivilTime.monthLabel((yyyymm / 100) * 12 + yyyymm % 100 - 1)
         case (_, .text(let text)): return text
         case (_, .integer(let number)): return String(number)
         default: return "(none)"

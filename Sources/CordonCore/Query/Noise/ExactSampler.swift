@@ -7,13 +7,19 @@
 /// Significant Bits for Differential Privacy", CCS 2012) does not apply.
 enum ExactSampler {
     /// Bernoulli(numerator / denominator), exactly.
-    static func bernoulli(_ numerator: UInt128, _ denominator: UInt128, using random: inout some NoiseRandomness) -> Bool {
+    static func bernoulli(
+        _ numerator: UInt128,
+        _ denominator: UInt128,
+        using random: inout some NoiseRandomness
+    ) -> Bool {
         random.uniform(below: denominator) < numerator
     }
 
     /// Bernoulli(exp(−numerator/denominator)) for a non-negative rational (CKS 2020, Alg. 1).
     static func bernoulliExpMinus(
-        _ numerator: UInt128, _ denominator: UInt128, using random: inout some NoiseRandomness
+        _ numerator: UInt128,
+        _ denominator: UInt128,
+        using random: inout some NoiseRandomness
     ) throws(NoiseError) -> Bool {
         guard numerator > denominator else {
             // γ ∈ [0, 1]: K ← 1; while Bernoulli(γ/K) { K ← K + 1 }; return K odd.
@@ -37,7 +43,11 @@ enum ExactSampler {
 
     /// A sample of the discrete Laplace distribution with scale `t/s`, P(x) ∝ exp(−|x|·s/t)
     /// (CKS 2020, Alg. 2).
-    static func discreteLaplace(scaleNumerator t: UInt64, scaleDenominator s: UInt64, using random: inout some NoiseRandomness)
+    static func discreteLaplace(
+        scaleNumerator t: UInt64,
+        scaleDenominator s: UInt64,
+        using random: inout some NoiseRandomness
+    )
         throws(NoiseError) -> Int64
     {
         precondition(t > 0 && s > 0, "discrete Laplace needs a positive scale")
@@ -61,7 +71,9 @@ enum ExactSampler {
     /// P(x) ∝ exp(−x²/2σ²) (CKS 2020, Alg. 3: discrete Laplace proposals with scale
     /// t = ⌊σ⌋ + 1, accepted with probability exp(−(|Y| − σ²/t)² / 2σ²)).
     static func discreteGaussian(
-        sigmaSquaredNumerator numerator: UInt128, denominator: UInt128, using random: inout some NoiseRandomness
+        sigmaSquaredNumerator numerator: UInt128,
+        denominator: UInt128,
+        using random: inout some NoiseRandomness
     ) throws(NoiseError) -> Int64 {
         precondition(numerator > 0 && denominator > 0, "discrete Gaussian needs a positive variance")
         let t = squareRoot(numerator / denominator) + 1

@@ -25,8 +25,14 @@ public enum NoiseDistribution: Sendable, Hashable, Codable {
     /// One exact sample.
     public func sample(using random: inout some NoiseRandomness) throws(NoiseError) -> Int64 {
         switch self {
-        case .laplace(let n, let d): try ExactSampler.discreteLaplace(scaleNumerator: n, scaleDenominator: d, using: &random)
-        case .gaussian(let n, let d): try ExactSampler.discreteGaussian(sigmaSquaredNumerator: UInt128(n), denominator: UInt128(d), using: &random)
+        case .laplace(let n, let d):
+            try ExactSampler.discreteLaplace(scaleNumerator: n, scaleDenominator: d, using: &random)
+        case .gaussian(let n, let d):
+            try ExactSampler.discreteGaussian(
+                sigmaSquaredNumerator: UInt128(n),
+                denominator: UInt128(d),
+                using: &random
+            )
         }
     }
 

@@ -24,7 +24,8 @@ struct QueryPlanner {
         let policy = configuration.policy(for: region.id)
         let rules = policy.anonymization
         // A subject is one row of `subjects`, in one group: its bounds are 1 and 1.
-        let (maxGroups, maxRows) = query.table == .subjects ? (1, 1) : (rules.maxGroupsPerSubject, rules.maxRowsPerGroup)
+        let (maxGroups, maxRows) =
+            query.table == .subjects ? (1, 1) : (rules.maxGroupsPerSubject, rules.maxRowsPerGroup)
         let groups = Double(maxGroups)
         let rows = Double(maxRows)
         let measureBound = Double(measureMagnitude())
@@ -33,11 +34,15 @@ struct QueryPlanner {
         switch query.computation {
         case .aggregate(let aggregates):
             specs.append(("subjects", groups, groups.squareRoot(), false))
-            if aggregates.contains(.countRows) { specs.append(("rows", groups * rows, groups.squareRoot() * rows, true)) }
+            if aggregates.contains(.countRows) {
+                specs.append(("rows", groups * rows, groups.squareRoot() * rows, true))
+            }
             if aggregates.contains(where: { if case .average = $0 { true } else { false } }) {
                 specs.append(("valued_rows", groups * rows, groups.squareRoot() * rows, true))
             }
-            if aggregates.contains(where: { if case .sum = $0 { true } else if case .average = $0 { true } else { false } }) {
+            if aggregates.contains(where: {
+                if case .sum = $0 { true } else if case .average = $0 { true } else { false }
+            }) {
                 specs.append(("sum", groups * rows * measureBound, groups.squareRoot() * rows * measureBound, true))
             }
             specs.append(("suppressed", groups, groups.squareRoot(), false))
@@ -60,20 +65,42 @@ struct QueryPlanner {
         let gaussianDelta = gaussianCount > 0 ? rules.delta / 2 / Double(gaussianCount) : 0
         let share = rules.epsilonPerQuery / Double(specs.count)
         let statistics = specs.map { name, l1, l2, gaussianAllowed -> StatisticPlan in
-            let noise = gaussianAllowed && mechanism == .gaussian
+            let noise =
+                gaussianAllowed && mechanism == .gaussian
                 ? NoiseCalibration.gaussian(epsilon: share, delta: gaussianDelta, l2Sensitivity: l2)
                 : NoiseCalibration.laplace(epsilon: share, l1Sensitivity: l1)
-            return StatisticPlan(name: name, l1Sensitivity: l1, l2Sensitivity: l2, epsilon: share, noise: noise, halfWidth95: noise.halfWidth())
+            return StatisticPlan(
+                name: name,
+                l1Sensitivity: l1,
+                l2Sensitivity: l2,
+                epsilon: share,
+                noise: noise,
+                halfWidth95: noise.halfWidth()
+            )
         }
         let isPublicKeys: Bool = if case .shape(.abTest) = query.computation { true } else { false }
-        let selection = isPublicKeys
-            ? 0 : NoiseCalibration.partitionThreshold(scale: statistics[0].noise.scale, maxGroups: maxGroups, delta: selectionDelta)
+        let selection =
+            isPublicKeys
+            ? 0
+            : NoiseCalibration.partitionThreshold(
+                scale: statistics[0].noise.scale,
+                maxGroups: maxGroups,
+                delta: selectionDelta
+            )
         return RegionPlan(
-            region: region.id, policyID: policy.id.rawValue, policyVersion: policy.version, epsilon: rules.epsilonPerQuery,
-            microEpsilon: Int64((rules.epsilonPerQuery * 1_000_000).rounded()), delta: rules.delta,
-            maxGroupsPerSubject: maxGroups, maxRowsPerGroup: maxRows,
-            minAggregationSubjects: rules.minAggregationSubjects, statistics: statistics,
-            releaseThreshold: max(selection, Int64(rules.minAggregationSubjects)), selectionThreshold: selection)
+            region: region.id,
+            policyID: policy.id.rawValue,
+            policyVersion: policy.version,
+            epsilon: rules.epsilonPerQuery,
+            microEpsilon: Int64((rules.epsilonPerQuery * 1_000_000).rounded()),
+            delta: rules.delta,
+            maxGroupsPerSubject: maxGroups,
+            maxRowsPerGroup: maxRows,
+            minAggregationSubjects: rules.minAggregationSubjects,
+            statistics: statistics,
+            releaseThreshold: max(selection, Int64(rules.minAggregationSubjects)),
+            selectionThreshold: selection
+        )
     }
 
     /// The largest magnitude a clamped measure value can have.
@@ -100,7 +127,9 @@ extension QueryPredicate {
         case .not: return true
         case .comparison(let reference, let op, .string(let value)) where op == .equal || op == .notEqual:
             if reference.field == .region { return (value == region.id.rawValue) == (op == .equal) }
-            if reference.field == .country && op == .equal { return region.countries.contains { $0.rawValue == value.uppercased() } }
+            if reference.field == .country && op == .equal {
+                return region.countries.contains { $0.rawValue == value.uppercased() }
+            }
             return true
         case .inList(let reference, let values, let negated):
             let strings = values.compactMap { if case .string(let text) = $0 { text } else { nil } }
