@@ -75,7 +75,7 @@ let package = Package(
         // `make bench` and the crash tests' child process: store, audit and write-path workloads.
         .executableTarget(
             name: "cordon-bench",
-            dependencies: ["CordonStore", "CordonAudit", "CordonCrypto", "CordonCore", "CSodium"],
+            dependencies: ["CordonStore", "CordonAudit", "CordonCrypto", "CordonCore"],
             swiftSettings: swiftSettings
         ),
 

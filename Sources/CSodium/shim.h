@@ -1,5 +1,5 @@
 #ifndef CORDON_CSODIUM_SHIM_H
 #define CORDON_CSODIUM_SHIM_H
-// libsodium, imported by CordonCrypto (and by cordon-bench, to time the page AEADs bare).
+// libsodium, imported only by CordonCrypto.
 #include <sodium.h>
 #endif

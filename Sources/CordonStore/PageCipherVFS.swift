@@ -70,6 +70,21 @@ final class PageCipherVFS {
         return PageEncryption.Activity(pagesSealed: sealed, pagesOpened: opened)
     }
 
+    /// Seconds per page for `pages` seals and `pages` opens of one 4 KiB page in memory.
+    func timeCipher(pages: Int) throws -> (seal: Double, open: Double) {
+        var seal = 0.0
+        var open = 0.0
+        let resultCode = cordon_vfs_time_cipher(vfs, Int32(clamping: pages), &seal, &open)
+        guard resultCode == SQLITE_OK else {
+            throw StoreError(
+                code: .init(sqliteResultCode: resultCode),
+                extendedCode: resultCode,
+                message: "cannot time the page cipher"
+            )
+        }
+        return (seal / Double(pages), open / Double(pages))
+    }
+
     /// Whether this CPU runs libsodium's AES-256-GCM.
     static let aes256GCMIsAvailable: Bool = cordon_vfs_aes256gcm_available() != 0
 

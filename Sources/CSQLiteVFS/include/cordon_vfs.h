@@ -92,6 +92,12 @@ int cordon_vfs_open_was_refused(const cordon_vfs *vfs);
 /// for benchmarks and operators who want to see how much cipher work a load costs.
 void cordon_vfs_page_counts(cordon_vfs *vfs, unsigned long long *sealed, unsigned long long *opened);
 
+/// Times the VFS's own cipher work on one 4 KiB page held in memory, no I/O: `pages`
+/// seals (each with a fresh nonce, as a write does), then `pages` opens of one sealed page.
+/// The cipher's limit, against which a load's page counts are compared. Returns
+/// SQLITE_OK, or SQLITE_NOMEM / SQLITE_CORRUPT (an open that failed: a bug).
+int cordon_vfs_time_cipher(cordon_vfs *vfs, int pages, double *seal_seconds, double *open_seconds);
+
 /// Unregisters the VFS; the key is zeroed and freed once its last file is closed.
 void cordon_vfs_release(cordon_vfs *vfs);
 

@@ -57,6 +57,15 @@ import Testing
         #expect(read.pagesOpened > 10 && read.pagesOpened <= UInt64(pages) + 1)  // page 1 twice: open and read
     }
 
+    @Test(arguments: PageEncryption.Algorithm.allCases.filter(\.isAvailable))
+    func theCipherIsTimedOnPagesThatSealAndOpen(algorithm: PageEncryption.Algorithm) throws {
+        let encryption = PageEncryption(key: TestPageKey(seed: 3), algorithm: algorithm)
+        // The C side fails (SQLITE_CORRUPT) if a page it sealed does not open again.
+        let perPage = try encryption.cipherSecondsPerPage(pages: 200)
+        #expect(perPage.seal > 0 && perPage.seal < 0.01)
+        #expect(perPage.open > 0 && perPage.open < 0.01)
+    }
+
     @Test func rollbackJournalModeRoundTripsAndRollsBack() throws {
         let path = directory.path("journal.db")
         let connection = try Connection(
