@@ -71,11 +71,11 @@ for cipher in ciphers:
         print("cipher: %s page open through the verifier %.0f MB/s (%.0f pages/s)" % (
             cipher["algorithm"], cipher["open_mb_per_s"], cipher["open_pages_per_s"]))
     elif cipher in bare.values():
-        print("cipher: %s bare libsodium, one 4 KiB page: seal %.2f us (%.0f MB/s), open %.2f us" % (
+        print("cipher: %s the VFS alone, one 4 KiB page in memory: seal %.2f us (%.0f MB/s), open %.2f us" % (
             cipher["algorithm"], cipher["bare_seal_us_per_page"], 4096 / cipher["bare_seal_us_per_page"],
             cipher["bare_open_us_per_page"]))
 print()
-# The cipher's floor: the pages a run sealed (or opened) times the bare cipher's time per
+# The cipher's floor: the pages a run sealed (or opened) times the VFS's in-memory time per
 # page is the least its encryption could cost; the rest of the cipher cost is the VFS's.
 print("gap to the cipher's limit (floor = pages x bare time per page; overhead = cipher cost - floor):")
 for name, algorithm in [("cordon", "xchacha20-poly1305"), ("cordon-gcm", "aes-256-gcm")]:
