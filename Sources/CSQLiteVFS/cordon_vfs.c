@@ -20,6 +20,11 @@
 // moved to another position or another database. SQLite always sees zeros in the
 // reserve and in bytes 72..91: its WAL checksums cover them.
 //
+// Temporary files (sorter spills, temporary tables and their journals, statement
+// journals) are sealed too, in 4 KiB blocks with XChaCha20-Poly1305 under a key drawn
+// for that file alone; nonce counters and tags stay in memory, so a block's bytes on
+// disk are ciphertext only and the file keeps SQLite's offsets.
+//
 // Measured facts this relies on are listed in DESIGN.md, "Encrypted region stores".
 #include "cordon_vfs.h"
 
@@ -67,7 +72,9 @@ typedef struct gcm_keys {
     int write_generation;     /* fork generation of write_state; 0 before the first seal */
 } gcm_keys;
 
-typedef enum file_kind { KIND_MAIN, KIND_WAL, KIND_JOURNAL, KIND_CLEAR } file_kind;
+typedef enum file_kind { KIND_MAIN, KIND_WAL, KIND_JOURNAL, KIND_TEMP, KIND_CLEAR } file_kind;
+
+typedef struct temp_file temp_file;
 
 /// What a main database and the WAL and journal opened for it share: the id that goes
 /// into every page's associated data, the page size, and the last page read from the
@@ -119,7 +126,8 @@ typedef struct cordon_file {
     sqlite3_file io; /* first: SQLite sees this */
     sqlite3_file *real; /* the base VFS's file, allocated right after this struct */
     cordon_vfs *owner;
-    db_state *state; /* NULL for KIND_CLEAR */
+    db_state *state; /* NULL for KIND_TEMP and KIND_CLEAR */
+    temp_file *temp; /* KIND_TEMP only */
     file_kind kind;
     const char *path;
     unsigned char *scratch;      /* one page plus a WAL frame header */
@@ -666,6 +674,192 @@ static int journal_write(cordon_file *f, const unsigned char *buf, int amount, s
     return rc != SQLITE_OK ? rc : f->real->pMethods->xWrite(f->real, sealed, size, offset);
 }
 
+// MARK: Temporary files
+
+/// A temporary file's sealing state. SQLite reads and writes temporary files at any
+/// offset and length (a sorter's buffered writer starts mid-block; journals write 4-byte
+/// fields), so the file is cut into blocks: a write seals every block it touches whole
+/// (reading back the rest of a partly written block), a read opens every block it
+/// touches. Each seal takes the next nonce counter, so no nonce repeats under the key;
+/// counter and tag of each block stay here, in memory: nothing on disk but ciphertext,
+/// and a block changed on disk fails to open. The file itself is unlinked by the unix
+/// VFS as soon as it is open (SQLITE_OPEN_DELETEONCLOSE).
+struct temp_file {
+    unsigned char *key;        /* sodium_malloc'ed, drawn for this file */
+    unsigned char prefix[16];  /* random first 16 bytes of every nonce */
+    unsigned long long seals;  /* last nonce counter used */
+    sqlite3_int64 size;        /* the size SQLite wrote (the file is whole blocks) */
+    sqlite3_int64 capacity;    /* blocks the arrays below have room for */
+    unsigned long long *counters; /* per block: its seal's nonce counter, 0 = never written */
+    unsigned char *tags;       /* per block: TAG_BYTES */
+    unsigned char *plain;      /* one block */
+    unsigned char *sealed;     /* one block */
+};
+
+enum { TEMP_BLOCK_BYTES = 4096 };
+
+static void temp_free(temp_file *t) {
+    if (!t) return;
+    sodium_free(t->key);
+    if (t->plain) sodium_memzero(t->plain, TEMP_BLOCK_BYTES);
+    sqlite3_free(t->plain);
+    sqlite3_free(t->sealed);
+    sqlite3_free(t->counters);
+    sqlite3_free(t->tags);
+    sqlite3_free(t);
+}
+
+static temp_file *temp_new(void) {
+    temp_file *t = sqlite3_malloc(sizeof *t);
+    if (!t) return NULL;
+    memset(t, 0, sizeof *t);
+    t->key = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+    t->plain = sqlite3_malloc(TEMP_BLOCK_BYTES);
+    t->sealed = sqlite3_malloc(TEMP_BLOCK_BYTES);
+    if (!t->key || !t->plain || !t->sealed) {
+        temp_free(t);
+        return NULL;
+    }
+    crypto_aead_xchacha20poly1305_ietf_keygen(t->key);
+    randombytes_buf(t->prefix, sizeof t->prefix);
+    return t;
+}
+
+/// Room for block `index` in the per-block arrays; 0, or -1 without memory.
+static int temp_reserve(temp_file *t, sqlite3_int64 index) {
+    if (index < t->capacity) return 0;
+    sqlite3_int64 capacity = t->capacity ? t->capacity : 64;
+    while (capacity <= index) capacity *= 2;
+    unsigned long long *counters = sqlite3_realloc64(t->counters, (sqlite3_uint64)capacity * sizeof *counters);
+    if (!counters) return -1;
+    t->counters = counters;
+    unsigned char *tags = sqlite3_realloc64(t->tags, (sqlite3_uint64)capacity * TAG_BYTES);
+    if (!tags) return -1;
+    t->tags = tags;
+    memset(t->counters + t->capacity, 0, (size_t)(capacity - t->capacity) * sizeof *counters);
+    t->capacity = capacity;
+    return 0;
+}
+
+/// Nonce: the file's random prefix, then the seal's counter (little-endian). AD: the
+/// block index, so a block cannot be moved.
+static void temp_nonce_and_ad(const temp_file *t, unsigned long long counter, sqlite3_int64 index,
+                              unsigned char *nonce, unsigned char *ad) {
+    memcpy(nonce, t->prefix, sizeof t->prefix);
+    for (int i = 0; i < 8; i++) {
+        nonce[16 + i] = (unsigned char)(counter >> (8 * i));
+        ad[i] = (unsigned char)((sqlite3_uint64)index >> (8 * i));
+    }
+}
+
+/// Block `index` into t->plain: zeros when it was never written, else read and opened.
+static int temp_open_block(cordon_file *f, sqlite3_int64 index) {
+    temp_file *t = f->temp;
+    if (index >= t->capacity || t->counters[index] == 0) {
+        memset(t->plain, 0, TEMP_BLOCK_BYTES);
+        return SQLITE_OK;
+    }
+    int rc = f->real->pMethods->xRead(f->real, t->sealed, TEMP_BLOCK_BYTES, index * TEMP_BLOCK_BYTES);
+    unsigned char nonce[NONCE_BYTES], ad[8];
+    temp_nonce_and_ad(t, t->counters[index], index, nonce, ad);
+    if (rc == SQLITE_OK && crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+                               t->plain, NULL, t->sealed, TEMP_BLOCK_BYTES, t->tags + (size_t)index * TAG_BYTES, ad,
+                               sizeof ad, nonce, t->key) == 0) {
+        atomic_fetch_add_explicit(&f->owner->pages_opened, 1, memory_order_relaxed);
+        return SQLITE_OK;
+    }
+    if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
+    record_failure(f, CORDON_VFS_PAGE_NOT_AUTHENTIC, (unsigned int)index + 1);
+    return SQLITE_IOERR_DATA;
+}
+
+/// Seals `plain` (one block) as block `index` under the next nonce counter and writes it.
+static int temp_seal_block(cordon_file *f, sqlite3_int64 index, const unsigned char *plain) {
+    temp_file *t = f->temp;
+    if (temp_reserve(t, index) != 0) return SQLITE_IOERR_NOMEM;
+    const unsigned long long counter = ++t->seals;
+    unsigned char nonce[NONCE_BYTES], ad[8];
+    temp_nonce_and_ad(t, counter, index, nonce, ad);
+    crypto_aead_xchacha20poly1305_ietf_encrypt_detached(t->sealed, t->tags + (size_t)index * TAG_BYTES, NULL, plain,
+                                                        TEMP_BLOCK_BYTES, ad, sizeof ad, NULL, nonce, t->key);
+    atomic_fetch_add_explicit(&f->owner->pages_sealed, 1, memory_order_relaxed);
+    // Recorded only once the block is on disk: a failed write leaves the old block's
+    // counter, and the old bytes may still be there.
+    int rc = f->real->pMethods->xWrite(f->real, t->sealed, TEMP_BLOCK_BYTES, index * TEMP_BLOCK_BYTES);
+    t->counters[index] = rc == SQLITE_OK ? counter : 0;
+    return rc;
+}
+
+/// Reads what SQLite wrote; past the end, zeros and SQLITE_IOERR_SHORT_READ, as the unix
+/// VFS does.
+static int temp_read(cordon_file *f, unsigned char *buf, int amount, sqlite3_int64 offset) {
+    temp_file *t = f->temp;
+    const sqlite3_int64 available = offset >= t->size ? 0 : (t->size - offset < amount ? t->size - offset : amount);
+    for (sqlite3_int64 done = 0; done < available;) {
+        const sqlite3_int64 at = offset + done;
+        const sqlite3_int64 index = at / TEMP_BLOCK_BYTES;
+        const int within = (int)(at % TEMP_BLOCK_BYTES);
+        const sqlite3_int64 take = available - done < TEMP_BLOCK_BYTES - within ? available - done : TEMP_BLOCK_BYTES - within;
+        int rc = temp_open_block(f, index);
+        if (rc != SQLITE_OK) return rc;
+        memcpy(buf + done, t->plain + within, (size_t)take);
+        done += take;
+    }
+    if (available < amount) {
+        memset(buf + available, 0, (size_t)(amount - available));
+        return SQLITE_IOERR_SHORT_READ;
+    }
+    return SQLITE_OK;
+}
+
+static int temp_write(cordon_file *f, const unsigned char *buf, int amount, sqlite3_int64 offset) {
+    temp_file *t = f->temp;
+    for (sqlite3_int64 done = 0; done < amount;) {
+        const sqlite3_int64 at = offset + done;
+        const sqlite3_int64 index = at / TEMP_BLOCK_BYTES;
+        const int within = (int)(at % TEMP_BLOCK_BYTES);
+        const sqlite3_int64 take = amount - done < TEMP_BLOCK_BYTES - within ? amount - done : TEMP_BLOCK_BYTES - within;
+        int rc;
+        if (take == TEMP_BLOCK_BYTES) {
+            rc = temp_seal_block(f, index, buf + done);
+        } else {
+            // Part of a block: the rest of it as it was (or zeros), then this write.
+            rc = temp_open_block(f, index);
+            if (rc == SQLITE_OK) {
+                memcpy(t->plain + within, buf + done, (size_t)take);
+                rc = temp_seal_block(f, index, t->plain);
+            }
+        }
+        if (rc != SQLITE_OK) return rc;
+        done += take;
+    }
+    if (offset + amount > t->size) t->size = offset + amount;
+    return SQLITE_OK;
+}
+
+/// Truncation forgets the blocks past the end and zeroes the tail of a last partial block,
+/// so a later extension reads zeros there, as it would from a truncated clear file.
+static int temp_truncate(cordon_file *f, sqlite3_int64 size) {
+    temp_file *t = f->temp;
+    if (size < t->size) {
+        const sqlite3_int64 keep = (size + TEMP_BLOCK_BYTES - 1) / TEMP_BLOCK_BYTES;
+        for (sqlite3_int64 index = keep; index < t->capacity; index++) t->counters[index] = 0;
+        const int within = (int)(size % TEMP_BLOCK_BYTES);
+        if (within) {
+            int rc = temp_open_block(f, keep - 1);
+            if (rc == SQLITE_OK) {
+                memset(t->plain + within, 0, (size_t)(TEMP_BLOCK_BYTES - within));
+                rc = temp_seal_block(f, keep - 1, t->plain);
+            }
+            if (rc != SQLITE_OK) return rc;
+        }
+        int rc = f->real->pMethods->xTruncate(f->real, keep * TEMP_BLOCK_BYTES);
+        if (rc != SQLITE_OK) return rc;
+    }
+    t->size = size;
+    return SQLITE_OK;
+}
+
 // MARK: sqlite3_io_methods
 
 static int io_read(sqlite3_file *file, void *buf, int amount, sqlite3_int64 offset) {
@@ -674,6 +868,7 @@ static int io_read(sqlite3_file *file, void *buf, int amount, sqlite3_int64 offs
     case KIND_MAIN: return main_read(f, buf, amount, offset);
     case KIND_WAL: return wal_read(f, buf, amount, offset);
     case KIND_JOURNAL: return journal_read(f, buf, amount, offset);
+    case KIND_TEMP: return temp_read(f, buf, amount, offset);
     case KIND_CLEAR: break;
     }
     return f->real->pMethods->xRead(f->real, buf, amount, offset);
@@ -685,6 +880,7 @@ static int io_write(sqlite3_file *file, const void *buf, int amount, sqlite3_int
     case KIND_MAIN: return main_write(f, buf, amount, offset);
     case KIND_WAL: return wal_write(f, buf, amount, offset);
     case KIND_JOURNAL: return journal_write(f, buf, amount, offset);
+    case KIND_TEMP: return temp_write(f, buf, amount, offset);
     case KIND_CLEAR: break;
     }
     return f->real->pMethods->xWrite(f->real, buf, amount, offset);
@@ -704,6 +900,7 @@ static int io_close(sqlite3_file *file) {
         }
         release_state(f->owner, f->state);
     }
+    temp_free(f->temp);
     sqlite3_free(f->scratch);
     sodium_memzero(f->nonces, sizeof f->nonces);
     release_owner(f->owner);
@@ -726,9 +923,17 @@ static int io_file_control(sqlite3_file *file, int op, void *arg) {
 // The rest only forward to the base file: sizes, locks and shared memory are the same
 // for ciphertext as for plaintext, because a sealed page is exactly a page long.
 #define REAL(file) (((cordon_file *)(file))->real)
-static int io_truncate(sqlite3_file *file, sqlite3_int64 size) { return REAL(file)->pMethods->xTruncate(REAL(file), size); }
+static int io_truncate(sqlite3_file *file, sqlite3_int64 size) {
+    cordon_file *f = (cordon_file *)file;
+    return f->kind == KIND_TEMP ? temp_truncate(f, size) : REAL(file)->pMethods->xTruncate(REAL(file), size);
+}
 static int io_sync(sqlite3_file *file, int flags) { return REAL(file)->pMethods->xSync(REAL(file), flags); }
-static int io_file_size(sqlite3_file *file, sqlite3_int64 *size) { return REAL(file)->pMethods->xFileSize(REAL(file), size); }
+static int io_file_size(sqlite3_file *file, sqlite3_int64 *size) {
+    cordon_file *f = (cordon_file *)file;
+    if (f->kind != KIND_TEMP) return REAL(file)->pMethods->xFileSize(REAL(file), size);
+    *size = f->temp->size; /* the file on disk is whole blocks */
+    return SQLITE_OK;
+}
 static int io_lock(sqlite3_file *file, int level) { return REAL(file)->pMethods->xLock(REAL(file), level); }
 static int io_unlock(sqlite3_file *file, int level) { return REAL(file)->pMethods->xUnlock(REAL(file), level); }
 static int io_check_reserved_lock(sqlite3_file *file, int *out) { return REAL(file)->pMethods->xCheckReservedLock(REAL(file), out); }
@@ -870,11 +1075,12 @@ static int vfs_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file,
     f->path = name;
     const int temporary = SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_TRANSIENT_DB | SQLITE_OPEN_SUBJOURNAL;
     if ((flags & temporary) || !name) {
-        // temp_store=MEMORY keeps these in memory; anything else would write clear pages.
-        record_failure(f, CORDON_VFS_TEMP_FILE_REFUSED, 0);
-        return SQLITE_CANTOPEN;
-    }
-    if (flags & SQLITE_OPEN_MAIN_DB) {
+        // Sorter spills, temporary tables, statement journals: sealed under a key of
+        // their own (see "Temporary files").
+        f->kind = KIND_TEMP;
+        f->temp = temp_new();
+        if (!f->temp) return SQLITE_NOMEM;
+    } else if (flags & SQLITE_OPEN_MAIN_DB) {
         f->kind = KIND_MAIN;
         f->state = sqlite3_malloc(sizeof *f->state);
         if (!f->state) return SQLITE_NOMEM;
@@ -914,6 +1120,8 @@ static int vfs_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file,
                 release_state(owner, f->state);
             }
         }
+        temp_free(f->temp);
+        f->temp = NULL;
         sqlite3_free(f->scratch);
         release_owner(owner);
         return rc;

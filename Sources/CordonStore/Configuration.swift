@@ -51,8 +51,10 @@ public struct Configuration: Sendable {
     /// before failing with ``StoreError/Code/busy``.
     public var busyTimeout: Int32 = 5000
 
-    /// Keeps temporary tables and indices (sorts, `GROUP BY`, `VACUUM`) in memory, so
-    /// no unencrypted temporary file ever reaches the disk.
+    /// Keeps temporary tables and indices (sorts, `GROUP BY`, `VACUUM`) in memory. When
+    /// false they go to temporary files, which SQLite unlinks as soon as they are open;
+    /// an encrypted connection seals them under a key drawn for each file, a plain one
+    /// writes them in clear.
     public var tempStoreMemory = true
 
     /// The SQLite VFS to open the file with, such as an encrypting VFS registered by
@@ -63,8 +65,8 @@ public struct Configuration: Sendable {
     /// journal — under a page key; nil for a plain file.
     ///
     /// With encryption on, a new database gets ``PageEncryption/reserveByteCount``
-    /// reserved bytes before its first write, temporary storage is kept in memory whatever
-    /// ``tempStoreMemory`` says, and ``vfsName`` must be nil (the connection registers its
+    /// reserved bytes before its first write, temporary files are sealed too, and
+    /// ``vfsName`` must be nil (the connection registers its
     /// own encrypting VFS). An existing file that does not authenticate fails to open with
     /// ``StoreError/Code/notADatabase`` ("cannot open <path>: wrong page key or not a
     /// Cordon store"); a page that fails later fails its statement with

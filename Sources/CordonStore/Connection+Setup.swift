@@ -26,10 +26,7 @@ extension Connection {
 
         try execute(configuration.foreignKeys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF")
         try execute(configuration.secureDelete ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = OFF")
-        try execute(
-            configuration.tempStoreMemory || isEncrypted
-                ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = DEFAULT"
-        )
+        try execute(configuration.tempStoreMemory ? "PRAGMA temp_store = MEMORY" : "PRAGMA temp_store = FILE")
         // PRAGMA takes no bound parameter; the integer is rendered by Swift from the
         // configuration, never from outside text.
         try execute(SQL(verbatim: "PRAGMA cache_size = -\(max(configuration.cacheSizeKiB, 100))"))

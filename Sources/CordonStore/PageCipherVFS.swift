@@ -177,7 +177,7 @@ extension StoreError {
     }
 
     /// A clearer message for an error the encrypting VFS explains: the file and page that
-    /// failed authentication, or why it refused a write or a temporary file. Nil when the
+    /// failed authentication, or why it refused a write or an access. Nil when the
     /// connection does not use the VFS or the VFS has nothing to say about this error.
     static func pageFailureMessage(database: OpaquePointer, resultCode: Int32) -> String? {
         var failure = cordon_vfs_failure()
@@ -186,15 +186,16 @@ extension StoreError {
         else { return nil }
         let path = withUnsafeBytes(of: &failure.path) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         switch (Int(failure.kind), resultCode) {
+        case (Int(CORDON_VFS_PAGE_NOT_AUTHENTIC.rawValue), Int32(CORDON_VFS_IOERR_NOT_AUTHENTIC))
+        where path == "(temporary)":
+            return "block \(failure.page) of a temporary file (a sort's spill or a temporary table) failed "
+                + "authentication: it was modified on disk"
         case (Int(CORDON_VFS_PAGE_NOT_AUTHENTIC.rawValue), Int32(CORDON_VFS_IOERR_NOT_AUTHENTIC)):
             return "page \(failure.page) of \(path) failed authentication: "
                 + "it was modified, moved, or sealed under another key"
         case (Int(CORDON_VFS_NO_RESERVE.rawValue), Int32(CORDON_VFS_IOERR_WRITE)):
             return "cannot seal page \(failure.page) of \(path): the store has no reserved bytes "
                 + "for nonce and tag (it was created without page encryption)"
-        case (Int(CORDON_VFS_TEMP_FILE_REFUSED.rawValue), let code) where code & 0xff == SQLITE_CANTOPEN:
-            return "refused a temporary file for \(path), which would reach the disk in clear; "
-                + "keep temp_store=MEMORY"
         case (Int(CORDON_VFS_UNEXPECTED_ACCESS.rawValue), let code) where code & 0xff == SQLITE_IOERR:
             return "refused an access to \(path) that is not a whole page or header"
         default:

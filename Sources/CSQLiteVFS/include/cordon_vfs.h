@@ -48,8 +48,7 @@ typedef enum cordon_vfs_failure_kind {
     /// SQLite handed over a page whose reserved bytes are not zero: the reserve was
     /// not set before the first write, so there is no room for nonce and tag.
     CORDON_VFS_NO_RESERVE = 2,
-    /// SQLite asked for a temporary file, which would reach the disk in clear.
-    CORDON_VFS_TEMP_FILE_REFUSED = 3,
+    /* 3 was a refused temporary file, before temporary files were sealed. */
     /// An access that is not the shape of a page, header or frame header.
     CORDON_VFS_UNEXPECTED_ACCESS = 4,
     /// The store is sealed with AES-256-GCM and this CPU lacks AES-NI or CLMUL.

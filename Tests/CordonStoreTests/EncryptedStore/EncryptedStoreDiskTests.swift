@@ -2,8 +2,8 @@ import CordonStore
 import Foundation
 import Testing
 
-/// What reaches the disk: no plaintext, no temporary files, and a re-encryption that
-/// replaces the store whole.
+/// What reaches the disk: no plaintext (temporary files included), and a re-encryption
+/// that replaces the store whole.
 @Suite struct EncryptedStoreDiskTests {
     let directory: TemporaryDirectory
 
@@ -54,34 +54,116 @@ import Testing
         #expect(try EncryptedStore.fingerprint(connection).hasPrefix("2000 "))
     }
 
-    @Test func largeSortsAndGroupBysStayInMemory() throws {
-        let path = directory.path("sort.db")
-        var configuration = EncryptedStore.configuration()
-        configuration.tempStoreMemory = false  // encryption keeps temp storage in memory anyway
-        let connection = try Connection(path: path, configuration: configuration)
-        #expect(try connection.scalar(Int.self, "PRAGMA temp_store") == 2)
+    /// A GROUP BY far larger than the page cache, so a sorter with temporary files spills.
+    private static let largeGroupBy: SQL = """
+        SELECT (id % 5000) || ' ' || ts || ' ' || email AS k, count(*), sum(amount_cents) FROM events
+        GROUP BY k ORDER BY k DESC
+        """
+
+    /// The temporary files SQLite has open in this process: unlinked as soon as they are
+    /// open, so they are reached through /proc/self/fd ("etilqs_" is SQLite's prefix).
+    private static func openTemporaryFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { fd in
+            let link = "/proc/self/fd/" + fd
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link),
+                target.contains("etilqs_")
+            else { return nil }
+            return link
+        }
+    }
+
+    /// Runs `largeGroupBy`, calling `midway` after the first row (the sort is done and its
+    /// spill files are still open), and returns the rows as text.
+    private static func largeGroupBy(_ connection: Connection, midway: () throws -> Void = {}) throws -> [String] {
+        var rows: [String] = []
+        try connection.scanRows(largeGroupBy) { row in
+            if rows.isEmpty { try midway() }
+            rows.append(
+                "\(try row.get(String.self, at: 0)) \(try row.get(Int.self, at: 1)) \(try row.get(Int.self, at: 2))"
+            )
+        }
+        return rows
+    }
+
+    @Test func largeSortsStayInMemoryByDefault() throws {
+        let connection = try Connection(path: directory.path("sort.db"), configuration: EncryptedStore.configuration())
+        #expect(try connection.scalar(Int.self, "PRAGMA temp_store") == 2)  // MEMORY
         try connection.execute(script: EncryptedStore.schema)
         try EncryptedStore.insertEvents(connection, count: 20_000)
         try connection.execute("PRAGMA cache_size = 10")  // far smaller than the sort
-        let groups = try connection.query(
-            """
-            SELECT (id % 5000) || ' ' || ts || ' ' || email AS k, count(*), sum(amount_cents) FROM events
-            GROUP BY k ORDER BY k DESC
-            """
-        )
-        #expect(groups.count == 20_000)  // (id % 5000, email) tells every id apart
+        var spills: [String] = ["not looked"]
+        let rows = try Self.largeGroupBy(connection) { spills = try Self.openTemporaryFiles() }
+        #expect(rows.count == 20_000)  // (id % 5000, email) tells every id apart
+        #expect(spills.isEmpty)
         try connection.execute("CREATE INDEX events_email ON events(email, campaign, ts)")
         try connection.execute("VACUUM")
         #expect(try files() == ["sort.db", "sort.db-shm", "sort.db-wal"])
+    }
 
-        // Asked for temporary files anyway, the VFS refuses rather than write them in clear.
-        try connection.execute("PRAGMA temp_store = FILE")
-        let error = try #require(throws: StoreError.self) {
-            _ = try connection.query("SELECT email, ts, campaign FROM events ORDER BY campaign, ts DESC, email")
+    @Test func sortsSpillToSealedTemporaryFilesWhenAskedTo() throws {
+        var configuration = EncryptedStore.configuration()
+        configuration.tempStoreMemory = false
+        let connection = try Connection(path: directory.path("spill.db"), configuration: configuration)
+        #expect(try connection.scalar(Int.self, "PRAGMA temp_store") == 1)  // FILE
+        try connection.execute(script: EncryptedStore.schema)
+        try EncryptedStore.insertEvents(connection, count: 20_000)
+        let inMemory = try Self.largeGroupBy(connection)  // the page cache is large: no spill
+
+        try connection.execute("PRAGMA cache_size = 10")
+        var spilled: [[UInt8]] = []
+        let spilling = try Self.largeGroupBy(connection) {
+            spilled = try Self.openTemporaryFiles().map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
         }
-        #expect(error.code == .cantOpen)
-        #expect(error.message.contains("temporary file"))
-        #expect(try files() == ["sort.db", "sort.db-shm", "sort.db-wal"])
+        #expect(spilling == inMemory)
+        #expect(spilled.reduce(0) { $0 + $1.count } > 100_000)
+        for bytes in spilled {
+            for marker in ["jane.doe", "@example.com", "cmp-2025-spring", "2025-01-"] {
+                #expect(!Self.contains(bytes, marker), "\(marker) in a temporary file")
+            }
+        }
+        let activity = try #require(connection.pageCipherActivity)
+        #expect(activity.pagesSealed > 25)  // the spill's blocks, sealed as well as read back
+
+        // A temporary table and VACUUM (which builds the copy in a temporary database).
+        try connection.execute("CREATE TEMP TABLE copied AS SELECT * FROM events ORDER BY email, id")
+        #expect(
+            try connection.firstRow("SELECT count(*), sum(amount_cents), max(email) FROM copied WHERE id % 97 = 5")
+                == connection.firstRow("SELECT count(*), sum(amount_cents), max(email) FROM events WHERE id % 97 = 5")
+        )
+        try connection.execute("DROP TABLE copied")
+        try connection.execute("VACUUM")
+        #expect(try Self.largeGroupBy(connection) == inMemory)
+        #expect(try files() == ["spill.db", "spill.db-shm", "spill.db-wal"])
+    }
+
+    @Test func aTemporaryFileChangedOnDiskFailsTheQuery() throws {
+        var configuration = EncryptedStore.configuration()
+        configuration.tempStoreMemory = false
+        let connection = try Connection(path: directory.path("tamper.db"), configuration: configuration)
+        try connection.execute(script: EncryptedStore.schema)
+        try EncryptedStore.insertEvents(connection, count: 20_000)
+        try connection.execute("PRAGMA cache_size = 10")
+        var changed = 0
+        let error = try #require(throws: StoreError.self) {
+            _ = try Self.largeGroupBy(connection) {
+                // One byte in every block of every spill file, behind SQLite's back.
+                for link in try Self.openTemporaryFiles() {
+                    let handle = try FileHandle(forUpdating: URL(fileURLWithPath: link))
+                    defer { try? handle.close() }
+                    let size = try handle.seekToEnd()
+                    for offset in stride(from: UInt64(100), to: size, by: 4096) {
+                        try handle.seek(toOffset: offset)
+                        let byte = try handle.read(upToCount: 1) ?? Data([0])
+                        try handle.seek(toOffset: offset)
+                        try handle.write(contentsOf: Data([byte[byte.startIndex] ^ 0x01]))
+                        changed += 1
+                    }
+                }
+            }
+        }
+        #expect(changed > 25)
+        #expect(error.code == .ioError)
+        #expect(error.message.contains("temporary file"), "\(error.message)")
     }
 
     @Test func reencryptionMovesTheStoreToTheNewKey() throws {
