@@ -43,7 +43,10 @@ def connect(path, keyed):
     db = sqlcipher3.connect(path, isolation_level=None)
     if keyed:
         db.execute('PRAGMA key = "%s"' % RAW_KEY)
-    # The pragmas CordonStore sets (Configuration defaults, synchronous=NORMAL for the load).
+    # The pragmas CordonStore sets (Configuration defaults, synchronous=NORMAL for the load),
+    # except temp_store: Cordon's stores spill sorts to temporary files, which its VFS seals;
+    # SQLCipher does not encrypt transient files, so its design requires temp_store=MEMORY
+    # (https://www.zetetic.net/sqlcipher/design/).
     for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "temp_store = MEMORY",
                    "secure_delete = ON", "foreign_keys = ON", "cache_size = -65536"):
         db.execute("PRAGMA " + pragma)
