@@ -778,15 +778,18 @@ static int temp_seal_block(cordon_file *f, sqlite3_int64 index, const unsigned c
     temp_file *t = f->temp;
     if (temp_reserve(t, index) != 0) return SQLITE_IOERR_NOMEM;
     const unsigned long long counter = ++t->seals;
-    unsigned char nonce[NONCE_BYTES], ad[8];
+    unsigned char nonce[NONCE_BYTES], ad[8], tag[TAG_BYTES];
     temp_nonce_and_ad(t, counter, index, nonce, ad);
-    crypto_aead_xchacha20poly1305_ietf_encrypt_detached(t->sealed, t->tags + (size_t)index * TAG_BYTES, NULL, plain,
-                                                        TEMP_BLOCK_BYTES, ad, sizeof ad, NULL, nonce, t->key);
+    crypto_aead_xchacha20poly1305_ietf_encrypt_detached(t->sealed, tag, NULL, plain, TEMP_BLOCK_BYTES, ad, sizeof ad,
+                                                        NULL, nonce, t->key);
     atomic_fetch_add_explicit(&f->owner->pages_sealed, 1, memory_order_relaxed);
-    // Recorded only once the block is on disk: a failed write leaves the old block's
-    // counter, and the old bytes may still be there.
+    // Counter and tag are recorded only once the block is on disk: after a failed write
+    // the block still opens as it was, or, if the write tore it, fails to open.
     int rc = f->real->pMethods->xWrite(f->real, t->sealed, TEMP_BLOCK_BYTES, index * TEMP_BLOCK_BYTES);
-    t->counters[index] = rc == SQLITE_OK ? counter : 0;
+    if (rc == SQLITE_OK) {
+        t->counters[index] = counter;
+        memcpy(t->tags + (size_t)index * TAG_BYTES, tag, TAG_BYTES);
+    }
     return rc;
 }
 

@@ -136,6 +136,37 @@ import Testing
         #expect(try files() == ["spill.db", "spill.db-shm", "spill.db-wal"])
     }
 
+    @Test func aStatementRolledBackThroughASealedJournalLeavesTheRowsAsTheyWere() throws {
+        // Inside a transaction, an UPDATE that rewrites every page before its last row
+        // breaks NOT NULL: SQLite undoes just that statement from its statement journal,
+        // which spills to a temporary file past 64 KiB (in memory, it never does).
+        func run(tempStoreMemory: Bool) throws -> UInt64 {
+            var configuration = EncryptedStore.configuration()
+            configuration.tempStoreMemory = tempStoreMemory
+            let name = tempStoreMemory ? "statement-memory.db" : "statement-file.db"
+            let connection = try Connection(path: directory.path(name), configuration: configuration)
+            try connection.execute(script: EncryptedStore.schema)
+            try EncryptedStore.insertEvents(connection, count: 20_000)
+            let before = try EncryptedStore.fingerprint(connection)
+            let sealedBefore = try #require(connection.pageCipherActivity).pagesSealed
+            try connection.execute("BEGIN IMMEDIATE")
+            try connection.execute("UPDATE events SET amount_cents = amount_cents + 1 WHERE id <= 100")
+            let error = try #require(throws: StoreError.self) {
+                try connection.execute(
+                    "UPDATE events SET email = email || 'x', amount_cents = CASE WHEN id = 19999 THEN NULL ELSE amount_cents END"
+                )
+            }
+            #expect(error.code == .constraint)
+            try connection.execute("UPDATE events SET amount_cents = amount_cents - 1 WHERE id <= 100")
+            try connection.execute("COMMIT")
+            #expect(try EncryptedStore.fingerprint(connection) == before)
+            return try #require(connection.pageCipherActivity).pagesSealed - sealedBefore
+        }
+        let inMemory = try run(tempStoreMemory: true)
+        let inFiles = try run(tempStoreMemory: false)
+        #expect(inFiles > inMemory + 500)  // the journal's sealed blocks (about 1,300)
+    }
+
     @Test func aTemporaryFileChangedOnDiskFailsTheQuery() throws {
         var configuration = EncryptedStore.configuration()
         configuration.tempStoreMemory = false
