@@ -1251,13 +1251,31 @@ void cordon_vfs_release(cordon_vfs *vfs) {
 /// Authenticates every page of a database file and every frame of its WAL with plain
 /// reads, outside SQLite, so a page SQLite would never read (a free page, an old WAL
 /// frame) is checked too.
+/// A file that SQLite never opened, over a state on the caller's stack: for the
+/// verifier and the cipher timing, which seal and open pages themselves. NULL without
+/// memory; `state` is zeroed either way.
+static cordon_file *detached_file(cordon_vfs *vfs, db_state *state) {
+    memset(state, 0, sizeof *state);
+    cordon_file *f = sqlite3_malloc(sizeof *f);
+    if (!f) return NULL;
+    memset(f, 0, sizeof *f);
+    f->owner = vfs;
+    f->state = state;
+    return f;
+}
+
+static void detached_file_free(cordon_file *f, db_state *state) {
+    gcm_keys_free(state);
+    if (f) sodium_memzero(f->nonces, sizeof f->nonces);
+    sqlite3_free(f);
+}
+
 int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wal_path, cordon_vfs_bad_page report,
                       void *context, unsigned int *pages, unsigned int *frames) {
     *pages = 0;
     *frames = 0;
     db_state state;
-    memset(&state, 0, sizeof state);
-    cordon_file *f = sqlite3_malloc(sizeof *f);
+    cordon_file *f = detached_file(vfs, &state);
     unsigned char *buffer = sqlite3_malloc(MAX_PAGE_BYTES + WAL_FRAME_HEADER_BYTES);
     int fd = open(database_path, O_RDONLY | O_CLOEXEC);
     int rc = SQLITE_OK;
@@ -1271,9 +1289,6 @@ int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wa
         rc = SQLITE_NOTADB;
     }
     if (rc == SQLITE_OK) {
-        memset(f, 0, sizeof *f);
-        f->owner = vfs;
-        f->state = &state;
         f->path = database_path;
         memcpy(state.stamp, header + STAMP_OFFSET, STAMP_BYTES);
         state.has_stamp = 1;
@@ -1304,9 +1319,7 @@ int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wa
     if (fd >= 0) close(fd);
     if (buffer) sodium_memzero(buffer, MAX_PAGE_BYTES + WAL_FRAME_HEADER_BYTES);
     sqlite3_free(buffer);
-    gcm_keys_free(&state);
-    if (f) sodium_memzero(f->nonces, sizeof f->nonces);
-    sqlite3_free(f);
+    detached_file_free(f, &state);
     return rc;
 }
 
@@ -1322,16 +1335,12 @@ int cordon_vfs_time_cipher(cordon_vfs *vfs, int pages, double *seal_seconds, dou
     if (pages <= 0) return SQLITE_MISUSE;
     enum { SIZE = 4096 };
     db_state state;
-    memset(&state, 0, sizeof state);
+    cordon_file *f = detached_file(vfs, &state);
     state.page_size = SIZE;
     ensure_stamp(&state, vfs->algorithm);
-    cordon_file *f = sqlite3_malloc(sizeof *f);
     unsigned char *plain = sqlite3_malloc(SIZE), *sealed = sqlite3_malloc(SIZE);
     int rc = f && plain && sealed ? SQLITE_OK : SQLITE_NOMEM;
     if (rc == SQLITE_OK) {
-        memset(f, 0, sizeof *f);
-        f->owner = vfs;
-        f->state = &state;
         randombytes_buf(plain, SIZE - CORDON_VFS_RESERVE_BYTES);
         memset(plain + SIZE - CORDON_VFS_RESERVE_BYTES, 0, CORDON_VFS_RESERVE_BYTES);
         // Page 2 onward: page 1 also carries the header in its associated data.
@@ -1348,8 +1357,6 @@ int cordon_vfs_time_cipher(cordon_vfs *vfs, int pages, double *seal_seconds, dou
     if (plain) sodium_memzero(plain, SIZE);
     sqlite3_free(plain);
     sqlite3_free(sealed);
-    gcm_keys_free(&state);
-    if (f) sodium_memzero(f->nonces, sizeof f->nonces);
-    sqlite3_free(f);
+    detached_file_free(f, &state);
     return rc;
 }

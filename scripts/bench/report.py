@@ -77,7 +77,7 @@ for cipher in ciphers:
 print()
 # The cipher's floor: the pages a run sealed (or opened) times the VFS's in-memory time per
 # page is the least its encryption could cost; the rest of the cipher cost is the VFS's.
-print("gap to the cipher's limit (floor = pages x bare time per page; overhead = cipher cost - floor):")
+print("gap to the cipher's limit (floor = pages x the VFS's in-memory time per page; overhead = cipher cost - floor):")
 for name, algorithm in [("cordon", "xchacha20-poly1305"), ("cordon-gcm", "aes-256-gcm")]:
     if algorithm not in bare or "pages_sealed" not in samples.get(name, {}):
         continue
