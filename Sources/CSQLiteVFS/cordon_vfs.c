@@ -23,7 +23,8 @@
 // Temporary files (sorter spills, temporary tables and their journals, statement
 // journals) are sealed too, in 4 KiB blocks with XChaCha20-Poly1305 under a key drawn
 // for that file alone; nonce counters and tags stay in memory, so a block's bytes on
-// disk are ciphertext only and the file keeps SQLite's offsets.
+// disk are ciphertext only and the file keeps SQLite's offsets. They are created in the
+// directory the owner names (cordon_vfs_set_temporary_directory), the store's own.
 //
 // Measured facts this relies on are listed in DESIGN.md, "Encrypted region stores".
 #include "cordon_vfs.h"
@@ -117,6 +118,8 @@ struct cordon_vfs {
     atomic_int open_refused; /* a cordon_vfs_failure_kind, 0 when the last open passed */
     atomic_ullong pages_sealed; /* cipher work done, for cordon_vfs_page_counts */
     atomic_ullong pages_opened;
+    atomic_ullong temporary_files; /* temporary files opened, for cordon_vfs_temporary_files */
+    char *temporary_directory; /* set before the first open; NULL: the base VFS chooses */
     pthread_mutex_t mutex; /* guards states and failure */
     db_state *states;
     cordon_vfs_failure failure;
@@ -694,6 +697,7 @@ struct temp_file {
     unsigned char *tags;       /* per block: TAG_BYTES */
     unsigned char *plain;      /* one block */
     unsigned char *sealed;     /* one block */
+    char *name;                /* the name this VFS chose, double-NUL-terminated; or NULL */
 };
 
 enum { TEMP_BLOCK_BYTES = 4096 };
@@ -706,6 +710,7 @@ static void temp_free(temp_file *t) {
     sqlite3_free(t->sealed);
     sqlite3_free(t->counters);
     sqlite3_free(t->tags);
+    sqlite3_free(t->name);
     sqlite3_free(t);
 }
 
@@ -723,6 +728,24 @@ static temp_file *temp_new(void) {
     crypto_aead_xchacha20poly1305_ietf_keygen(t->key);
     randombytes_buf(t->prefix, sizeof t->prefix);
     return t;
+}
+
+/// Names a temporary file in `directory` as the unix VFS names its own ("etilqs_" and
+/// 16 random hex digits), double-NUL-terminated as the unix VFS expects of a name it
+/// might read URI parameters from. SQLITE_OK, SQLITE_NOMEM, or SQLITE_CANTOPEN when the
+/// name would be longer than `max_pathname`.
+static int temp_name(temp_file *t, const char *directory, int max_pathname) {
+    unsigned char random[8];
+    char hex[2 * sizeof random + 1];
+    randombytes_buf(random, sizeof random);
+    sodium_bin2hex(hex, sizeof hex, random, sizeof random);
+    const size_t length = strlen(directory) + strlen("/etilqs_") + strlen(hex);
+    if (length >= (size_t)max_pathname) return SQLITE_CANTOPEN;
+    t->name = sqlite3_malloc((int)length + 2);
+    if (!t->name) return SQLITE_NOMEM;
+    snprintf(t->name, length + 1, "%s/etilqs_%s", directory, hex);
+    t->name[length + 1] = '\0';
+    return SQLITE_OK;
 }
 
 /// Room for block `index` in the per-block arrays; 0, or -1 without memory.
@@ -769,7 +792,7 @@ static int temp_open_block(cordon_file *f, sqlite3_int64 index) {
         return SQLITE_OK;
     }
     if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
-    record_failure(f, CORDON_VFS_PAGE_NOT_AUTHENTIC, (unsigned int)index + 1);
+    record_failure(f, CORDON_VFS_TEMPORARY_BLOCK_NOT_AUTHENTIC, (unsigned int)index + 1);
     return SQLITE_IOERR_DATA;
 }
 
@@ -973,6 +996,7 @@ static const sqlite3_io_methods io_methods = {
 static void release_owner(cordon_vfs *owner) {
     if (atomic_fetch_sub(&owner->refs, 1) != 1) return;
     sodium_free(owner->key);
+    sqlite3_free(owner->temporary_directory);
     pthread_mutex_destroy(&owner->mutex);
     sqlite3_free(owner);
 }
@@ -1083,6 +1107,19 @@ static int vfs_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file,
         f->kind = KIND_TEMP;
         f->temp = temp_new();
         if (!f->temp) return SQLITE_NOMEM;
+        if (!name && owner->temporary_directory && (flags & SQLITE_OPEN_DELETEONCLOSE)) {
+            // In the directory the connection asked for (its store's), unlinked by the
+            // unix VFS as soon as it is open, as one it names itself would be.
+            int rc = temp_name(f->temp, owner->temporary_directory, owner->base->mxPathname);
+            if (rc != SQLITE_OK) {
+                temp_free(f->temp);
+                f->temp = NULL;
+                return rc;
+            }
+            name = f->temp->name;
+            f->path = name;
+        }
+        atomic_fetch_add_explicit(&owner->temporary_files, 1, memory_order_relaxed);
     } else if (flags & SQLITE_OPEN_MAIN_DB) {
         f->kind = KIND_MAIN;
         f->state = sqlite3_malloc(sizeof *f->state);
@@ -1237,6 +1274,16 @@ int cordon_vfs_open_was_refused(const cordon_vfs *vfs) { return atomic_load(&vfs
 void cordon_vfs_page_counts(cordon_vfs *vfs, unsigned long long *sealed, unsigned long long *opened) {
     *sealed = atomic_load_explicit(&vfs->pages_sealed, memory_order_relaxed);
     *opened = atomic_load_explicit(&vfs->pages_opened, memory_order_relaxed);
+}
+
+int cordon_vfs_set_temporary_directory(cordon_vfs *vfs, const char *directory) {
+    if (vfs->temporary_directory) return SQLITE_MISUSE;
+    vfs->temporary_directory = sqlite3_mprintf("%s", directory);
+    return vfs->temporary_directory ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+unsigned long long cordon_vfs_temporary_files(cordon_vfs *vfs) {
+    return atomic_load_explicit(&vfs->temporary_files, memory_order_relaxed);
 }
 
 void cordon_vfs_release(cordon_vfs *vfs) {

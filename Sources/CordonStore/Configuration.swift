@@ -53,8 +53,8 @@ public struct Configuration: Sendable {
 
     /// Keeps temporary tables and indices (sorts, `GROUP BY`, `VACUUM`) in memory. When
     /// false they go to temporary files, which SQLite unlinks as soon as they are open;
-    /// an encrypted connection seals them under a key drawn for each file, a plain one
-    /// writes them in clear.
+    /// an encrypted connection seals them under a key drawn for each file and creates them
+    /// beside the database, a plain one writes them in clear where SQLite chooses.
     public var tempStoreMemory = true
 
     /// The SQLite VFS to open the file with, such as an encrypting VFS registered by
@@ -65,7 +65,8 @@ public struct Configuration: Sendable {
     /// journal — under a page key; nil for a plain file.
     ///
     /// With encryption on, a new database gets ``PageEncryption/reserveByteCount``
-    /// reserved bytes before its first write, temporary files are sealed too, and
+    /// reserved bytes before its first write, temporary files are sealed too (and created
+    /// in the database's directory, not the process's temporary directory), and
     /// ``vfsName`` must be nil (the connection registers its
     /// own encrypting VFS). An existing file that does not authenticate fails to open with
     /// ``StoreError/Code/notADatabase`` ("cannot open <path>: wrong page key or not a

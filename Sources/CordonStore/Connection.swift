@@ -1,4 +1,5 @@
 internal import CSQLite
+import Foundation
 
 /// One SQLite database connection: opens and sets up the file, runs ``SQL``, and
 /// manages transactions.
@@ -47,7 +48,11 @@ public final class Connection {
             configuration.encryption == nil || configuration.vfsName == nil,
             "an encrypted connection opens through its own VFS; leave vfsName nil"
         )
-        let pageCipher = try configuration.encryption.map(PageCipherVFS.init)
+        // Temporary files (sealed) go beside the store: on its volume, sized for it, and
+        // visible as the store's to an operator listing open files.
+        let pageCipher = try configuration.encryption.map {
+            try PageCipherVFS($0, temporaryDirectory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        }
         var handle: OpaquePointer?
         let resultCode = sqlite3_open_v2(path, &handle, flags, pageCipher?.name ?? configuration.vfsName)
         guard resultCode == SQLITE_OK, let handle else {

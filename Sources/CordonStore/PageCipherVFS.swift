@@ -10,8 +10,9 @@ internal import CSQLiteVFS
 final class PageCipherVFS {
     private let vfs: OpaquePointer
 
-    /// Registers a VFS for `encryption`'s key.
-    init(_ encryption: PageEncryption) throws {
+    /// Registers a VFS for `encryption`'s key, whose temporary files go in
+    /// `temporaryDirectory` (nil: where SQLite puts them for the whole process).
+    init(_ encryption: PageEncryption, temporaryDirectory: String? = nil) throws {
         _ = Connection.libraryConfigured  // before registering a VFS initializes SQLite
         guard encryption.algorithm.isAvailable else {
             throw StoreError(
@@ -43,6 +44,9 @@ final class PageCipherVFS {
         if let seals = encryption.gcmSealsPerSubkey {
             cordon_vfs_set_gcm_seals_per_subkey(created, seals)
         }
+        if let temporaryDirectory, cordon_vfs_set_temporary_directory(created, temporaryDirectory) != SQLITE_OK {
+            throw StoreError(code: .noMemory, message: "cannot set up page encryption (out of memory)")
+        }
     }
 
     deinit {
@@ -62,12 +66,16 @@ final class PageCipherVFS {
         }
     }
 
-    /// Pages sealed and opened through this VFS so far.
+    /// Pages sealed and opened, and temporary files opened, through this VFS so far.
     var activity: PageEncryption.Activity {
         var sealed: UInt64 = 0
         var opened: UInt64 = 0
         cordon_vfs_page_counts(vfs, &sealed, &opened)
-        return PageEncryption.Activity(pagesSealed: sealed, pagesOpened: opened)
+        return PageEncryption.Activity(
+            pagesSealed: sealed,
+            pagesOpened: opened,
+            temporaryFilesOpened: cordon_vfs_temporary_files(vfs)
+        )
     }
 
     /// Seconds per page for `pages` seals and `pages` opens of one 4 KiB page in memory.
@@ -186,10 +194,10 @@ extension StoreError {
         else { return nil }
         let path = withUnsafeBytes(of: &failure.path) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         switch (Int(failure.kind), resultCode) {
-        case (Int(CORDON_VFS_PAGE_NOT_AUTHENTIC.rawValue), Int32(CORDON_VFS_IOERR_NOT_AUTHENTIC))
-        where path == "(temporary)":
-            return "block \(failure.page) of a temporary file (a sort's spill or a temporary table) failed "
-                + "authentication: it was modified on disk"
+        case (Int(CORDON_VFS_TEMPORARY_BLOCK_NOT_AUTHENTIC.rawValue), Int32(CORDON_VFS_IOERR_NOT_AUTHENTIC)):
+            let file = path == "(temporary)" ? "a temporary file" : "the temporary file \(path)"
+            return "block \(failure.page) of \(file) (a sort's spill or a temporary table, unlinked once open) "
+                + "failed authentication: it was modified on disk"
         case (Int(CORDON_VFS_PAGE_NOT_AUTHENTIC.rawValue), Int32(CORDON_VFS_IOERR_NOT_AUTHENTIC)):
             return "page \(failure.page) of \(path) failed authentication: "
                 + "it was modified, moved, or sealed under another key"

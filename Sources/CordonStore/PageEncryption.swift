@@ -88,10 +88,13 @@ public struct PageEncryption: Sendable, CustomStringConvertible {
 
     /// The cipher work a connection has done: pages sealed (every page written to the
     /// database, WAL or journal, less those a checkpoint copies verbatim, and every 4 KiB
-    /// block written to a temporary file) and pages opened (authenticated, or refused). A benchmark multiplies them by the cipher's
-    /// own time per page to see how much of a load's cost is the cipher's floor.
+    /// block written to a temporary file) and pages opened (authenticated, or refused). A
+    /// benchmark multiplies them by the cipher's own time per page to see how much of a
+    /// load's cost is the cipher's floor. `temporaryFilesOpened` counts the sorter spills,
+    /// temporary tables and statement journals the connection opened.
     public struct Activity: Sendable, Equatable {
         public var pagesSealed: UInt64
         public var pagesOpened: UInt64
+        public var temporaryFilesOpened: UInt64
     }
 }

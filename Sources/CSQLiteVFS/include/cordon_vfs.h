@@ -53,6 +53,8 @@ typedef enum cordon_vfs_failure_kind {
     CORDON_VFS_UNEXPECTED_ACCESS = 4,
     /// The store is sealed with AES-256-GCM and this CPU lacks AES-NI or CLMUL.
     CORDON_VFS_CIPHER_UNAVAILABLE = 5,
+    /// A block of a temporary file failed authentication: it was changed on disk.
+    CORDON_VFS_TEMPORARY_BLOCK_NOT_AUTHENTIC = 6,
 } cordon_vfs_failure_kind;
 
 typedef struct cordon_vfs_failure {
@@ -90,6 +92,19 @@ int cordon_vfs_open_was_refused(const cordon_vfs *vfs);
 /// Pages sealed and pages opened (authenticated or refused) through this VFS so far,
 /// for benchmarks and operators who want to see how much cipher work a load costs.
 void cordon_vfs_page_counts(cordon_vfs *vfs, unsigned long long *sealed, unsigned long long *opened);
+
+/// Puts the temporary files opened through this VFS from now on in `directory` (a
+/// store's own), instead of the directory SQLite's unix VFS picks for the whole process
+/// (SQLITE_TMPDIR, /var/tmp, /usr/tmp, /tmp). Call once, before the first open: SQLITE_OK,
+/// SQLITE_MISUSE when already set, or SQLITE_NOMEM. Opening a temporary file fails with
+/// SQLITE_CANTOPEN when the directory's path is too long for a file name in it.
+int cordon_vfs_set_temporary_directory(cordon_vfs *vfs, const char *directory);
+
+/// Temporary files (sorter spills, temporary tables, statement journals) opened through
+/// this VFS so far, each sealed under a key of its own. A test's way to see whether its
+/// connection spilled, which a look at the process's open files cannot tell apart from
+/// other connections'.
+unsigned long long cordon_vfs_temporary_files(cordon_vfs *vfs);
 
 /// Times the VFS's own cipher work on one 4 KiB page held in memory, no I/O: `pages`
 /// seals (each with a fresh nonce, as a write does), then `pages` opens of one sealed page.

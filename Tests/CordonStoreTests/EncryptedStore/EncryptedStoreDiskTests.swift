@@ -60,13 +60,16 @@ import Testing
         GROUP BY k ORDER BY k DESC
         """
 
-    /// The temporary files SQLite has open in this process: unlinked as soon as they are
-    /// open, so they are reached through /proc/self/fd ("etilqs_" is SQLite's prefix).
-    private static func openTemporaryFiles() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { fd in
+    /// The temporary files this process has open in the test's directory, where an
+    /// encrypted connection creates them (beside its database): unlinked as soon as they
+    /// are open, so they are reached through /proc/self/fd ("etilqs_" is SQLite's prefix).
+    /// Other tests running meanwhile keep theirs in their own directories.
+    private func openTemporaryFiles() throws -> [String] {
+        let prefix = directory.url.path + "/etilqs_"
+        return try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { fd in
             let link = "/proc/self/fd/" + fd
             guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link),
-                target.contains("etilqs_")
+                target.hasPrefix(prefix)
             else { return nil }
             return link
         }
@@ -92,12 +95,13 @@ import Testing
         try EncryptedStore.insertEvents(connection, count: 20_000)
         try connection.execute("PRAGMA cache_size = 10")  // far smaller than the sort
         var spills: [String] = ["not looked"]
-        let rows = try Self.largeGroupBy(connection) { spills = try Self.openTemporaryFiles() }
+        let rows = try Self.largeGroupBy(connection) { spills = try openTemporaryFiles() }
         #expect(rows.count == 20_000)  // (id % 5000, email) tells every id apart
         #expect(spills.isEmpty)
         try connection.execute("CREATE INDEX events_email ON events(email, campaign, ts)")
         try connection.execute("VACUUM")
         #expect(try files() == ["sort.db", "sort.db-shm", "sort.db-wal"])
+        #expect(try #require(connection.pageCipherActivity).temporaryFilesOpened == 0)
     }
 
     @Test func sortsSpillToSealedTemporaryFilesWhenAskedTo() throws {
@@ -112,9 +116,11 @@ import Testing
         try connection.execute("PRAGMA cache_size = 10")
         var spilled: [[UInt8]] = []
         let spilling = try Self.largeGroupBy(connection) {
-            spilled = try Self.openTemporaryFiles().map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
+            spilled = try openTemporaryFiles().map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
         }
         #expect(spilling == inMemory)
+        #expect(!spilled.isEmpty)  // beside the database, and unlinked
+        #expect(try #require(connection.pageCipherActivity).temporaryFilesOpened >= UInt64(spilled.count))
         #expect(spilled.reduce(0) { $0 + $1.count } > 100_000)
         for bytes in spilled {
             for marker in ["jane.doe", "@example.com", "cmp-2025-spring", "2025-01-"] {
@@ -178,7 +184,7 @@ import Testing
         let error = try #require(throws: StoreError.self) {
             _ = try Self.largeGroupBy(connection) {
                 // One byte in every block of every spill file, behind SQLite's back.
-                for link in try Self.openTemporaryFiles() {
+                for link in try openTemporaryFiles() {
                     let handle = try FileHandle(forUpdating: URL(fileURLWithPath: link))
                     defer { try? handle.close() }
                     let size = try handle.seekToEnd()
@@ -194,7 +200,8 @@ import Testing
         }
         #expect(changed > 25)
         #expect(error.code == .ioError)
-        #expect(error.message.contains("temporary file"), "\(error.message)")
+        #expect(error.message.contains("of the temporary file \(directory.url.path)/etilqs_"), "\(error.message)")
+        #expect(error.message.contains("modified on disk"), "\(error.message)")
     }
 
     @Test func reencryptionMovesTheStoreToTheNewKey() throws {
