@@ -155,34 +155,15 @@ struct AttributionReductionTests {
     }
 
     private func exactTotals(_ fixture: QueryFixture, _ text: String) throws -> RegionTotals {
-        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(
-            try QueryParser.parse(text)
-        )
-        let plan = try #require(
-            QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first {
-                $0.region == "eu"
-            }
-        )
-        guard case .shape(let shape) = query.computation else { throw QueryError(.invalid, "not a shape") }
-        let store = try fixture.vault.store("eu")
-        let cutoffs = RetentionRules(policy: store.policy, catalog: fixture.vault.configuration.catalog).cutoffs(
-            now: QueryFixture.now
-        )
-        let sql = RegionSQL(region: "eu", purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
-        return try store.read { db in
-            let lawful = try store.lawfulSubjects(
-                for: .analytics,
-                now: QueryFixture.now,
-                profileCutoff: cutoffs.profiles,
-                in: db
-            )
+        try fixture.inEURegion(text) { run, db in
+            guard case .shape(let shape) = run.query.computation else { throw QueryError(.invalid, "not a shape") }
             return try JourneyAggregation(
-                plan: plan,
-                query: query,
+                plan: run.plan,
+                query: run.query,
                 shape: shape,
-                sql: sql,
+                sql: run.sql,
                 hash: ContributionHash(k0: 1, k1: 2)
-            ).run(lawful: lawful, in: db)
+            ).run(lawful: run.lawful, in: db)
         }
     }
 }

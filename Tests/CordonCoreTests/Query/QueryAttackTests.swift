@@ -164,34 +164,14 @@ struct QueryAttackTests {
 
     /// The bounded exact totals of the EU region (what its anonymizer sees).
     private func exactTotals(_ fixture: QueryFixture, _ text: String) throws -> RegionTotals {
-        let query = try QueryValidator(catalog: fixture.vault.configuration.catalog).validate(
-            try QueryParser.parse(text)
-        )
-        let plan = try #require(
-            QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first {
-                $0.region == "eu"
-            }
-        )
-        let store = try fixture.vault.store("eu")
-        let cutoffs = RetentionRules(policy: store.policy, catalog: fixture.vault.configuration.catalog).cutoffs(
-            now: QueryFixture.now
-        )
-        let sql = RegionSQL(region: "eu", purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
-        return try store.read { db in
-            let lawful = try LawfulSubjects.load(
-                purpose: .analytics,
-                evaluator: store.evaluator,
-                profileCutoff: cutoffs.profiles,
-                now: QueryFixture.now,
-                in: db
-            )
-            return try GroupAggregation(
-                plan: plan,
-                query: query,
-                sql: sql,
+        try fixture.inEURegion(text) { run, db in
+            try GroupAggregation(
+                plan: run.plan,
+                query: run.query,
+                sql: run.sql,
                 hash: ContributionHash(k0: 1, k1: 2),
                 measureBounds: (0, 100_000)
-            ).run(lawful: lawful, in: db)
+            ).run(lawful: run.lawful, in: db)
         }
     }
 }

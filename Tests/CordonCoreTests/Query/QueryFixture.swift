@@ -1,5 +1,6 @@
 import CordonAudit
 import CordonCrypto
+import CordonStore
 import Foundation
 
 @testable import CordonCore
@@ -146,6 +147,40 @@ final class QueryFixture {
             )
         }
         return try vault.query(text, purpose: .analytics, analyst: analyst, context: context, options: options)
+    }
+}
+
+extension QueryFixture {
+    /// What one region's aggregation takes, prepared as the query engine prepares it.
+    struct RegionRun {
+        let query: ValidatedQuery
+        let plan: RegionPlan
+        let sql: RegionSQL
+        let lawful: LawfulSubjects
+    }
+
+    /// Validates and plans `text`, then runs `body` on the EU store's read connection with
+    /// the region's plan, retention cutoffs and lawful subjects at `now`: the exact,
+    /// bounded totals a test compares against are one aggregation call away.
+    func inEURegion<T: Sendable>(_ text: String, _ body: (RegionRun, Connection) throws -> T) throws -> T {
+        let catalog = vault.configuration.catalog
+        let query = try QueryValidator(catalog: catalog).validate(try QueryParser.parse(text))
+        guard
+            let plan = QueryPlanner(configuration: vault.configuration).plan(query, mechanism: .laplace).first(
+                where: { $0.region == "eu" })
+        else { throw QueryError(.invalid, "no plan for the EU region") }
+        let store = try vault.store("eu")
+        let cutoffs = RetentionRules(policy: store.policy, catalog: catalog).cutoffs(now: Self.now)
+        let sql = RegionSQL(region: "eu", purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
+        return try store.read { db in
+            let lawful = try store.lawfulSubjects(
+                for: .analytics,
+                now: Self.now,
+                profileCutoff: cutoffs.profiles,
+                in: db
+            )
+            return try body(RegionRun(query: query, plan: plan, sql: sql, lawful: lawful), db)
+        }
     }
 }
 
