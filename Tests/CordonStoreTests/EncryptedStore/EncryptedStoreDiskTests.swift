@@ -115,11 +115,14 @@ import Testing
 
         try connection.execute("PRAGMA cache_size = 10")
         var spilled: [[UInt8]] = []
+        var listed: [String] = []
         let spilling = try Self.largeGroupBy(connection) {
             spilled = try openTemporaryFiles().map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
+            listed = try files()
         }
         #expect(spilling == inMemory)
-        #expect(!spilled.isEmpty)  // beside the database, and unlinked
+        #expect(!spilled.isEmpty)  // open beside the database...
+        #expect(listed == ["spill.db", "spill.db-shm", "spill.db-wal"])  // ...and already unlinked
         #expect(try #require(connection.pageCipherActivity).temporaryFilesOpened >= UInt64(spilled.count))
         #expect(spilled.reduce(0) { $0 + $1.count } > 100_000)
         for bytes in spilled {
