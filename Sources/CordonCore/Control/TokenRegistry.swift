@@ -1,5 +1,5 @@
 import CordonAudit
-public import CordonCrypto
+import CordonCrypto
 import CordonStore
 public import Foundation
 import Synchronization

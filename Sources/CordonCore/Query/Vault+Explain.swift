@@ -24,13 +24,7 @@ extension Vault {
             now: now
         )
         let ledger = BudgetLedger(store: control)
-        let key = BudgetLedger.ReleaseKey(
-            analyst: analyst,
-            canonicalQuery: prepared.query.canonicalText,
-            purpose: purpose,
-            mechanism: options.mechanism,
-            periodKey: prepared.charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ",")
-        )
+        let key = prepared.releaseKey(mechanism: options.mechanism)
         var sql: [String: String] = [:]
         var cost: [String: String] = [:]
         var remaining: [String: String] = [:]

@@ -51,13 +51,7 @@ extension Vault {
         )
         let query = prepared.query
         let regions = prepared.plans.map(\.region)
-        let key = BudgetLedger.ReleaseKey(
-            analyst: analyst,
-            canonicalQuery: query.canonicalText,
-            purpose: purpose,
-            mechanism: options.mechanism,
-            periodKey: prepared.charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ",")
-        )
+        let key = prepared.releaseKey(mechanism: options.mechanism)
         let ledger = BudgetLedger(store: control)
 
         if let stored = try ledger.released(key) {
@@ -147,6 +141,19 @@ extension Vault {
         var charges: [BudgetLedger.Charge]
         var analyst: String
         var purpose: Purpose
+
+        /// The key a released answer is stored under, so the same query by the same
+        /// analyst in the same budget periods is answered again, not re-noised: running
+        /// and explaining a query must derive it alike.
+        func releaseKey(mechanism: NoiseMechanism) -> BudgetLedger.ReleaseKey {
+            BudgetLedger.ReleaseKey(
+                analyst: analyst,
+                canonicalQuery: query.canonicalText,
+                purpose: purpose,
+                mechanism: mechanism,
+                periodKey: charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ",")
+            )
+        }
     }
 
     /// Parses, validates and plans; a failure is audited before it is thrown.
