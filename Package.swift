@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(
             name: "CordonAuditTests",
             dependencies: ["CordonAudit", "CordonCrypto"],
+            resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

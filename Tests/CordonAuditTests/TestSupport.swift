@@ -9,8 +9,8 @@ enum TestSupport {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// `<root>/../shared/testdata`.
-    static let sharedTestData = packageRoot.deletingLastPathComponent().appending(path: "shared/testdata")
+    /// `Vectors/` in the test bundle: the RFC 9162 proof vectors (with their licence).
+    static let vectors = Bundle.module.resourceURL!.appending(path: "Vectors")
 
     static let origin = "cordon.test/audit"
 

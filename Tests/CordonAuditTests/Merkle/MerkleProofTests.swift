@@ -22,7 +22,7 @@ struct ProofVector: Decodable {
 @Suite("MerkleProof")
 struct MerkleProofTests {
     static func vectorFiles(_ kind: String) -> [URL] {
-        let folder = TestSupport.sharedTestData.appending(path: "merkle/\(kind)")
+        let folder = TestSupport.vectors.appending(path: "merkle/\(kind)")
         guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else {
             return []
         }
@@ -33,11 +33,11 @@ struct MerkleProofTests {
         Array(Data(base64Encoded: base64 ?? "") ?? Data())
     }
 
-    @Test func sharedInclusionVectorsGiveTheExpectedVerdict() throws {
+    @Test func transparencyDevInclusionVectorsGiveTheExpectedVerdict() throws {
         let files = Self.vectorFiles("inclusion")
         try #require(
             !files.isEmpty,
-            "no vectors under \(TestSupport.sharedTestData.path)/merkle/inclusion: the shared test data must sit beside the clone"
+            "no vectors under \(TestSupport.vectors.path)/merkle/inclusion: the test bundle lacks Vectors/merkle"
         )
         var accepted = 0
         for file in files {
@@ -59,11 +59,11 @@ struct MerkleProofTests {
         #expect(accepted == 6)
     }
 
-    @Test func sharedConsistencyVectorsGiveTheExpectedVerdict() throws {
+    @Test func transparencyDevConsistencyVectorsGiveTheExpectedVerdict() throws {
         let files = Self.vectorFiles("consistency")
         try #require(
             !files.isEmpty,
-            "no vectors under \(TestSupport.sharedTestData.path)/merkle/consistency: the shared test data must sit beside the clone"
+            "no vectors under \(TestSupport.vectors.path)/merkle/consistency: the test bundle lacks Vectors/merkle"
         )
         for file in files {
             let vector = try JSONDecoder().decode(ProofVector.self, from: Data(contentsOf: file))

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Project Wycheproof vector files, read from the shared test data beside the package
-/// (`<root>/../shared/testdata/wycheproof`), as swift-crypto reads its copies.
+/// Project Wycheproof vector files, kept in the test bundle (`Vectors/wycheproof`, with
+/// their licence), as swift-crypto keeps its copies.
 enum Wycheproof {
     /// A Wycheproof file: its groups hold the vectors.
     struct File<Group: Decodable>: Decodable {
@@ -23,19 +23,13 @@ enum Wycheproof {
     struct MissingData: Error, CustomStringConvertible {
         let path: String
         var description: String {
-            "Wycheproof vectors not found at \(path): the shared test data must sit beside the package (../shared)"
+            "Wycheproof vectors not found at \(path): the test bundle lacks Vectors/wycheproof"
         }
     }
 
-    /// `<root>/../shared/testdata/wycheproof`, found from this file's location
-    /// (`<root>/Tests/CordonCryptoTests/Support/Wycheproof.swift`).
+    /// `Vectors/wycheproof` in the test bundle.
     static var directory: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent()
-            .appendingPathComponent("shared", isDirectory: true)
-            .appendingPathComponent("testdata", isDirectory: true)
-            .appendingPathComponent("wycheproof", isDirectory: true)
+        Bundle.module.resourceURL!.appendingPathComponent("Vectors/wycheproof", isDirectory: true)
     }
 
     /// Decodes `<name>.json`; a missing file is an error, never a silent pass.
