@@ -42,7 +42,9 @@ extension CanonicalEntryChecker {
         mutating func entry() -> UInt64? {
             guard literal("{\"action\":"), string(), literal(",\"actor\":"), string(),
                 literal(",\"details\":"), object(allowsIntegers: true),
-                literal(",\"outcome\":"), literal("\"ok\"") || literal("\"denied\"") || literal("\"error\""),
+                literal(",\"outcome\":"),
+                literal("\"ok\"") || literal("\"denied\"") || literal("\"error\"")
+                    || literal("\"aborted\""),
                 literal(",\"policyVersions\":"), object(allowsIntegers: false)
             else { return nil }
             if literal(",\"privacyCostMicroEpsilon\":") {

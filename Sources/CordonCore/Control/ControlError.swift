@@ -41,6 +41,9 @@ public struct ControlError: Error, CustomStringConvertible, Sendable {
         public static let unknownToken = Code("unknown_token")
         /// The API token was revoked before.
         public static let alreadyRevoked = Code("already_revoked")
+        /// `control.db` is missing from an initialized data directory (deleted): only
+        /// `cordon init` creates it, so it is never silently recreated empty.
+        public static let missing = Code("control_missing")
     }
 
     /// What kind of failure this is.

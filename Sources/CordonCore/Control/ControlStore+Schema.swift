@@ -64,6 +64,7 @@ extension ControlStore {
                     """
             )
         }
+        registerAnchor(in: &migrator)  // version 4: commit counter, batch and audit witness
         return migrator
     }()
 }
