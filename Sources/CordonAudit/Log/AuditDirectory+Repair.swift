@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The file operations recovery needs besides writing: sizes, removing a segment that was
-/// never acknowledged, and dropping cached pages so a re-read comes from the device.
+/// The file operations recovery needs besides appending: sizes, removing a segment that
+/// was never acknowledged, dropping cached pages so a re-read comes from the device, and
+/// a probe that the volume takes writes again.
 extension AuditDirectory {
     /// The size of `name` in bytes, or nil when it does not exist.
     func byteCount(of name: String) throws(AuditError) -> UInt64? {
@@ -35,5 +36,39 @@ extension AuditDirectory {
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
         #endif
         close(fd)
+    }
+
+    /// The file ``probeWritable(using:)`` writes, in the audit directory itself (scans read
+    /// only `segments/` and `checkpoints/`).
+    static let probeName = ".write-probe"
+
+    /// Writes a page-sized file, fsyncs it and deletes it: proves the volume takes a new
+    /// block again. A full disk may still take a few hundred bytes into the last,
+    /// partly used page of a segment, so a successful small append alone would make a
+    /// recovery that fails again at the next batch.
+    func probeWritable(using operations: any AuditFileOperations) throws(AuditError) {
+        let name = Self.probeName
+        let fd = open(path(of: name), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw AuditError(.writeFailed, "cannot create \(name): \(errnoText(errno))", file: name)
+        }
+        defer {
+            close(fd)
+            unlink(path(of: name))
+        }
+        let bytes = [UInt8](repeating: 0, count: 4096)
+        var written = 0
+        while written < bytes.count {
+            let (count, code) = bytes.withUnsafeBytes {
+                operations.write(fd, UnsafeRawBufferPointer(rebasing: $0[written...]))
+            }
+            if count < 0 && code == EINTR { continue }
+            guard count > 0 else {
+                throw AuditError(.writeFailed, "cannot write \(name): \(errnoText(count < 0 ? code : EIO))", file: name)
+            }
+            written += count
+        }
+        let code = operations.sync(fd)
+        guard code == 0 else { throw AuditError(.writeFailed, "cannot fsync \(name): \(errnoText(code))", file: name) }
     }
 }

@@ -12,9 +12,10 @@ extension AuditLog {
     /// it closes the segment, cuts it back to the bytes acknowledged before the failure
     /// (removing a failed batch's partial lines, or a segment created for it), fsyncs the
     /// file and the folder, re-reads from disk every entry after the latest checkpoint and
-    /// checks each against the leaf hash the log acknowledged, writes the checkpoint that
-    /// may have failed, and records itself as an `audit.recovered` entry, whose write and
-    /// fsync prove the disk takes writes again. Only then are appends accepted.
+    /// checks each against the leaf hash the log acknowledged, proves the volume takes a
+    /// new block (a page-sized file written, fsynced and deleted), writes the checkpoint
+    /// that may have failed, and records itself as an `audit.recovered` entry. Only then
+    /// are appends accepted.
     ///
     /// Throws ``AuditError/Code/unavailable`` with the reason the log is still failed: the
     /// disk still refuses writes, or the files no longer match what was acknowledged (an
@@ -46,6 +47,7 @@ extension AuditLog {
             try checkpointWriting.withLock { (written: inout UInt64) throws(AuditError) in
                 let durable = try repairSegments()
                 try verifyTail(durableCount: durable)
+                try directory.probeWritable(using: configuration.fileOperations)
                 _ = directory.removeTemporaries()  // a failed checkpoint write's temporary file
                 if durable > latestCheckpointSize { _ = try writeCheckpoint(&written) }
                 try appendRecoveryEntry(durableCount: durable)
@@ -141,7 +143,7 @@ extension AuditLog {
 
     /// Appends the `audit.recovered` entry: the trail shows when appends were refused and
     /// why (requests refused meanwhile have no entries of their own), and its durable write
-    /// proves the disk takes writes again before any caller is told so.
+    /// proves the segment takes appends again before any caller is told so.
     private func appendRecoveryEntry(durableCount: UInt64) throws(AuditError) {
         let failure = writer.withLock { $0.health.failure }
         var details: [String: AuditDetailValue] = [:]
