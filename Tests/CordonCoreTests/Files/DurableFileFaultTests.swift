@@ -155,4 +155,24 @@ struct DurableFileFaultTests {
             )
         }
     }
+
+    /// `store restore` stages its copy durably; when the copy cannot be made durable the
+    /// restore fails before it replaces anything, and the current store keeps serving.
+    @Test func aRestoreWhoseCopyCannotBeSyncedLeavesTheStoreInPlace() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("r-1", country: "DK")])
+        try fixture.vault.close()
+        fixture.vault = nil
+        let regions = fixture.directory.url.appendingPathComponent("regions")
+        let backup = fixture.directory.url.appendingPathComponent("eu-backup.db")
+        try FileManager.default.copyItem(at: regions.appendingPathComponent("eu.db"), to: backup)
+        try fixture.reopen()
+        try fixture.ingestSubjects([VaultFixture.subject("r-2", country: "DK")])
+        let rule = DurableFileFaults.arm([.fsync], errno: ENOSPC, .persistent, under: regions)
+        #expect(throws: FileError.self) { _ = try fixture.vault.restore("eu", from: backup, context: fixture.context) }
+        #expect(rule.failedCalls == 1)
+        rule.disarm()
+        #expect(!FileManager.default.fileExists(atPath: regions.appendingPathComponent("eu.db.restore").path))
+        #expect(try fixture.id(of: "r-2") != nil, "the current store was replaced")
+    }
 }
