@@ -197,14 +197,17 @@ struct AuditDirectory: Sendable {
         }
     }
 
-    /// Removes temporaries a crash left in `checkpoints/`; returns their names.
+    /// Removes temporaries a crash left in `checkpoints/` (and a recovery's write probe);
+    /// returns their names.
     func removeTemporaries() -> [String] {
         let folder = path(of: Self.checkpointsFolder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasPrefix(Self.temporaryPrefix) }.compactMap { name in
+        let removed = names.filter { $0.hasPrefix(Self.temporaryPrefix) }.compactMap { name in
             (try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")) == nil
                 ? nil : "\(Self.checkpointsFolder)/\(name)"
         }
+        // A recovery's write probe, left by a crash while it was written.
+        return removed + (unlink(path(of: Self.probeName)) == 0 ? [Self.probeName] : [])
     }
 }
 

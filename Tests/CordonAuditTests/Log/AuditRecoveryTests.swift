@@ -212,6 +212,16 @@ struct AuditRecoveryTests {
         #expect(log.health.failure?.error.code == .tampered)
     }
 
+    @Test func aProbeLeftByACrashIsRemovedOnOpen() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try TestSupport.open(directory).append(TestSupport.event(0))
+        let probe = directory.appending(path: AuditDirectory.probeName)
+        try Data(count: 100).write(to: probe)
+        let reopened = try TestSupport.open(directory)
+        #expect(!FileManager.default.fileExists(atPath: probe.path))
+        #expect(reopened.openWarnings.contains { $0.contains(AuditDirectory.probeName) })
+    }
+
     @Test func closeStaysTerminal() throws {
         let operations = FaultyFileOperations()
         let log = try Self.open(TestSupport.temporaryDirectory(), operations)
