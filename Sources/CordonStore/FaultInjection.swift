@@ -27,7 +27,8 @@ package import Foundation
 /// - Warning: a test facility. An armed rule makes real stores under its directory fail;
 ///   nothing in Cordon arms one.
 package enum FaultInjection {
-    /// A VFS call a rule can fail.
+    /// A VFS call a rule can fail. `lock` is the file lock (`xLock`), which a WAL
+    /// connection takes once, at its first read; the WAL-index locks are not faulted.
     package enum Call: Sendable, CaseIterable, CustomStringConvertible {
         case read, write, sync, truncate, lock, open
 

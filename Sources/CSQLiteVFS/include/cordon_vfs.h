@@ -136,6 +136,8 @@ int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wa
 #define CORDON_FAULT_WRITE 0x02
 #define CORDON_FAULT_SYNC 0x04
 #define CORDON_FAULT_TRUNCATE 0x08
+/// xLock on the file (a WAL connection takes its shared lock once, at its first read; the
+/// WAL-index locks in shared memory are not faulted).
 #define CORDON_FAULT_LOCK 0x10
 #define CORDON_FAULT_OPEN 0x20
 
