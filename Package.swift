@@ -79,6 +79,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Helpers shared by several test targets (test targets cannot share files): a tmpfs
+        // mounted for one test, so disk-full paths meet a real full disk where root is available.
+        .target(name: "CordonTestSupport", path: "Tests/CordonTestSupport", swiftSettings: swiftSettings),
+
         .testTarget(
             name: "CordonCryptoTests",
             dependencies: ["CordonCrypto"],
@@ -98,15 +102,19 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonCoreTests",
-            dependencies: ["CordonCore", "CordonCrypto", "CordonStore"],
+            dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CordonServerTests",
-            dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto"],
+            dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto", "CordonTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CLITests", dependencies: ["cordon", "CordonStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["cordon", "CordonStore", "CordonTestSupport"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

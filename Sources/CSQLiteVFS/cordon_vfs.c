@@ -1212,7 +1212,9 @@ int cordon_vfs_store_algorithm(const char *path) {
 int cordon_vfs_create(const unsigned char *key, int algorithm, cordon_vfs **out) {
     *out = NULL;
     pthread_once(&once, initialize_once);
-    sqlite3_vfs *base = sqlite3_vfs_find(NULL);
+    // The fault layer over the default VFS: inert (one atomic load per call) unless a test
+    // arms a fault for this store's directory (cordon_faults.c).
+    sqlite3_vfs *base = cordon_fault_vfs();
     if (sodium_ready != 0 || !base || base->iVersion < 2) return SQLITE_ERROR;
     if (algorithm != ALGORITHM_XCHACHA20POLY1305 && !(algorithm == ALGORITHM_AES256GCM && cordon_vfs_aes256gcm_available())) {
         return SQLITE_MISUSE;

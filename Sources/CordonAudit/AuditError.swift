@@ -29,7 +29,10 @@ public struct AuditError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let invalidArgument = Code("invalid_argument")
         /// A proof that does not verify against the given root(s).
         public static let proofInvalid = Code("proof_invalid")
-        /// The log refuses appends after an earlier write or fsync failure; reopen it.
+        /// The log refuses appends after a write, fsync or checkpoint write failed, until it
+        /// recovers (on its own, or through ``AuditLog/recover()``); ``AuditLog/health`` says why.
+        public static let unavailable = Code("unavailable")
+        /// The log was closed; it accepts no more appends.
         public static let closed = Code("closed")
         /// The log is shorter than a checkpoint signed over it: entries were cut (or the
         /// whole directory replaced by an older copy).

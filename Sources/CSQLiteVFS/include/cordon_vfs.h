@@ -3,7 +3,8 @@
 // An encrypting SQLite VFS shim: every page of a main database, its WAL and its
 // rollback journal is sealed with XChaCha20-Poly1305 or AES-256-GCM (libsodium) on its
 // way to the default VFS. See docs/decisions/0004-encrypted-page-store.md for the
-// on-disk layout.
+// on-disk layout. Between the two sits a fault layer that tests arm to fail chosen
+// calls (docs/decisions/0007-fault-injection.md).
 #include <sqlite3.h>
 
 /// One registered encrypting VFS with its own page key: CordonStore makes one per
@@ -63,7 +64,8 @@ typedef struct cordon_vfs_failure {
     char path[512];          /* the file, possibly truncated */
 } cordon_vfs_failure;
 
-/// Registers a new encrypting VFS over the default VFS with a copy of `key`
+/// Registers a new encrypting VFS over the fault layer (cordon_fault_vfs, which forwards
+/// to the default VFS) with a copy of `key`
 /// (CORDON_VFS_KEY_BYTES); databases it creates are sealed with `algorithm`
 /// (CORDON_VFS_XCHACHA20POLY1305 or CORDON_VFS_AES256GCM). Returns SQLITE_OK and the VFS
 /// in `*out`, or an error code (SQLITE_MISUSE for an algorithm this CPU cannot run).
@@ -126,5 +128,59 @@ typedef void (*cordon_vfs_bad_page)(void *context, int in_wal, unsigned int fram
 /// when the file has no Cordon header.
 int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wal_path, cordon_vfs_bad_page report,
                       void *context, unsigned int *pages, unsigned int *frames);
+
+// MARK: Fault injection (cordon_faults.c) — a test facility
+
+/// Calls a fault rule matches (a bit mask).
+#define CORDON_FAULT_READ 0x01
+#define CORDON_FAULT_WRITE 0x02
+#define CORDON_FAULT_SYNC 0x04
+#define CORDON_FAULT_TRUNCATE 0x08
+/// xLock on the file (a WAL connection takes its shared lock once, at its first read; the
+/// WAL-index locks in shared memory are not faulted).
+#define CORDON_FAULT_LOCK 0x10
+#define CORDON_FAULT_OPEN 0x20
+
+/// File kinds a rule matches (a bit mask; 0 for every kind).
+#define CORDON_FAULT_MAIN_DB 0x01
+#define CORDON_FAULT_WAL 0x02
+#define CORDON_FAULT_JOURNAL 0x04
+/// Sorter spills, temporary tables, statement journals.
+#define CORDON_FAULT_TEMP 0x08
+/// Anything else SQLite opens (a super-journal).
+#define CORDON_FAULT_OTHER 0x10
+
+/// What a matching call does. Each is answered as the unix VFS answers the same errno:
+/// read → SQLITE_IOERR_READ; write → SQLITE_IOERR_WRITE (EIO) or SQLITE_FULL (ENOSPC, or
+/// a short write: half the bytes reach the file); sync → SQLITE_IOERR_FSYNC (EIO and
+/// ENOSPC alike); truncate → SQLITE_IOERR_TRUNCATE; lock → SQLITE_IOERR_LOCK; open →
+/// SQLITE_CANTOPEN.
+#define CORDON_FAULT_COUNT_ONLY 0
+#define CORDON_FAULT_EIO 1
+#define CORDON_FAULT_ENOSPC 2
+#define CORDON_FAULT_SHORT_WRITE 3
+
+/// The fault layer every encrypting VFS of this process writes through: it forwards to the
+/// default (unix) VFS, and fails the calls armed rules choose. Made on first use; NULL if
+/// the default VFS cannot be wrapped. While no rule is armed a call costs one atomic load.
+sqlite3_vfs *cordon_fault_vfs(void);
+
+/// Whether `failure` can be injected into every call in the mask `calls` (ENOSPC is not
+/// something a read or a lock returns; only a write can be short). COUNT_ONLY always can.
+int cordon_fault_supports(int calls, int failure);
+
+/// Arms a rule for the files at or under `path_prefix` (a directory, as SQLite names the
+/// files: absolute, symbolic links resolved): every call in `calls` on a file of `kinds`
+/// (0: all) is counted; after `skip` of them, the next fails with `failure`, and with
+/// `persistent` every one after it too. Returns the rule's id (> 0), 0 when 64 rules are
+/// armed already, -1 for an unsupported combination.
+long long cordon_fault_arm(const char *path_prefix, int calls, int kinds, int failure, int persistent,
+                           unsigned long long skip);
+
+/// The calls a rule matched and the calls it failed so far; 0 for an unknown id.
+int cordon_fault_counts(long long rule_id, unsigned long long *matched, unsigned long long *failed);
+
+/// Removes a rule; calls already failing are unaffected, later ones pass.
+void cordon_fault_disarm(long long rule_id);
 
 #endif

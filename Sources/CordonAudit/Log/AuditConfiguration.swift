@@ -13,6 +13,11 @@ public struct AuditConfiguration: Sendable {
     public var segmentMaxBytes: UInt64 = 64 << 20
     /// The most entries one group commit writes (one `write`, one `fdatasync`).
     public var maxBatchEntries: Int = 4096
+    /// After a failed write, fsync or checkpoint write, an append (or a readiness probe)
+    /// tries to recover the log at most this often (milliseconds), so a dead disk is not
+    /// hammered by every request; appends in between are refused at once. 0 lets every
+    /// append try. ``AuditLog/recover()`` tries at any time.
+    public var recoveryEveryMilliseconds: Int = 1000
 
     /// Whether ``AuditLog/open(directory:signingKey:origin:configuration:)`` starts the
     /// checkpoint timer. A caller that must check the trail against outside state before
@@ -24,8 +29,8 @@ public struct AuditConfiguration: Sendable {
     public var onCheckpoint: (@Sendable (Checkpoint) -> Void)? = nil
 
     /// The system calls used to write and sync; tests swap in failing ones to prove the log
-    /// fails closed (running as root, permissions alone cannot make a write fail).
-    var fileOperations: any AuditFileOperations = SystemFileOperations()
+    /// fails closed and recovers (running as root, permissions alone cannot make a write fail).
+    package var fileOperations: any AuditFileOperations = SystemFileOperations()
 
     /// The defaults.
     public init() {}

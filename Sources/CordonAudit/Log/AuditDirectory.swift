@@ -60,7 +60,11 @@ struct AuditDirectory: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path(of: folder))
         } catch {
-            throw AuditError(.notFound, "cannot list \(path(of: folder)): \(error.localizedDescription)", file: folder)
+            throw AuditError(
+                .notFound,
+                "cannot list the audit folder \(folder): \(error.localizedDescription)",
+                file: folder
+            )
         }
         return names.compactMap { name -> (UInt64, String)? in
             guard name.hasSuffix(suffix) else { return nil }
@@ -126,12 +130,21 @@ struct AuditDirectory: Sendable {
     }
 
     /// fsync(2) on a directory, so a created or renamed entry in it survives a crash.
+    ///
+    /// Its errors name a folder of the log relative to the log (`segments`), like every
+    /// error of the write path: they reach readiness probes, which must not show paths.
     func syncDirectory(_ directory: String) throws(AuditError) {
+        let name =
+            directory == path
+            ? "the audit directory"
+            : directory.hasPrefix(path + "/") ? String(directory.dropFirst(path.count + 1)) : directory
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw AuditError(.writeFailed, "cannot open directory \(directory): \(errnoText(errno))") }
+        guard fd >= 0 else {
+            throw AuditError(.writeFailed, "cannot open directory \(name): \(errnoText(errno))", file: name)
+        }
         defer { close(fd) }
         guard fsync(fd) == 0 else {
-            throw AuditError(.writeFailed, "cannot fsync directory \(directory): \(errnoText(errno))")
+            throw AuditError(.writeFailed, "cannot fsync directory \(name): \(errnoText(errno))", file: name)
         }
     }
 
@@ -184,14 +197,17 @@ struct AuditDirectory: Sendable {
         }
     }
 
-    /// Removes temporaries a crash left in `checkpoints/`; returns their names.
+    /// Removes temporaries a crash left in `checkpoints/` (and a recovery's write probe);
+    /// returns their names.
     func removeTemporaries() -> [String] {
         let folder = path(of: Self.checkpointsFolder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasPrefix(Self.temporaryPrefix) }.compactMap { name in
+        let removed = names.filter { $0.hasPrefix(Self.temporaryPrefix) }.compactMap { name in
             (try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")) == nil
                 ? nil : "\(Self.checkpointsFolder)/\(name)"
         }
+        // A recovery's write probe, left by a crash while it was written.
+        return removed + (unlink(path(of: Self.probeName)) == 0 ? [Self.probeName] : [])
     }
 }
 

@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The write-path system calls of the log, behind a seam so tests can inject `EIO`/`ENOSPC`.
-protocol AuditFileOperations: Sendable {
+/// The write-path system calls of the log, behind a seam so tests can inject `EIO`/`ENOSPC`
+/// (package-wide, so the vault's and the server's tests can fail a vault's audit sink too).
+package protocol AuditFileOperations: Sendable {
     /// `write(2)`: bytes written, or -1 with the errno returned in the second value.
     func write(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> (Int, Int32)
     /// `fdatasync(2)`/`fsync(2)`: 0, or the errno.
@@ -13,13 +14,15 @@ protocol AuditFileOperations: Sendable {
 }
 
 /// The real system calls.
-struct SystemFileOperations: AuditFileOperations {
-    func write(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> (Int, Int32) {
+package struct SystemFileOperations: AuditFileOperations {
+    package init() {}
+
+    package func write(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> (Int, Int32) {
         let written = posixWrite(descriptor, buffer.baseAddress, buffer.count)
         return (written, written < 0 ? errno : 0)
     }
 
-    func sync(_ descriptor: Int32) -> Int32 {
+    package func sync(_ descriptor: Int32) -> Int32 {
         // fdatasync(2): "similar to fsync(), but does not flush modified metadata unless that
         // metadata is needed in order to allow a subsequent data retrieval to be correctly
         // handled" — the file size of an append is such metadata, so appends are durable.

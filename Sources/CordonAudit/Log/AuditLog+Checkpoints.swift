@@ -10,39 +10,46 @@ extension AuditLog {
     /// Signs and durably stores a checkpoint of the current tree (or returns the latest one
     /// when no entry is newer), as `checkpoints/<size>` and `checkpoints/latest`.
     ///
-    /// A failure to store it makes the log refuse further appends, like a failed entry write.
+    /// A failure to store it makes the log refuse appends until it recovers, like a failed
+    /// entry write (recovery writes the checkpoint again).
     public func checkpoint() throws(AuditError) -> Checkpoint {
         try checkpointWriting.withLock { (written: inout UInt64) throws(AuditError) -> Checkpoint in
-            let (size, root) = committed.withLock { ($0.tree.size, $0.tree.rootHash) }
-            if let latest = latestCheckpoint, latest.treeSize >= size { return latest }
-            let checkpoint = try Checkpoint.signed(
-                origin: origin,
-                treeSize: size,
-                rootHash: root,
-                signingKey: signingKey,
-                keyName: verifierKey.name
-            )
-            let bytes = Array(checkpoint.text.utf8)
             do throws(AuditError) {
-                try directory.writeAtomically(
-                    bytes,
-                    to: AuditDirectory.checkpointName(treeSize: size),
-                    using: configuration.fileOperations
-                )
-                try directory.writeAtomically(
-                    bytes,
-                    to: "\(AuditDirectory.checkpointsFolder)/\(AuditDirectory.latestName)",
-                    using: configuration.fileOperations
-                )
+                return try writeCheckpoint(&written)
             } catch {
-                writer.withLock { $0.fail(error) }
+                writer.withLock { $0.fail(error, now: .now(), instant: .now) }
                 throw error
             }
-            written += 1
-            checkpointStatus.withLock { $0.latest = checkpoint }
-            configuration.onCheckpoint?(checkpoint)
-            return checkpoint
         }
+    }
+
+    /// Signs and stores a checkpoint of the current tree; the caller holds
+    /// `checkpointWriting` (and `written` is its count of checkpoints stored).
+    func writeCheckpoint(_ written: inout UInt64) throws(AuditError) -> Checkpoint {
+        let (size, root) = committed.withLock { ($0.tree.size, $0.tree.rootHash) }
+        if let latest = latestCheckpoint, latest.treeSize >= size { return latest }
+        let checkpoint = try Checkpoint.signed(
+            origin: origin,
+            treeSize: size,
+            rootHash: root,
+            signingKey: signingKey,
+            keyName: verifierKey.name
+        )
+        let bytes = Array(checkpoint.text.utf8)
+        try directory.writeAtomically(
+            bytes,
+            to: AuditDirectory.checkpointName(treeSize: size),
+            using: configuration.fileOperations
+        )
+        try directory.writeAtomically(
+            bytes,
+            to: "\(AuditDirectory.checkpointsFolder)/\(AuditDirectory.latestName)",
+            using: configuration.fileOperations
+        )
+        written += 1
+        checkpointStatus.withLock { $0.latest = checkpoint }
+        configuration.onCheckpoint?(checkpoint)
+        return checkpoint
     }
 
     /// Starts the timer that checkpoints new entries every `checkpointEveryMilliseconds`,
@@ -64,7 +71,8 @@ extension AuditLog {
                 leeway: .milliseconds(max(1, period / 10))
             )
             source.setEventHandler { [weak self] in
-                guard let self, self.treeSize > self.latestCheckpointSize else { return }
+                // A failed log is not written to on a timer: recovery writes the checkpoint.
+                guard let self, self.health.isWritable, self.treeSize > self.latestCheckpointSize else { return }
                 _ = try? self.checkpoint()  // a failure already stopped appends; the next append reports it
             }
             source.resume()

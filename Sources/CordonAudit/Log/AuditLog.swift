@@ -109,7 +109,8 @@ public final class AuditLog: Sendable {
             GroupCommitState(
                 nextSequence: scan.tree.size,
                 lastTime: scan.lastTime ?? AuditTimestamp(millisecondsSince1970: 0),
-                maxBatchEntries: configuration.maxBatchEntries
+                maxBatchEntries: configuration.maxBatchEntries,
+                retryInterval: .milliseconds(configuration.recoveryEveryMilliseconds)
             )
         )
         committed = Mutex(
@@ -131,8 +132,10 @@ public final class AuditLog: Sendable {
     /// Appends one entry and returns once it is durable.
     ///
     /// Throws ``AuditError/Code/writeFailed`` when the write or fsync failed (nothing is
-    /// acknowledged, and the log then refuses appends until reopened) or
-    /// ``AuditError/Code/closed`` when an earlier failure or ``close()`` stopped the log.
+    /// acknowledged, and the log then refuses appends until it recovers),
+    /// ``AuditError/Code/unavailable`` while it refuses them (an append that finds a retry
+    /// due tries to recover first, see ``recover()``), or ``AuditError/Code/closed`` after
+    /// ``close()``.
     public func append(_ event: AuditEvent) throws(AuditError) -> AuditReceipt {
         try appendBatch([event])[0]
     }
@@ -141,17 +144,22 @@ public final class AuditLog: Sendable {
     public func appendBatch(_ events: [AuditEvent]) throws(AuditError) -> [AuditReceipt] {
         guard !events.isEmpty else { return [] }
         let ticket = CommitTicket()
-        let (action, pending) = writer.withLock { $0.enqueue(events, ticket: ticket, now: .now()) }
+        var enqueued: (GroupCommitState.EnqueueAction, PendingAppend?)
+        repeat {
+            enqueued = writer.withLock { $0.enqueue(events, ticket: ticket, now: .now(), instant: .now) }
+            if enqueued.0 == .recover {
+                // This caller found the log failed with a retry due: it repairs the log, and
+                // on success queues its entries like any other caller.
+                if let error = runRecovery() { throw refusal(error) }
+            }
+        } while enqueued.0 == .recover
+        let (action, pending) = enqueued
         switch action {
         case .refuse(let error):
-            throw AuditError(
-                .closed,
-                "the audit log refuses appends after an earlier failure: \(error.message)",
-                file: error.file
-            )
+            throw error.code == .closed ? error : refusal(error)
         case .lead:
             lead()
-        case .wait:
+        case .wait, .recover:
             // Encode and hash now, outside every lock, while the current batch is synced.
             _ = pending?.encoded()
         }
@@ -199,11 +207,17 @@ public final class AuditLog: Sendable {
                 return $0.tree.size
             }
             let next = writer.withLock { $0.batchSucceeded() }
-            if case .handOff(let ticket) = next { ticket.resolve(.lead) }
+            switch next {
+            case .idle: break
+            case .handOff(let ticket): ticket.resolve(.lead)
+            case .refuse(let waiting, let error):
+                let refusal = error.code == .closed ? error : refusal(error)
+                for ticket in waiting { ticket.resolve(.failed(refusal)) }
+            }
             for (pending, part) in zip(batch, encoded) { pending.ticket.resolve(.committed(part.receipts)) }
             scheduleCheckpointIfDue(treeSize: size)
         } catch {
-            let waiting = writer.withLock { $0.batchFailed(error) }
+            let waiting = writer.withLock { $0.batchFailed(error, now: .now(), instant: .now) }
             for pending in batch { pending.ticket.resolve(.failed(error)) }
             let refusal = AuditError(
                 .writeFailed,
@@ -214,14 +228,26 @@ public final class AuditLog: Sendable {
         }
     }
 
+    /// The error for an append refused while the log is failed: why, and since when.
+    func refusal(_ error: AuditError) -> AuditError {
+        let since = health.failure.map { " since \($0.since)" } ?? ""
+        return AuditError(
+            .unavailable,
+            "the audit log refuses appends\(since) until it recovers: \(error.message)",
+            sequence: error.sequence,
+            file: error.file
+        )
+    }
+
     /// Appends `bytes` to the current segment (rolling to a new one when full) and syncs.
     ///
     /// After a failed fsync the state of the file is unknown: Linux may drop the dirty pages
     /// and clear the error, so a retried fsync can "succeed" without the data ever reaching
     /// disk (PostgreSQL's "fsyncgate", 2018, which made PostgreSQL PANIC instead of retrying).
-    /// So a failure here is terminal: the caller fails the batch and the log refuses further
-    /// appends until it is reopened and re-verified from disk.
-    private func writeDurably(
+    /// So a failure here is never retried on this descriptor: the caller fails the batch and
+    /// the log refuses appends until recovery has closed the file, cut it back to the bytes
+    /// acknowledged before, and re-verified them from disk (`AuditLog+Recovery.swift`).
+    func writeDurably(
         _ bytes: [UInt8],
         entries: UInt64,
         firstSequence: UInt64
@@ -264,18 +290,18 @@ public final class AuditLog: Sendable {
             $0?.cancel()
             $0 = nil
         }
-        writer.withLock { $0.fail(AuditError(.closed, "the audit log was abandoned")) }
+        writer.withLock { $0.close(AuditError(.closed, "the audit log was abandoned")) }
         checkpointQueue.sync {}
     }
 
     /// Writes a final checkpoint when entries are newer than the latest one, stops the
-    /// checkpoint timer, and refuses further appends.
+    /// checkpoint timer, and refuses further appends for good.
     public func close() throws(AuditError) {
         timer.withLock {
             $0?.cancel()
             $0 = nil
         }
-        writer.withLock { $0.fail(AuditError(.closed, "the audit log was closed")) }
+        writer.withLock { $0.close(AuditError(.closed, "the audit log was closed")) }
         checkpointQueue.sync {}
         if treeSize > latestCheckpointSize { _ = try checkpoint() }
     }

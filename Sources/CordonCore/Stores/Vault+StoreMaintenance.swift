@@ -188,7 +188,7 @@ extension Vault {
         let path = RegionStore.url(for: region, in: dataDirectory)
         let staged = path.appendingPathExtension("restore")
         try? FileManager.default.removeItem(at: staged)
-        try FileManager.default.copyItem(at: backup, to: staged)
+        try DurableFile.copy(backup, to: staged)
         for suffix in ["-wal", "-shm", "-journal"] {
             try DurableFile.remove(URL(fileURLWithPath: path.path + suffix))
         }

@@ -17,10 +17,18 @@ extension Endpoints {
         try HTTPResponse.json(["status": "ok"])
     }
 
-    /// `GET /readyz`: 200 when serving, `503 sealed` until unsealed.
+    /// `GET /readyz`: 200 when serving; `503 sealed` until unsealed; `503 audit_unavailable`
+    /// with the reason and since when while the audit trail refuses entries (every other
+    /// request fails closed then). A probe may start a recovery attempt — at most one per
+    /// `recoveryEveryMilliseconds`, so probes cannot hammer a failing disk — and answers
+    /// 200 again, without a restart, once the trail has recovered.
     func readiness(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
-        guard context.session != nil else { throw APIError.sealed }
-        return try HTTPResponse.json(["status": "ready"])
+        guard let session = context.session else { throw APIError.sealed }
+        switch session.vault.auditHealth(attemptingRecovery: true).state {
+        case .writable: return try HTTPResponse.json(["status": "ready"])
+        case .failed(let failure): return try HTTPResponse.auditUnavailable(failure, requestID: context.requestID)
+        case .closed: throw APIError.shuttingDown
+        }
     }
 
     /// `POST /v1/unseal`: opens the vault with a passphrase or key (admin bootstrap).

@@ -107,6 +107,20 @@ public final class ServerMetrics: Sendable {
             lines.append("# HELP cordon_audit_checkpoint_lag Entries not yet covered by a signed checkpoint.")
             lines.append("# TYPE cordon_audit_checkpoint_lag gauge")
             lines.append("cordon_audit_checkpoint_lag \(size >= checkpointed ? size - checkpointed : 0)")
+            let health = vault.auditHealth()
+            lines.append(
+                "# HELP cordon_audit_writable Whether the audit trail accepts entries (1) or refuses them, and so every request, until it recovers (0)."
+            )
+            lines.append("# TYPE cordon_audit_writable gauge")
+            lines.append("cordon_audit_writable \(health.isWritable ? 1 : 0)")
+            lines.append(
+                "# HELP cordon_audit_write_failures_total Times the audit trail stopped accepting entries (a failed write, fsync or checkpoint write)."
+            )
+            lines.append("# TYPE cordon_audit_write_failures_total counter")
+            lines.append("cordon_audit_write_failures_total \(health.failures)")
+            lines.append("# HELP cordon_audit_recoveries_total Times the audit trail recovered without a restart.")
+            lines.append("# TYPE cordon_audit_recoveries_total counter")
+            lines.append("cordon_audit_recoveries_total \(health.recoveries)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

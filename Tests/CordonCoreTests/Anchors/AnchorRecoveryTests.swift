@@ -1,5 +1,6 @@
 import CordonAudit
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -94,15 +95,26 @@ struct AnchorRecoveryTests {
     /// A write whose COMMIT fails on a full volume: the trail says it was aborted, nothing
     /// is stored, the store opens again without recovery, and once space returns writes
     /// go through. Needs root to mount a small tmpfs under the region stores.
-    @Test(.enabled(if: SmallVolume.isAvailable, "needs root to mount a tmpfs"))
+    @Test(.enabled(if: geteuid() == 0, "needs root to mount a tmpfs"))
     func aCommitThatFailsOnAFullDiskIsRecordedAsAborted() throws {
         let fixture = try VaultFixture()
         try fixture.ingestSubjects([VaultFixture.subject("f-1", country: "NL")])
-        fixture.crash()
+        try fixture.vault.close()
+        fixture.vault = nil
+        // The region stores move onto a volume of their own.
         let regions = fixture.directory.url.appendingPathComponent("regions")
-        let volume = try SmallVolume(mountingOver: regions, megabytes: 1)
+        let aside = fixture.directory.url.appendingPathComponent("regions-aside")
+        try FileManager.default.moveItem(at: regions, to: aside)
+        let volume = try #require(TmpfsVolume(byteCount: 32 << 20, at: regions))
+        for name in try FileManager.default.contentsOfDirectory(atPath: aside.path) {
+            try FileManager.default.copyItem(
+                at: aside.appendingPathComponent(name),
+                to: regions.appendingPathComponent(name)
+            )
+        }
         fixture.vault = try fixture.open()
         let before = try fixture.vault.store("eu").anchor()
+        let filler = try volume.fill()
         let events = (0..<6000).map {
             VaultFixture.event("f-1", campaign: "campaign-\($0)-" + String(repeating: "x", count: 60))
         }
@@ -126,54 +138,13 @@ struct AnchorRecoveryTests {
         #expect(aborted.reason?.contains("COMMIT failed") == true)
         #expect(try fixture.vault.store("eu").anchor() == before)
 
-        try volume.resize(megabytes: 64)
+        try FileManager.default.removeItem(at: filler)
         _ = try fixture.vault.ingestEvents(from: try fixture.reader(events), context: fixture.context, options: options)
         fixture.crash()
         fixture.vault = try fixture.open()
         #expect(try fixture.entries().filter { $0.action == "store.recovered" }.isEmpty)
         #expect(try fixture.vault.store("eu").read { try $0.scalar(Int.self, "SELECT count(*) FROM events") } == 6000)
         fixture.crash()
-    }
-}
-
-/// A small tmpfs mounted over a directory (its files copied in), to fill a volume for real.
-/// Available when running as root; unmounted (files copied back) on release.
-final class SmallVolume {
-    static var isAvailable: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
-
-    let directory: URL
-    private let saved: URL
-
-    init(mountingOver directory: URL, megabytes: Int) throws {
-        self.directory = directory
-        saved = directory.deletingLastPathComponent().appendingPathComponent(".volume-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: directory, to: saved)
-        try Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", directory.path])
-        for name in try FileManager.default.contentsOfDirectory(atPath: saved.path) {
-            try FileManager.default.copyItem(
-                at: saved.appendingPathComponent(name),
-                to: directory.appendingPathComponent(name)
-            )
-        }
-    }
-
-    func resize(megabytes: Int) throws {
-        try Self.run("/bin/mount", ["-o", "remount,size=\(megabytes)m", directory.path])
-    }
-
-    deinit {
-        try? Self.run("/bin/umount", ["-l", directory.path])
-        try? FileManager.default.removeItem(at: saved)
-    }
-
-    static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(tool) \(arguments) failed"])
-        }
+        withExtendedLifetime(volume) {}
     }
 }
