@@ -184,6 +184,7 @@ public final class Vault: Sendable {
     ) throws -> AuditReceipt {
         let event = AuditEvent(
             actor: context.actor,
+            actorName: context.actorName,
             role: context.role,
             action: action,
             regions: regions.map(\.rawValue),
