@@ -41,6 +41,8 @@ public struct ControlError: Error, CustomStringConvertible, Sendable {
         public static let unknownToken = Code("unknown_token")
         /// The API token was revoked before.
         public static let alreadyRevoked = Code("already_revoked")
+        /// An active API token already has this name (names say who acted in the audit trail).
+        public static let nameTaken = Code("name_taken")
     }
 
     /// What kind of failure this is.

@@ -64,6 +64,8 @@ extension ControlStore {
                     """
             )
         }
+        // Version 4 is the store-state anchor (commit counter and batch id).
+        registerTokenPurposes(in: &migrator)  // version 5: analyst purposes, unique active names
         return migrator
     }()
 }
