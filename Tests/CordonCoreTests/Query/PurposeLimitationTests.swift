@@ -47,6 +47,28 @@ struct PurposeLimitationTests {
         #expect(last.allSatisfy { $0.outcome == .denied && $0.purpose == purpose.rawValue && $0.action == "query.run" })
     }
 
+    @Test func aCallerMayQueryOnlyThePurposesItsTokenNames() throws {
+        let fixture = try QueryFixture()
+        try fixture.ingest(subjects: subjects("p", count: 10), events: [])
+        let text = "SELECT country, COUNT(*) FROM subjects GROUP BY country"
+        func run(_ purpose: Purpose, permitted: Set<Purpose>) throws -> QueryAnswer {
+            try fixture.vault.query(
+                text,
+                purpose: purpose,
+                analyst: "ana",
+                context: fixture.context,
+                options: QueryOptions(now: QueryFixture.now, permittedPurposes: permitted)
+            )
+        }
+        let other = #expect(throws: QueryError.self) { try run(.analytics, permitted: [.marketingEmail]) }
+        #expect(other?.code == .purposeNotPermitted)
+        #expect(other?.message == "this token may query only for: marketing_email; 'analytics' is not one of them")
+        // An analyst token from before purposes were recorded names none (control.db v5).
+        let none = #expect(throws: QueryError.self) { try run(.analytics, permitted: []) }
+        #expect(none?.message.contains("this token may query for no purpose") == true)
+        #expect(try run(.marketingEmail, permitted: [.marketingEmail]).privacy.cached == false)
+    }
+
     @Test func anUndeclaredPurposeIsRefusedWithTheQueryableOnes() throws {
         let fixture = try QueryFixture()
         let error = #expect(throws: QueryError.self) {
