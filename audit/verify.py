@@ -116,8 +116,8 @@ def decode_entry(line):
         raise ValueError("'privacyCostMicroEpsilon' must be an integer")
     if not is_int64(entry.get("sequence")) or entry["sequence"] < 0:
         raise ValueError("'sequence' must be a non-negative integer")
-    if entry["outcome"] not in ("ok", "denied", "error"):
-        raise ValueError("'outcome' must be ok, denied or error")
+    if entry["outcome"] not in ("ok", "denied", "error", "aborted"):
+        raise ValueError("'outcome' must be ok, denied, error or aborted")
     if not TIME_RE.match(entry["time"]):
         raise ValueError("'time' must be RFC 3339 UTC with milliseconds")
     try:
@@ -242,7 +242,21 @@ def numbered(folder, suffix):
     return sorted(found)
 
 
-def verify(directory, key_name, public_key):
+def check_signature(checkpoint, name, key_name, public_key, workdir):
+    wanted = key_hash(key_name, public_key)
+    candidates = [s for s in checkpoint["signatures"] if s[0] == key_name and s[1] == wanted]
+    if not candidates:
+        raise Problem("checkpoint %s has no signature by key %s" % (name, key_name),
+                      sequence=checkpoint["size"], file=name)
+    if not any(ed25519_verify(public_key, checkpoint["body"], s[2], workdir) for s in candidates):
+        raise Problem("checkpoint %s has an invalid signature by %s" % (name, key_name),
+                      sequence=checkpoint["size"], file=name)
+
+
+def verify(directory, key_name, public_key, saved=None):
+    """Verifies the directory; with `saved` (the text of a checkpoint kept elsewhere), also
+    proves the log extends it: no file on this machine can show the whole directory was
+    replaced by an older, self-consistent copy, but a checkpoint kept elsewhere can."""
     report = {"size": 0, "root": hashlib.sha256(b"").digest(), "checkpoints": 0, "warnings": []}
     checkpoints_dir = os.path.join(directory, "checkpoints")
     segments_dir = os.path.join(directory, "segments")
@@ -270,19 +284,21 @@ def verify(directory, key_name, public_key):
                 raise Problem("checkpoint %s names origin %r, expected %r" % (name, checkpoint["origin"], origin),
                               file=name)
             origin = checkpoint["origin"]
-            wanted = key_hash(key_name, public_key)
-            candidates = [s for s in checkpoint["signatures"] if s[0] == key_name and s[1] == wanted]
-            if not candidates:
-                raise Problem("checkpoint %s has no signature by key %s" % (name, key_name),
-                              sequence=checkpoint["size"], file=name)
-            if not any(ed25519_verify(public_key, checkpoint["body"], s[2], workdir) for s in candidates):
-                raise Problem("checkpoint %s has an invalid signature by %s" % (name, key_name),
-                              sequence=checkpoint["size"], file=name)
+            check_signature(checkpoint, name, key_name, public_key, workdir)
             if size is None and checkpoint["size"] in texts and texts[checkpoint["size"]] != raw:
                 raise Problem("checkpoints/latest differs from the checkpoint file of its size", file=name)
             texts[checkpoint["size"]] = raw
             checkpoint["name"] = name
             checkpoints.append(checkpoint)
+        if saved is not None:
+            try:
+                saved = parse_checkpoint(saved)
+            except ValueError as error:
+                raise Problem("the saved checkpoint is malformed: %s" % error)
+            check_signature(saved, "(saved)", key_name, public_key, workdir)
+            if origin is not None and saved["origin"] != origin:
+                raise Problem("the saved checkpoint names origin %r, this log %r" % (saved["origin"], origin))
+    saved_root = None
 
     wanted_sizes = {}
     for checkpoint in checkpoints:
@@ -290,7 +306,9 @@ def verify(directory, key_name, public_key):
     verified_size = 0
 
     def check_roots(tree):
-        nonlocal verified_size
+        nonlocal verified_size, saved_root
+        if saved is not None and tree.size == saved["size"]:
+            saved_root = tree.root()
         for checkpoint in wanted_sizes.get(tree.size, []):
             if tree.root() != checkpoint["root"]:
                 first = min(verified_size, max(0, tree.size - 1))
@@ -346,6 +364,14 @@ def verify(directory, key_name, public_key):
         raise Problem("checkpoint %s covers %d entries but only %d exist: entries from %d were deleted"
                       % (beyond[0]["name"], beyond[0]["size"], tree.size, tree.size),
                       sequence=tree.size, file=beyond[0]["name"])
+    if saved is not None:
+        if saved["size"] > tree.size:
+            raise Problem("rolled back: the saved checkpoint has %d entries, the log has %d" % (saved["size"], tree.size),
+                          sequence=tree.size)
+        if saved_root != saved["root"]:
+            raise Problem("forked: the log's first %d entries do not hash to the saved checkpoint's root (entries "
+                          "before it were rewritten)" % saved["size"])
+        report["saved"] = saved["size"]
     report["size"] = tree.size
     report["root"] = tree.root()
     report["latest"] = max((c["size"] for c in checkpoints), default=None)
@@ -356,7 +382,16 @@ def main():
     parser = argparse.ArgumentParser(description="Verify a Cordon audit directory (see audit/FORMAT.md).")
     parser.add_argument("directory", help="the audit directory, <data>/audit")
     parser.add_argument("--pubkey", required=True, help="file holding the verifier key line")
+    parser.add_argument("--checkpoint", help="a checkpoint kept elsewhere: prove the log is consistent with it")
     args = parser.parse_args()
+    saved = None
+    if args.checkpoint:
+        try:
+            with open(args.checkpoint, "r", encoding="utf-8") as handle:
+                saved = handle.read()
+        except (OSError, ValueError) as error:
+            print("error: cannot read the saved checkpoint: %s" % error, file=sys.stderr)
+            return 2
     try:
         with open(args.pubkey, "r", encoding="utf-8") as handle:
             key_name, public_key = parse_verifier_key(handle.read())
@@ -364,7 +399,7 @@ def main():
         print("error: cannot read the verifier key: %s" % error, file=sys.stderr)
         return 2
     try:
-        report = verify(args.directory, key_name, public_key)
+        report = verify(args.directory, key_name, public_key, saved)
     except Problem as problem:
         where = "sequence %d" % problem.sequence if problem.sequence is not None else "-"
         print("FAILED at %s: %s%s" % (where, problem, " (%s)" % problem.file if problem.file else ""))
@@ -377,6 +412,8 @@ def main():
     print("checkpoints verified %d" % report["checkpoints"])
     if report.get("latest") is not None:
         print("latest checkpoint size %d" % report["latest"])
+    if report.get("saved") is not None:
+        print("consistent with the saved checkpoint of %d entries" % report["saved"])
     for warning in report["warnings"]:
         print("warning: %s" % warning)
     print("OK")

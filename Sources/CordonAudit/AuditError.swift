@@ -31,6 +31,12 @@ public struct AuditError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let proofInvalid = Code("proof_invalid")
         /// The log refuses appends after an earlier write or fsync failure; reopen it.
         public static let closed = Code("closed")
+        /// The log is shorter than a checkpoint signed over it: entries were cut (or the
+        /// whole directory replaced by an older copy).
+        public static let rolledBack = Code("rolled_back")
+        /// The log's root at a checkpoint's size differs from the checkpoint's: its first
+        /// entries were rewritten.
+        public static let forked = Code("forked")
     }
 
     /// The stable code.

@@ -30,6 +30,25 @@ extension Connection {
         _ kind: TransactionKind = .immediate,
         _ body: (Connection) throws -> T
     ) throws -> T {
+        try inTransaction(kind, body, onCommitFailure: { _ in })
+    }
+
+    /// ``inTransaction(_:_:)`` that tells a failed COMMIT apart from a failed body:
+    /// `onCommitFailure` runs once the transaction has been rolled back after its COMMIT
+    /// failed (disk full, I/O error), before the COMMIT's error is rethrown — so a caller
+    /// that already made the change's audit entry durable can record that it did not happen.
+    ///
+    /// "If certain kinds of errors occur within a transaction, the transaction may or may
+    /// not be rolled back automatically. The errors that can cause an automatic rollback
+    /// include: SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY, SQLITE_NOMEM ... it is recommended
+    /// that applications respond to the errors listed above by explicitly issuing a ROLLBACK
+    /// command" (<https://sqlite.org/lang_transaction.html>): the rollback below is that
+    /// ROLLBACK, issued only while a transaction is still open.
+    public func inTransaction<T>(
+        _ kind: TransactionKind = .immediate,
+        _ body: (Connection) throws -> T,
+        onCommitFailure: (StoreError) throws -> Void
+    ) throws -> T {
         // "The sqlite3_get_autocommit() interface returns non-zero or zero if the given
         // database connection is or is not in autocommit mode, respectively"
         // (<https://sqlite.org/c3ref/get_autocommit.html>): zero means a transaction is open.
@@ -49,9 +68,15 @@ extension Connection {
         let result: T
         do {
             result = try body(self)
+        } catch {
+            rollBack(isNested: isNested)
+            throw error
+        }
+        do {
             try execute(isNested ? "RELEASE SAVEPOINT cordon" : "COMMIT TRANSACTION")
         } catch {
             rollBack(isNested: isNested)
+            if let error = error as? StoreError { try onCommitFailure(error) }
             throw error
         }
         return result

@@ -54,6 +54,17 @@ public final class DatabaseQueue: Sendable {
         }
     }
 
+    /// ``write(_:)`` that runs `onCommitFailure` (still under the lock, after the rollback)
+    /// when the COMMIT itself fails; see ``Connection/inTransaction(_:_:onCommitFailure:)``.
+    public func write<T: Sendable>(
+        _ body: (Connection) throws -> T,
+        onCommitFailure: (StoreError) throws -> Void
+    ) throws -> T {
+        try lock.withLock { _ in
+            try connection.inTransaction(.immediate, body, onCommitFailure: onCommitFailure)
+        }
+    }
+
     /// Runs `body` with writes forbidden (`PRAGMA query_only`), so a read path cannot
     /// change the database even by mistake.
     public func read<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {

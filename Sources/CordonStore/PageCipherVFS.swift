@@ -211,3 +211,11 @@ extension StoreError {
         }
     }
 }
+
+extension StoreError {
+    /// Whether the encrypting VFS refused a page, WAL frame or temporary block because it
+    /// failed authentication: the file was modified, moved, or sealed under another key.
+    public var isAuthenticationFailure: Bool {
+        extendedCode == Int32(CORDON_VFS_IOERR_NOT_AUTHENTIC)
+    }
+}

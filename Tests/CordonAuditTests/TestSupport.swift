@@ -93,15 +93,27 @@ enum TestSupport {
 
 extension TestSupport {
     /// Runs `audit/verify.py` on `directory` and returns its exit status and output.
-    static func runPythonVerifier(_ directory: URL, key: NoteVerifierKey) throws -> (status: Int32, output: String) {
+    /// With `savedCheckpoint`, also passes `--checkpoint` with that checkpoint's text.
+    static func runPythonVerifier(
+        _ directory: URL,
+        key: NoteVerifierKey,
+        savedCheckpoint: String? = nil
+    ) throws -> (status: Int32, output: String) {
         let keyFile = directory.deletingLastPathComponent().appending(path: "\(directory.lastPathComponent).pub")
         try (key.description + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: keyFile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        var arguments = [
             "python3", packageRoot.appending(path: "audit/verify.py").path, directory.path, "--pubkey", keyFile.path,
         ]
+        let savedFile = directory.deletingLastPathComponent().appending(path: "\(directory.lastPathComponent).saved")
+        if let savedCheckpoint {
+            try savedCheckpoint.write(to: savedFile, atomically: true, encoding: .utf8)
+            arguments += ["--checkpoint", savedFile.path]
+        }
+        defer { try? FileManager.default.removeItem(at: savedFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -43,7 +43,9 @@ extension CanonicalEntryChecker {
             guard literal("{\"action\":"), string(), literal(",\"actor\":"), string() else { return nil }
             if literal(",\"actorName\":") { guard string() else { return nil } }
             guard literal(",\"details\":"), object(allowsIntegers: true),
-                literal(",\"outcome\":"), literal("\"ok\"") || literal("\"denied\"") || literal("\"error\""),
+                literal(",\"outcome\":"),
+                literal("\"ok\"") || literal("\"denied\"") || literal("\"error\"")
+                    || literal("\"aborted\""),
                 literal(",\"policyVersions\":"), object(allowsIntegers: false)
             else { return nil }
             if literal(",\"privacyCostMicroEpsilon\":") {

@@ -14,6 +14,15 @@ public struct AuditConfiguration: Sendable {
     /// The most entries one group commit writes (one `write`, one `fdatasync`).
     public var maxBatchEntries: Int = 4096
 
+    /// Whether ``AuditLog/open(directory:signingKey:origin:configuration:)`` starts the
+    /// checkpoint timer. A caller that must check the trail against outside state before
+    /// anything is signed over it (the vault's anchors and witness) passes `false` and
+    /// calls ``AuditLog/startCheckpointTimer()`` once satisfied.
+    public var startsCheckpointTimer = true
+    /// Called after each checkpoint is durably stored (on the thread that signed it), so
+    /// the owner can witness it elsewhere. It must not call back into the log.
+    public var onCheckpoint: (@Sendable (Checkpoint) -> Void)? = nil
+
     /// The system calls used to write and sync; tests swap in failing ones to prove the log
     /// fails closed (running as root, permissions alone cannot make a write fail).
     var fileOperations: any AuditFileOperations = SystemFileOperations()

@@ -40,8 +40,15 @@ extension AuditLog {
             }
             written += 1
             checkpointStatus.withLock { $0.latest = checkpoint }
+            configuration.onCheckpoint?(checkpoint)
             return checkpoint
         }
+    }
+
+    /// Starts the timer that checkpoints new entries every `checkpointEveryMilliseconds`,
+    /// for a log opened with ``AuditConfiguration/startsCheckpointTimer`` off.
+    public func startCheckpointTimer() {
+        if timer.withLock({ $0 == nil }) { startTimer() }
     }
 
     /// Starts the timer that checkpoints new entries every `checkpointEveryMilliseconds`.

@@ -86,7 +86,7 @@ public final class AuditLog: Sendable {
                 )
             }
         }
-        log.startTimer()
+        if configuration.startsCheckpointTimer { log.startTimer() }
         return log
     }
 
@@ -254,6 +254,18 @@ public final class AuditLog: Sendable {
             try current.appendDurably(bytes, entries: entries, using: configuration.fileOperations)
             return (current.name, current.firstSequence, offset)
         }
+    }
+
+    /// Stops the log without signing anything: the timer stops, appends are refused and no
+    /// final checkpoint is written. For an owner that found the trail inconsistent with
+    /// state outside it (a cut trail must never get a fresh signature).
+    public func abandon() {
+        timer.withLock {
+            $0?.cancel()
+            $0 = nil
+        }
+        writer.withLock { $0.fail(AuditError(.closed, "the audit log was abandoned")) }
+        checkpointQueue.sync {}
     }
 
     /// Writes a final checkpoint when entries are newer than the latest one, stops the

@@ -12,6 +12,9 @@ public struct AuditVerificationReport: Sendable, Equatable, CustomStringConverti
     public let warnings: [String]
     /// The first problem, `nil` when everything verifies.
     public let problem: AuditError?
+    /// The size of a checkpoint kept elsewhere that the log was proved consistent with
+    /// (``AuditVerifier/verify(directory:publicKey:savedCheckpoint:)``), `nil` when none was given.
+    public var consistentWithSavedCheckpoint: UInt64? = nil
 
     /// Whether the directory verifies (warnings allowed).
     public var isValid: Bool { problem == nil }
@@ -19,6 +22,9 @@ public struct AuditVerificationReport: Sendable, Equatable, CustomStringConverti
     public var description: String {
         var lines = ["tree size \(treeSize)", "root \(rootHex)", "checkpoints verified \(checkpointsChecked)"]
         if let latestCheckpointSize { lines.append("latest checkpoint size \(latestCheckpointSize)") }
+        if let consistentWithSavedCheckpoint {
+            lines.append("consistent with the saved checkpoint of size \(consistentWithSavedCheckpoint)")
+        }
         lines += warnings.map { "warning: \($0)" }
         if let problem {
             lines.append("FAILED at sequence \(problem.sequence.map(String.init) ?? "-"): \(problem.message)")

@@ -64,7 +64,7 @@ extension ControlStore {
                     """
             )
         }
-        // Version 4 is the store-state anchor (commit counter and batch id).
+        registerAnchor(in: &migrator)  // version 4: commit counter, batch and audit witness
         registerTokenPurposes(in: &migrator)  // version 5: analyst purposes, unique active names
         return migrator
     }()

@@ -28,19 +28,25 @@ public final class ControlStore: Sendable {
         self.queue = queue
     }
 
-    /// Opens (creating and migrating if needed) `control.db` in an existing data directory.
+    /// Opens (and migrates if needed) `control.db` in an existing data directory.
     ///
     /// - Parameters:
     ///   - dataDirectory: The data directory; it must exist (`cordon init` creates it).
     ///   - configuration: How to open the file. The default is a plain SQLite file with
     ///     WAL, `synchronous=FULL` and `secure_delete`; an encrypting VFS is selected
     ///     through its `vfsName` and page-key settings.
+    ///   - create: Whether a missing file may be created. Only `cordon init` passes `true`:
+    ///     a `control.db` missing from an initialized directory was deleted, and
+    ///     recreating it empty would silently drop tokens, the DSR register, erasure
+    ///     records and budgets.
     /// - Throws: ``ControlError`` with ``ControlError/Code/notInitialized`` when the
-    ///   directory is missing, ``ControlError/Code/storage`` when the file cannot be
-    ///   opened or has a newer schema than this build.
+    ///   directory is missing, ``ControlError/Code/missing`` when the file is and `create`
+    ///   is false, ``ControlError/Code/storage`` when the file cannot be opened or has a
+    ///   newer schema than this build.
     public static func open(
         dataDirectory: URL,
-        configuration: CordonStore.Configuration = CordonStore.Configuration()
+        configuration: CordonStore.Configuration = CordonStore.Configuration(),
+        create: Bool = false
     ) throws -> ControlStore {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory),
@@ -52,6 +58,12 @@ public final class ControlStore: Sendable {
             )
         }
         let url = dataDirectory.appendingPathComponent(fileName)
+        guard create || FileManager.default.fileExists(atPath: url.path) else {
+            throw ControlError(
+                .missing,
+                "\(url.path) is missing: it holds the API tokens, the DSR register, erasure records and privacy budgets, and only `cordon init` creates it; restore it from a backup (Cordon never recreates it empty)"
+            )
+        }
         do {
             let queue = try DatabaseQueue(path: url.path, configuration: configuration, migrator: schema)
             return ControlStore(url: url, queue: queue)
@@ -72,6 +84,11 @@ public final class ControlStore: Sendable {
         } catch let error as StoreError {
             throw ControlError(storing: error, while: action)
         }
+    }
+
+    /// The store's anchor: its commit counter and last batch (decision 0005).
+    func anchor() throws -> StoreAnchor {
+        try read("read its anchor") { db in try StoreState.anchor(in: db) }
     }
 
     /// Runs `body` read-only, mapping errors as ``write(_:_:)`` does.

@@ -68,11 +68,12 @@ extension Vault {
         context: AccessContext,
         summary: inout IngestSummary
     ) throws {
-        let store = try store(region)
         var subjects: [SubjectID] = []
         var seen = Set<Int64>()
         for event in events where seen.insert(event.sid).inserted { subjects.append(event.subjectID) }
-        try store.write(
+        let (_, receipt) = try write(
+            .region(region),
+            context: context,
             { db in
                 for event in events {
                     let line = event.line
@@ -86,21 +87,18 @@ extension Vault {
                     )
                 }
             },
-            record: { _, counter in
+            entry: { _ in
                 let purposes = Set(events.map(\.line.purpose))
-                let receipt = try self.record(
-                    context,
+                return AuditRecord(
                     action: "ingest.events",
                     regions: [region],
                     purpose: purposes.count == 1 ? purposes.first : nil,
                     subjects: subjects,
-                    details: [
-                        "accepted": .integer(Int64(events.count)), Vault.commitDetailKey(region): .integer(counter),
-                    ]
+                    details: ["accepted": .integer(Int64(events.count))]
                 )
-                summary.noteAudit(receipt.sequence)
             }
         )
+        if let receipt { summary.noteAudit(receipt.sequence) }
         summary.accepted += events.count
         summary.acceptedByRegion[region.rawValue, default: 0] += events.count
     }

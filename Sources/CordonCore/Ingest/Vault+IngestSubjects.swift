@@ -112,7 +112,9 @@ extension Vault {
         onReject: (LineRejection) -> Void
     ) throws {
         let store = try store(region)
-        let outcome = try store.write(
+        let (outcome, receipt) = try write(
+            .region(region),
+            context: context,
             { db in
                 var result = SubjectBatchResult()
                 for item in items {
@@ -128,22 +130,20 @@ extension Vault {
                 }
                 return result
             },
-            record: { result, counter in
-                guard !result.subjects.isEmpty else { return }
-                let receipt = try self.record(
-                    context,
+            entry: { result in
+                guard !result.subjects.isEmpty else { return nil }
+                return AuditRecord(
                     action: "ingest.subjects",
                     regions: [region],
                     subjects: result.subjects,
                     details: [
                         "accepted": .integer(Int64(result.subjects.count)), "created": .integer(Int64(result.created)),
                         "rejected": .integer(Int64(result.rejections.count)),
-                        Vault.commitDetailKey(region): .integer(counter),
                     ]
                 )
-                summary.noteAudit(receipt.sequence)
             }
         )
+        if let receipt { summary.noteAudit(receipt.sequence) }
         summary.accepted += outcome.subjects.count
         summary.created += outcome.created
         summary.updated += outcome.updated

@@ -1,3 +1,4 @@
+import CordonAudit
 public import CordonCrypto
 public import CordonStore
 public import Foundation
@@ -31,7 +32,8 @@ public enum DataDirectory {
         regions: [String],
         source: MasterKeySource,
         passphraseParameters: PasswordKDF.Parameters = .moderate,
-        pageCipher: PageEncryption.Algorithm? = nil
+        pageCipher: PageEncryption.Algorithm? = nil,
+        context: AccessContext = .commandLine(role: "admin")
     ) throws -> InitReport {
         var report = InitReport(
             dataDirectory: dataDirectory.path,
@@ -92,6 +94,13 @@ public enum DataDirectory {
                 if let pageCipher { $0.pageCipher = pageCipher.rawValue }
             }
         } else {
+            report.created += try createControlAndTrail(
+                at: dataDirectory,
+                keys: keys,
+                algorithm: pageCipher ?? .xChaCha20Poly1305,
+                created: report.created,
+                context: context
+            )
             let configuration = InstanceConfiguration(
                 format: InstanceConfiguration.currentFormat,
                 createdAt: Timestamp.now(),
@@ -106,6 +115,64 @@ public enum DataDirectory {
         report.pageCipher = try InstanceConfiguration.read(from: dataDirectory).pageAlgorithm().rawValue
         report.warnings = keys.warnings
         return report
+    }
+
+    /// Creates `control.db` and the audit trail with its first entry (`instance.init`),
+    /// the only place either is ever created: an initialized directory missing one had it
+    /// deleted, and the vault refuses to open rather than start afresh. An init that
+    /// stopped midway (before `cordon.json`) finds them and keeps them.
+    private static func createControlAndTrail(
+        at dataDirectory: URL,
+        keys: KeyHierarchy,
+        algorithm: PageEncryption.Algorithm,
+        created: [String],
+        context: AccessContext
+    ) throws -> [String] {
+        var made: [String] = []
+        if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent(ControlStore.fileName).path) {
+            made.append(ControlStore.fileName)
+        }
+        let control = try ControlStore.open(
+            dataDirectory: dataDirectory,
+            configuration: try Vault.controlConfiguration(keys: keys, algorithm: algorithm),
+            create: true
+        )
+        let witness = AuditWitness()
+        witness.attach(control)
+        var configuration = AuditConfiguration()
+        configuration.startsCheckpointTimer = false
+        configuration.onCheckpoint = { checkpoint in witness.checkpointSigned(checkpoint) }
+        let trail = try Vault.openAuditTrail(
+            dataDirectory: dataDirectory,
+            keys: keys,
+            configuration: configuration,
+            create: true
+        )
+        if trail.log.treeSize == 0 {
+            made.append("audit/")
+            do {
+                _ = try trail.log.append(
+                    AuditEvent(
+                        actor: context.actor,
+                        role: context.role,
+                        action: "instance.init",
+                        outcome: .ok,
+                        requestId: context.requestID,
+                        details: [
+                            "created": .string((created + made).joined(separator: ",")),
+                            "masterKeyId": .string(keys.masterKeyID),
+                        ]
+                    )
+                )
+            } catch {
+                throw VaultError(.auditUnavailable, "cannot write the first audit entry: \(error.message)")
+            }
+        }
+        do { try trail.log.close() } catch {
+            throw VaultError(.auditUnavailable, "cannot sign the first audit checkpoint: \(error.message)")
+        }
+        witness.drain()
+        return made
     }
 
     /// Opens the key hierarchy of an initialized data directory. A wrong master key fails

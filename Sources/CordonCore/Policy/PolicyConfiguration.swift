@@ -70,6 +70,16 @@ public struct PolicyConfiguration: Hashable, Sendable {
         return policy
     }
 
+    /// This configuration with only `regions` (those a data directory enables); the
+    /// countries of the others then have no region.
+    public func restricted(to regions: Set<RegionID>) -> PolicyConfiguration {
+        PolicyConfiguration(
+            policies: policies,
+            regions: self.regions.filter { regions.contains($0.key) },
+            catalog: catalog
+        )
+    }
+
     /// Every country that has a region, sorted.
     public var countries: [CountryCode] { regionOfCountry.keys.sorted() }
 }

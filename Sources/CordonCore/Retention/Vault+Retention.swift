@@ -37,7 +37,9 @@ extension Vault {
                 result.cutoffs[category.rawValue] = Self.rfc3339(cutoff)
                 var total = 0
                 while true {
-                    let deleted = try store.write(
+                    let (deleted, _) = try write(
+                        .region(region),
+                        context: context,
                         { db -> Int in
                             if isPurchase {
                                 try db.execute(
@@ -56,15 +58,13 @@ extension Vault {
                             }
                             return db.changes
                         },
-                        record: { deleted, counter in
-                            guard deleted > 0 else { return }
-                            try self.record(
-                                context,
+                        entry: { deleted in
+                            guard deleted > 0 else { return nil }
+                            return AuditRecord(
                                 action: "retention.delete",
                                 regions: [region],
                                 details: [
                                     "category": .string(category.rawValue), "deleted": .integer(Int64(deleted)),
-                                    Vault.commitDetailKey(region): .integer(counter),
                                 ]
                             )
                         }

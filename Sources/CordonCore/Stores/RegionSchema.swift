@@ -90,6 +90,12 @@ enum RegionSchema {
                     """
             )
         }
+        migrator.register(version: 3, name: "batch anchor") { db in
+            // The id of the batch that made the last commit, drawn at random by each audited
+            // write and named in its audit entry beside the commit counter, so a store file
+            // at the right counter but with another history is refused (decision 0005).
+            try db.execute("INSERT INTO store_state(key, value) VALUES ('last_batch', 0)")
+        }
         return migrator
     }()
 }

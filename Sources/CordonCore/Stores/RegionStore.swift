@@ -77,26 +77,12 @@ public final class RegionStore: Sendable {
         return newestEncryption  // opening fails with the store's own clear "wrong page key" error
     }
 
-    /// The number of write transactions ever committed (the rollback anchor).
-    public func commitCounter() throws -> Int64 {
-        try queue.read { db in
-            try db.scalar(Int64.self, "SELECT value FROM store_state WHERE key = 'commit_counter'") ?? 0
-        }
-    }
-
-    /// Runs `body` in one immediate transaction that also advances the commit counter, then
-    /// lets `record` make the audit entry durable before COMMIT. If `record` throws, the
-    /// transaction rolls back: nothing is stored that the audit trail does not show.
-    func write<T: Sendable>(_ body: (Connection) throws -> T, record: (T, Int64) throws -> Void) throws -> T {
-        try queue.write { db in
-            let result = try body(db)
-            let counter =
-                try db.scalar(
-                    Int64.self,
-                    "UPDATE store_state SET value = value + 1 WHERE key = 'commit_counter' RETURNING value"
-                ) ?? 0
-            try record(result, counter)
-            return result
+    /// The store's anchor: its commit counter and last batch (decision 0005).
+    public func anchor() throws -> StoreAnchor {
+        do {
+            return try queue.read { db in try StoreState.anchor(in: db) }
+        } catch let error as StoreError {
+            throw VaultError(storing: error, in: .region(region.id))
         }
     }
 

@@ -13,48 +13,110 @@ extension Vault {
         public var walFrames: Int
         public var badPages: [Int]
         public var badWALFrames: [Int]
+        /// Pages the store should hold that no file holds (a file cut short).
+        public var missingPages: [Int]
+        /// The store's own commit counter, when it could be read.
+        public var commit: Int64?
+        /// The newest commit the audit trail records for the store.
+        public var auditedCommit: Int64?
+        /// What is wrong, one sentence each; empty when the store is intact.
+        public var problems: [String]
         public var intact: Bool
     }
 
-    /// Reads every page of each region's store (and its WAL) and authenticates it,
-    /// without opening the store through SQLite. Audited as `store.verify`.
+    /// Checks each region's store files without serving from them: every page and WAL
+    /// frame authenticates, the file holds every page its header and WAL count, and the
+    /// store's anchor matches the newest one the audit trail records (a store deleted,
+    /// rolled back or replaced is reported, not skipped). Audited as `store.verify`.
     public func verifyStores(_ regions: [RegionID]? = nil, context: AccessContext) throws -> [StoreCheck] {
+        for region in regions ?? [] where configuration.regions[region] == nil {
+            throw VaultError(
+                .unknownRegion,
+                "no region '\(region)'; regions: \(regionIDs.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        let regions = regions ?? regionIDs
+        let anchors = try latestAnchors(regions.map(AnchoredStore.region))
         var checks: [StoreCheck] = []
-        for region in regions ?? regionIDs {
-            guard configuration.regions[region] != nil else {
-                throw VaultError(
-                    .unknownRegion,
-                    "no region '\(region)'; regions: \(regionIDs.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            let path = RegionStore.url(for: region, in: dataDirectory).path
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            let encryption = try RegionStore.pageEncryption(
-                for: path,
-                keyring: try keys.keyring(.region(region.rawValue))
-            )
-            let report = try StoreVerifier.verify(path: path, encryption: encryption)
-            checks.append(
-                StoreCheck(
-                    region: region.rawValue,
-                    file: path,
-                    pages: report.pageCount,
-                    walFrames: report.walFrameCount,
-                    badPages: report.badPages,
-                    badWALFrames: report.badWALFrames.map(\.frame),
-                    intact: report.isIntact
-                )
-            )
+        for region in regions {
+            if let check = try verifyStore(region, audited: anchors[.region(region)]) { checks.append(check) }
         }
         try record(
             context,
             action: "store.verify",
             regions: checks.map { RegionID(rawValue: $0.region) },
             outcome: checks.allSatisfy(\.intact) ? .ok : .error,
-            reason: checks.allSatisfy(\.intact) ? nil : "pages failed authentication",
+            reason: checks.allSatisfy(\.intact)
+                ? nil : "problems in \(checks.filter { !$0.intact }.map(\.region).joined(separator: ", "))",
             details: ["pages": .integer(Int64(checks.reduce(0) { $0 + $1.pages }))]
         )
         return checks
+    }
+
+    /// One region's check; `nil` for a region whose store was never created or written.
+    private func verifyStore(_ region: RegionID, audited: AuditedAnchor?) throws -> StoreCheck? {
+        let path = RegionStore.url(for: region, in: dataDirectory).path
+        var check = StoreCheck(
+            region: region.rawValue,
+            file: path,
+            pages: 0,
+            walFrames: 0,
+            badPages: [],
+            badWALFrames: [],
+            missingPages: [],
+            commit: nil,
+            auditedCommit: audited?.counter,
+            problems: [],
+            intact: true
+        )
+        guard FileManager.default.fileExists(atPath: path) else {
+            guard let audited, audited.counter > 0 else { return nil }
+            check.problems.append(
+                "the store is missing, but the audit trail records its commit \(audited.counter) (entry \(audited.sequence)): it was deleted"
+            )
+            check.intact = false
+            return check
+        }
+        do {
+            let encryption = try RegionStore.pageEncryption(
+                for: path,
+                keyring: try keys.keyring(.region(region.rawValue))
+            )
+            let report = try StoreVerifier.verify(path: path, encryption: encryption)
+            check.pages = report.pageCount
+            check.walFrames = report.walFrameCount
+            check.badPages = report.badPages
+            check.badWALFrames = report.badWALFrames.map(\.frame)
+            if !report.isIntact {
+                check.problems.append(
+                    "\(report.badPages.count) pages and \(report.badWALFrames.count) WAL frames failed authentication"
+                )
+            }
+        } catch let error as StoreError {
+            check.problems.append("the store does not open: \(error.message)")
+        }
+        if let extent = StoreVerifier.extent(path: path), !extent.missingPages.isEmpty {
+            check.missingPages = extent.missingPages
+            check.problems.append(
+                "the file is cut short: the store has \(extent.expectedPages ?? 0) pages but \(extent.missingPages.count) of them are in no file"
+            )
+        }
+        if check.problems.isEmpty {
+            let store = try stores.withLock { $0[region] } ?? openStore(region)
+            let state = try store.anchor()
+            check.commit = state.counter
+            let verdict = try Self.reconcile(.region(region), state: state, audited: audited) {
+                guard let audited else { return nil }
+                return try self.latestAnchors([.region(region)], before: audited.sequence)[.region(region)]
+            }
+            switch verdict {
+            case .consistent: break
+            case .recover(let reason, _): check.problems.append("one write behind the trail: \(reason)")
+            case .rolledBack(let message), .trailCut(let message): check.problems.append(message)
+            }
+        }
+        check.intact = check.problems.isEmpty
+        return check
     }
 
     /// Re-encrypts a region's store under a new page key: a new key version is added to
@@ -140,7 +202,10 @@ extension Vault {
             algorithm: pageAlgorithm
         )
         let tombstones = try control.tombstones(region: region)
-        let replayed = try store.write(
+        let (replayed, _) = try write(
+            .region(region),
+            on: store.queue,
+            context: context,
             { db -> Int in
                 var replayed = 0
                 for tombstone in tombstones {
@@ -161,18 +226,16 @@ extension Vault {
                 }
                 return replayed
             },
-            record: { replayed, counter in
-                try self.record(
-                    context,
+            entry: { replayed in
+                AuditRecord(
                     action: "store.restore",
                     regions: [region],
-                    details: [
-                        "replayedErasures": .integer(Int64(replayed)), Vault.commitDetailKey(region): .integer(counter),
-                    ]
+                    details: ["replayedErasures": .integer(Int64(replayed))]
                 )
             }
         )
         stores.withLock { $0[region] = store }
-        return (replayed, try store.commitCounter())
+        unavailableStores.withLock { $0[region] = nil }
+        return (replayed, try store.anchor().counter)
     }
 }

@@ -37,8 +37,9 @@ extension Vault {
     /// profile past its retention).
     func erase(_ id: SubjectID, context: AccessContext, now: Int64, action: String) throws -> ErasureReceipt {
         let (store, subject) = try requireSubject(id, action: action, context: context)
-        var sequence: UInt64 = 0
-        let counts = try store.write(
+        let (counts, receipt) = try write(
+            .region(store.region.id),
+            context: context,
             { db -> [String: Int] in
                 var counts: [String: Int] = [:]
                 try db.execute("DELETE FROM events WHERE sid = \(subject.sid)")
@@ -51,20 +52,19 @@ extension Vault {
                 try db.execute("INSERT OR REPLACE INTO erasures(subject_id, erased_at) VALUES (\(id.rawValue), \(now))")
                 return counts
             },
-            record: { counts, counter in
-                sequence = try self.record(
-                    context,
+            entry: { counts in
+                AuditRecord(
                     action: action,
                     regions: [store.region.id],
                     subjects: [id],
                     details: [
                         "events": .integer(Int64(counts["events"] ?? 0)),
                         "consents": .integer(Int64(counts["consents"] ?? 0)),
-                        Vault.commitDetailKey(store.region.id): .integer(counter),
                     ]
-                ).sequence
+                )
             }
         )
+        let sequence = receipt?.sequence ?? 0
         // The tombstone outside the region store lets a restored older copy be purged again.
         try control.recordTombstone(
             region: store.region.id,

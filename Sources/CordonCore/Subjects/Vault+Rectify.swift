@@ -31,7 +31,9 @@ extension Vault {
             }
         }
         let (store, subject) = try requireSubject(id, action: "subject.rectify", context: context)
-        try store.write(
+        try write(
+            .region(store.region.id),
+            context: context,
             { db in
                 let dek = try store.dek(of: subject)
                 var pii = try store.unseal(subject.sealedPII, for: id, using: dek)
@@ -46,16 +48,12 @@ extension Vault {
                     """
                 )
             },
-            record: { _, counter in
-                try self.record(
-                    context,
+            entry: { _ in
+                AuditRecord(
                     action: "subject.rectify",
                     regions: [store.region.id],
                     subjects: [id],
-                    details: [
-                        "fields": .string(changes.keys.sorted().joined(separator: ",")),
-                        Vault.commitDetailKey(store.region.id): .integer(counter),
-                    ]
+                    details: ["fields": .string(changes.keys.sorted().joined(separator: ","))]
                 )
             }
         )
@@ -92,7 +90,9 @@ extension Vault {
             throw VaultError(.invalidRequest, "the consent source must be 1 to 200 characters")
         }
         let (store, subject) = try requireSubject(id, action: "subject.consent", context: context)
-        try store.write(
+        try write(
+            .region(store.region.id),
+            context: context,
             { db in
                 try store.insertConsents(
                     [ConsentRecord(purpose: purpose, state: state, source: source, recordedAt: now)],
@@ -101,16 +101,13 @@ extension Vault {
                 )
                 try db.execute("UPDATE subjects SET updated_at = \(now) WHERE sid = \(subject.sid)")
             },
-            record: { _, counter in
-                try self.record(
-                    context,
+            entry: { _ in
+                AuditRecord(
                     action: "subject.consent",
                     regions: [store.region.id],
                     purpose: purpose,
                     subjects: [id],
-                    details: [
-                        "state": .string(state.rawValue), Vault.commitDetailKey(store.region.id): .integer(counter),
-                    ]
+                    details: ["state": .string(state.rawValue)]
                 )
             }
         )

@@ -26,6 +26,12 @@ public final class Vault: Sendable {
     let signingKey: Ed25519.SigningKey
     let pseudonymKey: AuditPseudonymKey
     let stores: Mutex<[RegionID: RegionStore]>
+    /// Regions whose store was found rolled back, missing or damaged when the vault
+    /// opened: each refuses its own requests until `cordon store restore` (one broken
+    /// region never fails the others).
+    let unavailableStores: Mutex<[RegionID: VaultError]>
+    /// Keeps the newest signed checkpoint in `control.db`.
+    let witness: AuditWitness
     /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
     public let pageAlgorithm: PageEncryption.Algorithm
     private let openWarnings: Mutex<[String]>
@@ -35,8 +41,10 @@ public final class Vault: Sendable {
     /// Warnings worth showing the operator (torn audit tail truncated, resumed rotation, ...).
     public var warnings: [String] { openWarnings.withLock { $0 } }
 
-    /// Opens an initialized data directory. A wrong master key, a tampered audit trail or
-    /// a damaged key file stops here with one clear sentence.
+    /// Opens an initialized data directory. A wrong master key, a tampered or cut audit
+    /// trail, a missing or rolled-back `control.db`, or a damaged key file stops here with
+    /// one clear sentence. A region store that is rolled back, missing or damaged does not
+    /// stop the vault: that region alone refuses requests (``store(_:)``) until it is restored.
     public static func open(
         dataDirectory: URL,
         configuration: PolicyConfiguration,
@@ -50,18 +58,83 @@ public final class Vault: Sendable {
             source: source,
             passphraseParameters: passphraseParameters
         )
+        let instance = try InstanceConfiguration.read(from: dataDirectory)
+        let configuration = try enabledConfiguration(configuration, instance: instance, dataDirectory: dataDirectory)
+        let witness = AuditWitness()
+        var auditConfiguration = auditConfiguration
+        let startsTimer = auditConfiguration.startsCheckpointTimer
+        auditConfiguration.startsCheckpointTimer = false  // nothing is signed before the checks below
+        auditConfiguration.onCheckpoint = { checkpoint in witness.checkpointSigned(checkpoint) }
+        let trail = try openAuditTrail(
+            dataDirectory: dataDirectory,
+            keys: keys,
+            configuration: auditConfiguration,
+            create: false
+        )
+        let control: ControlStore
+        do {
+            control = try ControlStore.open(
+                dataDirectory: dataDirectory,
+                configuration: try controlConfiguration(keys: keys, algorithm: try instance.pageAlgorithm())
+            )
+        } catch {
+            trail.log.abandon()
+            throw error
+        }
+        witness.attach(control)
+        let vault = Vault(
+            dataDirectory: dataDirectory,
+            configuration: configuration,
+            audit: trail.log,
+            control: control,
+            keys: keys,
+            signingKey: trail.signingKey,
+            pseudonymKey: trail.pseudonymKey,
+            pageAlgorithm: try instance.pageAlgorithm(),
+            witness: witness,
+            warnings: keys.warnings + trail.log.openWarnings,
+            lock: lock
+        )
+        do {
+            try vault.checkAnchors()
+        } catch {
+            // A trail that does not match the stores must never get a fresh signature.
+            trail.log.abandon()
+            throw error
+        }
+        if startsTimer { trail.log.startCheckpointTimer() }
+        return vault
+    }
+
+    /// The audit trail of a data directory with its keys: opened (and verified) when it
+    /// exists; created only for `cordon init` (`create`). An initialized directory whose
+    /// trail is missing or empty had it deleted: Cordon never starts a new trail over data.
+    static func openAuditTrail(
+        dataDirectory: URL,
+        keys: KeyHierarchy,
+        configuration: AuditConfiguration,
+        create: Bool
+    ) throws -> (log: AuditLog, signingKey: Ed25519.SigningKey, pseudonymKey: AuditPseudonymKey) {
         let auditKeys = try keys.keyring(.audit)
         let signingKey = try Ed25519.SigningKey(
             seed: try auditKeys.dataKey(.auditSigningSeed, as: SigningSeedRole.self)
         )
         let pseudonymKey = try auditKeys.dataKey(.auditPseudonym, as: AuditPseudonymKeyRole.self)
+        let directory = dataDirectory.appendingPathComponent("audit")
+        let segments = directory.appendingPathComponent("segments")
+        if !create && !FileManager.default.fileExists(atPath: segments.path) {
+            throw VaultError(
+                .auditTrailCut,
+                "the audit trail \(directory.path) is missing, but \(dataDirectory.path) is an initialized data directory: the trail was deleted. Restore it from a backup; Cordon never starts a new trail over existing data"
+            )
+        }
         let log: AuditLog
         do {
             log = try AuditLog.open(
-                directory: dataDirectory.appendingPathComponent("audit"),
+                directory: directory,
                 signingKey: signingKey,
                 origin: auditOrigin(for: signingKey.publicKey),
-                configuration: auditConfiguration
+                configuration: configuration
             )
         } catch {
             throw VaultError(
@@ -69,25 +142,27 @@ public final class Vault: Sendable {
                 "the audit trail in \(dataDirectory.path)/audit cannot be opened: \(error.message); Cordon will not run without it"
             )
         }
-        let pageAlgorithm = try InstanceConfiguration.read(from: dataDirectory).pageAlgorithm()
-        var controlConfiguration = CordonStore.Configuration()
-        controlConfiguration.encryption = PageEncryption(
+        if !create && log.treeSize == 0 {
+            log.abandon()
+            throw VaultError(
+                .auditTrailCut,
+                "the audit trail \(directory.path) is empty, but `cordon init` wrote its first entry: the trail was wiped. Restore it from a backup; Cordon never starts a new trail over existing data"
+            )
+        }
+        return (log, signingKey, pseudonymKey)
+    }
+
+    /// How `control.db` is opened: sealed under the control keyring's page key.
+    static func controlConfiguration(
+        keys: KeyHierarchy,
+        algorithm: PageEncryption.Algorithm
+    ) throws -> CordonStore.Configuration {
+        var configuration = CordonStore.Configuration()
+        configuration.encryption = PageEncryption(
             key: try keys.keyring(.control).dataKey(.page, as: PageKeyRole.self),
-            algorithm: pageAlgorithm
+            algorithm: algorithm
         )
-        let control = try ControlStore.open(dataDirectory: dataDirectory, configuration: controlConfiguration)
-        return Vault(
-            dataDirectory: dataDirectory,
-            configuration: configuration,
-            audit: log,
-            control: control,
-            keys: keys,
-            signingKey: signingKey,
-            pseudonymKey: pseudonymKey,
-            pageAlgorithm: pageAlgorithm,
-            warnings: keys.warnings + log.openWarnings,
-            lock: lock
-        )
+        return configuration
     }
 
     private init(
@@ -99,6 +174,7 @@ public final class Vault: Sendable {
         signingKey: Ed25519.SigningKey,
         pseudonymKey: AuditPseudonymKey,
         pageAlgorithm: PageEncryption.Algorithm,
+        witness: AuditWitness,
         warnings: [String],
         lock: DirectoryLock
     ) {
@@ -112,7 +188,9 @@ public final class Vault: Sendable {
         self.keys = keys
         self.signingKey = signingKey
         self.pseudonymKey = pseudonymKey
+        self.witness = witness
         self.stores = Mutex([:])
+        self.unavailableStores = Mutex([:])
         self.openWarnings = Mutex(warnings)
     }
 
@@ -128,6 +206,7 @@ public final class Vault: Sendable {
     /// flushes a final audit checkpoint and stops accepting appends.
     public func close() throws {
         stores.withLock { $0.removeAll() }
+        defer { witness.drain() }  // the final checkpoint's witness, before control.db closes
         try audit.close()
     }
 
@@ -140,28 +219,40 @@ public final class Vault: Sendable {
     /// Regions this instance stores data for, in id order.
     public var regionIDs: [RegionID] { configuration.regions.keys.sorted() }
 
-    /// The store of `region`, opened on first use and checked against its last audited
-    /// commit (an older file or a dropped WAL tail is refused, not served).
+    /// The store of `region`, opened on first use: a region that has never been written
+    /// gets a new empty store; one found rolled back, missing or damaged when the vault
+    /// opened throws that finding (``VaultError/Code/storeRolledBack``,
+    /// ``VaultError/Code/storeMissing``, ``VaultError/Code/storeCorrupt``).
     public func store(_ id: RegionID) throws -> RegionStore {
         if let store = stores.withLock({ $0[id] }) { return store }
-        guard let region = configuration.regions[id] else {
+        if let error = unavailableStores.withLock({ $0[id] }) { throw error }
+        guard configuration.regions[id] != nil else {
             throw VaultError(
                 .unknownRegion,
                 "no region '\(id)'; regions: \(regionIDs.map(\.rawValue).joined(separator: ", "))"
             )
         }
-        let store = try RegionStore(
-            dataDirectory: dataDirectory,
-            region: region,
-            policy: configuration.policy(for: id),
-            keyring: try keys.keyring(.region(id.rawValue)),
-            algorithm: pageAlgorithm
-        )
-        try checkNotRolledBack(store)
+        let store = try openStore(id)
         return stores.withLock { opened in
             if let existing = opened[id] { return existing }
             opened[id] = store
             return store
+        }
+    }
+
+    /// Opens (creating when missing) the store file of a configured region, without any
+    /// anchor check; ``checkAnchors()`` and ``store(_:)`` decide whether it may serve.
+    func openStore(_ id: RegionID) throws -> RegionStore {
+        do {
+            return try RegionStore(
+                dataDirectory: dataDirectory,
+                region: configuration.regions[id]!,
+                policy: configuration.policy(for: id),
+                keyring: try keys.keyring(.region(id.rawValue)),
+                algorithm: pageAlgorithm
+            )
+        } catch let error as StoreError {
+            throw VaultError(storing: error, in: .region(id))
         }
     }
 
@@ -182,26 +273,46 @@ public final class Vault: Sendable {
         reason: String? = nil,
         details: [String: AuditDetailValue] = [:]
     ) throws -> AuditReceipt {
+        try record(
+            context,
+            AuditRecord(
+                action: action,
+                regions: regions,
+                purpose: purpose,
+                subjects: subjects,
+                outcome: outcome,
+                reason: reason,
+                details: details
+            )
+        )
+    }
+
+    /// Appends `record` as one entry, stamped with the actor, subject pseudonyms and the
+    /// policy versions in force; any failure becomes a fail-closed `VaultError`.
+    @discardableResult
+    func record(_ context: AccessContext, _ record: AuditRecord) throws -> AuditReceipt {
         let event = AuditEvent(
             actor: context.actor,
             actorName: context.actorName,
             role: context.role,
-            action: action,
-            regions: regions.map(\.rawValue),
-            purpose: purpose?.rawValue,
-            subjects: subjects.map(pseudonym),
-            outcome: outcome,
-            reason: reason,
-            policyVersions: policyVersions(regions),
+            action: record.action,
+            regions: record.regions.map(\.rawValue),
+            purpose: record.purpose?.rawValue,
+            subjects: record.subjects.map(pseudonym),
+            outcome: record.outcome,
+            reason: record.reason,
+            policyVersions: policyVersions(record.regions),
             requestId: context.requestID,
-            details: details
+            query: record.query,
+            privacyCost: record.privacyCost,
+            details: record.details
         )
         do {
             return try audit.append(event)
         } catch {
             throw VaultError(
                 .auditUnavailable,
-                "the audit trail could not record \(action) (\(error.message)); the operation was not performed"
+                "the audit trail could not record \(record.action) (\(error.message)); the operation was not performed"
             )
         }
     }

@@ -19,6 +19,23 @@ public struct VaultError: Error, CustomStringConvertible, Sendable {
         public static let busy = Code("busy")
         /// Stored data failed to decrypt or decode.
         public static let corrupt = Code("corrupt")
+        /// A store's file failed authentication or is damaged (a flipped page, a bad
+        /// header): its region is unavailable until it is restored.
+        public static let storeCorrupt = Code("store_corrupt")
+        /// A store's volume is full: the write was rolled back (and, if its audit entry was
+        /// already durable, recorded as aborted). Free space and retry.
+        public static let storageFull = Code("storage_full")
+        /// A store could not be read or written for another reason (I/O error, permissions).
+        public static let storageUnavailable = Code("storage_unavailable")
+        /// A store file the audit trail records writes to is missing (deleted).
+        public static let storeMissing = Code("store_missing")
+        /// The audit trail is behind a store's anchored state, or shorter than a checkpoint
+        /// that was witnessed: entries were cut from it or it was replaced. Cordon refuses
+        /// to start on it.
+        public static let auditTrailCut = Code("audit_trail_cut")
+        /// `cordon.json`, the policy configuration and the stores on disk disagree about
+        /// which regions exist (a region dropped from `cordon.json` while its store remains).
+        public static let configurationMismatch = Code("configuration_mismatch")
     }
 
     public let code: Code

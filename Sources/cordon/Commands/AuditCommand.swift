@@ -41,7 +41,15 @@ struct AuditVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Recompute every leaf and root, check every checkpoint signature; exit 1 on any problem.",
-        discussion: "With --pubkey FILE no master key is needed (the verifier key line from `cordon audit pubkey`)."
+        discussion: """
+            With --pubkey FILE no master key is needed (the verifier key line from `cordon audit pubkey`). \
+            With --checkpoint FILE (a checkpoint you fetched earlier, `GET /v1/audit/checkpoint` or `cordon audit \
+            checkpoint`, and kept off this machine) it also proves the log still extends it, or says it was rolled \
+            back ("the saved checkpoint has N entries, the log has M") or rewritten. Files on one machine cannot \
+            prove the whole data directory was not replaced by an older copy; a saved checkpoint can. Without \
+            --pubkey the vault is opened, which refuses a trail shorter than the checkpoint it last witnessed and \
+            never signs a new checkpoint over it.
+            """
     )
     static let arguments: [ArgumentSpec] = [
         .option(
@@ -49,15 +57,22 @@ struct AuditVerifyCommand: ParsableCommand {
             valueName: "FILE",
             help: "Verifier key file; default: derive it from the data directory's keys."
         ),
+        .option(
+            "checkpoint",
+            valueName: "FILE",
+            help: "A checkpoint kept elsewhere: prove the log is consistent with it."
+        ),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
     let pubkey: String?
+    let checkpointPath: String?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         pubkey = parsed.option("pubkey")
+        checkpointPath = parsed.option("checkpoint")
     }
 
     struct Report: Encodable {
@@ -69,6 +84,7 @@ struct AuditVerifyCommand: ParsableCommand {
         var warnings: [String]
         var problem: String?
         var problemSequence: UInt64?
+        var consistentWithSavedCheckpoint: UInt64?
     }
 
     func run() throws {
@@ -83,9 +99,19 @@ struct AuditVerifyCommand: ParsableCommand {
         } else {
             key = try withVault(global) { $0.audit.verifierKey }
         }
+        let saved: Checkpoint? = try checkpointPath.map { path in
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw CLIError("cannot read the checkpoint \(path): \(error.localizedDescription)")
+            }
+            do throws(AuditError) { return try Checkpoint.parse(text) } catch {
+                throw CLIError("\(path) is not a checkpoint: \(error.message)")
+            }
+        }
         let report = AuditVerifier.verify(
             directory: global.dataDirectory.appendingPathComponent("audit"),
-            publicKey: key
+            publicKey: key,
+            savedCheckpoint: saved
         )
         if global.json {
             try Output.json(
@@ -97,13 +123,17 @@ struct AuditVerifyCommand: ParsableCommand {
                     latestCheckpointSize: report.latestCheckpointSize,
                     warnings: report.warnings,
                     problem: report.problem?.message,
-                    problemSequence: report.problem?.sequence
+                    problemSequence: report.problem?.sequence,
+                    consistentWithSavedCheckpoint: report.consistentWithSavedCheckpoint
                 )
             )
         } else {
             Output.line(
                 "tree size \(report.treeSize), root \(report.rootHex), \(report.checkpointsChecked) checkpoints verified"
             )
+            if let size = report.consistentWithSavedCheckpoint {
+                Output.line("consistent with the saved checkpoint of \(size) entries")
+            }
             report.warnings.forEach(Output.warning)
         }
         if let problem = report.problem {
@@ -194,9 +224,14 @@ struct AuditSearchCommand: ParsableCommand {
 struct AuditCheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
-        abstract: "Sign a checkpoint of the current tree now and print it (C2SP signed note)."
+        abstract: "Sign a checkpoint of the current tree now and print it (C2SP signed note).",
+        discussion: """
+            Keep checkpoints off this machine (a DPO's archive, a ticket, another region's node): \
+            `cordon audit verify --checkpoint FILE` later proves the log still extends each one, which \
+            no file on this machine can prove by itself. With --json: {"treeSize", "rootHash" (base64), "checkpoint" (the note)}.
+            """
     )
-    static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec]
+    static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec]
 
     let global: GlobalOptions
 
@@ -204,9 +239,25 @@ struct AuditCheckpointCommand: ParsableCommand {
         global = GlobalOptions(parsed: parsed)
     }
 
+    struct Report: Encodable {
+        var treeSize: UInt64
+        var rootHash: String
+        var checkpoint: String
+    }
+
     func run() throws {
         let checkpoint = try withVault(global) { try $0.audit.checkpoint() }
-        Output.standardOutput(checkpoint.text)
+        if global.json {
+            try Output.json(
+                Report(
+                    treeSize: checkpoint.treeSize,
+                    rootHash: Data(checkpoint.rootHash).base64EncodedString(),
+                    checkpoint: checkpoint.text
+                )
+            )
+        } else {
+            Output.standardOutput(checkpoint.text)
+        }
     }
 }
 

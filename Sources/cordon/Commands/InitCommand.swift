@@ -46,13 +46,16 @@ struct InitCommand: ParsableCommand {
             pageCipher: pageCipher
         )
         report.warnings.forEach(Output.warning)
-        // The first audit entry of a new directory (and one per re-run): the trail starts here.
-        try withVault(global) { vault in
-            try vault.recordAdministration(
-                report.alreadyInitialized ? "instance.reinit" : "instance.init",
-                details: ["created": report.created.joined(separator: ","), "masterKeyId": report.masterKeyID],
-                context: .commandLine(role: "admin")
-            )
+        // `initialize` wrote a new directory's first audit entry (`instance.init`); a re-run
+        // is recorded too, through the vault, which checks the directory on the way.
+        if report.alreadyInitialized {
+            try withVault(global) { vault in
+                try vault.recordAdministration(
+                    "instance.reinit",
+                    details: ["created": report.created.joined(separator: ","), "masterKeyId": report.masterKeyID],
+                    context: .commandLine(role: "admin")
+                )
+            }
         }
         if global.json {
             try Output.json(report)

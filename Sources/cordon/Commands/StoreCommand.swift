@@ -37,20 +37,18 @@ struct StoreVerifyCommand: ParsableCommand {
             try Output.json(checks)
         } else {
             for check in checks {
-                let problems =
-                    check.intact
-                    ? "ok"
-                    : "FAILED: pages \(check.badPages.map(String.init).joined(separator: ",")) WAL frames \(check.badWALFrames.map(String.init).joined(separator: ","))"
+                let commit = check.commit.map { ", commit \($0)" } ?? ""
                 Output.line(
-                    "\(check.region): \(check.pages) pages, \(check.walFrames) WAL frames — \(problems)  (\(check.file))"
+                    "\(check.region): \(check.pages) pages, \(check.walFrames) WAL frames\(commit) — \(check.intact ? "ok" : "FAILED")  (\(check.file))"
                 )
+                for problem in check.problems { Output.line("  \(problem)") }
             }
             if checks.isEmpty { Output.line("no region store has been created yet") }
         }
         let bad = checks.filter { !$0.intact }
         if !bad.isEmpty {
             throw CLIError(
-                "\(bad.count) store\(bad.count == 1 ? "" : "s") failed authentication: \(bad.map(\.region).joined(separator: ", ")); restore from a backup with `cordon store restore`"
+                "\(bad.count) store\(bad.count == 1 ? "" : "s") failed verification: \(bad.map(\.region).joined(separator: ", ")); restore from a backup with `cordon store restore`"
             )
         }
     }

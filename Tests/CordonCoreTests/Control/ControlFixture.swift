@@ -11,7 +11,7 @@ struct ControlFixture {
 
     init() throws {
         directory = try TemporaryDirectory()
-        store = try ControlStore.open(dataDirectory: directory.url)
+        store = try ControlStore.open(dataDirectory: directory.url, create: true)
         register = DSRRegister(store: store, configuration: ConfigurationFixture.shipped)
     }
 

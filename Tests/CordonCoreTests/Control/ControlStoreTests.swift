@@ -8,16 +8,19 @@ import Testing
 struct ControlStoreTests {
     @Test func aFreshFileIsMigratedToTheCurrentSchema() throws {
         let directory = try TemporaryDirectory()
-        _ = try ControlStore.open(dataDirectory: directory.url)
+        _ = try ControlStore.open(dataDirectory: directory.url, create: true)
         let connection = try Connection(path: directory.url.appendingPathComponent("control.db").path)
         #expect(try connection.userVersion == ControlStore.schemaVersion)
-        // 2: budget ledger, 3: api tokens, (4: store anchor), 5: token purposes and unique names
+        // 2: privacy-budget ledger, 3: api tokens, 4: anchor and audit witness, 5: token purposes and names
         #expect(ControlStore.schemaVersion == 5)
         let tables = try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .map { try $0.get(String.self, at: 0) }
         #expect(
-            Set(["api_tokens", "dsr_requests", "erasure_tombstones", "privacy_budget", "released_answers"])
-                .isSubset(of: Set(tables))
+            Set([
+                "api_tokens", "audit_witness", "dsr_requests", "erasure_tombstones", "privacy_budget",
+                "released_answers", "store_state",
+            ])
+            .isSubset(of: Set(tables))
         )
         let columns = try connection.query("SELECT name FROM pragma_table_info('dsr_requests')")
             .map { try $0.get(String.self, at: 0) }
@@ -31,9 +34,9 @@ struct ControlStoreTests {
 
     @Test func reopeningAMigratedFileChangesNothing() throws {
         let directory = try TemporaryDirectory()
-        let store = try ControlStore.open(dataDirectory: directory.url)
+        let store = try ControlStore.open(dataDirectory: directory.url, create: true)
         try store.recordTombstone(region: "eu", subjectID: ControlFixture.subject, erasedAt: Date())
-        let again = try ControlStore.open(dataDirectory: directory.url)
+        let again = try ControlStore.open(dataDirectory: directory.url, create: true)
         #expect(try again.tombstones(region: "eu").count == 1)
     }
 
@@ -46,13 +49,21 @@ struct ControlStoreTests {
         #expect(!FileManager.default.fileExists(atPath: missing.path))
     }
 
+    @Test func aMissingFileIsNeverRecreated() throws {
+        let directory = try TemporaryDirectory()
+        let error = controlError { _ = try ControlStore.open(dataDirectory: directory.url) }
+        #expect(error?.code == .missing)
+        #expect(error?.message.contains("only `cordon init` creates it") == true)
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("control.db").path))
+    }
+
     @Test func aNewerSchemaIsRefusedWithoutWriting() throws {
         let directory = try TemporaryDirectory()
         do {
             let connection = try Connection(path: directory.url.appendingPathComponent("control.db").path)
             try connection.setUserVersion(99)
         }
-        let error = controlError { _ = try ControlStore.open(dataDirectory: directory.url) }
+        let error = controlError { _ = try ControlStore.open(dataDirectory: directory.url, create: true) }
         #expect(error?.code == .storage)
         #expect(error?.message.contains("upgrade cordon") == true)
         #expect((error?.underlying as? StoreError)?.code == .schemaTooNew)
@@ -60,7 +71,7 @@ struct ControlStoreTests {
 
     @Test func tombstonesRoundTripPerRegionKeepingTheEarliestErasure() throws {
         let directory = try TemporaryDirectory()
-        let store = try ControlStore.open(dataDirectory: directory.url)
+        let store = try ControlStore.open(dataDirectory: directory.url, create: true)
         let first = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
         let second = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
         try store.recordTombstone(region: "eu", subjectID: second, erasedAt: ControlFixture.at("2025-02-01T00:00:00Z"))
@@ -92,7 +103,7 @@ struct ControlStoreTests {
 
     @Test func aTombstoneTakesOnlyASubjectId() throws {
         let directory = try TemporaryDirectory()
-        let store = try ControlStore.open(dataDirectory: directory.url)
+        let store = try ControlStore.open(dataDirectory: directory.url, create: true)
         let error = controlError {
             try store.recordTombstone(region: "eu", subjectID: "jane@example.com", erasedAt: Date())
         }

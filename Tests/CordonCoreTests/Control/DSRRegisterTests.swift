@@ -245,7 +245,7 @@ struct DSRRegisterTests {
         let id: String
         do {
             let register = DSRRegister(
-                store: try ControlStore.open(dataDirectory: directory.url),
+                store: try ControlStore.open(dataDirectory: directory.url, create: true),
                 configuration: ConfigurationFixture.shipped
             )
             id = try register.open(

@@ -32,7 +32,8 @@ struct KeyHierarchyTests {
         #expect(!report.alreadyInitialized)
         #expect(
             Set(report.created) == [
-                "master.key", "control.keys", "audit.keys", "regions/eu.keys", "regions/us.keys", "cordon.json",
+                "master.key", "control.keys", "audit.keys", "regions/eu.keys", "regions/us.keys", "control.db",
+                "audit/", "cordon.json",
             ]
         )
         let attributes = try FileManager.default.attributesOfItem(

@@ -1,3 +1,4 @@
+import CordonAudit
 import CordonCrypto
 import Foundation
 
@@ -15,7 +16,12 @@ final class VaultFixture {
     var vault: Vault!
     let context = AccessContext(actor: "test:fixture", role: "operator")
 
-    init() throws {
+    /// How the vault's audit log runs; tests that cut the trail turn the checkpoint timer
+    /// off so they decide when checkpoints (and their witness) are written.
+    let auditConfiguration: AuditConfiguration
+
+    init(auditConfiguration: AuditConfiguration = AuditConfiguration()) throws {
+        self.auditConfiguration = auditConfiguration
         let directory = try TemporaryDirectory()
         let source = MasterKeySource.keyFile(directory.url.appendingPathComponent("master.key"))
         _ = try DataDirectory.initialize(
@@ -25,7 +31,12 @@ final class VaultFixture {
             passphraseParameters: .testing
         )
         self.directory = directory
-        vault = try Vault.open(dataDirectory: directory.url, configuration: Self.configuration, source: source)
+        vault = try Vault.open(
+            dataDirectory: directory.url,
+            configuration: Self.configuration,
+            source: source,
+            auditConfiguration: auditConfiguration
+        )
     }
 
     var source: MasterKeySource { .keyFile(directory.url.appendingPathComponent("master.key")) }
@@ -34,7 +45,29 @@ final class VaultFixture {
     func reopen() throws {
         try vault?.close()
         vault = nil
-        vault = try Vault.open(dataDirectory: directory.url, configuration: Self.configuration, source: source)
+        vault = try open()
+    }
+
+    /// Opens the vault of this directory again (after `vault` was closed and released).
+    func open() throws -> Vault {
+        try Vault.open(
+            dataDirectory: directory.url,
+            configuration: Self.configuration,
+            source: source,
+            auditConfiguration: auditConfiguration
+        )
+    }
+
+    /// Releases the vault as a crash would: nothing more is signed or witnessed (no final
+    /// checkpoint), and every connection closes.
+    func crash() {
+        vault.audit.abandon()
+        vault = nil
+    }
+
+    /// Every audit entry, oldest first.
+    func entries() throws -> [AuditEntry] {
+        try vault.audit.entries(in: 0..<vault.audit.treeSize)
     }
 
     func reader(_ lines: [String]) throws -> LineReader {

@@ -1,0 +1,78 @@
+import CordonAudit
+import CordonStore
+
+extension Vault {
+    /// One audited write to an anchored store — the only way Cordon changes a region store
+    /// or `control.db`.
+    ///
+    /// In one immediate transaction: `body` makes the change; the store's anchor advances
+    /// (``StoreState/advance(in:)``); the entry `entry(result)` describes — with the new
+    /// anchor added to its details — is appended to the audit trail and fsynced; then
+    /// COMMIT. So nothing is committed that the trail does not show, and:
+    /// - if the append fails, the transaction rolls back (fail closed);
+    /// - if COMMIT itself fails (disk full, I/O error), the transaction is rolled back and
+    ///   an entry with the same action and `outcome: aborted` follows, naming the entry it
+    ///   cancels (`aborts`), the reason, and the anchor the store is really at — so the
+    ///   trail never keeps an "ok" for a write that did not happen. If even that entry
+    ///   cannot be written, the next open finds the store one commit behind its newest
+    ///   anchor and records `store.recovered` (``reconcile(_:state:audited:)``);
+    /// - when `entry` returns `nil` (the body found nothing to change) the anchor does not
+    ///   move and nothing is recorded.
+    ///
+    /// Returns the body's result and the receipt of its entry (`nil` when nothing was recorded).
+    @discardableResult
+    func write<T: Sendable>(
+        _ target: AnchoredStore,
+        context: AccessContext,
+        _ body: (Connection) throws -> T,
+        entry: (T) throws -> AuditRecord?
+    ) throws -> (value: T, receipt: AuditReceipt?) {
+        let queue: DatabaseQueue
+        switch target {
+        case .region(let region): queue = try store(region).queue
+        case .control: queue = control.queue
+        }
+        return try write(target, on: queue, context: context, body, entry: entry)
+    }
+
+    /// ``write(_:context:_:entry:)`` on a given connection queue: for a store the vault
+    /// does not serve yet (`cordon store restore`).
+    @discardableResult
+    func write<T: Sendable>(
+        _ target: AnchoredStore,
+        on queue: DatabaseQueue,
+        context: AccessContext,
+        _ body: (Connection) throws -> T,
+        entry: (T) throws -> AuditRecord?
+    ) throws -> (value: T, receipt: AuditReceipt?) {
+        var written: (record: AuditRecord, receipt: AuditReceipt, previous: StoreAnchor, next: StoreAnchor)?
+        do {
+            let value = try queue.write(
+                { db -> T in
+                    let value = try body(db)
+                    guard var record = try entry(value) else { return value }
+                    let (previous, next) = try StoreState.advance(in: db)
+                    record.details.merge(target.details(next)) { _, anchor in anchor }
+                    let receipt = try self.record(context, record)
+                    written = (record, receipt, previous, next)
+                    return value
+                },
+                onCommitFailure: { error in
+                    guard let written else { return }
+                    var aborted = written.record
+                    aborted.outcome = .aborted
+                    aborted.reason = "COMMIT failed (\(error.code)); the write was rolled back and did not happen"
+                    aborted.details.merge(target.details(written.previous)) { _, anchor in anchor }
+                    aborted.details["aborts"] = .integer(Int64(written.receipt.sequence))
+                    aborted.details["abortedBatch"] = .integer(written.next.batch)
+                    // If this append fails too, the next open finds the store one commit
+                    // behind the entry above and records it as recovered.
+                    _ = try? self.record(context, aborted)
+                }
+            )
+            return (value, written?.receipt)
+        } catch let error as StoreError {
+            throw VaultError(storing: error, in: target)
+        }
+    }
+}
