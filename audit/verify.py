@@ -28,7 +28,7 @@ ED25519_DER_PREFIX = bytes.fromhex("302a300506032b6570032100")
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", re.ASCII)
 INT64 = (-(2**63), 2**63 - 1)
 REQUIRED_STRINGS = ("action", "actor", "outcome", "requestId", "role", "time")
-OPTIONAL_STRINGS = ("purpose", "query", "reason")
+OPTIONAL_STRINGS = ("actorName", "purpose", "query", "reason")
 ALL_FIELDS = set(REQUIRED_STRINGS + OPTIONAL_STRINGS) | {
     "details", "policyVersions", "privacyCostMicroEpsilon", "regions", "sequence", "subjects"}
 

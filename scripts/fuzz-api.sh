@@ -22,7 +22,8 @@ export PYTHONPATH="$root/scripts" SCHEMATHESIS_HOOKS=fuzz_hooks
 "$cordon" ingest events "$data/in/events.ndjson" --data "$data" -q >/dev/null
 declare -A tokens
 for role in admin dpo ingest analyst; do
-  tokens[$role]=$("$cordon" token create --data "$data" --role "$role" --regions all --name "fuzz-$role")
+  purposes=(); [ "$role" = analyst ] && purposes=(--purposes analytics,marketing_email,ads_personalization)
+  tokens[$role]=$("$cordon" token create --data "$data" --role "$role" --regions all --name "fuzz-$role" "${purposes[@]}")
 done
 "$cordon" serve --data "$data" --bind "127.0.0.1:$port" --rate-limit 100000 >/dev/null 2>"$data/serve.log" &
 server=$!

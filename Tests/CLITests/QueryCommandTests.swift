@@ -78,4 +78,20 @@ struct QueryCommandTests {
         let missing = try instance.run("query", "SELECT COUNT(*) FROM events", "--analyst", "ana")
         #expect(missing.status == 64)
     }
+
+    @Test(arguments: ["order_fulfillment", "sale_or_share"])
+    func aPurposeAnalystsMayNotQueryIsAUsageErrorNamingTheQueryableOnes(_ purpose: String) throws {
+        let scratch = try ScratchDirectory()
+        let data = scratch.url.appendingPathComponent("data").path
+        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let refused = try CordonProcess.run([
+            "query", "SELECT country, COUNT(*) FROM subjects GROUP BY country", "--purpose", purpose, "--analyst",
+            "ana",
+            "--data", data,
+        ])
+        #expect(refused.status == 64)
+        #expect(refused.standardError.contains("purpose '\(purpose)' may not be queried"), "\(refused.standardError)")
+        #expect(refused.standardError.contains("queryable purposes: analytics, marketing_email, ads_personalization"))
+        #expect(refused.standardOutput.isEmpty)
+    }
 }

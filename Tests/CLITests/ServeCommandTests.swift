@@ -31,6 +31,59 @@ struct ServeCommandTests {
         #expect(usage.status == 64)
     }
 
+    @Test("an analyst token names its purposes; names are unique among active tokens")
+    func analystTokensAndUniqueNames() throws {
+        let scratch = try ScratchDirectory()
+        #expect(try CordonProcess.run(["init", "--data", scratch.path]).status == 0)
+        func create(_ arguments: String...) throws -> CordonProcess.Result {
+            try CordonProcess.run(["token", "create", "--data", scratch.path] + arguments)
+        }
+        let analyst = try create(
+            "--role",
+            "analyst",
+            "--regions",
+            "eu",
+            "--name",
+            "ana",
+            "--purposes",
+            "marketing_email,analytics",
+            "--json"
+        )
+        #expect(analyst.status == 0, "\(analyst.standardError)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(analyst.standardOutput.utf8)) as? [String: Any]
+        )
+        #expect(json["purposes"] as? [String] == ["analytics", "marketing_email"])
+        let list = try CordonProcess.run(["token", "list", "--data", scratch.path])
+        #expect(list.standardOutput.contains("purposes analytics,marketing_email"), "\(list.standardOutput)")
+        let listed = try CordonProcess.run(["token", "list", "--data", scratch.path, "--json"])
+        #expect(listed.standardOutput.contains("\"purposes\""))
+
+        let missing = try create("--role", "analyst", "--regions", "eu", "--name", "b")
+        #expect(missing.status == 64 && missing.standardError.contains("--purposes"), "\(missing.standardError)")
+        let notForDPO = try create("--role", "dpo", "--regions", "eu", "--name", "c", "--purposes", "analytics")
+        #expect(notForDPO.status == 64 && notForDPO.standardError.contains("analyst tokens only"))
+        let contract = try create(
+            "--role",
+            "analyst",
+            "--regions",
+            "eu",
+            "--name",
+            "d",
+            "--purposes",
+            "order_fulfillment"
+        )
+        #expect(contract.status == 64, "\(contract.standardError)")
+        #expect(contract.standardError.contains("purpose 'order_fulfillment' may not be queried"))
+        #expect(contract.standardError.contains("queryable purposes: analytics, marketing_email, ads_personalization"))
+
+        let taken = try create("--role", "dpo", "--regions", "eu", "--name", "ana")
+        #expect(taken.status == 1 && taken.standardError.contains("already named 'ana'"), "\(taken.standardError)")
+        let id = try #require(json["id"] as? String)
+        #expect(try CordonProcess.run(["token", "revoke", "--data", scratch.path, id]).status == 0)
+        #expect(try create("--role", "dpo", "--regions", "eu", "--name", "ana").status == 0)
+    }
+
     @Test("serve refuses plain HTTP on a non-loopback address (usage error)")
     func refusesPlainNonLoopback() throws {
         let scratch = try ScratchDirectory()

@@ -179,7 +179,7 @@ struct OpenAPIContractTests {
             "/v1/tokens",
             "/v1/tokens",
             token: "admin",
-            body: #"{"name":"walk","role":"analyst","regions":["eu"]}"#,
+            body: #"{"name":"walk","role":"analyst","regions":["eu"],"purposes":["analytics"]}"#,
             type: "application/json"
         )
         _ = try await check("GET", "/v1/tokens", "/v1/tokens", token: "admin")

@@ -39,7 +39,10 @@ struct RoleMatrixTests {
         ("POST", "/v1/retention/run", nil, nil, ["admin"]),
         ("GET", "/v1/stores/verify", nil, nil, ["admin"]),
         ("GET", "/v1/tokens", nil, nil, ["admin"]),
-        ("POST", "/v1/tokens", #"{"name":"x","role":"analyst","regions":["eu"]}"#, "application/json", ["admin"]),
+        (
+            "POST", "/v1/tokens", #"{"name":"x","role":"analyst","regions":["eu"],"purposes":["analytics"]}"#,
+            "application/json", ["admin"]
+        ),
         ("DELETE", "/v1/tokens/tok_0000000000000000", nil, nil, ["admin"]),
         ("GET", "/metrics", nil, nil, ["admin"]),
         (

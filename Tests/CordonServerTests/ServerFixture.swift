@@ -13,7 +13,8 @@ final class ServerFixture: Sendable {
 
     let directory: URL
     let api: CordonAPI
-    /// Secrets by label: admin, dpo, ingest, analyst (all regions); dpo-eu, ingest-eu (eu only).
+    /// Secrets by label: admin, dpo, ingest, analyst (all regions); dpo-eu, ingest-eu, admin-eu,
+    /// analyst-eu (eu only). Analyst tokens may query for analytics.
     let tokens: [String: String]
     let tokenIDs: [String: String]
 
@@ -52,6 +53,7 @@ final class ServerFixture: Sendable {
                     name: label,
                     role: role,
                     scope: scope,
+                    purposes: role == .analyst ? [.analytics] : [],
                     context: AccessContext(actor: "test", role: "admin")
                 )
                 secrets[label] = issued.secret

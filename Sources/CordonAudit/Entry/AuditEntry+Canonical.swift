@@ -3,7 +3,7 @@ extension AuditEntry {
     /// and hashed into the leaf.
     public func canonicalBytes() -> [UInt8] {
         var json = CanonicalJSON()
-        // Keys in bytewise order: action actor details outcome policyVersions
+        // Keys in bytewise order: action actor actorName details outcome policyVersions
         // privacyCostMicroEpsilon purpose query reason regions requestId role sequence subjects time.
         json.raw(UInt8(ascii: "{"))
         json.key("action")
@@ -11,6 +11,11 @@ extension AuditEntry {
         json.raw(UInt8(ascii: ","))
         json.key("actor")
         json.string(event.actor)
+        if let actorName = event.actorName {
+            json.raw(UInt8(ascii: ","))
+            json.key("actorName")
+            json.string(actorName)
+        }
         json.raw(UInt8(ascii: ","))
         json.key("details")
         json.object(event.details) { json, value in
@@ -156,6 +161,7 @@ extension AuditEntry {
         }
         let event = AuditEvent(
             actor: try string("actor"),
+            actorName: try optionalString("actorName"),
             role: try string("role"),
             action: try string("action"),
             regions: try strings("regions"),

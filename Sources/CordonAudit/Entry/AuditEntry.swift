@@ -20,6 +20,8 @@ public struct AuditEntry: Sendable, Hashable, Codable {
 
     /// Who acted.
     public var actor: String { event.actor }
+    /// The acting token's name, if any.
+    public var actorName: String? { event.actorName }
     /// The actor's role.
     public var role: String { event.role }
     /// What was done.
@@ -46,7 +48,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var details: [String: AuditDetailValue] { event.details }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case action, actor, details, outcome, policyVersions
+        case action, actor, actorName, details, outcome, policyVersions
         case privacyCost = "privacyCostMicroEpsilon"
         case purpose, query, reason, regions, requestId, role, sequence, subjects, time
     }
@@ -57,6 +59,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         time = try c.decode(AuditTimestamp.self, forKey: .time)
         event = AuditEvent(
             actor: try c.decode(String.self, forKey: .actor),
+            actorName: try c.decodeIfPresent(String.self, forKey: .actorName),
             role: try c.decode(String.self, forKey: .role),
             action: try c.decode(String.self, forKey: .action),
             regions: try c.decode([String].self, forKey: .regions),
@@ -77,6 +80,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         try c.encode(sequence, forKey: .sequence)
         try c.encode(time, forKey: .time)
         try c.encode(event.actor, forKey: .actor)
+        try c.encodeIfPresent(event.actorName, forKey: .actorName)
         try c.encode(event.role, forKey: .role)
         try c.encode(event.action, forKey: .action)
         try c.encode(event.regions, forKey: .regions)

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let receipt = try log.append(AuditEvent(
-///     actor: "tok_3f9a", role: "dpo", action: "subject.export", regions: ["eu"],
+///     actor: "tok_3f9a", actorName: "dpo-anna", role: "dpo", action: "subject.export", regions: ["eu"],
 ///     purpose: "dsr_access", subjects: [pseudonym], outcome: .ok,
 ///     policyVersions: ["eu": "gdpr-2025.1"], requestId: "req_81c2"))
 /// ```
@@ -15,6 +15,9 @@
 public struct AuditEvent: Sendable, Hashable, Codable {
     /// Who acted: `cli:root`, or a token id.
     public var actor: String
+    /// The acting token's name beside its id (`dpo-anna`), so a DPO can read who did what;
+    /// absent for the command line and Cordon itself, whose `actor` already says it.
+    public var actorName: String?
     /// The actor's role (`admin`, `dpo`, `ingest`, `analyst`, `system`).
     public var role: String
     /// What was done: `ingest.subjects`, `subject.export`, `subject.erase`, `query.run`,
@@ -44,6 +47,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// An event; see the type's warning about personal data.
     public init(
         actor: String,
+        actorName: String? = nil,
         role: String,
         action: String,
         regions: [String] = [],
@@ -58,6 +62,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         details: [String: AuditDetailValue] = [:]
     ) {
         self.actor = actor
+        self.actorName = actorName
         self.role = role
         self.action = action
         self.regions = regions

@@ -40,8 +40,9 @@ extension CanonicalEntryChecker {
 
         /// The whole entry: keys in the writer's order, optional keys present or absent.
         mutating func entry() -> UInt64? {
-            guard literal("{\"action\":"), string(), literal(",\"actor\":"), string(),
-                literal(",\"details\":"), object(allowsIntegers: true),
+            guard literal("{\"action\":"), string(), literal(",\"actor\":"), string() else { return nil }
+            if literal(",\"actorName\":") { guard string() else { return nil } }
+            guard literal(",\"details\":"), object(allowsIntegers: true),
                 literal(",\"outcome\":"),
                 literal("\"ok\"") || literal("\"denied\"") || literal("\"error\"")
                     || literal("\"aborted\""),

@@ -5,12 +5,16 @@
 /// 2. A `restricted` or `objected` record stops processing for that purpose
 ///    (GDPR Art. 18 and 21) — except objection to processing necessary for a contract or a
 ///    legal obligation, which Art. 21 does not cover.
-/// 3. Opt-in purposes need a current `granted` record; a subject under the consent age
+/// 3. A Global Privacy Control signal, where the policy honours it for the purpose, refuses
+///    it whatever the model: a withdrawal of consent for opt-in purposes (GDPR Art. 7(3),
+///    an objection by automated means under Art. 21(5)) and an opt-out for opt-out ones
+///    (CCPA regs § 7025), including an opt-out purpose that becomes opt-in for a minor.
+///    The signal is the subject's current choice, so it outranks an earlier `granted`.
+/// 4. Opt-in purposes need a current `granted` record; a subject under the consent age
 ///    needs a guardian, which Cordon cannot verify, so the purpose is refused as `under_age`
 ///    (GDPR Art. 8, PIPL Art. 31, COPPA/CCPA 1798.120(c)).
-/// 4. Opt-out purposes are lawful until the subject opts out (`withdrawn`/`objected`) or
-///    sends Global Privacy Control where the policy honors it (CCPA regs § 7025).
-/// 5. Purposes that need no consent (contract, legal obligation) are lawful.
+/// 5. Opt-out purposes are lawful until the subject opts out (`withdrawn`/`objected`).
+/// 6. Purposes that need no consent (contract, legal obligation) are lawful.
 public struct LawfulBasisEvaluator: Sendable {
     public let policy: Policy
 
@@ -40,6 +44,15 @@ public struct LawfulBasisEvaluator: Sendable {
             break
         }
 
+        // Before the model: a minor's opt-out purpose turned opt-in must not escape it, and
+        // a consent given before the signal is withdrawn by it.
+        if subject.globalPrivacyControl && rule.honorsGlobalPrivacyControl {
+            return .refused(
+                reason: .optedOut,
+                message: "a Global Privacy Control signal opts the subject out of '\(purpose)' (\(policy.id))"
+            )
+        }
+
         switch model {
         case .optIn:
             if let age, policy.minimumAge.requiresGuardianConsent(age: age, country: subject.country) {
@@ -61,12 +74,6 @@ public struct LawfulBasisEvaluator: Sendable {
             }
             return .allowed(basis: rule.lawfulBasis, model: model)
         case .optOut:
-            if subject.globalPrivacyControl && rule.honorsGlobalPrivacyControl {
-                return .refused(
-                    reason: .optedOut,
-                    message: "a Global Privacy Control signal opts the subject out of '\(purpose)' (\(policy.id))"
-                )
-            }
             if let state = current?.state, state == .withdrawn || state == .objected {
                 return .refused(reason: .optedOut, message: "the subject opted out of '\(purpose)' (\(policy.id))")
             }

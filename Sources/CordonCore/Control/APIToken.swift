@@ -8,6 +8,9 @@ public struct APIToken: Sendable, Hashable, Codable {
     public var name: String
     public var role: TokenRole
     public var scope: TokenScope
+    /// The purposes an analyst token may query (sorted); empty for every other role, and
+    /// for analyst tokens issued before purposes were recorded (they may query nothing).
+    public var purposes: [Purpose]
     public var createdAt: Date
     /// The actor that created it (`cli:root`, or an admin token id).
     public var createdBy: String
@@ -19,6 +22,7 @@ public struct APIToken: Sendable, Hashable, Codable {
         name: String,
         role: TokenRole,
         scope: TokenScope,
+        purposes: [Purpose] = [],
         createdAt: Date,
         createdBy: String,
         revokedAt: Date? = nil
@@ -27,6 +31,7 @@ public struct APIToken: Sendable, Hashable, Codable {
         self.name = name
         self.role = role
         self.scope = scope
+        self.purposes = purposes.sorted()
         self.createdAt = createdAt
         self.createdBy = createdBy
         self.revokedAt = revokedAt
@@ -36,7 +41,7 @@ public struct APIToken: Sendable, Hashable, Codable {
     public var isRevoked: Bool { revokedAt != nil }
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, role, regions, createdAt, createdBy, revokedAt
+        case id, name, role, regions, purposes, createdAt, createdBy, revokedAt
     }
 
     public init(from decoder: any Decoder) throws {
@@ -46,19 +51,21 @@ public struct APIToken: Sendable, Hashable, Codable {
             name: try container.decode(String.self, forKey: .name),
             role: try container.decode(TokenRole.self, forKey: .role),
             scope: try container.decode(TokenScope.self, forKey: .regions),
+            purposes: try container.decodeIfPresent([Purpose].self, forKey: .purposes) ?? [],
             createdAt: try container.decodeTimestamp(forKey: .createdAt),
             createdBy: try container.decode(String.self, forKey: .createdBy),
             revokedAt: try container.decodeTimestampIfPresent(forKey: .revokedAt)
         )
     }
 
-    /// JSON with RFC 3339 times and `regions` (`["*"]` for every region).
+    /// JSON with RFC 3339 times, `regions` (`["*"]` for every region) and `purposes`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(name, forKey: .name)
         try container.encode(role, forKey: .role)
         try container.encode(scope, forKey: .regions)
+        try container.encode(purposes, forKey: .purposes)
         try container.encode(Timestamp.format(createdAt), forKey: .createdAt)
         try container.encode(createdBy, forKey: .createdBy)
         if let revokedAt {

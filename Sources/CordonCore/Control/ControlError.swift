@@ -41,6 +41,8 @@ public struct ControlError: Error, CustomStringConvertible, Sendable {
         public static let unknownToken = Code("unknown_token")
         /// The API token was revoked before.
         public static let alreadyRevoked = Code("already_revoked")
+        /// An active API token already has this name (names say who acted in the audit trail).
+        public static let nameTaken = Code("name_taken")
         /// `control.db` is missing from an initialized data directory (deleted): only
         /// `cordon init` creates it, so it is never silently recreated empty.
         public static let missing = Code("control_missing")

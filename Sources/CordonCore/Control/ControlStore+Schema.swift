@@ -65,6 +65,7 @@ extension ControlStore {
             )
         }
         registerAnchor(in: &migrator)  // version 4: commit counter, batch and audit witness
+        registerTokenPurposes(in: &migrator)  // version 5: analyst purposes, unique active names
         return migrator
     }()
 }

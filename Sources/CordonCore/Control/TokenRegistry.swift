@@ -36,10 +36,18 @@ public final class TokenRegistry: Sendable {
     private var store: ControlStore { vault.control }
 
     /// Creates a token and returns its secret (shown once). Audited as `token.create`.
+    ///
+    /// An analyst token names the purposes it may query (at least one, each one the
+    /// catalog lets analysts query); no other role takes purposes. The name must not be
+    /// that of another active token.
+    ///
+    /// - Throws: ``ControlError/Code/invalidInput`` for a malformed name, an unknown region
+    ///   or a purpose that does not fit the role; ``ControlError/Code/nameTaken``.
     public func create(
         name: String,
         role: TokenRole,
         scope: TokenScope,
+        purposes: [Purpose] = [],
         context: AccessContext,
         now: Date = Date()
     ) throws -> IssuedToken {
@@ -57,39 +65,93 @@ public final class TokenRegistry: Sendable {
                 )
             }
         }
+        let purposes = try Self.checkPurposes(purposes, role: role, catalog: vault.configuration.catalog)
+        try checkNameIsFree(name)
         let secret = Self.secretPrefix + Hex.encode(SecureRandom.bytes(count: 32))
         let token = APIToken(
             id: "tok_" + Hex.encode(SecureRandom.randomID(byteCount: 8)),
             name: name,
             role: role,
             scope: scope,
+            purposes: purposes,
             createdAt: UnixSeconds.truncate(now),
             createdBy: context.actor
         )
         let hash = self.hash(secret)
-        try vault.record(
-            context,
-            action: "token.create",
-            regions: Self.auditRegions(scope),
-            details: ["token": .string(token.id), "role": .string(role.rawValue), "scope": .string(scope.description)]
-        )
+        var details: [String: AuditDetailValue] = [
+            "token": .string(token.id), "name": .string(name), "role": .string(role.rawValue),
+            "scope": .string(scope.description),
+        ]
+        if !purposes.isEmpty { details["purposes"] = .string(Self.stored(purposes)) }
+        try vault.record(context, action: "token.create", regions: Self.auditRegions(scope), details: details)
         try store.write("create a token") { connection in
-            try connection.execute(
-                """
-                INSERT INTO api_tokens(id, name, role, regions, token_hash, created_at, created_by)
-                VALUES (\(token.id), \(name), \(role.rawValue), \(scope.description), \(hash),
-                        \(UnixSeconds.from(token.createdAt)), \(token.createdBy))
-                """
-            )
+            do {
+                try connection.execute(
+                    """
+                    INSERT INTO api_tokens(id, name, role, regions, purposes, token_hash, created_at, created_by)
+                    VALUES (\(token.id), \(name), \(role.rawValue), \(scope.description), \(Self.stored(purposes)), \(hash),
+                            \(UnixSeconds.from(token.createdAt)), \(token.createdBy))
+                    """
+                )
+            } catch let error as StoreError where error.code == .constraint {
+                // Another creation took the name since the check (the unique index decides).
+                throw Self.nameTaken(name)
+            }
         }
         return IssuedToken(secret: secret, token: token)
+    }
+
+    /// The purposes of a new token of `role`, sorted, or the reason they do not fit it.
+    static func checkPurposes(_ purposes: [Purpose], role: TokenRole, catalog: Catalog) throws -> [Purpose] {
+        let queryable = catalog.queryablePurposes.map(\.rawValue).joined(separator: ", ")
+        guard role == .analyst else {
+            guard purposes.isEmpty else {
+                throw ControlError(
+                    .invalidInput,
+                    "purposes apply to analyst tokens only: a \(role.rawValue) token queries nothing"
+                )
+            }
+            return []
+        }
+        guard !purposes.isEmpty else {
+            throw ControlError(
+                .invalidInput,
+                "an analyst token needs the purposes it may query (queryable purposes: \(queryable))"
+            )
+        }
+        for purpose in purposes {
+            if let refusal = catalog.queryRefusal(for: purpose) { throw ControlError(.invalidInput, refusal) }
+        }
+        return Set(purposes).sorted()
+    }
+
+    private func checkNameIsFree(_ name: String) throws {
+        let taken = try store.read("check a token name") { connection in
+            try connection.scalar(
+                String.self,
+                "SELECT id FROM api_tokens WHERE name = \(name) AND revoked_at IS NULL"
+            )
+        }
+        if taken != nil { throw Self.nameTaken(name) }
+    }
+
+    private static func nameTaken(_ name: String) -> ControlError {
+        ControlError(
+            .nameTaken,
+            "an active token is already named '\(name)'; choose another name, or revoke that token first (a rotated analyst token keeps its budget by keeping its name)"
+        )
+    }
+
+    /// The stored form of purposes: sorted names joined by commas, `''` for none.
+    public static func stored(_ purposes: [Purpose]) -> String {
+        purposes.map(\.rawValue).sorted().joined(separator: ",")
     }
 
     /// Every token, newest first, revoked ones included.
     public func list() throws -> [APIToken] {
         try store.read("list tokens") { connection in
             try connection.query(
-                "SELECT id, name, role, regions, created_at, created_by, revoked_at FROM api_tokens ORDER BY created_at DESC, id"
+                "SELECT id, name, role, regions, purposes, created_at, created_by, revoked_at FROM api_tokens ORDER BY created_at DESC, id"
             ).map(Self.decode)
         }
     }
@@ -99,7 +161,7 @@ public final class TokenRegistry: Sendable {
     public func token(id: String) throws -> APIToken {
         let found = try store.read("read a token") { connection in
             try connection.query(
-                "SELECT id, name, role, regions, created_at, created_by, revoked_at FROM api_tokens WHERE id = \(id)"
+                "SELECT id, name, role, regions, purposes, created_at, created_by, revoked_at FROM api_tokens WHERE id = \(id)"
             ).map(Self.decode).first
         }
         guard let found else { throw ControlError(.unknownToken, "no token \(id); list them with `cordon token list`") }
@@ -140,7 +202,7 @@ public final class TokenRegistry: Sendable {
         let row = try store.read("authenticate a token") { connection in
             try connection.query(
                 """
-                SELECT id, name, role, regions, created_at, created_by, revoked_at, token_hash FROM api_tokens
+                SELECT id, name, role, regions, purposes, created_at, created_by, revoked_at, token_hash FROM api_tokens
                 WHERE token_hash = \(hash)
                 """
             ).first.map { row in (try Self.decode(row), try row.get([UInt8].self, "token_hash")) }
@@ -172,6 +234,7 @@ public final class TokenRegistry: Sendable {
             name: try row.get(String.self, "name"),
             role: role,
             scope: scope,
+            purposes: try row.get(String.self, "purposes").split(separator: ",").map { Purpose(rawValue: String($0)) },
             createdAt: UnixSeconds.date(try row.get(Int64.self, "created_at")),
             createdBy: try row.get(String.self, "created_by"),
             revokedAt: try row.get(Int64?.self, "revoked_at").map(UnixSeconds.date)

@@ -15,6 +15,18 @@ public enum TokenScope: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Whether every region `other` reaches is inside this scope: only then may a token of
+    /// this scope act on a token of `other` ("a token with fewer regions cannot act on one
+    /// with more"). Every region includes regions added later, so only `allRegions`
+    /// contains `allRegions`.
+    public func contains(_ other: TokenScope) -> Bool {
+        switch (self, other) {
+        case (.allRegions, _): true
+        case (.regions, .allRegions): false
+        case (.regions(let mine), .regions(let theirs)): theirs.isSubset(of: mine)
+        }
+    }
+
     /// The permitted regions among `candidates`, in their order.
     public func filter(_ candidates: [RegionID]) -> [RegionID] {
         candidates.filter(permits)

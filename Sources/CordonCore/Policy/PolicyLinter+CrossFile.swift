@@ -23,6 +23,7 @@ extension PolicyLinter {
             checkRegionPolicies()
             checkCountriesAreExclusive()
             checkPurposeCoverage()
+            checkQueryRules()
             checkRetentionCoverage()
             checkTransferDestinations()
             checkAgeOverrideCountries()
@@ -88,6 +89,47 @@ extension PolicyLinter {
                         JSONReader.path("$.purposes", appending: purpose.rawValue),
                         "purpose '\(purpose)' is not declared in \(catalog.file); declared purposes: \(list)"
                     )
+                }
+            }
+        }
+
+        /// What the catalog's query rules must respect in every policy: a purpose resting on
+        /// a contract or a legal obligation may not be queried (that basis covers only what
+        /// the contract or the law needs: EDPB Guidelines 2/2019 on Art. 6(1)(b)), and data
+        /// given under a separate consent serve only the purpose consented to (PIPL Art. 23
+        /// and 29, LGPD Art. 7 § 5, GDPR Art. 7(2)), so no other purpose may count them.
+        private mutating func checkQueryRules() {
+            guard let catalog, let model = catalog.model else { return }
+            for (index, declaration) in model.purposes.enumerated() where declaration.query.isPermitted {
+                let base = "$.purposes[\(index)].query"
+                let necessary = policies.compactMap { parsed -> String? in
+                    guard let rule = parsed.model?.purposes[declaration.purpose],
+                        rule.lawfulBasis == .contract || rule.lawfulBasis == .legalObligation
+                    else { return nil }
+                    return "\(parsed.model!.id) (\(rule.lawfulBasis.rawValue))"
+                }
+                if !necessary.isEmpty {
+                    report(
+                        catalog,
+                        "\(base).permitted",
+                        "purpose '\(declaration.purpose)' may not be queried: it rests on necessity in \(necessary.joined(separator: ", ")), which covers only what the contract or the law needs, not analysis"
+                    )
+                }
+                for (position, collected) in declaration.query.compatibleCollectionPurposes.enumerated()
+                where collected != declaration.purpose {
+                    let separate = policies.compactMap { parsed -> String? in
+                        guard let policy = parsed.model, policy.purposes[collected]?.separateConsent == true else {
+                            return nil
+                        }
+                        return policy.id.rawValue
+                    }
+                    if !separate.isEmpty {
+                        report(
+                            catalog,
+                            "\(base).compatibleCollectionPurposes[\(position)]",
+                            "data collected for '\(collected)' need a separate consent in \(separate.joined(separator: ", ")) and serve only that purpose; they cannot be compatible with '\(declaration.purpose)'"
+                        )
+                    }
                 }
             }
         }

@@ -22,8 +22,11 @@ public struct QueryError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let tooLarge = Code("too_large")
         /// The analyst's privacy budget cannot pay for the query in some region.
         public static let budgetExhausted = Code("budget_exhausted")
-        /// The purpose is unknown or not permitted for analytics queries.
+        /// The purpose is not declared, or the catalog does not let analysts query it.
         public static let purpose = Code("purpose")
+        /// The purpose may be queried, but not by this caller: an API token names the
+        /// purposes its analyst may query.
+        public static let purposeNotPermitted = Code("purpose_not_permitted")
     }
 
     /// What kind of failure this is.

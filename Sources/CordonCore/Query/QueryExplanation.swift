@@ -3,6 +3,9 @@ public struct QueryExplanation: Sendable, Codable, Hashable {
     /// The canonical query (the cache key and the audited text).
     public var query: String
     public var purpose: String
+    /// The collection purposes whose events the query counts (the catalog's compatible
+    /// purposes for ``purpose``).
+    public var collectionPurposes: [String]
     public var mechanism: NoiseMechanism
     /// Per region touched (after pruning on `region`/`country`): bounds, sensitivities, ε
     /// shares, noise scales, 95% half-widths and the release threshold.

@@ -9,10 +9,20 @@ public struct QueryOptions: Sendable {
     /// The regions the caller may read (an API token's scope); the query runs only in
     /// these, and the answer names them. `nil` means every region (the local CLI).
     public var permittedRegions: Set<RegionID>?
+    /// The purposes the caller may query (an analyst token's purposes); a query for any
+    /// other is refused with ``QueryError/Code/purposeNotPermitted``. `nil` means every
+    /// queryable purpose (the local CLI).
+    public var permittedPurposes: Set<Purpose>?
 
-    public init(mechanism: NoiseMechanism = .laplace, now: Int64? = nil, permittedRegions: Set<RegionID>? = nil) {
+    public init(
+        mechanism: NoiseMechanism = .laplace,
+        now: Int64? = nil,
+        permittedRegions: Set<RegionID>? = nil,
+        permittedPurposes: Set<Purpose>? = nil
+    ) {
         self.mechanism = mechanism
         self.now = now
         self.permittedRegions = permittedRegions
+        self.permittedPurposes = permittedPurposes
     }
 }

@@ -29,13 +29,7 @@ extension Vault {
         var cost: [String: String] = [:]
         var remaining: [String: String] = [:]
         for charge in prepared.charges {
-            let store = try store(charge.region)
-            let cutoffs = RetentionRules(policy: store.policy, catalog: configuration.catalog).cutoffs(now: now)
-            let regionSQL = RegionSQL(
-                region: charge.region,
-                purchaseCutoff: cutoffs.purchases,
-                browsingCutoff: cutoffs.browsing
-            )
+            let (regionSQL, _) = try self.regionSQL(for: charge.region, purpose: purpose, now: now)
             sql[charge.region.rawValue] =
                 "SELECT sid, <dimensions>, <bounded measures> FROM events WHERE "
                 + regionSQL.condition(prepared.query.filter).text
@@ -57,6 +51,7 @@ extension Vault {
         return QueryExplanation(
             query: prepared.query.canonicalText,
             purpose: purpose.rawValue,
+            collectionPurposes: prepared.collectionPurposes.map(\.rawValue),
             mechanism: options.mechanism,
             regions: prepared.plans,
             sql: sql,

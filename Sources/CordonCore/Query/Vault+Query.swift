@@ -141,15 +141,19 @@ extension Vault {
         var charges: [BudgetLedger.Charge]
         var analyst: String
         var purpose: Purpose
+        /// The collection purposes whose events the answer counts.
+        var collectionPurposes: [Purpose]
 
         /// The key a released answer is stored under, so the same query by the same
-        /// analyst in the same budget periods is answered again, not re-noised: running
-        /// and explaining a query must derive it alike.
+        /// analyst for the same purpose, over the same compatible collection purposes, in
+        /// the same budget periods is answered again, not re-noised: running and explaining
+        /// a query must derive it alike.
         func releaseKey(mechanism: NoiseMechanism) -> BudgetLedger.ReleaseKey {
             BudgetLedger.ReleaseKey(
                 analyst: analyst,
                 canonicalQuery: query.canonicalText,
                 purpose: purpose,
+                collectionPurposes: collectionPurposes,
                 mechanism: mechanism,
                 periodKey: charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ",")
             )
@@ -169,10 +173,19 @@ extension Vault {
     {
         let query: ValidatedQuery
         do {
-            guard configuration.catalog.declares(purpose) else {
+            // Purpose limitation: only a purpose the catalog lets analysts query (never one
+            // resting on a contract, which would count everyone), and only one the caller's
+            // token names.
+            if let refusal = configuration.catalog.queryRefusal(for: purpose) {
+                throw QueryError(.purpose, refusal)
+            }
+            if let permitted = options.permittedPurposes, !permitted.contains(purpose) {
+                let names = permitted.sorted().map(\.rawValue).joined(separator: ", ")
                 throw QueryError(
-                    .purpose,
-                    "'\(purpose.rawValue.prefix(64))' is not a declared purpose; purposes are \(configuration.catalog.purposes.map(\.purpose.rawValue).joined(separator: ", "))"
+                    .purposeNotPermitted,
+                    permitted.isEmpty
+                        ? "this token may query for no purpose; an admin can issue one with the purposes it needs (token create --purposes)"
+                        : "this token may query only for: \(names); '\(purpose)' is not one of them"
                 )
             }
             guard !analyst.isEmpty, analyst.count <= 128,
@@ -220,7 +233,14 @@ extension Vault {
                 limitMicroEpsilon: Int64((rules.budgetPerPeriod * 1_000_000).rounded())
             )
         }
-        return PreparedQuery(query: query, plans: plans, charges: charges, analyst: analyst, purpose: purpose)
+        return PreparedQuery(
+            query: query,
+            plans: plans,
+            charges: charges,
+            analyst: analyst,
+            purpose: purpose,
+            collectionPurposes: configuration.catalog.collectionPurposes(compatibleWith: purpose)
+        )
     }
 
     /// The regions' totals, computed concurrently: regions are separate stores with their
@@ -245,8 +265,23 @@ extension Vault {
         return try results.withLock { finished in try plans.indices.map { try finished[$0]!.get() } }
     }
 
+    /// The SQL compiler for one region's part of a query for `purpose` at `now`: the
+    /// catalog's compatible collection purposes and the region's retention cutoffs (with the
+    /// profile cutoff the lawful population uses). Running and explaining share it.
+    func regionSQL(for region: RegionID, purpose: Purpose, now: Int64) throws -> (RegionSQL, profileCutoff: Int64?) {
+        let store = try store(region)
+        let cutoffs = RetentionRules(policy: store.policy, catalog: configuration.catalog).cutoffs(now: now)
+        let sql = RegionSQL(
+            region: region,
+            collectionPurposes: configuration.catalog.collectionPurposes(compatibleWith: purpose),
+            purchaseCutoff: cutoffs.purchases,
+            browsingCutoff: cutoffs.browsing
+        )
+        return (sql, cutoffs.profiles)
+    }
+
     /// The bounded exact totals of one region, computed inside its store.
-    private func regionTotals(
+    func regionTotals(
         _ query: ValidatedQuery,
         plan: RegionPlan,
         purpose: Purpose,
@@ -256,12 +291,10 @@ extension Vault {
         -> RegionTotals
     {
         let store = try store(plan.region)
-        let rules = RetentionRules(policy: store.policy, catalog: configuration.catalog)
-        let cutoffs = rules.cutoffs(now: now)
-        let sql = RegionSQL(region: plan.region, purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
+        let (sql, profileCutoff) = try regionSQL(for: plan.region, purpose: purpose, now: now)
         let bounds = QueryPlanner.measureBounds(configuration.catalog)
         return try store.read { db in
-            let lawful = try store.lawfulSubjects(for: purpose, now: now, profileCutoff: cutoffs.profiles, in: db)
+            let lawful = try store.lawfulSubjects(for: purpose, now: now, profileCutoff: profileCutoff, in: db)
             switch query.computation {
             case .aggregate where query.table == .subjects:
                 return try SubjectAggregation(plan: plan, query: query, sql: sql).run(lawful: lawful, in: db)

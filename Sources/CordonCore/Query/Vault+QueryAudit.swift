@@ -23,6 +23,7 @@ extension Vault {
     ) throws -> AuditReceipt {
         let event = AuditEvent(
             actor: context.actor,
+            actorName: context.actorName,
             role: context.role,
             action: action,
             regions: regions.map(\.rawValue),

@@ -39,11 +39,14 @@ extension Catalog {
         }
         var declarations: [PurposeDeclaration] = []
         var firstPath: [Purpose: String] = [:]
+        var queryReaders: [QueryRuleReaders] = []
         var valid = true
         for element in elements {
-            guard let entry = element.object(required: ["id", "description"]),
+            guard let entry = element.object(required: ["id", "description", "query"]),
                 let id = entry.required("id").flatMap({ Policy.readIdentifier($0, separator: "_") }),
-                let description = entry.required("description")?.string()
+                let description = entry.required("description")?.string(),
+                let queryReader = entry.required("query"),
+                let (query, readers) = readQueryRule(queryReader)
             else {
                 valid = false
                 continue
@@ -55,9 +58,75 @@ extension Catalog {
                 continue
             }
             firstPath[purpose] = element.path
-            declarations.append(PurposeDeclaration(purpose: purpose, description: description))
+            declarations.append(PurposeDeclaration(purpose: purpose, description: description, query: query))
+            queryReaders.append(readers)
+        }
+        // Compatibility names other purposes, so it is checked once all are known.
+        let declared = Set(declarations.map(\.purpose))
+        let list = declarations.map(\.purpose.rawValue).joined(separator: ", ")
+        for (declaration, readers) in zip(declarations, queryReaders) where declaration.query.isPermitted {
+            let compatible = declaration.query.compatibleCollectionPurposes
+            for (purpose, element) in zip(compatible, readers.elements) where !declared.contains(purpose) {
+                element.report("unknown purpose '\(purpose)'; declared purposes: \(list)")
+                valid = false
+            }
+            if !compatible.contains(declaration.purpose) {
+                readers.list?.report(
+                    "a query for '\(declaration.purpose)' must count the data collected for '\(declaration.purpose)' itself; add it to the list"
+                )
+                valid = false
+            }
         }
         return valid ? declarations : nil
+    }
+
+    /// `{"permitted": true, "compatibleCollectionPurposes": [...], "source": "..."}`, or
+    /// `{"permitted": false, "source": "..."}`: a queryable purpose names the collection
+    /// purposes its queries may count (at least one, no repeats); others name none.
+    static func readQueryRule(_ reader: JSONReader) -> (QueryRule, QueryRuleReaders)? {
+        guard
+            let object = reader.object(
+                required: ["permitted", "source"],
+                optional: ["compatibleCollectionPurposes"]
+            )
+        else { return nil }
+        let permitted = object.required("permitted")?.bool()
+        let source = object.required("source")?.string()
+        guard let permitted, let source else { return nil }
+        var compatible: [Purpose] = []
+        var readers = QueryRuleReaders(list: object.optional("compatibleCollectionPurposes"), elements: [])
+        if let listReader = readers.list {
+            guard permitted else {
+                listReader.report(
+                    "'compatibleCollectionPurposes' applies only to a purpose analysts may query ('permitted': true)"
+                )
+                return nil
+            }
+            guard let elements = listReader.array() else { return nil }
+            for element in elements {
+                guard let id = Policy.readIdentifier(element, separator: "_") else { return nil }
+                let purpose = Purpose(rawValue: id)
+                guard !compatible.contains(purpose) else {
+                    element.report("'\(id)' is listed twice")
+                    return nil
+                }
+                compatible.append(purpose)
+                readers.elements.append(element)
+            }
+        }
+        if permitted && compatible.isEmpty {
+            reader.report(
+                "a purpose analysts may query needs 'compatibleCollectionPurposes': the collection purposes whose data its queries may count (at least itself)"
+            )
+            return nil
+        }
+        return (QueryRule(isPermitted: permitted, compatibleCollectionPurposes: compatible, source: source), readers)
+    }
+
+    /// Where a query rule's compatible purposes were read, for checks that need every purpose.
+    struct QueryRuleReaders {
+        var list: JSONReader?
+        var elements: [JSONReader]
     }
 
     static func readFields(_ reader: JSONReader) -> [Field]? {

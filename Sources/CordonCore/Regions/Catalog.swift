@@ -1,6 +1,7 @@
 /// The declared schema of subjects and events (`regions/catalog.json`).
 ///
-/// It lists the purposes every policy must rule on, and for each field its type, data
+/// It lists the purposes every policy must rule on (and which of them analysts may query,
+/// counting which collection purposes' data), and for each field its type, data
 /// category and role, so ingest can validate records, retention can find each field's
 /// period, and the query engine knows which fields are dimensions, which are measures
 /// (and their clamping bounds), and which must never appear in an answer.
@@ -28,11 +29,14 @@ public struct Catalog: Hashable, Sendable {
         public var purpose: Purpose
         /// What processing for it means, for notices and DPOs.
         public var description: String
+        /// Whether analysts may query under it, and which collection purposes are compatible.
+        public var query: QueryRule
 
         /// Creates a declaration.
-        public init(purpose: Purpose, description: String) {
+        public init(purpose: Purpose, description: String, query: QueryRule) {
             self.purpose = purpose
             self.description = description
+            self.query = query
         }
     }
 

@@ -5,13 +5,23 @@ import Foundation
 public struct AccessContext: Sendable {
     /// `cli:<user>` or a token id.
     public var actor: String
+    /// The token's name beside its id, stamped on audit entries as `actorName` so a DPO
+    /// can read who did what. `nil` for the command line, whose actor already carries the
+    /// login name, and for Cordon itself.
+    public var actorName: String?
     /// `admin`, `dpo`, `ingest`, `analyst`, or `operator` for the local CLI.
     public var role: String
     /// Correlates every audit entry of one request.
     public var requestID: String
 
-    public init(actor: String, role: String, requestID: String = AccessContext.newRequestID()) {
+    public init(
+        actor: String,
+        role: String,
+        actorName: String? = nil,
+        requestID: String = AccessContext.newRequestID()
+    ) {
         self.actor = actor
+        self.actorName = actorName
         self.role = role
         self.requestID = requestID
     }

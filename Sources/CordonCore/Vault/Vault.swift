@@ -293,6 +293,7 @@ public final class Vault: Sendable {
     func record(_ context: AccessContext, _ record: AuditRecord) throws -> AuditReceipt {
         let event = AuditEvent(
             actor: context.actor,
+            actorName: context.actorName,
             role: context.role,
             action: record.action,
             regions: record.regions.map(\.rawValue),

@@ -29,6 +29,7 @@ extension ControlError: HTTPResponseError {
         switch code {
         case .unknownRequest, .unknownToken: 404
         case .invalidInput: 400
+        case .nameTaken: 409
         case .rightNotProvided, .noExtension, .reasonRequired, .alreadyExtended, .extensionTooLate, .alreadyCompleted,
             .alreadyRevoked, .unknownPolicy:
             409
@@ -75,9 +76,9 @@ extension LineRejection: HTTPResponseError {
 }
 
 extension QueryError: HTTPResponseError {
-    /// A malformed or refused query is the analyst's to fix (400); an exhausted budget is a
-    /// policy refusal until the period resets (403).
-    public var status: Int { code == .budgetExhausted ? 403 : 400 }
+    /// A malformed or refused query is the analyst's to fix (400); an exhausted budget (until
+    /// the period resets) and a purpose the token does not name are refusals (403).
+    public var status: Int { code == .budgetExhausted || code == .purposeNotPermitted ? 403 : 400 }
     /// With its line and column when the problem is in the text.
     public var publicMessage: String { description }
     public var errorCode: String { code.name }

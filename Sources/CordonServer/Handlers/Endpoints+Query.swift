@@ -13,7 +13,7 @@ struct QueryBody: Decodable {
 extension Endpoints {
     /// `POST /v1/query`: the same JSON as `cordon query --format json`. The analyst is the
     /// token's name (so a rotated token keeps its budget); the query runs only in the
-    /// token's regions, and every query — answered, refused or over budget — is audited by
+    /// token's regions and only for one of the token's purposes, and every query — answered, refused or over budget — is audited by
     /// the vault with its normalized text and privacy cost.
     func query(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
@@ -26,6 +26,7 @@ extension Endpoints {
         default: throw APIError.badRequest("mechanism must be laplace or gaussian")
         }
         if case .regions(let regions) = token.scope { options.permittedRegions = regions }
+        options.permittedPurposes = Set(token.purposes)
         let purpose = Purpose(rawValue: body.purpose)
         if body.explain == true {
             let plan = try session.vault.explain(

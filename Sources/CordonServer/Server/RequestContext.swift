@@ -69,12 +69,14 @@ public final class RequestContext: Sendable {
         }
     }
 
-    /// Who is acting, for vault operations and audit entries.
+    /// Who is acting, for vault operations and audit entries: the token's id and, beside
+    /// it, its name.
     public var access: AccessContext {
         let token = self.token
         return AccessContext(
             actor: token?.id ?? "anonymous",
             role: token?.role.rawValue ?? "none",
+            actorName: token?.name,
             requestID: requestID
         )
     }

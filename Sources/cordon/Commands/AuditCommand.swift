@@ -25,7 +25,8 @@ private func entryLine(_ entry: AuditEntry) throws -> String {
 
 private func humanLine(_ entry: AuditEntry) -> String {
     var parts = [
-        "#\(entry.sequence)", entry.time.description, entry.actor, "(\(entry.role))", entry.action,
+        "#\(entry.sequence)", entry.time.description,
+        entry.actorName.map { "\(entry.actor) \"\($0)\"" } ?? entry.actor, "(\(entry.role))", entry.action,
         entry.outcome.rawValue,
     ]
     if !entry.regions.isEmpty { parts.append("regions=\(entry.regions.joined(separator: ","))") }

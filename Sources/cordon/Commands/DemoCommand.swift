@@ -108,7 +108,8 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    /// Revokes the previous run's demo tokens and creates one per role (all regions).
+    /// Revokes the previous run's demo tokens and creates one per role (all regions; the
+    /// analyst's may query every queryable purpose).
     private func freshTokens(_ vault: Vault) throws -> [(TokenRole, String)] {
         let registry = try vault.tokenRegistry()
         let context = AccessContext(actor: "cordon:demo", role: "admin")
@@ -116,11 +117,14 @@ struct DemoCommand: ParsableCommand {
             try registry.revoke(id: token.id, context: context)
         }
         return try TokenRole.allCases.map { role in
-            (
-                role,
-                try registry.create(name: "demo-\(role.rawValue)", role: role, scope: .allRegions, context: context)
-                    .secret
+            let issued = try registry.create(
+                name: "demo-\(role.rawValue)",
+                role: role,
+                scope: .allRegions,
+                purposes: role == .analyst ? vault.configuration.catalog.queryablePurposes : [],
+                context: context
             )
+            return (role, issued.secret)
         }
     }
 }

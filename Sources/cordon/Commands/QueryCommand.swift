@@ -175,7 +175,7 @@ enum QueryFormatter {
     /// The plan of `--explain`.
     static func text(_ explanation: QueryExplanation) -> String {
         var text =
-            "query: \(explanation.query)\npurpose: \(explanation.purpose)\nmechanism: discrete \(explanation.mechanism.rawValue)\n"
+            "query: \(explanation.query)\npurpose: \(explanation.purpose) (counts events collected for: \(explanation.collectionPurposes.joined(separator: ", ")))\nmechanism: discrete \(explanation.mechanism.rawValue)\n"
         if explanation.wouldUseReleasedAnswer {
             text += "already answered this period: would return the released answer, no budget spent\n"
         }

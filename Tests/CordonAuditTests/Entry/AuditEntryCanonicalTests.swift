@@ -33,6 +33,7 @@ struct AuditEntryCanonicalTests {
             time: Self.time,
             event: AuditEvent(
                 actor: "tok_1",
+                actorName: "ana lyst",
                 role: "analyst",
                 action: "query.run",
                 regions: ["eu", "us"],
@@ -49,7 +50,7 @@ struct AuditEntryCanonicalTests {
         )
         #expect(
             Self.text(entry)
-                == #"{"action":"query.run","actor":"tok_1","details":{},"outcome":"denied","policyVersions":{"eu":"gdpr-2","us":"ccpa-1"},"privacyCostMicroEpsilon":250000,"purpose":"analytics","query":"SELECT country, COUNT(*) FROM events GROUP BY country","reason":"budget exhausted","regions":["eu","us"],"requestId":"r2","role":"analyst","sequence":0,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#
+                == #"{"action":"query.run","actor":"tok_1","actorName":"ana lyst","details":{},"outcome":"denied","policyVersions":{"eu":"gdpr-2","us":"ccpa-1"},"privacyCostMicroEpsilon":250000,"purpose":"analytics","query":"SELECT country, COUNT(*) FROM events GROUP BY country","reason":"budget exhausted","regions":["eu","us"],"requestId":"r2","role":"analyst","sequence":0,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#
         )
     }
 
@@ -117,6 +118,12 @@ struct AuditEntryCanonicalTests {
         #"{"action":"x","action":"x","actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
         // outcome
         #"{"action":"x","actor":"a","details":{},"outcome":"maybe","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        // actorName: before actor, after details, null, not a string
+        #"{"action":"x","actorName":"n","actor":"a","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        #"{"action":"x","actor":"a","details":{},"actorName":"n","outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        #"{"action":"x","actor":"a","actorName":null,"details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        #"{"action":"x","actor":"a","actorName":7,"details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
+        #"{"action":"x","actor":"a","actorname":"n","details":{},"outcome":"ok","policyVersions":{},"regions":[],"requestId":"q","role":"r","sequence":1,"subjects":[],"time":"2025-01-31T09:05:03.042Z"}"#,
     ]
 
     @Test(arguments: nonCanonical)

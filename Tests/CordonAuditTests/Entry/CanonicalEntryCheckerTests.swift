@@ -26,6 +26,7 @@ struct CanonicalEntryCheckerTests {
             time: AuditTimestamp(rfc3339: "2000-02-29T23:59:59.999Z")!,
             event: AuditEvent(
                 actor: "a\"b\\c/d\né\u{0}\u{1F}\u{7F}🙂",
+                actorName: "n\"\u{1}é",
                 role: "r",
                 action: "x",
                 regions: ["eu", "", "日本"],
@@ -131,6 +132,11 @@ struct CanonicalEntryCheckerTests {
             edit(#""time":"2025-01-31T09:05:03.042Z""#, #""time":"2025-01-31T09:05:03.042+00:00""#),
             edit(#""time":"2025-01-31T09:05:03.042Z""#, #""time":"2025-01-31T09:05:03.04aZ""#),
             edit(#""time":"2025-01-31T09:05:03.042Z""#, #""time":"2025-01-31T09:05:03.042z""#),
+            edit(#""actor":"a","#, #""actor":"a","actorName":1,"#),
+            edit(#""actor":"a","#, #""actor":"a","actorName":null,"#),
+            edit(#""actor":"a","#, #""actor":"a","actorName":"n","actorName":"n","#),
+            edit(#""actor":"a","#, #""actorName":"n","actor":"a","#),
+            edit(#""details":{},"#, #""details":{},"actorName":"n","#),
             edit(#""requestId":"q","#, ""),  // a required field missing
             edit(#""regions":[],"#, #""reason":"r","regions":[],"purpose":"p","#),  // optionals out of order
         ]

@@ -51,6 +51,35 @@ struct AuditTamperTests {
         #expect(python.output.contains("root \(report.rootHex)"))
     }
 
+    @Test func entriesNamingTheActorVerifyEverywhereAndOnlyInTheirCanonicalForm() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let log = try TestSupport.open(directory)
+        _ = try log.appendBatch(
+            (0..<6).map { number in
+                var event = TestSupport.event(number)
+                event.actorName = number % 2 == 0 ? "dpo-anna" : nil
+                return event
+            }
+        )
+        _ = try log.checkpoint()
+        try log.close()
+        let key = log.verifierKey
+        let report = AuditVerifier.verify(directory: directory, publicKey: key)
+        #expect(report.isValid && report.treeSize == 6, "\(report)")
+        let python = try TestSupport.runPythonVerifier(directory, key: key)
+        #expect(python.status == 0, "\(python.output)")
+        #expect(python.output.contains("root \(report.rootHex)"))
+        // Entry 4 with its name moved after "details": the same data, no longer canonical.
+        var lines = try TestSupport.lines(TestSupport.firstSegment(directory))
+        var text = String(decoding: lines[4], as: UTF8.self)
+        #expect(text.contains(#""actor":"tok_4","actorName":"dpo-anna","details""#))
+        text = text.replacingOccurrences(of: #","actorName":"dpo-anna""#, with: "")
+        text = text.replacingOccurrences(of: #""outcome":"#, with: #""actorName":"dpo-anna","outcome":"#)
+        lines[4] = Data(text.utf8)
+        try TestSupport.write(lines: lines, to: TestSupport.firstSegment(directory))
+        try Self.expectTampered(directory, key, at: 4)
+    }
+
     @Test(arguments: [0, 4, 9])
     func aFlippedByteInEntryKIsFoundAtK(_ k: Int) throws {
         let (directory, key) = try Self.makeLog()

@@ -11,8 +11,8 @@ struct ControlStoreTests {
         _ = try ControlStore.open(dataDirectory: directory.url, create: true)
         let connection = try Connection(path: directory.url.appendingPathComponent("control.db").path)
         #expect(try connection.userVersion == ControlStore.schemaVersion)
-        // 2: privacy-budget ledger, 3: api tokens, 4: anchor and audit witness
-        #expect(ControlStore.schemaVersion == 4)
+        // 2: privacy-budget ledger, 3: api tokens, 4: anchor and audit witness, 5: token purposes and names
+        #expect(ControlStore.schemaVersion == 5)
         let tables = try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .map { try $0.get(String.self, at: 0) }
         #expect(

@@ -156,7 +156,9 @@ struct PolicyLinterTests {
     @Test func catalogPurposeThatAPolicyDoesNotCoverIsReportedForEveryPolicy() throws {
         let issues = try ConfigurationFixture.lint(editing: "regions/catalog.json") {
             var purposes = $0["purposes"] as! [Any]
-            purposes.append(["id": "profiling", "description": "Profiling."])
+            purposes.append(
+                ["id": "profiling", "description": "Profiling.", "query": ["permitted": false, "source": "x"]]
+            )
             $0["purposes"] = purposes
         }
         for id in ["gdpr", "uk-gdpr", "ccpa", "pipl", "lgpd"] {
@@ -202,7 +204,9 @@ struct PolicyLinterTests {
     @Test func duplicateCatalogPurposeIsReported() throws {
         let issues = try ConfigurationFixture.lint(editing: "regions/catalog.json") {
             var purposes = $0["purposes"] as! [Any]
-            purposes.append(["id": "analytics", "description": "Again."])
+            purposes.append(
+                ["id": "analytics", "description": "Again.", "query": ["permitted": false, "source": "x"]]
+            )
             $0["purposes"] = purposes
         }
         let found = try issue(in: issues, file: "regions/catalog.json", path: "$.purposes[5]")

@@ -143,7 +143,7 @@ struct QueryFailClosedTests {
             return try SubjectAggregation(
                 plan: plan,
                 query: query,
-                sql: RegionSQL(region: "eu", purchaseCutoff: nil, browsingCutoff: nil)
+                sql: RegionSQL(region: "eu", collectionPurposes: [.analytics], purchaseCutoff: nil, browsingCutoff: nil)
             )
             .run(lawful: lawful, in: db)
         }

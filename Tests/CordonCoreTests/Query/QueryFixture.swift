@@ -120,16 +120,18 @@ final class QueryFixture {
         campaign: String = "cmp-17",
         amount: Int? = 1000,
         day: Int = 1,
-        minute: Int = 0
+        minute: Int = 0,
+        purpose: String = "analytics"
     ) -> String {
         let amountText = amount.map { #","amountCents":\#($0)"# } ?? ""
         let ts = String(format: "2025-05-%02dT10:%02d:%02dZ", day, minute / 60 % 60, minute % 60)
         return
-            #"{"externalId":"\#(externalID)","ts":"\#(ts)","event":"\#(event)","channel":"\#(channel)","campaign":"\#(campaign)","device":"mobile"\#(amountText),"purpose":"analytics"}"#
+            #"{"externalId":"\#(externalID)","ts":"\#(ts)","event":"\#(event)","channel":"\#(channel)","campaign":"\#(campaign)","device":"mobile"\#(amountText),"purpose":"\#(purpose)"}"#
     }
 
     func query(
         _ text: String,
+        purpose: Purpose = .analytics,
         analyst: String = "ana",
         mechanism: NoiseMechanism = .laplace,
         seed: UInt64? = nil
@@ -139,14 +141,38 @@ final class QueryFixture {
             var random = SeededNoiseRandomness(seed: seed)
             return try vault.query(
                 text,
-                purpose: .analytics,
+                purpose: purpose,
                 analyst: analyst,
                 context: context,
                 options: options,
                 using: &random
             )
         }
-        return try vault.query(text, purpose: .analytics, analyst: analyst, context: context, options: options)
+        return try vault.query(text, purpose: purpose, analyst: analyst, context: context, options: options)
+    }
+
+    /// The exact, bounded EU totals of `text` under `purpose`, computed by the engine's own
+    /// per-region path (population, compatible collection purposes, retention) before noise.
+    func exactEUTotals(_ text: String, purpose: Purpose = .analytics) throws -> RegionTotals {
+        let options = QueryOptions(now: Self.now)
+        let prepared = try vault.prepare(
+            text,
+            purpose: purpose,
+            analyst: "ana",
+            context: context,
+            options: options,
+            now: Self.now
+        )
+        guard let plan = prepared.plans.first(where: { $0.region == "eu" }) else {
+            throw QueryError(.invalid, "no plan for the EU region")
+        }
+        return try vault.regionTotals(
+            prepared.query,
+            plan: plan,
+            purpose: purpose,
+            hash: ContributionHash(k0: 1, k1: 2),
+            now: Self.now
+        )
     }
 }
 
@@ -170,13 +196,12 @@ extension QueryFixture {
                 where: { $0.region == "eu" })
         else { throw QueryError(.invalid, "no plan for the EU region") }
         let store = try vault.store("eu")
-        let cutoffs = RetentionRules(policy: store.policy, catalog: catalog).cutoffs(now: Self.now)
-        let sql = RegionSQL(region: "eu", purchaseCutoff: cutoffs.purchases, browsingCutoff: cutoffs.browsing)
+        let (sql, profileCutoff) = try vault.regionSQL(for: "eu", purpose: .analytics, now: Self.now)
         return try store.read { db in
             let lawful = try store.lawfulSubjects(
                 for: .analytics,
                 now: Self.now,
-                profileCutoff: cutoffs.profiles,
+                profileCutoff: profileCutoff,
                 in: db
             )
             return try body(RegionRun(query: query, plan: plan, sql: sql, lawful: lawful), db)

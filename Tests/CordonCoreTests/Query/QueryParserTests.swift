@@ -155,7 +155,8 @@ struct QueryParserTests {
 
     @Test func injectionTextStaysABoundValue() throws {
         let query = try validate("SELECT COUNT(*) FROM events WHERE channel = ''' ; DROP TABLE events; --'")
-        let sql = RegionSQL(region: "eu", purchaseCutoff: 0, browsingCutoff: 0).condition(query.filter)
+        let sql = RegionSQL(region: "eu", collectionPurposes: [.analytics], purchaseCutoff: 0, browsingCutoff: 0)
+            .condition(query.filter)
         #expect(!sql.text.contains("DROP"))
         #expect(sql.arguments.contains(.text("' ; DROP TABLE events; --")))
     }

@@ -25,11 +25,20 @@ struct BudgetLedger: Sendable {
         var analyst: String
         var canonicalQuery: String
         var purpose: Purpose
+        /// The collection purposes the answer counted: an answer computed over another set
+        /// (a catalog changed since) is another answer, never served for this one.
+        var collectionPurposes: [Purpose]
         var mechanism: NoiseMechanism
         /// The periods of every region touched, e.g. `eu:1764547200,us:1764547200`.
         var periodKey: String
 
-        var queryHash: String { Hex.encode(SHA256.hash(Array(canonicalQuery.utf8))) }
+        /// The `query_hash` key column: SHA-256 of the canonical query and, after a NUL, the
+        /// collection purposes (answers stored before purposes were compared had none, so
+        /// none of them is served again).
+        var queryHash: String {
+            let collected = collectionPurposes.map(\.rawValue).sorted().joined(separator: ",")
+            return Hex.encode(SHA256.hash(Array(canonicalQuery.utf8) + [0] + Array(collected.utf8)))
+        }
     }
 
     /// Micro-ε spent by `analyst` in `region` during `period`.

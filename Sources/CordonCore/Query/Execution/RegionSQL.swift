@@ -5,8 +5,15 @@ import CordonStore
 /// Every literal becomes a bound `?`; column names come only from ``QueryField/column``
 /// (an allow-list enum) and operators from ``ComparisonOperator`` cases, so no query text
 /// is ever spliced into SQL.
+///
+/// Every event a query reads passes ``condition(_:event:)``: collected for a purpose
+/// compatible with the query's (purpose limitation), within retention, and matching the
+/// analyst's filter. ``Vault/regionSQL(for:purpose:now:)`` is the one place one is made.
 struct RegionSQL {
     let region: RegionID
+    /// The collection purposes whose events the query may count (catalog compatibility);
+    /// empty reads no event at all.
+    let collectionPurposes: [Purpose]
     /// Retention cutoffs for purchase-like and other events (nil: no period).
     let purchaseCutoff: Int64?
     let browsingCutoff: Int64?
@@ -41,12 +48,21 @@ struct RegionSQL {
         return column("ts") + " >= \(cutoff ?? Int64.min)"
     }
 
-    /// The WHERE condition: retention (folded when every row is of `event`), then the
-    /// analyst's filter (region comparisons fold to constants here).
+    /// Rows collected for a compatible purpose (GDPR Art. 5(1)(b) and 6(4)).
+    var compatiblePurpose: SQL {
+        guard !collectionPurposes.isEmpty else { return "0" }
+        let purposes: [any DatabaseValueConvertible] = collectionPurposes.map(\.rawValue)
+        return column("purpose") + " IN (\(values: purposes))"
+    }
+
+    /// The WHERE condition of every event read: a compatible collection purpose, retention
+    /// (folded when every row is of `event`), then the analyst's filter (region comparisons
+    /// fold to constants here).
     func condition(_ filter: QueryPredicate?, event: String? = nil) -> SQL {
         let retention = event.map(retention(ofEvent:)) ?? retention
-        guard let filter else { return retention }
-        return retention + " AND (" + compile(filter) + ")"
+        let kept = compatiblePurpose + " AND " + retention
+        guard let filter else { return kept }
+        return kept + " AND (" + compile(filter) + ")"
     }
 
     func compile(_ predicate: QueryPredicate) -> SQL {
