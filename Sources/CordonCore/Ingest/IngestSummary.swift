@@ -2,8 +2,11 @@
 public struct IngestSummary: Sendable, Codable, Equatable {
     /// `subjects` or `events`.
     public var kind: String
-    /// Non-empty lines read.
+    /// Non-blank lines read (each one accepted or rejected).
     public var lines = 0
+    /// Blank lines skipped (they are not records; over HTTP they count toward the
+    /// lines-per-batch limit like any other line).
+    public var blankLines = 0
     public var accepted = 0
     public var rejected = 0
     /// Rejected lines by reason code.

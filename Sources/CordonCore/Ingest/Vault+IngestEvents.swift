@@ -58,6 +58,7 @@ extension Vault {
         for region in pending.keys.sorted() {
             try writeEvents(pending[region]!, region: region, context: context, summary: &summary)
         }
+        summary.blankLines = reader.blankLines
         progress(summary)
         return summary
     }

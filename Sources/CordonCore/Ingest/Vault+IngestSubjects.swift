@@ -99,6 +99,7 @@ extension Vault {
                 onReject: onReject
             )
         }
+        summary.blankLines = reader.blankLines
         progress(summary)
         return summary
     }

@@ -1,0 +1,57 @@
+import CordonCore
+import Foundation
+import Testing
+
+@testable import CordonServer
+
+/// Request bodies built to crash or slip past limits: each is a documented refusal.
+@Suite("Hostile request bodies")
+struct HostileRequestTests {
+    static let blankLines = String(repeating: "\n", count: 100_000)
+
+    @Test("100,000 blank lines are 413 too_many_lines in-process (they overflowed the stack)")
+    func blankLinesInProcess() throws {
+        let fixture = try ServerFixture()
+        for kind in ["events", "subjects"] {
+            let reply = fixture.call(
+                "POST",
+                "/v1/\(kind)",
+                token: "ingest",
+                body: Self.blankLines,
+                contentType: "application/x-ndjson"
+            )
+            #expect(reply.status == 413 && reply.code == "too_many_lines", "\(reply.text.prefix(200))")
+        }
+    }
+
+    @Test("blank lines count toward the lines-per-batch limit; within it they are skipped and counted")
+    func blankLinesCountTowardTheLimit() throws {
+        let fixture = try ServerFixture { $0.maximumLinesPerBatch = 3 }
+        let subject = ServerFixture.subject("h-1", country: "DE")
+        let over = fixture.ingest("subjects", ["", "", "", subject])
+        #expect(over.status == 413 && over.code == "too_many_lines")
+        let within = fixture.ingest("subjects", ["", "", subject])
+        #expect(within.status == 200)
+        let summary = try #require(within.json?["summary"] as? [String: Any])
+        #expect(summary["accepted"] as? Int == 1 && summary["blankLines"] as? Int == 2)
+        #expect(fixture.ingest("subjects", [subject, "", ""]).status == 200)
+        let count = { (text: String) in Endpoints.lineCount(Array(text.utf8), stoppingAfter: 100) }
+        #expect(count("a\n\nb\n") == 3 && count("a\n\nb") == 3 && count("") == 0 && count("\n") == 1)
+    }
+
+    @Test("100,000 blank lines over a real socket are 413, and the server keeps serving")
+    func blankLinesOverHTTP() async throws {
+        let (fixture, host) = try EndToEndTests.serve()
+        defer { host.stop(grace: 1) }
+        let client = HTTPClient(port: host.port)
+        let reply = try await client.send(
+            "POST",
+            "/v1/events",
+            token: fixture.tokens["ingest"],
+            body: Self.blankLines,
+            contentType: "application/x-ndjson"
+        )
+        #expect(reply.status == 413 && reply.code == "too_many_lines")
+        #expect(try await client.send("GET", "/healthz").status == 200)
+    }
+}
