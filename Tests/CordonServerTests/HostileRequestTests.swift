@@ -54,4 +54,41 @@ struct HostileRequestTests {
         #expect(reply.status == 413 && reply.code == "too_many_lines")
         #expect(try await client.send("GET", "/healthz").status == 200)
     }
+
+    @Test("a JSON body nested a million levels deep is 400 malformed_json that says so")
+    func deepJSONBodies() throws {
+        let fixture = try ServerFixture()
+        let deep = String(repeating: "[", count: 1_000_000) + String(repeating: "]", count: 1_000_000)
+        let object =
+            #"{"right":"access","region":"eu","x":"# + String(repeating: #"{"a":"#, count: 100_000) + "1"
+            + String(repeating: "}", count: 100_001)
+        for (target, token, body) in [
+            ("/v1/dsr", "dpo", deep), ("/v1/dsr", "dpo", object), ("/v1/query", "analyst", deep),
+            ("/v1/tokens", "admin", object),
+        ] {
+            let reply = fixture.call("POST", target, token: token, body: body, contentType: "application/json")
+            #expect(reply.status == 400 && reply.code == "malformed_json", "\(target): \(reply.text.prefix(200))")
+            #expect((reply.json?["message"] as? String)?.contains("deeper than 16 levels") == true)
+        }
+        // Brackets inside strings are text, not nesting.
+        let quoted = #"{"right":"access","region":"eu","externalRef":"\#(String(repeating: "[", count: 100))"}"#
+        #expect(
+            fixture.call("POST", "/v1/dsr", token: "dpo", body: quoted, contentType: "application/json").status == 201
+        )
+    }
+
+    @Test("a query nested past the parser's bound is 400 too_large with its position")
+    func deepQuery() throws {
+        let fixture = try ServerFixture()
+        let sql =
+            "SELECT COUNT(*) FROM events WHERE " + String(repeating: "(", count: 200) + "channel = 'x'"
+            + String(repeating: ")", count: 200)
+        let body = String(
+            decoding: try JSONSerialization.data(withJSONObject: ["sql": sql, "purpose": "analytics"]),
+            as: UTF8.self
+        )
+        let reply = fixture.call("POST", "/v1/query", token: "analyst", body: body, contentType: "application/json")
+        #expect(reply.status == 400 && reply.code == "too_large", "\(reply.text.prefix(300))")
+        #expect((reply.json?["message"] as? String)?.contains("nest more than 32 levels") == true)
+    }
 }
