@@ -34,4 +34,18 @@ struct HostileInputCommandTests {
             #expect(summary["blankLines"] as? Int == 200_000 && summary["lines"] as? Int == 0)
         }
     }
+
+    @Test("--received-at honours an offset and fractions; a time without an offset is a usage error")
+    func times() throws {
+        let (scratch, data) = try initialized()
+        defer { withExtendedLifetime(scratch) {} }
+        let opened = try CordonProcess.run([
+            "dsr", "open", "--right", "access", "--region", "eu", "--ref", "t-1", "--received-at",
+            "2025-01-31T09:00:00.250+01:00", "--data", data, "--json",
+        ])
+        #expect(opened.status == 0, "\(opened.standardError)")
+        #expect(try json(opened.standardOutput)["receivedAt"] as? String == "2025-01-31T08:00:00.000Z")
+        let local = try CordonProcess.run(["dsr", "list", "--now", "2025-01-31T08:00:00", "--data", data])
+        #expect(local.status == 64 && local.standardError.contains("such as 2025-01-31T08:00:00Z"))
+    }
 }

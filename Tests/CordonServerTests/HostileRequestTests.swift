@@ -91,4 +91,23 @@ struct HostileRequestTests {
         #expect(reply.status == 400 && reply.code == "too_large", "\(reply.text.prefix(300))")
         #expect((reply.json?["message"] as? String)?.contains("nest more than 32 levels") == true)
     }
+
+    @Test("the API reads the times its own messages give as examples, with offsets")
+    func times() throws {
+        let fixture = try ServerFixture()
+        let since = fixture.call("GET", "/v1/audit/entries?since=2025-01-31T08:00:00Z", token: "dpo")
+        #expect(since.status == 200, "\(since.text.prefix(200))")
+        let offset = fixture.call("GET", "/v1/audit/entries?until=2025-01-31T09:00:00.5%2B01:00", token: "dpo")
+        #expect(offset.status == 200, "\(offset.text.prefix(200))")
+        let opened = fixture.call(
+            "POST",
+            "/v1/dsr",
+            token: "dpo",
+            body: #"{"right":"access","region":"eu","externalRef":"t-1","receivedAt":"2025-01-31T09:00:00+01:00"}"#,
+            contentType: "application/json"
+        )
+        #expect(opened.status == 201 && opened.json?["receivedAt"] as? String == "2025-01-31T08:00:00.000Z")
+        let bad = fixture.call("GET", "/v1/audit/entries?since=2025-01-31T08:00:00", token: "dpo")
+        #expect(bad.status == 400 && (bad.json?["message"] as? String)?.contains("2025-01-31T08:00:00Z") == true)
+    }
 }

@@ -102,7 +102,7 @@ struct ParsedArguments {
         guard let text = option(name) else { return nil }
         guard let date = Timestamp.parse(text) else {
             throw UsageError(
-                "--\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z, got '\(text)'",
+                "--\(name) must be \(Timestamp.expectedForm), got '\(text)'",
                 command: command
             )
         }
