@@ -110,4 +110,29 @@ struct HostileRequestTests {
         let bad = fixture.call("GET", "/v1/audit/entries?since=2025-01-31T08:00:00", token: "dpo")
         #expect(bad.status == 400 && (bad.json?["message"] as? String)?.contains("2025-01-31T08:00:00Z") == true)
     }
+
+    @Test("the server refuses events past its configured clock skew")
+    func clockSkew() throws {
+        let fixture = try ServerFixture { $0.maximumClockSkewSeconds = 3600 }
+        #expect(fixture.ingest("subjects", [ServerFixture.subject("s-1", country: "DE")]).status == 200)
+        let soon = Timestamp.format(Date().addingTimeInterval(1800))
+        let later = Timestamp.format(Date().addingTimeInterval(7200))
+        let reply = fixture.ingest(
+            "events",
+            [ServerFixture.event("s-1"), ServerFixture.event("s-1"), ServerFixture.event("s-1")].enumerated().map {
+                $0.offset == 0
+                    ? $0.element
+                    : $0.element.replacingOccurrences(
+                        of: ServerFixture.recent,
+                        with: $0.offset == 1 ? soon : later
+                    )
+            }
+        )
+        let summary = try #require(reply.json?["summary"] as? [String: Any])
+        #expect(
+            summary["accepted"] as? Int == 2 && summary["rejectedByReason"] as? [String: Int] == ["invalid_field": 1]
+        )
+        let rejection = try #require((reply.json?["rejections"] as? [[String: Any]])?.first)
+        #expect(rejection["line"] as? Int == 3 && rejection["field"] as? String == "ts")
+    }
 }

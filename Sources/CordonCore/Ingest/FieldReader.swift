@@ -73,12 +73,13 @@ struct FieldReader {
         return flag
     }
 
-    /// An RFC 3339 instant as Unix seconds.
-    func timestamp(_ key: String, required: Bool) throws(LineRejection) -> Int64? {
+    /// An RFC 3339 instant as Unix seconds, within `times` when given.
+    func timestamp(_ key: String, required: Bool, within times: PlausibleTimes?) throws(LineRejection) -> Int64? {
         guard let text = try string(key, maxLength: 64, required: required) else { return nil }
         guard let seconds = Timestamp.parseSeconds(text) else {
             throw .invalid(qualified(key), "must be \(Timestamp.expectedForm)")
         }
+        try times?.check(seconds, field: qualified(key))
         return seconds
     }
 

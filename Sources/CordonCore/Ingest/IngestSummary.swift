@@ -43,8 +43,11 @@ public struct IngestOptions: Sendable {
     public var batchSize = 1000
     /// Longer lines are refused as `line_too_long`.
     public var maximumLineBytes = 64 * 1024
-    /// "Now" for consent expiry and age (Unix seconds); the clock when nil.
+    /// "Now" for consent expiry, age and plausible times (Unix seconds); the clock when nil.
     public var now: Int64?
+    /// Seconds an event's `ts` or a consent's `recordedAt` may lie after now; later ones,
+    /// and any before 1970, are refused as `invalid_field` (``PlausibleTimes``).
+    public var maximumClockSkew = PlausibleTimes.defaultMaximumSkew
     /// The regions lines may be written to; a line whose subject lives elsewhere is refused
     /// as `region_not_permitted`. `nil` permits every region (the local CLI).
     public var permittedRegions: Set<RegionID>?

@@ -28,6 +28,7 @@ extension Endpoints {
             throw APIError.tooManyLines(limit: configuration.maximumLinesPerBatch)
         }
         var options = IngestOptions()
+        options.maximumClockSkew = configuration.maximumClockSkewSeconds
         options.permittedRegions = Set(session.vault.regionIDs.filter { permits(context, region: $0) })
         var rejections: [LineRejection] = []
         let reader = LineReader(bytes: request.body)

@@ -12,6 +12,18 @@ struct IngestCommand: CommandGroup {
 
 /// Shared by both ingest commands.
 struct IngestArguments {
+    /// `--max-clock-skew SECONDS`, also accepted by `cordon serve`.
+    static let clockSkewSpec = ArgumentSpec.option(
+        "max-clock-skew",
+        valueName: "SECONDS",
+        help: "How far ahead of now an event's ts or a consent's recordedAt may be (default 86400)."
+    )
+
+    /// The value of `--max-clock-skew`, if given.
+    static func clockSkew(_ parsed: ParsedArguments) throws -> Int64? {
+        try parsed.integer("max-clock-skew", in: 0...(366 * 86_400)).map(Int64.init)
+    }
+
     static let specs: [ArgumentSpec] = [
         .positional("file", help: "NDJSON input, or - for stdin."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
@@ -21,6 +33,7 @@ struct IngestArguments {
             help: "Write every refused line (number, reason, field, message; never its data) as NDJSON."
         ),
         .option("batch-size", valueName: "N", help: "Lines per transaction (default 1000)."),
+        clockSkewSpec,
         .flag("quiet", short: "q", help: "No progress on stderr."),
     ]
 
@@ -28,6 +41,7 @@ struct IngestArguments {
     let file: String
     let rejects: String?
     let batchSize: Int
+    let clockSkew: Int64?
     let quiet: Bool
 
     init(parsed: ParsedArguments) throws {
@@ -35,6 +49,7 @@ struct IngestArguments {
         file = parsed.positional(0)!
         rejects = parsed.option("rejects")
         batchSize = try parsed.integer("batch-size", in: 1...100_000) ?? 1000
+        clockSkew = try Self.clockSkew(parsed)
         quiet = parsed.flag("quiet")
     }
 
@@ -49,6 +64,7 @@ struct IngestArguments {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var options = IngestOptions()
         options.batchSize = batchSize
+        options.maximumClockSkew = clockSkew ?? options.maximumClockSkew
         let started = Date()
         var lastReport = Date.distantPast
         let summary = try withVault(global) { vault in

@@ -27,4 +27,101 @@ struct HostileIngestTests {
         #expect(summary.rejected == 2)
         #expect(rejections.allSatisfy { $0.reason == .malformedJSON && $0.message.contains("nesting deeper than") })
     }
+
+    static let now: Int64 = 1_767_225_600  // 2026-01-01T00:00:00Z
+
+    static func at(_ seconds: Int64) -> String { CivilTime.timestampLabel(seconds) }
+
+    @Test("events dated 9999-12-31, before 1970, or past the clock skew are invalid_field naming ts")
+    func implausibleEventTimes() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("p-1", country: "DE")], now: Self.now)
+        let (summary, rejections) = try fixture.ingestEvents(
+            [
+                VaultFixture.event("p-1", ts: "9999-12-31T23:59:59Z"),
+                VaultFixture.event("p-1", ts: "1969-12-31T23:59:59Z"),
+                VaultFixture.event("p-1", ts: Self.at(Self.now + 86_401)),
+                VaultFixture.event("p-1", ts: Self.at(Self.now + 86_400)),
+                VaultFixture.event("p-1", ts: "1970-01-01T00:00:00Z"),
+            ],
+            now: Self.now
+        )
+        #expect(summary.accepted == 2)
+        #expect(rejections.map(\.line) == [1, 2, 3])
+        #expect(rejections.allSatisfy { $0.reason == .invalidField && $0.field == "ts" })
+        #expect(rejections[0].message == "ts: is more than 24 h in the future (the allowed clock skew)")
+        #expect(rejections[1].message == "ts: is before 1970-01-01T00:00:00Z")
+    }
+
+    @Test("the clock skew is configurable")
+    func configurableSkew() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("p-2", country: "DE")], now: Self.now)
+        var options = IngestOptions()
+        options.now = Self.now
+        options.maximumClockSkew = 60
+        var rejections: [LineRejection] = []
+        let summary = try fixture.vault.ingestEvents(
+            from: try fixture.reader([
+                VaultFixture.event("p-2", ts: Self.at(Self.now + 60)),
+                VaultFixture.event("p-2", ts: Self.at(Self.now + 61)),
+            ]),
+            context: fixture.context,
+            options: options
+        ) { rejections.append($0) }
+        #expect(summary.accepted == 1 && rejections.map(\.line) == [2])
+        #expect(rejections.first?.message.contains("more than 1 min in the future") == true)
+    }
+
+    @Test("consents recorded in the future or before 1970, or expiring before they were recorded, are refused")
+    func implausibleConsentTimes() throws {
+        let fixture = try VaultFixture()
+        func subject(_ id: String, recordedAt: String, expiresAt: String? = nil) -> String {
+            let expiry = expiresAt.map { #","expiresAt":"\#($0)""# } ?? ""
+            return
+                #"{"externalId":"\#(id)","country":"DE","birthYear":1985,"consents":[{"purpose":"analytics","state":"granted","source":"t","recordedAt":"\#(recordedAt)"\#(expiry)}]}"#
+        }
+        let (summary, rejections) = try fixture.ingestSubjects(
+            [
+                subject("q-1", recordedAt: "9999-12-31T00:00:00Z"),
+                subject("q-2", recordedAt: "1969-07-20T20:17:00Z"),
+                subject("q-3", recordedAt: "2025-03-01T10:00:00Z", expiresAt: "2025-02-01T00:00:00Z"),
+                subject("q-4", recordedAt: "2025-03-01T10:00:00Z", expiresAt: "9999-12-31T00:00:00Z"),
+            ],
+            now: Self.now
+        )
+        #expect(summary.accepted == 1)
+        #expect(
+            rejections.map(\.field) == [
+                "consents[0].recordedAt", "consents[0].recordedAt", "consents[0].expiresAt",
+            ]
+        )
+        #expect(rejections.allSatisfy { $0.reason == .invalidField })
+    }
+
+    @Test("a store that cannot be read ends the run with its error; no rejection names a server file")
+    func unreadableStoreIsNotALineRejection() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("u-1", country: "DE")])
+        try fixture.vault.close()
+        fixture.vault = nil
+        let file = fixture.directory.url.appendingPathComponent("regions/eu.db")
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.seek(toOffset: 200)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 64))
+        try handle.close()
+        try? FileManager.default.removeItem(atPath: file.path + "-wal")
+        try fixture.reopen()
+        var rejections: [LineRejection] = []
+        #expect(throws: (any Error).self) {
+            try fixture.vault.ingestEvents(
+                from: try fixture.reader([VaultFixture.event("u-1")]),
+                context: fixture.context
+            ) {
+                rejections.append($0)
+            }
+        }
+        #expect(rejections.isEmpty, "\(rejections.map(\.message))")
+        #expect(!rejections.contains { $0.message.contains(fixture.directory.url.path) })
+    }
 }
