@@ -48,4 +48,45 @@ struct HostileInputCommandTests {
         let local = try CordonProcess.run(["dsr", "list", "--now", "2025-01-31T08:00:00", "--data", data])
         #expect(local.status == 64 && local.standardError.contains("such as 2025-01-31T08:00:00Z"))
     }
+
+    @Test("a CSV file, or events fed as subjects, exits 1 with one sentence naming what it looks like")
+    func wrongInputs() throws {
+        let (scratch, data) = try initialized()
+        let csv = try write("externalId,country\nc-1,DE\nc-2,FR\n", to: "people.csv", in: scratch)
+        let result = try CordonProcess.run(["ingest", "subjects", csv, "--data", data, "--quiet", "--json"])
+        #expect(result.status == 1)
+        #expect(try json(result.standardOutput)["looksLike"] as? String == "csv")
+        #expect(result.standardError.contains("all 3 lines were refused; the input looks like CSV"))
+        let events = try write(
+            #"{"externalId":"c-1","ts":"2025-03-01T10:05:00Z","event":"purchase","purpose":"analytics"}"# + "\n",
+            to: "events.ndjson",
+            in: scratch
+        )
+        let swapped = try CordonProcess.run(["ingest", "subjects", events, "--data", data, "--quiet"])
+        #expect(swapped.status == 1 && swapped.standardError.contains("ingest them as events"))
+        let plain = try CordonProcess.run(["ingest", "events", events, "--data", data, "--quiet"])
+        #expect(plain.status == 1 && plain.standardError.contains("the only line was refused"))
+    }
+
+    @Test("--max-clock-skew sets how far ahead of now an event may be")
+    func clockSkew() throws {
+        let (scratch, data) = try initialized()
+        let subject =
+            #"{"externalId":"c-1","country":"DE","birthYear":1990,"consents":[{"purpose":"analytics","state":"granted","source":"t","recordedAt":"2025-03-01T10:00:00Z"}]}"#
+        #expect(
+            try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "--quiet"], input: subject).status == 0
+        )
+        let soon = Date().addingTimeInterval(3600).formatted(.iso8601)
+        let event = try write(
+            #"{"externalId":"c-1","ts":"\#(soon)","event":"purchase","purpose":"analytics"}"# + "\n",
+            to: "soon.ndjson",
+            in: scratch
+        )
+        #expect(try CordonProcess.run(["ingest", "events", event, "--data", data, "--quiet"]).status == 0)
+        let strict = try CordonProcess.run([
+            "ingest", "events", event, "--data", data, "--quiet", "--max-clock-skew", "60",
+        ])
+        #expect(strict.status == 1)
+        #expect(try json(strict.standardOutput)["rejectedByReason"] as? [String: Int] == ["invalid_field": 1])
+    }
 }

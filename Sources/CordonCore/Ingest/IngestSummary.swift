@@ -18,6 +18,13 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     public var updated = 0
     /// Sequence numbers of the audit entries recording this run's writes (first and last).
     public var auditEntries: [UInt64] = []
+    /// When every line was refused and the input looks like a known mistake (CSV, a JSON
+    /// array, the other kind of line): what it looks like, and a sentence saying so.
+    public var looksLike: InputShape?
+    public var hint: String?
+
+    /// Whether there were lines and none of them was accepted.
+    public var refusedEverything: Bool { lines > 0 && accepted == 0 }
 
     public init(kind: String) {
         self.kind = kind
@@ -26,6 +33,14 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     mutating func reject(_ rejection: LineRejection) {
         rejected += 1
         rejectedByReason[rejection.reason.rawValue, default: 0] += 1
+    }
+
+    /// Names the input's shape when every line was refused and `sample` (its first
+    /// non-blank lines) looks like a known mistake.
+    mutating func diagnose(_ sample: [[UInt8]]) {
+        guard refusedEverything, let shape = InputShape.guess(sample, kind: kind) else { return }
+        looksLike = shape
+        hint = shape.hint
     }
 
     mutating func noteAudit(_ sequence: UInt64) {

@@ -20,9 +20,11 @@ extension Vault {
         // transaction is as large as the batch size however the regions interleave.
         var pending: [RegionID: [ResolvedEvent]] = [:]
         var linesSinceProgress = 0
+        var sample: [[UInt8]] = []  // the first lines, to name the input's shape if all are refused
         while let line = try reader.next() {
             summary.lines += 1
             linesSinceProgress += 1
+            if sample.count < InputShape.sampleSize { sample.append(line.bytes) }
             // A refused line is reported and skipped; any other error (a store that cannot be
             // read) is the server's, not the line's, and ends the run.
             do {
@@ -65,6 +67,7 @@ extension Vault {
             try writeEvents(pending[region]!, region: region, context: context, summary: &summary)
         }
         summary.blankLines = reader.blankLines
+        summary.diagnose(sample)
         progress(summary)
         return summary
     }

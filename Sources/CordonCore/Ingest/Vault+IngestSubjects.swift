@@ -22,9 +22,11 @@ extension Vault {
         var pending: [RegionID: [(line: Int, record: SubjectLine)]] = [:]
         var inFlight: [String: RegionID] = [:]  // externalId → region, for lines not yet written
         var linesSinceProgress = 0
+        var sample: [[UInt8]] = []  // the first lines, to name the input's shape if all are refused
         while let line = try reader.next() {
             summary.lines += 1
             linesSinceProgress += 1
+            if sample.count < InputShape.sampleSize { sample.append(line.bytes) }
             // A refused line is reported and skipped; any other error (a store that cannot be
             // read) is the server's, not the line's, and ends the run.
             do {
@@ -96,6 +98,7 @@ extension Vault {
             )
         }
         summary.blankLines = reader.blankLines
+        summary.diagnose(sample)
         progress(summary)
         return summary
     }

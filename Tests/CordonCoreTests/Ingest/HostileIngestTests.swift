@@ -124,4 +124,40 @@ struct HostileIngestTests {
         #expect(rejections.isEmpty, "\(rejections.map(\.message))")
         #expect(!rejections.contains { $0.message.contains(fixture.directory.url.path) })
     }
+
+    static let csv = ["externalId,country,birthYear", "c-1,DE,1990", "c-2,FR,1985"]
+    static let array = [#"[{"externalId":"c-1","country":"DE"},{"externalId":"c-2","country":"FR"}]"#]
+    static let pretty = ["{", #"  "externalId": "c-1","#, #"  "country": "DE""#, "}"]
+
+    @Test(
+        "a wrong input is named once when every line was refused",
+        arguments: [
+            ("subjects", csv, InputShape.csv), ("subjects", ["id\tcountry", "c-1\tDE"], .csv),
+            ("subjects", array, .jsonArray), ("events", ["[", "  {}", "]"], .jsonArray),
+            ("subjects", pretty, .prettyPrintedJSON),
+            ("subjects", [VaultFixture.event("c-1"), VaultFixture.event("c-2")], .eventLines),
+            (
+                "events", [VaultFixture.subject("c-1", country: "DE"), #"{"externalId":"c-2","country":"FR"}"#],
+                .subjectLines
+            ),
+        ] as [(String, [String], InputShape)]
+    )
+    func namesTheShape(_ kind: String, _ lines: [String], _ shape: InputShape) throws {
+        let fixture = try VaultFixture()
+        let (summary, rejections) = try kind == "subjects" ? fixture.ingestSubjects(lines) : fixture.ingestEvents(lines)
+        #expect(summary.accepted == 0 && rejections.count == summary.lines)
+        #expect(summary.looksLike == shape && summary.hint == shape.hint)
+    }
+
+    @Test("a legitimate file with bad first lines, or plain garbage, gets no guess")
+    func noFalseGuesses() throws {
+        let fixture = try VaultFixture()
+        let (mixed, _) = try fixture.ingestSubjects(Self.csv + [VaultFixture.subject("ok-1", country: "DE")])
+        #expect(mixed.accepted == 1 && mixed.rejected == 3 && mixed.looksLike == nil && mixed.hint == nil)
+        let (garbage, _) = try fixture.ingestSubjects(["hello", "world"])
+        #expect(garbage.accepted == 0 && garbage.looksLike == nil)
+        let (refused, _) = try fixture.ingestSubjects([#"{"externalId":"x-1","country":"XX"}"#])
+        #expect(refused.accepted == 0 && refused.looksLike == nil)
+        #expect(InputShape.guess([], kind: "subjects") == nil)
+    }
 }
