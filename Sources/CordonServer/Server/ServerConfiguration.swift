@@ -27,7 +27,7 @@ public struct ServerConfiguration: Sendable {
     /// Requests per second per token, and the burst above that.
     public var rateLimitPerSecond = 100.0
     public var rateLimitBurst = 200
-    /// Unseal attempts allowed per minute (all clients together).
+    /// Unseal attempts allowed per minute from each client address.
     public var unsealAttemptsPerMinute = 5
     /// Seconds to wait for in-flight requests on shutdown.
     public var shutdownGraceSeconds = 10.0
