@@ -23,8 +23,13 @@ struct RawHTTPClient: Sendable {
     }
 
     /// Sends `request` from `source` (an IPv4 loopback address, default 127.0.0.1) and waits
-    /// up to `timeout` seconds for a complete response.
-    func exchange(_ request: [UInt8], from source: String = "127.0.0.1", timeout: Double = 10) -> Response {
+    /// up to `timeout` seconds for a complete response (its head only, for `HEAD`).
+    func exchange(
+        _ request: [UInt8],
+        from source: String = "127.0.0.1",
+        timeout: Double = 10,
+        headOnly: Bool = false
+    ) -> Response {
         let started = Date()
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
@@ -61,14 +66,15 @@ struct RawHTTPClient: Sendable {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count <= 0 { break }
             received += buffer[0..<count]
-            if let response = Self.parse(received), response.complete { break }
+            if let response = Self.parse(received), response.complete || headOnly { break }
         }
         var response = Self.parse(received)?.response ?? Response(status: nil, headers: [], body: [], seconds: 0)
         response.seconds = Date().timeIntervalSince(started)
         return response
     }
 
-    /// A response parsed from `bytes`, and whether its body is complete by Content-Length.
+    /// The final response parsed from `bytes` (interim `1xx` ones skipped), and whether its
+    /// body is complete by Content-Length.
     private static func parse(_ bytes: [UInt8]) -> (response: Response, complete: Bool)? {
         let separator: [UInt8] = [13, 10, 13, 10]
         guard let end = bytes.indices.dropLast(3).first(where: { Array(bytes[$0..<$0 + 4]) == separator }) else {
@@ -77,6 +83,7 @@ struct RawHTTPClient: Sendable {
         let head = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
         let statusParts = head[0].split(separator: " ")
         guard statusParts.count >= 2, let status = Int(statusParts[1]) else { return nil }
+        if (100..<200).contains(status) { return parse(Array(bytes[(end + 4)...])) }
         var headers: [(name: String, value: String)] = []
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
