@@ -88,6 +88,8 @@ struct HostileInputCommandTests {
         ])
         #expect(strict.status == 1)
         #expect(try json(strict.standardOutput)["rejectedByReason"] as? [String: Int] == ["invalid_field": 1])
+        let serve = try CordonProcess.run(["serve", "--data", data, "--max-clock-skew", "-1"])
+        #expect(serve.status == 64 && serve.standardError.contains("--max-clock-skew must be an integer"))
     }
 
     /// A subject ingested into a fresh data directory, and its id.

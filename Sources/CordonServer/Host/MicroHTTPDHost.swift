@@ -291,7 +291,7 @@ private func clientAddress(_ connection: OpaquePointer) -> (text: String, isLoop
         return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
             var raw = pointer.pointee.sin_addr
             _ = inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
-            return (String(cString: text), UInt32(bigEndian: raw.s_addr) >> 24 == 127)
+            return (presentation(text), UInt32(bigEndian: raw.s_addr) >> 24 == 127)
         }
     case AF_INET6:
         return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
@@ -300,11 +300,16 @@ private func clientAddress(_ connection: OpaquePointer) -> (text: String, isLoop
             let isLoopback = withUnsafeBytes(of: raw) { bytes in
                 bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
             }
-            return (String(cString: text), isLoopback)
+            return (presentation(text), isLoopback)
         }
     default:
         return ("unknown", false)
     }
+}
+
+/// The text `inet_ntop` wrote into `buffer` (up to its terminating NUL).
+private func presentation(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// `MHD_OPTION.NOTIFY_COMPLETED`: releases the connection state of a finished request.
