@@ -201,7 +201,9 @@ struct DSRCommandTests {
         let data = scratch.url.appendingPathComponent("empty").path
         let result = try CordonProcess.run(["dsr", "list", "--data", data])
         #expect(result.status == 1)
-        #expect(result.standardError.contains("run `cordon init --data \(data)` first"))
+        #expect(
+            result.standardError.contains("\(data) is not a Cordon data directory; run `cordon init` or pass `--data`")
+        )
         #expect(!FileManager.default.fileExists(atPath: data))
     }
 }

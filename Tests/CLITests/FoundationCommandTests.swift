@@ -105,8 +105,8 @@ struct FoundationCommandTests {
             #expect(result.standardOutput.contains(section))
         }
         let unknown = try CordonProcess.run(["policy", "show", "mars"])
-        #expect(unknown.status == 1)
-        #expect(unknown.standardError.contains("regions: br, cn, eu, uk, us"))
+        #expect(unknown.status == 64)
+        #expect(unknown.standardError.contains("valid: br, ccpa, cn, eu, gdpr, lgpd, pipl, uk, uk-gdpr, us"))
     }
 
     @Test func initTwiceKeepsEverythingAndReportsIt() throws {

@@ -16,8 +16,13 @@ public struct EventLine: Sendable {
     public var amountCents: Int?
     public var purpose: Purpose
 
-    /// Validates `bytes` against the catalog's event fields.
-    public static func parse(_ bytes: [UInt8], catalog: Catalog) throws(LineRejection) -> EventLine {
+    /// Validates `bytes` against the catalog's event fields; the event's time must lie
+    /// within `times`.
+    public static func parse(
+        _ bytes: [UInt8],
+        catalog: Catalog,
+        times: PlausibleTimes = .current()
+    ) throws(LineRejection) -> EventLine {
         let reader = try FieldReader(
             try JSONParser.parseLine(bytes),
             path: "",
@@ -53,7 +58,7 @@ public struct EventLine: Sendable {
                     required: field.isRequired
                 )
             case .timestamp:
-                timestamp = try reader.timestamp(field.name, required: field.isRequired)
+                timestamp = try reader.timestamp(field.name, required: field.isRequired, within: times)
             case .purpose:
                 purpose = try reader.purpose(field.name, catalog: catalog, required: field.isRequired)
             }

@@ -73,13 +73,14 @@ struct FieldReader {
         return flag
     }
 
-    /// An RFC 3339 instant as Unix seconds.
-    func timestamp(_ key: String, required: Bool) throws(LineRejection) -> Int64? {
+    /// An RFC 3339 instant as Unix seconds, within `times` when given.
+    func timestamp(_ key: String, required: Bool, within times: PlausibleTimes?) throws(LineRejection) -> Int64? {
         guard let text = try string(key, maxLength: 64, required: required) else { return nil }
-        guard let date = Timestamp.parse(text) else {
-            throw .invalid(qualified(key), "must be an RFC 3339 timestamp such as 2025-03-01T10:00:00Z")
+        guard let seconds = Timestamp.parseSeconds(text) else {
+            throw .invalid(qualified(key), "must be \(Timestamp.expectedForm)")
         }
-        return Int64(date.timeIntervalSince1970.rounded(.down))
+        try times?.check(seconds, field: qualified(key))
+        return seconds
     }
 
     func purpose(_ key: String, catalog: Catalog, required: Bool) throws(LineRejection) -> Purpose? {

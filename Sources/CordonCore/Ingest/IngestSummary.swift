@@ -2,8 +2,11 @@
 public struct IngestSummary: Sendable, Codable, Equatable {
     /// `subjects` or `events`.
     public var kind: String
-    /// Non-empty lines read.
+    /// Non-blank lines read (each one accepted or rejected).
     public var lines = 0
+    /// Blank lines skipped (they are not records; over HTTP they count toward the
+    /// lines-per-batch limit like any other line).
+    public var blankLines = 0
     public var accepted = 0
     public var rejected = 0
     /// Rejected lines by reason code.
@@ -15,6 +18,13 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     public var updated = 0
     /// Sequence numbers of the audit entries recording this run's writes (first and last).
     public var auditEntries: [UInt64] = []
+    /// When every line was refused and the input looks like a known mistake (CSV, a JSON
+    /// array, the other kind of line): what it looks like, and a sentence saying so.
+    public var looksLike: InputShape?
+    public var hint: String?
+
+    /// Whether there were lines and none of them was accepted.
+    public var refusedEverything: Bool { lines > 0 && accepted == 0 }
 
     public init(kind: String) {
         self.kind = kind
@@ -23,6 +33,14 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     mutating func reject(_ rejection: LineRejection) {
         rejected += 1
         rejectedByReason[rejection.reason.rawValue, default: 0] += 1
+    }
+
+    /// Names the input's shape when every line was refused and `sample` (its first
+    /// non-blank lines) looks like a known mistake.
+    mutating func diagnose(_ sample: [[UInt8]]) {
+        guard refusedEverything, let shape = InputShape.guess(sample, kind: kind) else { return }
+        looksLike = shape
+        hint = shape.hint
     }
 
     mutating func noteAudit(_ sequence: UInt64) {
@@ -40,8 +58,11 @@ public struct IngestOptions: Sendable {
     public var batchSize = 1000
     /// Longer lines are refused as `line_too_long`.
     public var maximumLineBytes = 64 * 1024
-    /// "Now" for consent expiry and age (Unix seconds); the clock when nil.
+    /// "Now" for consent expiry, age and plausible times (Unix seconds); the clock when nil.
     public var now: Int64?
+    /// Seconds an event's `ts` or a consent's `recordedAt` may lie after now; later ones,
+    /// and any before 1970, are refused as `invalid_field` (``PlausibleTimes``).
+    public var maximumClockSkew = PlausibleTimes.defaultMaximumSkew
     /// The regions lines may be written to; a line whose subject lives elsewhere is refused
     /// as `region_not_permitted`. `nil` permits every region (the local CLI).
     public var permittedRegions: Set<RegionID>?

@@ -20,6 +20,8 @@ public final class LineReader {
     private var lineNumber = 0
     /// Bytes consumed so far (for progress).
     public private(set) var bytesRead = 0
+    /// Blank lines skipped so far (they are numbered, never delivered).
+    public private(set) var blankLines = 0
 
     public init(handle: FileHandle, maximumLineBytes: Int = 64 * 1024) {
         self.handle = handle
@@ -49,13 +51,18 @@ public final class LineReader {
         }
     }
 
-    /// The next non-empty line, or `nil` at the end of input.
+    /// The next non-blank line, or `nil` at the end of input.
+    ///
+    /// Blank lines (only spaces, tabs or a carriage return) are skipped in this loop and
+    /// counted in ``blankLines``; they keep their place in the line numbering. Skipping is a
+    /// loop, never a recursive call: a body of a million blank lines costs time, not stack.
     public func next() throws -> Line? {
         while true {
             var line: [UInt8] = []
             var tooLong = false
             var sawAnything = false
-            while true {
+            var terminated = false
+            while !terminated {
                 if position == buffer.count {
                     if atEnd { break }
                     try refill()
@@ -66,23 +73,22 @@ public final class LineReader {
                     append(buffer[position..<newline], to: &line, tooLong: &tooLong)
                     bytesRead += newline - position + 1
                     position = newline + 1
-                    lineNumber += 1
-                    if line.last == 0x0D { line.removeLast() }
-                    return try deliver(line, tooLong: tooLong) ?? next()
+                    terminated = true
+                } else {
+                    append(buffer[position...], to: &line, tooLong: &tooLong)
+                    bytesRead += buffer.count - position
+                    position = buffer.count
                 }
-                append(buffer[position...], to: &line, tooLong: &tooLong)
-                bytesRead += buffer.count - position
-                position = buffer.count
             }
             guard sawAnything else { return nil }
             lineNumber += 1
-            return try deliver(line, tooLong: tooLong) ?? next()
+            if line.last == 0x0D { line.removeLast() }
+            if !tooLong && line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                blankLines += 1
+                continue
+            }
+            return Line(number: lineNumber, bytes: tooLong ? [] : line, isTooLong: tooLong)
         }
-    }
-
-    private func deliver(_ line: [UInt8], tooLong: Bool) throws -> Line? {
-        if !tooLong && line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
-        return Line(number: lineNumber, bytes: tooLong ? [] : line, isTooLong: tooLong)
     }
 
     private func append(_ slice: ArraySlice<UInt8>, to line: inout [UInt8], tooLong: inout Bool) {

@@ -17,9 +17,13 @@ public struct SubjectLine: Sendable {
     static let topLevelKeys = ["externalId", "country", "birthYear", "pii", "consents", "signals"]
     static let consentKeys = ["purpose", "state", "source", "recordedAt", "expiresAt"]
 
-    /// Validates `bytes` against the catalog and resolves the region from the country.
-    public static func parse(_ bytes: [UInt8], configuration: PolicyConfiguration) throws(LineRejection) -> SubjectLine
-    {
+    /// Validates `bytes` against the catalog and resolves the region from the country;
+    /// consents must have been recorded within `times` and expire after they were recorded.
+    public static func parse(
+        _ bytes: [UInt8],
+        configuration: PolicyConfiguration,
+        times: PlausibleTimes = .current()
+    ) throws(LineRejection) -> SubjectLine {
         let catalog = configuration.catalog
         let top = try FieldReader(try JSONParser.parseLine(bytes), path: "", allowed: topLevelKeys)
         let idField = catalog.subjectField(named: "externalId")
@@ -80,8 +84,11 @@ public struct SubjectLine: Sendable {
                 )
             }
             let source = try reader.string("source", maxLength: 200, required: true)!
-            let recordedAt = try reader.timestamp("recordedAt", required: true)!
-            let expiresAt = try reader.timestamp("expiresAt", required: false)
+            let recordedAt = try reader.timestamp("recordedAt", required: true, within: times)!
+            let expiresAt = try reader.timestamp("expiresAt", required: false, within: nil)
+            if let expiresAt, expiresAt <= recordedAt {
+                throw .invalid("consents[\(index)].expiresAt", "is not after recordedAt")
+            }
             consents.append(
                 ConsentRecord(
                     purpose: purpose,

@@ -20,18 +20,27 @@ extension Vault {
         // transaction is as large as the batch size however the regions interleave.
         var pending: [RegionID: [ResolvedEvent]] = [:]
         var linesSinceProgress = 0
+        var sample: [[UInt8]] = []  // the first lines, to name the input's shape if all are refused
         while let line = try reader.next() {
             summary.lines += 1
             linesSinceProgress += 1
-            do throws(LineRejection) {
+            if sample.count < InputShape.sampleSize { sample.append(line.bytes) }
+            // A refused line is reported and skipped; any other error (a store that cannot be
+            // read) is the server's, not the line's, and ends the run.
+            do {
                 if line.isTooLong {
                     throw LineRejection(
                         reason: .lineTooLong,
                         message: "line is longer than \(options.maximumLineBytes) bytes"
                     )
                 }
-                let event = try EventLine.parse(line.bytes, catalog: configuration.catalog)
-                let resolved = try resolver.resolve(event, now: options.now ?? Int64(Date().timeIntervalSince1970))
+                let now = options.now ?? Int64(Date().timeIntervalSince1970)
+                let event = try EventLine.parse(
+                    line.bytes,
+                    catalog: configuration.catalog,
+                    times: PlausibleTimes(now: now, maximumSkew: options.maximumClockSkew)
+                )
+                let resolved = try resolver.resolve(event, now: now)
                 if let permitted = options.permittedRegions, !permitted.contains(resolved.region) {
                     throw LineRejection(
                         reason: .regionNotPermitted,
@@ -40,8 +49,7 @@ extension Vault {
                     )
                 }
                 pending[resolved.region, default: []].append(resolved)
-            } catch {
-                var rejection = error
+            } catch var rejection as LineRejection {
                 rejection.line = line.number
                 summary.reject(rejection)
                 onReject(rejection)
@@ -58,6 +66,8 @@ extension Vault {
         for region in pending.keys.sorted() {
             try writeEvents(pending[region]!, region: region, context: context, summary: &summary)
         }
+        summary.blankLines = reader.blankLines
+        summary.diagnose(sample)
         progress(summary)
         return summary
     }
@@ -114,7 +124,9 @@ struct ResolvedEvent: Sendable {
 }
 
 /// Finds an event's subject across regions by blind index (each region has its own
-/// index key) and decides the event's purpose, caching subjects seen recently.
+/// index key) and decides the event's purpose, caching subjects seen recently. A store that
+/// cannot be read is thrown as is: it is not the line's fault, and its message may name
+/// server files that a rejection must never show.
 struct SubjectResolver {
     struct Entry {
         var region: RegionID
@@ -130,20 +142,12 @@ struct SubjectResolver {
         self.vault = vault
     }
 
-    mutating func resolve(_ event: EventLine, now: Int64) throws(LineRejection) -> ResolvedEvent {
+    mutating func resolve(_ event: EventLine, now: Int64) throws -> ResolvedEvent {
         let entry: Entry?
         if let cached = cache[event.externalID] {
             entry = cached
         } else {
-            do {
-                entry = try lookup(event.normalizedExternalID)
-            } catch {
-                throw LineRejection(
-                    reason: .invalidField,
-                    field: "externalId",
-                    message: "externalId cannot be looked up (\(error))"
-                )
-            }
+            entry = try lookup(event.normalizedExternalID)
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[event.externalID] = entry
         }

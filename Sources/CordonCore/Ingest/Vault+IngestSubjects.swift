@@ -22,17 +22,25 @@ extension Vault {
         var pending: [RegionID: [(line: Int, record: SubjectLine)]] = [:]
         var inFlight: [String: RegionID] = [:]  // externalId → region, for lines not yet written
         var linesSinceProgress = 0
+        var sample: [[UInt8]] = []  // the first lines, to name the input's shape if all are refused
         while let line = try reader.next() {
             summary.lines += 1
             linesSinceProgress += 1
-            do throws(LineRejection) {
+            if sample.count < InputShape.sampleSize { sample.append(line.bytes) }
+            // A refused line is reported and skipped; any other error (a store that cannot be
+            // read) is the server's, not the line's, and ends the run.
+            do {
                 if line.isTooLong {
                     throw LineRejection(
                         reason: .lineTooLong,
                         message: "line is longer than \(options.maximumLineBytes) bytes"
                     )
                 }
-                let record = try SubjectLine.parse(line.bytes, configuration: configuration)
+                let record = try SubjectLine.parse(
+                    line.bytes,
+                    configuration: configuration,
+                    times: PlausibleTimes(now: now, maximumSkew: options.maximumClockSkew)
+                )
                 if let permitted = options.permittedRegions, !permitted.contains(record.region) {
                     throw LineRejection(
                         reason: .regionNotPermitted,
@@ -44,18 +52,9 @@ extension Vault {
                 // waiting to be) in another region is a change of residence, which needs an
                 // explicit transfer.
                 let waiting = inFlight[record.externalID].flatMap { $0 == record.region ? nil : $0 }
-                let stored: RegionID?
-                do {
-                    stored =
-                        try waiting
-                        ?? regionHolding(normalizedExternalID: record.normalizedExternalID, except: record.region)
-                } catch {
-                    throw LineRejection(
-                        reason: .invalidField,
-                        field: "externalId",
-                        message: "the subject cannot be looked up (\(error))"
-                    )
-                }
+                let stored =
+                    try waiting
+                    ?? regionHolding(normalizedExternalID: record.normalizedExternalID, except: record.region)
                 if let other = stored {
                     throw LineRejection(
                         reason: .regionChange,
@@ -66,8 +65,7 @@ extension Vault {
                 }
                 inFlight[record.externalID] = record.region
                 pending[record.region, default: []].append((line.number, record))
-            } catch {
-                var rejection = error
+            } catch var rejection as LineRejection {
                 rejection.line = line.number
                 summary.reject(rejection)
                 onReject(rejection)
@@ -99,6 +97,8 @@ extension Vault {
                 onReject: onReject
             )
         }
+        summary.blankLines = reader.blankLines
+        summary.diagnose(sample)
         progress(summary)
         return summary
     }

@@ -46,11 +46,15 @@ enum CivilTime {
         return dayLabel(days) + "T\(pad(rest / 3600)):\(pad(rest % 3600 / 60)):\(pad(rest % 60))Z"
     }
 
-    /// Parses `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDTHH:MM:SSZ` into Unix seconds.
+    /// Parses a date `YYYY-MM-DD` (midnight UTC), or an RFC 3339 instant at a whole second
+    /// (``Timestamp/instant(_:)``, offsets allowed), into Unix seconds. Events are stored at
+    /// whole seconds, so a fractional bound would compare differently than it reads.
     static func parse(_ text: String) -> Int64? {
+        if let instant = Timestamp.instant(text) {
+            return instant.nanoseconds == 0 ? instant.secondsSince1970 : nil
+        }
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int64? {
-            guard range.upperBound <= bytes.count else { return nil }
             var value: Int64 = 0
             for byte in bytes[range] {
                 guard (0x30...0x39).contains(byte) else { return nil }
@@ -58,20 +62,11 @@ enum CivilTime {
             }
             return value
         }
-        guard bytes.count == 10 || bytes.count == 20, bytes[4] == 0x2D, bytes[7] == 0x2D,
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
         else { return nil }
-        var seconds = days(year: year, month: month, day: day) * 86_400
-        if bytes.count == 20 {
-            guard bytes[10] == 0x54 || bytes[10] == 0x74, bytes[13] == 0x3A, bytes[16] == 0x3A,
-                bytes[19] == 0x5A || bytes[19] == 0x7A,
-                let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-                hour < 24, minute < 60, second < 60
-            else { return nil }
-            seconds += hour * 3600 + minute * 60 + second
-        }
-        return seconds
+        return days(year: year, month: month, day: day) * 86_400
     }
 
     static func daysInMonth(year: Int64, month: Int64) -> Int64 {

@@ -80,7 +80,7 @@ extension QueryValidator {
             guard let seconds = CivilTime.parse(text) else {
                 throw QueryError(
                     .invalid,
-                    "ts is compared with a date 'YYYY-MM-DD' or an instant 'YYYY-MM-DDTHH:MM:SSZ'",
+                    "ts is compared with a date 'YYYY-MM-DD' or an RFC 3339 instant at a whole second, such as '2025-01-31T08:00:00Z' or '2025-01-31T09:00:00+01:00'",
                     at: position
                 )
             }

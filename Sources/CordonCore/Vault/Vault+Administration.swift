@@ -20,9 +20,16 @@ extension Vault {
         }
     }
 
-    /// Adds a KEK version to a keyring and rewraps its data keys, audited first.
+    /// Adds a KEK version to a keyring and rewraps its data keys, audited first. A region
+    /// outside the configuration is refused before anything is written or audited.
     public func rotateKEK(_ id: KeyringID, context: AccessContext) throws -> KeyHierarchy.RotationReport {
         let regions: [RegionID] = if case .region(let region) = id { [RegionID(rawValue: region)] } else { [] }
+        for region in regions where configuration.regions[region] == nil {
+            throw VaultError(
+                .unknownRegion,
+                "no region '\(region)'; regions: \(regionIDs.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
         try record(context, action: "keys.rotate.kek", regions: regions, details: ["keyring": .string(id.description)])
         do {
             return try keys.rotateKEK(id)

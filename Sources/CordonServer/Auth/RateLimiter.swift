@@ -2,7 +2,7 @@ import CordonCore
 import Foundation
 import Synchronization
 
-/// Token buckets by key (a token id, or one shared key for unseal attempts).
+/// Token buckets by key (a token id, or a client address for unseal attempts).
 final class RateLimiter: Sendable {
     private let capacity: Double
     private let ratePerSecond: Double
@@ -19,10 +19,17 @@ final class RateLimiter: Sendable {
         self.clock = clock
     }
 
+    /// Buckets kept before full ones (which behave like new ones) are dropped, so a caller
+    /// cycling through keys (client addresses) cannot grow the table without bound.
+    static let pruneThreshold = 4096
+
     /// `nil` when `key` may go ahead, else the seconds to wait (`Retry-After`).
     func take(_ key: String) -> Int? {
         let now = clock()
         return buckets.withLock { buckets in
+            if buckets.count >= Self.pruneThreshold && buckets[key] == nil {
+                buckets = buckets.filter { !$0.value.isFull(at: now) }
+            }
             var bucket = buckets[key] ?? TokenBucket(capacity: capacity, ratePerSecond: ratePerSecond, now: now)
             let wait = bucket.take(now: now)
             buckets[key] = bucket

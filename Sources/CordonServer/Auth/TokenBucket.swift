@@ -13,6 +13,11 @@ struct TokenBucket: Sendable {
         self.updatedAt = now
     }
 
+    /// Whether the bucket has refilled completely by `now` (it is then like a new one).
+    func isFull(at now: Double) -> Bool {
+        available + max(0, now - updatedAt) * ratePerSecond >= capacity
+    }
+
     /// Takes one request's worth: `nil` when allowed, else the whole seconds to wait.
     mutating func take(now: Double) -> Int? {
         available = min(capacity, available + max(0, now - updatedAt) * ratePerSecond)

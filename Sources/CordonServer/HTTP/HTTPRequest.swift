@@ -9,15 +9,28 @@ public struct HTTPRequest: Sendable {
     public var path: String
     /// Query arguments (the last value wins for a repeated name).
     public var query: [String: String]
-    /// Header fields by lowercased name.
-    public var headers: [String: String]
+    /// Every header field in the order received, names as sent; a name may repeat (the
+    /// framing check refuses the repetitions that make a request ambiguous).
+    public var headerFields: [(name: String, value: String)] {
+        didSet { headers = Self.combined(headerFields) }
+    }
+    /// Header values by lowercased name. A repeated field's values are joined with ", " as
+    /// RFC 9110 § 5.3 combines them, so no repetition silently wins (a doubled
+    /// `Authorization` never authenticates).
+    public private(set) var headers: [String: String]
     /// The body, complete (bodies are bounded by ``ServerConfiguration/maximumBodyBytes``).
     public var body: [UInt8]
     /// Set by a host that stopped reading because the body passed the limit.
     public var bodyTooLarge: Bool
+    /// The peer's IP address as text (`127.0.0.1`, `::1`); in-process requests come from
+    /// ``inProcessAddress``.
+    public var clientAddress: String
     /// Whether the peer's address is a loopback address (`127.0.0.0/8`, `::1`); in-process
     /// requests are.
     public var clientIsLoopback: Bool
+
+    /// The address in-process requests come from.
+    public static let inProcessAddress = "127.0.0.1"
 
     /// A request; `target` is the path with an optional `?query`.
     ///
@@ -31,16 +44,39 @@ public struct HTTPRequest: Sendable {
         headers: [String: String] = [:],
         body: [UInt8] = [],
         bodyTooLarge: Bool = false,
-        clientIsLoopback: Bool = true
+        clientIsLoopback: Bool = true,
+        clientAddress: String = HTTPRequest.inProcessAddress
+    ) {
+        self.init(
+            method: method,
+            target: target,
+            headerFields: headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) },
+            body: body,
+            bodyTooLarge: bodyTooLarge,
+            clientIsLoopback: clientIsLoopback,
+            clientAddress: clientAddress
+        )
+    }
+
+    /// A request with header fields as a list, so a test can repeat one as a client may.
+    public init(
+        method: String,
+        target: String,
+        headerFields: [(name: String, value: String)],
+        body: [UInt8] = [],
+        bodyTooLarge: Bool = false,
+        clientIsLoopback: Bool = true,
+        clientAddress: String = HTTPRequest.inProcessAddress
     ) {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.init(
             method: method,
             path: (String(parts[0]).removingPercentEncoding ?? String(parts[0])),
             query: parts.count > 1 ? Self.parseQuery(String(parts[1])) : [:],
-            headers: Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 }),
+            headerFields: headerFields,
             body: body,
             bodyTooLarge: bodyTooLarge,
+            clientAddress: clientAddress,
             clientIsLoopback: clientIsLoopback
         )
     }
@@ -50,18 +86,26 @@ public struct HTTPRequest: Sendable {
         method: String,
         path: String,
         query: [String: String],
-        headers: [String: String],
+        headerFields: [(name: String, value: String)],
         body: [UInt8],
         bodyTooLarge: Bool,
+        clientAddress: String,
         clientIsLoopback: Bool
     ) {
         self.method = method
         self.path = path
         self.query = query
-        self.headers = headers
+        self.headerFields = headerFields
+        self.headers = Self.combined(headerFields)
         self.body = body
         self.bodyTooLarge = bodyTooLarge
+        self.clientAddress = clientAddress
         self.clientIsLoopback = clientIsLoopback
+    }
+
+    /// Every value of the header `name` (case-insensitive), in order.
+    public func values(of name: String) -> [String] {
+        headerFields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
     }
 
     /// The media type of the body without parameters, lowercased (`application/json`).
@@ -83,5 +127,15 @@ public struct HTTPRequest: Sendable {
             result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
         }
         return result
+    }
+
+    /// Fields by lowercased name, repeated values joined with ", ".
+    private static func combined(_ fields: [(name: String, value: String)]) -> [String: String] {
+        var headers: [String: String] = [:]
+        for field in fields {
+            let name = field.name.lowercased()
+            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        return headers
     }
 }

@@ -59,16 +59,57 @@ enum JSONBody {
         return encoder
     }()
 
+    /// The deepest nesting of objects and arrays a request body may have. No endpoint's
+    /// body nests more than three levels; the bound is checked before Foundation's decoder
+    /// (itself recursive) sees the body.
+    static let maximumDepth = 16
+
     /// Decodes a request body, or throws `400 malformed_json` naming no value.
     static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws -> T {
         guard request.mediaType == "application/json" else {
             throw APIError.unsupportedMediaType(expected: "application/json")
+        }
+        guard !depth(of: request.body, exceeds: maximumDepth) else {
+            throw APIError(
+                status: 400,
+                code: "malformed_json",
+                message: "the body nests objects and arrays deeper than \(maximumDepth) levels"
+            )
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(request.body))
         } catch let error as DecodingError {
             throw APIError(status: 400, code: "malformed_json", message: Self.describe(error))
         }
+    }
+
+    /// Whether `body` opens more than `limit` objects and arrays inside one another
+    /// (brackets inside strings do not count). One pass, no recursion.
+    static func depth(of body: [UInt8], exceeds limit: Int) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in body {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                if depth > limit { return true }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+        return false
     }
 
     /// A sentence about a decoding failure: the JSON path and what was wrong, never a value.

@@ -30,10 +30,12 @@ extension Endpoints {
         query.action = request.query["action"]
         for (name, assign) in [("since", { (t: AuditTimestamp) in query.since = t }), ("until", { query.until = $0 })] {
             guard let text = request.query[name] else { continue }
-            guard let time = AuditTimestamp(rfc3339: text) else {
-                throw APIError.badRequest("\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z")
+            // The one parser of the API and CLI, not the audit format's own strict reader
+            // (which accepts exactly the millisecond UTC form entries are written in).
+            guard let instant = Timestamp.instant(text) else {
+                throw APIError.badRequest("\(name) must be \(Timestamp.expectedForm)")
             }
-            assign(time)
+            assign(AuditTimestamp(millisecondsSince1970: instant.millisecondsSince1970))
         }
         if let limit = try unsigned(request, "limit") {
             guard (1...UInt64(Self.maximumAuditEntries)).contains(limit) else {

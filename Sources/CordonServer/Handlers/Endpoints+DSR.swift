@@ -58,7 +58,7 @@ extension Endpoints {
         var receivedAt = Date()
         if let text = body.receivedAt {
             guard let date = Timestamp.parse(text) else {
-                throw APIError.badRequest("receivedAt must be an RFC 3339 time such as 2025-01-31T08:00:00Z")
+                throw APIError.badRequest("receivedAt must be \(Timestamp.expectedForm)")
             }
             receivedAt = date
         }

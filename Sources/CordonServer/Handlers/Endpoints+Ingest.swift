@@ -28,6 +28,7 @@ extension Endpoints {
             throw APIError.tooManyLines(limit: configuration.maximumLinesPerBatch)
         }
         var options = IngestOptions()
+        options.maximumClockSkew = configuration.maximumClockSkewSeconds
         options.permittedRegions = Set(session.vault.regionIDs.filter { permits(context, region: $0) })
         var rejections: [LineRejection] = []
         let reader = LineReader(bytes: request.body)
@@ -55,19 +56,15 @@ extension Endpoints {
             .audited(!summary.auditEntries.isEmpty)
     }
 
-    /// Non-blank lines in `body`, counting no further than one past `limit`.
+    /// Lines in `body`, blank ones included, counting no further than one past `limit`: a
+    /// final line without a newline counts, a final newline does not start another. Blank
+    /// lines are skipped by ingest, but a batch of them is still a batch of lines.
     static func lineCount(_ body: [UInt8], stoppingAfter limit: Int) -> Int {
         var count = 0
-        var blank = true
-        for byte in body {
-            if byte == 0x0A {
-                if !blank { count += 1 }
-                if count > limit { return count }
-                blank = true
-            } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
-                blank = false
-            }
+        for byte in body where byte == 0x0A {
+            count += 1
+            if count > limit { return count }
         }
-        return blank ? count : count + 1
+        return body.last.map { $0 == 0x0A ? count : count + 1 } ?? 0
     }
 }

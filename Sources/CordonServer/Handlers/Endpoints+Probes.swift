@@ -34,8 +34,10 @@ extension Endpoints {
     /// `POST /v1/unseal`: opens the vault with a passphrase or key (admin bootstrap).
     ///
     /// Only from a loopback peer (whoever can reach loopback already runs on the host), at
-    /// most ``ServerConfiguration/unsealAttemptsPerMinute`` attempts per minute across all
-    /// clients, one attempt at a time. The secret is never logged or audited; a success is
+    /// most ``ServerConfiguration/unsealAttemptsPerMinute`` attempts per minute from each
+    /// client address — one client guessing cannot lock out the operator, who unseals from
+    /// another — and one attempt at a time, each paying the passphrase KDF, which bounds
+    /// guessing across all clients. The secret is never logged or audited; a success is
     /// audited as `server.unseal` once the trail is open.
     ///
     /// - Warning: the passphrase passes through Foundation strings that cannot be zeroed;
@@ -48,7 +50,14 @@ extension Endpoints {
                 message: "unseal only from the server's own host (loopback)"
             )
         }
-        if let wait = unsealLimiter.take("unseal") { throw APIError.rateLimited(retryAfter: wait) }
+        if let wait = unsealLimiter.take(request.clientAddress) {
+            throw APIError(
+                status: 429,
+                code: "rate_limited",
+                message: "too many unseal attempts from this address; retry after \(wait) s",
+                headers: [("Retry-After", String(wait))]
+            )
+        }
         let body = try JSONBody.decode(UnsealBody.self, from: request)
         let (source, cleanup): (MasterKeySource, () -> Void)
         switch (body.passphrase, body.masterKeyHex) {

@@ -160,9 +160,11 @@ public struct HostError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 }
 
-/// libmicrohttpd's access handler: first call creates the connection state (answering
-/// `413` at once when `Content-Length` is over the limit), body chunks are appended (and
-/// dropped past the limit), and the final call answers through the API.
+/// libmicrohttpd's access handler: the first call creates the connection state and answers
+/// at once a request whose framing is ambiguous (``RequestFraming``: `400`) or whose
+/// `Content-Length` is over the limit (`413`) — a response queued this early makes
+/// libmicrohttpd skip the body and close the connection after answering; later calls
+/// append body chunks (dropped past the limit), and the final call answers through the API.
 private func accessHandler(
     _ cls: UnsafeMutableRawPointer?,
     _ connection: OpaquePointer?,
@@ -178,6 +180,9 @@ private func accessHandler(
     if connectionContext.pointee == nil {
         let state = ConnectionState()
         connectionContext.pointee = Unmanaged.passRetained(state).toOpaque()
+        if RequestFraming.problem(in: collectValues(connection).headers) != nil {
+            return answer(host, connection, url, method, state)
+        }
         let declared = lookupHeader(connection, "Content-Length").flatMap { Int($0) } ?? 0
         guard declared > host.maximumBodyBytes else { return .YES }
         state.bodyTooLarge = true
@@ -209,19 +214,17 @@ private func answer(
     _ method: UnsafePointer<CChar>,
     _ state: ConnectionState
 ) -> MHD_Result {
-    var collected = CollectedValues()
-    withUnsafeMutablePointer(to: &collected) { pointer in
-        _ = MHD_get_connection_values(connection, MHD_ValueKind.HEADER_KIND, collectValue, pointer)
-        _ = MHD_get_connection_values(connection, MHD_ValueKind.GET_ARGUMENT_KIND, collectValue, pointer)
-    }
+    let collected = collectValues(connection)
+    let client = clientAddress(connection)
     let request = HTTPRequest(
         method: String(cString: method),
         path: String(cString: url),
         query: collected.arguments,
-        headers: collected.headers,
+        headerFields: collected.headers,
         body: state.body,
         bodyTooLarge: state.bodyTooLarge,
-        clientIsLoopback: clientIsLoopback(connection)
+        clientAddress: client.text,
+        clientIsLoopback: client.isLoopback
     )
     state.body = []
     let response = host.api.respond(to: request)
@@ -240,10 +243,20 @@ private func answer(
     return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
 }
 
-/// Headers (lowercased names) and query arguments of a request.
+/// Header fields (in order, repeats kept) and query arguments of a request.
 private struct CollectedValues {
-    var headers: [String: String] = [:]
+    var headers: [(name: String, value: String)] = []
     var arguments: [String: String] = [:]
+}
+
+/// Every header field and query argument libmicrohttpd parsed for `connection`.
+private func collectValues(_ connection: OpaquePointer) -> CollectedValues {
+    var collected = CollectedValues()
+    withUnsafeMutablePointer(to: &collected) { pointer in
+        _ = MHD_get_connection_values(connection, MHD_ValueKind.HEADER_KIND, collectValue, pointer)
+        _ = MHD_get_connection_values(connection, MHD_ValueKind.GET_ARGUMENT_KIND, collectValue, pointer)
+    }
+    return collected
 }
 
 /// `MHD_KeyValueIterator` filling a ``CollectedValues``.
@@ -258,7 +271,7 @@ private func collectValue(
     let name = String(cString: key)
     let text = value.map { String(cString: $0) } ?? ""
     if kind == MHD_ValueKind.HEADER_KIND {
-        collected.pointee.headers[name.lowercased()] = text
+        collected.pointee.headers.append((name: name, value: text))
     } else {
         collected.pointee.arguments[name] = text
     }
@@ -269,23 +282,34 @@ private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String
     MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, name).map { String(cString: $0) }
 }
 
-/// Whether the peer is `127.0.0.0/8` or `::1`.
-private func clientIsLoopback(_ connection: OpaquePointer) -> Bool {
-    guard let address = cordon_mhd_client_address(connection) else { return false }
+/// The peer's address as text, and whether it is `127.0.0.0/8` or `::1`.
+private func clientAddress(_ connection: OpaquePointer) -> (text: String, isLoopback: Bool) {
+    guard let address = cordon_mhd_client_address(connection) else { return ("unknown", false) }
+    var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
     switch Int32(address.pointee.sa_family) {
     case AF_INET:
-        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-            UInt32(bigEndian: $0.pointee.sin_addr.s_addr) >> 24 == 127
+        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+            var raw = pointer.pointee.sin_addr
+            _ = inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
+            return (presentation(text), UInt32(bigEndian: raw.s_addr) >> 24 == 127)
         }
     case AF_INET6:
         return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-            withUnsafeBytes(of: pointer.pointee.sin6_addr) { bytes in
+            var raw = pointer.pointee.sin6_addr
+            _ = inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
+            let isLoopback = withUnsafeBytes(of: raw) { bytes in
                 bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
             }
+            return (presentation(text), isLoopback)
         }
     default:
-        return false
+        return ("unknown", false)
     }
+}
+
+/// The text `inet_ntop` wrote into `buffer` (up to its terminating NUL).
+private func presentation(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// `MHD_OPTION.NOTIFY_COMPLETED`: releases the connection state of a finished request.

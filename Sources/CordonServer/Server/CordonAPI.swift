@@ -60,7 +60,9 @@ public final class CordonAPI: Sendable {
         ]
         self.router = router
         pipeline = MiddlewareChain(
-            middleware: [MetricsMiddleware(metrics: metrics), AuditMiddleware(), ErrorMiddleware()],
+            middleware: [
+                MetricsMiddleware(metrics: metrics), AuditMiddleware(), ErrorMiddleware(), FramingMiddleware(),
+            ],
             responder: router
         )
     }

@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumBodyBytes = 8 << 20
     /// The most NDJSON lines in one ingest request (`413 too_many_lines` beyond).
     public var maximumLinesPerBatch = 10_000
+    /// Seconds an ingested event's `ts` or consent's `recordedAt` may lie ahead of the
+    /// server's clock (later ones, and any before 1970, are refused as `invalid_field`).
+    public var maximumClockSkewSeconds = PlausibleTimes.defaultMaximumSkew
     /// Seconds a connection may stay idle (slow clients are dropped).
     public var connectionTimeoutSeconds = 30
     /// libmicrohttpd worker threads (each runs handlers synchronously; audit group commit
@@ -24,7 +27,7 @@ public struct ServerConfiguration: Sendable {
     /// Requests per second per token, and the burst above that.
     public var rateLimitPerSecond = 100.0
     public var rateLimitBurst = 200
-    /// Unseal attempts allowed per minute (all clients together).
+    /// Unseal attempts allowed per minute from each client address.
     public var unsealAttemptsPerMinute = 5
     /// Seconds to wait for in-flight requests on shutdown.
     public var shutdownGraceSeconds = 10.0

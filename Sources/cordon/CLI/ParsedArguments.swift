@@ -12,8 +12,10 @@ struct ParsedArguments {
     init(_ arguments: [String], for command: any ParsableCommand.Type) throws {
         self.command = command
         let specs = command.arguments
-        func spec(named name: String) -> ArgumentSpec? { specs.first { $0.name == name } }
-        func spec(short: Character) -> ArgumentSpec? { specs.first { $0.shortName == short } }
+        // Positionals have names too (for help), but `--file` must not reach one.
+        let named = specs.filter { if case .positional = $0.kind { false } else { true } }
+        func spec(named name: String) -> ArgumentSpec? { named.first { $0.name == name } }
+        func spec(short: Character) -> ArgumentSpec? { named.first { $0.shortName == short } }
 
         var index = 0
         var onlyPositionals = false
@@ -70,7 +72,7 @@ struct ParsedArguments {
                 }
                 options[found.name, default: []].append(value)
             case .positional:
-                preconditionFailure("positional spec reached by option name")
+                throw UsageError("unknown option '\(argument)'", command: command)
             }
         }
 
@@ -102,7 +104,7 @@ struct ParsedArguments {
         guard let text = option(name) else { return nil }
         guard let date = Timestamp.parse(text) else {
             throw UsageError(
-                "--\(name) must be an RFC 3339 time such as 2025-01-31T08:00:00Z, got '\(text)'",
+                "--\(name) must be \(Timestamp.expectedForm), got '\(text)'",
                 command: command
             )
         }

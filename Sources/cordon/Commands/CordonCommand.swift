@@ -28,10 +28,19 @@ struct CordonCommand: CommandGroup {
 /// `cordon version`.
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
+    static let arguments = [GlobalOptions.jsonSpec]
 
-    init(parsed: ParsedArguments) throws {}
+    let json: Bool
+
+    init(parsed: ParsedArguments) throws {
+        json = parsed.flag("json")
+    }
 
     func run() throws {
-        Output.line("cordon \(Cordon.version)")
+        if json {
+            try Output.json(["version": Cordon.version])
+        } else {
+            Output.line("cordon \(Cordon.version)")
+        }
     }
 }

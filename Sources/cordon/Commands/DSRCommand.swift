@@ -22,13 +22,6 @@ struct DSRCommand: CommandGroup {
     /// with the policies in force and the vault that audits every DSR action. Close the
     /// vault when done.
     static func openRegister(_ global: GlobalOptions) throws -> (DSRRegister, PolicyConfiguration, Vault) {
-        let directory = global.dataDirectory
-        guard InstanceConfiguration.exists(in: directory) else {
-            throw CLIError(
-                "\(directory.path) is not a Cordon data directory (no \(InstanceConfiguration.fileName)); "
-                    + "run `cordon init --data \(directory.path)` first"
-            )
-        }
         let vault = try VaultOpener.open(global)
         return (vault.dsr, vault.configuration, vault)
     }
@@ -71,13 +64,7 @@ struct DSROpenCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         guard let rightText = parsed.option("right") else { throw UsageError("missing --right", command: Self.self) }
-        guard let right = Right(rawValue: rightText) else {
-            throw UsageError(
-                "--right must be one of \(Right.allCases.map(\.rawValue).joined(separator: ", ")), got '\(rightText)'",
-                command: Self.self
-            )
-        }
-        self.right = right
+        self.right = try KnownValues.choose(Right.self, "right", rightText, option: "right", command: Self.self)
         guard let region = parsed.option("region") else { throw UsageError("missing --region", command: Self.self) }
         self.region = region
         subject = parsed.option("subject")
@@ -98,9 +85,7 @@ struct DSROpenCommand: ParsableCommand {
         let (register, configuration, vault) = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
         let regionID = RegionID(rawValue: region)
-        guard configuration.regions[regionID] != nil else {
-            throw CLIError("unknown region '\(region)'; regions: \(configuration.regionIDs.joined(separator: ", "))")
-        }
+        try KnownValues.regions(configuration).check(region, option: "region", command: Self.self)
         let now = Date()
         let request = try register.open(
             kind: right,
@@ -150,14 +135,13 @@ struct DSRListCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         let statusText = parsed.option("status") ?? DSRRegister.Filter.open.rawValue
-        guard let filter = DSRRegister.Filter(rawValue: statusText) else {
-            throw UsageError(
-                "--status must be one of \(DSRRegister.Filter.allCases.map(\.rawValue).joined(separator: ", ")), "
-                    + "got '\(statusText)'",
-                command: Self.self
-            )
-        }
-        self.filter = filter
+        self.filter = try KnownValues.choose(
+            DSRRegister.Filter.self,
+            "status",
+            statusText,
+            option: "status",
+            command: Self.self
+        )
         now = try parsed.date("now") ?? Date()
     }
 

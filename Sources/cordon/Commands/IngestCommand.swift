@@ -12,15 +12,29 @@ struct IngestCommand: CommandGroup {
 
 /// Shared by both ingest commands.
 struct IngestArguments {
+    /// `--max-clock-skew SECONDS`, also accepted by `cordon serve`.
+    static let clockSkewSpec = ArgumentSpec.option(
+        "max-clock-skew",
+        valueName: "SECONDS",
+        help: "How far ahead of now an event's ts or a consent's recordedAt may be (default 86400)."
+    )
+
+    /// The value of `--max-clock-skew`, if given.
+    static func clockSkew(_ parsed: ParsedArguments) throws -> Int64? {
+        try parsed.integer("max-clock-skew", in: 0...(366 * 86_400)).map(Int64.init)
+    }
+
     static let specs: [ArgumentSpec] = [
         .positional("file", help: "NDJSON input, or - for stdin."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
+        .flag("json", help: "Accepted for symmetry: the summary on stdout is always one JSON document."),
         .option(
             "rejects",
             valueName: "FILE",
             help: "Write every refused line (number, reason, field, message; never its data) as NDJSON."
         ),
         .option("batch-size", valueName: "N", help: "Lines per transaction (default 1000)."),
+        clockSkewSpec,
         .flag("quiet", short: "q", help: "No progress on stderr."),
     ]
 
@@ -28,6 +42,7 @@ struct IngestArguments {
     let file: String
     let rejects: String?
     let batchSize: Int
+    let clockSkew: Int64?
     let quiet: Bool
 
     init(parsed: ParsedArguments) throws {
@@ -35,10 +50,21 @@ struct IngestArguments {
         file = parsed.positional(0)!
         rejects = parsed.option("rejects")
         batchSize = try parsed.integer("batch-size", in: 1...100_000) ?? 1000
+        clockSkew = try Self.clockSkew(parsed)
         quiet = parsed.flag("quiet")
     }
 
-    /// Runs `ingest` and prints the summary as JSON on stdout.
+    /// What both ingest commands' help says about output and exit status.
+    static let outputDiscussion = """
+        Prints one JSON summary on stdout (with or without --json): lines read, accepted, refused \
+        by reason, blank lines skipped. Exit status 0 when any line was accepted (or there was none), \
+        1 when every line was refused — then stderr says so, naming what the input looks like \
+        when it is CSV, a JSON array, pretty-printed JSON or the other kind of line — and 64 for a \
+        usage error.
+        """
+
+    /// Runs `ingest` and prints the summary as JSON on stdout; fails (exit 1) after printing
+    /// it when every line was refused.
     func run(
         _ ingest: (Vault, LineReader, IngestOptions, (LineRejection) -> Void, (IngestSummary) -> Void) throws ->
             IngestSummary
@@ -49,6 +75,7 @@ struct IngestArguments {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var options = IngestOptions()
         options.batchSize = batchSize
+        options.maximumClockSkew = clockSkew ?? options.maximumClockSkew
         let started = Date()
         var lastReport = Date.distantPast
         let summary = try withVault(global) { vault in
@@ -80,6 +107,13 @@ struct IngestArguments {
                     + (summary.rejected > 0 && rejects == nil ? " (add --rejects FILE to see which lines and why)" : "")
             )
         }
+        if summary.refusedEverything {
+            let lines = summary.lines == 1 ? "the only line was" : "all \(summary.lines) lines were"
+            throw CLIError(
+                "nothing was ingested: \(lines) refused; "
+                    + (summary.hint ?? (rejects == nil ? "add --rejects FILE to see why" : "see \(rejects!) for why"))
+            )
+        }
     }
 
     private func openRejects(_ path: String) throws -> FileHandle {
@@ -101,7 +135,9 @@ struct IngestSubjectsCommand: ParsableCommand {
             Each line: {"externalId":"c-1001","country":"DE","birthYear":1990,"pii":{"email":..,"name":..}, \
             "consents":[{"purpose":"analytics","state":"granted","source":"cmp:tcf-2.2","recordedAt":"2025-03-01T10:00:00Z"}], \
             "signals":{"gpc":false}}. A line with no lawful purpose under its region's policy is refused and nothing of \
-            it is stored. Prints a JSON summary on stdout; refused lines are counted by reason.
+            it is stored. Consents recorded before 1970 or more than --max-clock-skew ahead of now are refused.
+
+            \(IngestArguments.outputDiscussion)
             """
     )
     static let arguments = IngestArguments.specs
@@ -132,7 +168,10 @@ struct IngestEventsCommand: ParsableCommand {
         discussion: """
             Each line: {"externalId":"c-1001","ts":"2025-03-01T10:05:00Z","event":"purchase","channel":"search", \
             "campaign":"cmp-17","device":"mobile","amountCents":4599,"purpose":"analytics"}. Fields are those \
-            regions/catalog.json declares; anything else is refused.
+            regions/catalog.json declares; anything else is refused, and so is a ts before 1970 or more than \
+            --max-clock-skew ahead of now.
+
+            \(IngestArguments.outputDiscussion)
             """
     )
     static let arguments = IngestArguments.specs

@@ -26,6 +26,7 @@ struct KeysStatusCommand: ParsableCommand {
     }
 
     func run() throws {
+        try VaultOpener.requireDataDirectory(global.dataDirectory)
         let keys = try DataDirectory.openKeys(
             at: global.dataDirectory,
             source: .fromEnvironment(dataDirectory: global.dataDirectory),
@@ -102,6 +103,11 @@ struct KeysRotateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let region {
+            let configuration = try PolicyBundle.load(global)
+            try KnownValues("region", configuration.regionIDs + (pages ? [] : ["control", "audit"]))
+                .check(region, option: "region", command: Self.self)
+        }
         if pages, let region {
             let rotated = try withVault(global) {
                 try $0.rotatePageKey(
@@ -126,10 +132,10 @@ struct KeysRotateCommand: ParsableCommand {
                 )
             }
             let id: KeyringID =
-                switch region! {
+                switch region {
                 case "control": .control
                 case "audit": .audit
-                default: .region(region!)
+                default: .region(region ?? "")
                 }
             return try vault.rotateKEK(id, context: context)
         }

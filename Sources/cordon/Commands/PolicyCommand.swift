@@ -67,11 +67,12 @@ struct PolicyLintCommand: ParsableCommand {
 struct PolicyShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print the rules in force for a region (or a policy id) as a table."
+        abstract: "Print the rules in force for a region (or a policy id) as a table.",
+        discussion: "With --json, the policy document as shipped (the JSON GET /v1/policies/{id} serves)."
     )
     static let arguments: [ArgumentSpec] = [
         .positional("region", help: "A region id (eu, uk, us, cn, br) or a policy id (gdpr, ccpa, ...)."),
-        GlobalOptions.configSpec,
+        GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
@@ -93,9 +94,19 @@ struct PolicyShowCommand: ParsableCommand {
         } else if let found = configuration.policies[PolicyID(rawValue: name)] {
             policy = found
         } else {
-            let known = configuration.regionIDs.joined(separator: ", ")
-            let policies = configuration.policies.keys.map(\.rawValue).sorted().joined(separator: ", ")
-            throw CLIError("no region or policy named '\(name)'; regions: \(known); policies: \(policies)")
+            let names = configuration.regionIDs + configuration.policies.keys.map(\.rawValue)
+            throw UsageError(
+                KnownValues("region or policy", names).message(for: name, option: "<region>"),
+                command: Self.self
+            )
+        }
+        if global.json {
+            let file = try global.requireConfigDirectory().appendingPathComponent("policies/\(policy.id.rawValue).json")
+            guard let document = FileManager.default.contents(atPath: file.path) else {
+                throw CLIError("cannot read \(file.path)")
+            }
+            Output.standardOutput(String(decoding: document, as: UTF8.self).trimmingCharacters(in: .newlines) + "\n")
+            return
         }
         Output.standardOutput(header + policy.renderTable())
     }

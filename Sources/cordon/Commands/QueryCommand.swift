@@ -37,6 +37,7 @@ struct QueryCommand: ParsableCommand {
     let purpose: String?
     let analyst: String?
     let format: String
+    let mechanismText: String
     let mechanism: NoiseMechanism?
     let explain: Bool
 
@@ -46,7 +47,8 @@ struct QueryCommand: ParsableCommand {
         purpose = parsed.option("purpose")
         analyst = parsed.option("analyst")
         format = global.json ? "json" : parsed.option("format") ?? "table"
-        mechanism = NoiseMechanism(rawValue: parsed.option("mechanism") ?? "laplace")
+        mechanismText = parsed.option("mechanism") ?? "laplace"
+        mechanism = NoiseMechanism(rawValue: mechanismText)
         explain = parsed.flag("explain")
     }
 
@@ -57,13 +59,15 @@ struct QueryCommand: ParsableCommand {
         guard analyst != nil else {
             throw UsageError("--analyst is required: the analyst whose budget pays", command: Self.self)
         }
-        guard ["table", "json", "csv"].contains(format) else {
-            throw UsageError("--format is table, json or csv", command: Self.self)
+        try KnownValues("format", ["table", "json", "csv"]).check(format, option: "format", command: Self.self)
+        if mechanism == nil {
+            try KnownValues("mechanism", NoiseMechanism.allCases.map(\.rawValue))
+                .check(mechanismText, option: "mechanism", command: Self.self)
         }
-        guard mechanism != nil else { throw UsageError("--mechanism is laplace or gaussian", command: Self.self) }
     }
 
     func run() throws {
+        try KnownValues.purposes(try PolicyBundle.load(global)).check(purpose!, option: "purpose", command: Self.self)
         let purpose = Purpose(rawValue: purpose!)
         let options = QueryOptions(mechanism: mechanism!)
         let context = AccessContext.commandLine(role: "analyst")

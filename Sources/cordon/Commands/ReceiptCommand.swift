@@ -23,7 +23,7 @@ struct ReceiptVerifyCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] = [
         .positional("file", help: "The receipt JSON (from `cordon subject erase --receipt FILE` or its stdout)."),
         .option("pubkey", valueName: "FILE", help: "Verifier key file; default: this data directory's audit key."),
-        GlobalOptions.dataSpec, GlobalOptions.configSpec,
+        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
@@ -59,8 +59,32 @@ struct ReceiptVerifyCommand: ParsableCommand {
             )
         }
         let body = receipt.receipt
+        if global.json {
+            try Output.json(Verified(receipt: body))
+            return
+        }
         Output.line(
             "ok: erasure of subject \(body.subjectId) in region \(body.region) at \(body.erasedAt) under \(body.policy) \(body.policyVersion), audit entry \(body.auditSequence)"
         )
+    }
+}
+
+/// `cordon receipt verify --json`: what was checked and what the receipt attests.
+struct Verified: Encodable {
+    var verified = true
+    var subjectId: String
+    var region: String
+    var erasedAt: String
+    var policy: String
+    var policyVersion: String
+    var auditSequence: UInt64
+
+    init(receipt: ErasureReceipt.Body) {
+        subjectId = receipt.subjectId.rawValue
+        region = receipt.region
+        erasedAt = receipt.erasedAt
+        policy = receipt.policy
+        policyVersion = receipt.policyVersion
+        auditSequence = receipt.auditSequence
     }
 }

@@ -32,6 +32,7 @@ struct ServeCommand: ParsableCommand {
         .option("max-body-bytes", valueName: "N", help: "Largest request body (default 8388608)."),
         .option("max-lines", valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
         .option("timeout", valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
+        IngestArguments.clockSkewSpec,
         .option("rate-limit", valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
         .option(
             "retention-interval",
@@ -77,6 +78,7 @@ struct ServeCommand: ParsableCommand {
         server.maximumBodyBytes = try parsed.integer("max-body-bytes", in: 1024...(1 << 30)) ?? server.maximumBodyBytes
         server.maximumLinesPerBatch = try parsed.integer("max-lines", in: 1...1_000_000) ?? server.maximumLinesPerBatch
         server.connectionTimeoutSeconds = try parsed.integer("timeout", in: 1...3600) ?? server.connectionTimeoutSeconds
+        server.maximumClockSkewSeconds = try IngestArguments.clockSkew(parsed) ?? server.maximumClockSkewSeconds
         if let rate = try parsed.integer("rate-limit", in: 1...1_000_000) {
             server.rateLimitPerSecond = Double(rate)
             server.rateLimitBurst = rate * 2

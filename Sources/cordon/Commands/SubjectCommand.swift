@@ -126,13 +126,13 @@ struct SubjectEraseCommand: ParsableCommand {
         commandName: "erase",
         abstract: "Erase a subject: crypto-shred the key, delete every row, print a signed receipt.",
         discussion:
-            "The receipt is signed with the audit key (`cordon audit pubkey`); verify it with `cordon receipt verify FILE`."
+            "The receipt is signed with the audit key (`cordon audit pubkey`); verify it with `cordon receipt verify FILE`. It is printed as JSON on stdout with or without --json."
     )
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
         .option("receipt", valueName: "FILE", help: "Also write the receipt to FILE."),
         requestSpec,
-        GlobalOptions.dataSpec, GlobalOptions.configSpec,
+        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
@@ -173,7 +173,7 @@ struct SubjectRectifyCommand: ParsableCommand {
             help: "A catalog PII field and its corrected value (repeatable)."
         ),
         requestSpec,
-        GlobalOptions.dataSpec, GlobalOptions.configSpec,
+        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
@@ -200,10 +200,20 @@ struct SubjectRectifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        let configuration = try PolicyBundle.load(global)
+        let fields = KnownValues(
+            "PII field",
+            configuration.catalog.subjectFields.filter { $0.role == .pii }.map(\.name)
+        )
+        for field in changes.keys.sorted() { try fields.check(field, option: "set", command: Self.self) }
         try withVault(global) {
             try $0.rectify(id, set: changes, context: .commandLine(role: "dpo"), dsrRequest: request)
         }
-        Output.line("rectified \(changes.keys.sorted().joined(separator: ", ")) of subject \(id)")
+        if global.json {
+            try Output.json(Rectified(subjectId: id, fields: changes.keys.sorted()))
+        } else {
+            Output.line("rectified \(changes.keys.sorted().joined(separator: ", ")) of subject \(id)")
+        }
     }
 }
 
@@ -221,7 +231,7 @@ struct SubjectConsentCommand: ParsableCommand {
         .option("state", valueName: "STATE", help: "granted | withdrawn | restricted | objected."),
         .option("source", valueName: "SOURCE", help: "Where the choice came from (default cli:<user>)."),
         requestSpec,
-        GlobalOptions.dataSpec, GlobalOptions.configSpec,
+        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
@@ -239,25 +249,54 @@ struct SubjectConsentCommand: ParsableCommand {
             throw UsageError("--purpose is required", command: Self.self)
         }
         self.purpose = Purpose(rawValue: purpose)
-        guard let stateText = parsed.option("state"), let state = ConsentState(rawValue: stateText) else {
-            throw UsageError("--state must be granted, withdrawn, restricted or objected", command: Self.self)
+        guard let stateText = parsed.option("state") else {
+            throw UsageError("--state is required (granted, withdrawn, restricted or objected)", command: Self.self)
         }
-        self.state = state
+        state = try KnownValues.choose(
+            ConsentState.self,
+            "consent state",
+            stateText,
+            option: "state",
+            command: Self.self
+        )
         source = parsed.option("source")
     }
 
     func run() throws {
+        try KnownValues.purposes(try PolicyBundle.load(global))
+            .check(purpose.rawValue, option: "purpose", command: Self.self)
         let context = AccessContext.commandLine(role: "dpo")
+        let source = self.source ?? context.actor
         try withVault(global) {
             try $0.recordConsent(
                 id,
                 purpose: purpose,
                 state: state,
-                source: source ?? context.actor,
+                source: source,
                 context: context,
                 dsrRequest: request
             )
         }
-        Output.line("recorded \(state.rawValue) for \(purpose) of subject \(id)")
+        if global.json {
+            try Output.json(
+                ConsentRecorded(subjectId: id, purpose: purpose.rawValue, state: state.rawValue, source: source)
+            )
+        } else {
+            Output.line("recorded \(state.rawValue) for \(purpose) of subject \(id)")
+        }
     }
+}
+
+/// `cordon subject rectify --json`: the shape `PATCH /v1/subjects/{id}` returns.
+struct Rectified: Encodable {
+    var subjectId: SubjectID
+    var fields: [String]
+}
+
+/// `cordon subject consent --json`: the shape `POST /v1/subjects/{id}/consents` returns.
+struct ConsentRecorded: Encodable {
+    var subjectId: SubjectID
+    var purpose: String
+    var state: String
+    var source: String
 }

@@ -49,12 +49,7 @@ struct TokenCreateCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         guard let roleText = parsed.option("role") else { throw UsageError("missing --role", command: Self.self) }
-        guard let role = TokenRole(rawValue: roleText) else {
-            throw UsageError(
-                "--role must be one of \(TokenRole.allCases.map(\.rawValue).joined(separator: ", ")), got '\(roleText)'",
-                command: Self.self
-            )
-        }
+        let role = try KnownValues.choose(TokenRole.self, "role", roleText, option: "role", command: Self.self)
         guard let regions = parsed.option("regions") else { throw UsageError("missing --regions", command: Self.self) }
         guard let scope = TokenScope(parsing: regions) else {
             throw UsageError("--regions must list region ids separated by commas, or 'all'", command: Self.self)
@@ -83,6 +78,10 @@ struct TokenCreateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if case .regions(let regions) = scope {
+            let known = KnownValues.regions(try PolicyBundle.load(global))
+            for region in regions.sorted() { try known.check(region.rawValue, option: "regions", command: Self.self) }
+        }
         let issued: IssuedToken
         do {
             issued = try withVault(global) { vault in
@@ -95,7 +94,7 @@ struct TokenCreateCommand: ParsableCommand {
                 )
             }
         } catch let error as ControlError where error.code == .invalidInput {
-            // An unknown region or a purpose the catalog does not let analysts query.
+            // A purpose the catalog does not let analysts query (regions were checked above).
             throw CLIError(error.message, exitCode: ExitCode.usage)
         }
         if global.json {

@@ -5,6 +5,7 @@ import Foundation
 /// environment names; prints open warnings (torn audit tail, resumed rotation) to stderr.
 enum VaultOpener {
     static func open(_ global: GlobalOptions) throws -> Vault {
+        try requireDataDirectory(global.dataDirectory)
         let configuration = try PolicyBundle.load(global)
         let vault = try Vault.open(
             dataDirectory: global.dataDirectory,
@@ -14,6 +15,16 @@ enum VaultOpener {
         )
         vault.warnings.forEach(Output.warning)
         return vault
+    }
+
+    /// Refuses a directory `cordon init` did not create, in the words of the fix (rather
+    /// than the lock or key file the first open would trip over).
+    static func requireDataDirectory(_ directory: URL) throws {
+        guard InstanceConfiguration.exists(in: directory) else {
+            throw CLIError(
+                "\(directory.path) is not a Cordon data directory; run `cordon init` or pass `--data`"
+            )
+        }
     }
 }
 
