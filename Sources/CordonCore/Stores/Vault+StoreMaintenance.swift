@@ -126,6 +126,11 @@ extension Vault {
     /// The copy is sealed with `algorithm` when given (moving the store to another page
     /// AEAD), otherwise with the one the store already uses. Returns the new key version
     /// and the algorithm the store is now under.
+    ///
+    /// Audited before the store changes (fail closed): if the copy then fails, an entry with
+    /// `outcome: error` follows, saying whether the store is under the new key after all
+    /// (`effect: applied`, when the rename happened but could not be made durable) or not.
+    /// - Throws: ``VaultError`` (`storage_full`, `storage_unavailable`, `store_corrupt`, ...).
     public func rotatePageKey(
         _ region: RegionID,
         algorithm: PageEncryption.Algorithm? = nil,
@@ -139,23 +144,41 @@ extension Vault {
         }
         stores.withLock { _ = $0.removeValue(forKey: region) }  // its connection must be closed
         let path = RegionStore.url(for: region, in: dataDirectory).path
+        let action = "rotating the page key of region \(region)"
         let target = algorithm ?? StoreVerifier.algorithm(ofStoreAt: path) ?? pageAlgorithm
-        let old = try RegionStore.pageEncryption(for: path, keyring: try keys.keyring(.region(region.rawValue)))
-        let version = try keys.addDataKeyVersion(.page, to: .region(region.rawValue))
-        let keyring = try keys.keyring(.region(region.rawValue))
-        let new = PageEncryption(
-            key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version),
-            algorithm: target
-        )
-        if FileManager.default.fileExists(atPath: path) {
-            try PageEncryption.reencryptStore(at: path, from: old, to: new)
+        let (old, new, version): (PageEncryption, PageEncryption, Int)
+        do {
+            old = try RegionStore.pageEncryption(for: path, keyring: try keys.keyring(.region(region.rawValue)))
+            // A key no file uses yet: if anything below fails, it stays unused.
+            version = try keys.addDataKeyVersion(.page, to: .region(region.rawValue))
+            let keyring = try keys.keyring(.region(region.rawValue))
+            new = PageEncryption(
+                key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version),
+                algorithm: target
+            )
+        } catch {
+            throw VaultError.administrative(error, while: action, in: .region(region))
         }
-        try record(
-            context,
-            action: "keys.rotate.pages",
-            regions: [region],
-            details: ["pageKeyVersion": .integer(Int64(version)), "pageCipher": .string(target.rawValue)]
-        )
+        let details: [String: AuditDetailValue] = [
+            "pageKeyVersion": .integer(Int64(version)), "pageCipher": .string(target.rawValue),
+        ]
+        try record(context, action: "keys.rotate.pages", regions: [region], details: details)
+        do {
+            if FileManager.default.fileExists(atPath: path) {
+                try PageEncryption.reencryptStore(at: path, from: old, to: new)
+            }
+        } catch {
+            let applied = StoreVerifier.opens(path: path, with: new)
+            _ = try? record(
+                context,
+                action: "keys.rotate.pages",
+                regions: [region],
+                outcome: .error,
+                reason: "\(error)",
+                details: details.merging(["effect": .string(applied ? "applied" : "none")]) { $1 }
+            )
+            throw VaultError.administrative(error, while: action, in: .region(region))
+        }
         return (version, target)
     }
 

@@ -22,7 +22,10 @@ public final class Vault: Sendable {
     public let control: ControlStore
     /// The register of data-subject requests with their legal deadlines.
     public let dsr: DSRRegister
-    let keys: KeyHierarchy
+    /// The key hierarchy under the master key in use: replaced when the master key is
+    /// rotated, so the vault never wraps or unwraps under a key the files no longer use.
+    var keys: KeyHierarchy { keyHierarchy.withLock { $0 } }
+    let keyHierarchy: Mutex<KeyHierarchy>
     let signingKey: Ed25519.SigningKey
     let pseudonymKey: AuditPseudonymKey
     let stores: Mutex<[RegionID: RegionStore]>
@@ -185,7 +188,7 @@ public final class Vault: Sendable {
         self.audit = audit
         self.control = control
         self.dsr = DSRRegister(store: control, configuration: configuration)
-        self.keys = keys
+        self.keyHierarchy = Mutex(keys)
         self.signingKey = signingKey
         self.pseudonymKey = pseudonymKey
         self.witness = witness
