@@ -33,6 +33,9 @@ public final class Vault: Sendable {
     /// opened: each refuses its own requests until `cordon store restore` (one broken
     /// region never fails the others).
     let unavailableStores: Mutex<[RegionID: VaultError]>
+    /// Per store, the `aborted` entry of a write whose COMMIT failed while the trail could
+    /// not record that either: appended before that store is written again (``Vault/write(_:on:context:_:entry:)``).
+    let unexplainedWrites: Mutex<[AnchoredStore: (context: AccessContext, record: AuditRecord)]>
     /// Keeps the newest signed checkpoint in `control.db`.
     let witness: AuditWitness
     /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
@@ -194,6 +197,7 @@ public final class Vault: Sendable {
         self.witness = witness
         self.stores = Mutex([:])
         self.unavailableStores = Mutex([:])
+        self.unexplainedWrites = Mutex([:])
         self.openWarnings = Mutex(warnings)
     }
 
@@ -209,6 +213,8 @@ public final class Vault: Sendable {
     /// flushes a final audit checkpoint and stops accepting appends.
     public func close() throws {
         stores.withLock { $0.removeAll() }
+        // Best effort: what is still unexplained is recovered by the next open.
+        for target in unexplainedWrites.withLock({ Array($0.keys) }) { try? explainFailedWrite(to: target) }
         defer { witness.drain() }  // the final checkpoint's witness, before control.db closes
         try audit.close()
     }
