@@ -12,8 +12,30 @@ import Foundation
 /// an effect no entry claims (a change the trail does not show).
 enum VaultLedger {
     /// Where `vault`'s stores and trail disagree; empty when they tell one story.
-    static func problems(_ vault: Vault, analysts: [String] = ["ana"]) throws -> [String] {
-        let claims = TrailClaims(try vault.audit.entries(in: 0..<vault.audit.treeSize))
+    ///
+    /// `live`: the vault is still running, and a write whose COMMIT failed while the trail
+    /// could not record that either (one full volume for both) is read as the next open
+    /// would read it: interrupted, if its store is exactly one write behind it. The vault
+    /// must record it before that store is written again.
+    static func problems(_ vault: Vault, analysts: [String] = ["ana"], live: Bool = false) throws -> [String] {
+        let entries = try vault.audit.entries(in: 0..<vault.audit.treeSize)
+        var claims = TrailClaims(entries)
+        if live {
+            var uncommitted: Set<UInt64> = []
+            for (store, write) in claims.newestWrites {
+                guard let before = write.before else { continue }
+                let anchor: StoreAnchor
+                if store == "control" {
+                    anchor = try vault.control.anchor()
+                } else if let opened = try? vault.store(RegionID(rawValue: store)) {
+                    anchor = try opened.anchor()
+                } else {
+                    continue
+                }
+                if before == .init(counter: anchor.counter, batch: anchor.batch) { uncommitted.insert(write.sequence) }
+            }
+            if !uncommitted.isEmpty { claims = TrailClaims(entries, uncommitted: uncommitted) }
+        }
         var problems = claims.problems
 
         // Each anchored store is where the trail last put it.

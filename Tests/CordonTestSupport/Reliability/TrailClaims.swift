@@ -48,8 +48,15 @@ public struct TrailClaims: Sendable {
     /// without an entry saying so; an `aborted` or `store.recovered` entry that does not fit).
     public private(set) var problems: [String] = []
 
-    /// Reads `entries` (a whole trail, oldest first).
-    public init(_ entries: [AuditEntry]) {
+    /// The newest write to each store that no later entry resolved: committed if the store
+    /// is at its anchor, interrupted (what the next open records as `store.recovered`) if the
+    /// store is at the position before it.
+    public private(set) var newestWrites: [String: (sequence: UInt64, before: Anchor?)] = [:]
+
+    /// Reads `entries` (a whole trail, oldest first). `uncommitted` names newest writes to
+    /// read as a `store.recovered` entry would resolve them (a live vault whose trail could
+    /// not yet say that a write failed; the next open would).
+    public init(_ entries: [AuditEntry], uncommitted: Set<UInt64> = []) {
         self.entries = entries
         var state: [String: Anchor] = [:]
         // Per store, the newest write not yet known to have taken effect or not, with the
@@ -158,7 +165,13 @@ public struct TrailClaims: Sendable {
                 }
             }
         }
+        for (store, pending) in pendingWrite where uncommitted.contains(pending.sequence) {
+            effective.remove(pending.sequence)
+            if let before = pending.before { state[store] = before }
+            pendingWrite[store] = nil
+        }
         anchors = state
+        newestWrites = pendingWrite
     }
 
     /// The anchors an entry states: `control` and region ids, by the commit keys of its details.
