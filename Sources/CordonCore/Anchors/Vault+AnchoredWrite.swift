@@ -1,6 +1,5 @@
 import CordonAudit
 import CordonStore
-import Synchronization
 
 extension Vault {
     /// One audited write to an anchored store — the only way Cordon changes a region store
@@ -46,7 +45,9 @@ extension Vault {
         _ body: (Connection) throws -> T,
         entry: (T) throws -> AuditRecord?
     ) throws -> (value: T, receipt: AuditReceipt?) {
-        try explainFailedWrite(to: target)
+        // A failed write to this store that the trail has not yet disowned must be
+        // disowned first: this write would claim the same commit.
+        try recordPendingCorrections()
         var written: (record: AuditRecord, receipt: AuditReceipt, previous: StoreAnchor, next: StoreAnchor)?
         do {
             let value = try queue.write(
@@ -68,35 +69,14 @@ extension Vault {
                     aborted.details["aborts"] = .integer(Int64(written.receipt.sequence))
                     aborted.details["abortedBatch"] = .integer(written.next.batch)
                     // If this append fails too (one full volume for both), it is made
-                    // before the store is written again, or the next open finds the store
-                    // one commit behind the entry above and records it as recovered.
-                    if (try? self.record(context, aborted)) == nil {
-                        unexplainedWrites.withLock { $0[target] = (context, aborted) }
-                    }
+                    // before any other entry, or the next open finds the store one commit
+                    // behind the entry above and records it as recovered.
+                    recordCorrection(aborted, context: context)
                 }
             )
             return (value, written?.receipt)
         } catch let error as StoreError {
             throw VaultError(storing: error, in: target)
         }
-    }
-}
-
-extension Vault {
-    /// Appends the `aborted` entry of `target`'s last write if the trail could not take it
-    /// when its COMMIT failed (a volume full for both). Until it does, `target` takes no
-    /// write: a later write would claim the same commit, and the trail would keep an "ok"
-    /// for a write that never happened.
-    func explainFailedWrite(to target: AnchoredStore) throws {
-        guard let (context, aborted) = unexplainedWrites.withLock({ $0[target] }) else { return }
-        do {
-            try record(context, aborted)
-        } catch let error as VaultError {
-            throw VaultError(
-                error.code,
-                "\(target) takes no write until the audit trail records that its last one (\(aborted.action)) did not commit: \(error.message)"
-            )
-        }
-        unexplainedWrites.withLock { $0[target] = nil }
     }
 }

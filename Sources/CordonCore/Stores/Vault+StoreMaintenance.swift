@@ -169,13 +169,15 @@ extension Vault {
             }
         } catch {
             let applied = StoreVerifier.opens(path: path, with: new)
-            _ = try? record(
-                context,
-                action: "keys.rotate.pages",
-                regions: [region],
-                outcome: .error,
-                reason: "\(error)",
-                details: details.merging(["effect": .string(applied ? "applied" : "none")]) { $1 }
+            recordCorrection(
+                AuditRecord(
+                    action: "keys.rotate.pages",
+                    regions: [region],
+                    outcome: .error,
+                    reason: "\(error)",
+                    details: details.merging(["effect": .string(applied ? "applied" : "none")]) { $1 }
+                ),
+                context: context
             )
             throw VaultError.administrative(error, while: action, in: .region(region))
         }

@@ -34,12 +34,14 @@ extension Vault {
                 pending
                 ? "pending: finished by the next command that opens the data directory"
                 : recorded != before ? "applied" : "none"
-            _ = try? record(
-                context,
-                action: "keys.rotate.master",
-                outcome: .error,
-                reason: "\(error)",
-                details: ["effect": .string(effect)]
+            recordCorrection(
+                AuditRecord(
+                    action: "keys.rotate.master",
+                    outcome: .error,
+                    reason: "\(error)",
+                    details: ["effect": .string(effect)]
+                ),
+                context: context
             )
             throw VaultError.administrative(error, while: "rotating the master key", in: .control)
         }
@@ -60,19 +62,24 @@ extension Vault {
             )
         }
         let before = try keys.keyring(id).kekVersions
-        let details: [String: AuditDetailValue] = ["keyring": .string(id.description)]
+        // The version it creates, so the claim can be checked against the keyring.
+        let details: [String: AuditDetailValue] = [
+            "keyring": .string(id.description), "kekVersion": .integer(Int64((before.last ?? 0) + 1)),
+        ]
         try record(context, action: "keys.rotate.kek", regions: regions, details: details)
         do {
             return try keys.rotateKEK(id)
         } catch {
             let applied = ((try? keys.keyring(id).kekVersions) ?? before) != before
-            _ = try? record(
-                context,
-                action: "keys.rotate.kek",
-                regions: regions,
-                outcome: .error,
-                reason: "\(error)",
-                details: details.merging(["effect": .string(applied ? "applied" : "none")]) { $1 }
+            recordCorrection(
+                AuditRecord(
+                    action: "keys.rotate.kek",
+                    regions: regions,
+                    outcome: .error,
+                    reason: "\(error)",
+                    details: details.merging(["effect": .string(applied ? "applied" : "none")]) { $1 }
+                ),
+                context: context
             )
             throw VaultError.administrative(
                 error,

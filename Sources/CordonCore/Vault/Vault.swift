@@ -33,9 +33,10 @@ public final class Vault: Sendable {
     /// opened: each refuses its own requests until `cordon store restore` (one broken
     /// region never fails the others).
     let unavailableStores: Mutex<[RegionID: VaultError]>
-    /// Per store, the `aborted` entry of a write whose COMMIT failed while the trail could
-    /// not record that either: appended before that store is written again (``Vault/write(_:on:context:_:entry:)``).
-    let unexplainedWrites: Mutex<[AnchoredStore: (context: AccessContext, record: AuditRecord)]>
+    /// Entries saying an earlier entry's effect did not happen (an aborted COMMIT, a failed
+    /// rotation) that the trail could not take when they were due: appended before any
+    /// other entry (``recordPendingCorrections()``).
+    let corrections: Mutex<[Correction]>
     /// Keeps the newest signed checkpoint in `control.db`.
     let witness: AuditWitness
     /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
@@ -197,7 +198,7 @@ public final class Vault: Sendable {
         self.witness = witness
         self.stores = Mutex([:])
         self.unavailableStores = Mutex([:])
-        self.unexplainedWrites = Mutex([:])
+        self.corrections = Mutex([])
         self.openWarnings = Mutex(warnings)
     }
 
@@ -213,8 +214,8 @@ public final class Vault: Sendable {
     /// flushes a final audit checkpoint and stops accepting appends.
     public func close() throws {
         stores.withLock { $0.removeAll() }
-        // Best effort: what is still unexplained is recovered by the next open.
-        for target in unexplainedWrites.withLock({ Array($0.keys) }) { try? explainFailedWrite(to: target) }
+        // Best effort: an aborted write still unrecorded is recovered by the next open.
+        try? recordPendingCorrections()
         defer { witness.drain() }  // the final checkpoint's witness, before control.db closes
         try audit.close()
     }
@@ -300,6 +301,12 @@ public final class Vault: Sendable {
     /// policy versions in force; any failure becomes a fail-closed `VaultError`.
     @discardableResult
     func record(_ context: AccessContext, _ record: AuditRecord) throws -> AuditReceipt {
+        try recordPendingCorrections()
+        return try append(context, record)
+    }
+
+    /// ``record(_:_:)`` without appending pending corrections first.
+    func append(_ context: AccessContext, _ record: AuditRecord) throws -> AuditReceipt {
         let event = AuditEvent(
             actor: context.actor,
             actorName: context.actorName,
