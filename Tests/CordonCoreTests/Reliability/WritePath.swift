@@ -130,10 +130,12 @@ enum WritePath: String, Sendable, CaseIterable, CustomStringConvertible {
                     ? [] : ["an acknowledged export is not in the trail"]
             }
         case .rectify:
+            // Each attempt rectifies another subject, so a retry does not overwrite the first.
             let email = "r-\(tag)@example.com"
-            try vault.rectify(subjects.eu2, set: ["email": email], context: context)
+            let subject = attempt == 0 ? subjects.eu2 : subjects.eu
+            try vault.rectify(subject, set: ["email": email], context: context)
             return { vault in
-                try vault.locate(.email(email)).map(\.subject.id) == [subjects.eu2]
+                try vault.locate(.email(email)).map(\.subject.id) == [subject]
                     ? [] : ["acknowledged rectification to \(email) is not stored"]
             }
         case .consent:
