@@ -28,7 +28,10 @@ extension Vault {
     /// frame authenticates, the file holds every page its header and WAL count, and the
     /// store's anchor matches the newest one the audit trail records (a store deleted,
     /// rolled back or replaced is reported, not skipped). Audited as `store.verify`.
+    ///
+    /// Without `regions`, `control.db` is checked the same way, last, as `region: "control"`.
     public func verifyStores(_ regions: [RegionID]? = nil, context: AccessContext) throws -> [StoreCheck] {
+        let includesControl = regions == nil
         for region in regions ?? [] where configuration.regions[region] == nil {
             throw VaultError(
                 .unknownRegion,
@@ -41,10 +44,11 @@ extension Vault {
         for region in regions {
             if let check = try verifyStore(region, audited: anchors[.region(region)]) { checks.append(check) }
         }
+        if includesControl { checks.append(try verifyControlStore()) }
         try record(
             context,
             action: "store.verify",
-            regions: checks.map { RegionID(rawValue: $0.region) },
+            regions: checks.filter { $0.region != Self.controlCheckName }.map { RegionID(rawValue: $0.region) },
             outcome: checks.allSatisfy(\.intact) ? .ok : .error,
             reason: checks.allSatisfy(\.intact)
                 ? nil : "problems in \(checks.filter { !$0.intact }.map(\.region).joined(separator: ", "))",
