@@ -35,10 +35,13 @@ extension Vault {
             check.pages = report.pageCount
             check.walFrames = report.walFrameCount
             check.badPages = report.badPages
-            check.badWALFrames = report.badWALFrames.map(\.frame)
-            if !report.isIntact {
+            // Frames after the log are not part of the store: an ordinary crash tears the
+            // ones SQLite was appending. A changed frame of the log ends the log there, and
+            // the anchor check below finds the store rolled back.
+            check.badWALFrames = report.badFramesOfTheLog.map(\.frame)
+            if !report.badPages.isEmpty || !check.badWALFrames.isEmpty {
                 check.problems.append(
-                    "\(report.badPages.count) pages and \(report.badWALFrames.count) WAL frames failed authentication"
+                    "\(report.badPages.count) pages and \(check.badWALFrames.count) WAL frames failed authentication"
                 )
             }
         } catch let error as StoreError {
