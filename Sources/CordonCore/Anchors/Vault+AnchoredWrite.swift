@@ -1,5 +1,6 @@
 import CordonAudit
 import CordonStore
+import Synchronization
 
 extension Vault {
     /// One audited write to an anchored store — the only way Cordon changes a region store
@@ -59,6 +60,8 @@ extension Vault {
                 },
                 onCommitFailure: { error in
                     guard let written else { return }
+                    // Not confirmed at close: the aborted entry is the word on this store.
+                    _ = self.committedAnchors.withLock { $0.removeValue(forKey: target) }
                     var aborted = written.record
                     aborted.outcome = .aborted
                     aborted.reason = "COMMIT failed (\(error.code)); the write was rolled back and did not happen"
@@ -70,6 +73,7 @@ extension Vault {
                     _ = try? self.record(context, aborted)
                 }
             )
+            if let written { committedAnchors.withLock { $0[target] = written.next } }
             return (value, written?.receipt)
         } catch let error as StoreError {
             throw VaultError(storing: error, in: target)

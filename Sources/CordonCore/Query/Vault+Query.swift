@@ -109,17 +109,21 @@ extension Vault {
             )
         }
         do {
-            try ledger.spend(prepared.charges, release: key, answer: encoded, at: now) {
-                try recordQuery(
-                    context,
-                    action: "query.run",
-                    regions: regions,
-                    purpose: purpose,
-                    query: query.canonicalText,
-                    cost: cost,
-                    details: details
-                )
-            }
+            try write(
+                .control,
+                context: context,
+                { db in try ledger.spend(prepared.charges, release: key, answer: encoded, at: now, in: db) },
+                entry: { _ in
+                    AuditRecord(
+                        action: "query.run",
+                        regions: regions,
+                        purpose: purpose,
+                        query: query.canonicalText,
+                        privacyCost: cost,
+                        details: details
+                    )
+                }
+            )
         } catch let error as QueryError {
             throw refuse(
                 error,

@@ -32,6 +32,10 @@ public final class Vault: Sendable {
     let unavailableStores: Mutex<[RegionID: VaultError]>
     /// Keeps the newest signed checkpoint in `control.db`.
     let witness: AuditWitness
+    /// The anchor each store reached by this process's own committed writes, stated again
+    /// by `instance.close` (``close()``): a confirmation that those writes committed. A
+    /// store whose COMMIT failed in this process is left out (the `aborted` entry speaks for it).
+    let committedAnchors = Mutex<[AnchoredStore: StoreAnchor]>([:])
     /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
     public let pageAlgorithm: PageEncryption.Algorithm
     private let openWarnings: Mutex<[String]>
@@ -204,11 +208,31 @@ public final class Vault: Sendable {
 
     /// Closes the region stores (their connections close once no caller holds them),
     /// flushes a final audit checkpoint and stops accepting appends.
+    ///
+    /// When this process committed writes, `instance.close` first states the anchor each
+    /// store reached: it proves those writes committed, so a store later found one write
+    /// behind is a rollback, not a crash between an entry and its COMMIT (decision 0005).
     public func close() throws {
+        let confirmed = committedAnchors.withLock { $0 }
+        if !confirmed.isEmpty {
+            var details: [String: AuditDetailValue] = [:]
+            for (target, anchor) in confirmed { details.merge(target.details(anchor)) { _, new in new } }
+            _ = try? record(
+                AccessContext(actor: "cordon:vault", role: "system"),
+                AuditRecord(
+                    action: Self.closeAction,
+                    regions: confirmed.keys.flatMap(\.regions).sorted(),
+                    details: details
+                )
+            )
+        }
         stores.withLock { $0.removeAll() }
         defer { witness.drain() }  // the final checkpoint's witness, before control.db closes
         try audit.close()
     }
+
+    /// The entry a clean close appends when the process committed writes.
+    static let closeAction = "instance.close"
 
     /// The audit pseudonym of a subject: a keyed BLAKE2b of its id, never the id itself, so
     /// the trail holds no personal data and survives erasure unchanged.
