@@ -30,6 +30,9 @@ struct StoreVerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let region {
+            try KnownValues.regions(try PolicyBundle.load(global)).check(region, option: "region", command: Self.self)
+        }
         let checks = try withVault(global) { vault in
             try vault.verifyStores(region.map { [RegionID(rawValue: $0)] }, context: .commandLine(role: "admin"))
         }
