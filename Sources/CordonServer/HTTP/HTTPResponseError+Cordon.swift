@@ -30,7 +30,7 @@ extension ControlError: HTTPResponseError {
         case .unknownRequest, .unknownToken: 404
         case .invalidInput: 400
         case .rightNotProvided, .noExtension, .reasonRequired, .alreadyExtended, .extensionTooLate, .alreadyCompleted,
-            .alreadyRevoked, .unknownPolicy:
+            .alreadyRevoked, .unknownPolicy, .requestMismatch, .regionMismatch:
             409
         default: 503
         }
