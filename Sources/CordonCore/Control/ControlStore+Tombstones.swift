@@ -1,5 +1,5 @@
 import CordonStore
-public import Foundation
+import Foundation
 
 extension ControlStore {
     /// Records that `subjectID` was erased from `region`, on `connection`, inside the

@@ -93,14 +93,7 @@ extension Vault {
             .region(store.region.id),
             context: context,
             { db -> [String: Int] in
-                var counts: [String: Int] = [:]
-                try db.execute("DELETE FROM events WHERE sid = \(subject.sid)")
-                counts["events"] = db.changes
-                try db.execute("DELETE FROM consents WHERE sid = \(subject.sid)")
-                counts["consents"] = db.changes
-                try db.execute("DELETE FROM subject_keys WHERE sid = \(subject.sid)")
-                try db.execute("DELETE FROM subjects WHERE sid = \(subject.sid)")
-                counts["subjects"] = db.changes
+                let counts = try RegionStore.deleteSubject(sid: subject.sid, in: db)
                 guard counts["subjects"] == 1 else {
                     // Erased by a concurrent call since it was found: nothing to record.
                     throw VaultError(.subjectNotFound, "subject \(id) was erased by another request just now")

@@ -167,7 +167,9 @@ public final class Vault: Sendable {
         return configuration
     }
 
-    private init(
+    /// A vault over opened parts, without the checks of ``open(dataDirectory:configuration:source:passphraseParameters:auditConfiguration:)``
+    /// (which calls it, then checks anchors); also used by ``restoreControl(dataDirectory:configuration:source:from:context:passphraseParameters:auditConfiguration:)``.
+    init(
         dataDirectory: URL,
         configuration: PolicyConfiguration,
         audit: AuditLog,
