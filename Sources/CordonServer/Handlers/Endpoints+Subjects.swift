@@ -74,7 +74,7 @@ extension Endpoints {
         let body = request.body.isEmpty ? ExportBody() : try JSONBody.decode(ExportBody.self, from: request)
         let (session, _) = try locate(id, context)
         let export = try session.vault.export(id, context: context.access, dsrRequest: body.dsrRequest)
-        return try HTTPResponse.json(export).audited()
+        return try HTTPResponse.personalDataJSON(export).audited()
     }
 
     /// `DELETE /v1/subjects/{id}`: crypto-shredding erasure with a signed receipt.
