@@ -94,13 +94,16 @@ struct DSREndpointTests {
             #expect(reply.header("Allow") == "POST")
         }
         #expect(try Self.register(fixture).map(\.status) == [.open])
-        let answered = fixture.call(
+        let conflicting = fixture.call(
             "POST",
-            "/v1/subjects/\(id)/export",
+            "/v1/subjects/\(id)/export?dsrRequest=\(request)",
             token: "dpo",
-            body: Self.json(["dsrRequest": request]),
+            body: Self.json(["dsrRequest": "dsr-0000000000000000"]),
             contentType: "application/json"
         )
+        #expect(conflicting.status == 400)
+        // The query argument names the request as the body does (never ignored).
+        let answered = fixture.call("POST", "/v1/subjects/\(id)/export?dsrRequest=\(request)", token: "dpo")
         #expect(answered.status == 200)
         #expect(try Self.register(fixture).map(\.status) == [.completed])
     }

@@ -38,4 +38,7 @@ public struct ControlRestoreReport: Sendable, Codable, Equatable {
     /// Register changes since the backup, which the trail names but cannot replay: redo
     /// them (`cordon dsr open|extend|complete`) from the DPO's own records.
     public var requestsNotReplayed: [RequestChange]
+    /// Where the `control.db` that was replaced is kept (`control.db.before-restore`), if
+    /// there was one.
+    public var replacedFileKeptAt: String?
 }

@@ -12,8 +12,9 @@ extension Vault {
     /// `control.db` at its new commit.
     ///
     /// The audit trail must open and verify; the copy must open under this directory's
-    /// control key. If the replay cannot be recorded, the copy stays in place unanchored and
-    /// Cordon refuses to open until the restore is run again.
+    /// control key and migrate. The file it replaces is kept as `control.db.before-restore`.
+    /// If the replay cannot be recorded, the copy stays in place unanchored and Cordon
+    /// refuses to open until the restore is run again.
     ///
     /// ```swift
     /// let report = try Vault.restoreControl(dataDirectory: url, configuration: policies,
@@ -59,10 +60,35 @@ extension Vault {
 
         let path = dataDirectory.appendingPathComponent(ControlStore.fileName)
         let staged = path.appendingPathExtension("restore")
+        let replaced = path.appendingPathExtension("before-restore")
         let control: ControlStore
         do {
             try? FileManager.default.removeItem(at: staged)
             try FileManager.default.copyItem(at: backup, to: staged)
+            // The copy must open and migrate before it replaces anything.
+            do {
+                try {
+                    _ = try DatabaseQueue(
+                        path: staged.path,
+                        configuration: controlConfiguration,
+                        migrator: ControlStore.schema
+                    )
+                }()
+            } catch let error as StoreError {
+                try? FileManager.default.removeItem(at: staged)
+                throw ControlError(storing: error, while: "open the backup \(backup.lastPathComponent)")
+            }
+            // The file it replaces is kept beside it (control.db.before-restore), in case
+            // the wrong backup was chosen.
+            if FileManager.default.fileExists(atPath: path.path) {
+                for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path.path + suffix) {
+                    try? FileManager.default.removeItem(atPath: replaced.path + suffix)
+                    try DurableFile.move(
+                        URL(fileURLWithPath: path.path + suffix),
+                        to: URL(fileURLWithPath: replaced.path + suffix)
+                    )
+                }
+            }
             for suffix in ["-wal", "-shm", "-journal"] {
                 try DurableFile.remove(URL(fileURLWithPath: path.path + suffix))
             }
@@ -86,9 +112,10 @@ extension Vault {
             warnings: keys.warnings + trail.log.openWarnings,
             lock: lock
         )
-        let report: ControlRestoreReport
+        var report: ControlRestoreReport
         do {
             report = try vault.replayIntoControl(context: context)
+            if FileManager.default.fileExists(atPath: replaced.path) { report.replacedFileKeptAt = replaced.path }
             try vault.checkAnchors()  // the whole directory tells one story again
         } catch {
             trail.log.abandon()
@@ -140,7 +167,8 @@ extension Vault {
                     tokensRevoked: [],
                     tokensMissing: [],
                     budgetsRaised: 0,
-                    requestsNotReplayed: []
+                    requestsNotReplayed: [],
+                    replacedFileKeptAt: nil
                 )
                 for row in erasureRows {
                     if try ControlStore.recordTombstone(

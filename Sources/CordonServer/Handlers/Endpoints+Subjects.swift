@@ -62,8 +62,9 @@ extension Endpoints {
     }
 
     /// `POST /v1/subjects/{id}/export`: the access/portability package, answering the
-    /// registered access request named in the body (`{"dsrRequest": "dsr-…"}`) or, with an
-    /// empty body, registering one as received and answered now.
+    /// registered access request named in the body (`{"dsrRequest": "dsr-…"}`, or the
+    /// `dsrRequest` query argument) or, without one, registering one as received and
+    /// answered now.
     ///
     /// A POST because answering a request changes the register; there is no GET (the router
     /// answers 405 with `Allow: POST`): a GET or HEAD — which clients, proxies and link
@@ -72,8 +73,13 @@ extension Endpoints {
     func export(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try subjectID(context)
         let body = request.body.isEmpty ? ExportBody() : try JSONBody.decode(ExportBody.self, from: request)
+        // Also as a query argument, as DELETE takes it (and GET used to): never ignored.
+        let named = request.query["dsrRequest"]
+        if let named, let inBody = body.dsrRequest, named != inBody {
+            throw APIError.badRequest("dsrRequest differs between the query and the body")
+        }
         let (session, _) = try locate(id, context)
-        let export = try session.vault.export(id, context: context.access, dsrRequest: body.dsrRequest)
+        let export = try session.vault.export(id, context: context.access, dsrRequest: body.dsrRequest ?? named)
         return try HTTPResponse.personalDataJSON(export).audited()
     }
 

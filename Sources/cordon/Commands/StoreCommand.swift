@@ -141,6 +141,9 @@ struct StoreRestoreCommand: ParsableCommand {
         Output.line(
             "restored control.db from \(backup); now at commit \(report.commit). Replayed from the audit trail: \(report.tombstonesReplayed) tombstone(s), \(report.tokensRevoked.count) token revocation(s), \(report.budgetsRaised) privacy-budget row(s) raised to what was spent"
         )
+        if let kept = report.replacedFileKeptAt {
+            Output.line("  the control.db it replaced is kept as \(kept)")
+        }
         if report.erasuresWithoutRecord > 0 {
             Output.line(
                 "  \(report.erasuresWithoutRecord) audited erasure(s) have no erasure record in any region store: no tombstone for them, but `store restore --region` still erases them from the trail"
