@@ -86,7 +86,7 @@ extension Vault {
                     ).compactMap { SubjectID(rawValue: try $0.get(String.self, at: 0)) }
                 }
                 for id in expired {
-                    _ = try erase(id, context: context, now: now, action: "retention.expire")
+                    _ = try expire(id, context: context, now: now)
                 }
                 result.subjectsExpired = expired.count
             }

@@ -115,21 +115,37 @@ public final class RegionStore: Sendable {
         Array("cordon/pii/\(region.id.rawValue)/\(id.rawValue)".utf8)
     }
 
+    /// Seals a subject's PII fields as one JSON envelope. The JSON plaintext is sealed from
+    /// its own buffer and zeroed before it is freed (``SecureMemory``).
     func seal(_ pii: [String: String], for id: SubjectID, using dek: SubjectDEK) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return try XChaCha20Poly1305.seal(Array(try encoder.encode(pii)), using: dek, authenticating: piiContext(id))
-            .combined
+        var json = try encoder.encode(pii)
+        defer { SecureMemory.zero(&json) }
+        return try json.withUnsafeBytes { plaintext in
+            try XChaCha20Poly1305.seal(plaintext, using: dek, authenticating: piiContext(id)).combined
+        }
     }
 
+    /// Opens a subject's PII envelope. The decrypted JSON lives only in a buffer that is
+    /// zeroed before it is freed; the returned strings are Swift's own copies, which no API
+    /// can zero — callers keep them no longer than the request that needs them.
     func unseal(_ sealed: [UInt8], for id: SubjectID, using dek: SubjectDEK) throws -> [String: String] {
         do {
-            let plaintext = try XChaCha20Poly1305.open(
+            return try XChaCha20Poly1305.open(
                 XChaCha20Poly1305.SealedBox(combined: sealed),
                 using: dek,
                 authenticating: piiContext(id)
-            )
-            return try JSONDecoder().decode([String: String].self, from: Data(plaintext))
+            ) { plaintext in
+                guard let base = plaintext.baseAddress else { return [:] }
+                // Decoded in place: no Data copy of the plaintext is made.
+                let json = Data(
+                    bytesNoCopy: UnsafeMutableRawPointer(mutating: base),
+                    count: plaintext.count,
+                    deallocator: .none
+                )
+                return try JSONDecoder().decode([String: String].self, from: json)
+            }
         } catch {
             throw VaultError(
                 .corrupt,

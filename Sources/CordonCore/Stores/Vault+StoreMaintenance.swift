@@ -1,7 +1,7 @@
 import CordonAudit
 import CordonCrypto
 public import CordonStore
-public import Foundation
+import Foundation
 import Synchronization
 
 extension Vault {
@@ -157,85 +157,5 @@ extension Vault {
             details: ["pageKeyVersion": .integer(Int64(version)), "pageCipher": .string(target.rawValue)]
         )
         return (version, target)
-    }
-
-    /// Replaces a region's store with an older copy — the one explicit way to accept a
-    /// store behind its audited state — then re-applies every erasure recorded since (the
-    /// tombstones in `control.db`), so an erased person never comes back. The new commit
-    /// state is audited, which makes it the anchor future opens check against.
-    public func restore(
-        _ region: RegionID,
-        from backup: URL,
-        context: AccessContext
-    ) throws -> (replayed: Int, commit: Int64) {
-        guard configuration.regions[region] != nil else {
-            throw VaultError(.unknownRegion, "no region '\(region)'")
-        }
-        let keyring = try keys.keyring(.region(region.rawValue))
-        guard
-            keyring.versions(of: .page).contains(where: { version in
-                (try? keyring.dataKey(.page, as: PageKeyRole.self, version: version)).map {
-                    StoreVerifier.opens(path: backup.path, with: PageEncryption(key: $0))
-                } ?? false
-            })
-        else {
-            throw VaultError(
-                .invalidRequest,
-                "\(backup.path) is not a store of region \(region) under any of its page keys"
-            )
-        }
-        stores.withLock { _ = $0.removeValue(forKey: region) }
-        let path = RegionStore.url(for: region, in: dataDirectory)
-        let staged = path.appendingPathExtension("restore")
-        try? FileManager.default.removeItem(at: staged)
-        try DurableFile.copy(backup, to: staged)
-        for suffix in ["-wal", "-shm", "-journal"] {
-            try DurableFile.remove(URL(fileURLWithPath: path.path + suffix))
-        }
-        try DurableFile.move(staged, to: path)
-
-        let store = try RegionStore(
-            dataDirectory: dataDirectory,
-            region: configuration.regions[region]!,
-            policy: configuration.policy(for: region),
-            keyring: keyring,
-            algorithm: pageAlgorithm
-        )
-        let tombstones = try control.tombstones(region: region)
-        let (replayed, _) = try write(
-            .region(region),
-            on: store.queue,
-            context: context,
-            { db -> Int in
-                var replayed = 0
-                for tombstone in tombstones {
-                    guard
-                        let sid = try db.scalar(
-                            Int64.self,
-                            "SELECT sid FROM subjects WHERE id = \(tombstone.subjectID)"
-                        )
-                    else { continue }
-                    try db.execute("DELETE FROM events WHERE sid = \(sid)")
-                    try db.execute("DELETE FROM consents WHERE sid = \(sid)")
-                    try db.execute("DELETE FROM subject_keys WHERE sid = \(sid)")
-                    try db.execute("DELETE FROM subjects WHERE sid = \(sid)")
-                    try db.execute(
-                        "INSERT OR REPLACE INTO erasures(subject_id, erased_at) VALUES (\(tombstone.subjectID), \(Int64(tombstone.erasedAt.timeIntervalSince1970)))"
-                    )
-                    replayed += 1
-                }
-                return replayed
-            },
-            entry: { replayed in
-                AuditRecord(
-                    action: "store.restore",
-                    regions: [region],
-                    details: ["replayedErasures": .integer(Int64(replayed))]
-                )
-            }
-        )
-        stores.withLock { $0[region] = store }
-        unavailableStores.withLock { $0[region] = nil }
-        return (replayed, try store.anchor().counter)
     }
 }

@@ -18,10 +18,12 @@ public final class Vault: Sendable {
     public let dataDirectory: URL
     public let configuration: PolicyConfiguration
     public let audit: AuditLog
-    /// `control.db`: the DSR register and erasure tombstones (encrypted like a region store).
+    /// `control.db`: the DSR register, erasure tombstones, tokens and budgets (encrypted like
+    /// a region store). Its writes go through ``write(_:context:_:entry:afterAppend:)``.
     public let control: ControlStore
-    /// The register of data-subject requests with their legal deadlines.
-    public let dsr: DSRRegister
+    /// The register of data-subject requests with their legal deadlines; changed only
+    /// through the vault's DSR methods (decision 0009).
+    let dsr: DSRRegister
     let keys: KeyHierarchy
     let signingKey: Ed25519.SigningKey
     let pseudonymKey: AuditPseudonymKey
@@ -169,7 +171,9 @@ public final class Vault: Sendable {
         return configuration
     }
 
-    private init(
+    /// A vault over opened parts, without the checks of ``open(dataDirectory:configuration:source:passphraseParameters:auditConfiguration:)``
+    /// (which calls it, then checks anchors); also used by ``restoreControl(dataDirectory:configuration:source:from:context:passphraseParameters:auditConfiguration:)``.
+    init(
         dataDirectory: URL,
         configuration: PolicyConfiguration,
         audit: AuditLog,
@@ -188,7 +192,7 @@ public final class Vault: Sendable {
         self.configuration = configuration
         self.audit = audit
         self.control = control
-        self.dsr = DSRRegister(store: control, configuration: configuration)
+        self.dsr = DSRRegister(configuration: configuration)
         self.keys = keys
         self.signingKey = signingKey
         self.pseudonymKey = pseudonymKey

@@ -31,7 +31,7 @@ extension ControlError: HTTPResponseError {
         case .invalidInput: 400
         case .nameTaken: 409
         case .rightNotProvided, .noExtension, .reasonRequired, .alreadyExtended, .extensionTooLate, .alreadyCompleted,
-            .alreadyRevoked, .unknownPolicy:
+            .alreadyRevoked, .unknownPolicy, .requestMismatch, .regionMismatch:
             409
         default: 503
         }

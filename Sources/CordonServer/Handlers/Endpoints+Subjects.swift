@@ -8,6 +8,11 @@ struct RectifyBody: Decodable {
     var dsrRequest: String?
 }
 
+struct ExportBody: Decodable {
+    /// The registered access request this export answers.
+    var dsrRequest: String?
+}
+
 struct ConsentBody: Decodable {
     var purpose: String
     var state: String
@@ -56,18 +61,38 @@ extension Endpoints {
         return try HTTPResponse.json(location).audited()
     }
 
-    /// `GET /v1/subjects/{id}/export`: the access/portability package.
+    /// `POST /v1/subjects/{id}/export`: the access/portability package, answering the
+    /// registered access request named in the body (`{"dsrRequest": "dsr-…"}`, or the
+    /// `dsrRequest` query argument) or, without one, registering one as received and
+    /// answered now.
+    ///
+    /// A POST because answering a request changes the register; there is no GET (the router
+    /// answers 405 with `Allow: POST`): a GET or HEAD — which clients, proxies and link
+    /// checkers send and repeat freely — must never complete or register a request, and an
+    /// export that answered no request would leave the register without the answer it gave.
     func export(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try subjectID(context)
+        let body = request.body.isEmpty ? ExportBody() : try JSONBody.decode(ExportBody.self, from: request)
+        // Also as a query argument, as DELETE takes it (and GET used to): never ignored.
+        let named = request.query["dsrRequest"]
+        if let named, let inBody = body.dsrRequest, named != inBody {
+            throw APIError.badRequest("dsrRequest differs between the query and the body")
+        }
         let (session, _) = try locate(id, context)
-        let export = try session.vault.export(id, context: context.access, dsrRequest: request.query["dsrRequest"])
-        return try HTTPResponse.json(export).audited()
+        let export = try session.vault.export(id, context: context.access, dsrRequest: body.dsrRequest ?? named)
+        return try HTTPResponse.personalDataJSON(export).audited()
     }
 
     /// `DELETE /v1/subjects/{id}`: crypto-shredding erasure with a signed receipt.
+    /// Erasing an erased subject returns its original receipt, so the region to authorize
+    /// is also found among erasures.
     func erase(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try subjectID(context)
-        let (session, _) = try locate(id, context)
+        let session = try context.requireSession()
+        guard let region = try session.vault.region(of: id) ?? session.vault.erasedRegion(of: id) else {
+            throw VaultError(.subjectNotFound, "no such subject")
+        }
+        try authorize(context, region: region)
         let receipt = try session.vault.erase(id, context: context.access, dsrRequest: request.query["dsrRequest"])
         return try HTTPResponse.json(receipt).audited()
     }
