@@ -72,7 +72,9 @@ extension Vault {
             )
             return (value, written?.receipt)
         } catch let error as StoreError {
-            throw VaultError(storing: error, in: target)
+            let failure = VaultError(storing: error, in: target)
+            if case .region(let region) = target { takeOutOfService(region, because: failure) }
+            throw failure
         }
     }
 }

@@ -65,6 +65,7 @@ extension ControlStore {
             )
         }
         registerAnchor(in: &migrator)  // version 4: commit counter, batch and audit witness
+        registerIngestResponses(in: &migrator)  // version 6: idempotent ingest answers (v5: tokens)
         return migrator
     }()
 }

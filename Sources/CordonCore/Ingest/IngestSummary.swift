@@ -15,6 +15,10 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     public var updated = 0
     /// Sequence numbers of the audit entries recording this run's writes (first and last).
     public var auditEntries: [UInt64] = []
+    /// Regions that could not take or check lines in this run, with their error code
+    /// (`store_corrupt`, `storage_full`, ...); their lines were refused as
+    /// `region_unavailable`. Absent when every region served.
+    public var unavailableRegions: [String: String]?
 
     public init(kind: String) {
         self.kind = kind
@@ -23,6 +27,12 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     mutating func reject(_ rejection: LineRejection) {
         rejected += 1
         rejectedByReason[rejection.reason.rawValue, default: 0] += 1
+    }
+
+    mutating func noteUnavailable(_ region: RegionID, _ failure: VaultError) {
+        unavailableRegions = (unavailableRegions ?? [:]).merging([region.rawValue: failure.code.name]) { first, _ in
+            first
+        }
     }
 
     mutating func noteAudit(_ sequence: UInt64) {
@@ -45,6 +55,11 @@ public struct IngestOptions: Sendable {
     /// The regions lines may be written to; a line whose subject lives elsewhere is refused
     /// as `region_not_permitted`. `nil` permits every region (the local CLI).
     public var permittedRegions: Set<RegionID>?
+    /// Makes the run idempotent under this key (HTTP `Idempotency-Key`): every region's
+    /// lines are written in one transaction per region at the end of the input (so the
+    /// input must be bounded, as an HTTP body is), each recording the key, and a region
+    /// that already committed under the key is not written again (decision 0010).
+    public var idempotency: IngestIdempotency?
 
     public init() {}
 }

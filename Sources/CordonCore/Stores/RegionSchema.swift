@@ -96,6 +96,7 @@ enum RegionSchema {
             // at the right counter but with another history is refused (decision 0005).
             try db.execute("INSERT INTO store_state(key, value) VALUES ('last_batch', 0)")
         }
+        registerIngestKeys(in: &migrator)  // version 5: idempotent ingest keys (v4 is reserved for erasure receipts)
         return migrator
     }()
 }

@@ -225,7 +225,7 @@ public final class Vault: Sendable {
     /// ``VaultError/Code/storeMissing``, ``VaultError/Code/storeCorrupt``).
     public func store(_ id: RegionID) throws -> RegionStore {
         if let store = stores.withLock({ $0[id] }) { return store }
-        if let error = unavailableStores.withLock({ $0[id] }) { throw error }
+        if let error = unavailableStores.withLock({ $0[id] }) { throw error.naming(id) }
         guard configuration.regions[id] != nil else {
             throw VaultError(
                 .unknownRegion,
@@ -249,7 +249,8 @@ public final class Vault: Sendable {
                 region: configuration.regions[id]!,
                 policy: configuration.policy(for: id),
                 keyring: try keys.keyring(.region(id.rawValue)),
-                algorithm: pageAlgorithm
+                algorithm: pageAlgorithm,
+                onFailure: { [weak self] failure in self?.takeOutOfService(id, because: failure) }
             )
         } catch let error as StoreError {
             throw VaultError(storing: error, in: .region(id))
