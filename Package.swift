@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonServerTests",
-            dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto"],
+            dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto", "CordonStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["cordon", "CordonStore"], swiftSettings: swiftSettings),

@@ -42,8 +42,9 @@ extension VaultError {
         .storeCorrupt, .storageFull, .storageUnavailable, .storeRolledBack, .storeMissing,
     ]
 
-    /// Whether this is one region's store failing (not the audit trail, not the request).
-    var isRegionStorageFailure: Bool { Self.storageCodes.contains(code) && !regions.isEmpty }
+    /// Whether this is a region's store failing (not the audit trail, not the request):
+    /// ``regions`` names which, and the others are not affected.
+    public var isRegionStorageFailure: Bool { Self.storageCodes.contains(code) && !regions.isEmpty }
 
     /// The same failure, naming `region` (findings made when the vault opened name no
     /// region yet).

@@ -56,14 +56,14 @@ struct IngestKeyRecord: Sendable {
     /// Throws `idempotency_key_reused` unless the row was written for this very request.
     func check(_ idempotency: IngestIdempotency, owner: String) throws {
         guard self.owner == owner, requestDigest == idempotency.requestDigest else {
-            throw VaultError.idempotencyKeyReused
+            throw VaultError.reusedIdempotencyKey
         }
     }
 }
 
 extension VaultError {
     /// The same `Idempotency-Key` with another body, endpoint or caller.
-    static let idempotencyKeyReused = VaultError(
+    static let reusedIdempotencyKey = VaultError(
         .idempotencyKeyReused,
         "this Idempotency-Key was already used for another request (another body, endpoint or caller); nothing was written. Use a new key for a new batch"
     )

@@ -44,6 +44,25 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     }
 }
 
+extension IngestSummary {
+    /// When no line was stored and lines were refused because regions could not serve: the
+    /// failure of the first such region, with every one named, for a caller that answers a
+    /// whole batch with one status (HTTP: 503, or 507 for a full volume). `nil` when
+    /// anything was accepted.
+    public var unavailability: VaultError? {
+        guard accepted == 0, rejectedByReason[RejectReason.regionUnavailable.rawValue, default: 0] > 0,
+            let unavailable = unavailableRegions, let first = unavailable.keys.min()
+        else { return nil }
+        let code = VaultError.storageCodes.first { $0.name == unavailable[first] } ?? .storageUnavailable
+        let named = unavailable.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
+        return VaultError(
+            code,
+            "no line was stored: region \(named.joined(separator: ", ")) cannot serve now; send the batch again once it is back in service",
+            regions: unavailable.keys.sorted().map(RegionID.init(rawValue:))
+        )
+    }
+}
+
 /// Knobs of an ingest run.
 public struct IngestOptions: Sendable {
     /// Lines per transaction (and per audit entry per region).

@@ -34,7 +34,7 @@ extension Vault {
         }
         guard let row else { return nil }
         guard row.owner == context.actor, row.digest == idempotency.requestDigest else {
-            throw VaultError.idempotencyKeyReused
+            throw VaultError.reusedIdempotencyKey
         }
         return RecordedIngestResponse(status: row.status, body: row.body)
     }

@@ -28,8 +28,14 @@ extension Vault {
     /// (``VaultError/regions`` names it). An email may match subjects in several regions:
     /// its matches come with the regions that could not be searched
     /// (``SubjectLookup/unavailableRegions``).
-    public func find(_ reference: SubjectReference, context: AccessContext) throws -> SubjectLookup {
-        let search = try search(reference)
+    ///
+    /// - Parameter regions: the regions to search (an HTTP token's); every region when `nil`.
+    public func find(
+        _ reference: SubjectReference,
+        in regions: [RegionID]? = nil,
+        context: AccessContext
+    ) throws -> SubjectLookup {
+        let search = try search(reference, in: regions)
         var details: [String: AuditDetailValue] = [
             "by": .string(reference.kind), "matches": .integer(Int64(search.found.count)),
         ]
@@ -86,10 +92,11 @@ extension Vault {
         var unavailable: [RegionID: VaultError] = [:]
     }
 
-    /// Searches region by region; an id or externalId search stops at its match.
-    func search(_ reference: SubjectReference) throws -> SubjectSearch {
+    /// Searches region by region (`regions`, or every region); an id or externalId search
+    /// stops at its match.
+    func search(_ reference: SubjectReference, in regions: [RegionID]? = nil) throws -> SubjectSearch {
         var search = SubjectSearch()
-        for region in regionIDs {
+        for region in regions ?? regionIDs {
             switch try forRegion(region, { store in try matches(of: reference, in: store) }) {
             case .success(let matches): search.found += matches.map { (region, $0) }
             case .failure(let failure): search.unavailable[region] = failure

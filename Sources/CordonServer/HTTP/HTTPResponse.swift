@@ -11,6 +11,9 @@ public struct HTTPResponse: Sendable {
     var auditedByOperation = false
     /// The error code of an error response, for metrics and the audit entry.
     var errorCode: String?
+    /// Whether an idempotent ingest may keep this response for replay: every line has its
+    /// final answer (none waits for a region to come back).
+    var isFinal = true
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status

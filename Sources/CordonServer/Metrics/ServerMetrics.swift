@@ -107,6 +107,14 @@ public final class ServerMetrics: Sendable {
             lines.append("# HELP cordon_audit_checkpoint_lag Entries not yet covered by a signed checkpoint.")
             lines.append("# TYPE cordon_audit_checkpoint_lag gauge")
             lines.append("cordon_audit_checkpoint_lag \(size >= checkpointed ? size - checkpointed : 0)")
+            let unavailable = vault.unavailableRegions
+            lines.append(
+                "# HELP cordon_region_available Whether a region's store serves (1) or is out of service (0: damaged, rolled back or missing) until restored."
+            )
+            lines.append("# TYPE cordon_region_available gauge")
+            for region in vault.regionIDs {
+                lines.append("cordon_region_available{region=\"\(region)\"} \(unavailable[region] == nil ? 1 : 0)")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
