@@ -92,6 +92,55 @@ struct IdempotentIngestTests {
         #expect(try Self.eventCount(fixture, "eu") == 2 && Self.eventCount(fixture, "uk") == 2)
     }
 
+    @Test func aResumedRegionReportsTheLinesItRefusedTheFirstTime() throws {
+        let fixture = try Self.fixture()
+        let lines = [
+            VaultFixture.subject("s-eu", country: "DE"),
+            VaultFixture.subject("s-child", country: "DE", birthYear: 2016),
+            VaultFixture.subject("s-uk", country: "GB"),
+        ]
+        var options = IngestOptions()
+        options.idempotency = try IngestIdempotency(
+            key: "subjects-9",
+            kind: "subjects",
+            body: Array(lines.joined(separator: "\n").utf8)
+        )
+        try fixture.vault.store("uk").queue.write { db in
+            try db.execute(
+                "CREATE TEMP TRIGGER injected_failure BEFORE INSERT ON main.subjects BEGIN SELECT RAISE(ABORT, 'injected'); END"
+            )
+        }
+        let first = try fixture.vault.ingestSubjects(
+            from: try fixture.reader(lines),
+            context: fixture.context,
+            options: options
+        )
+        #expect(first.acceptedByRegion == ["eu": 1])
+        #expect(first.rejectedByReason == ["under_age": 1, "region_unavailable": 1])
+        try fixture.vault.store("uk").queue.write { db in try db.execute("DROP TRIGGER temp.injected_failure") }
+
+        var rejections: [LineRejection] = []
+        let retry = try fixture.vault.ingestSubjects(
+            from: try fixture.reader(lines),
+            context: fixture.context,
+            options: options
+        ) { rejections.append($0) }
+        #expect(retry.acceptedByRegion == ["eu": 1, "uk": 1])
+        #expect(retry.created == 2)
+        #expect(rejections.map(\.line) == [2] && rejections.first?.reason == .underAge, "recorded with eu's key")
+        #expect(try fixture.id(of: "s-uk") != nil)
+    }
+
+    @Test func aKeyBeingAnsweredIsNotAnsweredTwiceAtOnce() throws {
+        let fixture = try Self.fixture()
+        let key = try IngestIdempotency(key: "busy", kind: "events", body: [])
+        let error = #expect(throws: VaultError.self) {
+            try fixture.vault.withIngestKey(key) { try fixture.vault.withIngestKey(key) {} }
+        }
+        #expect(error?.code == .idempotencyKeyInUse)
+        try fixture.vault.withIngestKey(key) {}  // released again
+    }
+
     @Test func withoutAKeyARetryWritesAgain() throws {
         let fixture = try Self.fixture()
         _ = try Self.ingest(fixture, Self.events, key: nil)

@@ -171,6 +171,24 @@ struct RegionIsolationTests {
         #expect(checks.filter { $0.region != "eu" }.allSatisfy { $0.intact })
     }
 
+    @Test func storeVerifyDoesNotTrustAHeaderClaimingBillionsOfPages() throws {
+        let fixture = try Self.damagedVault(.flippedPage)
+        try fixture.vault.close()
+        fixture.vault = nil
+        let path = fixture.directory.url.appendingPathComponent("regions/eu.db")
+        var bytes = try Data(contentsOf: path)
+        bytes[28] ^= 0x40  // the in-header database size: 2^30 pages more
+        try bytes.write(to: path)
+        fixture.vault = try fixture.open()
+        let extent = try #require(StoreVerifier.extent(path: path.path))
+        #expect(extent.missingPageCount >= 1 << 30)
+        #expect(extent.missingPages.count == StoreVerifier.listedMissingPages)
+        let eu = try #require(try fixture.vault.verifyStores(["eu"], context: fixture.context).first)
+        #expect(!eu.intact)
+        #expect(eu.code == "store_corrupt")
+        #expect(eu.problems.contains { $0.contains("of them are in no file") })
+    }
+
     @Test func aStoreFoundDamagedWhileServingIsTakenOutOfService() throws {
         let fixture = try Self.damagedVault(.flippedPage)
         #expect(fixture.vault.unavailableRegions.isEmpty, "a flipped data page is found only when read")
