@@ -138,7 +138,13 @@ struct RegionIsolationHTTPTests {
         #expect(refused?["reason"] as? String == "region_unavailable")
         #expect((refused?["message"] as? String)?.contains("/") == false, "no server path in a rejection")
         expect(server.ingest("events", [ServerFixture.event("eu-1")]), 503, "store_corrupt", "eu-only events")
-        expect(server.ingest("subjects", [ServerFixture.subject("uk-1", country: "GB")]), 200, nil, "uk update")
+        let update = server.ingest("subjects", [ServerFixture.subject("uk-1", country: "GB")])
+        expect(update, 200, nil, "uk update")
+        #expect((update.json?["summary"] as? [String: Any])?["updated"] as? Int == 1)
+        #expect(
+            (update.json?["summary"] as? [String: Any])?["unavailableRegions"] == nil,
+            "an update needs no other region"
+        )
 
         // Queries: other regions answer; one reading eu is refused with its code, spending nothing.
         expect(

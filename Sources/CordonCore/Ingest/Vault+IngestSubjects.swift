@@ -64,8 +64,7 @@ extension Vault {
                 // waiting to be) in another region is a change of residence, which needs an
                 // explicit transfer.
                 let waiting = inFlight[record.externalID].flatMap { $0 == record.region ? nil : $0 }
-                let stored = try waiting.map { ($0, [:]) } ?? regionHolding(record, summary: &summary)
-                if let other = stored.region {
+                if let other = try waiting ?? regionHolding(record, summary: &summary) {
                     throw LineRejection(
                         reason: .regionChange,
                         field: "country",
@@ -195,34 +194,29 @@ extension Vault {
     /// The region other than the line's own that already stores the line's subject, or
     /// `nil`. Every other region must answer for a new subject; when one cannot, only a
     /// subject the line's own region already holds (an update) may go on, and any other
-    /// line is refused as `region_unavailable`.
-    private func regionHolding(
-        _ record: SubjectLine,
-        summary: inout IngestSummary
-    ) throws -> (region: RegionID?, [RegionID: VaultError]) {
-        var failures: [RegionID: VaultError] = [:]
-        for region in regionIDs where region != record.region {
-            let holds = try forRegion(region) { store in
+    /// line is refused as `region_unavailable` (the region is then noted in `summary`).
+    private func regionHolding(_ record: SubjectLine, summary: inout IngestSummary) throws -> RegionID? {
+        func holds(_ region: RegionID) throws -> Result<Bool, VaultError> {
+            try forRegion(region) { store in
                 let index = store.externalIndex(normalized: record.normalizedExternalID)
                 return try store.read { db in try store.subject(externalIndex: index, in: db) != nil }
             }
-            switch holds {
-            case .success(true): return (region, [:])
+        }
+        var failures: [RegionID: VaultError] = [:]
+        for region in regionIDs where region != record.region {
+            switch try holds(region) {
+            case .success(true): return region
             case .success(false): continue
             case .failure(let failure): failures[region] = failure
             }
         }
-        guard let unavailable = failures.keys.min() else { return (nil, [:]) }
-        for (region, failure) in failures { summary.noteUnavailable(region, failure) }
-        let ownHolds = try forRegion(record.region) { store in
-            let index = store.externalIndex(normalized: record.normalizedExternalID)
-            return try store.read { db in try store.subject(externalIndex: index, in: db) != nil }
-        }
-        switch ownHolds {
+        guard let unavailable = failures.keys.min() else { return nil }
+        switch try holds(record.region) {
         case .success(true):
-            // Ingest keeps an externalId in one region: the region holding it answered.
-            return (nil, failures)
+            // An update: ingest keeps an externalId in one region, and that region answered.
+            return nil
         case .success(false):
+            for (region, failure) in failures { summary.noteUnavailable(region, failure) }
             throw LineRejection.regionUnavailable(
                 unavailable,
                 failures[unavailable]!,
