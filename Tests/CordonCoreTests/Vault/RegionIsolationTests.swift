@@ -189,6 +189,18 @@ struct RegionIsolationTests {
         #expect(eu.problems.contains { $0.contains("of them are in no file") })
     }
 
+    @Test func aBatchNothingOfWhichCouldBeStoredFailsWithTheRegionsCode() {
+        var summary = IngestSummary(kind: "events")
+        summary.lines = 2
+        summary.rejected = 2
+        summary.rejectedByReason = ["region_unavailable": 1, "malformed_json": 1]
+        summary.unavailableRegions = ["eu": "storage_full", "uk": "store_corrupt"]
+        #expect(summary.unavailability?.code == .storageFull)
+        #expect(summary.unavailability?.regions == ["eu", "uk"])
+        summary.accepted = 1
+        #expect(summary.unavailability == nil, "a batch that stored something answers its lines")
+    }
+
     @Test func aStoreFoundDamagedWhileServingIsTakenOutOfService() throws {
         let fixture = try Self.damagedVault(.flippedPage)
         #expect(fixture.vault.unavailableRegions.isEmpty, "a flipped data page is found only when read")
