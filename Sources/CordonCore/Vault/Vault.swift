@@ -253,7 +253,9 @@ public final class Vault: Sendable {
                 onFailure: { [weak self] failure in self?.takeOutOfService(id, because: failure) }
             )
         } catch let error as StoreError {
-            throw VaultError(storing: error, in: .region(id))
+            let failure = VaultError(storing: error, in: .region(id))
+            takeOutOfService(id, because: failure)
+            throw failure
         }
     }
 

@@ -1,6 +1,7 @@
 import CordonAudit
 import CordonStore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import CordonCore
@@ -187,6 +188,23 @@ struct RegionIsolationTests {
         #expect(!eu.intact)
         #expect(eu.code == "store_corrupt")
         #expect(eu.problems.contains { $0.contains("of them are in no file") })
+    }
+
+    @Test func aStoreThatNoLongerOpensIsTakenOutOfServiceToo() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("o-1", country: "DE")])
+        try fixture.vault.close()
+        fixture.vault = nil
+        fixture.vault = try fixture.open()
+        // Damaged while this process had not opened it yet (the checks at open passed).
+        fixture.vault.stores.withLock { _ = $0.removeValue(forKey: "eu") }
+        let path = fixture.directory.url.appendingPathComponent("regions/eu.db")
+        var bytes = try Data(contentsOf: path)
+        bytes[200] ^= 0x40
+        try bytes.write(to: path)
+        let error = #expect(throws: VaultError.self) { try fixture.vault.store("eu") }
+        #expect(error?.code == .storeCorrupt)
+        #expect(fixture.vault.unavailableRegions["eu"]?.code == .storeCorrupt)
     }
 
     @Test func aBatchNothingOfWhichCouldBeStoredFailsWithTheRegionsCode() {
