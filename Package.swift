@@ -107,7 +107,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonServerTests",
-            dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto", "CordonTestSupport"],
+            dependencies: [
+                "CordonServer", "CordonCore", "CordonAudit", "CordonCrypto", "CordonStore", "CordonTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -96,7 +96,9 @@ extension Vault {
             if let written { committedAnchors.withLock { $0[target] = written.next } }
             return (value, written?.receipt)
         } catch let error as StoreError {
-            throw VaultError(storing: error, in: target)
+            let failure = VaultError(storing: error, in: target)
+            if case .region(let region) = target { takeOutOfService(region, because: failure) }
+            throw failure
         }
     }
 

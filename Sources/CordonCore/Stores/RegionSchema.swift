@@ -108,6 +108,7 @@ enum RegionSchema {
                     """
             )
         }
+        registerIngestKeys(in: &migrator)  // version 5: idempotent ingest keys
         return migrator
     }()
 }

@@ -22,12 +22,20 @@ extension Vault {
         /// What is wrong, one sentence each; empty when the store is intact.
         public var problems: [String]
         public var intact: Bool
+        /// The stable code of what is wrong (`store_corrupt`, `store_missing`,
+        /// `store_rolled_back`, `storage_unavailable`, `audit_trail_cut`), or `nil` when
+        /// the store is intact or only one write the next open records as recovered.
+        public var code: String?
     }
 
     /// Checks each region's store files without serving from them: every page and WAL
     /// frame authenticates, the file holds every page its header and WAL count, and the
     /// store's anchor matches the newest one the audit trail records (a store deleted,
     /// rolled back or replaced is reported, not skipped). Audited as `store.verify`.
+    ///
+    /// Each region is checked on its own: a store that does not open, fails
+    /// authentication or cannot be read is that region's finding (with its ``StoreCheck/code``),
+    /// never a failure of the whole check.
     public func verifyStores(_ regions: [RegionID]? = nil, context: AccessContext) throws -> [StoreCheck] {
         for region in regions ?? [] where configuration.regions[region] == nil {
             throw VaultError(
@@ -67,7 +75,8 @@ extension Vault {
             commit: nil,
             auditedCommit: audited?.counter,
             problems: [],
-            intact: true
+            intact: true,
+            code: nil
         )
         guard FileManager.default.fileExists(atPath: path) else {
             guard let audited, audited.counter > 0 else { return nil }
@@ -75,6 +84,7 @@ extension Vault {
                 "the store is missing, but the audit trail records its commit \(audited.counter) (entry \(audited.sequence)): it was deleted"
             )
             check.intact = false
+            check.code = VaultError.Code.storeMissing.name
             return check
         }
         do {
@@ -94,25 +104,40 @@ extension Vault {
             }
         } catch let error as StoreError {
             check.problems.append("the store does not open: \(error.message)")
+        } catch {
+            // A key that cannot be read is this region's problem too, never the whole check's.
+            check.problems.append("the store's page key cannot be read: \(error)")
+            check.code = VaultError.Code.storageUnavailable.name
         }
-        if let extent = StoreVerifier.extent(path: path), !extent.missingPages.isEmpty {
+        if let extent = StoreVerifier.extent(path: path), extent.missingPageCount > 0 {
             check.missingPages = extent.missingPages
             check.problems.append(
-                "the file is cut short: the store has \(extent.expectedPages ?? 0) pages but \(extent.missingPages.count) of them are in no file"
+                "the file is cut short: the store has \(extent.expectedPages ?? 0) pages but \(extent.missingPageCount) of them are in no file"
             )
         }
+        if !check.problems.isEmpty { check.code = check.code ?? VaultError.Code.storeCorrupt.name }
         if check.problems.isEmpty {
-            let store = try stores.withLock { $0[region] } ?? openStore(region)
-            let state = try store.anchor()
-            check.commit = state.counter
-            let verdict = try Self.reconcile(.region(region), state: state, audited: audited) {
-                guard let audited else { return nil }
-                return try self.latestAnchors([.region(region)], before: audited.sequence)[.region(region)]
-            }
-            switch verdict {
-            case .consistent: break
-            case .recover(let reason, _): check.problems.append("one write behind the trail: \(reason)")
-            case .rolledBack(let message), .trailCut(let message): check.problems.append(message)
+            do {
+                let store = try stores.withLock { $0[region] } ?? openStore(region)
+                let state = try store.anchor()
+                check.commit = state.counter
+                let verdict = try Self.reconcile(.region(region), state: state, audited: audited) {
+                    guard let audited else { return nil }
+                    return try self.latestAnchors([.region(region)], before: audited.sequence)[.region(region)]
+                }
+                switch verdict {
+                case .consistent: break
+                case .recover(let reason, _): check.problems.append("one write behind the trail: \(reason)")
+                case .rolledBack(let message):
+                    check.problems.append(message)
+                    check.code = VaultError.Code.storeRolledBack.name
+                case .trailCut(let message):
+                    check.problems.append(message)
+                    check.code = VaultError.Code.auditTrailCut.name
+                }
+            } catch let error as VaultError where error.code != .auditUnavailable {
+                check.problems.append("the store's commit counter cannot be read: \(error.message)")
+                check.code = error.code.name
             }
         }
         check.intact = check.problems.isEmpty

@@ -253,7 +253,7 @@ public final class Vault: Sendable {
     /// ``VaultError/Code/storeMissing``, ``VaultError/Code/storeCorrupt``).
     public func store(_ id: RegionID) throws -> RegionStore {
         if let store = stores.withLock({ $0[id] }) { return store }
-        if let error = unavailableStores.withLock({ $0[id] }) { throw error }
+        if let error = unavailableStores.withLock({ $0[id] }) { throw error.naming(id) }
         guard configuration.regions[id] != nil else {
             throw VaultError(
                 .unknownRegion,
@@ -277,10 +277,13 @@ public final class Vault: Sendable {
                 region: configuration.regions[id]!,
                 policy: configuration.policy(for: id),
                 keyring: try keys.keyring(.region(id.rawValue)),
-                algorithm: pageAlgorithm
+                algorithm: pageAlgorithm,
+                onFailure: { [weak self] failure in self?.takeOutOfService(id, because: failure) }
             )
         } catch let error as StoreError {
-            throw VaultError(storing: error, in: .region(id))
+            let failure = VaultError(storing: error, in: .region(id))
+            takeOutOfService(id, because: failure)
+            throw failure
         }
     }
 

@@ -15,6 +15,9 @@ public struct HTTPResponse: Sendable {
     /// Whether the body carries a subject's personal data (an export): a host zeroes such a
     /// body once it has been handed to the network layer.
     public internal(set) var holdsPersonalData = false
+    /// Whether an idempotent ingest may keep this response for replay: every line has its
+    /// final answer (none waits for a region to come back).
+    var isFinal = true
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status

@@ -22,6 +22,9 @@ struct ConsentBody: Decodable {
 
 struct SubjectsResponse: Encodable {
     var subjects: [SubjectLocation]
+    /// Regions of the token that could not be searched, with their code (an email lookup
+    /// that matched elsewhere); absent when every region answered.
+    var unavailableRegions: [String: String]?
 }
 
 struct RectifyResponse: Encodable {
@@ -37,7 +40,8 @@ struct ConsentResponse: Encodable {
 }
 
 extension Endpoints {
-    /// `GET /v1/subjects/lookup?externalId=|email=`: matches in the token's regions only.
+    /// `GET /v1/subjects/lookup?externalId=|email=`: matches in the token's regions only,
+    /// searching only those (another region's damage never fails this token's lookups).
     func lookup(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         let reference: Vault.SubjectReference
@@ -46,9 +50,14 @@ extension Endpoints {
         case (nil, let email?): reference = .email(email)
         default: throw APIError.badRequest("give exactly one of externalId and email")
         }
-        let found = try session.vault.lookup(reference, context: context.access)
-        let visible = found.filter { permits(context, region: RegionID(rawValue: $0.region)) }
-        return try HTTPResponse.json(SubjectsResponse(subjects: visible)).audited()
+        let regions = session.vault.regionIDs.filter { permits(context, region: $0) }
+        let found = try session.vault.find(reference, in: regions, context: context.access)
+        return try HTTPResponse.json(
+            SubjectsResponse(
+                subjects: found.subjects,
+                unavailableRegions: found.unavailableRegions.isEmpty ? nil : found.unavailableRegions
+            )
+        ).audited()
     }
 
     /// `GET /v1/subjects/{id}`: where the subject lives (no personal data).

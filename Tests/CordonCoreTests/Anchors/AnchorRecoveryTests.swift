@@ -145,14 +145,15 @@ struct AnchorRecoveryTests {
         }
         var options = IngestOptions()
         options.batchSize = 6000
-        let error = #expect(throws: VaultError.self) {
-            _ = try fixture.vault.ingestEvents(
-                from: try fixture.reader(events),
-                context: fixture.context,
-                options: options
-            )
-        }
-        #expect(error?.code == .storageFull, "\(String(describing: error))")
+        // The region's lines are refused, with its code; the run itself goes on.
+        let refused = try fixture.vault.ingestEvents(
+            from: try fixture.reader(events),
+            context: fixture.context,
+            options: options
+        )
+        #expect(refused.accepted == 0)
+        #expect(refused.rejectedByReason == ["region_unavailable": 6000])
+        #expect(refused.unavailableRegions == ["eu": "storage_full"], "\(refused)")
 
         let entries = try fixture.entries().filter { $0.action == "ingest.events" }
         let claimed = try #require(entries.first { $0.outcome == .ok && $0.details["accepted"] == .integer(6000) })

@@ -40,9 +40,11 @@ struct StoreMaintenanceTests {
         #expect(checks.first { $0.region == "eu" }?.badPages == [2])
         #expect(checks.filter { $0.region != "eu" }.allSatisfy { $0.intact })
         // Reading every page (integrity_check) hits page 2 and fails; it never returns altered rows.
-        #expect(throws: StoreError.self) {
+        let error = #expect(throws: VaultError.self) {
             _ = try fixture.vault.store("eu").read { db in try db.query("PRAGMA integrity_check") }
         }
+        #expect(error?.code == .storeCorrupt)
+        #expect(error?.regions == ["eu"])
     }
 
     @Test func restoringAnOlderCopyReplaysErasures() throws {
