@@ -1,3 +1,4 @@
+import CordonAudit
 import Synchronization
 
 extension Vault {
@@ -23,7 +24,20 @@ extension Vault {
         }
         // Marked unavailable first, so ``store(_:)`` refuses before it could open it again.
         stores.withLock { _ = $0.removeValue(forKey: region) }
-        if first { addWarning("region \(region) was taken out of service: \(failure.message)") }
+        guard first else { return }
+        addWarning("region \(region) was taken out of service: \(failure.message)")
+        // The trail says so too, for the DPO: from here on the region refuses every request
+        // until it is restored. Best effort: the request that found the damage fails anyway.
+        _ = try? record(
+            AccessContext(actor: "cordon:vault", role: "system"),
+            AuditRecord(
+                action: "store.unavailable",
+                regions: [region],
+                outcome: .error,
+                reason:
+                    "\(failure.code): its store failed authentication or is damaged; restore it with `cordon store restore`"
+            )
+        )
     }
 
     /// Runs `body` for one region, or returns the region's failure when its store cannot

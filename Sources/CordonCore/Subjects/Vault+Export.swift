@@ -126,6 +126,7 @@ extension Vault {
                     sequence: entry.sequence,
                     time: entry.time.description,
                     actor: entry.actor,
+                    actorName: entry.actorName,
                     role: entry.role,
                     action: entry.action,
                     purpose: entry.purpose,

@@ -227,5 +227,10 @@ struct RegionIsolationTests {
         let error = #expect(throws: VaultError.self) { try fixture.vault.store("eu") }
         #expect(error?.code == .storeCorrupt)
         #expect(throws: Never.self) { try fixture.vault.store("uk") }
+        // The trail says so once, for the DPO.
+        let marks = try fixture.entries().filter { $0.action == "store.unavailable" }
+        #expect(marks.map(\.regions) == [["eu"]])
+        #expect(marks.first?.outcome == .error)
+        #expect(marks.first?.reason?.hasPrefix("store_corrupt") == true)
     }
 }
