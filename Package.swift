@@ -113,7 +113,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonServerTests",
-            dependencies: ["CordonServer", "CordonCore", "CordonAudit", "CordonCrypto", "CordonTestSupport"],
+            dependencies: [
+                "CordonServer", "CordonCore", "CordonAudit", "CordonCrypto", "CordonStore", "CordonTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,9 +11,16 @@ extension StoreVerifier {
         /// Pages in the database file.
         public var filePages: Int
         /// Pages within ``expectedPages`` that neither the database file nor a frame of the
-        /// current WAL holds.
+        /// current WAL holds: the first ``listedMissingPages`` of them.
         public var missingPages: [Int]
+        /// How many pages are missing in all. The header's page count is not trusted to be
+        /// small (a damaged header may claim two billion pages), so only the first ones
+        /// are listed.
+        public var missingPageCount: Int
     }
+
+    /// At most this many missing page numbers are listed.
+    public static let listedMissingPages = 1000
 
     /// Reads the extent of the store at `path` from what SQLite keeps in clear: the first
     /// 100 bytes of page 1 (page size, change counter, "in-header database size" and its
@@ -65,9 +72,21 @@ extension StoreVerifier {
                 }
             }
         }
-        let missing = expected.map { size in
-            filePages < size ? (filePages + 1...size).filter { !walPages.contains($0) } : []
+        var missing: [Int] = []
+        var missingCount = 0
+        if let size = expected, filePages < size {
+            let walPagesBeyondFile = walPages.filter { $0 > filePages && $0 <= size }.count
+            missingCount = size - filePages - walPagesBeyondFile
+            for page in filePages + 1...size where !walPages.contains(page) {
+                missing.append(page)
+                if missing.count == listedMissingPages { break }
+            }
         }
-        return Extent(expectedPages: expected, filePages: filePages, missingPages: missing ?? [])
+        return Extent(
+            expectedPages: expected,
+            filePages: filePages,
+            missingPages: missing,
+            missingPageCount: missingCount
+        )
     }
 }

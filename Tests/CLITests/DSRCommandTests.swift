@@ -46,8 +46,8 @@ struct DSRCommandTests {
             "erasure",
             "--region",
             "eu",
-            "--subject",
-            "0123456789abcdef0123456789abcdef"
+            "--ref",
+            "ZD-1"
         )
         #expect(opened.status == 0)
         let id = try #require(opened.standardOutput.firstMatch(of: /dsr-[0-9a-f]{16}/).map { String($0.output) })

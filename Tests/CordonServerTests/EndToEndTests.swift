@@ -52,7 +52,7 @@ struct EndToEndTests {
             token: fixture.tokens["dpo"]
         )
         let id = try #require((lookup.json?["subjects"] as? [[String: Any]])?.first?["subjectId"] as? String)
-        let export = try await client.send("GET", "/v1/subjects/\(id)/export", token: fixture.tokens["dpo"])
+        let export = try await client.send("POST", "/v1/subjects/\(id)/export", token: fixture.tokens["dpo"])
         #expect(export.status == 200 && (export.json?["pii"] as? [String: String])?["email"] == "anna@example.com")
         #expect((export.json?["events"] as? [Any])?.count == 1)
         let erase = try await client.send("DELETE", "/v1/subjects/\(id)", token: fixture.tokens["dpo"])

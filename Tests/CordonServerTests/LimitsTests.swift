@@ -109,7 +109,7 @@ struct LimitsTests {
         fixture.ingest("subjects", [ServerFixture.subject("a", country: "DE")])
         let id = try #require(fixture.subjectID("a"))
         try fixture.vault.audit.close()
-        let export = fixture.call("GET", "/v1/subjects/\(id)/export", token: "dpo")
+        let export = fixture.call("POST", "/v1/subjects/\(id)/export", token: "dpo")
         #expect(export.status == 503 && export.code == "audit_unavailable" && export.json?["pii"] == nil)
         #expect(fixture.call("GET", "/v1/regions", token: "dpo").code == "audit_unavailable")
         #expect(fixture.call("GET", "/v1/nope", token: "dpo").code == "audit_unavailable")

@@ -94,7 +94,7 @@ struct OpenAPIContractTests {
         _ = try await check("GET", "/v1/subjects/lookup", "/v1/subjects/lookup", token: "dpo")
         _ = try await check("GET", "/v1/subjects/{id}", "/v1/subjects/\(id)", token: "dpo")
         _ = try await check("GET", "/v1/subjects/{id}", "/v1/subjects/not-an-id", token: "dpo")
-        _ = try await check("GET", "/v1/subjects/{id}/export", "/v1/subjects/\(id)/export", token: "dpo")
+        _ = try await check("POST", "/v1/subjects/{id}/export", "/v1/subjects/\(id)/export", token: "dpo")
         _ = try await check(
             "PATCH",
             "/v1/subjects/{id}",

@@ -14,7 +14,7 @@ struct RoleMatrixTests {
         ("POST", "/v1/events", "", "application/x-ndjson", ["ingest"]),
         ("GET", "/v1/subjects/lookup?externalId=nobody", nil, nil, ["dpo"]),
         ("GET", "/v1/subjects/00000000000000000000000000000000", nil, nil, ["dpo"]),
-        ("GET", "/v1/subjects/00000000000000000000000000000000/export", nil, nil, ["dpo"]),
+        ("POST", "/v1/subjects/00000000000000000000000000000000/export", nil, nil, ["dpo"]),
         ("DELETE", "/v1/subjects/00000000000000000000000000000000", nil, nil, ["dpo"]),
         (
             "PATCH", "/v1/subjects/00000000000000000000000000000000", #"{"set":{"name":"X"}}"#, "application/json",
@@ -95,12 +95,12 @@ struct RoleMatrixTests {
         )
         let us = try #require(fixture.subjectID("us-1"))
         let eu = try #require(fixture.subjectID("eu-1"))
-        let refused = fixture.call("GET", "/v1/subjects/\(us)/export", token: "dpo-eu")
+        let refused = fixture.call("POST", "/v1/subjects/\(us)/export", token: "dpo-eu")
         #expect(refused.status == 403 && refused.code == "region_not_permitted")
         let entries = try fixture.auditEntries(requestID: try #require(refused.header("X-Request-Id")))
         #expect(entries.count == 1 && entries[0].regions == ["us"] && entries[0].outcome == .denied)
         #expect(entries[0].subjects == [fixture.vault.pseudonym(SubjectID(rawValue: us)!)])
-        #expect(fixture.call("GET", "/v1/subjects/\(eu)/export", token: "dpo-eu").status == 200)
+        #expect(fixture.call("POST", "/v1/subjects/\(eu)/export", token: "dpo-eu").status == 200)
         #expect(fixture.call("DELETE", "/v1/subjects/\(us)", token: "dpo-eu").code == "region_not_permitted")
         // A lookup shows only matches in the token's regions.
         let lookup = fixture.call("GET", "/v1/subjects/lookup?externalId=us-1", token: "dpo-eu")

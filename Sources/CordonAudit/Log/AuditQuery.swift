@@ -2,7 +2,7 @@
 public struct AuditQuery: Sendable, Hashable {
     /// Entries whose `subjects` contain this pseudonym.
     public var subject: String?
-    /// Entries by this actor.
+    /// Entries by this actor: its id (`tok_…`, `cli:…`) or, for a token, its name.
     public var actor: String?
     /// Entries with exactly this action.
     public var action: String?
@@ -33,7 +33,7 @@ public struct AuditQuery: Sendable, Hashable {
     /// Whether `entry` matches every filter.
     public func matches(_ entry: AuditEntry) -> Bool {
         if let subject, !entry.subjects.contains(subject) { return false }
-        if let actor, entry.actor != actor { return false }
+        if let actor, entry.actor != actor, entry.actorName != actor { return false }
         if let action, entry.action != action { return false }
         if let since, entry.time < since { return false }
         if let until, entry.time >= until { return false }

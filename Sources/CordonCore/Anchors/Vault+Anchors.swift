@@ -98,7 +98,10 @@ extension Vault {
             }
             return .consistent
         }
-        if state.counter == audited.counter - 1, audited.outcome == .ok, audited.action != Self.recoveredAction {
+        // Only the write's own entry can be waiting for its COMMIT; a statement of where the
+        // store is (a recovery, a clean close confirming this process's writes) cannot.
+        let isWriteClaim = audited.action != Self.recoveredAction && audited.action != Self.closeAction
+        if state.counter == audited.counter - 1, audited.outcome == .ok, isWriteClaim {
             if let before = try previous(), let batch = before.batch, before.counter == state.counter,
                 batch != state.batch
             {

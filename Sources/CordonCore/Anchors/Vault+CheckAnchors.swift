@@ -89,6 +89,10 @@ extension Vault {
                 reason: recovery.reason,
                 resolves: recovery.resolves
             )
+            // An erasure that did not reach the store is applied again (erasure stays erased).
+            if case .region(let region) = recovery.target {
+                try reapplyErasure(resolvedBy: recovery.resolves, in: region)
+            }
         }
     }
 

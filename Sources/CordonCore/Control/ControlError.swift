@@ -35,6 +35,12 @@ public struct ControlError: Error, CustomStringConvertible, Sendable {
         public static let extensionTooLate = Code("extension_too_late")
         /// The request is completed and cannot change any more.
         public static let alreadyCompleted = Code("already_completed")
+        /// The request named to be answered is for another right, subject or region than
+        /// the operation (an export cannot answer an erasure request).
+        public static let requestMismatch = Code("request_mismatch")
+        /// The region given for a request is not the region of its subject, whose law
+        /// governs it.
+        public static let regionMismatch = Code("region_mismatch")
         /// An argument is malformed (an id, a reference, a text, a date order).
         public static let invalidInput = Code("invalid_input")
         /// No API token has this id.

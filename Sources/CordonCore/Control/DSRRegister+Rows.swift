@@ -8,20 +8,18 @@ extension DSRRegister {
         status, completed_at, outcome, policy_id, policy_version
         """
 
-    /// Stores a new request.
-    func insert(_ request: DSRRequest, action: String) throws {
-        try store.write(action) { connection in
-            try connection.execute(
-                """
-                INSERT INTO dsr_requests(\(literal: Self.columns)) VALUES (
-                    \(request.id), \(request.region.rawValue), \(request.subjectID), \(request.externalRef),
-                    \(request.kind.rawValue), \(UnixSeconds.from(request.receivedAt)), \(UnixSeconds.from(request.dueAt)),
-                    \(request.extendedDueAt.map(UnixSeconds.from)), \(request.extensionReason), \(request.status.rawValue),
-                    \(request.completedAt.map(UnixSeconds.from)), \(request.outcome), \(request.policyID.rawValue),
-                    \(request.policyVersion))
-                """
-            )
-        }
+    /// Stores a new request on `connection` (inside the caller's transaction).
+    static func insert(_ request: DSRRequest, in connection: Connection) throws {
+        try connection.execute(
+            """
+            INSERT INTO dsr_requests(\(literal: Self.columns)) VALUES (
+                \(request.id), \(request.region.rawValue), \(request.subjectID), \(request.externalRef),
+                \(request.kind.rawValue), \(UnixSeconds.from(request.receivedAt)), \(UnixSeconds.from(request.dueAt)),
+                \(request.extendedDueAt.map(UnixSeconds.from)), \(request.extensionReason), \(request.status.rawValue),
+                \(request.completedAt.map(UnixSeconds.from)), \(request.outcome), \(request.policyID.rawValue),
+                \(request.policyVersion))
+            """
+        )
     }
 
     /// The request with `id`, read on `connection`.

@@ -1,6 +1,6 @@
 import CordonCrypto
 import CordonStore
-public import Foundation
+import Foundation
 
 /// The register of data-subject requests: every request with its legal deadline from
 /// the policy in force, extensions, completion, and the overdue list a DPO works from.
@@ -8,33 +8,31 @@ public import Foundation
 /// Deadlines follow each law's own calendar rule through ``Policy/RightRule``: GDPR one
 /// calendar month, CCPA 45 days, LGPD 15 days, PIPL 15 working days.
 ///
-/// ```swift
-/// let register = DSRRegister(store: control, configuration: configuration)
-/// let request = try register.open(
-///     kind: .access, region: "eu", policy: configuration.policy(for: "eu"),
-///     subjectID: subject, externalRef: "ZD-4521", receivedAt: Date())
-/// // ... answer it ...
-/// try register.complete(id: request.id, outcome: "export sent", now: Date())
-/// ```
+/// Internal: the register only reads and writes rows on the connection it is given. The
+/// vault's DSR methods (``Vault/openRequest(_:region:subject:externalRef:receivedAt:context:)``
+/// and its siblings) are the one door — each change runs inside an audited, anchored
+/// write to `control.db` (``Vault/write(_:context:_:entry:afterAppend:)``), so no caller
+/// can change the register without its audit entry, or record an entry for a change that
+/// did not happen (decision 0009).
 ///
-/// Requests served on the spot (an export or erasure run by the DPO) are recorded in
-/// one call with ``recordCompleted(kind:region:policy:subjectID:externalRef:outcome:now:)``.
-public struct DSRRegister: Sendable {
-    /// The store the register lives in.
-    public let store: ControlStore
-
+/// ```swift
+/// let (request, _) = try vault.write(.control, context: context, { db in
+///     try vault.dsr.open(kind: .access, region: "eu", policy: policy, subjectID: id,
+///                        externalRef: "ZD-4521", receivedAt: Date(), in: db)
+/// }, entry: { request in AuditRecord(action: "dsr.open", regions: [request.region]) })
+/// ```
+struct DSRRegister: Sendable {
     /// The loaded policies by id, for the extension rules of requests already open.
-    public var policies: [PolicyID: Policy]
+    var policies: [PolicyID: Policy]
 
-    /// Creates a register over `store`, looking up extension rules in `policies`.
-    public init(store: ControlStore, policies: [PolicyID: Policy]) {
-        self.store = store
+    /// Creates a register that looks up extension rules in `policies`.
+    init(policies: [PolicyID: Policy]) {
         self.policies = policies
     }
 
-    /// Creates a register over `store` with the configuration's policies.
-    public init(store: ControlStore, configuration: PolicyConfiguration) {
-        self.init(store: store, policies: configuration.policies)
+    /// Creates a register with the configuration's policies.
+    init(configuration: PolicyConfiguration) {
+        self.init(policies: configuration.policies)
     }
 
     // MARK: Recording
@@ -49,13 +47,14 @@ public struct DSRRegister: Sendable {
     /// - Throws: ``ControlError/Code/rightNotProvided`` when the policy does not grant
     ///   the right (GDPR has no `opt_out_sale_share`), ``ControlError/Code/invalidInput``
     ///   for a malformed id or reference.
-    public func open(
+    func open(
         kind: Right,
         region: RegionID,
         policy: Policy,
         subjectID: String?,
         externalRef: String?,
-        receivedAt: Date
+        receivedAt: Date,
+        in db: Connection
     ) throws -> DSRRequest {
         let request = try makeRequest(
             kind: kind,
@@ -65,24 +64,25 @@ public struct DSRRegister: Sendable {
             externalRef: externalRef,
             receivedAt: receivedAt
         )
-        try insert(request, action: "record the request")
+        try Self.insert(request, in: db)
         return request
     }
 
     /// Records a request that was received and answered at `now`, such as an export or
     /// an erasure the DPO ran directly, and returns it completed.
     ///
-    /// Its deadline is computed as for ``open(kind:region:policy:subjectID:externalRef:receivedAt:)``,
+    /// Its deadline is computed as for ``open(kind:region:policy:subjectID:externalRef:receivedAt:in:)``,
     /// so the register shows it was met.
     @discardableResult
-    public func recordCompleted(
+    func recordCompleted(
         kind: Right,
         region: RegionID,
         policy: Policy,
         subjectID: String?,
         externalRef: String? = nil,
         outcome: String?,
-        now: Date
+        now: Date,
+        in db: Connection
     ) throws -> DSRRequest {
         var request = try makeRequest(
             kind: kind,
@@ -96,7 +96,7 @@ public struct DSRRegister: Sendable {
         request.status = .completed
         request.completedAt = request.receivedAt
         request.outcome = outcome
-        try insert(request, action: "record the request")
+        try Self.insert(request, in: db)
         return request
     }
 
@@ -113,68 +113,65 @@ public struct DSRRegister: Sendable {
     ///   ``ControlError/Code/noExtension``, ``ControlError/Code/extensionTooLate`` or
     ///   ``ControlError/Code/reasonRequired``.
     @discardableResult
-    public func extend(id: String, reason: String?, now: Date) throws -> DSRRequest {
+    func extend(id: String, reason: String?, now: Date, in connection: Connection) throws -> DSRRequest {
         let reason = reason?.trimmingCharacters(in: .whitespaces)
         if let reason { try ControlInput.validate(text: reason, field: "reason") }
-        let policies = self.policies
-        return try store.write("extend the request") { connection in
-            var request = try Self.fetch(id: id, in: connection)
-            guard request.status != .completed else {
-                throw ControlError(.alreadyCompleted, "\(id) is already completed; there is nothing to extend")
-            }
-            if let extendedDueAt = request.extendedDueAt {
-                throw ControlError(
-                    .alreadyExtended,
-                    "\(id) was already extended to \(Timestamp.format(extendedDueAt)); a deadline can be extended "
-                        + "only once, so answer it by then"
-                )
-            }
-            guard let policy = policies[request.policyID] else {
-                throw ControlError(
-                    .unknownPolicy,
-                    "\(id) was opened under policy '\(request.policyID)', which is not loaded; "
-                        + "run with the configuration that defines it"
-                )
-            }
-            guard let rule = policy.rights[request.kind], rule.isProvided,
-                let extensionPeriod = rule.extensionPeriod,
-                let extendedDueAt = rule.extendedDueDate(forRequestReceivedAt: request.receivedAt)
-            else {
-                throw ControlError(
-                    .noExtension,
-                    "policy \(policy.id) allows no extension for \(request.kind.rawValue) requests; "
-                        + "\(id) must be answered by \(Timestamp.format(request.dueAt))"
-                )
-            }
-            guard now <= request.dueAt else {
-                throw ControlError(
-                    .extensionTooLate,
-                    "\(id) was due \(Timestamp.format(request.dueAt)), before now; an extension must be taken and the "
-                        + "subject told within the original period (GDPR Art. 12(3); CCPA 1798.130(a)(2)(A)), so a late one is not "
-                        + "lawful: "
-                        + "answer the request now and record the delay"
-                )
-            }
-            if extensionPeriod.requiresReason && (reason ?? "").isEmpty {
-                throw ControlError(
-                    .reasonRequired,
-                    "policy \(policy.id) requires the reason for the delay, which the subject must be told; "
-                        + "give one to extend \(id)"
-                )
-            }
-            request.extendedDueAt = extendedDueAt
-            request.extensionReason = reason.flatMap { $0.isEmpty ? nil : $0 }
-            request.status = .extended
-            try connection.execute(
-                """
-                UPDATE dsr_requests
-                SET extended_due_at = \(UnixSeconds.from(extendedDueAt)), extension_reason = \(request.extensionReason),
-                    status = \(request.status.rawValue)
-                WHERE id = \(id)
-                """
-            )
-            return request
+        var request = try Self.fetch(id: id, in: connection)
+        guard request.status != .completed else {
+            throw ControlError(.alreadyCompleted, "\(id) is already completed; there is nothing to extend")
         }
+        if let extendedDueAt = request.extendedDueAt {
+            throw ControlError(
+                .alreadyExtended,
+                "\(id) was already extended to \(Timestamp.format(extendedDueAt)); a deadline can be extended "
+                    + "only once, so answer it by then"
+            )
+        }
+        guard let policy = policies[request.policyID] else {
+            throw ControlError(
+                .unknownPolicy,
+                "\(id) was opened under policy '\(request.policyID)', which is not loaded; "
+                    + "run with the configuration that defines it"
+            )
+        }
+        guard let rule = policy.rights[request.kind], rule.isProvided,
+            let extensionPeriod = rule.extensionPeriod,
+            let extendedDueAt = rule.extendedDueDate(forRequestReceivedAt: request.receivedAt)
+        else {
+            throw ControlError(
+                .noExtension,
+                "policy \(policy.id) allows no extension for \(request.kind.rawValue) requests; "
+                    + "\(id) must be answered by \(Timestamp.format(request.dueAt))"
+            )
+        }
+        guard now <= request.dueAt else {
+            throw ControlError(
+                .extensionTooLate,
+                "\(id) was due \(Timestamp.format(request.dueAt)), before now; an extension must be taken and the "
+                    + "subject told within the original period (GDPR Art. 12(3); CCPA 1798.130(a)(2)(A)), so a late one is not "
+                    + "lawful: "
+                    + "answer the request now and record the delay"
+            )
+        }
+        if extensionPeriod.requiresReason && (reason ?? "").isEmpty {
+            throw ControlError(
+                .reasonRequired,
+                "policy \(policy.id) requires the reason for the delay, which the subject must be told; "
+                    + "give one to extend \(id)"
+            )
+        }
+        request.extendedDueAt = extendedDueAt
+        request.extensionReason = reason.flatMap { $0.isEmpty ? nil : $0 }
+        request.status = .extended
+        try connection.execute(
+            """
+            UPDATE dsr_requests
+            SET extended_due_at = \(UnixSeconds.from(extendedDueAt)), extension_reason = \(request.extensionReason),
+                status = \(request.status.rawValue)
+            WHERE id = \(id)
+            """
+        )
+        return request
     }
 
     /// Marks an open or extended request answered at `now`, late or not.
@@ -182,37 +179,35 @@ public struct DSRRegister: Sendable {
     /// - Warning: `outcome` is stored in clear and shown in listings: describe what
     ///   was done ("export sent", "erased"), never the person or their data.
     @discardableResult
-    public func complete(id: String, outcome: String?, now: Date) throws -> DSRRequest {
+    func complete(id: String, outcome: String?, now: Date, in connection: Connection) throws -> DSRRequest {
         let outcome = outcome?.trimmingCharacters(in: .whitespaces)
         if let outcome { try ControlInput.validate(text: outcome, field: "outcome") }
         let completedAt = UnixSeconds.truncate(now)
-        return try store.write("complete the request") { connection in
-            var request = try Self.fetch(id: id, in: connection)
-            guard request.status != .completed else {
-                throw ControlError(
-                    .alreadyCompleted,
-                    "\(id) was already completed at \(request.completedAt.map(Timestamp.format) ?? "an unknown time")"
-                )
-            }
-            guard completedAt >= request.receivedAt else {
-                throw ControlError(
-                    .invalidInput,
-                    "\(id) was received \(Timestamp.format(request.receivedAt)), after the completion time"
-                )
-            }
-            request.status = .completed
-            request.completedAt = completedAt
-            request.outcome = outcome.flatMap { $0.isEmpty ? nil : $0 }
-            try connection.execute(
-                """
-                UPDATE dsr_requests
-                SET status = \(request.status.rawValue), completed_at = \(UnixSeconds.from(completedAt)),
-                    outcome = \(request.outcome)
-                WHERE id = \(id)
-                """
+        var request = try Self.fetch(id: id, in: connection)
+        guard request.status != .completed else {
+            throw ControlError(
+                .alreadyCompleted,
+                "\(id) was already completed at \(request.completedAt.map(Timestamp.format) ?? "an unknown time")"
             )
-            return request
         }
+        guard completedAt >= request.receivedAt else {
+            throw ControlError(
+                .invalidInput,
+                "\(id) was received \(Timestamp.format(request.receivedAt)), after the completion time"
+            )
+        }
+        request.status = .completed
+        request.completedAt = completedAt
+        request.outcome = outcome.flatMap { $0.isEmpty ? nil : $0 }
+        try connection.execute(
+            """
+            UPDATE dsr_requests
+            SET status = \(request.status.rawValue), completed_at = \(UnixSeconds.from(completedAt)),
+                outcome = \(request.outcome)
+            WHERE id = \(id)
+            """
+        )
+        return request
     }
 
     // MARK: Reading
@@ -220,12 +215,12 @@ public struct DSRRegister: Sendable {
     /// The request with this id.
     ///
     /// - Throws: ``ControlError/Code/unknownRequest`` when there is none.
-    public func request(id: String) throws -> DSRRequest {
-        try store.read("read the request") { connection in try Self.fetch(id: id, in: connection) }
+    func request(id: String, in connection: Connection) throws -> DSRRequest {
+        try Self.fetch(id: id, in: connection)
     }
 
     /// The requests matching `filter` at `now`, soonest deadline in force first.
-    public func list(filter: Filter = .open, now: Date) throws -> [DSRRequest] {
+    func list(filter: DSRRequest.Filter = .open, now: Date, in connection: Connection) throws -> [DSRRequest] {
         let condition: SQL =
             switch filter {
             case .all: "1"
@@ -233,21 +228,19 @@ public struct DSRRegister: Sendable {
             case .extended: "status = \(DSRRequest.Status.extended.rawValue)"
             case .completed: "status = \(DSRRequest.Status.completed.rawValue)"
             }
-        let requests = try store.read("list requests") { connection in
-            try connection.query(
-                """
-                SELECT \(literal: Self.columns) FROM dsr_requests WHERE \(literal: condition)
-                ORDER BY coalesce(extended_due_at, due_at), received_at, id
-                """
-            ).map(Self.decode)
-        }
+        let requests = try connection.query(
+            """
+            SELECT \(literal: Self.columns) FROM dsr_requests WHERE \(literal: condition)
+            ORDER BY coalesce(extended_due_at, due_at), received_at, id
+            """
+        ).map(Self.decode)
         return filter == .overdue ? requests.filter { $0.isOverdue(now: now) } : requests
     }
 
     // MARK: Internals
 
     /// A new open request, validated and with its deadline computed; not yet stored.
-    private func makeRequest(
+    func makeRequest(
         kind: Right,
         region: RegionID,
         policy: Policy,

@@ -83,21 +83,28 @@ public final class TokenRegistry: Sendable {
             "scope": .string(scope.description),
         ]
         if !purposes.isEmpty { details["purposes"] = .string(Self.stored(purposes)) }
-        try vault.record(context, action: "token.create", regions: Self.auditRegions(scope), details: details)
-        try store.write("create a token") { connection in
-            do {
-                try connection.execute(
-                    """
-                    INSERT INTO api_tokens(id, name, role, regions, purposes, token_hash, created_at, created_by)
-                    VALUES (\(token.id), \(name), \(role.rawValue), \(scope.description), \(Self.stored(purposes)), \(hash),
-                            \(UnixSeconds.from(token.createdAt)), \(token.createdBy))
-                    """
-                )
-            } catch let error as StoreError where error.code == .constraint {
-                // Another creation took the name since the check (the unique index decides).
-                throw Self.nameTaken(name)
+        // One anchored transaction: the row, then its audit entry, then COMMIT.
+        try vault.write(
+            .control,
+            context: context,
+            { connection in
+                do {
+                    try connection.execute(
+                        """
+                        INSERT INTO api_tokens(id, name, role, regions, purposes, token_hash, created_at, created_by)
+                        VALUES (\(token.id), \(name), \(role.rawValue), \(scope.description), \(Self.stored(purposes)), \(hash),
+                                \(UnixSeconds.from(token.createdAt)), \(token.createdBy))
+                        """
+                    )
+                } catch let error as StoreError where error.code == .constraint {
+                    // Another creation took the name since the check (the unique index decides).
+                    throw Self.nameTaken(name)
+                }
+            },
+            entry: { _ in
+                AuditRecord(action: "token.create", regions: Self.auditRegions(scope), details: details)
             }
-        }
+        )
         return IssuedToken(secret: secret, token: token)
     }
 
@@ -176,16 +183,26 @@ public final class TokenRegistry: Sendable {
         guard token.revokedAt == nil else {
             throw ControlError(.alreadyRevoked, "token \(id) was already revoked")
         }
-        try vault.record(
-            context,
-            action: "token.revoke",
-            regions: Self.auditRegions(token.scope),
-            details: ["token": .string(id)]
-        )
         let at = UnixSeconds.truncate(now)
-        try store.write("revoke a token") { connection in
-            try connection.execute("UPDATE api_tokens SET revoked_at = \(UnixSeconds.from(at)) WHERE id = \(id)")
-        }
+        try vault.write(
+            .control,
+            context: context,
+            { connection in
+                try connection.execute(
+                    "UPDATE api_tokens SET revoked_at = \(UnixSeconds.from(at)) WHERE id = \(id) AND revoked_at IS NULL"
+                )
+                return connection.changes
+            },
+            entry: { changed in
+                // Revoked meanwhile by another caller: nothing changed, nothing to record.
+                guard changed == 1 else { return nil }
+                return AuditRecord(
+                    action: "token.revoke",
+                    regions: Self.auditRegions(token.scope),
+                    details: ["token": .string(id), "name": .string(token.name)]
+                )
+            }
+        )
         cache.withLock { cached in cached = cached.filter { $0.value.id != id } }
         token.revokedAt = at
         return token

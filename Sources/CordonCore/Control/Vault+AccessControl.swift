@@ -11,6 +11,8 @@ extension Vault {
 
     /// The region holding a subject, or `nil` when no region does. Not audited: callers
     /// use it to decide access and audit their decision (an HTTP request's own entry).
+    /// When no region that answered holds it and a region could not be searched, throws
+    /// that region's failure (``VaultError/regions``): the subject may be there.
     public func region(of id: SubjectID) throws -> RegionID? {
         try locate(.id(id)).first?.region
     }

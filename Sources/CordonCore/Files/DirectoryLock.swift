@@ -16,7 +16,7 @@ final class DirectoryLock: Sendable {
         guard descriptor >= 0 else {
             throw FileError(message: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard Self.lock(descriptor) else {
             let busy = errno == EWOULDBLOCK
             close(descriptor)
             throw VaultError(
@@ -27,6 +27,20 @@ final class DirectoryLock: Sendable {
             )
         }
         self.descriptor = descriptor
+    }
+
+    /// Takes the lock, retrying for up to half a second while it is busy. A process that
+    /// forks while this one still holds the lock keeps a copy of the descriptor, and with
+    /// it the lock, until it execs: a vault closed and reopened in the same process (a
+    /// test, `cordon demo` between loading and serving) may briefly find it held by a
+    /// child about to exec. Another process really using the directory holds it far longer.
+    private static func lock(_ descriptor: Int32) -> Bool {
+        for attempt in 0..<20 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK, attempt < 19 else { return false }
+            usleep(25_000)
+        }
+        return false
     }
 
     deinit {

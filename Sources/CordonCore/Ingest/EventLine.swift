@@ -45,7 +45,7 @@ public struct EventLine: Sendable {
                     guard field.values?.contains(text) ?? true else {
                         throw .invalid(
                             field.name,
-                            "'\(text)' is not one of \((field.values ?? []).joined(separator: ", "))"
+                            "must be one of \((field.values ?? []).joined(separator: ", ")) (the value given is not repeated: it may be personal data)"
                         )
                     }
                     strings[field.name] = text

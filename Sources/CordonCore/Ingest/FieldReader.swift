@@ -89,7 +89,7 @@ struct FieldReader {
         guard catalog.declares(purpose) else {
             throw .invalid(
                 qualified(key),
-                "'\(text)' is not a declared purpose (declared: \(catalog.purposes.map(\.purpose.rawValue).sorted().joined(separator: ", ")))"
+                "must be a declared purpose: \(catalog.purposes.map(\.purpose.rawValue).sorted().joined(separator: ", ")) (the value given is not repeated: it may be personal data)"
             )
         }
         return purpose

@@ -25,6 +25,10 @@ public struct IngestSummary: Sendable, Codable, Equatable {
 
     /// Whether there were lines and none of them was accepted.
     public var refusedEverything: Bool { lines > 0 && accepted == 0 }
+    /// Regions that could not take or check lines in this run, with their error code
+    /// (`store_corrupt`, `storage_full`, ...); their lines were refused as
+    /// `region_unavailable`. Absent when every region served.
+    public var unavailableRegions: [String: String]?
 
     public init(kind: String) {
         self.kind = kind
@@ -43,12 +47,37 @@ public struct IngestSummary: Sendable, Codable, Equatable {
         hint = shape.hint
     }
 
+    mutating func noteUnavailable(_ region: RegionID, _ failure: VaultError) {
+        unavailableRegions = (unavailableRegions ?? [:]).merging([region.rawValue: failure.code.name]) { first, _ in
+            first
+        }
+    }
+
     mutating func noteAudit(_ sequence: UInt64) {
         if auditEntries.isEmpty {
             auditEntries = [sequence]
         } else {
             auditEntries = [auditEntries[0], sequence]
         }
+    }
+}
+
+extension IngestSummary {
+    /// When no line was stored and lines were refused because regions could not serve: the
+    /// failure of the first such region, with every one named, for a caller that answers a
+    /// whole batch with one status (HTTP: 503, or 507 for a full volume). `nil` when
+    /// anything was accepted.
+    public var unavailability: VaultError? {
+        guard accepted == 0, rejectedByReason[RejectReason.regionUnavailable.rawValue, default: 0] > 0,
+            let unavailable = unavailableRegions, let first = unavailable.keys.min()
+        else { return nil }
+        let code = VaultError.storageCodes.first { $0.name == unavailable[first] } ?? .storageUnavailable
+        let named = unavailable.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
+        return VaultError(
+            code,
+            "no line was stored: region \(named.joined(separator: ", ")) cannot serve now; send the batch again once it is back in service",
+            regions: unavailable.keys.sorted().map(RegionID.init(rawValue:))
+        )
     }
 }
 
@@ -66,6 +95,11 @@ public struct IngestOptions: Sendable {
     /// The regions lines may be written to; a line whose subject lives elsewhere is refused
     /// as `region_not_permitted`. `nil` permits every region (the local CLI).
     public var permittedRegions: Set<RegionID>?
+    /// Makes the run idempotent under this key (HTTP `Idempotency-Key`): every region's
+    /// lines are written in one transaction per region at the end of the input (so the
+    /// input must be bounded, as an HTTP body is), each recording the key, and a region
+    /// that already committed under the key is not written again (decision 0010).
+    public var idempotency: IngestIdempotency?
 
     public init() {}
 }

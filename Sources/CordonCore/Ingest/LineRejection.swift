@@ -14,6 +14,22 @@ public struct LineRejection: Error, Sendable, Codable, Equatable {
         self.message = message
     }
 
+    /// A line that needs `region`, whose store cannot serve now. The message names the
+    /// region and its code only, never the store's own message (it names server files).
+    static func regionUnavailable(
+        _ region: RegionID,
+        _ failure: VaultError,
+        field: String?,
+        needs: String
+    ) -> LineRejection {
+        LineRejection(
+            reason: .regionUnavailable,
+            field: field,
+            message:
+                "region \(region) cannot be read or written now (\(failure.code)) and \(needs); send this line again once the region is back in service"
+        )
+    }
+
     static func invalid(_ field: String, _ message: String) -> LineRejection {
         LineRejection(reason: .invalidField, field: field, message: "\(field): \(message)")
     }

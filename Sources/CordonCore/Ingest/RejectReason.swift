@@ -26,6 +26,10 @@ public enum RejectReason: String, Sendable, Codable, CaseIterable, Comparable {
     /// The line's region is outside the regions the caller may write to (an HTTP token
     /// scoped to other regions).
     case regionNotPermitted = "region_not_permitted"
+    /// A region the line needs cannot be read or written now (its store is damaged, rolled
+    /// back, missing or full): the line was not stored and may be sent again once the
+    /// region is back in service. The summary's `unavailableRegions` says which and why.
+    case regionUnavailable = "region_unavailable"
 
     public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -6,6 +6,10 @@ import Foundation
 extension Vault {
     /// Ingests event lines: each must name a known subject, follows that subject into its
     /// region, and is stored only if the event's purpose is lawful for the subject now.
+    ///
+    /// A region whose store cannot serve refuses only the lines that need it, as
+    /// `region_unavailable` (an event whose subject may be there, or is there); the other
+    /// regions' lines are stored.
     public func ingestEvents(
         from reader: LineReader,
         context: AccessContext,
@@ -17,8 +21,12 @@ extension Vault {
         var resolver = SubjectResolver(vault: self)
         // Accepted events wait in a buffer per region; a region's buffer is written as one
         // audited transaction when it holds `batchSize` events (and at the end), so every
-        // transaction is as large as the batch size however the regions interleave.
+        // transaction is as large as the batch size however the regions interleave. A keyed
+        // (idempotent) run writes each region once, at the end.
         var pending: [RegionID: [ResolvedEvent]] = [:]
+        // Regions whose write failed in this run: their later lines are refused without
+        // trying again (a full volume stays full for a while).
+        var unwritable: [RegionID: VaultError] = [:]
         var linesSinceProgress = 0
         var sample: [[UInt8]] = []  // the first lines, to name the input's shape if all are refused
         while let line = try reader.next() {
@@ -40,7 +48,7 @@ extension Vault {
                     catalog: configuration.catalog,
                     times: PlausibleTimes(now: now, maximumSkew: options.maximumClockSkew)
                 )
-                let resolved = try resolver.resolve(event, now: now)
+                let resolved = try resolver.resolve(event, line: line.number, now: now)
                 if let permitted = options.permittedRegions, !permitted.contains(resolved.region) {
                     throw LineRejection(
                         reason: .regionNotPermitted,
@@ -54,20 +62,40 @@ extension Vault {
                 summary.reject(rejection)
                 onReject(rejection)
             }
-            for (region, events) in pending where events.count >= options.batchSize {
-                try writeEvents(events, region: region, context: context, summary: &summary)
-                pending[region] = nil
+            if options.idempotency == nil {
+                for (region, events) in pending where events.count >= options.batchSize {
+                    try writeEvents(
+                        events,
+                        region: region,
+                        context: context,
+                        options: options,
+                        summary: &summary,
+                        unwritable: &unwritable,
+                        onReject
+                    )
+                    pending[region] = nil
+                }
             }
             if linesSinceProgress >= options.batchSize {
                 linesSinceProgress = 0
                 progress(summary)
             }
         }
+        try checkIngestKey(options.idempotency, regions: pending.keys.sorted(), context: context)
         for region in pending.keys.sorted() {
-            try writeEvents(pending[region]!, region: region, context: context, summary: &summary)
+            try writeEvents(
+                pending[region]!,
+                region: region,
+                context: context,
+                options: options,
+                summary: &summary,
+                unwritable: &unwritable,
+                onReject
+            )
         }
         summary.blankLines = reader.blankLines
         summary.diagnose(sample)
+        for (region, failure) in resolver.unavailable { summary.noteUnavailable(region, failure) }
         progress(summary)
         return summary
     }
@@ -76,47 +104,73 @@ extension Vault {
         _ events: [ResolvedEvent],
         region: RegionID,
         context: AccessContext,
-        summary: inout IngestSummary
+        options: IngestOptions,
+        summary: inout IngestSummary,
+        unwritable: inout [RegionID: VaultError],
+        _ onReject: (LineRejection) -> Void
     ) throws {
         var subjects: [SubjectID] = []
         var seen = Set<Int64>()
         for event in events where seen.insert(event.sid).inserted { subjects.append(event.subjectID) }
-        let (_, receipt) = try write(
-            .region(region),
-            context: context,
-            { db in
-                for event in events {
-                    let line = event.line
-                    // One cached prepared statement serves every row (the statement cache).
-                    try db.execute(
-                        """
-                        INSERT INTO events(sid, ts, event, channel, campaign, device, country, amount_cents, purpose)
-                        VALUES (\(event.sid), \(line.timestamp), \(line.event), \(line.channel), \(line.campaign),
-                                \(line.device), \(event.country.rawValue), \(line.amountCents), \(line.purpose.rawValue))
-                        """
+        let written =
+            try unwritable[region].map { .failure($0) }
+            ?? writeRegionBatch(
+                region,
+                context: context,
+                idempotency: options.idempotency,
+                { _, db in
+                    for event in events {
+                        let line = event.line
+                        // One cached prepared statement serves every row (the statement cache).
+                        try db.execute(
+                            """
+                            INSERT INTO events(sid, ts, event, channel, campaign, device, country, amount_cents, purpose)
+                            VALUES (\(event.sid), \(line.timestamp), \(line.event), \(line.channel), \(line.campaign),
+                                    \(line.device), \(event.country.rawValue), \(line.amountCents), \(line.purpose.rawValue))
+                            """
+                        )
+                    }
+                    return RegionBatch(subjects: subjects, accepted: events.count)
+                },
+                entry: { _ in
+                    let purposes = Set(events.map(\.line.purpose))
+                    return AuditRecord(
+                        action: "ingest.events",
+                        regions: [region],
+                        purpose: purposes.count == 1 ? purposes.first : nil,
+                        subjects: subjects,
+                        details: ["accepted": .integer(Int64(events.count))]
                     )
                 }
-            },
-            entry: { _ in
-                let purposes = Set(events.map(\.line.purpose))
-                return AuditRecord(
-                    action: "ingest.events",
-                    regions: [region],
-                    purpose: purposes.count == 1 ? purposes.first : nil,
-                    subjects: subjects,
-                    details: ["accepted": .integer(Int64(events.count))]
+            )
+        switch written {
+        case .success(let (batch, receipt)):
+            if let receipt { summary.noteAudit(receipt.sequence) }
+            summary.accepted += batch.accepted
+            summary.acceptedByRegion[region.rawValue, default: 0] += batch.accepted
+        case .failure(let failure):
+            unwritable[region] = failure
+            summary.noteUnavailable(region, failure)
+            for event in events {
+                var rejection = LineRejection.regionUnavailable(
+                    region,
+                    failure,
+                    field: nil,
+                    needs: "holds this event's subject"
                 )
+                rejection.line = event.lineNumber
+                summary.reject(rejection)
+                onReject(rejection)
             }
-        )
-        if let receipt { summary.noteAudit(receipt.sequence) }
-        summary.accepted += events.count
-        summary.acceptedByRegion[region.rawValue, default: 0] += events.count
+        }
     }
 }
 
 /// An event whose subject was found and whose purpose was lawful.
 struct ResolvedEvent: Sendable {
     var line: EventLine
+    /// Its 1-based line number in the input.
+    var lineNumber: Int
     var region: RegionID
     var sid: Int64
     var subjectID: SubjectID
@@ -124,9 +178,12 @@ struct ResolvedEvent: Sendable {
 }
 
 /// Finds an event's subject across regions by blind index (each region has its own
-/// index key) and decides the event's purpose, caching subjects seen recently. A store that
-/// cannot be read is thrown as is: it is not the line's fault, and its message may name
-/// server files that a rejection must never show.
+/// index key) and decides the event's purpose, caching subjects seen recently.
+///
+/// A region whose store cannot serve does not stop the search: a subject found in another
+/// region is resolved (an externalId lives in one region only). A subject found nowhere
+/// while some region could not answer is refused as `region_unavailable`, never as
+/// `unknown_subject`, since it may be there.
 struct SubjectResolver {
     struct Entry {
         var region: RegionID
@@ -137,12 +194,14 @@ struct SubjectResolver {
     let vault: Vault
     private var cache: [String: Entry?] = [:]
     private static let cacheLimit = 100_000
+    /// The regions found unable to serve, with their failures (for the run's summary).
+    private(set) var unavailable: [RegionID: VaultError] = [:]
 
     init(vault: Vault) {
         self.vault = vault
     }
 
-    mutating func resolve(_ event: EventLine, now: Int64) throws -> ResolvedEvent {
+    mutating func resolve(_ event: EventLine, line: Int, now: Int64) throws -> ResolvedEvent {
         let entry: Entry?
         if let cached = cache[event.externalID] {
             entry = cached
@@ -159,15 +218,25 @@ struct SubjectResolver {
                     "no subject with this externalId; ingest the subject first (events follow their subject's region)"
             )
         }
-        let store = try? vault.store(entry.region)
-        let decision =
-            store?.evaluator.decide(event.purpose, for: entry.standing, now: now)
-            ?? .refused(reason: .noLawfulBasis, message: "region \(entry.region) is unavailable")
-        if case .refused(let reason, let message) = decision {
+        let store: RegionStore
+        switch try vault.forRegion(entry.region, { $0 }) {
+        case .success(let found): store = found
+        case .failure(let failure):
+            unavailable[entry.region] = unavailable[entry.region] ?? failure
+            throw LineRejection.regionUnavailable(
+                entry.region,
+                failure,
+                field: "externalId",
+                needs: "holds this event's subject"
+            )
+        }
+        if case .refused(let reason, let message) = store.evaluator.decide(event.purpose, for: entry.standing, now: now)
+        {
             throw LineRejection(reason: reason, field: "purpose", message: message)
         }
         return ResolvedEvent(
             line: event,
+            lineNumber: line,
             region: entry.region,
             sid: entry.subject.sid,
             subjectID: entry.subject.id,
@@ -175,16 +244,31 @@ struct SubjectResolver {
         )
     }
 
-    private func lookup(_ normalizedExternalID: String) throws -> Entry? {
+    /// The subject's entry, searching every region until one holds it. `nil` only when
+    /// every region answered.
+    private mutating func lookup(_ normalizedExternalID: String) throws -> Entry? {
+        var failures: [RegionID: VaultError] = [:]
         for region in vault.regionIDs {
-            let store = try vault.store(region)
-            let index = store.externalIndex(normalized: normalizedExternalID)
-            let found = try store.read { db -> Entry? in
-                guard let subject = try store.subject(externalIndex: index, in: db) else { return nil }
-                return Entry(region: region, subject: subject, standing: try store.standing(of: subject, in: db))
+            let found = try vault.forRegion(region) { store -> Entry? in
+                let index = store.externalIndex(normalized: normalizedExternalID)
+                return try store.read { db -> Entry? in
+                    guard let subject = try store.subject(externalIndex: index, in: db) else { return nil }
+                    return Entry(region: region, subject: subject, standing: try store.standing(of: subject, in: db))
+                }
             }
-            if let found { return found }
+            switch found {
+            case .success(let entry?): return entry
+            case .success(nil): continue
+            case .failure(let failure): failures[region] = failure
+            }
         }
-        return nil
+        guard let region = failures.keys.min() else { return nil }
+        unavailable.merge(failures) { first, _ in first }
+        throw LineRejection.regionUnavailable(
+            region,
+            failures[region]!,
+            field: "externalId",
+            needs: "may hold this event's subject"
+        )
     }
 }

@@ -8,6 +8,11 @@ extension Vault {
     /// the region's policy, and upserts it — sealing PII under the subject's DEK — in
     /// batched transactions, each audited before it commits. A refused line stores nothing
     /// of itself and never stops the batch.
+    ///
+    /// A region whose store cannot serve refuses only the lines that need it, as
+    /// `region_unavailable`: lines of its own subjects, and new subjects of other regions
+    /// (a new subject is checked against every region, which must be able to say it does
+    /// not hold the subject already). Updates of subjects stored elsewhere go on.
     public func ingestSubjects(
         from reader: LineReader,
         context: AccessContext,
@@ -18,9 +23,13 @@ extension Vault {
         var summary = IngestSummary(kind: "subjects")
         let now = options.now ?? Int64(Date().timeIntervalSince1970)
         // Lines wait in a buffer per region and a region's buffer is written as one audited
-        // transaction when it holds `batchSize` lines (and at the end).
+        // transaction when it holds `batchSize` lines (and at the end). A keyed (idempotent)
+        // run writes each region once, at the end.
         var pending: [RegionID: [(line: Int, record: SubjectLine)]] = [:]
         var inFlight: [String: RegionID] = [:]  // externalId → region, for lines not yet written
+        // Regions whose write failed in this run: their later lines are refused without
+        // trying again (a full volume stays full for a while).
+        var unwritable: [RegionID: VaultError] = [:]
         var linesSinceProgress = 0
         var sample: [[UInt8]] = []  // the first lines, to name the input's shape if all are refused
         while let line = try reader.next() {
@@ -48,14 +57,20 @@ extension Vault {
                         message: "this subject belongs to region \(record.region), which this caller may not write to"
                     )
                 }
+                if case .failure(let failure) = try forRegion(record.region, { _ in }) {
+                    summary.noteUnavailable(record.region, failure)
+                    throw LineRejection.regionUnavailable(
+                        record.region,
+                        failure,
+                        field: "country",
+                        needs: "is this subject's region"
+                    )
+                }
                 // A subject lives in exactly one region: a subject already stored (or
                 // waiting to be) in another region is a change of residence, which needs an
                 // explicit transfer.
                 let waiting = inFlight[record.externalID].flatMap { $0 == record.region ? nil : $0 }
-                let stored =
-                    try waiting
-                    ?? regionHolding(normalizedExternalID: record.normalizedExternalID, except: record.region)
-                if let other = stored {
+                if let other = try waiting ?? regionHolding(record, summary: &summary) {
                     throw LineRejection(
                         reason: .regionChange,
                         field: "country",
@@ -70,30 +85,37 @@ extension Vault {
                 summary.reject(rejection)
                 onReject(rejection)
             }
-            for (region, items) in pending where items.count >= options.batchSize {
-                try writeSubjects(
-                    items,
-                    region: region,
-                    context: context,
-                    now: now,
-                    summary: &summary,
-                    onReject: onReject
-                )
-                pending[region] = nil
-                inFlight = inFlight.filter { $0.value != region }
+            if options.idempotency == nil {
+                for (region, items) in pending where items.count >= options.batchSize {
+                    try writeSubjects(
+                        items,
+                        region: region,
+                        context: context,
+                        options: options,
+                        now: now,
+                        summary: &summary,
+                        unwritable: &unwritable,
+                        onReject: onReject
+                    )
+                    pending[region] = nil
+                    inFlight = inFlight.filter { $0.value != region }
+                }
             }
             if linesSinceProgress >= options.batchSize {
                 linesSinceProgress = 0
                 progress(summary)
             }
         }
+        try checkIngestKey(options.idempotency, regions: pending.keys.sorted(), context: context)
         for region in pending.keys.sorted() {
             try writeSubjects(
                 pending[region]!,
                 region: region,
                 context: context,
+                options: options,
                 now: now,
                 summary: &summary,
+                unwritable: &unwritable,
                 onReject: onReject
             )
         }
@@ -107,70 +129,116 @@ extension Vault {
         _ items: [(line: Int, record: SubjectLine)],
         region: RegionID,
         context: AccessContext,
+        options: IngestOptions,
         now: Int64,
         summary: inout IngestSummary,
+        unwritable: inout [RegionID: VaultError],
         onReject: (LineRejection) -> Void
     ) throws {
-        let store = try store(region)
-        let (outcome, receipt) = try write(
-            .region(region),
-            context: context,
-            { db in
-                var result = SubjectBatchResult()
-                for item in items {
-                    do {
-                        let (id, created) = try store.upsert(item.record, now: now, in: db)
-                        result.subjects.append(id)
-                        if created { result.created += 1 } else { result.updated += 1 }
-                    } catch let rejection as LineRejection {
-                        var located = rejection
-                        located.line = item.line
-                        result.rejections.append(located)
+        let written =
+            try unwritable[region].map { .failure($0) }
+            ?? writeRegionBatch(
+                region,
+                context: context,
+                idempotency: options.idempotency,
+                { store, db in
+                    var batch = RegionBatch()
+                    for item in items {
+                        do {
+                            let (id, created) = try store.upsert(item.record, now: now, in: db)
+                            batch.subjects.append(id)
+                            batch.accepted += 1
+                            if created { batch.created += 1 } else { batch.updated += 1 }
+                        } catch let rejection as LineRejection {
+                            var located = rejection
+                            located.line = item.line
+                            batch.rejections.append(located)
+                        }
                     }
+                    return batch
+                },
+                entry: { batch in
+                    guard !batch.subjects.isEmpty else { return nil }
+                    return AuditRecord(
+                        action: "ingest.subjects",
+                        regions: [region],
+                        subjects: batch.subjects,
+                        details: [
+                            "accepted": .integer(Int64(batch.subjects.count)),
+                            "created": .integer(Int64(batch.created)),
+                            "rejected": .integer(Int64(batch.rejections.count)),
+                        ]
+                    )
                 }
-                return result
-            },
-            entry: { result in
-                guard !result.subjects.isEmpty else { return nil }
-                return AuditRecord(
-                    action: "ingest.subjects",
-                    regions: [region],
-                    subjects: result.subjects,
-                    details: [
-                        "accepted": .integer(Int64(result.subjects.count)), "created": .integer(Int64(result.created)),
-                        "rejected": .integer(Int64(result.rejections.count)),
-                    ]
+            )
+        switch written {
+        case .success(let (batch, receipt)):
+            if let receipt { summary.noteAudit(receipt.sequence) }
+            summary.accepted += batch.accepted
+            summary.created += batch.created
+            summary.updated += batch.updated
+            summary.acceptedByRegion[region.rawValue, default: 0] += batch.accepted
+            for rejection in batch.rejections {
+                summary.reject(rejection)
+                onReject(rejection)
+            }
+        case .failure(let failure):
+            unwritable[region] = failure
+            summary.noteUnavailable(region, failure)
+            for item in items {
+                var rejection = LineRejection.regionUnavailable(
+                    region,
+                    failure,
+                    field: "country",
+                    needs: "is this subject's region"
                 )
+                rejection.line = item.line
+                summary.reject(rejection)
+                onReject(rejection)
             }
-        )
-        if let receipt { summary.noteAudit(receipt.sequence) }
-        summary.accepted += outcome.subjects.count
-        summary.created += outcome.created
-        summary.updated += outcome.updated
-        summary.acceptedByRegion[region.rawValue, default: 0] += outcome.subjects.count
-        for rejection in outcome.rejections {
-            summary.reject(rejection)
-            onReject(rejection)
         }
     }
 
-    /// The region (other than `except`) that already stores a subject with this
-    /// (normalized) externalId.
-    func regionHolding(normalizedExternalID: String, except: RegionID?) throws -> RegionID? {
-        for region in regionIDs where region != except {
-            let store = try store(region)
-            let index = store.externalIndex(normalized: normalizedExternalID)
-            if try store.read({ db in try store.subject(externalIndex: index, in: db) != nil }) {
-                return region
+    /// The region other than the line's own that already stores the line's subject, or
+    /// `nil`. Every other region must answer for a new subject; when one cannot, only a
+    /// subject the line's own region already holds (an update) may go on, and any other
+    /// line is refused as `region_unavailable` (the region is then noted in `summary`).
+    private func regionHolding(_ record: SubjectLine, summary: inout IngestSummary) throws -> RegionID? {
+        func holds(_ region: RegionID) throws -> Result<Bool, VaultError> {
+            try forRegion(region) { store in
+                let index = store.externalIndex(normalized: record.normalizedExternalID)
+                return try store.read { db in try store.subject(externalIndex: index, in: db) != nil }
             }
         }
-        return nil
+        var failures: [RegionID: VaultError] = [:]
+        for region in regionIDs where region != record.region {
+            switch try holds(region) {
+            case .success(true): return region
+            case .success(false): continue
+            case .failure(let failure): failures[region] = failure
+            }
+        }
+        guard let unavailable = failures.keys.min() else { return nil }
+        switch try holds(record.region) {
+        case .success(true):
+            // An update: ingest keeps an externalId in one region, and that region answered.
+            return nil
+        case .success(false):
+            for (region, failure) in failures { summary.noteUnavailable(region, failure) }
+            throw LineRejection.regionUnavailable(
+                unavailable,
+                failures[unavailable]!,
+                field: "externalId",
+                needs: "must be able to say it does not hold this new subject already"
+            )
+        case .failure(let failure):
+            summary.noteUnavailable(record.region, failure)
+            throw LineRejection.regionUnavailable(
+                record.region,
+                failure,
+                field: "country",
+                needs: "is this subject's region"
+            )
+        }
     }
-}
-
-struct SubjectBatchResult: Sendable {
-    var subjects: [SubjectID] = []
-    var created = 0
-    var updated = 0
-    var rejections: [LineRejection] = []
 }

@@ -67,6 +67,9 @@ extension Vault {
             )
             return try answer(result, prepared, cached: true, ledger: ledger, now: now)
         }
+        // A region that cannot be read fails the query before any budget is spent: an answer
+        // without it would look complete, and its released key would hide the gap.
+        try requireServing(regions, prepared: prepared, purpose: purpose, context: context)
         for charge in prepared.charges {
             let spent = try ledger.spent(analyst: analyst, region: charge.region, period: charge.period)
             if spent + charge.microEpsilon > charge.limitMicroEpsilon {
@@ -84,7 +87,12 @@ extension Vault {
 
         var releases: [RegionRelease] = []
         let hash = ContributionHash(k0: SecureRandom.next64(), k1: SecureRandom.next64())
-        let allTotals = try concurrentRegionTotals(query, plans: prepared.plans, purpose: purpose, hash: hash, now: now)
+        let allTotals: [RegionTotals]
+        do {
+            allTotals = try concurrentRegionTotals(query, plans: prepared.plans, purpose: purpose, hash: hash, now: now)
+        } catch let failure as VaultError where failure.isRegionStorageFailure {
+            throw refuse(failure, prepared: prepared, purpose: purpose, context: context)
+        }
         for (plan, totals) in zip(prepared.plans, allTotals) {
             let keys = Self.publicKeys(query)
             do {
@@ -109,17 +117,21 @@ extension Vault {
             )
         }
         do {
-            try ledger.spend(prepared.charges, release: key, answer: encoded, at: now) {
-                try recordQuery(
-                    context,
-                    action: "query.run",
-                    regions: regions,
-                    purpose: purpose,
-                    query: query.canonicalText,
-                    cost: cost,
-                    details: details
-                )
-            }
+            try write(
+                .control,
+                context: context,
+                { db in try ledger.spend(prepared.charges, release: key, answer: encoded, at: now, in: db) },
+                entry: { _ in
+                    AuditRecord(
+                        action: "query.run",
+                        regions: regions,
+                        purpose: purpose,
+                        query: query.canonicalText,
+                        privacyCost: cost,
+                        details: details
+                    )
+                }
+            )
         } catch let error as QueryError {
             throw refuse(
                 error,
@@ -132,6 +144,57 @@ extension Vault {
             )
         }
         return try answer(result, prepared, cached: false, ledger: ledger, now: now)
+    }
+
+    /// Throws, after auditing the refusal, when a region the query reads cannot serve.
+    private func requireServing(
+        _ regions: [RegionID],
+        prepared: PreparedQuery,
+        purpose: Purpose,
+        context: AccessContext
+    ) throws {
+        var failures: [RegionID: VaultError] = [:]
+        for region in regions {
+            if case .failure(let failure) = try forRegion(region, { _ in }) { failures[region] = failure }
+        }
+        guard !failures.isEmpty else { return }
+        throw refuse(
+            VaultError.regionsUnavailable(
+                failures,
+                "the query reads it, and an answer without it would look complete; nothing was spent (restrict the query to other regions with WHERE region IN (...))"
+            ),
+            prepared: prepared,
+            purpose: purpose,
+            context: context
+        )
+    }
+
+    /// Records a query that failed because a region could not be read (`query.run`,
+    /// outcome `error`, nothing spent) and returns the failure to throw — or the audit
+    /// failure, which takes precedence.
+    private func refuse(
+        _ failure: VaultError,
+        prepared: PreparedQuery,
+        purpose: Purpose,
+        context: AccessContext
+    ) -> any Error {
+        do {
+            try recordQuery(
+                context,
+                action: "query.run",
+                regions: prepared.plans.map(\.region),
+                purpose: purpose,
+                query: prepared.query.canonicalText,
+                cost: PrivacyCost(microEpsilon: 0),
+                outcome: .error,
+                reason:
+                    "\(failure.code): region \(failure.regions.map(\.rawValue).joined(separator: ", ")) cannot be read",
+                details: ["analyst": .string(prepared.analyst), "error": .string(failure.code.name)]
+            )
+        } catch {
+            return error
+        }
+        return failure
     }
 
     /// A parsed, validated and planned query with its budget charges.

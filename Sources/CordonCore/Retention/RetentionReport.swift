@@ -13,5 +13,17 @@ public struct RetentionReport: Sendable, Codable {
 
     public var now: String
     public var regions: [RegionResult]
+    /// Regions that were not swept because their store cannot serve, with the error code
+    /// (`store_corrupt`, ...). Absent when every region was swept.
+    public var unavailableRegions: [String: String]?
+    /// Idempotency keys of ingest batches (and their recorded answers) older than 24 h
+    /// deleted by this run.
+    public var idempotencyKeysExpired = 0
+    mutating func noteUnavailable(_ region: RegionID, _ failure: VaultError) {
+        unavailableRegions = (unavailableRegions ?? [:]).merging([region.rawValue: failure.code.name]) { first, _ in
+            first
+        }
+    }
+
     public var totalDeleted: Int { regions.reduce(0) { $0 + $1.deleted.values.reduce(0, +) + $1.subjectsExpired } }
 }

@@ -96,6 +96,19 @@ enum RegionSchema {
             // at the right counter but with another history is refused (decision 0005).
             try db.execute("INSERT INTO store_state(key, value) VALUES ('last_batch', 0)")
         }
+        migrator.register(version: 4, name: "erasure receipts") { db in
+            // Each erasure keeps its signed receipt (JSON, no personal data: ids, counts,
+            // times) and the DSR request it answered, written in the erasure's own
+            // transaction once its audit entry is durable, so erasing an erased subject
+            // again returns the original receipt. Erasures from before v4 have neither.
+            try db.execute(
+                script: """
+                    ALTER TABLE erasures ADD COLUMN receipt TEXT;
+                    ALTER TABLE erasures ADD COLUMN dsr_request TEXT;
+                    """
+            )
+        }
+        registerIngestKeys(in: &migrator)  // version 5: idempotent ingest keys
         return migrator
     }()
 }

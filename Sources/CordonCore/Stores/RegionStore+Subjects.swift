@@ -101,6 +101,22 @@ extension RegionStore {
         }
     }
 
+    /// Deletes a subject's events, consents, wrapped DEK and profile inside the caller's
+    /// transaction — the rows of an erasure; without the DEK the sealed PII can never be
+    /// opened again (crypto-shredding), and `secure_delete` overwrites the freed pages.
+    /// Returns the rows deleted per table (`events`, `consents`, `subjects`).
+    static func deleteSubject(sid: Int64, in db: Connection) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        try db.execute("DELETE FROM events WHERE sid = \(sid)")
+        counts["events"] = db.changes
+        try db.execute("DELETE FROM consents WHERE sid = \(sid)")
+        counts["consents"] = db.changes
+        try db.execute("DELETE FROM subject_keys WHERE sid = \(sid)")
+        try db.execute("DELETE FROM subjects WHERE sid = \(sid)")
+        counts["subjects"] = db.changes
+        return counts
+    }
+
     /// The subject's DEK, unwrapped with the KEK version that wrapped it.
     func dek(of subject: StoredSubject) throws -> SubjectDEK {
         do {

@@ -14,6 +14,9 @@ public final class RegionStore: Sendable {
     public let evaluator: LawfulBasisEvaluator
     /// The last lawful-basis decisions per purpose (``lawfulSubjects(for:now:profileCutoff:in:)``).
     let lawfulDecisions = Mutex<[Purpose: LawfulSubjects.Decisions]>([:])
+    /// Told of every store failure a read or write of this store meets, so the vault can
+    /// take a damaged store out of service (``Vault/takeOutOfService(_:because:)``).
+    let onFailure: @Sendable (VaultError) -> Void
 
     /// `<data>/regions/<id>.db`.
     public static func url(for region: RegionID, in dataDirectory: URL) -> URL {
@@ -29,8 +32,10 @@ public final class RegionStore: Sendable {
         region: Region,
         policy: Policy,
         keyring: Keyring,
-        algorithm: PageEncryption.Algorithm
+        algorithm: PageEncryption.Algorithm,
+        onFailure: @escaping @Sendable (VaultError) -> Void = { _ in }
     ) throws {
+        self.onFailure = onFailure
         self.region = region
         self.policy = policy
         self.keyring = keyring
@@ -79,16 +84,25 @@ public final class RegionStore: Sendable {
 
     /// The store's anchor: its commit counter and last batch (decision 0005).
     public func anchor() throws -> StoreAnchor {
+        try read { db in try StoreState.anchor(in: db) }
+    }
+
+    /// Runs a read-only body against the store. A store failure (a page that fails
+    /// authentication, an I/O error) becomes the ``VaultError`` naming this region, never a
+    /// bare `StoreError`: callers tell one region's failure from their own.
+    func read<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
         do {
-            return try queue.read { db in try StoreState.anchor(in: db) }
+            return try queue.read(body)
         } catch let error as StoreError {
-            throw VaultError(storing: error, in: .region(region.id))
+            throw failure(error)
         }
     }
 
-    /// Runs a read-only body against the store.
-    func read<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
-        try queue.read(body)
+    /// `error` as the vault reports it, after telling ``onFailure``.
+    func failure(_ error: StoreError) -> VaultError {
+        let failure = VaultError(storing: error, in: .region(region.id))
+        onFailure(failure)
+        return failure
     }
 
     // MARK: Blind indexes
@@ -115,21 +129,37 @@ public final class RegionStore: Sendable {
         Array("cordon/pii/\(region.id.rawValue)/\(id.rawValue)".utf8)
     }
 
+    /// Seals a subject's PII fields as one JSON envelope. The JSON plaintext is sealed from
+    /// its own buffer and zeroed before it is freed (``SecureMemory``).
     func seal(_ pii: [String: String], for id: SubjectID, using dek: SubjectDEK) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return try XChaCha20Poly1305.seal(Array(try encoder.encode(pii)), using: dek, authenticating: piiContext(id))
-            .combined
+        var json = try encoder.encode(pii)
+        defer { SecureMemory.zero(&json) }
+        return try json.withUnsafeBytes { plaintext in
+            try XChaCha20Poly1305.seal(plaintext, using: dek, authenticating: piiContext(id)).combined
+        }
     }
 
+    /// Opens a subject's PII envelope. The decrypted JSON lives only in a buffer that is
+    /// zeroed before it is freed; the returned strings are Swift's own copies, which no API
+    /// can zero — callers keep them no longer than the request that needs them.
     func unseal(_ sealed: [UInt8], for id: SubjectID, using dek: SubjectDEK) throws -> [String: String] {
         do {
-            let plaintext = try XChaCha20Poly1305.open(
+            return try XChaCha20Poly1305.open(
                 XChaCha20Poly1305.SealedBox(combined: sealed),
                 using: dek,
                 authenticating: piiContext(id)
-            )
-            return try JSONDecoder().decode([String: String].self, from: Data(plaintext))
+            ) { plaintext in
+                guard let base = plaintext.baseAddress else { return [:] }
+                // Decoded in place: no Data copy of the plaintext is made.
+                let json = Data(
+                    bytesNoCopy: UnsafeMutableRawPointer(mutating: base),
+                    count: plaintext.count,
+                    deallocator: .none
+                )
+                return try JSONDecoder().decode([String: String].self, from: json)
+            }
         } catch {
             throw VaultError(
                 .corrupt,

@@ -1,7 +1,7 @@
 import CordonAudit
 import CordonCrypto
 public import CordonStore
-public import Foundation
+import Foundation
 import Synchronization
 
 extension Vault {
@@ -22,6 +22,10 @@ extension Vault {
         /// What is wrong, one sentence each; empty when the store is intact.
         public var problems: [String]
         public var intact: Bool
+        /// The stable code of what is wrong (`store_corrupt`, `store_missing`,
+        /// `store_rolled_back`, `storage_unavailable`, `audit_trail_cut`), or `nil` when
+        /// the store is intact or only one write the next open records as recovered.
+        public var code: String?
     }
 
     /// Checks each region's store files without serving from them: every page and WAL
@@ -29,7 +33,10 @@ extension Vault {
     /// store's anchor matches the newest one the audit trail records (a store deleted,
     /// rolled back or replaced is reported, not skipped). Audited as `store.verify`.
     ///
-    /// Without `regions`, `control.db` is checked the same way, last, as `region: "control"`.
+    /// Each region is checked on its own: a store that does not open, fails
+    /// authentication or cannot be read is that region's finding (with its ``StoreCheck/code``),
+    /// never a failure of the whole check. Without `regions`, `control.db` is checked the
+    /// same way, last, as `region: "control"`.
     public func verifyStores(_ regions: [RegionID]? = nil, context: AccessContext) throws -> [StoreCheck] {
         let includesControl = regions == nil
         for region in regions ?? [] where configuration.regions[region] == nil {
@@ -71,7 +78,8 @@ extension Vault {
             commit: nil,
             auditedCommit: audited?.counter,
             problems: [],
-            intact: true
+            intact: true,
+            code: nil
         )
         guard FileManager.default.fileExists(atPath: path) else {
             guard let audited, audited.counter > 0 else { return nil }
@@ -79,6 +87,7 @@ extension Vault {
                 "the store is missing, but the audit trail records its commit \(audited.counter) (entry \(audited.sequence)): it was deleted"
             )
             check.intact = false
+            check.code = VaultError.Code.storeMissing.name
             return check
         }
         do {
@@ -101,25 +110,40 @@ extension Vault {
             }
         } catch let error as StoreError {
             check.problems.append("the store does not open: \(error.message)")
+        } catch {
+            // A key that cannot be read is this region's problem too, never the whole check's.
+            check.problems.append("the store's page key cannot be read: \(error)")
+            check.code = VaultError.Code.storageUnavailable.name
         }
-        if let extent = StoreVerifier.extent(path: path), !extent.missingPages.isEmpty {
+        if let extent = StoreVerifier.extent(path: path), extent.missingPageCount > 0 {
             check.missingPages = extent.missingPages
             check.problems.append(
-                "the file is cut short: the store has \(extent.expectedPages ?? 0) pages but \(extent.missingPages.count) of them are in no file"
+                "the file is cut short: the store has \(extent.expectedPages ?? 0) pages but \(extent.missingPageCount) of them are in no file"
             )
         }
+        if !check.problems.isEmpty { check.code = check.code ?? VaultError.Code.storeCorrupt.name }
         if check.problems.isEmpty {
-            let store = try stores.withLock { $0[region] } ?? openStore(region)
-            let state = try store.anchor()
-            check.commit = state.counter
-            let verdict = try Self.reconcile(.region(region), state: state, audited: audited) {
-                guard let audited else { return nil }
-                return try self.latestAnchors([.region(region)], before: audited.sequence)[.region(region)]
-            }
-            switch verdict {
-            case .consistent: break
-            case .recover(let reason, _): check.problems.append("one write behind the trail: \(reason)")
-            case .rolledBack(let message), .trailCut(let message): check.problems.append(message)
+            do {
+                let store = try stores.withLock { $0[region] } ?? openStore(region)
+                let state = try store.anchor()
+                check.commit = state.counter
+                let verdict = try Self.reconcile(.region(region), state: state, audited: audited) {
+                    guard let audited else { return nil }
+                    return try self.latestAnchors([.region(region)], before: audited.sequence)[.region(region)]
+                }
+                switch verdict {
+                case .consistent: break
+                case .recover(let reason, _): check.problems.append("one write behind the trail: \(reason)")
+                case .rolledBack(let message):
+                    check.problems.append(message)
+                    check.code = VaultError.Code.storeRolledBack.name
+                case .trailCut(let message):
+                    check.problems.append(message)
+                    check.code = VaultError.Code.auditTrailCut.name
+                }
+            } catch let error as VaultError where error.code != .auditUnavailable {
+                check.problems.append("the store's commit counter cannot be read: \(error.message)")
+                check.code = error.code.name
             }
         }
         check.intact = check.problems.isEmpty
@@ -189,85 +213,5 @@ extension Vault {
             throw VaultError.administrative(error, while: action, in: .region(region))
         }
         return (version, target)
-    }
-
-    /// Replaces a region's store with an older copy — the one explicit way to accept a
-    /// store behind its audited state — then re-applies every erasure recorded since (the
-    /// tombstones in `control.db`), so an erased person never comes back. The new commit
-    /// state is audited, which makes it the anchor future opens check against.
-    public func restore(
-        _ region: RegionID,
-        from backup: URL,
-        context: AccessContext
-    ) throws -> (replayed: Int, commit: Int64) {
-        guard configuration.regions[region] != nil else {
-            throw VaultError(.unknownRegion, "no region '\(region)'")
-        }
-        let keyring = try keys.keyring(.region(region.rawValue))
-        guard
-            keyring.versions(of: .page).contains(where: { version in
-                (try? keyring.dataKey(.page, as: PageKeyRole.self, version: version)).map {
-                    StoreVerifier.opens(path: backup.path, with: PageEncryption(key: $0))
-                } ?? false
-            })
-        else {
-            throw VaultError(
-                .invalidRequest,
-                "\(backup.path) is not a store of region \(region) under any of its page keys"
-            )
-        }
-        stores.withLock { _ = $0.removeValue(forKey: region) }
-        let path = RegionStore.url(for: region, in: dataDirectory)
-        let staged = path.appendingPathExtension("restore")
-        try? FileManager.default.removeItem(at: staged)
-        try DurableFile.copy(backup, to: staged)
-        for suffix in ["-wal", "-shm", "-journal"] {
-            try DurableFile.remove(URL(fileURLWithPath: path.path + suffix))
-        }
-        try DurableFile.move(staged, to: path)
-
-        let store = try RegionStore(
-            dataDirectory: dataDirectory,
-            region: configuration.regions[region]!,
-            policy: configuration.policy(for: region),
-            keyring: keyring,
-            algorithm: pageAlgorithm
-        )
-        let tombstones = try control.tombstones(region: region)
-        let (replayed, _) = try write(
-            .region(region),
-            on: store.queue,
-            context: context,
-            { db -> Int in
-                var replayed = 0
-                for tombstone in tombstones {
-                    guard
-                        let sid = try db.scalar(
-                            Int64.self,
-                            "SELECT sid FROM subjects WHERE id = \(tombstone.subjectID)"
-                        )
-                    else { continue }
-                    try db.execute("DELETE FROM events WHERE sid = \(sid)")
-                    try db.execute("DELETE FROM consents WHERE sid = \(sid)")
-                    try db.execute("DELETE FROM subject_keys WHERE sid = \(sid)")
-                    try db.execute("DELETE FROM subjects WHERE sid = \(sid)")
-                    try db.execute(
-                        "INSERT OR REPLACE INTO erasures(subject_id, erased_at) VALUES (\(tombstone.subjectID), \(Int64(tombstone.erasedAt.timeIntervalSince1970)))"
-                    )
-                    replayed += 1
-                }
-                return replayed
-            },
-            entry: { replayed in
-                AuditRecord(
-                    action: "store.restore",
-                    regions: [region],
-                    details: ["replayedErasures": .integer(Int64(replayed))]
-                )
-            }
-        )
-        stores.withLock { $0[region] = store }
-        unavailableStores.withLock { $0[region] = nil }
-        return (replayed, try store.anchor().counter)
     }
 }

@@ -24,7 +24,8 @@ extension Vault {
             commit: nil,
             auditedCommit: audited?.counter,
             problems: [],
-            intact: true
+            intact: true,
+            code: nil
         )
         do {
             let configuration = try Self.controlConfiguration(
@@ -47,12 +48,13 @@ extension Vault {
         } catch let error as StoreError {
             check.problems.append("control.db does not open: \(error.message)")
         }
-        if let extent = StoreVerifier.extent(path: path), !extent.missingPages.isEmpty {
+        if let extent = StoreVerifier.extent(path: path), extent.missingPageCount > 0 {
             check.missingPages = extent.missingPages
             check.problems.append(
-                "the file is cut short: control.db has \(extent.expectedPages ?? 0) pages but \(extent.missingPages.count) of them are in no file"
+                "the file is cut short: control.db has \(extent.expectedPages ?? 0) pages but \(extent.missingPageCount) of them are in no file"
             )
         }
+        if !check.problems.isEmpty { check.code = VaultError.Code.storeCorrupt.name }
         if check.problems.isEmpty {
             let state = try control.anchor()
             check.commit = state.counter
@@ -63,7 +65,12 @@ extension Vault {
             switch verdict {
             case .consistent: break
             case .recover(let reason, _): check.problems.append("one write behind the trail: \(reason)")
-            case .rolledBack(let message), .trailCut(let message): check.problems.append(message)
+            case .rolledBack(let message):
+                check.problems.append(message)
+                check.code = VaultError.Code.storeRolledBack.name
+            case .trailCut(let message):
+                check.problems.append(message)
+                check.code = VaultError.Code.auditTrailCut.name
             }
         }
         check.intact = check.problems.isEmpty

@@ -41,6 +41,8 @@ public struct SubjectExport: Sendable, Codable {
         public var sequence: UInt64
         public var time: String
         public var actor: String
+        /// The acting token's name, when the entry records one.
+        public var actorName: String?
         public var role: String
         public var action: String
         public var purpose: String?

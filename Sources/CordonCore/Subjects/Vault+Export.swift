@@ -7,6 +7,11 @@ extension Vault {
     /// policy in force, and every audited access with an inclusion proof against a signed
     /// checkpoint. The export's own audit entry is made durable before anything is read
     /// out, and it appears in the package's access history.
+    ///
+    /// The request is checked before anything is read (``validateAnswer(_:kind:subject:region:action:context:)``),
+    /// and completing it (or registering it) is the export's last effect, after everything
+    /// that can fail — reading the PII, the access history and its checkpoint — so an
+    /// export that fails leaves its request open.
     /// - Parameter dsrRequest: a registered access request (`cordon dsr open`) this export
     ///   answers; without one, the request is registered as received and answered now.
     public func export(
@@ -16,7 +21,16 @@ extension Vault {
         now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws -> SubjectExport {
         let (store, subject) = try requireSubject(id, action: "subject.export", context: context)
-        if let dsrRequest { _ = try dsr.request(id: dsrRequest) }  // an unknown id fails before anything is read
+        if let dsrRequest {
+            try validateAnswer(
+                dsrRequest,
+                kind: .access,
+                subject: id,
+                region: store.region.id,
+                action: "subject.export",
+                context: context
+            )
+        }
         try record(context, action: "subject.export", regions: [store.region.id], subjects: [id])
 
         let rules = RetentionRules(policy: store.policy, catalog: configuration.catalog)
@@ -55,17 +69,8 @@ extension Vault {
         }
         var retention: [String: String] = [:]
         for (category, rule) in store.policy.retention { retention[category.rawValue] = rule.duration.description }
-        try registerAnswered(
-            .access,
-            store: store,
-            subject: id,
-            requestID: dsrRequest,
-            outcome: "export generated",
-            context: context,
-            now: now
-        )
         let (access, checkpoint) = try accessHistory(of: id)
-        return SubjectExport(
+        let package = SubjectExport(
             generatedAt: Self.rfc3339(now),
             subjectId: id,
             region: store.region.id.rawValue,
@@ -96,6 +101,17 @@ extension Vault {
             auditCheckpoint: checkpoint.text,
             auditVerifierKey: audit.verifierKey.description
         )
+        // Last: the request is answered only once the package exists.
+        try recordAnswer(
+            .access,
+            region: store.region.id,
+            subject: id,
+            requestID: dsrRequest,
+            outcome: "export generated",
+            context: context,
+            now: now
+        )
+        return package
     }
 
     /// Every audit entry naming the subject's pseudonym, each with an inclusion proof
@@ -110,6 +126,7 @@ extension Vault {
                     sequence: entry.sequence,
                     time: entry.time.description,
                     actor: entry.actor,
+                    actorName: entry.actorName,
                     role: entry.role,
                     action: entry.action,
                     purpose: entry.purpose,

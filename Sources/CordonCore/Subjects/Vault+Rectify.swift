@@ -14,7 +14,6 @@ extension Vault {
         dsrRequest: String? = nil,
         now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws {
-        if let dsrRequest { _ = try dsr.request(id: dsrRequest) }
         let fields = configuration.catalog.subjectFields.filter { $0.role == .pii }
         for (name, value) in changes {
             guard let field = fields.first(where: { $0.name == name }) else {
@@ -31,6 +30,16 @@ extension Vault {
             }
         }
         let (store, subject) = try requireSubject(id, action: "subject.rectify", context: context)
+        if let dsrRequest {
+            try validateAnswer(
+                dsrRequest,
+                kind: .rectification,
+                subject: id,
+                region: store.region.id,
+                action: "subject.rectify",
+                context: context
+            )
+        }
         try write(
             .region(store.region.id),
             context: context,
@@ -57,12 +66,13 @@ extension Vault {
                 )
             }
         )
-        try registerAnswered(
+        recordAnswerAfterEffect(
             .rectification,
-            store: store,
+            region: store.region.id,
             subject: id,
             requestID: dsrRequest,
             outcome: "rectified",
+            effect: "a rectification",
             context: context,
             now: now
         )
@@ -79,7 +89,6 @@ extension Vault {
         dsrRequest: String? = nil,
         now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws {
-        if let dsrRequest { _ = try dsr.request(id: dsrRequest) }
         guard configuration.catalog.declares(purpose) else {
             throw VaultError(
                 .invalidRequest,
@@ -90,6 +99,17 @@ extension Vault {
             throw VaultError(.invalidRequest, "the consent source must be 1 to 200 characters")
         }
         let (store, subject) = try requireSubject(id, action: "subject.consent", context: context)
+        let right = Self.right(for: state, purpose: purpose)
+        if let dsrRequest {
+            try validateAnswer(
+                dsrRequest,
+                kind: right,
+                subject: id,
+                region: store.region.id,
+                action: "subject.consent",
+                context: context
+            )
+        }
         try write(
             .region(store.region.id),
             context: context,
@@ -111,13 +131,14 @@ extension Vault {
                 )
             }
         )
-        if let right = Self.right(for: state, purpose: purpose) {
-            try registerAnswered(
+        if let right {
+            recordAnswerAfterEffect(
                 right,
-                store: store,
+                region: store.region.id,
                 subject: id,
                 requestID: dsrRequest,
                 outcome: "\(state.rawValue) recorded for \(purpose)",
+                effect: "a consent change",
                 context: context,
                 now: now
             )

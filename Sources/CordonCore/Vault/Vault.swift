@@ -18,10 +18,12 @@ public final class Vault: Sendable {
     public let dataDirectory: URL
     public let configuration: PolicyConfiguration
     public let audit: AuditLog
-    /// `control.db`: the DSR register and erasure tombstones (encrypted like a region store).
+    /// `control.db`: the DSR register, erasure tombstones, tokens and budgets (encrypted like
+    /// a region store). Its writes go through ``write(_:context:_:entry:afterAppend:)``.
     public let control: ControlStore
-    /// The register of data-subject requests with their legal deadlines.
-    public let dsr: DSRRegister
+    /// The register of data-subject requests with their legal deadlines; changed only
+    /// through the vault's DSR methods (decision 0009).
+    let dsr: DSRRegister
     /// The key hierarchy under the master key in use: replaced when the master key is
     /// rotated, so the vault never wraps or unwraps under a key the files no longer use.
     var keys: KeyHierarchy { keyHierarchy.withLock { $0 } }
@@ -39,6 +41,10 @@ public final class Vault: Sendable {
     let corrections: Mutex<[Correction]>
     /// Keeps the newest signed checkpoint in `control.db`.
     let witness: AuditWitness
+    /// The anchor each store reached by this process's own committed writes, stated again
+    /// by `instance.close` (``close()``): a confirmation that those writes committed. A
+    /// store whose COMMIT failed in this process is left out (the `aborted` entry speaks for it).
+    let committedAnchors = Mutex<[AnchoredStore: StoreAnchor]>([:])
     /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
     public let pageAlgorithm: PageEncryption.Algorithm
     private let openWarnings: Mutex<[String]>
@@ -172,7 +178,9 @@ public final class Vault: Sendable {
         return configuration
     }
 
-    private init(
+    /// A vault over opened parts, without the checks of ``open(dataDirectory:configuration:source:passphraseParameters:auditConfiguration:)``
+    /// (which calls it, then checks anchors); also used by ``restoreControl(dataDirectory:configuration:source:from:context:passphraseParameters:auditConfiguration:)``.
+    init(
         dataDirectory: URL,
         configuration: PolicyConfiguration,
         audit: AuditLog,
@@ -191,7 +199,7 @@ public final class Vault: Sendable {
         self.configuration = configuration
         self.audit = audit
         self.control = control
-        self.dsr = DSRRegister(store: control, configuration: configuration)
+        self.dsr = DSRRegister(configuration: configuration)
         self.keyHierarchy = Mutex(keys)
         self.signingKey = signingKey
         self.pseudonymKey = pseudonymKey
@@ -212,13 +220,33 @@ public final class Vault: Sendable {
 
     /// Closes the region stores (their connections close once no caller holds them),
     /// flushes a final audit checkpoint and stops accepting appends.
+    ///
+    /// When this process committed writes, `instance.close` first states the anchor each
+    /// store reached: it proves those writes committed, so a store later found one write
+    /// behind is a rollback, not a crash between an entry and its COMMIT (decision 0005).
     public func close() throws {
-        stores.withLock { $0.removeAll() }
         // Best effort: an aborted write still unrecorded is recovered by the next open.
         try? recordPendingCorrections()
+        let confirmed = committedAnchors.withLock { $0 }
+        if !confirmed.isEmpty {
+            var details: [String: AuditDetailValue] = [:]
+            for (target, anchor) in confirmed { details.merge(target.details(anchor)) { _, new in new } }
+            _ = try? record(
+                AccessContext(actor: "cordon:vault", role: "system"),
+                AuditRecord(
+                    action: Self.closeAction,
+                    regions: confirmed.keys.flatMap(\.regions).sorted(),
+                    details: details
+                )
+            )
+        }
+        stores.withLock { $0.removeAll() }
         defer { witness.drain() }  // the final checkpoint's witness, before control.db closes
         try audit.close()
     }
+
+    /// The entry a clean close appends when the process committed writes.
+    static let closeAction = "instance.close"
 
     /// The audit pseudonym of a subject: a keyed BLAKE2b of its id, never the id itself, so
     /// the trail holds no personal data and survives erasure unchanged.
@@ -235,7 +263,7 @@ public final class Vault: Sendable {
     /// ``VaultError/Code/storeMissing``, ``VaultError/Code/storeCorrupt``).
     public func store(_ id: RegionID) throws -> RegionStore {
         if let store = stores.withLock({ $0[id] }) { return store }
-        if let error = unavailableStores.withLock({ $0[id] }) { throw error }
+        if let error = unavailableStores.withLock({ $0[id] }) { throw error.naming(id) }
         guard configuration.regions[id] != nil else {
             throw VaultError(
                 .unknownRegion,
@@ -259,10 +287,13 @@ public final class Vault: Sendable {
                 region: configuration.regions[id]!,
                 policy: configuration.policy(for: id),
                 keyring: try keys.keyring(.region(id.rawValue)),
-                algorithm: pageAlgorithm
+                algorithm: pageAlgorithm,
+                onFailure: { [weak self] failure in self?.takeOutOfService(id, because: failure) }
             )
         } catch let error as StoreError {
-            throw VaultError(storing: error, in: .region(id))
+            let failure = VaultError(storing: error, in: .region(id))
+            takeOutOfService(id, because: failure)
+            throw failure
         }
     }
 

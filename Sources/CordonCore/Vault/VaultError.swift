@@ -36,14 +36,23 @@ public struct VaultError: Error, CustomStringConvertible, Sendable {
         /// `cordon.json`, the policy configuration and the stores on disk disagree about
         /// which regions exist (a region dropped from `cordon.json` while its store remains).
         public static let configurationMismatch = Code("configuration_mismatch")
+        /// An `Idempotency-Key` already names another request (another body, endpoint or
+        /// caller): nothing was written.
+        public static let idempotencyKeyReused = Code("idempotency_key_reused")
+        /// A request with the same `Idempotency-Key` is still being answered.
+        public static let idempotencyKeyInUse = Code("idempotency_key_in_use")
     }
 
     public let code: Code
     public let message: String
+    /// The regions whose stores caused the failure (for the storage codes): each is named to
+    /// the client, so it knows which region is out of service and that the others are not.
+    public let regions: [RegionID]
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, regions: [RegionID] = []) {
         self.code = code
         self.message = message
+        self.regions = regions
     }
 
     public var description: String { message }

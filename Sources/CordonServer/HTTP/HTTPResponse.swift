@@ -1,3 +1,4 @@
+import CordonCrypto
 import Foundation
 
 /// One HTTP response: status, headers and a complete body.
@@ -11,6 +12,12 @@ public struct HTTPResponse: Sendable {
     var auditedByOperation = false
     /// The error code of an error response, for metrics and the audit entry.
     var errorCode: String?
+    /// Whether the body carries a subject's personal data (an export): a host zeroes such a
+    /// body once it has been handed to the network layer.
+    public internal(set) var holdsPersonalData = false
+    /// Whether an idempotent ingest may keep this response for replay: every line has its
+    /// final answer (none waits for a region to come back).
+    var isFinal = true
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -30,6 +37,16 @@ public struct HTTPResponse: Sendable {
             headers: [("Content-Type", "application/json")],
             body: Array(try JSONBody.encoder.encode(value))
         )
+    }
+
+    /// A JSON body that carries personal data (``holdsPersonalData``): the encoder's output is
+    /// zeroed (``SecureMemory``) once copied into the body, so only the body itself remains.
+    static func personalDataJSON(_ value: some Encodable) throws -> HTTPResponse {
+        var encoded = try JSONBody.encoder.encode(value)
+        defer { SecureMemory.zero(&encoded) }
+        var response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(encoded))
+        response.holdsPersonalData = true
+        return response
     }
 
     /// A plain-text body.

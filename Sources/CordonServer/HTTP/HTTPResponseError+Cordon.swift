@@ -6,18 +6,26 @@ public import CordonCore
 // sentence, because their messages name files and directories.
 
 extension VaultError: HTTPResponseError {
+    /// A region's store that cannot serve is `503` (`store_corrupt`, `store_rolled_back`,
+    /// `store_missing`, `storage_unavailable`) or `507` (`storage_full`), naming the region:
+    /// only requests that need it fail.
     public var status: Int {
         switch code {
         case .subjectNotFound: 404
         case .invalidRequest, .unknownRegion: 400
+        case .idempotencyKeyInUse: 409
+        case .idempotencyKeyReused: 422
+        case .storageFull: 507
         default: 503
         }
     }
     public var publicMessage: String {
         switch code {
         case .subjectNotFound: "no such subject (erased, or never ingested)"
-        case .invalidRequest, .unknownRegion: message
+        case .invalidRequest, .unknownRegion, .idempotencyKeyReused, .idempotencyKeyInUse: message
         case .auditUnavailable: APIError.auditUnavailable.publicMessage
+        case _ where isRegionStorageFailure:
+            "region \(regions.map(\.rawValue).joined(separator: ", ")) cannot serve this request now (\(code)); requests for other regions are not affected; the operator has the details"
         default: "the vault cannot serve this request now (\(code)); the operator has the details"
         }
     }
@@ -31,7 +39,7 @@ extension ControlError: HTTPResponseError {
         case .invalidInput: 400
         case .nameTaken: 409
         case .rightNotProvided, .noExtension, .reasonRequired, .alreadyExtended, .extensionTooLate, .alreadyCompleted,
-            .alreadyRevoked, .unknownPolicy:
+            .alreadyRevoked, .unknownPolicy, .requestMismatch, .regionMismatch:
             409
         default: 503
         }

@@ -3,7 +3,8 @@ import Foundation
 
 struct OpenDSRBody: Decodable {
     var right: String
-    var region: String
+    /// The governing region; optional when `subjectId` is given (taken from the subject).
+    var region: String?
     var subjectId: String?
     var externalRef: String?
     var receivedAt: String?
@@ -29,32 +30,32 @@ extension Endpoints {
     func listDSR(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         let filterText = request.query["status"] ?? "open"
-        guard let filter = DSRRegister.Filter(rawValue: filterText) else {
+        guard let filter = DSRRequest.Filter(rawValue: filterText) else {
             throw APIError.badRequest(
-                "status must be one of \(DSRRegister.Filter.allCases.map(\.rawValue).joined(separator: ", "))"
+                "status must be one of \(DSRRequest.Filter.allCases.map(\.rawValue).joined(separator: ", "))"
             )
         }
         let now = Date()
-        let requests = try session.vault.dsr.list(filter: filter, now: now).filter {
-            permits(context, region: $0.region)
+        let requests = try session.vault.listRequests(filter, now: now, context: context.access) {
+            permits(context, region: $0)
         }
-        try session.vault.auditDSR("dsr.list", requests: requests, context: context.access)
         return try HTTPResponse.json(DSRListResponse(requests: requests.map { DSREntry(request: $0, now: now) }))
             .audited()
     }
 
-    /// `POST /v1/dsr`: registers a request received now (or at `receivedAt`).
+    /// `POST /v1/dsr`: registers a request received now (or at `receivedAt`), governed by
+    /// the subject's region when `subjectId` is given (`region` may then be left out; a
+    /// different one is refused with 409 `region_mismatch`).
     func openDSR(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         let body = try JSONBody.decode(OpenDSRBody.self, from: request)
         guard let right = Right(rawValue: body.right) else {
             throw APIError.badRequest("right must be one of \(Right.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let region = RegionID(rawValue: body.region)
-        guard session.vault.configuration.regions[region] != nil else {
+        let typed = body.region.map(RegionID.init(rawValue:))
+        if let typed, session.vault.configuration.regions[typed] == nil {
             throw APIError.badRequest("unknown region; GET /v1/regions lists them")
         }
-        try authorize(context, region: region)
         var receivedAt = Date()
         if let text = body.receivedAt {
             guard let date = Timestamp.parse(text) else {
@@ -62,15 +63,18 @@ extension Endpoints {
             }
             receivedAt = date
         }
-        let opened = try session.vault.dsr.open(
-            kind: right,
-            region: region,
-            policy: session.vault.configuration.policy(for: region),
-            subjectID: body.subjectId,
+        // The subject's region decides access first; a typed region that disagrees is
+        // refused by openRequest, only once the token may see the subject's region.
+        let region = try session.vault.governingRegion(body.subjectId == nil ? typed : nil, subject: body.subjectId)
+        try authorize(context, region: region)
+        let opened = try session.vault.openRequest(
+            right,
+            region: typed ?? region,
+            subject: body.subjectId,
             externalRef: body.externalRef,
-            receivedAt: receivedAt
+            receivedAt: receivedAt,
+            context: context.access
         )
-        try session.vault.auditDSR("dsr.open", requests: [opened], context: context.access)
         return try HTTPResponse.json(DSREntry(request: opened, now: Date()), status: 201).audited()
     }
 
@@ -78,8 +82,7 @@ extension Endpoints {
     func extendDSR(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let (session, id) = try registeredRequest(context)
         let body = try JSONBody.decode(ExtendDSRBody.self, from: request)
-        let extended = try session.vault.dsr.extend(id: id, reason: body.reason, now: Date())
-        try session.vault.auditDSR("dsr.extend", requests: [extended], context: context.access)
+        let extended = try session.vault.extendRequest(id, reason: body.reason, context: context.access)
         return try HTTPResponse.json(DSREntry(request: extended, now: Date())).audited()
     }
 
@@ -87,8 +90,7 @@ extension Endpoints {
     func completeDSR(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let (session, id) = try registeredRequest(context)
         let body = try JSONBody.decode(CompleteDSRBody.self, from: request)
-        let completed = try session.vault.dsr.complete(id: id, outcome: body.outcome, now: Date())
-        try session.vault.auditDSR("dsr.complete", requests: [completed], context: context.access)
+        let completed = try session.vault.completeRequest(id, outcome: body.outcome, context: context.access)
         return try HTTPResponse.json(DSREntry(request: completed, now: Date())).audited()
     }
 
@@ -96,7 +98,7 @@ extension Endpoints {
     private func registeredRequest(_ context: RequestContext) throws -> (VaultSession, String) {
         let session = try context.requireSession()
         guard let id = context.parameter("id") else { throw APIError.notFound }
-        let request = try session.vault.dsr.request(id: id)
+        let request = try session.vault.dsrRequest(id)
         try authorize(context, region: request.region)
         return (session, id)
     }

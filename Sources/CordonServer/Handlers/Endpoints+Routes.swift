@@ -12,7 +12,7 @@ extension Endpoints {
 
         router.add("GET", "/v1/subjects/lookup", operation: .subjectRead, lookup)
         router.add("GET", "/v1/subjects/{id}", operation: .subjectRead, subject)
-        router.add("GET", "/v1/subjects/{id}/export", operation: .dataSubjectRequest, export)
+        router.add("POST", "/v1/subjects/{id}/export", operation: .dataSubjectRequest, export)
         router.add("DELETE", "/v1/subjects/{id}", operation: .dataSubjectRequest, erase)
         router.add("PATCH", "/v1/subjects/{id}", operation: .dataSubjectRequest, rectify)
         router.add("POST", "/v1/subjects/{id}/consents", operation: .dataSubjectRequest, recordConsent)

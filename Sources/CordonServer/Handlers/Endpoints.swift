@@ -57,10 +57,21 @@ struct Endpoints: Sendable {
 
     /// The region holding subject `id`, after checking the token may act there: `404
     /// subject_not_found` when no region holds it, `403 region_not_permitted` when the
-    /// token's regions do not include it.
+    /// token's regions do not include it. When it is in none of the regions that answered
+    /// and one could not be searched, that region's failure (503) — unless the token may
+    /// not act there anyway, which makes it `404` for this token.
     func locate(_ id: SubjectID, _ context: RequestContext) throws -> (VaultSession, RegionID) {
         let session = try context.requireSession()
-        guard let region = try session.vault.region(of: id) else {
+        let found: RegionID?
+        do {
+            found = try session.vault.region(of: id)
+        } catch let failure as VaultError where failure.isRegionStorageFailure {
+            guard failure.regions.contains(where: { permits(context, region: $0) }) else {
+                throw VaultError(.subjectNotFound, "no such subject")
+            }
+            throw failure
+        }
+        guard let region = found else {
             throw VaultError(.subjectNotFound, "no such subject")
         }
         try authorize(context, region: region)

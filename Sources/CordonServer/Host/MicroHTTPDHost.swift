@@ -1,4 +1,5 @@
 internal import CMicroHTTPD
+import CordonCrypto
 import Foundation
 import Synchronization
 
@@ -184,7 +185,12 @@ private func accessHandler(
             return answer(host, connection, url, method, state)
         }
         let declared = lookupHeader(connection, "Content-Length").flatMap { Int($0) } ?? 0
-        guard declared > host.maximumBodyBytes else { return .YES }
+        guard declared > host.maximumBodyBytes else {
+            // One allocation for the whole body: a buffer that grows leaves each smaller copy
+            // of the body (PII included) behind in freed memory, unzeroed.
+            state.body.reserveCapacity(max(0, declared))
+            return .YES
+        }
         state.bodyTooLarge = true
         return answer(host, connection, url, method, state)
     }
@@ -193,6 +199,7 @@ private func accessHandler(
         if let uploadData, !state.bodyTooLarge {
             if state.body.count + uploadDataSize.pointee > host.maximumBodyBytes {
                 state.bodyTooLarge = true
+                SecureMemory.zero(&state.body)
                 state.body = []
             } else {
                 uploadData.withMemoryRebound(to: UInt8.self, capacity: uploadDataSize.pointee) {
@@ -216,7 +223,7 @@ private func answer(
 ) -> MHD_Result {
     let collected = collectValues(connection)
     let client = clientAddress(connection)
-    let request = HTTPRequest(
+    var request = HTTPRequest(
         method: String(cString: method),
         path: String(cString: url),
         query: collected.arguments,
@@ -227,7 +234,10 @@ private func answer(
         clientIsLoopback: client.isLoopback
     )
     state.body = []
-    let response = host.api.respond(to: request)
+    var response = host.api.respond(to: request)
+    // The body (ingest lines carry PII) is ours alone again once the API returned: zero it
+    // before its memory goes back to the allocator (decision 0009).
+    SecureMemory.zero(&request.body)
     let mhdResponse = response.body.withUnsafeBytes { bytes in
         MHD_create_response_from_buffer(
             bytes.count,
@@ -235,6 +245,9 @@ private func answer(
             MHD_ResponseMemoryMode.RESPMEM_MUST_COPY
         )
     }
+    // libmicrohttpd copied it (RESPMEM_MUST_COPY): an export's personal data leaves our
+    // memory now; its copy is libmicrohttpd's until the response is sent.
+    if response.holdsPersonalData { SecureMemory.zero(&response.body) }
     guard let mhdResponse else { return .NO }
     defer { MHD_destroy_response(mhdResponse) }
     for header in response.headers {

@@ -121,6 +121,14 @@ public final class ServerMetrics: Sendable {
             lines.append("# HELP cordon_audit_recoveries_total Times the audit trail recovered without a restart.")
             lines.append("# TYPE cordon_audit_recoveries_total counter")
             lines.append("cordon_audit_recoveries_total \(health.recoveries)")
+            let unavailable = vault.unavailableRegions
+            lines.append(
+                "# HELP cordon_region_available Whether a region's store serves (1) or is out of service (0: damaged, rolled back or missing) until restored."
+            )
+            lines.append("# TYPE cordon_region_available gauge")
+            for region in vault.regionIDs {
+                lines.append("cordon_region_available{region=\"\(region)\"} \(unavailable[region] == nil ? 1 : 0)")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -55,8 +55,12 @@ public final class RetentionScheduler: @unchecked Sendable {
                 context: AccessContext(actor: "cordon:retention-scheduler", role: "system")
             )
             let expired = result.regions.reduce(0) { $0 + $1.subjectsExpired }
+            let skipped = (result.unavailableRegions ?? [:]).sorted { $0.key < $1.key }.map {
+                "\($0.key) (\($0.value))"
+            }
             report(
                 "retention: \(result.totalDeleted) expired rows deleted (\(expired) inactive profiles) across \(result.regions.count) regions"
+                    + (skipped.isEmpty ? "" : "; skipped \(skipped.joined(separator: ", ")): the store cannot serve")
             )
         } catch {
             report("retention: the sweep failed (\(error)); it runs again in \(Int(intervalSeconds)) s")

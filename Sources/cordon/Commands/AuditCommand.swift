@@ -266,12 +266,15 @@ struct AuditProveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prove",
         abstract: "Print an inclusion proof for entry N (and a consistency proof from an older checkpoint).",
-        discussion: "With --checkpoint FILE (a checkpoint you kept), also proves the current tree extends it."
+        discussion: """
+            With --checkpoint FILE (a checkpoint you kept), also proves the current tree extends it. \
+            Prints JSON either way (--json is accepted, like every command's).
+            """
     )
     static let arguments: [ArgumentSpec] = [
         .option("index", valueName: "N", help: "The entry's sequence number."),
         .option("checkpoint", valueName: "FILE", help: "An older checkpoint to prove consistency from."),
-        GlobalOptions.dataSpec, GlobalOptions.configSpec,
+        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
     let global: GlobalOptions
@@ -323,9 +326,10 @@ struct AuditProveCommand: ParsableCommand {
 struct AuditPubkeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pubkey",
-        abstract: "Print the checkpoint verifier key (give it to DPOs; it also verifies erasure receipts)."
+        abstract: "Print the checkpoint verifier key (give it to DPOs; it also verifies erasure receipts).",
+        discussion: "With --json: {\"verifierKey\", \"origin\"}."
     )
-    static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec]
+    static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec]
 
     let global: GlobalOptions
 
@@ -333,8 +337,17 @@ struct AuditPubkeyCommand: ParsableCommand {
         global = GlobalOptions(parsed: parsed)
     }
 
+    struct Report: Encodable {
+        var verifierKey: String
+        var origin: String
+    }
+
     func run() throws {
-        let key = try withVault(global) { $0.audit.verifierKey }
-        Output.line(key.description)
+        let (key, origin) = try withVault(global) { ($0.audit.verifierKey, $0.audit.origin) }
+        if global.json {
+            try Output.json(Report(verifierKey: key.description, origin: origin))
+        } else {
+            Output.line(key.description)
+        }
     }
 }

@@ -18,19 +18,17 @@ struct DSRCommand: CommandGroup {
         ]
     )
 
-    /// The register of an initialized data directory (inside its encrypted control store),
-    /// with the policies in force and the vault that audits every DSR action. Close the
-    /// vault when done.
-    static func openRegister(_ global: GlobalOptions) throws -> (DSRRegister, PolicyConfiguration, Vault) {
-        let vault = try VaultOpener.open(global)
-        return (vault.dsr, vault.configuration, vault)
+    /// The vault of an initialized data directory, whose DSR methods read and change the
+    /// register (each change audited in its own transaction). Close it when done.
+    static func openRegister(_ global: GlobalOptions) throws -> Vault {
+        try VaultOpener.open(global)
     }
 
     /// A request as JSON, with its deadline state (the shape `GET /v1/dsr` returns too).
     typealias Entry = DSRRequestStatus
 }
 
-/// `cordon dsr open --right R --region ID (--subject ID | --ref REF)`.
+/// `cordon dsr open --right R (--subject ID [--region ID] | --region ID --ref REF)`.
 struct DSROpenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
@@ -38,7 +36,8 @@ struct DSROpenCommand: ParsableCommand {
         discussion: """
             The deadline comes from the region's policy; a right the policy does not grant (such as \
             opt_out_sale_share under GDPR) is refused. Give the subject's Cordon id, the requester's \
-            ticket reference, or both.
+            ticket reference, or both. With a subject id the region is the subject's (--region may be \
+            left out; a different one is refused).
             """
     )
     static let arguments: [ArgumentSpec] =
@@ -48,7 +47,11 @@ struct DSROpenCommand: ParsableCommand {
                 valueName: "RIGHT",
                 help: "One of \(Right.allCases.map(\.rawValue).joined(separator: ", "))."
             ),
-            .option("region", valueName: "ID", help: "The region whose policy governs the request."),
+            .option(
+                "region",
+                valueName: "ID",
+                help: "The region whose policy governs the request (default with --subject: the subject's)."
+            ),
             .option("subject", valueName: "SUBJECT_ID", help: "Cordon's id of the subject (never an email or a name)."),
             .option("ref", valueName: "REF", help: "The requester's ticket reference."),
             .option("received-at", valueName: "TIME", help: "When it was received, RFC 3339 (default: now)."),
@@ -56,7 +59,7 @@ struct DSROpenCommand: ParsableCommand {
 
     let global: GlobalOptions
     let right: Right
-    let region: String
+    let region: String?
     let subject: String?
     let reference: String?
     let receivedAt: Date?
@@ -65,8 +68,7 @@ struct DSROpenCommand: ParsableCommand {
         global = GlobalOptions(parsed: parsed)
         guard let rightText = parsed.option("right") else { throw UsageError("missing --right", command: Self.self) }
         self.right = try KnownValues.choose(Right.self, "right", rightText, option: "right", command: Self.self)
-        guard let region = parsed.option("region") else { throw UsageError("missing --region", command: Self.self) }
-        self.region = region
+        region = parsed.option("region")
         subject = parsed.option("subject")
         reference = parsed.option("ref")
         receivedAt = try parsed.date("received-at")
@@ -76,26 +78,29 @@ struct DSROpenCommand: ParsableCommand {
         if subject == nil && reference == nil {
             throw UsageError("give --subject SUBJECT_ID, --ref REF, or both", command: Self.self)
         }
+        if subject == nil && region == nil {
+            throw UsageError("give --region ID (or --subject SUBJECT_ID, whose region governs)", command: Self.self)
+        }
         if let receivedAt, receivedAt > Date() {
             throw UsageError("--received-at is in the future", command: Self.self)
         }
     }
 
     func run() throws {
-        let (register, configuration, vault) = try DSRCommand.openRegister(global)
+        let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
-        let regionID = RegionID(rawValue: region)
-        try KnownValues.regions(configuration).check(region, option: "region", command: Self.self)
+        if let region {
+            try KnownValues.regions(vault.configuration).check(region, option: "region", command: Self.self)
+        }
         let now = Date()
-        let request = try register.open(
-            kind: right,
-            region: regionID,
-            policy: configuration.policy(for: regionID),
-            subjectID: subject,
+        let request = try vault.openRequest(
+            right,
+            region: region.map(RegionID.init(rawValue:)),
+            subject: subject,
             externalRef: reference,
-            receivedAt: receivedAt ?? now
+            receivedAt: receivedAt ?? now,
+            context: .commandLine(role: "dpo")
         )
-        try vault.auditDSR("dsr.open", requests: [request], context: .commandLine(role: "dpo"))
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
             return
@@ -123,20 +128,20 @@ struct DSRListCommand: ParsableCommand {
             .option(
                 "status",
                 valueName: "STATUS",
-                help: "\(DSRRegister.Filter.allCases.map(\.rawValue).joined(separator: ", ")) (default: open)."
+                help: "\(DSRRequest.Filter.allCases.map(\.rawValue).joined(separator: ", ")) (default: open)."
             ),
             .option("now", valueName: "TIME", help: "Judge deadlines at this RFC 3339 time (default: now)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
-    let filter: DSRRegister.Filter
+    let filter: DSRRequest.Filter
     let now: Date
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        let statusText = parsed.option("status") ?? DSRRegister.Filter.open.rawValue
+        let statusText = parsed.option("status") ?? DSRRequest.Filter.open.rawValue
         self.filter = try KnownValues.choose(
-            DSRRegister.Filter.self,
+            DSRRequest.Filter.self,
             "status",
             statusText,
             option: "status",
@@ -146,10 +151,9 @@ struct DSRListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, _, vault) = try DSRCommand.openRegister(global)
+        let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
-        let requests = try register.list(filter: filter, now: now)
-        try vault.auditDSR("dsr.list", requests: requests, context: .commandLine(role: "dpo"))
+        let requests = try vault.listRequests(filter, now: now, context: .commandLine(role: "dpo"))
         if global.json {
             try Output.json(requests.map { DSRCommand.Entry(request: $0, now: now) })
         } else if requests.isEmpty {
@@ -177,10 +181,9 @@ struct DSRShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, _, vault) = try DSRCommand.openRegister(global)
+        let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
-        let request = try register.request(id: id)
-        try vault.auditDSR("dsr.show", requests: [request], context: .commandLine(role: "dpo"))
+        let request = try vault.showRequest(id, context: .commandLine(role: "dpo"))
         let now = Date()
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
@@ -218,11 +221,10 @@ struct DSRExtendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, _, vault) = try DSRCommand.openRegister(global)
+        let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
         let now = Date()
-        let request = try register.extend(id: id, reason: reason, now: now)
-        try vault.auditDSR("dsr.extend", requests: [request], context: .commandLine(role: "dpo"))
+        let request = try vault.extendRequest(id, reason: reason, context: .commandLine(role: "dpo"), now: now)
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
             return
@@ -257,11 +259,10 @@ struct DSRCompleteCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (register, _, vault) = try DSRCommand.openRegister(global)
+        let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
         let now = Date()
-        let request = try register.complete(id: id, outcome: outcome, now: now)
-        try vault.auditDSR("dsr.complete", requests: [request], context: .commandLine(role: "dpo"))
+        let request = try vault.completeRequest(id, outcome: outcome, context: .commandLine(role: "dpo"), now: now)
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
             return

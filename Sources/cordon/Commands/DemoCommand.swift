@@ -151,9 +151,14 @@ enum DemoGuide {
 
             """ + "\n\n"
         out += """
-            # 3. A data-subject export (dpo role): find the person, then export their package
+            # 3. An access request (dpo role): find the person, register the request (its region and legal
+            #    deadline come from the subject), then answer it with the export package (a POST: it completes
+            #    the request)
             ID=$(curl -s "\(base)/v1/subjects/lookup?externalId=c-1003" -H "Authorization: Bearer $DPO" | python3 -c 'import json,sys; print(json.load(sys.stdin)["subjects"][0]["subjectId"])')
-            curl -s \(base)/v1/subjects/$ID/export -H "Authorization: Bearer $DPO" | python3 -m json.tool | head -40
+            REQ=$(curl -s -X POST \(base)/v1/dsr -H "Authorization: Bearer $DPO" -H 'Content-Type: application/json' \\
+              --data "{\\"right\\":\\"access\\",\\"subjectId\\":\\"$ID\\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+            curl -s -X POST \(base)/v1/subjects/$ID/export -H "Authorization: Bearer $DPO" -H 'Content-Type: application/json' \\
+              --data "{\\"dsrRequest\\":\\"$REQ\\"}" | python3 -m json.tool | head -40
 
             # 4. Erase them and keep the signed receipt (dpo role)
             curl -s -X DELETE \(base)/v1/subjects/$ID -H "Authorization: Bearer $DPO" | python3 -m json.tool

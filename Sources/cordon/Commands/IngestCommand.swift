@@ -100,6 +100,11 @@ struct IngestArguments {
         }
         try rejectsHandle?.synchronize()
         try Output.json(summary)
+        for (region, code) in (summary.unavailableRegions ?? [:]).sorted(by: { $0.key < $1.key }) {
+            Output.standardError(
+                "ingest: region \(region) could not serve (\(code)); its lines were refused as region_unavailable — see `cordon store verify`, then ingest them again"
+            )
+        }
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
             Output.standardError(

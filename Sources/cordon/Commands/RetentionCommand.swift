@@ -51,6 +51,9 @@ struct RetentionRunCommand: ParsableCommand {
                 "  \(region.region) (\(region.policy)): \(deleted.isEmpty ? "nothing" : deleted); expired profiles \(region.subjectsExpired)"
             )
         }
+        for (region, code) in (report.unavailableRegions ?? [:]).sorted(by: { $0.key < $1.key }) {
+            Output.line("  \(region): skipped, its store cannot serve (\(code)); see `cordon store verify`")
+        }
         Output.line("deleted \(report.totalDeleted) rows and profiles in total")
     }
 }

@@ -62,7 +62,13 @@ struct SubjectLookupCommand: ParsableCommand {
 
     func run() throws {
         let reference: Vault.SubjectReference = externalID.map { .externalID($0) } ?? .email(email!)
-        let found = try withVault(global) { try $0.lookup(reference, context: .commandLine(role: "dpo")) }
+        let lookup = try withVault(global) { try $0.find(reference, context: .commandLine(role: "dpo")) }
+        let found = lookup.subjects
+        for (region, code) in lookup.unavailableRegions.sorted(by: { $0.key < $1.key }) {
+            Output.standardError(
+                "warning: region \(region) could not be searched (\(code)); it may hold more matches (`cordon store verify`)"
+            )
+        }
         guard !found.isEmpty else {
             throw CLIError("no subject matches that \(externalID == nil ? "email" : "externalId") in any region")
         }

@@ -28,10 +28,13 @@ enum VaultOpener {
     }
 }
 
-/// Closes the vault (final checkpoint) after `body`, whatever happens.
+/// Closes the vault (final checkpoint) after `body`, whatever happens, and prints the
+/// warnings the operation added (a DSR register update that failed after its effect).
 func withVault<T>(_ global: GlobalOptions, _ body: (Vault) throws -> T) throws -> T {
     let vault = try VaultOpener.open(global)
+    let shown = vault.warnings.count
     defer {
+        vault.warnings.dropFirst(shown).forEach(Output.warning)
         do { try vault.close() } catch { Output.warning("closing the audit trail: \(error)") }
     }
     return try body(vault)

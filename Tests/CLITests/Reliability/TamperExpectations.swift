@@ -1,7 +1,8 @@
 /// What the tamper matrix expects of each case: detected by which command, with which
 /// words; or why it cannot be (listed in docs/RELIABILITY.md with the mitigation).
 enum TamperExpectation: Sendable {
-    /// `detector` (the first an operator meets) refuses, with `message` in its words.
+    /// `detector` (the first an operator meets) refuses, with `message` in its words (one of
+    /// several, separated by `|`).
     case detected(by: Detector, message: String)
     /// Nothing to tamper with (the file kind has no such manipulation, or the old copy is
     /// the same file).
@@ -41,10 +42,8 @@ enum TamperExpectation: Sendable {
         case (.controlStore, .swap): .detected(by: .anyCommand, message: "wrong page key or not a Cordon store")
         case (.controlStore, .replay): .undetected(Limit.pageReplay)
         case (.controlStore, .dropLastWrite): .undetected(Limit.lastWrite)
-        case (.controlStore, .rollBack):
-            .pending(owner: Owner.controlAnchors, by: .anyCommand, message: "restore control.db from the newest backup")
-        case (.controlWAL, .flip), (.controlWAL, .truncate), (.controlWAL, .delete):
-            .pending(owner: Owner.controlAnchors, by: .anyCommand, message: "restore control.db from the newest backup")
+        case (.controlStore, .rollBack), (.controlWAL, .flip), (.controlWAL, .truncate), (.controlWAL, .delete):
+            .detected(by: .anyCommand, message: "the file is older than its audited state")
         case (.controlWAL, _): .notApplicable(NotApplicable.noOldWAL)
 
         // Keys: every key file is bound to its keyring, version and master key.
@@ -62,8 +61,10 @@ enum TamperExpectation: Sendable {
             .detected(by: .anyCommand, message: "does not open")
         case (.masterKey, .truncate): .detected(by: .anyCommand, message: "must hold a 32-byte key")
         case (.masterKey, .delete), (.masterKDF, .delete): .detected(by: .anyCommand, message: "does not exist")
-        case (.masterKDF, .flip), (.masterKDF, .truncate):
-            .detected(by: .anyCommand, message: "is not a valid Argon2id salt record")
+        case (.masterKDF, .flip):
+            // A flipped character of the salt is still base64 or not: a wrong key, or no record.
+            .detected(by: .anyCommand, message: "does not open|is not a valid Argon2id salt record")
+        case (.masterKDF, .truncate): .detected(by: .anyCommand, message: "is not a valid Argon2id salt record")
         case (.masterKDF, .swap), (.masterKDF, .replay): .notApplicable(NotApplicable.onePassphraseInstance)
         case (.instanceConfiguration, .truncate): .detected(by: .anyCommand, message: "is not valid")
         case (.instanceConfiguration, .delete): .detected(by: .anyCommand, message: "is not a Cordon data directory")
@@ -118,10 +119,5 @@ enum TamperExpectation: Sendable {
         static let directory = "a directory: only deleted, swapped or rolled back whole"
         static let notAStore = "not a store: it has no commits"
         static let storeRow = "the store's row: its WAL is cut after the last commit but one"
-    }
-
-    enum Owner {
-        static let controlAnchors =
-            "lead and WP5a: token, budget and DSR-register writes go through the anchored door, so control.db's commit counter moves (issue 13.6)"
     }
 }

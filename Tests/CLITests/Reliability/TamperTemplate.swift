@@ -88,7 +88,10 @@ struct TamperTemplate: Sendable {
         // ... then the newest writes, still in the WALs when the copy is taken.
         vault = try open()
         try ingest(vault, subjects: [("n-eu-1", "IT"), ("n-uk-1", "GB")])
-        _ = try vault.tokenRegistry().create(name: "new", role: .dpo, scope: .regions(["uk"]), context: context)
+        // Several anchored control.db writes: dropping its WAL is more than its last write.
+        for name in ["new-1", "new-2", "new-3"] {
+            _ = try vault.tokenRegistry().create(name: name, role: .dpo, scope: .regions(["uk"]), context: context)
+        }
         let checkpoint = try vault.audit.checkpoint()
         try Data(checkpoint.text.utf8).write(to: template.saved)
         try Data((vault.audit.verifierKey.description + "\n").utf8).write(to: template.pubkey)

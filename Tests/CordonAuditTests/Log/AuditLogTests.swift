@@ -71,6 +71,15 @@ struct AuditLogTests {
         try log.close()
     }
 
+    @Test func searchByActorFindsATokensIdOrItsName() throws {
+        let log = try TestSupport.open(TestSupport.temporaryDirectory())
+        var named = TestSupport.event(1)
+        named.actorName = "shop-backend"
+        _ = try log.appendBatch([TestSupport.event(0), named])
+        #expect(try log.search(AuditQuery(actor: "shop-backend")).map(\.sequence) == [1])
+        #expect(try log.search(AuditQuery(actor: "tok_1")).map(\.sequence) == [1])
+    }
+
     @Test func searchFiltersBySubjectActorActionAndTime() throws {
         let log = try TestSupport.open(TestSupport.temporaryDirectory())
         _ = try log.appendBatch((0..<10).map { TestSupport.event($0, subject: $0 % 2 == 0 ? "ps_even" : "ps_odd") })

@@ -24,6 +24,30 @@ struct AnchorRecoveryTests {
         ).sequence
     }
 
+    @Test func aCleanCloseConfirmsItsWritesSoOneWriteBehindIsARollback() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("k-1", country: "DE")])
+        try fixture.vault.close()
+        fixture.vault = nil
+        let path = fixture.directory.url.appendingPathComponent("regions/eu.db")
+        let before = try Data(contentsOf: path)
+        fixture.vault = try fixture.open()
+        try fixture.ingestEvents([VaultFixture.event("k-1")])
+        try fixture.vault.close()  // instance.close states eu's anchor after the event batch
+        fixture.vault = nil
+        let close = try #require(
+            try AuditVerifierReader.entries(fixture).last { $0.action == "instance.close" }
+        )
+        #expect(close.details["store.eu.commit"] != nil)
+        try? FileManager.default.removeItem(atPath: path.path + "-wal")
+        try before.write(to: path)  // exactly one write back
+
+        fixture.vault = try fixture.open()
+        let error = #expect(throws: VaultError.self) { try fixture.vault.store("eu") }
+        #expect(error?.code == .storeRolledBack)
+        #expect(try fixture.entries().filter { $0.action == "store.recovered" }.isEmpty)
+    }
+
     @Test func aWriteThatNeverCommittedIsRecoveredWhateverCameAfter() throws {
         let fixture = try VaultFixture()
         try fixture.ingestSubjects([
@@ -85,7 +109,8 @@ struct AnchorRecoveryTests {
                 details: AnchoredStore.region("eu").details(StoreAnchor(counter: state.counter, batch: state.batch ^ 1))
             )
         )
-        try fixture.reopen()
+        fixture.crash()  // a clean close would state eu's real anchor after the forged one
+        fixture.vault = try fixture.open()
         let error = #expect(throws: VaultError.self) { try fixture.vault.store("eu") }
         #expect(error?.code == .storeRolledBack)
         #expect(error?.message.contains("another history") == true)
@@ -120,14 +145,15 @@ struct AnchorRecoveryTests {
         }
         var options = IngestOptions()
         options.batchSize = 6000
-        let error = #expect(throws: VaultError.self) {
-            _ = try fixture.vault.ingestEvents(
-                from: try fixture.reader(events),
-                context: fixture.context,
-                options: options
-            )
-        }
-        #expect(error?.code == .storageFull, "\(String(describing: error))")
+        // The region's lines are refused, with its code; the run itself goes on.
+        let refused = try fixture.vault.ingestEvents(
+            from: try fixture.reader(events),
+            context: fixture.context,
+            options: options
+        )
+        #expect(refused.accepted == 0)
+        #expect(refused.rejectedByReason == ["region_unavailable": 6000])
+        #expect(refused.unavailableRegions == ["eu": "storage_full"], "\(refused)")
 
         let entries = try fixture.entries().filter { $0.action == "ingest.events" }
         let claimed = try #require(entries.first { $0.outcome == .ok && $0.details["accepted"] == .integer(6000) })
@@ -146,5 +172,20 @@ struct AnchorRecoveryTests {
         #expect(try fixture.vault.store("eu").read { try $0.scalar(Int.self, "SELECT count(*) FROM events") } == 6000)
         fixture.crash()
         withExtendedLifetime(volume) {}
+    }
+}
+
+/// Reads a closed vault's audit entries straight from its segment files.
+enum AuditVerifierReader {
+    static func entries(_ fixture: VaultFixture) throws -> [AuditEntry] {
+        let folder = fixture.directory.url.appendingPathComponent("audit/segments")
+        var entries: [AuditEntry] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            for line in data.split(separator: 0x0A) {
+                entries.append(try JSONDecoder().decode(AuditEntry.self, from: Data(line)))
+            }
+        }
+        return entries
     }
 }

@@ -180,3 +180,48 @@ struct AnchorRefusalTests {
         #expect(eu.missingPages.isEmpty)
     }
 }
+
+extension AnchorRefusalTests {
+    @Test func aControlStoreRolledBackPastARevocationIsRefused() throws {
+        let fixture = try Self.fixture()
+        let issued = try fixture.vault.tokenRegistry().create(
+            name: "shop",
+            role: .ingest,
+            scope: .allRegions,
+            context: fixture.context
+        )
+        try fixture.vault.close()
+        fixture.vault = nil
+        let control = fixture.directory.url.appendingPathComponent("control.db")
+        let before = try Data(contentsOf: control)
+        fixture.vault = try fixture.open()
+        try fixture.vault.tokenRegistry().revoke(id: issued.token.id, context: fixture.context)
+        let revocation = try #require(try fixture.entries().last { $0.action == "token.revoke" })
+        #expect(revocation.details["control.commit"] != nil, "the revocation is anchored")
+        try fixture.vault.close()
+        fixture.vault = nil
+
+        try? FileManager.default.removeItem(atPath: control.path + "-wal")
+        try before.write(to: control)  // the copy in which the token still works
+        let error = #expect(throws: VaultError.self) { _ = try fixture.open() }
+        #expect(error?.code == .storeRolledBack)
+        #expect(error?.message.contains("control.db is at commit") == true, "\(String(describing: error))")
+    }
+
+    @Test func budgetSpentIsAnchoredInControlStore() throws {
+        let fixture = try Self.fixture()
+        try fixture.ingestSubjects((0..<3).map { VaultFixture.subject("q-\($0)", country: "DE") })
+        let before = try fixture.vault.control.anchor()
+        _ = try fixture.vault.query(
+            "SELECT COUNT(DISTINCT subject) FROM events",
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context
+        )
+        let after = try fixture.vault.control.anchor()
+        #expect(after.counter == before.counter + 1)
+        let entry = try #require(try fixture.entries().last { $0.action == "query.run" })
+        #expect(entry.details["control.commit"] == .integer(after.counter))
+        #expect(entry.privacyCost != nil)
+    }
+}

@@ -11,14 +11,15 @@ struct ControlStoreTests {
         _ = try ControlStore.open(dataDirectory: directory.url, create: true)
         let connection = try Connection(path: directory.url.appendingPathComponent("control.db").path)
         #expect(try connection.userVersion == ControlStore.schemaVersion)
-        // 2: privacy-budget ledger, 3: api tokens, 4: anchor and audit witness, 5: token purposes and names
-        #expect(ControlStore.schemaVersion == 5)
+        // 2: privacy-budget ledger, 3: api tokens, 4: anchor and audit witness, 5: token purposes and
+        // names, 6: ingest responses
+        #expect(ControlStore.schemaVersion == 6)
         let tables = try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .map { try $0.get(String.self, at: 0) }
         #expect(
             Set([
                 "api_tokens", "audit_witness", "dsr_requests", "erasure_tombstones", "privacy_budget",
-                "released_answers", "store_state",
+                "released_answers", "store_state", "ingest_responses",
             ])
             .isSubset(of: Set(tables))
         )

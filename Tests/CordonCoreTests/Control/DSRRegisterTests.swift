@@ -224,7 +224,7 @@ struct DSRRegisterTests {
         try fixture.register.complete(id: done.id, outcome: "erased", now: ControlFixture.at("2025-01-15T00:00:00Z"))
 
         let now = ControlFixture.at("2025-02-06T00:00:00Z")
-        func ids(_ filter: DSRRegister.Filter) throws -> [String] {
+        func ids(_ filter: DSRRequest.Filter) throws -> [String] {
             try fixture.register.list(filter: filter, now: now).map(\.id)
         }
         // Sorted by the deadline in force.
@@ -244,10 +244,7 @@ struct DSRRegisterTests {
         let directory = try TemporaryDirectory()
         let id: String
         do {
-            let register = DSRRegister(
-                store: try ControlStore.open(dataDirectory: directory.url, create: true),
-                configuration: ConfigurationFixture.shipped
-            )
+            let register = RegisterDriver(store: try ControlStore.open(dataDirectory: directory.url, create: true))
             id = try register.open(
                 kind: .erasure,
                 region: "eu",
@@ -258,10 +255,7 @@ struct DSRRegisterTests {
             ).id
             try register.extend(id: id, reason: "complex", now: ControlFixture.at("2025-03-16T10:00:00Z"))
         }
-        let reopened = DSRRegister(
-            store: try ControlStore.open(dataDirectory: directory.url),
-            configuration: ConfigurationFixture.shipped
-        )
+        let reopened = RegisterDriver(store: try ControlStore.open(dataDirectory: directory.url))
         let request = try reopened.request(id: id)
         #expect(request.externalRef == "ZD-4521")
         #expect(request.subjectID == nil)

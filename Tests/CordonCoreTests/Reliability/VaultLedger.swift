@@ -81,12 +81,10 @@ enum VaultLedger {
                 try vault.control.tombstones(region: region).compactMap { SubjectID(rawValue: $0.subjectID) }
                     .map(vault.pseudonym)
             )
-            let erased = claims.erasedSubjects.filter { pseudonym in
-                claims.entries.contains { $0.regions == [region.rawValue] && $0.subjects.contains(pseudonym) }
-            }
-            if tombstones != erased {
+            let claimedTombstones = claims.tombstones(in: region.rawValue)
+            if tombstones != claimedTombstones {
                 problems.append(
-                    "control.db holds \(tombstones.count) tombstones for \(region), the trail claims \(erased.count) erasures"
+                    "control.db holds \(tombstones.count) tombstones for \(region), the trail claims \(claimedTombstones.count)"
                 )
             }
         }
@@ -106,7 +104,10 @@ enum VaultLedger {
                 "control.db has revoked \(revoked.sorted()), the trail claims \(claimedTokens.revoked.sorted())"
             )
         }
-        let requests = Set(try vault.dsr.list(filter: .all, now: Date()).map(\.id))
+        let requests = Set(
+            try vault.control.read("list requests") { db in try vault.dsr.list(filter: .all, now: Date(), in: db) }
+                .map(\.id)
+        )
         if requests != claims.registeredRequests {
             problems.append(
                 "the DSR register holds \(requests.count) requests, the trail claims \(claims.registeredRequests.count) (\(requests.subtracting(claims.registeredRequests).count) unclaimed)"

@@ -40,9 +40,11 @@ struct StoreMaintenanceTests {
         #expect(checks.first { $0.region == "eu" }?.badPages == [2])
         #expect(checks.filter { $0.region != "eu" }.allSatisfy { $0.intact })
         // Reading every page (integrity_check) hits page 2 and fails; it never returns altered rows.
-        #expect(throws: StoreError.self) {
+        let error = #expect(throws: VaultError.self) {
             _ = try fixture.vault.store("eu").read { db in try db.query("PRAGMA integrity_check") }
         }
+        #expect(error?.code == .storeCorrupt)
+        #expect(error?.regions == ["eu"])
     }
 
     @Test func restoringAnOlderCopyReplaysErasures() throws {
@@ -128,16 +130,16 @@ struct StoreMaintenanceTests {
         try fixture.ingestSubjects([VaultFixture.subject("d-1", country: "US", consents: [])])
         let id = try #require(try fixture.id(of: "d-1"))
         let now = Date()
-        let opened = try fixture.vault.dsr.open(
-            kind: .access,
+        let opened = try fixture.vault.openRequest(
+            .access,
             region: "us",
-            policy: fixture.vault.configuration.policy(for: "us"),
-            subjectID: id.rawValue,
+            subject: id.rawValue,
             externalRef: "ticket-9",
-            receivedAt: now
+            receivedAt: now,
+            context: fixture.context
         )
         _ = try fixture.vault.export(id, context: fixture.context, dsrRequest: opened.id)
-        #expect(try fixture.vault.dsr.request(id: opened.id).status == .completed)
+        #expect(try fixture.vault.dsrRequest(opened.id).status == .completed)
         try fixture.vault.recordConsent(
             id,
             purpose: "sale_or_share",
@@ -145,22 +147,23 @@ struct StoreMaintenanceTests {
             source: "gpc-form",
             context: fixture.context
         )
-        let completed = try fixture.vault.dsr.list(filter: .completed, now: now)
+        let completed = try fixture.vault.listRequests(.completed, now: now, context: fixture.context)
         #expect(Set(completed.map(\.kind)) == [.access, .optOutSaleShare])
         // An export that names a request for another right is refused before anything is read.
-        let erasure = try fixture.vault.dsr.open(
-            kind: .erasure,
-            region: "us",
-            policy: fixture.vault.configuration.policy(for: "us"),
-            subjectID: id.rawValue,
+        let erasure = try fixture.vault.openRequest(
+            .erasure,
+            region: nil,
+            subject: id.rawValue,
             externalRef: nil,
-            receivedAt: now
+            receivedAt: now,
+            context: fixture.context
         )
-        #expect(throws: VaultError.self) {
+        #expect(erasure.region == "us")
+        #expect(throws: ControlError.self) {
             try fixture.vault.export(id, context: fixture.context, dsrRequest: erasure.id)
         }
         _ = try fixture.vault.erase(id, context: fixture.context, dsrRequest: erasure.id)
-        #expect(try fixture.vault.dsr.request(id: erasure.id).status == .completed)
+        #expect(try fixture.vault.dsrRequest(erasure.id).status == .completed)
         #expect(try fixture.vault.control.tombstones(region: "us").map(\.subjectID) == [id.rawValue])
     }
 

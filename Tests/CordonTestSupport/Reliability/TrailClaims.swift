@@ -140,6 +140,13 @@ public struct TrailClaims: Sendable {
                     // Still resolvable by a later store.recovered (the COMMIT reached the disk).
                     pendingWrite[store] = nil
                     state[store] = anchor
+                case ("instance.close", .ok):
+                    // A clean close restates where this process's writes left each store:
+                    // a confirmation, not a write.
+                    if !(state[store] ?? Anchor(counter: 0, batch: 0)).admits(anchor) {
+                        problems.append("\(name) states \(store) at \(anchor), but the trail last stated \(before)")
+                    }
+                    pendingWrite[store] = nil
                 case ("store.restore", .ok):
                     effective.insert(entry.sequence)
                     pendingWrite[store] = (entry.sequence, nil)
@@ -229,9 +236,20 @@ public struct TrailClaims: Sendable {
         return present
     }
 
-    /// Pseudonyms of subjects whose erasure the trail claims (each needs a tombstone).
+    /// Pseudonyms of subjects whose erasure the trail claims.
     public var erasedSubjects: Set<String> {
         Set((effectiveEntries("subject.erase") + effectiveEntries("retention.expire")).flatMap(\.subjects))
+    }
+
+    /// Pseudonyms of subjects whose tombstone in `control.db` the trail claims (an entry
+    /// with `tombstone: 1`, or `subject.tombstone`), by region.
+    public func tombstones(in region: String) -> Set<String> {
+        Set(
+            entries.filter { entry in
+                effective.contains(entry.sequence) && entry.regions == [region]
+                    && (entry.action == "subject.tombstone" || entry.details["tombstone"] == .integer(1))
+            }.flatMap(\.subjects)
+        )
     }
 
     /// Ids of the tokens the trail claims were created, and of those it claims were revoked.

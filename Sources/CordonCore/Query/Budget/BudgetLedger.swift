@@ -64,17 +64,19 @@ struct BudgetLedger: Sendable {
         }
     }
 
-    /// Spends every charge and stores the answer, atomically; `audit` runs last, inside the
-    /// transaction. Throws ``QueryError/Code/budgetExhausted`` (rolling back) when a region
-    /// cannot pay any more.
+    /// Spends every charge and stores the answer, inside the caller's transaction on
+    /// `control.db` (``Vault/write(_:context:_:entry:)``, which appends the query's audit
+    /// entry before COMMIT). Throws ``QueryError/Code/budgetExhausted`` (rolling back) when
+    /// a region cannot pay any more: the re-check here, under the write lock, is what stops
+    /// two concurrent queries from both spending the last ε.
     func spend(
         _ charges: [Charge],
         release key: ReleaseKey,
         answer: Data,
         at now: Int64,
-        audit: () throws -> Void
+        in db: Connection
     ) throws {
-        try store.write("spend privacy budget") { db in
+        do {
             for charge in charges {
                 let spent =
                     try db.scalar(
@@ -103,7 +105,6 @@ struct BudgetLedger: Sendable {
                         \(key.canonicalQuery), \(String(decoding: answer, as: UTF8.self)), \(now))
                 """
             )
-            try audit()
         }
     }
 

@@ -1,5 +1,6 @@
-extension DSRRegister {
-    /// Which requests ``DSRRegister/list(filter:now:)`` returns.
+extension DSRRequest {
+    /// Which requests a listing of the register returns (`cordon dsr list --status`,
+    /// `GET /v1/dsr?status=`).
     public enum Filter: String, CaseIterable, Hashable, Sendable {
         /// Every request not yet completed, extended or not: the work queue.
         case open
