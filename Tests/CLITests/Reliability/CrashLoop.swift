@@ -19,16 +19,22 @@ final class CrashLoop {
     /// What one batch was, and what the child said about it.
     struct Batch: Sendable {
         enum Kind: Sendable { case events, subjects }
-        enum Answer: Sendable { case acknowledged, refused, none }
+        enum Answer: Sendable, Equatable {
+            case acknowledged, refused, none
+            /// Answered 200 without accepting every line: every line is valid, so this is a bug.
+            case unexpected(String)
+        }
         var tag: String
-        var region: String
         var kind: Kind
-        var lines: Int
+        /// Lines per region: each region's share is one transaction, all or nothing.
+        var lines: [String: Int]
         var answer: Answer
         var idempotencyKey: String?
         var body: [UInt8]
-        /// Once found committed, a batch must stay so.
-        var seenCommitted = false
+        /// Regions whose share was found committed: it must stay so.
+        var seenCommitted: Set<String> = []
+
+        var lineCount: Int { lines.values.reduce(0, +) }
     }
 
     /// The figures `make reliability` prints.
@@ -125,7 +131,8 @@ final class CrashLoop {
                     "base-\(Self.regions[region].id)-\(Int.random(in: 0..<Self.baseSubjects, using: &generator))",
                     tag: tag
                 )
-            case .subjects: Self.subjectLine("s-\(tag)-\(index)", country: country, source: tag)
+            case .subjects:
+                Self.subjectLine("s-\(tag)-\(Self.regions[region].id)-\(index)", country: country, source: tag)
             }
         }
     }
@@ -156,7 +163,7 @@ final class CrashLoop {
             let tag = "e\(epoch)c\(cycle)g\(group)"
             text += lines(kind, tag: tag, region: region, count: batchSize).joined(separator: "\n") + "\n"
             sent.append(
-                Batch(tag: tag, region: Self.regions[region].id, kind: kind, lines: batchSize, answer: .none, body: [])
+                Batch(tag: tag, kind: kind, lines: [Self.regions[region].id: batchSize], answer: .none, body: [])
             )
         }
         let input = scratch.url.appendingPathComponent("input-\(cycle).ndjson")
@@ -255,16 +262,33 @@ final class CrashLoop {
             plans.append(
                 (0..<200).map { index in
                     let kind: Batch.Kind = Int.random(in: 0..<5, using: &generator) == 0 ? .subjects : .events
-                    let region = Int.random(in: 0..<Self.regions.count, using: &generator)
-                    let count = Int.random(in: 1...150, using: &generator)
                     let tag = "e\(epoch)c\(cycle)w\(writer)b\(index)"
                     let keyed = Bool.random(using: &generator)
-                    let body = lines(kind, tag: tag, region: region, count: count).joined(separator: "\n") + "\n"
+                    // Mostly small batches for one region; some for several regions (one
+                    // transaction each), some larger than the CLI's default batch size.
+                    let shape = Int.random(in: 0..<10, using: &generator)
+                    let regions =
+                        shape < 2
+                        ? Array(
+                            (0..<Self.regions.count).shuffled(using: &generator).prefix(
+                                Int.random(in: 2...3, using: &generator)
+                            )
+                        )
+                        : [Int.random(in: 0..<Self.regions.count, using: &generator)]
+                    var counts: [String: Int] = [:]
+                    var body = ""
+                    for region in regions {
+                        let count =
+                            shape == 9
+                            ? Int.random(in: 1001...1600, using: &generator)
+                            : Int.random(in: 1...150, using: &generator)
+                        counts[Self.regions[region].id] = count
+                        body += lines(kind, tag: tag, region: region, count: count).joined(separator: "\n") + "\n"
+                    }
                     return Batch(
                         tag: tag,
-                        region: Self.regions[region].id,
                         kind: kind,
-                        lines: count,
+                        lines: counts,
                         answer: .none,
                         idempotencyKey: keyed ? "key-\(tag)" : nil,
                         body: Array(body.utf8)
@@ -281,7 +305,13 @@ final class CrashLoop {
                     if stop.load(ordering: .relaxed) { break }
                     let response = Self.post(batch, port: port, token: token)
                     if let response {
-                        batch.answer = response.status == 200 ? .acknowledged : .refused
+                        if response.status != 200 {
+                            batch.answer = .refused
+                        } else if let accepted = Self.accepted(response.body), accepted == batch.lineCount {
+                            batch.answer = .acknowledged
+                        } else {
+                            batch.answer = .unexpected(String(response.body.prefix(300)))
+                        }
                     }
                     results.withLock { $0.append(batch) }
                     if response == nil { break }  // the server is gone
@@ -303,10 +333,6 @@ final class CrashLoop {
         let path = batch.kind == .events ? "/v1/events" : "/v1/subjects"
         guard let response = HTTPPost.send(port: port, path: path, body: batch.body, headers: headers) else {
             return nil
-        }
-        if response.status == 200, accepted(response.body) != batch.lines {
-            // Every line is valid: anything less accepted is a bug in the test or the server.
-            return HTTPPost.Response(status: 0, body: response.body)
         }
         return response
     }
@@ -369,35 +395,41 @@ final class CrashLoop {
 
         for index in batches.indices {
             let batch = batches[index]
-            let rows = counts[batch.region]?[batch.tag] ?? 0
-            let elsewhere = counts.filter { $0.key != batch.region }.reduce(0) { $0 + ($1.value[batch.tag] ?? 0) }
-            if elsewhere > 0 { problems.append("cycle \(cycle): batch \(batch.tag) has rows outside \(batch.region)") }
-            switch batch.answer {
-            case .acknowledged:
-                if rows < batch.lines {
-                    tally.acknowledgedWritesLost += batch.lines - rows
+            for (region, lines) in batch.lines.sorted(by: { $0.key < $1.key }) {
+                let rows = counts[region]?[batch.tag] ?? 0
+                switch batch.answer {
+                case .acknowledged:
+                    if rows < lines {
+                        tally.acknowledgedWritesLost += lines - rows
+                        problems.append(
+                            "cycle \(cycle): acknowledged batch \(batch.tag) has \(rows) of \(lines) rows in \(region)"
+                        )
+                    }
+                    if rows > lines { tally.duplicatedRows += rows - lines }
+                case .unexpected(let body):
                     problems.append(
-                        "cycle \(cycle): acknowledged batch \(batch.tag) has \(rows) of \(batch.lines) rows"
+                        "cycle \(cycle): batch \(batch.tag) answered 200 without accepting every line: \(body)"
                     )
+                case .refused:
+                    if rows > 0 {
+                        tally.refusedButStored += 1
+                        problems.append("cycle \(cycle): batch \(batch.tag) was refused, yet \(rows) rows are stored")
+                    }
+                case .none:
+                    if rows != 0 && rows != lines {
+                        tally.partialBatches += 1
+                        problems.append(
+                            "cycle \(cycle): unacknowledged batch \(batch.tag) is partly stored in \(region): \(rows) of \(lines)"
+                        )
+                    } else if rows == 0 && batch.seenCommitted.contains(region) {
+                        tally.acknowledgedWritesLost += lines
+                        problems.append("cycle \(cycle): batch \(batch.tag) was stored in \(region), and is gone")
+                    }
                 }
-                if rows > batch.lines { tally.duplicatedRows += rows - batch.lines }
-            case .refused:
-                if rows > 0 {
-                    tally.refusedButStored += 1
-                    problems.append("cycle \(cycle): batch \(batch.tag) was refused, yet \(rows) rows are stored")
-                }
-            case .none:
-                if rows != 0 && rows != batch.lines {
-                    tally.partialBatches += 1
-                    problems.append(
-                        "cycle \(cycle): unacknowledged batch \(batch.tag) is partly stored: \(rows) of \(batch.lines)"
-                    )
-                } else if rows == 0 && batch.seenCommitted {
-                    tally.acknowledgedWritesLost += batch.lines
-                    problems.append("cycle \(cycle): batch \(batch.tag) was stored, and is gone")
-                }
+                if rows == lines { batches[index].seenCommitted.insert(region) }
             }
-            if rows == batch.lines { batches[index].seenCommitted = true }
+            let elsewhere = counts.filter { batch.lines[$0.key] == nil }.reduce(0) { $0 + ($1.value[batch.tag] ?? 0) }
+            if elsewhere > 0 { problems.append("cycle \(cycle): batch \(batch.tag) has rows outside its regions") }
         }
 
         // The trail claims exactly what the stores hold.
@@ -460,9 +492,9 @@ final class CrashLoop {
         for batch in batches {
             switch batch.answer {
             case .acknowledged: tally.acknowledgedBatches += 1
-            case .refused: tally.refusedBatches += 1
+            case .refused, .unexpected: tally.refusedBatches += 1
             case .none:
-                if batch.seenCommitted {
+                if !batch.seenCommitted.isEmpty {
                     tally.unacknowledgedCommitted += 1
                 } else {
                     tally.unacknowledgedNotCommitted += 1
