@@ -214,7 +214,7 @@ struct DiskFullTests {
         ReliabilityRun.report(
             "4-disk-full/\(Volume.allCases.firstIndex(of: volume)!)-\(String(format: "%07d", leaving))",
             [
-                "full \(volume), \(leaving / 1024) KiB left (\(disk.tmpfs != nil ? "tmpfs" : "injected ENOSPC")): \(Self.workload.count) writes while full, \(failures.values.reduce(0, +)) refused (\(failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), once space returned \(recovered) of \(Self.workload.count) succeeded without a restart; promises broken (a write acknowledged but not stored, an ok entry for a write that did not happen, a failed retry or check) \(broken)"
+                "full \(volume), \(leaving / 1024) KiB left (\(disk.tmpfs != nil ? "tmpfs" : "injected ENOSPC")): \(Self.workload.count) writes while full, \(failures.values.reduce(0, +)) refused (\(failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))), once space returned \(recovered) of \(Self.workload.count) succeeded without a restart; promises broken \(broken)"
             ]
         )
     }

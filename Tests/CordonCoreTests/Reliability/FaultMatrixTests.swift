@@ -19,7 +19,7 @@ import Testing
 /// (``VaultLedger``). The trail then verifies on its own (``AuditVerifier``).
 ///
 /// `make test` tries a few points per path, chosen with the run's seed; `make reliability`
-/// tries every point (decision 0010).
+/// tries every point (decision 0013).
 @Suite("Reliability: fault matrix over every write path")
 struct FaultMatrixTests {
     /// What one fault point did.
