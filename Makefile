@@ -6,7 +6,7 @@ DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev pkg-config
 CORDON_DEBUG   := .build/debug/cordon
 CORDON_RELEASE := .build/release/cordon
 
-.PHONY: deps build release test lint format demo tour bench fuzz-api clean
+.PHONY: deps build release test reliability lint format demo tour bench fuzz-api clean
 
 ## deps: install the Debian packages Cordon needs, only when one is missing (idempotent); python3
 ## and openssl run audit/verify.py, the DPO's independent verifier, in the tests.
@@ -36,6 +36,19 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	$(CORDON_DEBUG) policy lint
+
+## reliability: the reliability suite at full length — every fault point of every write path, 500
+## kill -9 cycles, every tamper case against every command, disks filling part way — then the figures
+## docs/RELIABILITY.md quotes (make test runs a short share of each). CORDON_RELIABILITY_SEED=N
+## replays another seed; CORDON_RELIABILITY_CYCLES=N another number of crash cycles.
+RELIABILITY_SUITES := FaultMatrixTests|KeyRotationRecoveryTests|DiskFullTests|ControlStoreVerifyTests|TornWALTests|TamperMatrixTests|CrashLoopTests
+RELIABILITY_REPORT := $(CURDIR)/.build/reliability
+reliability: deps
+	$(SWIFT) build --build-tests
+	rm -rf $(RELIABILITY_REPORT)
+	CORDON_RELIABILITY=full CORDON_RELIABILITY_REPORT=$(RELIABILITY_REPORT) \
+	  $(SWIFT) test --skip-build --filter '$(RELIABILITY_SUITES)'; status=$$?; \
+	  ./scripts/reliability-report.sh $(RELIABILITY_REPORT); exit $$status
 
 ## lint: the format check (`swift format`, .swift-format) and the policy lint; `make format` fixes the first.
 lint: build

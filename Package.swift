@@ -80,8 +80,14 @@ let package = Package(
         ),
 
         // Helpers shared by several test targets (test targets cannot share files): a tmpfs
-        // mounted for one test, so disk-full paths meet a real full disk where root is available.
-        .target(name: "CordonTestSupport", path: "Tests/CordonTestSupport", swiftSettings: swiftSettings),
+        // mounted for one test, so disk-full paths meet a real full disk where root is available;
+        // the reliability suite's reading of a trail's claims and its run settings.
+        .target(
+            name: "CordonTestSupport",
+            dependencies: ["CordonAudit"],
+            path: "Tests/CordonTestSupport",
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "CordonCryptoTests",
@@ -114,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["cordon", "CordonStore", "CordonTestSupport"],
+            dependencies: ["cordon", "CordonCore", "CordonAudit", "CordonCrypto", "CordonStore", "CordonTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1319,10 +1319,25 @@ static void detached_file_free(cordon_file *f, db_state *state) {
     sqlite3_free(f);
 }
 
+/// SQLite's WAL checksum (walChecksumBytes): 32-bit words, big-endian when the WAL
+/// header's magic has its low bit set, folded into the running pair (s1, s2).
+static void wal_checksum(int big_endian, const unsigned char *bytes, size_t count, unsigned int *s1, unsigned int *s2) {
+    for (size_t i = 0; i + 8 <= count; i += 8) {
+        const unsigned char *a = bytes + i;
+        unsigned int x0 = big_endian ? get32(a) : (unsigned int)a[0] | (unsigned int)a[1] << 8 |
+                                                       (unsigned int)a[2] << 16 | (unsigned int)a[3] << 24;
+        unsigned int x1 = big_endian ? get32(a + 4) : (unsigned int)a[4] | (unsigned int)a[5] << 8 |
+                                                           (unsigned int)a[6] << 16 | (unsigned int)a[7] << 24;
+        *s1 += x0 + *s2;
+        *s2 += x1 + *s1;
+    }
+}
+
 int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wal_path, cordon_vfs_bad_page report,
-                      void *context, unsigned int *pages, unsigned int *frames) {
+                      void *context, unsigned int *pages, unsigned int *frames, unsigned int *log_frames) {
     *pages = 0;
     *frames = 0;
+    *log_frames = 0;
     db_state state;
     cordon_file *f = detached_file(vfs, &state);
     unsigned char *buffer = sqlite3_malloc(MAX_PAGE_BYTES + WAL_FRAME_HEADER_BYTES);
@@ -1354,6 +1369,12 @@ int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wa
         unsigned char wal_header[WAL_HEADER_BYTES];
         if (fd >= 0 && pread(fd, wal_header, WAL_HEADER_BYTES, 0) == WAL_HEADER_BYTES && (int)get32(wal_header + 8) == size) {
             const size_t frame_bytes = (size_t)size + WAL_FRAME_HEADER_BYTES;
+            // The log SQLite recovers: frames with the header's salts whose checksums chain
+            // from the header's, up to the last commit frame before the first that does not.
+            const int big_endian = get32(wal_header) & 1;
+            unsigned int s1 = 0, s2 = 0;
+            wal_checksum(big_endian, wal_header, 24, &s1, &s2);
+            int in_log = s1 == get32(wal_header + 24) && s2 == get32(wal_header + 28);
             for (unsigned int frame = 1;
                  pread(fd, buffer, frame_bytes, WAL_HEADER_BYTES + (off_t)(frame - 1) * (off_t)frame_bytes) == (ssize_t)frame_bytes;
                  frame++) {
@@ -1361,6 +1382,14 @@ int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wa
                 const unsigned int pgno = get32(buffer);
                 if (open_page(f, pgno, buffer + WAL_FRAME_HEADER_BYTES, buffer + WAL_FRAME_HEADER_BYTES, size) != 0) {
                     report(context, 1, frame, pgno);
+                    in_log = 0;  // SQLite would read a page that fails as zeros: its checksum fails
+                } else if (in_log) {
+                    // The checksum covers the page as SQLite wrote it: what open_page returns.
+                    wal_checksum(big_endian, buffer, 8, &s1, &s2);
+                    wal_checksum(big_endian, buffer + WAL_FRAME_HEADER_BYTES, (size_t)size, &s1, &s2);
+                    in_log = memcmp(buffer + 8, wal_header + 16, 8) == 0 && s1 == get32(buffer + 16) &&
+                             s2 == get32(buffer + 20);
+                    if (in_log && get32(buffer + 4) != 0) *log_frames = frame;
                 }
             }
         }

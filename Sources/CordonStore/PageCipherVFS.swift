@@ -115,6 +115,7 @@ final class PageCipherVFS {
         let failures = Failures()
         var pageCount: UInt32 = 0
         var frameCount: UInt32 = 0
+        var logFrameCount: UInt32 = 0
         let resultCode = withExtendedLifetime(failures) {
             cordon_vfs_verify(
                 vfs,
@@ -130,7 +131,8 @@ final class PageCipherVFS {
                 },
                 Unmanaged.passUnretained(failures).toOpaque(),
                 &pageCount,
-                &frameCount
+                &frameCount,
+                &logFrameCount
             )
         }
         switch resultCode {
@@ -139,6 +141,7 @@ final class PageCipherVFS {
                 path: path,
                 pageCount: Int(pageCount),
                 walFrameCount: Int(frameCount),
+                logFrameCount: Int(logFrameCount),
                 badPages: failures.pages,
                 badWALFrames: failures.frames
             )

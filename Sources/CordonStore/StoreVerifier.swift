@@ -22,14 +22,23 @@ public enum StoreVerifier {
         public var pageCount: Int
         /// Frames read from the WAL, including old frames SQLite no longer uses.
         public var walFrameCount: Int
+        /// The frames of the log SQLite recovers from the WAL (salts and checksum chain
+        /// intact, up to its last commit); the frames after them are not part of the store.
+        public var logFrameCount: Int
         /// Database pages that failed authentication, by page number.
         public var badPages: [Int]
         /// WAL frames that failed authentication.
         ///
-        /// - Warning: After a crash the last frames of the WAL may be torn; SQLite treats
-        ///   them as the end of the log and overwrites them, so a bad frame at the very
-        ///   end is not by itself proof of tampering. Any other bad frame is.
+        /// - Warning: After a crash the frames after the log (``logFrameCount``) may be
+        ///   torn: SQLite ignores and overwrites them, so a bad frame there is not by itself
+        ///   proof of tampering (``badFramesOfTheLog`` are the ones that count). A frame of
+        ///   the log changed on disk ends the log where it is, which rolls the store back:
+        ///   the store's anchor in the audit trail catches that (decision 0005).
         public var badWALFrames: [WALFrame]
+
+        /// The bad frames SQLite would read as part of the store (none: a frame that fails
+        /// ends the log; kept so a caller never has to reason about it).
+        public var badFramesOfTheLog: [WALFrame] { badWALFrames.filter { $0.frame <= logFrameCount } }
 
         /// Whether every page and frame authenticated.
         public var isIntact: Bool { badPages.isEmpty && badWALFrames.isEmpty }

@@ -124,10 +124,12 @@ typedef void (*cordon_vfs_bad_page)(void *context, int in_wal, unsigned int fram
 
 /// Authenticates every page of the database at `database_path` and every frame of the
 /// WAL at `wal_path` (which may be missing) under the VFS's key, with plain reads; counts
-/// them in `*pages` and `*frames`. Returns SQLITE_OK, SQLITE_CANTOPEN, or SQLITE_NOTADB
-/// when the file has no Cordon header.
+/// them in `*pages` and `*frames`, and in `*log_frames` the frames of the log SQLite
+/// recovers from that WAL (salts and checksum chain intact, up to its last commit): the
+/// frames after it are not part of the store (a crash may leave them torn). Returns
+/// SQLITE_OK, SQLITE_CANTOPEN, or SQLITE_NOTADB when the file has no Cordon header.
 int cordon_vfs_verify(cordon_vfs *vfs, const char *database_path, const char *wal_path, cordon_vfs_bad_page report,
-                      void *context, unsigned int *pages, unsigned int *frames);
+                      void *context, unsigned int *pages, unsigned int *frames, unsigned int *log_frames);
 
 // MARK: Fault injection (cordon_faults.c) — a test facility
 

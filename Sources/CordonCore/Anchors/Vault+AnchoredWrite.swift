@@ -53,6 +53,9 @@ extension Vault {
         entry: (T) throws -> AuditRecord?,
         afterAppend: (Connection, T, AuditReceipt) throws -> Void = { _, _, _ in }
     ) throws -> (value: T, receipt: AuditReceipt?) {
+        // A failed write to this store that the trail has not yet disowned must be
+        // disowned first: this write would claim the same commit.
+        try recordPendingCorrections()
         var written: (record: AuditRecord, receipt: AuditReceipt, previous: StoreAnchor, next: StoreAnchor)?
         /// Follows the written entry with one that says the write did not happen.
         func recordAborted(_ reason: String) {
@@ -63,9 +66,10 @@ extension Vault {
             aborted.details.merge(target.details(written.previous)) { _, anchor in anchor }
             aborted.details["aborts"] = .integer(Int64(written.receipt.sequence))
             aborted.details["abortedBatch"] = .integer(written.next.batch)
-            // If this append fails too, the next open finds the store one commit
-            // behind the entry above and records it as recovered.
-            _ = try? self.record(context, aborted)
+            // If this append fails too (one full volume for both), it is made before any
+            // other entry, or the next open finds the store one commit behind the entry
+            // above and records it as recovered.
+            recordCorrection(aborted, context: context)
         }
         do {
             let value = try queue.write(

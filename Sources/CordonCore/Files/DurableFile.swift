@@ -178,11 +178,17 @@ public enum DurableFile {
 /// A file-system failure, naming the file and the operating system's reason.
 public struct FileError: Error, CustomStringConvertible, Sendable {
     public let message: String
+    /// The system call's `errno`, when one failed (`ENOSPC`: the volume is full).
+    public let errno: Int32?
 
-    public init(message: String) { self.message = message }
+    public init(message: String) {
+        self.message = message
+        self.errno = nil
+    }
 
     init(errno code: Int32, operation: String, url: URL) {
         message = "cannot \(operation) \(url.path): \(String(cString: strerror(code)))"
+        errno = code
     }
 
     public var description: String { message }

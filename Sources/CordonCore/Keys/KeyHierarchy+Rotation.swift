@@ -16,16 +16,28 @@ extension KeyHierarchy {
     /// Order (each step atomic and durable): write the new key beside the old one; rewrap
     /// each keyring file; record the new key id in `cordon.json`; rename the new key over
     /// the old. A crash anywhere is finished by the next `open` (roll forward).
+    ///
+    /// The rotation starts from the files, not from this hierarchy's key: an earlier
+    /// rotation that failed part way (a full or failing disk) left a pending key that may
+    /// already wrap some keyrings, so it is finished first, exactly as `open` would finish
+    /// it. Replacing that pending key with a new one would destroy the only key those
+    /// keyrings open under.
     public func rotateMaster(
         source: MasterKeySource,
         passphraseParameters: PasswordKDF.Parameters = .moderate
     ) throws
         -> (KeyHierarchy, RotationReport)
     {
+        let (current, _) = try KeyHierarchy.open(
+            dataDirectory: dataDirectory,
+            source: source,
+            expectedMasterKeyID: try InstanceConfiguration.read(from: dataDirectory).masterKey.id,
+            passphraseParameters: passphraseParameters
+        )
         var material = MasterKeyMaterial(source: source, dataDirectory: dataDirectory)
         material.passphraseParameters = passphraseParameters
         let newKey = try material.createPending()
-        let count = try rewrapAll(from: masterKey, to: newKey)
+        let count = try rewrapAll(from: current.masterKey, to: newKey)
         try InstanceConfiguration.update(in: dataDirectory) { $0.masterKey.id = MasterKeyID.of(newKey) }
         try material.commitPending()
         let rotated = KeyHierarchy(dataDirectory: dataDirectory, masterKey: newKey, warnings: [])

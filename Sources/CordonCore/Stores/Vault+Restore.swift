@@ -47,20 +47,25 @@ extension Vault {
         stores.withLock { _ = $0.removeValue(forKey: region) }
         let path = RegionStore.url(for: region, in: dataDirectory)
         let staged = path.appendingPathExtension("restore")
-        try? FileManager.default.removeItem(at: staged)
-        try DurableFile.copy(backup, to: staged)
-        for suffix in ["-wal", "-shm", "-journal"] {
-            try DurableFile.remove(URL(fileURLWithPath: path.path + suffix))
+        let store: RegionStore
+        do {
+            try? FileManager.default.removeItem(at: staged)
+            try DurableFile.copy(backup, to: staged)
+            for suffix in ["-wal", "-shm", "-journal"] {
+                try DurableFile.remove(URL(fileURLWithPath: path.path + suffix))
+            }
+            try DurableFile.move(staged, to: path)
+            store = try RegionStore(
+                dataDirectory: dataDirectory,
+                region: configuration.regions[region]!,
+                policy: configuration.policy(for: region),
+                keyring: keyring,
+                algorithm: pageAlgorithm
+            )
+        } catch {
+            // A full or failing volume: a stable code, as for every other write.
+            throw VaultError.administrative(error, while: "restoring region \(region)'s store", in: .region(region))
         }
-        try DurableFile.move(staged, to: path)
-
-        let store = try RegionStore(
-            dataDirectory: dataDirectory,
-            region: configuration.regions[region]!,
-            policy: configuration.policy(for: region),
-            keyring: keyring,
-            algorithm: pageAlgorithm
-        )
         let tombstoned = Dictionary(
             tombstones.map { ($0.subjectID, Int64($0.erasedAt.timeIntervalSince1970)) },
             uniquingKeysWith: min

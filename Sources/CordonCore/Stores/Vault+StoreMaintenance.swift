@@ -35,8 +35,10 @@ extension Vault {
     ///
     /// Each region is checked on its own: a store that does not open, fails
     /// authentication or cannot be read is that region's finding (with its ``StoreCheck/code``),
-    /// never a failure of the whole check.
+    /// never a failure of the whole check. Without `regions`, `control.db` is checked the
+    /// same way, last, as `region: "control"`.
     public func verifyStores(_ regions: [RegionID]? = nil, context: AccessContext) throws -> [StoreCheck] {
+        let includesControl = regions == nil
         for region in regions ?? [] where configuration.regions[region] == nil {
             throw VaultError(
                 .unknownRegion,
@@ -49,10 +51,11 @@ extension Vault {
         for region in regions {
             if let check = try verifyStore(region, audited: anchors[.region(region)]) { checks.append(check) }
         }
+        if includesControl { checks.append(try verifyControlStore()) }
         try record(
             context,
             action: "store.verify",
-            regions: checks.map { RegionID(rawValue: $0.region) },
+            regions: checks.filter { $0.region != Self.controlCheckName }.map { RegionID(rawValue: $0.region) },
             outcome: checks.allSatisfy(\.intact) ? .ok : .error,
             reason: checks.allSatisfy(\.intact)
                 ? nil : "problems in \(checks.filter { !$0.intact }.map(\.region).joined(separator: ", "))",
@@ -96,10 +99,13 @@ extension Vault {
             check.pages = report.pageCount
             check.walFrames = report.walFrameCount
             check.badPages = report.badPages
-            check.badWALFrames = report.badWALFrames.map(\.frame)
-            if !report.isIntact {
+            // Frames after the log are not part of the store: an ordinary crash tears the
+            // ones SQLite was appending. A changed frame of the log ends the log there, and
+            // the anchor check below finds the store rolled back.
+            check.badWALFrames = report.badFramesOfTheLog.map(\.frame)
+            if !report.badPages.isEmpty || !check.badWALFrames.isEmpty {
                 check.problems.append(
-                    "\(report.badPages.count) pages and \(report.badWALFrames.count) WAL frames failed authentication"
+                    "\(report.badPages.count) pages and \(check.badWALFrames.count) WAL frames failed authentication"
                 )
             }
         } catch let error as StoreError {
@@ -151,6 +157,11 @@ extension Vault {
     /// The copy is sealed with `algorithm` when given (moving the store to another page
     /// AEAD), otherwise with the one the store already uses. Returns the new key version
     /// and the algorithm the store is now under.
+    ///
+    /// Audited before the store changes (fail closed): if the copy then fails, an entry with
+    /// `outcome: error` follows, saying whether the store is under the new key after all
+    /// (`effect: applied`, when the rename happened but could not be made durable) or not.
+    /// - Throws: ``VaultError`` (`storage_full`, `storage_unavailable`, `store_corrupt`, ...).
     public func rotatePageKey(
         _ region: RegionID,
         algorithm: PageEncryption.Algorithm? = nil,
@@ -164,23 +175,43 @@ extension Vault {
         }
         stores.withLock { _ = $0.removeValue(forKey: region) }  // its connection must be closed
         let path = RegionStore.url(for: region, in: dataDirectory).path
+        let action = "rotating the page key of region \(region)"
         let target = algorithm ?? StoreVerifier.algorithm(ofStoreAt: path) ?? pageAlgorithm
-        let old = try RegionStore.pageEncryption(for: path, keyring: try keys.keyring(.region(region.rawValue)))
-        let version = try keys.addDataKeyVersion(.page, to: .region(region.rawValue))
-        let keyring = try keys.keyring(.region(region.rawValue))
-        let new = PageEncryption(
-            key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version),
-            algorithm: target
-        )
-        if FileManager.default.fileExists(atPath: path) {
-            try PageEncryption.reencryptStore(at: path, from: old, to: new)
+        let (old, new, version): (PageEncryption, PageEncryption, Int)
+        do {
+            old = try RegionStore.pageEncryption(for: path, keyring: try keys.keyring(.region(region.rawValue)))
+            // A key no file uses yet: if anything below fails, it stays unused.
+            version = try keys.addDataKeyVersion(.page, to: .region(region.rawValue))
+            let keyring = try keys.keyring(.region(region.rawValue))
+            new = PageEncryption(
+                key: try keyring.dataKey(.page, as: PageKeyRole.self, version: version),
+                algorithm: target
+            )
+        } catch {
+            throw VaultError.administrative(error, while: action, in: .region(region))
         }
-        try record(
-            context,
-            action: "keys.rotate.pages",
-            regions: [region],
-            details: ["pageKeyVersion": .integer(Int64(version)), "pageCipher": .string(target.rawValue)]
-        )
+        let details: [String: AuditDetailValue] = [
+            "pageKeyVersion": .integer(Int64(version)), "pageCipher": .string(target.rawValue),
+        ]
+        try record(context, action: "keys.rotate.pages", regions: [region], details: details)
+        do {
+            if FileManager.default.fileExists(atPath: path) {
+                try PageEncryption.reencryptStore(at: path, from: old, to: new)
+            }
+        } catch {
+            let applied = StoreVerifier.opens(path: path, with: new)
+            recordCorrection(
+                AuditRecord(
+                    action: "keys.rotate.pages",
+                    regions: [region],
+                    outcome: .error,
+                    reason: "\(error)",
+                    details: details.merging(["effect": .string(applied ? "applied" : "none")]) { $1 }
+                ),
+                context: context
+            )
+            throw VaultError.administrative(error, while: action, in: .region(region))
+        }
         return (version, target)
     }
 }

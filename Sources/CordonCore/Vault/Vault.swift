@@ -24,7 +24,10 @@ public final class Vault: Sendable {
     /// The register of data-subject requests with their legal deadlines; changed only
     /// through the vault's DSR methods (decision 0009).
     let dsr: DSRRegister
-    let keys: KeyHierarchy
+    /// The key hierarchy under the master key in use: replaced when the master key is
+    /// rotated, so the vault never wraps or unwraps under a key the files no longer use.
+    var keys: KeyHierarchy { keyHierarchy.withLock { $0 } }
+    let keyHierarchy: Mutex<KeyHierarchy>
     let signingKey: Ed25519.SigningKey
     let pseudonymKey: AuditPseudonymKey
     let stores: Mutex<[RegionID: RegionStore]>
@@ -32,6 +35,10 @@ public final class Vault: Sendable {
     /// opened: each refuses its own requests until `cordon store restore` (one broken
     /// region never fails the others).
     let unavailableStores: Mutex<[RegionID: VaultError]>
+    /// Entries saying an earlier entry's effect did not happen (an aborted COMMIT, a failed
+    /// rotation) that the trail could not take when they were due: appended before any
+    /// other entry (``recordPendingCorrections()``).
+    let corrections: Mutex<[Correction]>
     /// Keeps the newest signed checkpoint in `control.db`.
     let witness: AuditWitness
     /// The anchor each store reached by this process's own committed writes, stated again
@@ -193,12 +200,13 @@ public final class Vault: Sendable {
         self.audit = audit
         self.control = control
         self.dsr = DSRRegister(configuration: configuration)
-        self.keys = keys
+        self.keyHierarchy = Mutex(keys)
         self.signingKey = signingKey
         self.pseudonymKey = pseudonymKey
         self.witness = witness
         self.stores = Mutex([:])
         self.unavailableStores = Mutex([:])
+        self.corrections = Mutex([])
         self.openWarnings = Mutex(warnings)
     }
 
@@ -217,6 +225,8 @@ public final class Vault: Sendable {
     /// store reached: it proves those writes committed, so a store later found one write
     /// behind is a rollback, not a crash between an entry and its COMMIT (decision 0005).
     public func close() throws {
+        // Best effort: an aborted write still unrecorded is recovered by the next open.
+        try? recordPendingCorrections()
         let confirmed = committedAnchors.withLock { $0 }
         if !confirmed.isEmpty {
             var details: [String: AuditDetailValue] = [:]
@@ -322,6 +332,12 @@ public final class Vault: Sendable {
     /// policy versions in force; any failure becomes a fail-closed `VaultError`.
     @discardableResult
     func record(_ context: AccessContext, _ record: AuditRecord) throws -> AuditReceipt {
+        try recordPendingCorrections()
+        return try append(context, record)
+    }
+
+    /// ``record(_:_:)`` without appending pending corrections first.
+    func append(_ context: AccessContext, _ record: AuditRecord) throws -> AuditReceipt {
         let event = AuditEvent(
             actor: context.actor,
             actorName: context.actorName,

@@ -14,7 +14,7 @@ struct StoreCommand: CommandGroup {
 struct StoreVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Authenticate every page of each region's store and WAL; exit 1 if any fails."
+        abstract: "Authenticate every page of each region's store, control.db and their WALs; exit 1 if any fails."
     )
     static let arguments: [ArgumentSpec] = [
         .option("region", valueName: "ID", help: "Only this region (default: all)."),
@@ -46,7 +46,9 @@ struct StoreVerifyCommand: ParsableCommand {
                 )
                 for problem in check.problems { Output.line("  \(problem)") }
             }
-            if checks.isEmpty { Output.line("no region store has been created yet") }
+            if !checks.contains(where: { $0.region != "control" }) {
+                Output.line("no region store has been created yet")
+            }
         }
         let bad = checks.filter { !$0.intact }
         if !bad.isEmpty {

@@ -169,7 +169,10 @@ struct DurableFileFaultTests {
         try fixture.reopen()
         try fixture.ingestSubjects([VaultFixture.subject("r-2", country: "DK")])
         let rule = DurableFileFaults.arm([.fsync], errno: ENOSPC, .persistent, under: regions)
-        #expect(throws: FileError.self) { _ = try fixture.vault.restore("eu", from: backup, context: fixture.context) }
+        let error = #expect(throws: VaultError.self) {
+            _ = try fixture.vault.restore("eu", from: backup, context: fixture.context)
+        }
+        #expect(error?.code == .storageFull)
         #expect(rule.failedCalls == 1)
         rule.disarm()
         #expect(!FileManager.default.fileExists(atPath: regions.appendingPathComponent("eu.db.restore").path))

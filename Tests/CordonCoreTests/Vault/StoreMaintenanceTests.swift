@@ -21,7 +21,7 @@ struct StoreMaintenanceTests {
             #expect(bytes.range(of: Data(marker.utf8)) == nil, "\(marker) is on disk in clear")
         }
         let checks = try fixture.vault.verifyStores(context: fixture.context)
-        #expect(checks.map(\.region) == ["br", "cn", "eu", "uk", "us"])
+        #expect(checks.map(\.region) == ["br", "cn", "eu", "uk", "us", "control"])
         #expect(checks.allSatisfy { $0.intact })
     }
 

@@ -201,3 +201,24 @@ let ioErrorData: Int32 = 10 | (32 << 8)
         #expect(checkpoint.code == .ioError)
     }
 }
+
+extension EncryptedStoreTamperTests {
+    /// Found by the crash loop: a kill while SQLite appended a frame leaves it torn after
+    /// the last commit. It is not part of the store (SQLite ignores and overwrites it), so
+    /// it must not read as damage: the verifier says where the log ends.
+    @Test func aTornFrameAfterTheLastCommitIsNotPartOfTheLog() throws {
+        let (database, wal, _) = try makeStoreWithWAL(commits: 3)
+        let frame = 4096 + 24
+        let committed = (wal.count - 32) / frame
+        // A frame being appended when the process died: its header written, its page half.
+        var torn = Array(wal[(32 + frame * (committed - 1))..<(32 + frame * committed)])
+        for index in (24 + 2048)..<torn.count { torn[index] = 0 }
+        try write("torn.db", database)
+        try write("torn.db-wal", wal + torn)
+        let report = try StoreVerifier.verify(path: directory.path("torn.db"), encryption: .testA)
+        #expect(report.logFrameCount == committed)
+        #expect(report.badWALFrames.map(\.frame) == [committed + 1])
+        #expect(report.badFramesOfTheLog.isEmpty)
+        #expect(report.badPages.isEmpty)
+    }
+}
