@@ -96,18 +96,7 @@ extension Vault {
                 keyring: try keys.keyring(.region(region.rawValue))
             )
             let report = try StoreVerifier.verify(path: path, encryption: encryption)
-            check.pages = report.pageCount
-            check.walFrames = report.walFrameCount
-            check.badPages = report.badPages
-            // Frames after the log are not part of the store: an ordinary crash tears the
-            // ones SQLite was appending. A changed frame of the log ends the log there, and
-            // the anchor check below finds the store rolled back.
-            check.badWALFrames = report.badFramesOfTheLog.map(\.frame)
-            if !report.badPages.isEmpty || !check.badWALFrames.isEmpty {
-                check.problems.append(
-                    "\(report.badPages.count) pages and \(check.badWALFrames.count) WAL frames failed authentication"
-                )
-            }
+            check.take(report)
         } catch let error as StoreError {
             check.problems.append("the store does not open: \(error.message)")
         } catch {
@@ -115,12 +104,7 @@ extension Vault {
             check.problems.append("the store's page key cannot be read: \(error)")
             check.code = VaultError.Code.storageUnavailable.name
         }
-        if let extent = StoreVerifier.extent(path: path), extent.missingPageCount > 0 {
-            check.missingPages = extent.missingPages
-            check.problems.append(
-                "the file is cut short: the store has \(extent.expectedPages ?? 0) pages but \(extent.missingPageCount) of them are in no file"
-            )
-        }
+        check.checkExtent(of: path, naming: "the store")
         if !check.problems.isEmpty { check.code = check.code ?? VaultError.Code.storeCorrupt.name }
         if check.problems.isEmpty {
             do {
@@ -213,5 +197,30 @@ extension Vault {
             throw VaultError.administrative(error, while: action, in: .region(region))
         }
         return (version, target)
+    }
+}
+
+extension Vault.StoreCheck {
+    /// Takes in what authenticating every page and WAL frame found.
+    mutating func take(_ report: StoreVerifier.Report) {
+        pages = report.pageCount
+        walFrames = report.walFrameCount
+        badPages = report.badPages
+        // Frames after the log are not part of the store: an ordinary crash tears the ones
+        // SQLite was appending. A changed frame of the log ends the log there, and the
+        // anchor check finds the store rolled back.
+        badWALFrames = report.badFramesOfTheLog.map(\.frame)
+        if !report.badPages.isEmpty || !badWALFrames.isEmpty {
+            problems.append("\(report.badPages.count) pages and \(badWALFrames.count) WAL frames failed authentication")
+        }
+    }
+
+    /// Reports pages the store should hold that no file holds (a file cut short).
+    mutating func checkExtent(of path: String, naming store: String) {
+        guard let extent = StoreVerifier.extent(path: path), extent.missingPageCount > 0 else { return }
+        missingPages = extent.missingPages
+        problems.append(
+            "the file is cut short: \(store) has \(extent.expectedPages ?? 0) pages but \(extent.missingPageCount) of them are in no file"
+        )
     }
 }

@@ -33,27 +33,11 @@ extension Vault {
                 algorithm: StoreVerifier.algorithm(ofStoreAt: path) ?? pageAlgorithm
             )
             let report = try StoreVerifier.verify(path: path, encryption: configuration.encryption!)
-            check.pages = report.pageCount
-            check.walFrames = report.walFrameCount
-            check.badPages = report.badPages
-            // Frames after the log are not part of the store: an ordinary crash tears the
-            // ones SQLite was appending. A changed frame of the log ends the log there, and
-            // the anchor check below finds the store rolled back.
-            check.badWALFrames = report.badFramesOfTheLog.map(\.frame)
-            if !report.badPages.isEmpty || !check.badWALFrames.isEmpty {
-                check.problems.append(
-                    "\(report.badPages.count) pages and \(check.badWALFrames.count) WAL frames failed authentication"
-                )
-            }
+            check.take(report)
         } catch let error as StoreError {
             check.problems.append("control.db does not open: \(error.message)")
         }
-        if let extent = StoreVerifier.extent(path: path), extent.missingPageCount > 0 {
-            check.missingPages = extent.missingPages
-            check.problems.append(
-                "the file is cut short: control.db has \(extent.expectedPages ?? 0) pages but \(extent.missingPageCount) of them are in no file"
-            )
-        }
+        check.checkExtent(of: path, naming: "control.db")
         if !check.problems.isEmpty { check.code = VaultError.Code.storeCorrupt.name }
         if check.problems.isEmpty {
             let state = try control.anchor()
