@@ -9,9 +9,6 @@ enum TamperExpectation: Sendable {
     case notApplicable(String)
     /// Not detected, by design or as a documented limit: why.
     case undetected(String)
-    /// Should be detected as stated, and is not yet: a defect another work package of the
-    /// session is fixing (owner).
-    case pending(owner: String, by: Detector, message: String)
 
     static func of(_ file: TamperedFile, _ manipulation: Manipulation) -> TamperExpectation {
         switch (file, manipulation) {

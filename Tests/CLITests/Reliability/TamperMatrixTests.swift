@@ -64,13 +64,6 @@ struct TamperMatrixTests {
                 message.split(separator: "|").contains { verdict.message.contains($0) },
                 "\(item): \(detector) said \"\(verdict.message)\""
             )
-        case .pending(let owner, let detector, let message):
-            let verdict = try #require(verdicts[detector])
-            if !verdict.detected || !message.split(separator: "|").contains(where: { verdict.message.contains($0) }) {
-                withKnownIssue(Comment(rawValue: owner)) {
-                    Issue.record("\(item): \(detector) does not detect it yet (\(verdict.message))")
-                }
-            }
         case .undetected, .notApplicable:
             break
         }
@@ -80,7 +73,7 @@ struct TamperMatrixTests {
     /// The command a case is claimed detected by.
     static func claimed(_ expectation: TamperExpectation) -> Detector? {
         switch expectation {
-        case .detected(let detector, _), .pending(_, let detector, _): detector
+        case .detected(let detector, _): detector
         case .undetected: .anyCommand  // run one command, to report what it does
         case .notApplicable: nil
         }
@@ -97,8 +90,6 @@ struct TamperMatrixTests {
         let status: String
         switch expectation {
         case .detected(let detector, _): status = "detected by \(detector)"
-        case .pending(let owner, _, _):
-            status = first == nil ? "NOT YET DETECTED (pending: \(owner))" : "detected by \(first!) (was pending)"
         case .undetected(let reason): status = first == nil ? "undetected: \(reason)" : "detected by \(first!)"
         case .notApplicable(let reason): status = "n/a: \(reason)"
         }
