@@ -67,20 +67,7 @@ extension Vault {
     /// One region's check; `nil` for a region whose store was never created or written.
     private func verifyStore(_ region: RegionID, audited: AuditedAnchor?) throws -> StoreCheck? {
         let path = RegionStore.url(for: region, in: dataDirectory).path
-        var check = StoreCheck(
-            region: region.rawValue,
-            file: path,
-            pages: 0,
-            walFrames: 0,
-            badPages: [],
-            badWALFrames: [],
-            missingPages: [],
-            commit: nil,
-            auditedCommit: audited?.counter,
-            problems: [],
-            intact: true,
-            code: nil
-        )
+        var check = StoreCheck(region: region.rawValue, file: path, auditedCommit: audited?.counter)
         guard FileManager.default.fileExists(atPath: path) else {
             guard let audited, audited.counter > 0 else { return nil }
             check.problems.append(
@@ -201,6 +188,24 @@ extension Vault {
 }
 
 extension Vault.StoreCheck {
+    /// A check of `file` that has found nothing yet.
+    init(region: String, file: String, auditedCommit: Int64?) {
+        self.init(
+            region: region,
+            file: file,
+            pages: 0,
+            walFrames: 0,
+            badPages: [],
+            badWALFrames: [],
+            missingPages: [],
+            commit: nil,
+            auditedCommit: auditedCommit,
+            problems: [],
+            intact: true,
+            code: nil
+        )
+    }
+
     /// Takes in what authenticating every page and WAL frame found.
     mutating func take(_ report: StoreVerifier.Report) {
         pages = report.pageCount

@@ -13,20 +13,7 @@ extension Vault {
     func verifyControlStore() throws -> StoreCheck {
         let path = control.url.path
         let audited = try latestAnchors([.control])[.control]
-        var check = StoreCheck(
-            region: Self.controlCheckName,
-            file: path,
-            pages: 0,
-            walFrames: 0,
-            badPages: [],
-            badWALFrames: [],
-            missingPages: [],
-            commit: nil,
-            auditedCommit: audited?.counter,
-            problems: [],
-            intact: true,
-            code: nil
-        )
+        var check = StoreCheck(region: Self.controlCheckName, file: path, auditedCommit: audited?.counter)
         do {
             let configuration = try Self.controlConfiguration(
                 keys: keys,
