@@ -29,42 +29,26 @@ extension Vault {
         passphraseParameters: PasswordKDF.Parameters = .moderate,
         auditConfiguration: AuditConfiguration = AuditConfiguration()
     ) throws -> ControlRestoreReport {
-        let lock = try DirectoryLock(directory: dataDirectory)
-        let keys = try DataDirectory.openKeys(
-            at: dataDirectory,
-            source: source,
-            passphraseParameters: passphraseParameters
-        )
-        let instance = try InstanceConfiguration.read(from: dataDirectory)
-        let configuration = try enabledConfiguration(configuration, instance: instance, dataDirectory: dataDirectory)
-        let algorithm = try instance.pageAlgorithm()
-        let controlConfiguration = try controlConfiguration(keys: keys, algorithm: algorithm)
-        guard let encryption = controlConfiguration.encryption,
-            StoreVerifier.opens(path: backup.path, with: encryption)
-        else {
-            throw VaultError(
-                .invalidRequest,
-                "\(backup.path) is not a control.db of this data directory (it does not open under its control key)"
-            )
-        }
-        let witness = AuditWitness()
-        var auditConfiguration = auditConfiguration
-        auditConfiguration.startsCheckpointTimer = false
-        auditConfiguration.onCheckpoint = { checkpoint in witness.checkpointSigned(checkpoint) }
-        let trail = try openAuditTrail(
-            dataDirectory: dataDirectory,
-            keys: keys,
-            configuration: auditConfiguration,
-            create: false
-        )
-
         let path = dataDirectory.appendingPathComponent(ControlStore.fileName)
-        let staged = path.appendingPathExtension("restore")
         let replaced = path.appendingPathExtension("before-restore")
-        let control: ControlStore
-        do {
+        let vault = try assemble(
+            dataDirectory: dataDirectory,
+            configuration: configuration,
+            source: source,
+            passphraseParameters: passphraseParameters,
+            auditConfiguration: auditConfiguration
+        ) { dataDirectory, controlConfiguration in
+            guard let encryption = controlConfiguration.encryption,
+                StoreVerifier.opens(path: backup.path, with: encryption)
+            else {
+                throw VaultError(
+                    .invalidRequest,
+                    "\(backup.path) is not a control.db of this data directory (it does not open under its control key)"
+                )
+            }
+            let staged = path.appendingPathExtension("restore")
             try? FileManager.default.removeItem(at: staged)
-            try FileManager.default.copyItem(at: backup, to: staged)
+            try DurableFile.copy(backup, to: staged)
             // The copy must open and migrate before it replaces anything.
             do {
                 try {
@@ -93,32 +77,15 @@ extension Vault {
                 try DurableFile.remove(URL(fileURLWithPath: path.path + suffix))
             }
             try DurableFile.move(staged, to: path)
-            control = try ControlStore.open(dataDirectory: dataDirectory, configuration: controlConfiguration)
-        } catch {
-            trail.log.abandon()
-            throw error
+            return try ControlStore.open(dataDirectory: dataDirectory, configuration: controlConfiguration)
         }
-        witness.attach(control)
-        let vault = Vault(
-            dataDirectory: dataDirectory,
-            configuration: configuration,
-            audit: trail.log,
-            control: control,
-            keys: keys,
-            signingKey: trail.signingKey,
-            pseudonymKey: trail.pseudonymKey,
-            pageAlgorithm: algorithm,
-            witness: witness,
-            warnings: keys.warnings + trail.log.openWarnings,
-            lock: lock
-        )
         var report: ControlRestoreReport
         do {
             report = try vault.replayIntoControl(context: context)
             if FileManager.default.fileExists(atPath: replaced.path) { report.replacedFileKeptAt = replaced.path }
             try vault.checkAnchors()  // the whole directory tells one story again
         } catch {
-            trail.log.abandon()
+            vault.audit.abandon()
             throw error
         }
         try vault.close()

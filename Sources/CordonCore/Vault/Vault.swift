@@ -65,6 +65,40 @@ public final class Vault: Sendable {
         passphraseParameters: PasswordKDF.Parameters = .moderate,
         auditConfiguration: AuditConfiguration = AuditConfiguration()
     ) throws -> Vault {
+        let vault = try assemble(
+            dataDirectory: dataDirectory,
+            configuration: configuration,
+            source: source,
+            passphraseParameters: passphraseParameters,
+            auditConfiguration: auditConfiguration
+        ) { dataDirectory, controlConfiguration in
+            try ControlStore.open(dataDirectory: dataDirectory, configuration: controlConfiguration)
+        }
+        do {
+            try vault.checkAnchors()
+        } catch {
+            // A trail that does not match the stores must never get a fresh signature.
+            vault.audit.abandon()
+            throw error
+        }
+        if auditConfiguration.startsCheckpointTimer { vault.audit.startCheckpointTimer() }
+        return vault
+    }
+
+    /// What every way into an initialized data directory shares: the directory lock, the
+    /// keys, the enabled regions, the audit trail opened with its checkpoint timer off (so
+    /// nothing is signed before the caller's checks) and witnessed into `control.db`, which
+    /// `openControl` opens — or first puts in place (a restore) — given the control store's
+    /// configuration. Any failure abandons the trail unsigned. The anchor checks are the
+    /// caller's, and so is starting the checkpoint timer.
+    static func assemble(
+        dataDirectory: URL,
+        configuration: PolicyConfiguration,
+        source: MasterKeySource,
+        passphraseParameters: PasswordKDF.Parameters,
+        auditConfiguration: AuditConfiguration,
+        openControl: (URL, CordonStore.Configuration) throws -> ControlStore
+    ) throws -> Vault {
         let lock = try DirectoryLock(directory: dataDirectory)
         let keys = try DataDirectory.openKeys(
             at: dataDirectory,
@@ -73,10 +107,10 @@ public final class Vault: Sendable {
         )
         let instance = try InstanceConfiguration.read(from: dataDirectory)
         let configuration = try enabledConfiguration(configuration, instance: instance, dataDirectory: dataDirectory)
+        let algorithm = try instance.pageAlgorithm()
         let witness = AuditWitness()
         var auditConfiguration = auditConfiguration
-        let startsTimer = auditConfiguration.startsCheckpointTimer
-        auditConfiguration.startsCheckpointTimer = false  // nothing is signed before the checks below
+        auditConfiguration.startsCheckpointTimer = false
         auditConfiguration.onCheckpoint = { checkpoint in witness.checkpointSigned(checkpoint) }
         let trail = try openAuditTrail(
             dataDirectory: dataDirectory,
@@ -86,16 +120,13 @@ public final class Vault: Sendable {
         )
         let control: ControlStore
         do {
-            control = try ControlStore.open(
-                dataDirectory: dataDirectory,
-                configuration: try controlConfiguration(keys: keys, algorithm: try instance.pageAlgorithm())
-            )
+            control = try openControl(dataDirectory, try controlConfiguration(keys: keys, algorithm: algorithm))
         } catch {
             trail.log.abandon()
             throw error
         }
         witness.attach(control)
-        let vault = Vault(
+        return Vault(
             dataDirectory: dataDirectory,
             configuration: configuration,
             audit: trail.log,
@@ -103,20 +134,11 @@ public final class Vault: Sendable {
             keys: keys,
             signingKey: trail.signingKey,
             pseudonymKey: trail.pseudonymKey,
-            pageAlgorithm: try instance.pageAlgorithm(),
+            pageAlgorithm: algorithm,
             witness: witness,
             warnings: keys.warnings + trail.log.openWarnings,
             lock: lock
         )
-        do {
-            try vault.checkAnchors()
-        } catch {
-            // A trail that does not match the stores must never get a fresh signature.
-            trail.log.abandon()
-            throw error
-        }
-        if startsTimer { trail.log.startCheckpointTimer() }
-        return vault
     }
 
     /// The audit trail of a data directory with its keys: opened (and verified) when it
