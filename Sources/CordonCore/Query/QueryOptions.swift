@@ -13,6 +13,15 @@ public struct QueryOptions: Sendable {
     /// other is refused with ``QueryError/Code/purposeNotPermitted``. `nil` means every
     /// queryable purpose (the local CLI).
     public var permittedPurposes: Set<Purpose>?
+    /// ε this query spends per region (`--epsilon`, `"epsilon"`); nil means the policy's
+    /// `epsilonPerQuery`. Above that maximum the query is refused.
+    public var epsilon: Double?
+    /// Groups one subject may reach (`--max-groups`, `"maxGroupsPerSubject"`); nil means the
+    /// catalog's default for the query's dimensions. At most the policy's limit.
+    public var maxGroupsPerSubject: Int?
+    /// Rows one subject may add to a group (`--max-rows`, `"maxRowsPerGroup"`); nil means the
+    /// catalog's default for the query's shape. At most the policy's limit.
+    public var maxRowsPerGroup: Int?
 
     public init(
         mechanism: NoiseMechanism = .laplace,
