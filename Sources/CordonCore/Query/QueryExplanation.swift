@@ -6,10 +6,25 @@ public struct QueryExplanation: Sendable, Codable, Hashable {
     /// The collection purposes whose events the query counts (the catalog's compatible
     /// purposes for ``purpose``).
     public var collectionPurposes: [String]
+    /// The mechanism of the first region's plan (each region's is in ``regions``).
     public var mechanism: NoiseMechanism
     /// Per region touched (after pruning on `region`/`country`): bounds, sensitivities, ε
-    /// shares, noise scales, 95% half-widths and the release threshold.
+    /// shares, noise scales, 95% half-widths and the release threshold in people.
     public var regions: [RegionPlan]
+    /// The query's grouping and every coarser one: what a group needs to be released there.
+    public var groupings: [GroupingEstimate]
+
+    /// What one grouping would need, per region.
+    public struct GroupingEstimate: Sendable, Codable, Hashable {
+        /// The grouping's dimensions (empty: one total).
+        public var dimensions: [String]
+        /// Groups one person reaches under it.
+        public var maxGroupsPerSubject: Int
+        /// Per region: a group of this many people is released with probability ≥ 50%.
+        public var releaseThreshold: [String: Int64]
+        /// Per region and statistic: the 95% half-width of its noise.
+        public var halfWidth95: [String: [String: Int64]]
+    }
     /// The parameterized SQL each region runs (placeholders shown as `?`; values are bound).
     public var sql: [String: String]
     /// ε the query would spend per region, and what would be left.

@@ -1,8 +1,8 @@
 /// How a query runs.
 public struct QueryOptions: Sendable {
-    /// The noise mechanism for released statistics (partition selection always uses
-    /// discrete Laplace).
-    public var mechanism: NoiseMechanism = .laplace
+    /// The noise mechanism of released statistics; nil lets each region use the one with the
+    /// lower release threshold (decision 0014).
+    public var mechanism: NoiseMechanism?
     /// "Now" in Unix seconds, for consent, retention and the budget period (tests and
     /// replays); nil means the current time.
     public var now: Int64?
@@ -24,14 +24,20 @@ public struct QueryOptions: Sendable {
     public var maxRowsPerGroup: Int?
 
     public init(
-        mechanism: NoiseMechanism = .laplace,
+        mechanism: NoiseMechanism? = nil,
         now: Int64? = nil,
         permittedRegions: Set<RegionID>? = nil,
-        permittedPurposes: Set<Purpose>? = nil
+        permittedPurposes: Set<Purpose>? = nil,
+        epsilon: Double? = nil,
+        maxGroupsPerSubject: Int? = nil,
+        maxRowsPerGroup: Int? = nil
     ) {
         self.mechanism = mechanism
         self.now = now
         self.permittedRegions = permittedRegions
         self.permittedPurposes = permittedPurposes
+        self.epsilon = epsilon
+        self.maxGroupsPerSubject = maxGroupsPerSubject
+        self.maxRowsPerGroup = maxRowsPerGroup
     }
 }

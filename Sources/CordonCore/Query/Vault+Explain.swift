@@ -24,7 +24,7 @@ extension Vault {
             now: now
         )
         let ledger = BudgetLedger(store: control)
-        let key = prepared.releaseKey(mechanism: options.mechanism)
+        let key = prepared.releaseKey
         var sql: [String: String] = [:]
         var cost: [String: String] = [:]
         var remaining: [String: String] = [:]
@@ -52,13 +52,54 @@ extension Vault {
             query: prepared.query.canonicalText,
             purpose: purpose.rawValue,
             collectionPurposes: prepared.collectionPurposes.map(\.rawValue),
-            mechanism: options.mechanism,
+            mechanism: prepared.plans.first?.mechanism ?? options.mechanism ?? .laplace,
             regions: prepared.plans,
+            groupings: groupingEstimates(prepared.query, options: options, regions: prepared.plans.map(\.region)),
             sql: sql,
             epsilonCost: cost,
             budgetRemaining: remaining,
             wouldUseReleasedAnswer: cached
         )
+    }
+
+    /// What each coarser grouping of the query would need: for every subset of its
+    /// dimensions (the query's own first, then fewer dimensions), the people a group needs
+    /// to be released and the 95% half-width of each statistic, per region — computed from the
+    /// plan alone, so an analyst can pick a grouping before spending anything.
+    func groupingEstimates(
+        _ query: ValidatedQuery,
+        options: QueryOptions,
+        regions: [RegionID]
+    ) -> [QueryExplanation.GroupingEstimate] {
+        guard case .aggregate = query.computation, query.table == .events else { return [] }
+        let dimensions = query.dimensions
+        guard dimensions.count <= 4 else { return [] }
+        var subsets: [[QueryDimension]] = []
+        for mask in (0..<(1 << dimensions.count)).reversed() {
+            subsets.append(dimensions.indices.filter { mask & (1 << $0) != 0 }.map { dimensions[$0] })
+        }
+        var planner = QueryPlanner(configuration: configuration, options: options)
+        return subsets.compactMap { subset -> QueryExplanation.GroupingEstimate? in
+            var coarser = query
+            coarser.dimensions = subset
+            // Bounds the query set apply to its own grouping; a coarser one gets its defaults.
+            if subset != dimensions { planner.options.maxGroupsPerSubject = nil }
+            guard let plans = try? planner.plan(coarser) else { return nil }
+            var thresholds: [String: Int64] = [:]
+            var widths: [String: [String: Int64]] = [:]
+            for plan in plans where regions.contains(plan.region) {
+                thresholds[plan.region.rawValue] = plan.releaseThreshold
+                widths[plan.region.rawValue] = Dictionary(
+                    uniqueKeysWithValues: plan.statistics.map { ($0.name, $0.halfWidth95) }
+                )
+            }
+            return QueryExplanation.GroupingEstimate(
+                dimensions: subset.map(\.description),
+                maxGroupsPerSubject: plans.first?.maxGroupsPerSubject ?? 1,
+                releaseThreshold: thresholds,
+                halfWidth95: widths
+            )
+        }
     }
 
     /// The analyst's budget in every region for the current period. Audited as `query.budget`.

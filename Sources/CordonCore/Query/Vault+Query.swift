@@ -51,7 +51,7 @@ extension Vault {
         )
         let query = prepared.query
         let regions = prepared.plans.map(\.region)
-        let key = prepared.releaseKey(mechanism: options.mechanism)
+        let key = prepared.releaseKey
         let ledger = BudgetLedger(store: control)
 
         if let stored = try ledger.released(key) {
@@ -105,7 +105,7 @@ extension Vault {
             }
         }
         let result = ReleaseMerger(query: query, measureBounds: QueryPlanner.measureBounds(configuration.catalog))
-            .merge(releases, mechanism: options.mechanism, releasedAt: CivilTime.timestampLabel(now))
+            .merge(releases, releasedAt: CivilTime.timestampLabel(now))
         let encoded = try JSONEncoder().encode(result)
         let cost = PrivacyCost(microEpsilon: prepared.charges.map(\.microEpsilon).max() ?? 0)
         var details: [String: AuditDetailValue] = [
@@ -206,18 +206,20 @@ extension Vault {
         var purpose: Purpose
         /// The collection purposes whose events the answer counts.
         var collectionPurposes: [Purpose]
+        /// The options that change what is computed (mechanism, ε, bounds), as part of the key.
+        var parameters: String
 
         /// The key a released answer is stored under, so the same query by the same
         /// analyst for the same purpose, over the same compatible collection purposes, in
         /// the same budget periods is answered again, not re-noised: running and explaining
         /// a query must derive it alike.
-        func releaseKey(mechanism: NoiseMechanism) -> BudgetLedger.ReleaseKey {
+        var releaseKey: BudgetLedger.ReleaseKey {
             BudgetLedger.ReleaseKey(
                 analyst: analyst,
                 canonicalQuery: query.canonicalText,
                 purpose: purpose,
                 collectionPurposes: collectionPurposes,
-                mechanism: mechanism,
+                parameters: parameters,
                 periodKey: charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ",")
             )
         }
@@ -235,6 +237,7 @@ extension Vault {
         -> PreparedQuery
     {
         let query: ValidatedQuery
+        var plans: [RegionPlan]
         do {
             // Purpose limitation: only a purpose the catalog lets analysts query (never one
             // resting on a contract, which would count everyone), and only one the caller's
@@ -257,6 +260,7 @@ extension Vault {
                 throw QueryError(.invalid, "an analyst name is 1-128 ASCII letters, digits and - _ . @ :")
             }
             query = try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
+            plans = try QueryPlanner(configuration: configuration, options: options).plan(query)
         } catch let error as QueryError {
             throw refuse(
                 error,
@@ -268,7 +272,6 @@ extension Vault {
                 context: context
             )
         }
-        var plans = QueryPlanner(configuration: configuration).plan(query, mechanism: options.mechanism)
         if let permitted = options.permittedRegions {
             let touched = plans.map(\.region)
             plans = plans.filter { permitted.contains($0.region) }
@@ -302,8 +305,19 @@ extension Vault {
             charges: charges,
             analyst: analyst,
             purpose: purpose,
-            collectionPurposes: configuration.catalog.collectionPurposes(compatibleWith: purpose)
+            collectionPurposes: configuration.catalog.collectionPurposes(compatibleWith: purpose),
+            parameters: Self.releaseParameters(options)
         )
+    }
+
+    /// The options that change a release, as the `mechanism` column of its key: the
+    /// mechanism (`auto` when each region picks), then ε and bounds when the query set them.
+    static func releaseParameters(_ options: QueryOptions) -> String {
+        var text = options.mechanism?.rawValue ?? "auto"
+        if let epsilon = options.epsilon { text += ";epsilon=\(Int64((epsilon * 1_000_000).rounded(.up)))µ" }
+        if let groups = options.maxGroupsPerSubject { text += ";groups=\(groups)" }
+        if let rows = options.maxRowsPerGroup { text += ";rows=\(rows)" }
+        return text
     }
 
     /// The regions' totals, computed concurrently: regions are separate stores with their

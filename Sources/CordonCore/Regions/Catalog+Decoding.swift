@@ -2,7 +2,10 @@
 
 extension Catalog {
     static func read(_ reader: JSONReader) -> Catalog? {
-        guard let object = reader.object(required: ["version", "purposes", "subjects", "events"]) else { return nil }
+        guard let object = reader.object(
+                required: ["version", "purposes", "subjects", "events"],
+                optional: ["queryBounds"]
+            ) else { return nil }
         let version = object.required("version").flatMap(Policy.readVersion)
         let purposes = object.required("purposes").flatMap(readPurposes)
         let subjects = object.required("subjects").flatMap(readFields)
@@ -20,8 +23,18 @@ extension Catalog {
                 valid = requireOne(role, in: events, reader) && valid
             }
         }
+        var bounds = QueryBounds.policyLimits
+        if let reader = object.optional("queryBounds") {
+            if let read = readQueryBounds(reader) { bounds = read } else { valid = false }
+        }
         guard valid, let version, let purposes, let subjects, let events else { return nil }
-        return Catalog(version: version, purposes: purposes, subjectFields: subjects, eventFields: events)
+        return Catalog(
+            version: version,
+            purposes: purposes,
+            subjectFields: subjects,
+            eventFields: events,
+            queryBounds: bounds
+        )
     }
 
     private static func requireOne(_ role: FieldRole, in fields: [Field], _ reader: JSONReader) -> Bool {

@@ -14,13 +14,22 @@ public struct Catalog: Hashable, Sendable {
     public var subjectFields: [Field]
     /// Event fields, in file order.
     public var eventFields: [Field]
+    /// Default contribution bounds of queries (``QueryBounds``).
+    public var queryBounds: QueryBounds
 
     /// Creates a catalog; ``PolicyConfiguration/load(from:)`` is the usual way to get one.
-    public init(version: String, purposes: [PurposeDeclaration], subjectFields: [Field], eventFields: [Field]) {
+    public init(
+        version: String,
+        purposes: [PurposeDeclaration],
+        subjectFields: [Field],
+        eventFields: [Field],
+        queryBounds: QueryBounds = .policyLimits
+    ) {
         self.version = version
         self.purposes = purposes
         self.subjectFields = subjectFields
         self.eventFields = eventFields
+        self.queryBounds = queryBounds
     }
 
     /// A purpose the catalog declares.

@@ -10,7 +10,7 @@ struct NoiseTests {
     @Test(arguments: [
         NoiseCalibration.laplace(epsilon: 0.5, l1Sensitivity: 4),
         NoiseCalibration.laplace(epsilon: 1, l1Sensitivity: 10),
-        NoiseCalibration.gaussian(epsilon: 1, delta: 1e-6, l2Sensitivity: 2),
+        NoiseCalibration.gaussian(rho: NoiseCalibration.rho(epsilon: 1, delta: 1e-6), l2Sensitivity: 2),
     ])
     func intervalsCoverTheTruthNinetyFivePercentOfTheTime(_ noise: NoiseDistribution) throws {
         var random = SeededNoiseRandomness(seed: 42)
@@ -67,11 +67,60 @@ struct NoiseTests {
         #expect(abs(Double(hits) / 20_000 - exp(-1.5)) < 0.01)
     }
 
-    @Test func partitionThresholdBoundsTheChanceOfReleasingAOnePersonGroup() {
-        // P(1 + Z ≥ τ) ≤ exp(−(τ−1)/b) ≤ δ/maxGroups.
-        let b = 8.0
-        let tau = NoiseCalibration.partitionThreshold(scale: b, maxGroups: 8, delta: 1e-7)
-        #expect(exp(-Double(tau - 1) / b) <= 1e-7 / 8)
+    /// τ is the smallest threshold with maxGroups · P(Z ≥ τ − 1) ≤ δ, checked against the
+    /// discrete tails summed independently here (the Laplace one also in closed form).
+    @Test(arguments: [
+        NoiseCalibration.laplace(epsilon: 1, l1Sensitivity: 1),
+        NoiseCalibration.laplace(epsilon: 0.5, l1Sensitivity: 4),
+        NoiseCalibration.gaussian(rho: 0.0072, l2Sensitivity: 2),
+        NoiseCalibration.gaussian(rho: 0.05, l2Sensitivity: 1),
+    ])
+    func partitionThresholdIsTheSmallestThatBoundsAOnePersonGroup(_ noise: NoiseDistribution) {
+        let (groups, delta) = (4, 1e-7)
+        let tau = NoiseCalibration.partitionThreshold(noise: noise, maxGroups: groups, delta: delta)
+        // P(Z ≥ m) by summing the unnormalized mass directly.
+        func tail(_ m: Int64) -> Double {
+            let weight = { (k: Int64) -> Double in
+                switch noise {
+                case .laplace: exp(-Double(abs(k)) / noise.scale)
+                case .gaussian: exp(-Double(k * k) / (2 * noise.scale * noise.scale))
+                }
+            }
+            let limit = Int64(noise.scale * 60) + 10
+            var total = 0.0
+            var upper = 0.0
+            for k in -limit...limit {
+                total += weight(k)
+                if k >= m { upper += weight(k) }
+            }
+            return upper / total
+        }
+        #expect(Double(groups) * tail(tau - 1) <= delta)
+        #expect(Double(groups) * tail(tau - 2) > delta, "τ − 1 would do: τ is not the smallest")
+        if case .laplace = noise {
+            let t = exp(-1 / noise.scale)
+            #expect(abs(tail(tau - 1) - pow(t, Double(tau - 1)) / (1 + t)) < 1e-15)
+        }
+    }
+
+    /// The targets at ε = 1, δ = 1e-7 with the shipped catalog's bounds: a group over
+    /// person-level dimensions is released from 50 people, over event-level ones from 150,
+    /// each with probability ≥ 0.5 (the noise is symmetric, so τ people suffice).
+    @Test func releaseThresholdsMeetTheTargets() {
+        let cases: [(specs: Int, groups: Int, target: Int64)] = [
+            (1, 1, 50), (2, 1, 50), (3, 1, 50),  // people by country; buyers and revenue by country
+            (2, 3, 150), (3, 3, 150), (2, 6, 150), (3, 6, 150),  // by channel; by day
+        ]
+        for (count, groups, target) in cases {
+            let specs = (0..<count).map { index in
+                (name: "s\(index)", l1: Double(groups), l2: Double(groups).squareRoot())
+            }
+            let best = [NoiseMechanism.laplace, .gaussian].map {
+                QueryPlanner.calibrate(specs, mechanism: $0, epsilon: 1, delta: 1e-7, groups: groups, minimum: 10)
+                    .releaseThreshold
+            }.min()!
+            #expect(best <= target, "\(count) statistics over \(groups) groups need \(best) people")
+        }
     }
 
     @Test func budgetPeriodsAreCalendarMonths() {

@@ -29,7 +29,10 @@ struct QueryEngineTests {
         #expect(answer.privacy.budgetResetsAt == ["eu": "2025-07-01T00:00:00Z"])
         #expect(answer.privacy.cached == false)
         #expect(answer.privacy.policyVersions["eu"] != nil)
-        #expect(answer.suppressedGroups != nil)
+        // One region: every row adds up the EU's part only, and says so.
+        #expect(answer.rowRegions?.count == answer.rows.count)
+        #expect(answer.rowRegions?.allSatisfy { $0.regions == ["eu"] && $0.regionsSuppressed.isEmpty } == true)
+        #expect(answer.suppressedGroups == nil)
     }
 
     @Test func everyQueryIsAuditedWithCanonicalTextAndCost() throws {
@@ -60,8 +63,14 @@ struct QueryEngineTests {
         )
         #expect(explanation.regions.map(\.region) == ["us"])
         #expect(explanation.epsilonCost == ["us": "3"])
-        #expect(explanation.regions[0].statistics.map(\.name) == ["subjects", "sum", "suppressed"])
-        #expect(explanation.regions[0].statistics[1].l1Sensitivity == 2 * 5 * 100_000)
+        // No statistic pays for partition selection: the released subject count decides it.
+        #expect(explanation.regions[0].statistics.map(\.name) == ["subjects", "sum"])
+        // device is event-level with the catalog's default of 2 devices, 3 rows per group.
+        #expect(explanation.regions[0].maxGroupsPerSubject == 2)
+        #expect(explanation.regions[0].statistics[1].l1Sensitivity == 2 * 3 * 100_000)
+        #expect(explanation.groupings.map(\.dimensions) == [["device"], []])
+        #expect(explanation.groupings[1].maxGroupsPerSubject == 1)
+        #expect(explanation.groupings[1].releaseThreshold["us"]! < explanation.groupings[0].releaseThreshold["us"]!)
         let budget = try fixture.vault.budget(analyst: "ana", context: fixture.context, now: QueryFixture.now)
         #expect(budget.regions.allSatisfy { $0.spent == "0" && $0.remaining == "30" })
     }
@@ -133,7 +142,7 @@ struct QueryFailClosedTests {
             try QueryParser.parse(text)
         )
         let plan = try #require(
-            QueryPlanner(configuration: fixture.vault.configuration).plan(query, mechanism: .laplace).first
+            try QueryPlanner(configuration: fixture.vault.configuration).plan(query).first
         )
         #expect(plan.maxGroupsPerSubject == 1 && plan.maxRowsPerGroup == 1)
         #expect(plan.statistics.first?.l1Sensitivity == 1)

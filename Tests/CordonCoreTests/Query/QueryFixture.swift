@@ -188,11 +188,15 @@ extension QueryFixture {
     /// Validates and plans `text`, then runs `body` on the EU store's read connection with
     /// the region's plan, retention cutoffs and lawful subjects at `now`: the exact,
     /// bounded totals a test compares against are one aggregation call away.
-    func inEURegion<T: Sendable>(_ text: String, _ body: (RegionRun, Connection) throws -> T) throws -> T {
+    func inEURegion<T: Sendable>(
+        _ text: String,
+        options: QueryOptions = QueryOptions(),
+        _ body: (RegionRun, Connection) throws -> T
+    ) throws -> T {
         let catalog = vault.configuration.catalog
         let query = try QueryValidator(catalog: catalog).validate(try QueryParser.parse(text))
         guard
-            let plan = QueryPlanner(configuration: vault.configuration).plan(query, mechanism: .laplace).first(
+            let plan = try QueryPlanner(configuration: vault.configuration, options: options).plan(query).first(
                 where: { $0.region == "eu" })
         else { throw QueryError(.invalid, "no plan for the EU region") }
         let store = try vault.store("eu")

@@ -9,12 +9,12 @@ extension QueryAnswer {
         privacy: Privacy
     ) -> QueryAnswer {
         var columns: [String] = []
-        var rows: [[AnswerCell]] = []
+        var rows: [Row] = []
         switch query.computation {
         case .aggregate:
             columns = query.columns.map(\.label)
             rows = result.groups.map { group in
-                query.columns.map { column -> AnswerCell in
+                Row(group, query.columns.map { column -> AnswerCell in
                     switch column.source {
                     case .dimension(let dimension):
                         .text(query.dimensions.firstIndex(of: dimension).map { group.key[$0] } ?? "")
@@ -23,7 +23,7 @@ extension QueryAnswer {
                     case .shape:
                         .text("")
                     }
-                }
+                })
             }
             for key in query.ordering.reversed() {
                 rows = stableSorted(rows, by: key.column, descending: key.descending)
@@ -33,7 +33,7 @@ extension QueryAnswer {
             rows = shapeRows(result, shape: shape)
             // The analyst's ORDER BY, or by credit for attribution; AB's difference row stays last.
             var ordering = query.ordering
-            var difference: [AnswerCell]?
+            var difference: Row?
             switch shape {
             case .attribution where ordering.isEmpty: ordering = [(column: 1, descending: true)]
             case .abTest where rows.count > result.groups.count: difference = rows.removeLast()
@@ -45,20 +45,22 @@ extension QueryAnswer {
             if let difference { rows.append(difference) }
         }
         if let limit = query.limit { rows = Array(rows.prefix(limit)) }
+        let regionsKnown = result.groups.allSatisfy { $0.regions != nil }
         return QueryAnswer(
             query: result.canonicalQuery,
             purpose: purpose.rawValue,
             analyst: analyst,
             columns: columns,
-            rows: rows,
+            rows: rows.map(\.cells),
+            rowRegions: regionsKnown ? rows.map(\.regions) : nil,
             suppressedGroups: result.suppressedGroups,
             privacy: privacy
         )
     }
 
     /// The rows of a shape's answer, in ``ValidatedQuery/shapeColumns(_:dimensionLabels:)`` order.
-    private static func shapeRows(_ result: ReleasedResult, shape: QueryShape) -> [[AnswerCell]] {
-        var rows: [[AnswerCell]] = []
+    private static func shapeRows(_ result: ReleasedResult, shape: QueryShape) -> [Row] {
+        var rows: [Row] = []
         switch shape {
         case .funnel(let steps, _):
             for group in result.groups {
@@ -68,32 +70,49 @@ extension QueryAnswer {
                         index == 0
                         ? AnswerCell.number(NoisyValue(value: 1, low: 1, high: 1))
                         : group.statistics["rate\(index + 1)"].map { .number($0) } ?? .text("")
-                    rows.append(group.key.map { .text($0) } + [.text(String(index + 1)), .text(step), count, rate])
+                    rows.append(
+                        Row(group, group.key.map { .text($0) } + [.text(String(index + 1)), .text(step), count, rate])
+                    )
                 }
             }
         case .attribution:
             rows = result.groups.map { group in
-                [
-                    .text(group.key.first ?? ""), group.statistics["credit"].map { .number($0) } ?? .text(""),
-                    group.statistics["subjects"].map { .number($0) } ?? .text(""),
-                ]
+                Row(
+                    group,
+                    [
+                        .text(group.key.first ?? ""), group.statistics["credit"].map { .number($0) } ?? .text(""),
+                        group.statistics["subjects"].map { .number($0) } ?? .text(""),
+                    ]
+                )
             }
         case .abTest:
             rows = result.groups.map { group in
-                [
-                    .text(group.key.first ?? ""), group.statistics["exposed"].map { .number($0) } ?? .text(""),
-                    group.statistics["converted"].map { .number($0) } ?? .text(""),
-                    group.statistics["rate"].map { .number($0) } ?? .text(""),
-                ]
+                Row(
+                    group,
+                    [
+                        .text(group.key.first ?? ""), group.statistics["exposed"].map { .number($0) } ?? .text(""),
+                        group.statistics["converted"].map { .number($0) } ?? .text(""),
+                        group.statistics["rate"].map { .number($0) } ?? .text(""),
+                    ]
+                )
             }
             if result.groups.count == 2, let a = result.groups[0].statistics["rate"],
                 let b = result.groups[1].statistics["rate"]
             {
                 let difference = NoisyValue(value: b.value - a.value, low: b.low - a.high, high: b.high - a.low)
-                rows.append([
-                    .text("\(result.groups[1].key[0]) − \(result.groups[0].key[0])"), .text(""), .text(""),
-                    .number(difference),
-                ])
+                let both = RowRegions(
+                    regions: Set(rows.flatMap(\.regions.regions)).sorted(),
+                    regionsSuppressed: Set(rows.flatMap(\.regions.regionsSuppressed)).sorted()
+                )
+                rows.append(
+                    Row(
+                        cells: [
+                            .text("\(result.groups[1].key[0]) − \(result.groups[0].key[0])"), .text(""), .text(""),
+                            .number(difference),
+                        ],
+                        regions: both
+                    )
+                )
             }
         }
         return rows
@@ -109,9 +128,25 @@ extension QueryAnswer {
         }
     }
 
-    private static func stableSorted(_ rows: [[AnswerCell]], by column: Int, descending: Bool) -> [[AnswerCell]] {
+    /// One presented row and the regions its values add up.
+    struct Row {
+        var cells: [AnswerCell]
+        var regions: RowRegions
+
+        init(cells: [AnswerCell], regions: RowRegions) {
+            self.cells = cells
+            self.regions = regions
+        }
+
+        init(_ group: ReleasedResult.Group, _ cells: [AnswerCell]) {
+            self.cells = cells
+            regions = RowRegions(regions: group.regions ?? [], regionsSuppressed: group.regionsSuppressed ?? [])
+        }
+    }
+
+    private static func stableSorted(_ rows: [Row], by column: Int, descending: Bool) -> [Row] {
         rows.enumerated().sorted { left, right in
-            let (a, b) = (left.element[column], right.element[column])
+            let (a, b) = (left.element.cells[column], right.element.cells[column])
             let ordered: Bool? =
                 switch (a, b) {
                 case (.number(let x), .number(let y)): x.value == y.value ? nil : (x.value < y.value) != descending

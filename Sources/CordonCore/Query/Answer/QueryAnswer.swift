@@ -12,9 +12,22 @@ public struct QueryAnswer: Sendable, Codable, Hashable {
     /// Column labels, in SELECT order (aliases applied).
     public var columns: [String]
     public var rows: [[AnswerCell]]
-    /// The noisy number of groups withheld (below the release threshold in a region).
+    /// Per row (same order): the regions whose parts its values add up, and the regions
+    /// queried that did not release it. A row's values and intervals estimate the total over
+    /// its `regions` only. Nil for answers released before decision 0014.
+    public var rowRegions: [RowRegions]?
+    /// The noisy number of groups withheld, in answers released before decision 0014 (nil
+    /// since: partition selection no longer spends ε counting them).
     public var suppressedGroups: NoisyValue?
     public var privacy: Privacy
+
+    /// Which regions one row's values cover.
+    public struct RowRegions: Sendable, Codable, Hashable {
+        /// Regions that released the row; its values add up their parts.
+        public var regions: [String]
+        /// Regions queried that did not release it (too few people there, or none).
+        public var regionsSuppressed: [String]
+    }
 
     /// Privacy metadata of an answer.
     public struct Privacy: Sendable, Codable, Hashable {

@@ -1,45 +1,44 @@
 /// Merges the regions' releases into one result: noisy values of the same group add up
 /// across regions (their subjects are disjoint), and each sum's interval comes from the
 /// combined noise of exactly the regions that contributed to it.
+///
+/// A merged group estimates the total over the regions that released it, and says so: it
+/// names them (`regions`) and the regions it was queried in that did not release it
+/// (`regionsSuppressed`: below their threshold, or absent — the two are indistinguishable
+/// by design). Its interval covers that total, not the total over every region.
 struct ReleaseMerger {
     let query: ValidatedQuery
     let measureBounds: (Int64, Int64)
 
-    func merge(_ releases: [RegionRelease], mechanism: NoiseMechanism, releasedAt: String) -> ReleasedResult {
+    func merge(_ releases: [RegionRelease], releasedAt: String) -> ReleasedResult {
         var keys = Set<[String]>()
         for release in releases { keys.formUnion(release.groups.keys) }
         var groups: [ReleasedResult.Group] = []
         for key in keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             var sums: [String: (Int64, [NoiseDistribution])] = [:]
+            var included: [String] = []
+            var withheld: [String] = []
             for release in releases {
-                guard let values = release.groups[key] else { continue }
-                let statistics = release.plan.statistics.filter { $0.name != "suppressed" }
-                for (value, statistic) in zip(values, statistics) {
+                guard let values = release.groups[key] else {
+                    withheld.append(release.plan.region.rawValue)
+                    continue
+                }
+                included.append(release.plan.region.rawValue)
+                for (value, statistic) in zip(values, release.plan.statistics) {
                     let previous = sums[statistic.name] ?? (0, [])
                     sums[statistic.name] = (previous.0 + value, previous.1 + [statistic.noise])
                 }
             }
-            groups.append(ReleasedResult.Group(key: key, statistics: derive(sums)))
-        }
-        var suppressed: NoisyValue?
-        let parts = releases.compactMap { release in
-            release.suppressed.map { ($0, release.plan.statistics.first { $0.name == "suppressed" }!.noise) }
-        }
-        if !parts.isEmpty {
-            let total = parts.map(\.0).reduce(0, +)
-            let width = NoiseDistribution.combinedHalfWidth(parts.map(\.1))
-            suppressed = NoisyValue(
-                value: Double(max(0, total)),
-                low: Double(max(0, total - width)),
-                high: Double(max(0, total + width))
+            groups.append(
+                ReleasedResult.Group(key: key, statistics: derive(sums), regions: included, regionsSuppressed: withheld)
             )
         }
         return ReleasedResult(
             canonicalQuery: query.canonicalText,
             groups: groups,
-            suppressedGroups: suppressed,
+            suppressedGroups: nil,
             regions: releases.map(\.plan),
-            mechanism: mechanism,
+            mechanism: releases.first?.plan.mechanism ?? .laplace,
             releasedAt: releasedAt
         )
     }

@@ -28,7 +28,9 @@ struct BudgetLedger: Sendable {
         /// The collection purposes the answer counted: an answer computed over another set
         /// (a catalog changed since) is another answer, never served for this one.
         var collectionPurposes: [Purpose]
-        var mechanism: NoiseMechanism
+        /// The mechanism and any per-query ε and bounds (``Vault/releaseParameters(_:)``),
+        /// kept in the `mechanism` column.
+        var parameters: String
         /// The periods of every region touched, e.g. `eu:1764547200,us:1764547200`.
         var periodKey: String
 
@@ -58,7 +60,7 @@ struct BudgetLedger: Sendable {
                 String.self,
                 """
                 SELECT answer FROM released_answers WHERE analyst = \(key.analyst) AND query_hash = \(key.queryHash)
-                  AND purpose = \(key.purpose.rawValue) AND mechanism = \(key.mechanism.rawValue) AND period_key = \(key.periodKey)
+                  AND purpose = \(key.purpose.rawValue) AND mechanism = \(key.parameters) AND period_key = \(key.periodKey)
                 """
             ).map { Data($0.utf8) }
         }
@@ -101,7 +103,7 @@ struct BudgetLedger: Sendable {
             try db.execute(
                 """
                 INSERT OR REPLACE INTO released_answers(analyst, query_hash, purpose, mechanism, period_key, query, answer, released_at)
-                VALUES (\(key.analyst), \(key.queryHash), \(key.purpose.rawValue), \(key.mechanism.rawValue), \(key.periodKey),
+                VALUES (\(key.analyst), \(key.queryHash), \(key.purpose.rawValue), \(key.parameters), \(key.periodKey),
                         \(key.canonicalQuery), \(String(decoding: answer, as: UTF8.self)), \(now))
                 """
             )

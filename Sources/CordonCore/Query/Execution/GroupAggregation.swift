@@ -33,7 +33,7 @@ struct GroupAggregation {
         select += " GROUP BY " + grouping + " ORDER BY " + grouping
 
         enum Measure { case subjects, rows, valuedRows, sum }
-        let measures = plan.statistics.map(\.name).filter { $0 != "suppressed" }.map { name -> Measure in
+        let measures = plan.statistics.map(\.name).map { name -> Measure in
             switch name {
             case "subjects": .subjects
             case "rows": .rows

@@ -2,7 +2,7 @@
 /// anonymizer (``RegionRelease`` is what does).
 struct RegionTotals: Sendable {
     /// Per group key (dimension labels in canonical order), one value per statistic of
-    /// the region plan, in order, `suppressed` excluded.
+    /// the region plan, in order.
     var groups: [[String]: [Int64]] = [:]
     /// Lawful subjects in the region (for explain and tests only; never released).
     var lawfulSubjects = 0

@@ -85,6 +85,36 @@ public enum NoiseDistribution: Sendable, Hashable, Codable {
         return guess
     }
 
+    /// P(Z ≥ m), accurate in the far tail (where 1 − ``centralMass(_:)`` would cancel).
+    func upperTail(_ m: Int64) -> Double {
+        if m <= 0 { return 1 - upperTail(1 - m) }
+        switch self {
+        case .laplace:
+            let t = exp(-1 / scale)
+            return pow(t, Double(m)) / (1 + t)
+        case .gaussian:
+            let sigma = scale
+            if sigma > 50 {
+                // Continuity-corrected normal tail. Beyond σ the kernel is convex, so each
+                // mass exp(−k²/2σ²) is below its integral over [k − ½, k + ½]: this is never
+                // below the discrete tail (a threshold from it errs on the safe side), and
+                // the normalizers agree to 1e-8 (Poisson summation).
+                return erfc((Double(m) - 0.5) / (sigma * 2.0.squareRoot())) / 2
+            }
+            let limit = max(m, Int64((sigma * 40).rounded(.up))) + 1
+            var total = 1.0
+            var tail = 0.0
+            var j: Int64 = 1
+            while j <= limit {
+                let mass = exp(-Double(j) * Double(j) / (2 * sigma * sigma))
+                total += 2 * mass
+                if j >= m { tail += mass }
+                j += 1
+            }
+            return tail / total
+        }
+    }
+
     /// Where the distribution's mass beyond ±k is below `tail`.
     func support(tail: Double = 1e-10) -> Int64 {
         switch self {

@@ -1,106 +1,219 @@
+import CordonAudit
+
 import Foundation
 
 /// Decides which regions a query touches and how each bounds and noises its part.
 ///
-/// Per region, under its own policy: ε = `epsilonPerQuery` is split evenly over the
-/// statistics released per group (sequential composition, Dwork and Roth 2014, Thm 3.16),
-/// the subject count that drives partition selection always uses discrete Laplace, and the
-/// count of suppressed groups is itself released with noise (an exact count of suppressed
-/// groups would reveal whether a group of one person exists). Regions hold disjoint
-/// subjects, so a query spends its ε in each region it touches (parallel composition,
-/// McSherry 2009, "Privacy Integrated Queries", Thm 4).
+/// Per region, under its own policy (decision 0014):
+/// - *Bounds.* A person reaches at most `maxGroupsPerSubject` groups: the product of the
+///   bounds of the query's event-level dimensions (a subject-level dimension such as country
+///   puts each person in one group), from the catalog's `queryBounds` unless the query asks for
+///   others, never above the policy's limit. Rows per group likewise.
+/// - *ε.* The query's ε (the policy's `epsilonPerQuery` unless the query asks for less) is
+///   shared by the statistics released per group — evenly in ε for discrete Laplace
+///   (sequential composition, Dwork and Roth 2014, Thm 3.16), evenly in ρ for the discrete
+///   Gaussian under zCDP (Bun and Steinke 2016, Lemma 2.3), converted once for the whole query.
+/// - *Partition selection on the released count itself.* A group is released when its noisy
+///   subject count reaches τ; no separate statistic pays for the decision. τ is the smallest
+///   threshold with which a person's own groups (count 1) appear with probability ≤ δ_select in
+///   total: Wilson et al. 2020 §3 for Laplace, the Gaussian thresholding of Google's DP library
+///   and Tumult for the Gaussian.
+/// - *Mechanism.* Unless the query names one, each region uses the one whose release threshold
+///   is lower (a choice that depends on the plan only, never on data).
+///
+/// Regions hold disjoint subjects, so a query spends its ε in each region it touches
+/// (parallel composition, McSherry 2009, Thm 4).
 struct QueryPlanner {
     let configuration: PolicyConfiguration
+    var options: QueryOptions = QueryOptions()
 
-    func plan(_ query: ValidatedQuery, mechanism: NoiseMechanism) -> [RegionPlan] {
-        configuration.regions.keys.sorted().compactMap { id -> RegionPlan? in
-            guard let region = configuration.regions[id] else { return nil }
-            if let filter = query.filter, !filter.mayMatch(region: region) { return nil }
-            return regionPlan(query, region: region, mechanism: mechanism)
+    /// Plans every region the query may touch; throws when the query asks for more ε or
+    /// larger bounds than a region's policy allows.
+    func plan(_ query: ValidatedQuery) throws(QueryError) -> [RegionPlan] {
+        var plans: [RegionPlan] = []
+        for id in configuration.regions.keys.sorted() {
+            guard let region = configuration.regions[id] else { continue }
+            if let filter = query.filter, !filter.mayMatch(region: region) { continue }
+            plans.append(try regionPlan(query, region: region))
+        }
+        return plans
+    }
+
+    /// The dimensions that decide how many groups a person reaches.
+    static func groupingDimensions(_ query: ValidatedQuery) -> [QueryDimension] {
+        switch query.computation {
+        case .aggregate, .shape(.funnel): query.dimensions
+        case .shape(.attribution(_, _, let field, _)): [.field(field)]
+        case .shape(.abTest): []
         }
     }
 
-    private func regionPlan(_ query: ValidatedQuery, region: Region, mechanism: NoiseMechanism) -> RegionPlan {
+    /// Groups one person may reach by default over `dimensions`: the product of the event-level
+    /// dimensions' catalog bounds (the policy's limit for one the catalog does not bound), at most
+    /// the limit; 1 when every dimension is subject-level.
+    static func defaultGroups(_ dimensions: [QueryDimension], catalog: Catalog, limit: Int) -> Int {
+        var product = 1
+        for dimension in dimensions where !catalog.queryBounds.subjectLevel.contains(dimension.description) {
+            product = min(limit, product * (catalog.queryBounds.groupsPerSubject[dimension.description] ?? limit))
+        }
+        return max(1, min(product, limit))
+    }
+
+    private func regionPlan(_ query: ValidatedQuery, region: Region) throws(QueryError) -> RegionPlan {
         let policy = configuration.policy(for: region.id)
         let rules = policy.anonymization
+        let catalog = configuration.catalog
+        let epsilon = options.epsilon ?? rules.epsilonPerQuery
+        guard epsilon.isFinite, epsilon > 0 else {
+            throw QueryError(.invalid, "ε must be a positive number, e.g. 0.5")
+        }
+        guard epsilon <= rules.epsilonPerQuery * (1 + 1e-12) else {
+            throw QueryError(
+                .invalid,
+                "ε \(Self.decimal(epsilon)) exceeds the \(policy.id.rawValue) policy's per-query maximum \(Self.decimal(rules.epsilonPerQuery)) (region \(region.id)); ask for at most that, or coarser groups to need less"
+            )
+        }
+        let (maxGroups, maxRows) = try bounds(query, rules: rules, catalog: catalog, policy: policy.id.rawValue)
+        let specs = Self.statisticSpecs(query, groups: maxGroups, rows: maxRows, measure: Double(measureMagnitude()))
+        let candidates: [NoiseMechanism] = options.mechanism.map { [$0] } ?? [.laplace, .gaussian]
+        var best: RegionPlan?
+        for mechanism in candidates {
+            let plan = Self.calibrate(
+                specs,
+                mechanism: mechanism,
+                epsilon: epsilon,
+                delta: rules.delta,
+                groups: maxGroups,
+                minimum: rules.minAggregationSubjects
+            )
+            if best == nil || plan.releaseThreshold < best!.releaseThreshold {
+                best = RegionPlan(
+                    region: region.id,
+                    policyID: policy.id.rawValue,
+                    policyVersion: policy.version,
+                    epsilon: epsilon,
+                    microEpsilon: Int64((epsilon * 1_000_000).rounded(.up)),
+                    delta: rules.delta,
+                    maxGroupsPerSubject: maxGroups,
+                    maxRowsPerGroup: maxRows,
+                    minAggregationSubjects: rules.minAggregationSubjects,
+                    statistics: plan.statistics,
+                    releaseThreshold: plan.releaseThreshold,
+                    selectionThreshold: plan.selectionThreshold,
+                    mechanism: mechanism,
+                    rho: plan.rho,
+                    selectionDelta: plan.selectionDelta,
+                    subjectLevelDimensions: Self.groupingDimensions(query).map(\.description).filter {
+                        catalog.queryBounds.subjectLevel.contains($0)
+                    }
+                )
+            }
+        }
+        return best!
+    }
+
+    /// The contribution bounds: the query's own (within the policy's limits) or the catalog's defaults.
+    private func bounds(
+        _ query: ValidatedQuery,
+        rules: Policy.AnonymizationRules,
+        catalog: Catalog,
+        policy: String
+    ) throws(QueryError) -> (groups: Int, rows: Int) {
         // A subject is one row of `subjects`, in one group: its bounds are 1 and 1.
-        let (maxGroups, maxRows) =
-            query.table == .subjects ? (1, 1) : (rules.maxGroupsPerSubject, rules.maxRowsPerGroup)
-        let groups = Double(maxGroups)
-        let rows = Double(maxRows)
-        let measureBound = Double(measureMagnitude())
-        // (name, L1, L2, may use the Gaussian mechanism)
-        var specs: [(String, Double, Double, Bool)] = []
+        if query.table == .subjects { return (1, 1) }
+        if let groups = options.maxGroupsPerSubject, !(1...rules.maxGroupsPerSubject).contains(groups) {
+            throw QueryError(
+                .invalid,
+                "maxGroupsPerSubject \(groups) is outside 1...\(rules.maxGroupsPerSubject), the \(policy) policy's limit"
+            )
+        }
+        if let rows = options.maxRowsPerGroup, !(1...rules.maxRowsPerGroup).contains(rows) {
+            throw QueryError(
+                .invalid,
+                "maxRowsPerGroup \(rows) is outside 1...\(rules.maxRowsPerGroup), the \(policy) policy's limit"
+            )
+        }
+        let groups: Int
+        if case .shape(.abTest) = query.computation {
+            groups = 1  // one variant per subject (its first exposure)
+        } else {
+            groups =
+                options.maxGroupsPerSubject
+                ?? Self.defaultGroups(Self.groupingDimensions(query), catalog: catalog, limit: rules.maxGroupsPerSubject)
+        }
+        let rowsKey: String = if case .shape(.attribution) = query.computation { "attribution" } else { "events" }
+        let rows = options.maxRowsPerGroup ?? min(catalog.queryBounds.rowsPerGroup[rowsKey] ?? rules.maxRowsPerGroup, rules.maxRowsPerGroup)
+        return (groups, rows)
+    }
+
+    /// The released statistics per group — (name, L1, L2) — the subject count that selects
+    /// partitions first.
+    static func statisticSpecs(_ query: ValidatedQuery, groups: Int, rows: Int, measure: Double) -> [(
+        name: String, l1: Double, l2: Double
+    )] {
+        let k = Double(groups)
+        let r = Double(rows)
         switch query.computation {
         case .aggregate(let aggregates):
-            specs.append(("subjects", groups, groups.squareRoot(), false))
-            if aggregates.contains(.countRows) {
-                specs.append(("rows", groups * rows, groups.squareRoot() * rows, true))
-            }
+            var specs: [(String, Double, Double)] = [("subjects", k, k.squareRoot())]
+            if aggregates.contains(.countRows) { specs.append(("rows", k * r, k.squareRoot() * r)) }
             if aggregates.contains(where: { if case .average = $0 { true } else { false } }) {
-                specs.append(("valued_rows", groups * rows, groups.squareRoot() * rows, true))
+                specs.append(("valued_rows", k * r, k.squareRoot() * r))
             }
-            if aggregates.contains(where: {
-                if case .sum = $0 { true } else if case .average = $0 { true } else { false }
-            }) {
-                specs.append(("sum", groups * rows * measureBound, groups.squareRoot() * rows * measureBound, true))
+            if aggregates.contains(where: { if case .sum = $0 { true } else if case .average = $0 { true } else { false } }) {
+                specs.append(("sum", k * r * measure, k.squareRoot() * r * measure))
             }
-            specs.append(("suppressed", groups, groups.squareRoot(), false))
+            return specs
         case .shape(.funnel(let steps, _)):
-            specs.append(("step1", groups, groups.squareRoot(), false))
-            for step in 2...steps.count { specs.append(("step\(step)", groups, groups.squareRoot(), true)) }
-            specs.append(("suppressed", groups, groups.squareRoot(), false))
+            return (1...steps.count).map { ("step\($0)", k, k.squareRoot()) }
         case .shape(.attribution):
-            // Each conversion spreads 1000 milli-credits; a subject has at most maxRows conversions.
-            specs.append(("subjects", groups, groups.squareRoot(), false))
-            specs.append(("credit", rows * 1000, rows * 1000, true))
-            specs.append(("suppressed", groups, groups.squareRoot(), false))
+            // Each conversion spreads 1000 milli-credits over its touches; a subject has at
+            // most `rows` conversions per group... and in all, since credit sums over groups.
+            return [("subjects", k, k.squareRoot()), ("credit", r * 1000, r * 1000)]
         case .shape(.abTest):
             // One variant per subject (first exposure): each count moves by at most 1.
-            specs.append(("exposed", 1, 1, true))
-            specs.append(("converted", 1, 1, true))
+            return [("exposed", 1, 1), ("converted", 1, 1)]
         }
-        let gaussianCount = mechanism == .gaussian ? specs.filter(\.3).count : 0
-        let selectionDelta = gaussianCount > 0 ? rules.delta / 2 : rules.delta
-        let gaussianDelta = gaussianCount > 0 ? rules.delta / 2 / Double(gaussianCount) : 0
-        let share = rules.epsilonPerQuery / Double(specs.count)
-        let statistics = specs.map { name, l1, l2, gaussianAllowed -> StatisticPlan in
-            let noise =
-                gaussianAllowed && mechanism == .gaussian
-                ? NoiseCalibration.gaussian(epsilon: share, delta: gaussianDelta, l2Sensitivity: l2)
-                : NoiseCalibration.laplace(epsilon: share, l1Sensitivity: l1)
-            return StatisticPlan(
-                name: name,
-                l1Sensitivity: l1,
-                l2Sensitivity: l2,
+    }
+
+    /// The noise of every statistic and the release threshold, for one mechanism.
+    static func calibrate(
+        _ specs: [(name: String, l1: Double, l2: Double)],
+        mechanism: NoiseMechanism,
+        epsilon: Double,
+        delta: Double,
+        groups: Int,
+        minimum: Int
+    ) -> (statistics: [StatisticPlan], releaseThreshold: Int64, selectionThreshold: Int64, rho: Double?, selectionDelta: Double) {
+        let share = epsilon / Double(specs.count)
+        let selectionDelta: Double
+        var rho: Double?
+        let noises: [NoiseDistribution]
+        switch mechanism {
+        case .laplace:
+            selectionDelta = delta
+            noises = specs.map { NoiseCalibration.laplace(epsilon: share, l1Sensitivity: $0.l1) }
+        case .gaussian:
+            // Half of δ converts the query's ρ-zCDP into (ε, δ/2)-DP, half pays for selection.
+            selectionDelta = delta / 2
+            let total = NoiseCalibration.rho(epsilon: epsilon, delta: delta / 2)
+            rho = total
+            noises = specs.map {
+                NoiseCalibration.gaussian(rho: total / Double(specs.count), l2Sensitivity: $0.l2)
+            }
+        }
+        let statistics = zip(specs, noises).map { spec, noise in
+            StatisticPlan(
+                name: spec.name,
+                l1Sensitivity: spec.l1,
+                l2Sensitivity: spec.l2,
                 epsilon: share,
                 noise: noise,
                 halfWidth95: noise.halfWidth()
             )
         }
-        let isPublicKeys: Bool = if case .shape(.abTest) = query.computation { true } else { false }
-        let selection =
-            isPublicKeys
-            ? 0
-            : NoiseCalibration.partitionThreshold(
-                scale: statistics[0].noise.scale,
-                maxGroups: maxGroups,
-                delta: selectionDelta
-            )
-        return RegionPlan(
-            region: region.id,
-            policyID: policy.id.rawValue,
-            policyVersion: policy.version,
-            epsilon: rules.epsilonPerQuery,
-            microEpsilon: Int64((rules.epsilonPerQuery * 1_000_000).rounded()),
-            delta: rules.delta,
-            maxGroupsPerSubject: maxGroups,
-            maxRowsPerGroup: maxRows,
-            minAggregationSubjects: rules.minAggregationSubjects,
-            statistics: statistics,
-            releaseThreshold: max(selection, Int64(rules.minAggregationSubjects)),
-            selectionThreshold: selection
-        )
+        let selection = NoiseCalibration.partitionThreshold(noise: noises[0], maxGroups: groups, delta: selectionDelta)
+        return (statistics, max(selection, Int64(minimum)), selection, rho, selectionDelta)
     }
 
     /// The largest magnitude a clamped measure value can have.
@@ -113,6 +226,10 @@ struct QueryPlanner {
     static func measureBounds(_ catalog: Catalog) -> (Int64, Int64) {
         let field = catalog.eventField(named: "amountCents")
         return (Int64(field?.minimum ?? 0), Int64(field?.maximum ?? Int(Int32.max)))
+    }
+
+    static func decimal(_ value: Double) -> String {
+        PrivacyCost(microEpsilon: Int64((value * 1_000_000).rounded())).description
     }
 }
 

@@ -31,10 +31,20 @@ public struct RegionPlan: Sendable, Codable, Hashable {
     /// Statistics in the order the region computes them; the first is the subject count
     /// partition selection thresholds (except for AB, whose keys are public).
     public var statistics: [StatisticPlan]
-    /// A group key is released only if its noisy subject count reaches this.
+    /// A group key is released only if its noisy subject count reaches this: also the group
+    /// size, in people, released with probability ≥ 50% (the noise is symmetric).
     public var releaseThreshold: Int64
     /// The part of the threshold that comes from partition selection (before the policy's minimum).
     public var selectionThreshold: Int64
+    /// The mechanism every statistic of this region uses (nil in answers released before
+    /// decision 0014, whose statistics name theirs).
+    public var mechanism: NoiseMechanism? = nil
+    /// The query's ρ (zCDP) in this region, shared evenly by its statistics, for the Gaussian.
+    public var rho: Double? = nil
+    /// The δ partition selection spends (all of δ for Laplace, half for the Gaussian).
+    public var selectionDelta: Double? = nil
+    /// The grouping dimensions that are attributes of the person (one group each).
+    public var subjectLevelDimensions: [String]? = nil
 }
 
 extension RegionID: Codable {

@@ -1,0 +1,71 @@
+import Testing
+
+@testable import CordonCore
+
+/// A row merged across regions says which regions it adds up, and its 95% interval covers
+/// the total over exactly those regions (issue 15: before, a row silently dropped the regions
+/// whose part was suppressed, and its interval covered the all-region total 15 times in 40).
+@Suite("Merged answers")
+struct MergedAnswerCoverageTests {
+    /// Per region: people in the group, and their exact (bounded) revenue in cents.
+    static let truth: [(region: RegionID, people: Int64, revenue: Int64)] = [
+        ("eu", 600, 600 * 8_000), ("us", 450, 450 * 9_500), ("br", 9, 9 * 7_000),
+    ]
+
+    @Test(arguments: [NoiseMechanism.laplace, .gaussian])
+    func mergedIntervalsCoverTheTotalOfTheRegionsTheyName(_ mechanism: NoiseMechanism) throws {
+        let query = try QueryValidator(catalog: VaultFixture.configuration.catalog).validate(
+            try QueryParser.parse("SELECT channel, COUNT(DISTINCT subject), SUM(amount) FROM events GROUP BY channel")
+        )
+        let plans = Self.truth.map { part in
+            let specs = QueryPlanner.statisticSpecs(query, groups: 3, rows: 3, measure: 100_000)
+            let calibrated = QueryPlanner.calibrate(
+                specs,
+                mechanism: mechanism,
+                epsilon: 1,
+                delta: 1e-7,
+                groups: 3,
+                minimum: 10
+            )
+            return RegionPlan(
+                region: part.region,
+                policyID: "test",
+                policyVersion: "1",
+                epsilon: 1,
+                microEpsilon: 1_000_000,
+                delta: 1e-7,
+                maxGroupsPerSubject: 3,
+                maxRowsPerGroup: 3,
+                minAggregationSubjects: 10,
+                statistics: calibrated.statistics,
+                releaseThreshold: calibrated.releaseThreshold,
+                selectionThreshold: calibrated.selectionThreshold,
+                mechanism: mechanism
+            )
+        }
+        var random = SeededNoiseRandomness(seed: 15)
+        let trials = 1000
+        var (coveredPeople, coveredRevenue, brWithheld) = (0, 0, 0)
+        for _ in 0..<trials {
+            var releases: [RegionRelease] = []
+            for (plan, part) in zip(plans, Self.truth) {
+                let totals = RegionTotals(groups: [["search"]: [part.people, part.revenue]])
+                releases.append(try RegionRelease.anonymize(totals, plan: plan, publicKeys: nil, using: &random))
+            }
+            let result = ReleaseMerger(query: query, measureBounds: (0, 100_000)).merge(releases, releasedAt: "now")
+            let row = try #require(result.groups.first { $0.key == ["search"] })
+            let named = try #require(row.regions)
+            #expect(Set(named).union(row.regionsSuppressed ?? []) == ["eu", "us", "br"])
+            if row.regionsSuppressed == ["br"] { brWithheld += 1 }
+            let parts = Self.truth.filter { named.contains($0.region.rawValue) }
+            let people = try #require(row.statistics["subjects"])
+            let revenue = try #require(row.statistics["sum"])
+            if people.covers(Double(parts.map(\.people).reduce(0, +))) { coveredPeople += 1 }
+            if revenue.covers(Double(parts.map(\.revenue).reduce(0, +))) { coveredRevenue += 1 }
+        }
+        // The small region is withheld (almost) every time, so the test does exercise it.
+        #expect(brWithheld > trials * 9 / 10, "br withheld in \(brWithheld) of \(trials)")
+        #expect((930...970).contains(coveredPeople * 1000 / trials), "people covered \(coveredPeople) of \(trials)")
+        #expect((930...970).contains(coveredRevenue * 1000 / trials), "revenue covered \(coveredRevenue) of \(trials)")
+    }
+}
