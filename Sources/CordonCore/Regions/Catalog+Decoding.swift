@@ -2,10 +2,12 @@
 
 extension Catalog {
     static func read(_ reader: JSONReader) -> Catalog? {
-        guard let object = reader.object(
+        guard
+            let object = reader.object(
                 required: ["version", "purposes", "subjects", "events"],
                 optional: ["queryBounds"]
-            ) else { return nil }
+            )
+        else { return nil }
         let version = object.required("version").flatMap(Policy.readVersion)
         let purposes = object.required("purposes").flatMap(readPurposes)
         let subjects = object.required("subjects").flatMap(readFields)
@@ -25,7 +27,8 @@ extension Catalog {
         }
         var bounds = QueryBounds.policyLimits
         if let reader = object.optional("queryBounds") {
-            if let read = readQueryBounds(reader) { bounds = read } else { valid = false }
+            let measures = (events ?? []).filter { $0.role == .measure }.map(\.name)
+            if let read = readQueryBounds(reader, measures: measures) { bounds = read } else { valid = false }
         }
         guard valid, let version, let purposes, let subjects, let events else { return nil }
         return Catalog(

@@ -17,18 +17,33 @@ extension Catalog {
         /// Rows one person adds to one group by default, per computation: `events`
         /// (COUNT(*), SUM, AVG) and `attribution` (conversions).
         public var rowsPerGroup: [String: Int]
+        /// The most one person's values of a measure add to one group (their sum is clamped to
+        /// it), by measure field name; without it, rows per group × the field's bound.
+        public var measurePerGroup: [String: Int]
         /// Why these bounds, for DPOs.
         public var source: String
 
         /// No defaults: every dimension is event-level at the policy's limit.
-        public static let policyLimits = QueryBounds(subjectLevel: [], groupsPerSubject: [:], rowsPerGroup: [:], source: "")
+        public static let policyLimits = QueryBounds(
+            subjectLevel: [],
+            groupsPerSubject: [:],
+            rowsPerGroup: [:],
+            measurePerGroup: [:],
+            source: ""
+        )
 
         /// Creates bounds.
-        public init(subjectLevel: Set<String>, groupsPerSubject: [String: Int], rowsPerGroup: [String: Int], source: String)
-        {
+        public init(
+            subjectLevel: Set<String>,
+            groupsPerSubject: [String: Int],
+            rowsPerGroup: [String: Int],
+            measurePerGroup: [String: Int],
+            source: String
+        ) {
             self.subjectLevel = subjectLevel
             self.groupsPerSubject = groupsPerSubject
             self.rowsPerGroup = rowsPerGroup
+            self.measurePerGroup = measurePerGroup
             self.source = source
         }
 
@@ -45,8 +60,12 @@ extension Catalog {
         static let largestBound = 10_000
     }
 
-    static func readQueryBounds(_ reader: JSONReader) -> QueryBounds? {
-        guard let object = reader.object(required: ["subjectLevel", "groupsPerSubject", "rowsPerGroup", "source"])
+    static func readQueryBounds(_ reader: JSONReader, measures: [String]) -> QueryBounds? {
+        guard
+            let object = reader.object(
+                required: ["subjectLevel", "groupsPerSubject", "rowsPerGroup", "source"],
+                optional: ["measurePerGroup"]
+            )
         else { return nil }
         var valid = true
         let known = Set(QueryBounds.dimensionNames)
@@ -58,7 +77,9 @@ extension Catalog {
                     continue
                 }
                 if !known.contains(name) {
-                    element.report("'\(name)' is not a query dimension; expected one of: \(known.sorted().joined(separator: ", "))")
+                    element.report(
+                        "'\(name)' is not a query dimension; expected one of: \(known.sorted().joined(separator: ", "))"
+                    )
                     valid = false
                 }
                 subjectLevel.insert(name)
@@ -68,18 +89,34 @@ extension Catalog {
         }
         let groups = readBoundMap(object.required("groupsPerSubject"), allowed: QueryBounds.dimensionNames)
         let rows = readBoundMap(object.required("rowsPerGroup"), allowed: QueryBounds.rowComputations)
+        var measurePerGroup: [String: Int]? = [:]
+        if let reader = object.optional("measurePerGroup") {
+            measurePerGroup = readBoundMap(reader, allowed: measures, largest: Int(Int32.max))
+        }
         if let groups, let reader = object.optional("groupsPerSubject") {
             for name in groups.keys.sorted() where subjectLevel.contains(name) {
-                reader.report("'\(name)' is subject-level: a person is in one of its groups, so it takes no groupsPerSubject bound")
+                reader.report(
+                    "'\(name)' is subject-level: a person is in one of its groups, so it takes no groupsPerSubject bound"
+                )
                 valid = false
             }
         }
         let source = object.required("source")?.string()
-        guard valid, let groups, let rows, let source else { return nil }
-        return QueryBounds(subjectLevel: subjectLevel, groupsPerSubject: groups, rowsPerGroup: rows, source: source)
+        guard valid, let groups, let rows, let measurePerGroup, let source else { return nil }
+        return QueryBounds(
+            subjectLevel: subjectLevel,
+            groupsPerSubject: groups,
+            rowsPerGroup: rows,
+            measurePerGroup: measurePerGroup,
+            source: source
+        )
     }
 
-    private static func readBoundMap(_ reader: JSONReader?, allowed: [String]) -> [String: Int]? {
+    private static func readBoundMap(
+        _ reader: JSONReader?,
+        allowed: [String],
+        largest: Int = QueryBounds.largestBound
+    ) -> [String: Int]? {
         guard let reader, let members = reader.members() else { return nil }
         var result: [String: Int] = [:]
         var valid = true
@@ -89,7 +126,7 @@ extension Catalog {
                 valid = false
                 continue
             }
-            guard let bound = member.integer(in: 1...QueryBounds.largestBound) else {
+            guard let bound = member.integer(in: 1...largest) else {
                 valid = false
                 continue
             }

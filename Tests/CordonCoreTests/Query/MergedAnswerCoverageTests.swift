@@ -18,7 +18,7 @@ struct MergedAnswerCoverageTests {
             try QueryParser.parse("SELECT channel, COUNT(DISTINCT subject), SUM(amount) FROM events GROUP BY channel")
         )
         let plans = Self.truth.map { part in
-            let specs = QueryPlanner.statisticSpecs(query, groups: 3, rows: 3, measure: 100_000)
+            let specs = QueryPlanner.statisticSpecs(query, groups: 3, rows: 3, amountPerGroup: 50_000)
             let calibrated = QueryPlanner.calibrate(
                 specs,
                 mechanism: mechanism,
@@ -67,5 +67,60 @@ struct MergedAnswerCoverageTests {
         #expect(brWithheld > trials * 9 / 10, "br withheld in \(brWithheld) of \(trials)")
         #expect((930...970).contains(coveredPeople * 1000 / trials), "people covered \(coveredPeople) of \(trials)")
         #expect((930...970).contains(coveredRevenue * 1000 / trials), "revenue covered \(coveredRevenue) of \(trials)")
+    }
+}
+
+@Suite("Merged answers through the vault", .serialized)
+struct MergedAnswerVaultTests {
+    /// A group large in the EU and tiny in the US: the row adds up the EU's part, names the US
+    /// as suppressed, and its interval is the EU's alone.
+    @Test func aRowNamesTheRegionsItAddsUpAndThoseThatWithheldIt() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("de", count: 120, country: "DE")
+        try fixture.population("us", count: 2, country: "US")
+        let answer = try fixture.query(
+            "SELECT channel, COUNT(DISTINCT subject) AS buyers FROM events WHERE event = 'purchase' GROUP BY channel"
+        )
+        let index = try #require(answer.rows.firstIndex { $0.first == .text("search") })
+        let coverage = try #require(answer.rowRegions?[index])
+        #expect(coverage.regions == ["eu"])
+        #expect(coverage.regionsSuppressed.contains("us"))
+        let eu = try #require(answer.privacy.regions.first { $0.region == "eu" })
+        let buyers = try #require(answer.value("buyers", where: "search"))
+        #expect(buyers.high - buyers.value == Double(eu.statistics[0].halfWidth95))
+    }
+}
+
+@Suite("A/B arms")
+struct ABSelectionTests {
+    /// A/B arms follow the same partition selection and policy minimum as GROUP BY: an arm of
+    /// 3 people is never released; an arm of 400 always is.
+    @Test func armsFollowTheSameSelectionAsGroups() throws {
+        let query = try QueryValidator(catalog: VaultFixture.configuration.catalog).validate(
+            try QueryParser.parse(
+                "SELECT AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '14 days' FROM events"
+            )
+        )
+        var configuration = VaultFixture.configuration
+        for id in configuration.policies.keys { configuration.policies[id]!.anonymization.minAggregationSubjects = 10 }
+        let plan = try #require(try QueryPlanner(configuration: configuration).plan(query).first)
+        #expect(plan.maxGroupsPerSubject == 1)
+        #expect(plan.releaseThreshold >= 10 && plan.releaseThreshold == plan.selectionThreshold)
+        #expect(plan.releaseThreshold <= 50)
+        var random = SeededNoiseRandomness(seed: 7)
+        var (smallReleased, largeReleased) = (0, 0)
+        for _ in 0..<300 {
+            let totals = RegionTotals(groups: [["cmp-a"]: [3, 1], ["cmp-b"]: [400, 40]])
+            let release = try RegionRelease.anonymize(
+                totals,
+                plan: plan,
+                publicKeys: Vault.publicKeys(query),
+                using: &random
+            )
+            if release.groups[["cmp-a"]] != nil { smallReleased += 1 }
+            if release.groups[["cmp-b"]] != nil { largeReleased += 1 }
+        }
+        #expect(smallReleased == 0)
+        #expect(largeReleased == 300)
     }
 }

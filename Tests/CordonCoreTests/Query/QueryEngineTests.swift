@@ -65,9 +65,11 @@ struct QueryEngineTests {
         #expect(explanation.epsilonCost == ["us": "3"])
         // No statistic pays for partition selection: the released subject count decides it.
         #expect(explanation.regions[0].statistics.map(\.name) == ["subjects", "sum"])
-        // device is event-level with the catalog's default of 2 devices, 3 rows per group.
+        // device is event-level with the catalog's default of 2 devices; one person's amounts
+        // in a group are clamped to the catalog's 50,000 per group (below 5 rows × 100,000).
         #expect(explanation.regions[0].maxGroupsPerSubject == 2)
-        #expect(explanation.regions[0].statistics[1].l1Sensitivity == 2 * 3 * 100_000)
+        #expect(explanation.regions[0].maxAmountPerGroup == 50_000)
+        #expect(explanation.regions[0].statistics[1].l1Sensitivity == 2 * 50_000)
         #expect(explanation.groupings.map(\.dimensions) == [["device"], []])
         #expect(explanation.groupings[1].maxGroupsPerSubject == 1)
         #expect(explanation.groupings[1].releaseThreshold["us"]! < explanation.groupings[0].releaseThreshold["us"]!)
@@ -162,5 +164,109 @@ struct QueryFailClosedTests {
         let germans = try #require(answer.value("people", where: "DE"))
         #expect(germans.low <= 25 && 25 <= germans.high)
         #expect(answer.rows.first?.first == .text("DE"))
+    }
+}
+
+/// ε and contribution bounds chosen per query, within the policy (decision 0014).
+@Suite("Query parameters", .serialized)
+struct QueryParameterTests {
+    @Test func aQueryMaySpendLessThanThePolicysMaximumButNotMore() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("s", count: 60)
+        let text = "SELECT channel, COUNT(DISTINCT subject) FROM events WHERE country = 'DE' GROUP BY channel"
+        var options = QueryOptions(mechanism: .laplace, now: QueryFixture.now, epsilon: 0.5)
+        let answer = try fixture.vault.query(
+            text,
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context,
+            options: options
+        )
+        #expect(answer.privacy.epsilonSpent == ["eu": "0.5"])
+        #expect(answer.privacy.regions[0].statistics[0].epsilon == 0.5)
+        // The same text at another ε is another release, paid again.
+        options.epsilon = 1
+        let again = try fixture.vault.query(
+            text,
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context,
+            options: options
+        )
+        #expect(again.privacy.cached == false && again.privacy.epsilonSpent == ["eu": "1"])
+        options.epsilon = 4  // the fixture's policies allow 3 per query
+        let error = #expect(throws: QueryError.self) {
+            try fixture.vault.query(
+                text,
+                purpose: .analytics,
+                analyst: "ana",
+                context: fixture.context,
+                options: options
+            )
+        }
+        #expect(error?.code == .invalid)
+        #expect(
+            error?.message.contains("exceeds the") == true && error?.message.contains("per-query maximum 3") == true
+        )
+        let budget = try fixture.vault.budget(analyst: "ana", context: fixture.context, now: QueryFixture.now)
+        #expect(budget.regions.first { $0.region == "eu" }?.spent == "1.5")
+    }
+
+    @Test func boundsAreTheQuerysWithinThePolicysLimits() throws {
+        let fixture = try QueryFixture()
+        let text = "SELECT channel, device, COUNT(*) FROM events GROUP BY channel, device"
+        let options = QueryOptions(now: QueryFixture.now, maxGroupsPerSubject: 1, maxRowsPerGroup: 2)
+        let plan = try fixture.vault.explain(
+            text,
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context,
+            options: options
+        )
+        #expect(plan.regions.allSatisfy { $0.maxGroupsPerSubject == 1 && $0.maxRowsPerGroup == 2 })
+        // Defaults: channel 3 × device 2 = 6, capped by the fixture policies' limit of 2 groups.
+        let defaults = try fixture.vault.explain(
+            text,
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context,
+            options: QueryOptions(now: QueryFixture.now)
+        )
+        #expect(defaults.regions.allSatisfy { $0.maxGroupsPerSubject == 2 && $0.maxRowsPerGroup == 3 })
+        let error = #expect(throws: QueryError.self) {
+            try fixture.vault.explain(
+                text,
+                purpose: .analytics,
+                analyst: "ana",
+                context: fixture.context,
+                options: QueryOptions(now: QueryFixture.now, maxGroupsPerSubject: 9)
+            )
+        }
+        #expect(error?.message.contains("maxGroupsPerSubject 9 is outside 1...2") == true)
+    }
+
+    /// A subject-level dimension does not multiply the groups a person reaches, so grouping
+    /// by country as well as channel needs no more people per group than channel alone.
+    @Test func subjectLevelDimensionsDoNotMultiplyGroups() throws {
+        let fixture = try QueryFixture(configuration: QueryFixture.configuration(epsilon: 1, maxGroups: 8, delta: 1e-7))
+        let explain = { (text: String) in
+            try fixture.vault.explain(
+                text,
+                purpose: .analytics,
+                analyst: "ana",
+                context: fixture.context,
+                options: QueryOptions(now: QueryFixture.now)
+            )
+        }
+        let byChannel = try explain("SELECT channel, COUNT(DISTINCT subject) FROM events GROUP BY channel")
+        let byBoth = try explain(
+            "SELECT country, channel, COUNT(DISTINCT subject) FROM events GROUP BY country, channel"
+        )
+        let byCountry = try explain("SELECT country, COUNT(DISTINCT subject) FROM events GROUP BY country")
+        #expect(byChannel.regions[0].maxGroupsPerSubject == 3 && byBoth.regions[0].maxGroupsPerSubject == 3)
+        #expect(byCountry.regions[0].maxGroupsPerSubject == 1)
+        #expect(byBoth.regions[0].releaseThreshold == byChannel.regions[0].releaseThreshold)
+        #expect(byCountry.regions[0].releaseThreshold <= 50 && byChannel.regions[0].releaseThreshold <= 150)
+        #expect(byCountry.regions[0].subjectLevelDimensions == ["country"])
     }
 }

@@ -7,7 +7,8 @@ import CordonStore
 /// the filter. Swift then keeps lawful subjects only, caps rows per group at
 /// `maxRowsPerGroup` (counts at the cap; a sum over more rows is scaled to its expected
 /// value over a uniform sample of `maxRowsPerGroup` rows, so it is bounded by
-/// `maxRowsPerGroup × bound` and not biased by time order), and keeps at most
+/// `maxRowsPerGroup × bound` and not biased by time order, then clamped to the plan's
+/// `maxAmountPerGroup`), and keeps at most
 /// `maxGroupsPerSubject` groups per subject, chosen by a keyed pseudo-random rank
 /// (Wilson et al. 2020, §3.2 on contribution bounding).
 struct GroupAggregation {
@@ -42,6 +43,7 @@ struct GroupAggregation {
             }
         }
         let rowCap = Int64(plan.maxRowsPerGroup)
+        let sumCap = plan.maxAmountPerGroup ?? rowCap * max(abs(low), abs(high))
         var totals = RegionTotals(lawfulSubjects: lawful.count)
         var pending: [Contribution] = []
         var digests: [[String]: UInt64] = [:]
@@ -71,7 +73,8 @@ struct GroupAggregation {
                 let count = try row.get(Int64.self, at: dimensionCount + 1)
                 let valued = try row.get(Int64.self, at: dimensionCount + 2)
                 let sum = try row.get(Int64?.self, at: dimensionCount + 3) ?? 0
-                let boundedSum = valued > rowCap ? sum / valued * rowCap + (sum % valued) * rowCap / valued : sum
+                let rowBounded = valued > rowCap ? sum / valued * rowCap + (sum % valued) * rowCap / valued : sum
+                let boundedSum = min(max(rowBounded, -sumCap), sumCap)
                 let values = measures.map { measure -> Int64 in
                     switch measure {
                     case .subjects: 1

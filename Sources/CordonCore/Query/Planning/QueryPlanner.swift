@@ -1,5 +1,4 @@
 import CordonAudit
-
 import Foundation
 
 /// Decides which regions a query touches and how each bounds and noises its part.
@@ -74,7 +73,8 @@ struct QueryPlanner {
             )
         }
         let (maxGroups, maxRows) = try bounds(query, rules: rules, catalog: catalog, policy: policy.id.rawValue)
-        let specs = Self.statisticSpecs(query, groups: maxGroups, rows: maxRows, measure: Double(measureMagnitude()))
+        let perGroup = Self.amountPerGroup(rows: maxRows, measure: measureMagnitude(), catalog: catalog)
+        let specs = Self.statisticSpecs(query, groups: maxGroups, rows: maxRows, amountPerGroup: Double(perGroup))
         let candidates: [NoiseMechanism] = options.mechanism.map { [$0] } ?? [.laplace, .gaussian]
         var best: RegionPlan?
         for mechanism in candidates {
@@ -103,6 +103,7 @@ struct QueryPlanner {
                     mechanism: mechanism,
                     rho: plan.rho,
                     selectionDelta: plan.selectionDelta,
+                    maxAmountPerGroup: perGroup,
                     subjectLevelDimensions: Self.groupingDimensions(query).map(\.description).filter {
                         catalog.queryBounds.subjectLevel.contains($0)
                     }
@@ -139,16 +140,27 @@ struct QueryPlanner {
         } else {
             groups =
                 options.maxGroupsPerSubject
-                ?? Self.defaultGroups(Self.groupingDimensions(query), catalog: catalog, limit: rules.maxGroupsPerSubject)
+                ?? Self.defaultGroups(
+                    Self.groupingDimensions(query),
+                    catalog: catalog,
+                    limit: rules.maxGroupsPerSubject
+                )
         }
         let rowsKey: String = if case .shape(.attribution) = query.computation { "attribution" } else { "events" }
-        let rows = options.maxRowsPerGroup ?? min(catalog.queryBounds.rowsPerGroup[rowsKey] ?? rules.maxRowsPerGroup, rules.maxRowsPerGroup)
+        let rows =
+            options.maxRowsPerGroup
+            ?? min(catalog.queryBounds.rowsPerGroup[rowsKey] ?? rules.maxRowsPerGroup, rules.maxRowsPerGroup)
         return (groups, rows)
     }
 
     /// The released statistics per group — (name, L1, L2) — the subject count that selects
     /// partitions first.
-    static func statisticSpecs(_ query: ValidatedQuery, groups: Int, rows: Int, measure: Double) -> [(
+    static func statisticSpecs(
+        _ query: ValidatedQuery,
+        groups: Int,
+        rows: Int,
+        amountPerGroup: Double
+    ) -> [(
         name: String, l1: Double, l2: Double
     )] {
         let k = Double(groups)
@@ -160,8 +172,10 @@ struct QueryPlanner {
             if aggregates.contains(where: { if case .average = $0 { true } else { false } }) {
                 specs.append(("valued_rows", k * r, k.squareRoot() * r))
             }
-            if aggregates.contains(where: { if case .sum = $0 { true } else if case .average = $0 { true } else { false } }) {
-                specs.append(("sum", k * r * measure, k.squareRoot() * r * measure))
+            if aggregates.contains(where: {
+                if case .sum = $0 { true } else if case .average = $0 { true } else { false }
+            }) {
+                specs.append(("sum", k * amountPerGroup, k.squareRoot() * amountPerGroup))
             }
             return specs
         case .shape(.funnel(let steps, _)):
@@ -184,7 +198,10 @@ struct QueryPlanner {
         delta: Double,
         groups: Int,
         minimum: Int
-    ) -> (statistics: [StatisticPlan], releaseThreshold: Int64, selectionThreshold: Int64, rho: Double?, selectionDelta: Double) {
+    ) -> (
+        statistics: [StatisticPlan], releaseThreshold: Int64, selectionThreshold: Int64, rho: Double?,
+        selectionDelta: Double
+    ) {
         let share = epsilon / Double(specs.count)
         let selectionDelta: Double
         var rho: Double?
@@ -214,6 +231,14 @@ struct QueryPlanner {
         }
         let selection = NoiseCalibration.partitionThreshold(noise: noises[0], maxGroups: groups, delta: selectionDelta)
         return (statistics, max(selection, Int64(minimum)), selection, rho, selectionDelta)
+    }
+
+    /// The most one person's clamped amounts add to one group: rows × the amount's bound,
+    /// or less where the catalog's `measurePerGroup` says so.
+    static func amountPerGroup(rows: Int, measure: Int, catalog: Catalog) -> Int64 {
+        let rowsBound = Int64(rows) * Int64(measure)
+        guard let cap = catalog.queryBounds.measurePerGroup["amountCents"] else { return rowsBound }
+        return min(rowsBound, Int64(cap))
     }
 
     /// The largest magnitude a clamped measure value can have.

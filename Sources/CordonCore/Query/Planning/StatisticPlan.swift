@@ -43,6 +43,8 @@ public struct RegionPlan: Sendable, Codable, Hashable {
     public var rho: Double? = nil
     /// The δ partition selection spends (all of δ for Laplace, half for the Gaussian).
     public var selectionDelta: Double? = nil
+    /// The most one person's clamped amounts add to one group (nil: rows × the amount's bound).
+    public var maxAmountPerGroup: Int64? = nil
     /// The grouping dimensions that are attributes of the person (one group each).
     public var subjectLevelDimensions: [String]? = nil
 }
