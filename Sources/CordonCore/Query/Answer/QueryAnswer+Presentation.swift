@@ -14,16 +14,19 @@ extension QueryAnswer {
         case .aggregate:
             columns = query.columns.map(\.label)
             rows = result.groups.map { group in
-                Row(group, query.columns.map { column -> AnswerCell in
-                    switch column.source {
-                    case .dimension(let dimension):
-                        .text(query.dimensions.firstIndex(of: dimension).map { group.key[$0] } ?? "")
-                    case .aggregate(let aggregate):
-                        group.statistics[statisticName(aggregate)].map { .number($0) } ?? .text("")
-                    case .shape:
-                        .text("")
+                Row(
+                    group,
+                    query.columns.map { column -> AnswerCell in
+                        switch column.source {
+                        case .dimension(let dimension):
+                            .text(query.dimensions.firstIndex(of: dimension).map { group.key[$0] } ?? "")
+                        case .aggregate(let aggregate):
+                            group.statistics[statisticName(aggregate)].map { .number($0) } ?? .text("")
+                        case .shape:
+                            .text("")
+                        }
                     }
-                })
+                )
             }
             for key in query.ordering.reversed() {
                 rows = stableSorted(rows, by: key.column, descending: key.descending)
