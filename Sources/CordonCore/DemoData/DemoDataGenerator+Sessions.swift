@@ -74,7 +74,7 @@ extension DemoDataGenerator {
         session.append(.beginCheckout, purpose: .analytics, to: &events, using: &random)
         var purchase = Self.funnelRates.purchase
         if session.device == .desktop { purchase += 0.06 }
-        if session.campaign == .variantB { purchase += 0.08 }
+        if session.campaign == .variantB { purchase += 0.18 }
         guard random.chance(purchase) else { return }
         let amount = purchaseAmount(using: &random)
         session.append(
