@@ -43,7 +43,7 @@ extension DemoDataGenerator {
     }
 
     /// page_view → product_view → add_to_cart → begin_checkout → purchase, with drop-off
-    /// at each step: a third of visits bounce, and about one in nine ends in a purchase
+    /// at each step: a third of visits bounce, and about one in eight ends in a purchase
     /// (these are known customers, who convert far above a shop's 2-4 % over all traffic,
     /// most of which is anonymous and never reaches the vault). Desktop converts better
     /// than mobile, and arm b of the A/B test a little better than arm a.
