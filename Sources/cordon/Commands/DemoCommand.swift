@@ -152,6 +152,9 @@ enum DemoGuide {
             #    epsilon spent and budget left per region; small groups are suppressed
             curl -s -X POST \(base)/v1/query -H "Authorization: Bearer $ANALYST" -H 'Content-Type: application/json' \\
               --data '{"sql":"SELECT channel, COUNT(DISTINCT subject) AS visitors, COUNT(*) AS events FROM events GROUP BY channel","purpose":"analytics"}' | python3 -m json.tool
+            #    the shop's A/B test: cmp-b against cmp-a, purchases within 14 days (more questions: README, Queries for analysts)
+            curl -s -X POST \(base)/v1/query -H "Authorization: Bearer $ANALYST" -H 'Content-Type: application/json' \\
+              --data "{\\"sql\\":\\"SELECT AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '14 days' FROM events\\",\\"purpose\\":\\"analytics\\"}" | python3 -m json.tool
 
             """ + "\n\n"
         out += """
