@@ -19,8 +19,8 @@ step "cordon policy show eu  (first lines)"
 
 if [ ! -f "$data/.demo-loaded" ]; then
   until=$(date -u +%Y-%m-%dT00:00:00Z)
-  step "cordon demo-data --subjects 20000 --events 200000 --seed 42 --until $until --out $data/demo-input"
-  "$cordon" demo-data --subjects 20000 --events 200000 --seed 42 --until "$until" --out "$data/demo-input" | head -8
+  step "cordon demo-data --subjects 20000 --events 600000 --seed 42 --until $until --out $data/demo-input"
+  "$cordon" demo-data --subjects 20000 --events 600000 --seed 42 --until "$until" --out "$data/demo-input" | head -8
 
   step "cordon ingest subjects / events  (refused lines go to rejects-*.ndjson, with reasons)"
   "$cordon" ingest subjects "$data/demo-input/subjects.ndjson" --rejects "$data/rejects-subjects.ndjson"

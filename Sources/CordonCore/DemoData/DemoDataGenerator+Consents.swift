@@ -3,7 +3,7 @@ extension DemoDataGenerator {
     /// purpose at their age.
     ///
     /// - Opt-in purposes (GDPR, UK GDPR, LGPD, PIPL; CCPA sale/sharing under 16): a share
-    ///   grants at the first visit (analytics 70 %, ads 45 %, marketing email 35 % of those
+    ///   grants at the first visit (analytics 84 %, ads 45 %, marketing email 35 % of those
     ///   with an email, sale/sharing 10 %); a purpose needing separate consent (PIPL Art. 23,
     ///   GDPR sale/sharing) a quarter of that; a minor below the consent age 40 % of that,
     ///   through a guardian. Some grants are later withdrawn (8-15 %), restricted or objected
@@ -120,7 +120,7 @@ extension DemoDataGenerator {
 
     private static func optInRate(for purpose: Purpose) -> Double {
         switch purpose {
-        case .analytics: 0.76
+        case .analytics: 0.84
         case .adsPersonalization: 0.45
         case .marketingEmail: 0.35
         case .saleOrShare: 0.10

@@ -3,7 +3,8 @@ extension DemoDataGenerator {
     ///
     /// Each valid subject gets a share of the events in proportion to its activity weight
     /// (exact integer apportionment, so the file holds exactly `eventCount` lines), shaped
-    /// into sessions and placed in time order between its first visit and the end of 2025.
+    /// into sessions and placed in time order between its first visit and the window's end,
+    /// busy days and hours more often than quiet ones.
     public func writeEvents(
         to sink: inout some DemoDataSink,
         progress: (DemoDataProgress) -> Void = { _ in }
@@ -39,7 +40,9 @@ extension DemoDataGenerator {
                     consentTime: yearStart,
                     signsUp: false,
                     device: .mobile,
-                    hasEmail: true
+                    hasEmail: true,
+                    receivesEmail: true,
+                    testArm: .variantA
                 )
                 for event in events(count: min(1000, total - written), activity: activity, using: &random) {
                     tally.count(event, defect: .unknownSubject)
@@ -64,7 +67,7 @@ extension DemoDataGenerator {
         var cumulative: UInt64 = 0
         var allotted = 0
         for index in 0..<options.subjectCount {
-            let activity = activity(at: index)
+            var activity = activity(at: index)
             guard activity.weight > 0 else { continue }
             cumulative += activity.weight
             let product = UInt64(total).multipliedFullWidth(by: cumulative)
@@ -73,6 +76,7 @@ extension DemoDataGenerator {
             allotted = target
             guard count > 0 else { continue }
             tally.subjectsWithEvents += 1
+            activity.receivesEmail = receivesEmail(subject(at: index))
             var random = DemoDataRandom(seed: seed, stream: .events, index: index)
             let externalId = "c-\(Self.firstNumber + index)"
             for event in events(count: count, activity: activity, using: &random) {
@@ -80,6 +84,12 @@ extension DemoDataGenerator {
             }
         }
         return tally.summary
+    }
+
+    /// Whether the shop may send `subject` marketing email: their last `marketing_email`
+    /// record is a grant (an opt-in, or a newsletter signup where email is opt-out).
+    func receivesEmail(_ subject: DemoSubject) -> Bool {
+        subject.email != nil && subject.consents.last { $0.purpose == .marketingEmail }?.state == .granted
     }
 
     /// An id after every generated one, for events ingest must reject as `unknown_subject`.
@@ -103,7 +113,10 @@ extension DemoDataGenerator {
     }
 
     /// Turns session-relative times into instants: sessions keep their order, do not
-    /// overlap, and fall between the first visit and the end of 2025.
+    /// overlap, and fall between the first visit and the window's end. Each session starts
+    /// at an instant drawn from the shop's calendar (a new customer's first session at
+    /// their first visit); when sessions are too many or too long for that, they are
+    /// spread evenly instead.
     private func place(
         _ events: inout [DemoEvent],
         sessionStarts: [Int],
@@ -111,8 +124,42 @@ extension DemoDataGenerator {
         using random: inout DemoDataRandom
     ) {
         let ends = sessionStarts.dropFirst() + [events.count]
-        var durations = zip(sessionStarts, ends).map { events[$1 - 1].time }
+        let durations = zip(sessionStarts, ends).map { events[$1 - 1].time }
         let start = activity.firstSeen + random.int64(in: 2...30)
+        let firstDay = calendar.day(of: start)
+        var instants = (0..<sessionStarts.count).map { _ in
+            max(start, calendar.instant(on: firstDay..<DemoCalendar.dayCount, using: &random))
+        }
+        instants.sort()
+        if activity.isNewCustomer { instants[0] = start }
+        var starts: [Int64] = []
+        starts.reserveCapacity(instants.count)
+        var free = start
+        for (instant, duration) in zip(instants, durations) {
+            let sessionStart = max(instant, free)
+            starts.append(sessionStart)
+            free = sessionStart + duration + 60
+        }
+        guard free - 60 <= yearEnd else {
+            spreadEvenly(&events, sessionStarts: sessionStarts, activity: activity, start: start, using: &random)
+            return
+        }
+        for (session, (first, end)) in zip(sessionStarts, ends).enumerated() {
+            for index in first..<end { events[index].time += starts[session] }
+        }
+    }
+
+    /// Places sessions at uniformly drawn gaps between `start` and the window's end,
+    /// squeezing them when their durations add up to more than that.
+    private func spreadEvenly(
+        _ events: inout [DemoEvent],
+        sessionStarts: [Int],
+        activity: DemoActivity,
+        start: Int64,
+        using random: inout DemoDataRandom
+    ) {
+        let ends = sessionStarts.dropFirst() + [events.count]
+        var durations = zip(sessionStarts, ends).map { events[$1 - 1].time }
         let span = yearEnd - start
         var busy = durations.reduce(0, +)
         if busy > span {

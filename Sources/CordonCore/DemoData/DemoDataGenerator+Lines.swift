@@ -114,7 +114,7 @@ extension DemoDataGenerator {
         }
         if missing != "event" { line.field("event", kind) }
         if let channel = event.channel, missing != "channel" { line.field("channel", channel.rawValue) }
-        if event.campaign > 0, missing != "campaign" { line.field("campaign", "cmp-\(event.campaign)") }
+        if let campaign = event.campaign.label, missing != "campaign" { line.field("campaign", campaign) }
         if let device = event.device, missing != "device" { line.field("device", device.rawValue) }
         if let amount, missing != "amountCents" { line.field("amountCents", amount) }
         if missing != "purpose" { line.field("purpose", purpose) }

@@ -36,12 +36,14 @@ extension DemoDataGenerator {
     /// event refers to a subject ingest rejected.
     func activity(at index: Int) -> DemoActivity {
         var random = DemoDataRandom(seed: seed, stream: .activity, index: index)
-        // Truncated Pareto (α = 1) in 16.16 fixed point: 1/u for u in (0, 1], capped at 50.
+        // Truncated Pareto (α = 1) in 16.16 fixed point: 1/u for u in (0, 1], capped at 20.
         let uniform = (random.next() >> 40) + 1
-        let weight = subjectDefect(at: index).0 == nil ? min(50 << 16, (1 << 40) / uniform) : 0
-        let isNewCustomer = random.chance(0.55)
-        let firstSeen =
-            isNewCustomer ? yearStart + random.int64(in: 0...(335 * 86_400)) : yearStart
+        var weight = subjectDefect(at: index).0 == nil ? min(20 << 16, (1 << 40) / uniform) : 0
+        let isNewCustomer = random.chance(0.35)
+        let firstSeen = isNewCustomer ? calendar.instant(on: 0..<335, using: &random) : yearStart
+        // A customer who arrives later shops at the same pace for the rest of the year, so
+        // the shop's months stay comparable instead of filling up towards the end.
+        weight = weight * UInt64(DemoCalendar.dayCount - calendar.day(of: firstSeen)) / UInt64(DemoCalendar.dayCount)
         let consentTime =
             isNewCustomer ? firstSeen : random.int64(in: earliestConsent...(yearStart - 1))
         return DemoActivity(
@@ -51,7 +53,8 @@ extension DemoDataGenerator {
             consentTime: consentTime,
             signsUp: isNewCustomer && random.chance(0.6),
             device: devices.draw(using: &random),
-            hasEmail: random.chance(0.97)
+            hasEmail: random.chance(0.97),
+            testArm: random.chance(0.5) ? .variantA : .variantB
         )
     }
 

@@ -51,6 +51,8 @@ public struct DemoDataGenerator: Sendable {
     let campaigns: DemoWeightedTable<Int>
     let channels: DemoWeightedTable<DemoChannel>
     let devices: DemoWeightedTable<DemoDevice>
+    /// How busy each day and hour of the window is.
+    let calendar: DemoCalendar
 
     /// The first external id number: subject 0 is `c-1001`.
     static let firstNumber = 1001
@@ -160,9 +162,9 @@ public struct DemoDataGenerator: Sendable {
         unknownEventTypes = ["pageview", "checkout", "add-to-cart", "wishlist_add"].filter { !eventTypes.contains($0) }
         // Zipf-like long tail: campaign k is chosen in proportion to 1/k.
         campaigns = DemoWeightedTable((1...200).map { ($0, UInt64(1_000_000 / $0)) })
-        channels = DemoWeightedTable([
-            (.direct, 26), (.search, 30), (.social, 14), (.email, 10), (.affiliate, 8), (.display, 12),
-        ])
+        // Visits that do not start from a marketing email or an ad click.
+        channels = DemoWeightedTable([(.direct, 36), (.search, 38), (.social, 14), (.referral, 12)])
+        calendar = DemoCalendar(windowStart: yearStart)
         devices = DemoWeightedTable([(.mobile, 58), (.desktop, 35), (.tablet, 7)])
     }
 

@@ -25,6 +25,14 @@ public struct DemoDataOptions: Hashable, Sendable {
         self.windowEnd = windowEnd
     }
 
+    /// The demo shop's customers: `cordon demo`, `make tour` and `cordon demo-data` by
+    /// default. At ``shopEventsPerSubject`` events each, a year of a mid-size shop: about
+    /// 1,200-2,300 buyers a month (most in November), every region, large countries with
+    /// over a thousand customers each.
+    public static let shopSubjectCount = 20_000
+    /// Events per customer in the demo shop (600,000 at ``shopSubjectCount``).
+    public static let shopEventsPerSubject = 30
+
     /// The largest accepted subject count: ids stay short and the weight sums fit in 64 bits.
     public static let maximumSubjectCount = 1_000_000_000
     /// The largest accepted event count.

@@ -4,8 +4,7 @@ struct DemoEvent {
     /// Seconds since 1970-01-01T00:00:00Z (while a session is built: since its start).
     var time: Int64
     var channel: DemoChannel?
-    /// `cmp-<n>`, or 0 for none.
-    var campaign: Int
+    var campaign: DemoCampaign
     var device: DemoDevice?
     var amountCents: Int?
     var purpose: DemoEventPurpose
@@ -35,7 +34,26 @@ enum DemoEventPurpose: String, CaseIterable {
 
 /// Where a session came from.
 enum DemoChannel: String, CaseIterable {
-    case direct, search, social, email, affiliate, display
+    case direct, search, social, email, ads, referral
+}
+
+/// The campaign a session came from, if any.
+enum DemoCampaign: Equatable {
+    case none
+    /// `cmp-<n>`: the shop's long tail of campaigns, n in 1...200.
+    case numbered(Int)
+    /// `cmp-a` and `cmp-b`: the two arms of an A/B test; arm b converts a little better.
+    case variantA, variantB
+
+    /// The `campaign` field's value, or `nil` for none.
+    var label: String? {
+        switch self {
+        case .none: nil
+        case .numbered(let number): "cmp-\(number)"
+        case .variantA: "cmp-a"
+        case .variantB: "cmp-b"
+        }
+    }
 }
 
 /// A device class, never a device identifier.

@@ -42,13 +42,20 @@ struct DemoActivity {
     var weight: UInt64
     /// Customers from before 2025 have consents recorded in 2023-2024 and shop all year.
     var isNewCustomer: Bool
-    /// When events may start: 2025-01-01 for existing customers, the first visit otherwise.
+    /// When events may start: the window's start for existing customers, the first visit
+    /// (a busy day more likely than a quiet one) otherwise.
     var firstSeen: Int64
     /// When the first consents were recorded: the first visit, or a day in 2023-2024.
     var consentTime: Int64
     /// Whether the first session includes a `signup` event.
     var signsUp: Bool
     var device: DemoDevice
-    /// Whether the subject gave an email address (and so gets marketing email).
+    /// Whether the subject gave an email address.
     var hasEmail: Bool
+    /// Whether the shop sends them marketing email: their last `marketing_email` record
+    /// is a grant (set by the event pass from the subject's consents).
+    var receivesEmail = false
+    /// The A/B test arm (`cmp-a` or `cmp-b`) the subject sees whenever a paid session
+    /// belongs to the test.
+    var testArm: DemoCampaign
 }

@@ -27,9 +27,19 @@ struct DemoWeightedTable<Element> {
 
     /// One element, drawn in proportion to its weight.
     func draw(using random: inout DemoDataRandom) -> Element {
-        let target = UInt64(random.int(below: Int(totalWeight)))
-        var low = 0
-        var high = cumulative.count - 1
+        draw(in: 0..<elements.count, using: &random)
+    }
+
+    /// One of the elements at `positions` (indices into ``elements``), drawn in proportion
+    /// to its weight among them.
+    ///
+    /// - Precondition: `positions` is a non-empty range of ``elements``' indices.
+    func draw(in positions: Range<Int>, using random: inout DemoDataRandom) -> Element {
+        precondition(!positions.isEmpty && positions.upperBound <= elements.count, "positions out of the table")
+        let floor = positions.lowerBound == 0 ? 0 : cumulative[positions.lowerBound - 1]
+        let target = floor + UInt64(random.int(below: Int(cumulative[positions.upperBound - 1] - floor)))
+        var low = positions.lowerBound
+        var high = positions.upperBound - 1
         while low < high {
             let middle = (low + high) / 2
             if cumulative[middle] > target { high = middle } else { low = middle + 1 }

@@ -18,7 +18,11 @@ struct DemoCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] = [
         .option("bind", valueName: "ADDR:PORT", help: "Loopback address to listen on (default 127.0.0.1:8080)."),
-        .option("subjects", valueName: "N", help: "Subjects to generate on the first run (default 20000)."),
+        .option(
+            "subjects",
+            valueName: "N",
+            help: "Subjects to generate on the first run (default 20000, with 30 events each)."
+        ),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
@@ -40,7 +44,7 @@ struct DemoCommand: ParsableCommand {
             )
         }
         self.bind = bind
-        subjects = try parsed.integer("subjects", in: 1...1_000_000) ?? 20_000
+        subjects = try parsed.integer("subjects", in: 1...1_000_000) ?? DemoDataOptions.shopSubjectCount
     }
 
     func run() throws {
@@ -85,7 +89,7 @@ struct DemoCommand: ParsableCommand {
             seed: 42,
             options: DemoDataOptions(
                 subjectCount: subjects,
-                eventCount: subjects * 10,
+                eventCount: subjects * DemoDataOptions.shopEventsPerSubject,
                 invalidRate: 0.01,
                 windowEnd: today
             )
@@ -148,6 +152,9 @@ enum DemoGuide {
             #    epsilon spent and budget left per region; small groups are suppressed
             curl -s -X POST \(base)/v1/query -H "Authorization: Bearer $ANALYST" -H 'Content-Type: application/json' \\
               --data '{"sql":"SELECT channel, COUNT(DISTINCT subject) AS visitors, COUNT(*) AS events FROM events GROUP BY channel","purpose":"analytics"}' | python3 -m json.tool
+            #    the shop's A/B test: cmp-b against cmp-a, purchases within 14 days (more questions: README, Queries for analysts)
+            curl -s -X POST \(base)/v1/query -H "Authorization: Bearer $ANALYST" -H 'Content-Type: application/json' \\
+              --data "{\\"sql\\":\\"SELECT AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '14 days' FROM events\\",\\"purpose\\":\\"analytics\\"}" | python3 -m json.tool
 
             """ + "\n\n"
         out += """

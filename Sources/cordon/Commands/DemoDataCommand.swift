@@ -9,8 +9,12 @@ struct DemoDataCommand: ParsableCommand {
         discussion: """
             Writes DIR/subjects.ndjson and DIR/events.ndjson for a cross-border shop: customers in \
             every mapped region with plausible names, reserved example.* emails and consent records \
-            that follow each region's policy, and funnel-shaped events over 2025, grouped by \
-            subject and in time order within a subject. A share of lines is deliberately invalid \
+            that follow each region's policy, and a year of funnel-shaped sessions (page_view, \
+            product_view, add_to_cart, begin_checkout, purchase; refunds, marketing email, ad clicks; \
+            channels, campaigns with an A/B pair cmp-a/cmp-b, devices; weekday and seasonal patterns \
+            with a November peak), grouped by subject and in time order within a subject. The default \
+            size, 20,000 customers and 600,000 events, is a mid-size shop with over a thousand buyers \
+            a month. A share of lines is deliberately invalid \
             (malformed JSON, unknown country, missing or undeclared field, out-of-range or unknown \
             value, unknown subject). The same arguments give byte-identical files.
 
@@ -20,8 +24,8 @@ struct DemoDataCommand: ParsableCommand {
             """
     )
     static let arguments: [ArgumentSpec] = [
-        .option("subjects", valueName: "N", help: "Subject lines to write (default 1000)."),
-        .option("events", valueName: "M", help: "Event lines to write (default 10 per subject)."),
+        .option("subjects", valueName: "N", help: "Subject lines to write (default 20000)."),
+        .option("events", valueName: "M", help: "Event lines to write (default 30 per subject)."),
         .option("seed", valueName: "S", help: "Seed, decimal or 0x-hex (default 1)."),
         .option("out", valueName: "DIR", help: "Directory for the two files, created if missing (required)."),
         .option("invalid-rate", valueName: "RATE", help: "Share of lines ingest must reject, 0 to 1 (default 0.01)."),
@@ -40,8 +44,12 @@ struct DemoDataCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        let subjects = try parsed.integer("subjects", in: 0...DemoDataOptions.maximumSubjectCount) ?? 1000
-        let events = try parsed.integer("events", in: 0...DemoDataOptions.maximumEventCount) ?? subjects * 10
+        let subjects =
+            try parsed.integer("subjects", in: 0...DemoDataOptions.maximumSubjectCount)
+            ?? DemoDataOptions.shopSubjectCount
+        let events =
+            try parsed.integer("events", in: 0...DemoDataOptions.maximumEventCount) ?? subjects
+            * DemoDataOptions.shopEventsPerSubject
         var invalidRate = 0.01
         if let text = parsed.option("invalid-rate") {
             guard let rate = Double(text), rate.isFinite, (0...1).contains(rate) else {
