@@ -21,15 +21,6 @@ struct DemoDataReadmeQueryTests {
     static let subjectCount = DemoDataOptions.shopSubjectCount / 4
     static let epsilon = 4.0
 
-    /// Examples that need the lower release thresholds of issue #15 (50 people for
-    /// person-level dimensions, 150 for event-level ones): on today's thresholds (over 400
-    /// people per region and group) they release nothing at the demo's size. Remove an
-    /// entry when its query passes; the test then fails until it does.
-    static let awaitingLowerThresholds: Set<String> = [
-        "Revenue and buyers by channel, November 2026",
-        "Purchases per week, September to November 2026",
-    ]
-
     @Test func everyReadmeExampleReleasesRows() throws {
         let examples = try Self.readmeExamples()
         #expect(examples.count >= 7, "the README's analyst block lost examples: \(examples.map(\.title))")
@@ -47,14 +38,11 @@ struct DemoDataReadmeQueryTests {
                 options: options,
                 using: &random
             )
-            let released = !answer.rows.isEmpty
-            let message: Comment =
-                "README example '\(example.title)' released no row (\(answer.suppressedGroups.map { "\($0.value)" } ?? "no") groups suppressed): \(example.sql)"
-            if Self.awaitingLowerThresholds.contains(example.title) {
-                withKnownIssue("needs issue #15's release thresholds") { #expect(released, message) }
-            } else {
-                #expect(released, message)
-            }
+            let thresholds = answer.privacy.regions.map { "\($0.region): \($0.releaseThreshold)" }
+            #expect(
+                !answer.rows.isEmpty,
+                "README example '\(example.title)' released no row (people needed per group: \(thresholds.joined(separator: ", "))): \(example.sql)"
+            )
         }
     }
 
@@ -62,7 +50,6 @@ struct DemoDataReadmeQueryTests {
         let examples = try Self.readmeExamples()
         #expect(examples.allSatisfy { $0.sql.uppercased().hasPrefix("SELECT ") && !$0.title.isEmpty })
         #expect(examples.contains { $0.sql.contains("AB(campaign, 'cmp-a', 'cmp-b')") })
-        #expect(Set(examples.map(\.title)).isSuperset(of: Self.awaitingLowerThresholds))
     }
 
     /// One example: the `-- comment` line above it and its SQL, continuation lines joined.
