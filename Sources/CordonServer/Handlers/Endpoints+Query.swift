@@ -51,14 +51,9 @@ extension Endpoints {
         return try HTTPResponse.json(answer).audited()
     }
 
-    /// The budget holder for a token: its name when that is a valid analyst name (letters,
-    /// digits, `- _ . @ :`), else its id.
-    static func analyst(_ token: APIToken) -> String {
-        let valid =
-            !token.name.isEmpty && token.name.count <= 128
-            && token.name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@:".contains($0)) }
-        return valid ? token.name : token.id
-    }
+    /// The budget holder for a token (``APIToken/budgetHolder``): its name when that is a
+    /// valid analyst name, else its id.
+    static func analyst(_ token: APIToken) -> String { token.budgetHolder }
 
     /// `GET /v1/budget`: the calling analyst's budget per region of the token's scope.
     func budget(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
