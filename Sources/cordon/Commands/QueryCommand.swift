@@ -29,7 +29,7 @@ struct QueryCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] =
         [
-            .positional("query", help: "The query text (quote it for the shell); omit it with --saved."),
+            .positional("query", optional: true, help: "The query text (quote it for the shell); omit it with --saved."),
             .option("purpose", valueName: "PURPOSE", help: "Why the data is processed (e.g. analytics); required."),
         ] + AnalystPrincipalOptions.specs + [
             .option("saved", valueName: "NAME", help: "Run the analyst's saved query NAME (its purpose is saved with it)."),

@@ -7,16 +7,21 @@ public struct SavedQuery: Sendable, Codable, Hashable {
     public var name: String
     /// The budget holder it belongs to (an analyst token's name); no one else sees it.
     public var analyst: String
-    /// The canonical query text.
+    /// The canonical query text: what is released and audited, so the saved query and the
+    /// same question typed again share one release.
     public var query: String
+    /// The text as the analyst wrote it (validated when saved): what runs, so its aliases,
+    /// ORDER BY and LIMIT — presentation the canonical text leaves out — are kept.
+    public var text: String
     public var purpose: Purpose
     /// When it was saved (RFC 3339, UTC).
     public var savedAt: String
 
-    public init(name: String, analyst: String, query: String, purpose: Purpose, savedAt: String) {
+    public init(name: String, analyst: String, query: String, text: String, purpose: Purpose, savedAt: String) {
         self.name = name
         self.analyst = analyst
         self.query = query
+        self.text = text
         self.purpose = purpose
         self.savedAt = savedAt
     }

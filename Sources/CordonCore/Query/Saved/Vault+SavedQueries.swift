@@ -5,8 +5,9 @@ public import Foundation
 
 extension Vault {
     /// Saves a query under a name for the analyst, after parsing and validating it with the
-    /// catalog: what is stored is the canonical text, so running it again asks exactly the
-    /// question released before. Audited as `query.save` in the same transaction (the
+    /// catalog: stored are its canonical text (its release identity: running it again asks
+    /// exactly the question released before) and the text as written (what runs, with its
+    /// aliases, ORDER BY and LIMIT). Audited as `query.save` in the same transaction (the
     /// anchored write door); a refusal is audited too, with the text's digest only.
     ///
     /// ```swift
@@ -64,6 +65,7 @@ extension Vault {
             name: name,
             analyst: analyst,
             query: canonical,
+            text: text,
             purpose: purpose,
             savedAt: CivilTime.timestampLabel(UnixSeconds.from(savedAt))
         )
@@ -74,8 +76,8 @@ extension Vault {
                 do {
                     try db.execute(
                         """
-                        INSERT INTO saved_queries(analyst, name, query, purpose, saved_at, saved_by)
-                        VALUES (\(analyst), \(name), \(canonical), \(purpose.rawValue), \(UnixSeconds.from(savedAt)), \(context.actor))
+                        INSERT INTO saved_queries(analyst, name, query, text, purpose, saved_at, saved_by)
+                        VALUES (\(analyst), \(name), \(canonical), \(text), \(purpose.rawValue), \(UnixSeconds.from(savedAt)), \(context.actor))
                         """
                     )
                 } catch let error as StoreError where error.code == .constraint {
@@ -101,7 +103,7 @@ extension Vault {
     public func savedQueries(analyst: String, context: AccessContext) throws -> [SavedQuery] {
         let saved = try control.read("list saved queries") { db in
             try db.query(
-                "SELECT name, analyst, query, purpose, saved_at FROM saved_queries WHERE analyst = \(analyst) ORDER BY name"
+                "SELECT name, analyst, query, text, purpose, saved_at FROM saved_queries WHERE analyst = \(analyst) ORDER BY name"
             ).map(Self.savedQuery)
         }
         try record(
@@ -125,7 +127,7 @@ extension Vault {
     ) throws -> QueryAnswer {
         let found = try control.read("read a saved query") { db in
             try db.query(
-                "SELECT name, analyst, query, purpose, saved_at FROM saved_queries WHERE analyst = \(analyst) AND name = \(name)"
+                "SELECT name, analyst, query, text, purpose, saved_at FROM saved_queries WHERE analyst = \(analyst) AND name = \(name)"
             ).map(Self.savedQuery).first
         }
         guard let found else {
@@ -142,7 +144,7 @@ extension Vault {
             )
             throw error
         }
-        return try query(found.query, purpose: found.purpose, analyst: analyst, context: context, options: options)
+        return try query(found.text, purpose: found.purpose, analyst: analyst, context: context, options: options)
     }
 
     /// Refuses a malformed budget holder name (the rule ``prepare`` applies to every query).
@@ -159,6 +161,7 @@ extension Vault {
             name: try row.get(String.self, "name"),
             analyst: try row.get(String.self, "analyst"),
             query: try row.get(String.self, "query"),
+            text: try row.get(String.self, "text"),
             purpose: Purpose(rawValue: try row.get(String.self, "purpose")),
             savedAt: CivilTime.timestampLabel(try row.get(Int64.self, "saved_at"))
         )

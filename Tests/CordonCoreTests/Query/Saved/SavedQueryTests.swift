@@ -103,6 +103,27 @@ struct SavedQueryTests {
         #expect(denied.allSatisfy { $0.event.outcome == .denied && $0.event.query == nil })
     }
 
+    @Test func aSavedQueryRunsAsWrittenKeepingItsAliases() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("s", count: 60)
+        let saved = try fixture.vault.saveQuery(
+            "aliased",
+            "SELECT channel, COUNT(*) AS purchases FROM events WHERE country = 'DE' GROUP BY channel ORDER BY channel",
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context
+        )
+        #expect(!saved.query.contains("purchases"))
+        let answer = try fixture.vault.runSavedQuery(
+            "aliased",
+            analyst: "ana",
+            context: fixture.context,
+            options: QueryOptions(now: QueryFixture.now)
+        )
+        #expect(answer.columns == ["channel", "purchases"])
+        #expect(answer.query == saved.query)
+    }
+
     @Test func savedQueriesSurviveAReopen() throws {
         let fixture = try QueryFixture()
         let saved = try fixture.vault.saveQuery("q", Self.text, purpose: .analytics, analyst: "ana", context: fixture.context)
