@@ -55,7 +55,16 @@ struct QueryWorkflowCommandTests {
         #expect(lines.contains("people,people_low,people_high"), "\(lines)")
         let file = instance.scratch.url.appendingPathComponent("answer.csv").path
         let written = try instance.run(
-            "query", people, "--purpose", "analytics", "--analyst", "ana", "--format", "csv", "--output", file
+            "query",
+            people,
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana",
+            "--format",
+            "csv",
+            "--output",
+            file
         )
         #expect(written.status == 0)
         #expect(written.standardOutput.isEmpty)
@@ -68,14 +77,31 @@ struct QueryWorkflowCommandTests {
         let instance = try Instance()
         let file = instance.scratch.url.appendingPathComponent("answer.xlsx").path
         let result = try instance.run(
-            "query", Self.text, "--purpose", "analytics", "--analyst", "ana", "--format", "xlsx", "--output", file
+            "query",
+            Self.text,
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana",
+            "--format",
+            "xlsx",
+            "--output",
+            file
         )
         #expect(result.status == 0, "\(result.standardError)")
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
         #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
         #expect(result.standardError.contains("wrote \(file) (xlsx"))
         let explain = try instance.run(
-            "query", Self.text, "--purpose", "analytics", "--analyst", "ana", "--format", "xlsx", "--explain"
+            "query",
+            Self.text,
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana",
+            "--format",
+            "xlsx",
+            "--explain"
         )
         #expect(explain.status == 64)
     }
@@ -83,8 +109,14 @@ struct QueryWorkflowCommandTests {
     @Test func savedQueriesAreSavedListedAndRunForFree() throws {
         let instance = try Instance()
         let save = try instance.run(
-            "query", "save", "by-channel", "select channel, count(*) as events from events group by channel",
-            "--purpose", "analytics", "--analyst", "ana"
+            "query",
+            "save",
+            "by-channel",
+            "select channel, count(*) as events from events group by channel",
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana"
         )
         #expect(save.status == 0, "\(save.standardError)")
         #expect(save.standardOutput.contains("SELECT channel, COUNT(*) FROM events GROUP BY channel"))
@@ -101,20 +133,54 @@ struct QueryWorkflowCommandTests {
         let again = try instance.run("query", "--saved", "by-channel", "--analyst", "ana", "--format", "csv")
         #expect(again.standardOutput.contains("eu=0"), "\(again.standardOutput)")
         let taken = try instance.run(
-            "query", "save", "by-channel", Self.text, "--purpose", "analytics", "--analyst", "ana"
+            "query",
+            "save",
+            "by-channel",
+            Self.text,
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana"
         )
         #expect(taken.status == 64)
         #expect(taken.standardError.contains("already saved a query named 'by-channel'"))
         let unknown = try instance.run("query", "--saved", "nope", "--analyst", "ana")
         #expect(unknown.status == 64)
         #expect(unknown.standardError.contains("no saved query named 'nope'"))
-        let badName = try instance.run("query", "save", "no spaces", Self.text, "--purpose", "analytics", "--analyst", "ana")
+        let badName = try instance.run(
+            "query",
+            "save",
+            "no spaces",
+            Self.text,
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana"
+        )
         #expect(badName.status == 64)
-        let badQuery = try instance.run("query", "save", "x", "SELECT email FROM events", "--purpose", "analytics", "--analyst", "ana")
+        let badQuery = try instance.run(
+            "query",
+            "save",
+            "x",
+            "SELECT email FROM events",
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana"
+        )
         #expect(badQuery.status == 64)
         // Another analyst sees none of ana's.
         _ = try instance.run(
-            "token", "create", "--role", "analyst", "--regions", "all", "--name", "bob", "--purposes", "analytics"
+            "token",
+            "create",
+            "--role",
+            "analyst",
+            "--regions",
+            "all",
+            "--name",
+            "bob",
+            "--purposes",
+            "analytics"
         )
         #expect(try instance.run("query", "saved", "--analyst", "bob").standardOutput.contains("no saved queries"))
         #expect(try instance.run("query", "--saved", "by-channel", "--analyst", "bob").status == 64)
@@ -138,8 +204,19 @@ struct QueryWorkflowCommandTests {
     @Test func perQueryOptionsAreAcceptedWithExplain() throws {
         let instance = try Instance()
         let explained = try instance.run(
-            "query", Self.text, "--purpose", "analytics", "--analyst", "ana", "--explain", "--epsilon", "0.5",
-            "--max-groups", "1", "--max-rows", "2"
+            "query",
+            Self.text,
+            "--purpose",
+            "analytics",
+            "--analyst",
+            "ana",
+            "--explain",
+            "--epsilon",
+            "0.5",
+            "--max-groups",
+            "1",
+            "--max-rows",
+            "2"
         )
         #expect(explained.status == 0, "\(explained.standardError)")
         #expect(explained.standardOutput.contains("region eu"))

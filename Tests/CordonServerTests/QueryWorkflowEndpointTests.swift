@@ -40,7 +40,9 @@ struct QueryWorkflowEndpointTests {
             "POST",
             "/v1/query",
             token: "analyst",
-            body: body("SELECT campaign, COUNT(DISTINCT subject) AS buyers FROM events WHERE country = 'DE' GROUP BY campaign"),
+            body: body(
+                "SELECT campaign, COUNT(DISTINCT subject) AS buyers FROM events WHERE country = 'DE' GROUP BY campaign"
+            ),
             contentType: "application/json",
             headers: ["Accept": "text/csv"]
         )

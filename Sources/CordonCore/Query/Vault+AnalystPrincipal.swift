@@ -24,7 +24,8 @@ extension Vault {
     public func analystToken(named name: String) throws -> APIToken {
         let active = try tokenRegistry().list().filter { !$0.isRevoked && $0.name == name }
         guard let token = active.first(where: { $0.role == .analyst }) else {
-            let other = active.first.map { " ('\(name)' is an active \($0.role.rawValue) token, not an analyst's)" } ?? ""
+            let other =
+                active.first.map { " ('\(name)' is an active \($0.role.rawValue) token, not an analyst's)" } ?? ""
             throw QueryError(
                 .unknownAnalyst,
                 "no active analyst token is named '\(name)'\(other): budgets belong to analyst tokens. Create one with `cordon token create --role analyst --regions all --name \(name) --purposes analytics`, or list the names with `cordon token list`"

@@ -19,7 +19,8 @@ enum AnswerMediaType: String, CaseIterable {
         let ranges = accept.split(separator: ",").compactMap(MediaRange.init)
         var best: (offer: AnswerMediaType, quality: Double)?
         for offer in offers {
-            let quality = ranges.filter { $0.matches(offer.rawValue) }.max { $0.specificity < $1.specificity }?.quality ?? 0
+            let quality =
+                ranges.filter { $0.matches(offer.rawValue) }.max { $0.specificity < $1.specificity }?.quality ?? 0
             if quality > 0 && quality > (best?.quality ?? 0) { best = (offer, quality) }
         }
         guard let best else {

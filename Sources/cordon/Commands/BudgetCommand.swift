@@ -12,9 +12,10 @@ struct BudgetCommand: ParsableCommand {
             --purposes analytics
             """
     )
-    static let arguments: [ArgumentSpec] = [
-        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
-    ] + AnalystPrincipalOptions.specs
+    static let arguments: [ArgumentSpec] =
+        [
+            GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
+        ] + AnalystPrincipalOptions.specs
 
     let global: GlobalOptions
     let principal: AnalystPrincipalOptions

@@ -29,10 +29,18 @@ struct QueryCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] =
         [
-            .positional("query", optional: true, help: "The query text (quote it for the shell); omit it with --saved."),
+            .positional(
+                "query",
+                optional: true,
+                help: "The query text (quote it for the shell); omit it with --saved."
+            ),
             .option("purpose", valueName: "PURPOSE", help: "Why the data is processed (e.g. analytics); required."),
         ] + AnalystPrincipalOptions.specs + [
-            .option("saved", valueName: "NAME", help: "Run the analyst's saved query NAME (its purpose is saved with it)."),
+            .option(
+                "saved",
+                valueName: "NAME",
+                help: "Run the analyst's saved query NAME (its purpose is saved with it)."
+            ),
             .option("format", valueName: "FORMAT", help: "table (default), json, csv or xlsx."),
             .option("output", valueName: "FILE", help: "Write the answer to FILE instead of stdout."),
             .option("mechanism", valueName: "NAME", help: "laplace (default) or gaussian."),
@@ -78,7 +86,10 @@ struct QueryCommand: ParsableCommand {
                 throw UsageError("give the query text or --saved NAME, not both", command: Self.self)
             }
             guard purpose == nil else {
-                throw UsageError("a saved query runs for the purpose it was saved with: drop --purpose", command: Self.self)
+                throw UsageError(
+                    "a saved query runs for the purpose it was saved with: drop --purpose",
+                    command: Self.self
+                )
             }
             guard !explain else { throw UsageError("--explain takes the query text, not --saved", command: Self.self) }
         } else {
@@ -198,7 +209,10 @@ struct QueryBoundsOptions {
     init(parsed: ParsedArguments, command: any ParsableCommand.Type) throws {
         if let text = parsed.option("epsilon") {
             guard let value = Double(text), value.isFinite, value > 0 else {
-                throw UsageError("--epsilon must be a finite number greater than 0 (e.g. --epsilon 0.5)", command: command)
+                throw UsageError(
+                    "--epsilon must be a finite number greater than 0 (e.g. --epsilon 0.5)",
+                    command: command
+                )
             }
             epsilon = value
         }

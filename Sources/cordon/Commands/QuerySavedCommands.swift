@@ -110,7 +110,8 @@ struct QuerySavedCommand: ParsableCommand {
         }
         Output.standardOutput(
             QueryFormatter.grid(
-                [["name", "purpose", "saved at", "query"]] + saved.map { [$0.name, $0.purpose.rawValue, $0.savedAt, $0.query] }
+                [["name", "purpose", "saved at", "query"]]
+                    + saved.map { [$0.name, $0.purpose.rawValue, $0.savedAt, $0.query] }
             )
         )
     }

@@ -75,7 +75,8 @@ extension AnswerExport {
                 let reference = columnName(columnIndex) + String(rowIndex + 1)
                 switch cell {
                 case .text(let text):
-                    xml += "<c r=\"\(reference)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escaped(text))</t></is></c>"
+                    xml +=
+                        "<c r=\"\(reference)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escaped(text))</t></is></c>"
                 case .number(let value) where value.isFinite:
                     xml += "<c r=\"\(reference)\"><v>\(number(value))</v></c>"
                 case .number, .empty:

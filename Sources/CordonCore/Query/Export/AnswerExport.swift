@@ -69,7 +69,10 @@ public enum AnswerExport {
             ("confidence", number(privacy.confidenceLevel)),
             ("mechanism", "discrete \(privacy.mechanism.rawValue)"),
             ("suppressed groups", suppressed),
-            ("cached", privacy.cached ? "true (released answer of the same query this period; nothing spent)" : "false"),
+            (
+                "cached",
+                privacy.cached ? "true (released answer of the same query this period; nothing spent)" : "false"
+            ),
             ("regions", regions.joined(separator: " ")),
             ("policy versions", perRegion(privacy.policyVersions)),
             ("released at", privacy.releasedAt),

@@ -29,7 +29,10 @@ public struct SavedQuery: Sendable, Codable, Hashable {
     /// Whether `name` is a valid saved-query name: 1–64 of `A-Z a-z 0-9 _ . -`.
     public static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count)
-            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) }
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
+            }
     }
 }
 

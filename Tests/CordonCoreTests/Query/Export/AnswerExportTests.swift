@@ -4,7 +4,7 @@ import Testing
 @testable import CordonCore
 
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 @Suite("Answer export (CSV, XLSX)")
@@ -53,7 +53,9 @@ struct AnswerExportTests {
     @Test func csvHasPrivacyCommentsThenHeaderWithIntervalColumns() {
         let lines = AnswerExport.csv(Self.answer()).components(separatedBy: "\r\n")
         #expect(lines.last == "")
-        #expect(lines.contains("# query: SELECT campaign, COUNT(*) AS events, AVG(amount) FROM events GROUP BY campaign"))
+        #expect(
+            lines.contains("# query: SELECT campaign, COUNT(*) AS events, AVG(amount) FROM events GROUP BY campaign")
+        )
         #expect(lines.contains("# epsilon spent: eu=1 us=0.5"))
         #expect(lines.contains("# confidence: 0.95"))
         #expect(lines.contains("# mechanism: discrete laplace"))
@@ -104,18 +106,31 @@ struct AnswerExportTests {
             let parser = XMLParser(data: Data(entry.data))
             #expect(parser.parse(), "\(entry.name) is not well-formed: \(String(describing: parser.parserError))")
         }
-        let sheet = String(decoding: try #require(entries.first { $0.name == "xl/worksheets/sheet1.xml" }).data, as: UTF8.self)
+        let sheet = String(
+            decoding: try #require(entries.first { $0.name == "xl/worksheets/sheet1.xml" }).data,
+            as: UTF8.self
+        )
         // Inline strings are never formulas: the label is kept as is, escaped for XML.
-        #expect(sheet.contains(#"<t xml:space="preserve">=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;)</t>"#))
+        #expect(
+            sheet.contains(
+                #"<t xml:space="preserve">=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;)</t>"#
+            )
+        )
         #expect(sheet.contains(#"<c r="B2"><v>12</v></c><c r="C2"><v>-3</v></c><c r="D2"><v>27</v></c>"#))
         #expect(sheet.contains(#"<c r="G1" t="inlineStr"><is><t xml:space="preserve">AVG(amount)_high</t>"#))
-        let privacy = String(decoding: try #require(entries.first { $0.name == "xl/worksheets/sheet2.xml" }).data, as: UTF8.self)
+        let privacy = String(
+            decoding: try #require(entries.first { $0.name == "xl/worksheets/sheet2.xml" }).data,
+            as: UTF8.self
+        )
         #expect(privacy.contains("eu=1 us=0.5"))
         #expect(privacy.contains("2026-12-05T05:00:00Z"))
     }
 
     @Test func xlsxOpensWithPythonsZipfileWhenAvailable() throws {
-        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: FileManager.default.isExecutableFile)
+        guard
+            let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(
+                where: FileManager.default.isExecutableFile
+            )
         else { return }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("answer-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -173,7 +188,9 @@ enum ZipReader {
         guard try u16(end + 8) == count else { throw Malformed(description: "entry counts differ") }
         let directorySize = try u32(end + 12)
         var offset = try u32(end + 16)
-        guard offset + directorySize == end else { throw Malformed(description: "directory does not end at the end record") }
+        guard offset + directorySize == end else {
+            throw Malformed(description: "directory does not end at the end record")
+        }
         var entries: [Entry] = []
         for _ in 0..<count {
             guard try u32(offset) == 0x0201_4B50 else { throw Malformed(description: "bad central header") }

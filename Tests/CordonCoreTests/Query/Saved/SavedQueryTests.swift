@@ -24,10 +24,20 @@ struct SavedQueryTests {
         #expect(try fixture.vault.savedQueries(analyst: "ana", context: fixture.context) == [saved])
 
         let options = QueryOptions(now: QueryFixture.now)
-        let first = try fixture.vault.runSavedQuery("buyers-by-channel", analyst: "ana", context: fixture.context, options: options)
+        let first = try fixture.vault.runSavedQuery(
+            "buyers-by-channel",
+            analyst: "ana",
+            context: fixture.context,
+            options: options
+        )
         #expect(first.privacy.cached == false)
         #expect(first.privacy.epsilonSpent["eu"] != "0")
-        let again = try fixture.vault.runSavedQuery("buyers-by-channel", analyst: "ana", context: fixture.context, options: options)
+        let again = try fixture.vault.runSavedQuery(
+            "buyers-by-channel",
+            analyst: "ana",
+            context: fixture.context,
+            options: options
+        )
         #expect(again.privacy.cached == true)
         #expect(again.privacy.epsilonSpent == ["eu": "0"])
         #expect(again.rows == first.rows)
@@ -53,7 +63,13 @@ struct SavedQueryTests {
 
     @Test func aTakenNameIsRefusedAndKeepsTheFirst() throws {
         let fixture = try QueryFixture()
-        let first = try fixture.vault.saveQuery("q", Self.text, purpose: .analytics, analyst: "ana", context: fixture.context)
+        let first = try fixture.vault.saveQuery(
+            "q",
+            Self.text,
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context
+        )
         let error = #expect(throws: SavedQueryError.self) {
             try fixture.vault.saveQuery(
                 "q",
@@ -84,15 +100,34 @@ struct SavedQueryTests {
     @Test func anInvalidQueryOrPurposeIsRefusedAtSaveAndAudited() throws {
         let fixture = try QueryFixture()
         #expect(throws: QueryError.self) {
-            try fixture.vault.saveQuery("q", "SELECT email FROM events", purpose: .analytics, analyst: "ana", context: fixture.context)
+            try fixture.vault.saveQuery(
+                "q",
+                "SELECT email FROM events",
+                purpose: .analytics,
+                analyst: "ana",
+                context: fixture.context
+            )
         }
         #expect(throws: QueryError.self) {
-            try fixture.vault.saveQuery("q", Self.text, purpose: "order_fulfillment", analyst: "ana", context: fixture.context)
+            try fixture.vault.saveQuery(
+                "q",
+                Self.text,
+                purpose: "order_fulfillment",
+                analyst: "ana",
+                context: fixture.context
+            )
         }
         var options = QueryOptions()
         options.permittedPurposes = ["marketing_email"]
         let refused = #expect(throws: QueryError.self) {
-            try fixture.vault.saveQuery("q", Self.text, purpose: .analytics, analyst: "ana", context: fixture.context, options: options)
+            try fixture.vault.saveQuery(
+                "q",
+                Self.text,
+                purpose: .analytics,
+                analyst: "ana",
+                context: fixture.context,
+                options: options
+            )
         }
         #expect(refused?.code == .purposeNotPermitted)
         #expect(try fixture.vault.savedQueries(analyst: "ana", context: fixture.context).isEmpty)
@@ -126,7 +161,13 @@ struct SavedQueryTests {
 
     @Test func savedQueriesSurviveAReopen() throws {
         let fixture = try QueryFixture()
-        let saved = try fixture.vault.saveQuery("q", Self.text, purpose: .analytics, analyst: "ana", context: fixture.context)
+        let saved = try fixture.vault.saveQuery(
+            "q",
+            Self.text,
+            purpose: .analytics,
+            analyst: "ana",
+            context: fixture.context
+        )
         try fixture.reopen()
         #expect(try fixture.vault.savedQueries(analyst: "ana", context: fixture.context) == [saved])
     }
