@@ -13,7 +13,11 @@ struct AnalystPrincipalOptions {
             valueName: "NAME",
             help: "The active analyst token's name whose budget pays (see `cordon token list`)."
         ),
-        .option("token", valueName: "SECRET", help: "Or the analyst token's secret (cordon_...)."),
+        .option(
+            "token",
+            valueName: "SECRET",
+            help: "Or the analyst token's secret (cordon_...; other local users may see it in the process list)."
+        ),
     ]
 
     let analyst: String?
