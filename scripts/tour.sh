@@ -39,9 +39,18 @@ else
   echo "(c-1002 was erased in an earlier run, or refused at ingest)"
 fi
 
+step "an analyst token (budgets belong to tokens; created once, kept across runs)"
+if ! "$cordon" token list --json | python3 -c 'import json,sys; sys.exit(0 if any(t["name"] == "tour-analyst" and not t.get("revokedAt") for t in json.load(sys.stdin)) else 1)'; then
+  "$cordon" token create --role analyst --regions all --name tour-analyst --purposes analytics > /dev/null
+fi
+
 step "an analyst's question: noisy aggregates with 95% intervals, epsilon spent, budget left"
 "$cordon" query "SELECT channel, COUNT(DISTINCT subject) AS visitors, COUNT(*) AS events FROM events GROUP BY channel" \
   --purpose analytics --analyst tour-analyst
+
+step "the same answer for a spreadsheet (CSV with interval columns; --format xlsx --output F for a workbook)"
+"$cordon" query "SELECT channel, COUNT(DISTINCT subject) AS visitors, COUNT(*) AS events FROM events GROUP BY channel" \
+  --purpose analytics --analyst tour-analyst --format csv
 
 step "cordon dsr list --status all"
 "$cordon" dsr list --status all | head -10

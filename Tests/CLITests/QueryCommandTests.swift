@@ -7,6 +7,8 @@ struct QueryCommandTests {
     struct Instance {
         let scratch: ScratchDirectory
         let data: String
+        /// The secret of the analyst token named `ana`.
+        let secret: String
 
         init() throws {
             scratch = try ScratchDirectory()
@@ -18,6 +20,13 @@ struct QueryCommandTests {
             )
             _ = try CordonProcess.run(["ingest", "subjects", demo + "/subjects.ndjson", "--data", data])
             _ = try CordonProcess.run(["ingest", "events", demo + "/events.ndjson", "--data", data])
+            // Budgets belong to analyst tokens: `--analyst ana` names this one.
+            let token = try CordonProcess.run([
+                "token", "create", "--role", "analyst", "--regions", "all", "--name", "ana", "--purposes", "analytics",
+                "--data", data,
+            ])
+            #expect(token.status == 0, "\(token.standardError)")
+            secret = token.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
         func run(_ arguments: String...) throws -> CordonProcess.Result {
@@ -84,6 +93,10 @@ struct QueryCommandTests {
         let scratch = try ScratchDirectory()
         let data = scratch.url.appendingPathComponent("data").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        _ = try CordonProcess.run([
+            "token", "create", "--role", "analyst", "--regions", "all", "--name", "ana", "--purposes", "analytics",
+            "--data", data,
+        ])
         let refused = try CordonProcess.run([
             "query", "SELECT country, COUNT(*) FROM subjects GROUP BY country", "--purpose", purpose, "--analyst",
             "ana",

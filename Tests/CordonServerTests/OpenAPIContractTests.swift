@@ -189,6 +189,20 @@ struct OpenAPIContractTests {
             "/v1/tokens/\(created.json?["id"] as? String ?? "")",
             token: "admin"
         )
+        let save = #"{"name":"walk-q","sql":"SELECT COUNT(*) FROM subjects","purpose":"analytics"}"#
+        for _ in 0..<2 {  // 201, then 409 name_taken
+            _ = try await check(
+                "POST",
+                "/v1/queries",
+                "/v1/queries",
+                token: "analyst",
+                body: save,
+                type: "application/json"
+            )
+        }
+        _ = try await check("GET", "/v1/queries", "/v1/queries", token: "analyst")
+        _ = try await check("POST", "/v1/queries/{name}/run", "/v1/queries/walk-q/run", token: "analyst")
+        _ = try await check("POST", "/v1/queries/{name}/run", "/v1/queries/nope/run", token: "analyst")
         _ = try await check("GET", "/metrics", "/metrics", token: "admin")
     }
 

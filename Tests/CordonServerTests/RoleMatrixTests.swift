@@ -51,6 +51,13 @@ struct RoleMatrixTests {
             "application/json", ["analyst"]
         ),
         ("GET", "/v1/budget", nil, nil, ["analyst"]),
+        ("GET", "/v1/queries", nil, nil, ["analyst"]),
+        (
+            "POST", "/v1/queries",
+            #"{"name":"m","sql":"SELECT channel, COUNT(*) FROM events GROUP BY channel","purpose":"analytics"}"#,
+            "application/json", ["analyst"]
+        ),
+        ("POST", "/v1/queries/saved-m/run", nil, nil, ["analyst"]),
     ]
 
     @Test("every role gets exactly the endpoints of the matrix; the rest are 403 forbidden and audited")
@@ -154,7 +161,8 @@ struct RoleMatrixTests {
         let path = target.split(separator: "?")[0]
         return "/"
             + path.split(separator: "/").map { part in
-                part.count == 32 || part.hasPrefix("dsr-") || part.hasPrefix("tok_") || part == "gdpr"
+                if part.hasPrefix("saved-") { return "{name}" }
+                return part.count == 32 || part.hasPrefix("dsr-") || part.hasPrefix("tok_") || part == "gdpr"
                     ? "{id}" : String(part)
             }.joined(separator: "/")
     }

@@ -67,6 +67,7 @@ extension ControlStore {
         registerAnchor(in: &migrator)  // version 4: commit counter, batch and audit witness
         registerTokenPurposes(in: &migrator)  // version 5: analyst purposes, unique active names
         registerIngestResponses(in: &migrator)  // version 6: idempotent ingest answers (v5: tokens)
+        registerSavedQueries(in: &migrator)  // version 7: analysts' saved queries (Query/Saved)
         return migrator
     }()
 }

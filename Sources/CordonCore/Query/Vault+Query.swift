@@ -52,6 +52,9 @@ extension Vault {
         let query = prepared.query
         let regions = prepared.plans.map(\.region)
         let key = prepared.releaseKey
+        // An identical query in flight is computed once: wait for it, then find its release.
+        let inFlight = queriesInFlight.lease(key.inFlightKey)
+        defer { inFlight.release() }
         let ledger = BudgetLedger(store: control)
 
         if let stored = try ledger.released(key) {

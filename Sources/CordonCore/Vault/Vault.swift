@@ -45,6 +45,8 @@ public final class Vault: Sendable {
     /// by `instance.close` (``close()``): a confirmation that those writes committed. A
     /// store whose COMMIT failed in this process is left out (the `aborted` entry speaks for it).
     let committedAnchors = Mutex<[AnchoredStore: StoreAnchor]>([:])
+    /// Queries being computed now, so an identical one waits instead of paying again (Vault+InFlight).
+    let queriesInFlight = InFlightQueries()
     /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
     public let pageAlgorithm: PageEncryption.Algorithm
     private let openWarnings: Mutex<[String]>

@@ -30,6 +30,9 @@ extension Endpoints {
 
         router.add("POST", "/v1/query", operation: .query, query)
         router.add("GET", "/v1/budget", operation: .budget, budget)
+        router.add("GET", "/v1/queries", operation: .query, savedQueries)
+        router.add("POST", "/v1/queries", operation: .query, saveQuery)
+        router.add("POST", "/v1/queries/{name}/run", operation: .query, runSavedQuery)
 
         router.add("GET", "/v1/policies", operation: .policyRead, policies)
         router.add("GET", "/v1/policies/{id}", operation: .policyRead, policy)

@@ -21,7 +21,9 @@ enum CommandRunner {
             Output.standardOutput(HelpGenerator.help(for: command, path: path))
             return ExitCode.success
         }
-        if !command.configuration.subcommands.isEmpty {
+        // A group has no behavior of its own; a command with subcommands and arguments
+        // (`cordon query "SQL"`, `cordon query save ...`) runs itself for any other word.
+        if command is any CommandGroup.Type {
             if let first = rest.first, !first.hasPrefix("-") {
                 return usageFailure("unknown subcommand '\(first)'", command: command, path: path)
             }

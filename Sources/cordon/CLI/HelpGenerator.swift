@@ -29,7 +29,9 @@ enum HelpGenerator {
     static func usage(for command: any ParsableCommand.Type, path: [String]) -> String {
         let prefix = path.joined(separator: " ")
         if !command.configuration.subcommands.isEmpty {
-            return "\(prefix) <subcommand>"
+            // A command that also runs by itself (`cordon query`) shows both forms.
+            guard !command.arguments.isEmpty else { return "\(prefix) <subcommand>" }
+            return "\(prefix) <subcommand> | " + ([prefix] + command.arguments.map(\.usage)).joined(separator: " ")
         }
         let parts = command.arguments.map(\.usage)
         return ([prefix] + parts).joined(separator: " ")

@@ -1,31 +1,38 @@
 import CordonCore
 import Foundation
 
-/// `cordon budget --analyst NAME`: ε spent and left per region this period.
+/// `cordon budget --analyst NAME` (or `--token SECRET`): ε spent and left per region this period.
 struct BudgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "budget",
-        abstract: "Show an analyst's privacy budget per region for the current period."
+        abstract: "Show an analyst's privacy budget per region for the current period.",
+        discussion: """
+            The analyst is an active analyst token: --analyst NAME (see `cordon token list`) or \
+            --token SECRET. Create one with: cordon token create --role analyst --regions all --name NAME \
+            --purposes analytics
+            """
     )
-    static let arguments: [ArgumentSpec] = [
-        .option("analyst", valueName: "NAME", help: "The analyst; required."),
-        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
-    ]
+    static let arguments: [ArgumentSpec] =
+        [
+            GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
+        ] + AnalystPrincipalOptions.specs
 
     let global: GlobalOptions
-    let analyst: String?
+    let principal: AnalystPrincipalOptions
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        analyst = parsed.option("analyst")
+        principal = AnalystPrincipalOptions(parsed: parsed)
     }
 
     func validate() throws {
-        guard analyst != nil else { throw UsageError("--analyst is required", command: Self.self) }
+        try principal.validate(command: Self.self)
     }
 
     func run() throws {
-        let report = try withVault(global) { try $0.budget(analyst: analyst!, context: .commandLine(role: "analyst")) }
+        let report = try withVault(global) { vault in
+            try vault.budget(analyst: try principal.resolve(vault).budgetHolder, context: .commandLine(role: "analyst"))
+        }
         if global.json {
             try Output.json(report)
             return

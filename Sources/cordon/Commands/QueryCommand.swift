@@ -17,86 +17,226 @@ struct QueryCommand: ParsableCommand {
             SELECT country, COUNT(*) FROM subjects GROUP BY country.
             Every value carries a 95% confidence interval; the same query again this period returns the \
             released answer for free. --explain shows the plan and cost without running or spending.
-            """
+            The analyst is an active analyst token (--analyst NAME or --token SECRET): budgets belong to \
+            tokens, so create one first: cordon token create --role analyst --regions all --name ana \
+            --purposes analytics. The query runs within that token's purposes and regions.
+            --format csv writes RFC 4180 CSV (interval columns <col>_low/<col>_high, privacy facts as \
+            leading # lines); --format xlsx writes a workbook and needs --output FILE (or a pipe).
+            Save a query with `cordon query save NAME "SQL"`, list yours with `cordon query saved`, \
+            and run one with `cordon query --saved NAME`.
+            """,
+        subcommands: [QuerySaveCommand.self, QuerySavedCommand.self]
     )
-    static let arguments: [ArgumentSpec] = [
-        .positional("query", help: "The query text (quote it for the shell)."),
-        .option("purpose", valueName: "PURPOSE", help: "Why the data is processed (e.g. analytics); required."),
-        .option("analyst", valueName: "NAME", help: "Whose privacy budget pays; required."),
-        .option("format", valueName: "FORMAT", help: "table (default), json or csv."),
-        .option("mechanism", valueName: "NAME", help: "laplace (default) or gaussian."),
-        .flag(
-            "explain",
-            help: "Show plan, regions, bounds, sensitivities, noise and ε cost; run nothing, spend nothing."
-        ),
-        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
-    ]
+    static let arguments: [ArgumentSpec] =
+        [
+            .positional(
+                "query",
+                optional: true,
+                help: "The query text (quote it for the shell); omit it with --saved."
+            ),
+            .option("purpose", valueName: "PURPOSE", help: "Why the data is processed (e.g. analytics); required."),
+        ] + AnalystPrincipalOptions.specs + [
+            .option(
+                "saved",
+                valueName: "NAME",
+                help: "Run the analyst's saved query NAME (its purpose is saved with it)."
+            ),
+            .option("format", valueName: "FORMAT", help: "table (default), json, csv or xlsx."),
+            .option("output", valueName: "FILE", help: "Write the answer to FILE instead of stdout."),
+            .option(
+                "mechanism",
+                valueName: "NAME",
+                help: "auto (default: per region, the one that releases groups from fewer people), laplace or gaussian."
+            ),
+            .option("epsilon", valueName: "E", help: "ε to spend per region (default: the policy's ε per query)."),
+            .option("max-groups", valueName: "N", help: "Groups one subject may reach (default: the catalog's)."),
+            .option("max-rows", valueName: "N", help: "Rows one subject may add to a group (default: the catalog's)."),
+            .flag(
+                "explain",
+                help: "Show plan, regions, bounds, sensitivities, noise and ε cost; run nothing, spend nothing."
+            ),
+            GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
+        ]
 
     let global: GlobalOptions
-    let text: String
+    let text: String?
     let purpose: String?
-    let analyst: String?
+    let principal: AnalystPrincipalOptions
+    let saved: String?
     let format: String
+    let output: String?
     let mechanismText: String
     let mechanism: NoiseMechanism?
+    let bounds: QueryBoundsOptions
     let explain: Bool
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        text = parsed.positional(0) ?? ""
+        text = parsed.positional(0)
         purpose = parsed.option("purpose")
-        analyst = parsed.option("analyst")
+        principal = AnalystPrincipalOptions(parsed: parsed)
+        saved = parsed.option("saved")
         format = global.json ? "json" : parsed.option("format") ?? "table"
-        mechanismText = parsed.option("mechanism") ?? "laplace"
+        output = parsed.option("output")
+        mechanismText = parsed.option("mechanism") ?? "auto"
         mechanism = NoiseMechanism(rawValue: mechanismText)
+        bounds = try QueryBoundsOptions(parsed: parsed, command: Self.self)
         explain = parsed.flag("explain")
     }
 
     func validate() throws {
-        guard purpose != nil else {
-            throw UsageError("--purpose is required (e.g. --purpose analytics)", command: Self.self)
+        if saved != nil {
+            guard text == nil else {
+                throw UsageError("give the query text or --saved NAME, not both", command: Self.self)
+            }
+            guard purpose == nil else {
+                throw UsageError(
+                    "a saved query runs for the purpose it was saved with: drop --purpose",
+                    command: Self.self
+                )
+            }
+            guard !explain else { throw UsageError("--explain takes the query text, not --saved", command: Self.self) }
+        } else {
+            guard text != nil else {
+                throw UsageError("the query text is required (or --saved NAME)", command: Self.self)
+            }
+            guard purpose != nil else {
+                throw UsageError("--purpose is required (e.g. --purpose analytics)", command: Self.self)
+            }
         }
-        guard analyst != nil else {
-            throw UsageError("--analyst is required: the analyst whose budget pays", command: Self.self)
+        try principal.validate(command: Self.self)
+        try KnownValues("format", ["table", "json", "csv", "xlsx"]).check(format, option: "format", command: Self.self)
+        if format == "xlsx" && explain {
+            throw UsageError("--explain prints a plan: use --format table or json", command: Self.self)
         }
-        try KnownValues("format", ["table", "json", "csv"]).check(format, option: "format", command: Self.self)
-        if mechanism == nil {
-            try KnownValues("mechanism", NoiseMechanism.allCases.map(\.rawValue))
+        if format == "xlsx" && output == nil && isatty(STDOUT_FILENO) == 1 {
+            throw UsageError(
+                "an xlsx workbook is binary: write it to a file with --output FILE (or pipe it)",
+                command: Self.self
+            )
+        }
+        if mechanism == nil && mechanismText != "auto" {
+            try KnownValues("mechanism", ["auto"] + NoiseMechanism.allCases.map(\.rawValue))
                 .check(mechanismText, option: "mechanism", command: Self.self)
         }
     }
 
     func run() throws {
-        try KnownValues.purposes(try PolicyBundle.load(global)).check(purpose!, option: "purpose", command: Self.self)
-        let purpose = Purpose(rawValue: purpose!)
-        let options = QueryOptions(mechanism: mechanism!)
+        var options = bounds.apply(to: QueryOptions(mechanism: mechanism))
         let context = AccessContext.commandLine(role: "analyst")
         do {
-            if explain {
-                let explanation = try withVault(global) {
-                    try $0.explain(text, purpose: purpose, analyst: analyst!, context: context, options: options)
+            if let saved {
+                let answer = try withVault(global) { vault in
+                    let token = try principal.resolve(vault)
+                    return try vault.runSavedQuery(
+                        saved,
+                        analyst: token.budgetHolder,
+                        context: context,
+                        options: AnalystPrincipalOptions.options(for: token, options)
+                    )
                 }
-                if format == "json" {
-                    try Output.json(explanation)
-                } else {
-                    Output.standardOutput(QueryFormatter.text(explanation))
-                }
+                try write(answer)
                 return
             }
-            let answer = try withVault(global) {
-                try $0.query(text, purpose: purpose, analyst: analyst!, context: context, options: options)
+            try KnownValues.purposes(try PolicyBundle.load(global))
+                .check(purpose!, option: "purpose", command: Self.self)
+            let purpose = Purpose(rawValue: purpose!)
+            if explain {
+                let explanation = try withVault(global) { vault in
+                    let token = try principal.resolve(vault)
+                    options = AnalystPrincipalOptions.options(for: token, options)
+                    return try vault.explain(
+                        text!,
+                        purpose: purpose,
+                        analyst: token.budgetHolder,
+                        context: context,
+                        options: options
+                    )
+                }
+                try emit(format == "json" ? Output.jsonText(explanation) : QueryFormatter.text(explanation))
+                return
             }
-            switch format {
-            case "json": try Output.json(answer)
-            case "csv": Output.standardOutput(QueryFormatter.csv(answer))
-            default: Output.standardOutput(QueryFormatter.table(answer))
+            let answer = try withVault(global) { vault in
+                let token = try principal.resolve(vault)
+                return try vault.query(
+                    text!,
+                    purpose: purpose,
+                    analyst: token.budgetHolder,
+                    context: context,
+                    options: AnalystPrincipalOptions.options(for: token, options)
+                )
             }
+            try write(answer)
         } catch let error as QueryError {
             throw CLIError(
                 error.description,
                 exitCode: error.code == .budgetExhausted ? ExitCode.failure : ExitCode.usage
             )
+        } catch let error as SavedQueryError {
+            throw CLIError(error.description, exitCode: ExitCode.usage)
         }
+    }
+
+    /// The answer in the chosen format, to stdout or `--output`.
+    private func write(_ answer: QueryAnswer) throws {
+        switch format {
+        case "json": try emit(Output.jsonText(answer))
+        case "csv": try emit(AnswerExport.csv(answer))
+        case "xlsx": try emit(AnswerExport.xlsx(answer))
+        default: try emit(QueryFormatter.table(answer))
+        }
+    }
+
+    private func emit(_ text: String) throws { try emit(Array(text.utf8)) }
+
+    private func emit(_ bytes: [UInt8]) throws {
+        guard let output else {
+            FileHandle.standardOutput.write(Data(bytes))
+            return
+        }
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw CLIError("cannot write \(output): \(error.localizedDescription)")
+        }
+        Output.standardError("wrote \(output) (\(format), \(bytes.count) bytes)")
+    }
+}
+
+/// `--epsilon E`, `--max-groups N`, `--max-rows N`: syntax only (the planner checks them
+/// against the policy's limits).
+struct QueryBoundsOptions {
+    var epsilon: Double?
+    var maxGroupsPerSubject: Int?
+    var maxRowsPerGroup: Int?
+
+    init(parsed: ParsedArguments, command: any ParsableCommand.Type) throws {
+        if let text = parsed.option("epsilon") {
+            guard let value = Double(text), value.isFinite, value > 0 else {
+                throw UsageError(
+                    "--epsilon must be a finite number greater than 0 (e.g. --epsilon 0.5)",
+                    command: command
+                )
+            }
+            epsilon = value
+        }
+        func positive(_ name: String) throws -> Int? {
+            guard let text = parsed.option(name) else { return nil }
+            guard let value = Int(text), value > 0 else {
+                throw UsageError("--\(name) must be a whole number greater than 0 (e.g. --\(name) 2)", command: command)
+            }
+            return value
+        }
+        maxGroupsPerSubject = try positive("max-groups")
+        maxRowsPerGroup = try positive("max-rows")
+    }
+
+    func apply(to options: QueryOptions) -> QueryOptions {
+        var options = options
+        options.epsilon = epsilon
+        options.maxGroupsPerSubject = maxGroupsPerSubject
+        options.maxRowsPerGroup = maxRowsPerGroup
+        return options
     }
 }
 
@@ -120,25 +260,36 @@ enum QueryFormatter {
 
     /// The answer as a table, each noisy value with its 95% interval, then its privacy cost.
     static func table(_ answer: QueryAnswer) -> String {
-        var rows = [answer.columns]
-        for row in answer.rows {
-            rows.append(
-                row.map { cell in
-                    if case .number(let value) = cell {
-                        return "\(cell)  [\(format(value.low)), \(format(value.high))]"
-                    }
-                    return cell.description
-                }
-            )
-        }
-        var text = grid(rows)
-        if answer.rows.isEmpty { text += "(no group passed the release threshold)\n" }
         let privacy = answer.privacy
         let regions = privacy.epsilonSpent.keys.sorted()
-        text += "\n95% confidence intervals in brackets; mechanism: discrete \(privacy.mechanism.rawValue)"
-        if let suppressed = answer.suppressedGroups {
-            text +=
-                "; suppressed groups ≈ \(format(suppressed.value)) [\(format(suppressed.low)), \(format(suppressed.high))]"
+        // With several regions, each row says which regions its values add up.
+        let showRegions = regions.count > 1 && answer.rowRegions != nil
+        var rows = [answer.columns + (showRegions ? ["regions"] : [])]
+        for (index, row) in answer.rows.enumerated() {
+            var cells = row.map { cell in
+                if case .number(let value) = cell {
+                    return "\(cell)  [\(format(value.low)), \(format(value.high))]"
+                }
+                return cell.description
+            }
+            if showRegions, let coverage = answer.rowRegions?[index] {
+                cells.append(
+                    coverage.regions.joined(separator: "+")
+                        + (coverage.regionsSuppressed.isEmpty
+                            ? "" : " (not \(coverage.regionsSuppressed.joined(separator: ", ")))")
+                )
+            }
+            rows.append(cells)
+        }
+        var text = grid(rows)
+        if answer.rows.isEmpty {
+            text += "(no group passed the release threshold; --explain shows the people a group needs)\n"
+        }
+        let mechanisms = Set(privacy.regions.compactMap(\.mechanism).map(\.rawValue)).sorted()
+        text +=
+            "\n95% confidence intervals in brackets; mechanism: discrete \((mechanisms.isEmpty ? [privacy.mechanism.rawValue] : mechanisms).joined(separator: " and "))"
+        if showRegions {
+            text += "; a row's values add up the regions it names (\"not\": withheld there, too few people or none)"
         }
         text += "\n" + (privacy.cached ? "released answer of the same query this period: no budget spent\n" : "")
         for region in regions {
@@ -146,34 +297,6 @@ enum QueryFormatter {
                 "\(region): ε spent \(privacy.epsilonSpent[region]!), left \(privacy.budgetRemaining[region] ?? "?") until \(privacy.budgetResetsAt[region] ?? "?") (policy \(privacy.policyVersions[region] ?? "?"))\n"
         }
         return text
-    }
-
-    /// The answer as CSV: each noisy column followed by its interval bounds.
-    static func csv(_ answer: QueryAnswer) -> String {
-        func quote(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-        let numeric = answer.columns.indices.map { index in
-            answer.rows.contains { if case .number = $0[index] { true } else { false } }
-        }
-        var header: [String] = []
-        for (index, column) in answer.columns.enumerated() {
-            header.append(column)
-            if numeric[index] { header += [column + "_ci95_low", column + "_ci95_high"] }
-        }
-        var lines = [header.map(quote).joined(separator: ",")]
-        for row in answer.rows {
-            var cells: [String] = []
-            for (index, cell) in row.enumerated() {
-                switch cell {
-                case .number(let value): cells += [format(value.value), format(value.low), format(value.high)]
-                case .text(let text): cells += numeric[index] ? [text, "", ""] : [text]
-                }
-            }
-            lines.append(cells.map(quote).joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The plan of `--explain`.
@@ -188,10 +311,11 @@ enum QueryFormatter {
             let region = plan.region.rawValue
             text +=
                 "\nregion \(region) (\(plan.policyID) \(plan.policyVersion)): ε cost \(explanation.epsilonCost[region] ?? "?"), left \(explanation.budgetRemaining[region] ?? "?"), δ \(plan.delta)\n"
+            let subjectLevel = plan.subjectLevelDimensions ?? []
             text +=
-                "  bounds: ≤ \(plan.maxGroupsPerSubject) groups per subject, ≤ \(plan.maxRowsPerGroup) rows per group, amounts clamped to the catalog bounds\n"
+                "  bounds: ≤ \(plan.maxGroupsPerSubject) groups per subject\(subjectLevel.isEmpty ? "" : " (\(subjectLevel.joined(separator: ", ")): one group per person)"), ≤ \(plan.maxRowsPerGroup) rows per group\(plan.maxAmountPerGroup.map { ", ≤ \($0) amount per person and group" } ?? "")\n"
             text +=
-                "  release threshold: noisy subjects ≥ \(plan.releaseThreshold) (partition selection \(plan.selectionThreshold), policy minimum \(plan.minAggregationSubjects))\n"
+                "  release threshold: a group of \(plan.releaseThreshold) people is released with probability ≥ 50% (partition selection \(plan.selectionThreshold), policy minimum \(plan.minAggregationSubjects)); mechanism \(plan.mechanism?.rawValue ?? "?")\n"
             var rows = [["statistic", "L1", "L2", "ε", "noise", "scale", "95% ±"]]
             for statistic in plan.statistics {
                 rows.append([
@@ -202,6 +326,21 @@ enum QueryFormatter {
             }
             text += grid(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             text += "  sql: \(explanation.sql[region] ?? "")\n"
+        }
+        if explanation.groupings.count > 1 {
+            text += "\npeople a group needs to be released (50%), by grouping:\n"
+            let regions = explanation.regions.map(\.region.rawValue)
+            var rows = [["grouping", "groups/person"] + regions]
+            for grouping in explanation.groupings {
+                rows.append(
+                    [
+                        grouping.dimensions.isEmpty ? "(total)" : grouping.dimensions.joined(separator: ", "),
+                        String(grouping.maxGroupsPerSubject),
+                    ]
+                        + regions.map { grouping.releaseThreshold[$0].map(String.init) ?? "-" }
+                )
+            }
+            text += grid(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
         }
         return text
     }

@@ -38,9 +38,14 @@ enum Output {
 
     /// Exactly one JSON document on stdout (sorted keys, so output is stable for scripts).
     static func json(_ value: some Encodable) throws {
+        standardOutput(try jsonText(value))
+    }
+
+    /// The JSON document ``json(_:)`` prints, with its final newline.
+    static func jsonText(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        standardOutput(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 }
