@@ -107,8 +107,12 @@ extension Vault {
                 )
             }
         }
-        let result = ReleaseMerger(query: query, measureBounds: QueryPlanner.measureBounds(configuration.catalog))
-            .merge(releases, releasedAt: CivilTime.timestampLabel(now))
+        let result = ReleaseMerger(
+            query: query,
+            measureBounds: QueryPlanner.measureBounds(configuration.catalog),
+            countries: configuration.regions.mapValues { Set($0.countries.map(\.rawValue)) }
+        )
+        .merge(releases, releasedAt: CivilTime.timestampLabel(now))
         let encoded = try JSONEncoder().encode(result)
         let cost = PrivacyCost(microEpsilon: prepared.charges.map(\.microEpsilon).max() ?? 0)
         var details: [String: AuditDetailValue] = [

@@ -18,7 +18,7 @@ extension PolicyLinterTests {
         #expect(bounds.subjectLevel == ["country", "region"])
         #expect(bounds.groupsPerSubject["channel"] == 3 && bounds.groupsPerSubject["day(ts)"] == 6)
         #expect(bounds.rowsPerGroup == ["events": 3, "attribution": 3])
-        #expect(bounds.measurePerGroup == ["amountCents": 50_000])
+        #expect(bounds.measurePerGroup == ["amountCents": 25_000])
         #expect(bounds.source.count > 80)
     }
 

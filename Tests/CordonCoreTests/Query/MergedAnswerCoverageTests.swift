@@ -85,6 +85,11 @@ struct MergedAnswerVaultTests {
         let coverage = try #require(answer.rowRegions?[index])
         #expect(coverage.regions == ["eu"])
         #expect(coverage.regionsSuppressed.contains("us"))
+        // Grouped by country, a row names no region that cannot hold that country.
+        let byCountry = try fixture.query("SELECT country, COUNT(DISTINCT subject) FROM subjects GROUP BY country")
+        let germany = try #require(byCountry.rows.firstIndex { $0.first == .text("DE") })
+        #expect(byCountry.rowRegions?[germany].regions == ["eu"])
+        #expect(byCountry.rowRegions?[germany].regionsSuppressed == [])
         let eu = try #require(answer.privacy.regions.first { $0.region == "eu" })
         let buyers = try #require(answer.value("buyers", where: "search"))
         #expect(buyers.high - buyers.value == Double(eu.statistics[0].halfWidth95))

@@ -66,10 +66,10 @@ struct QueryEngineTests {
         // No statistic pays for partition selection: the released subject count decides it.
         #expect(explanation.regions[0].statistics.map(\.name) == ["subjects", "sum"])
         // device is event-level with the catalog's default of 2 devices; one person's amounts
-        // in a group are clamped to the catalog's 50,000 per group (below 5 rows × 100,000).
+        // in a group are clamped to the catalog's 25,000 per group (below 5 rows × 100,000).
         #expect(explanation.regions[0].maxGroupsPerSubject == 2)
-        #expect(explanation.regions[0].maxAmountPerGroup == 50_000)
-        #expect(explanation.regions[0].statistics[1].l1Sensitivity == 2 * 50_000)
+        #expect(explanation.regions[0].maxAmountPerGroup == 25_000)
+        #expect(explanation.regions[0].statistics[1].l1Sensitivity == 2 * 25_000)
         #expect(explanation.groupings.map(\.dimensions) == [["device"], []])
         #expect(explanation.groupings[1].maxGroupsPerSubject == 1)
         #expect(explanation.groupings[1].releaseThreshold["us"]! < explanation.groupings[0].releaseThreshold["us"]!)

@@ -9,6 +9,9 @@
 struct ReleaseMerger {
     let query: ValidatedQuery
     let measureBounds: (Int64, Int64)
+    /// The countries of each region, so a group keyed by a country (or a region) is never
+    /// said to be withheld by a region that cannot hold it.
+    var countries: [RegionID: Set<String>] = [:]
 
     func merge(_ releases: [RegionRelease], releasedAt: String) -> ReleasedResult {
         var keys = Set<[String]>()
@@ -20,7 +23,7 @@ struct ReleaseMerger {
             var withheld: [String] = []
             for release in releases {
                 guard let values = release.groups[key] else {
-                    withheld.append(release.plan.region.rawValue)
+                    if mayHold(release.plan.region, key) { withheld.append(release.plan.region.rawValue) }
                     continue
                 }
                 included.append(release.plan.region.rawValue)
@@ -41,6 +44,16 @@ struct ReleaseMerger {
             mechanism: releases.first?.plan.mechanism ?? .laplace,
             releasedAt: releasedAt
         )
+    }
+
+    /// Whether `region` could hold the group `key`: not when the key names another region or
+    /// a country outside it (the data say nothing here; this is the regions' public mapping).
+    private func mayHold(_ region: RegionID, _ key: [String]) -> Bool {
+        for (dimension, label) in zip(query.dimensions, key) {
+            if dimension == .field(.region) && label != region.rawValue { return false }
+            if dimension == .field(.country), let known = countries[region], !known.contains(label) { return false }
+        }
+        return true
     }
 
     /// Noisy statistics with their intervals, plus the derived ones (averages, rates).
