@@ -6,7 +6,7 @@ DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev pkg-config
 CORDON_DEBUG   := .build/debug/cordon
 CORDON_RELEASE := .build/release/cordon
 
-.PHONY: deps build release test reliability lint format demo tour bench fuzz-api clean console-deps test-console console-screenshots
+.PHONY: deps build release test reliability lint format demo tour bench fuzz-api clean console-debs console-deps test-console console-screenshots
 
 ## deps: install the Debian packages Cordon needs, only when one is missing (idempotent); python3
 ## and openssl run audit/verify.py, the DPO's independent verifier, in the tests.
@@ -76,15 +76,14 @@ tour: release
 bench: release
 	./scripts/bench/run.sh
 
-## console-deps: Debian's chromium and libjs-chart.js (Chart.js, served at /console/vendor/chart.js)
-## when missing, and Playwright for Python in Tests/Console/.venv (no browser download: the tests
-## drive /usr/bin/chromium).
-CONSOLE_DEBS   := chromium libjs-chart.js
+## console-debs: Debian's libjs-chart.js (Chart.js, served at /console/vendor/chart.js) when missing;
+## console-deps: also chromium and Playwright for Python in Tests/Console/.venv (no browser
+## download: the tests drive /usr/bin/chromium).
 CONSOLE_VENV   := Tests/Console/.venv
 CONSOLE_PYTHON := $(CONSOLE_VENV)/bin/python
-console-deps:
+define console_apt
 	@missing=""; \
-	for p in $(CONSOLE_DEBS) python3-venv; do \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -92,10 +91,18 @@ console-deps:
 	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo="sudo"; \
 	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
 	fi
+endef
+console-debs:
+	$(call console_apt,libjs-chart.js)
+console-deps: console-debs
+	$(call console_apt,chromium python3-venv)
 	@if ! $(CONSOLE_PYTHON) -c 'import playwright' 2>/dev/null; then \
 	  python3 -m venv $(CONSOLE_VENV) && \
 	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(CONSOLE_VENV)/bin/pip install --quiet playwright; \
 	fi
+
+## The demo serves the console: Chart.js (libjs-chart.js) for its charts.
+demo: console-debs
 
 ## test-console: the console's full browser suite (issue #16's jobs per role) on generated data.
 test-console: build console-deps

@@ -82,6 +82,11 @@ function chartFor(answer) {
   return barChart(`${columns[index]} (95% intervals)`, barsOf(index));
 }
 
+function privacySummary(privacy) {
+  const pairs = (values) => Object.entries(values || {}).map(([region, value]) => `${value} in ${region}`).join(", ");
+  return `${privacy.mechanism || "noise"}, ${Math.round((privacy.confidenceLevel || 0.95) * 100)}% intervals; ε spent: ${pairs(privacy.epsilonSpent) || "0"}; left: ${pairs(privacy.budgetRemaining)}.`;
+}
+
 function explainView(plan) {
   const regions = plan.regions || [];
   return card(
@@ -104,7 +109,7 @@ async function editor(container, me) {
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
   const sql = el("textarea", { id: "sql", rows: 4, spellcheck: "false" });
   sql.value = params.get("sql") || examples[0];
-  const purpose = select("purpose", me.purposes.length ? me.purposes : ["analytics"], params.get("purpose") || me.purposes[0]);
+  const purpose = select("purpose", me.purposes.length ? me.purposes : ["analytics"], params.get("purpose") || (me.purposes.includes("analytics") ? "analytics" : me.purposes[0]));
   const explainButton = el("button", { type: "button", id: "explain" }, "Explain");
   const runButton = el("button", { type: "button", id: "run" }, "Run");
   const line = status();
@@ -143,7 +148,12 @@ async function editor(container, me) {
           el("button", { type: "button", id: "csv", onclick: () => download("answer.csv", toCSV(answer), "text/csv") }, "Download CSV"),
         ),
         chart ? card("Chart", chart) : null,
-        card("Privacy", pre(answer.privacy), Object.keys(extra).length ? pre(extra) : null),
+        card(
+          "Privacy",
+          el("p", { id: "privacy-summary" }, privacySummary(answer.privacy || {})),
+          el("details", {}, el("summary", {}, "Full privacy metadata"), pre(answer.privacy)),
+          Object.keys(extra).length ? el("details", {}, el("summary", {}, "Other answer fields"), pre(extra)) : null,
+        ),
       );
     }),
   );
