@@ -29,6 +29,8 @@ from playwright.sync_api import sync_playwright, expect
 CHROMIUM = os.environ.get("CORDON_CHROMIUM", "/usr/bin/chromium")
 XSS = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=1</script>"
 TIMEOUT_MS = 20_000
+# Queries over the generated data and proof checks can take seconds on a busy machine.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 class Server:
@@ -343,12 +345,38 @@ def check_analyst_query(browser, seed):
 def check_analyst_shapes(browser, seed):
     page = browser.page("analyst")
     page.goto(browser.server.base + "/console/#/query")
-    page.fill("#sql", "SELECT AB(campaign, 'cmp-a', 'cmp-b') CONVERTS 'purchase' WITHIN INTERVAL '14 days' FROM events")
-    page.click("#run")
-    expect(page.locator("#page .status")).not_to_have_text("")
     page.fill("#sql", "SELECT FUNNEL('page_view', 'add_to_cart', 'purchase') WITHIN INTERVAL '7 days' FROM events")
     page.click("#run")
-    expect(page.locator("#answer")).to_contain_text("conversion_from_first")
+    expect(page.locator("#answer canvas")).to_be_visible()
+    steps = page.locator("#answer table tbody tr").count()
+    assert steps == 3, f"{steps} funnel steps released"
+    assert page.evaluate("document.querySelector('#answer .chart').chart.options.plugins.title.text").startswith("funnel")
+    assert int(page.locator("#answer canvas").get_attribute("data-bars")) == 3
+
+    # The A/B and attribution views, on answers of the documented shape (the demo data is
+    # too small for either to pass the threshold): the difference and its interval, shares.
+    def answer(columns, rows):
+        return json.dumps({"query": "q", "purpose": "analytics", "analyst": "a", "columns": columns, "rows": rows,
+                           "privacy": {"mechanism": "laplace", "confidenceLevel": 0.95, "cached": False,
+                                       "epsilonSpent": {"eu": "1"}, "budgetRemaining": {"eu": "9"},
+                                       "budgetResetsAt": {}, "policyVersions": {}}})
+
+    ab = answer(["campaign", "exposed", "converted", "conversion_rate"], [
+        ["cmp-a", {"value": 1000, "ci95": [990, 1010]}, {"value": 100, "ci95": [90, 110]}, {"value": 0.10, "ci95": [0.07, 0.13]}],
+        ["cmp-b", {"value": 1000, "ci95": [990, 1010]}, {"value": 200, "ci95": [190, 210]}, {"value": 0.20, "ci95": [0.16, 0.24]}],
+    ])
+    page.route("**/v1/query", lambda route: route.fulfill(status=200, content_type="application/json", body=ab))
+    page.click("#run")
+    expect(page.locator("#ab-difference")).to_contain_text("Difference cmp-b − cmp-a: 0.1 (95%: 0.05 – 0.15")
+    expect(page.locator("#ab-difference")).to_contain_text("excludes 0")
+    page.unroute("**/v1/query")
+    shares = answer(["channel", "conversions", "subjects"], [
+        ["search", {"value": 30, "ci95": [25, 35]}, {"value": 40, "ci95": [35, 45]}],
+        ["email", {"value": 10, "ci95": [5, 15]}, {"value": 20, "ci95": [15, 25]}],
+    ])
+    page.route("**/v1/query", lambda route: route.fulfill(status=200, content_type="application/json", body=shares))
+    page.click("#run")
+    expect(page.locator("#answer ul.shares li")).to_have_text(["search: 75.0% of conversions", "email: 25.0% of conversions"])
     clean(page)
 
 

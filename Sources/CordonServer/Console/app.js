@@ -56,7 +56,10 @@ async function route() {
   const id = location.hash.replace(/^#\//, "").split("?")[0];
   const page = mine.find((candidate) => candidate.id === id);
   for (const link of $("nav").querySelectorAll("a")) link.classList.toggle("current", link.dataset.page === (page || mine[0] || {}).id);
-  const container = $("page");
+  // Each render gets its own element: a render still awaiting the API when the hash changes
+  // again writes into a detached element, never beside the newer page.
+  const container = el("div", { "data-page": page ? page.id : "" });
+  replace($("page"), container);
   if (!mine.length) {
     replace(container, el("p", {}, `The ${me.role} role has no console pages; it works through the API.`));
     return;

@@ -208,11 +208,6 @@ async function integrity(container) {
   const compare = el("button", { type: "button" }, "Compare with the current log");
   container.append(line, card("Current checkpoint", current), card("Compare with a saved checkpoint", field("Saved checkpoint", pasted), field("or upload it", file), field("Trusted key", trusted), compare, outcome));
   let signed;
-  await attempt(line, async () => {
-    signed = await signedCheckpoint();
-    const save = el("button", { type: "button", onclick: () => download(`checkpoint-${signed.checkpoint.size}.txt`, signed.text, "text/plain") }, "Download to keep elsewhere");
-    replace(current, pre(signed.text), el("p", {}, `Key: ${signed.keyText}`), signatureVerdict(signed.signed), save);
-  });
   file.addEventListener("change", async () => {
     if (file.files[0]) pasted.value = await file.files[0].text();
   });
@@ -239,6 +234,11 @@ async function integrity(container) {
       );
     }),
   );
+  await attempt(line, async () => {
+    signed = await signedCheckpoint();
+    const save = el("button", { type: "button", onclick: () => download(`checkpoint-${signed.checkpoint.size}.txt`, signed.text, "text/plain") }, "Download to keep elsewhere");
+    replace(current, pre(signed.text), el("p", {}, `Key: ${signed.keyText}`), signatureVerdict(signed.signed), save);
+  });
 }
 
 function link(url, text) {
