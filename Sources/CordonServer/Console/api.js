@@ -32,7 +32,13 @@ export async function call(method, path, body, { raw = false } = {}) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(path, init);
+  let response = await fetch(path, init);
+  // Over the token's rate limit (many proofs checked at once): wait as told, a few times.
+  for (let retry = 0; response.status === 429 && retry < 5; retry++) {
+    const seconds = Math.min(10, Number(response.headers.get("Retry-After")) || 1);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    response = await fetch(path, init);
+  }
   const type = response.headers.get("Content-Type") || "";
   if (!response.ok) {
     let code = "http_" + response.status;
