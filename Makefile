@@ -6,7 +6,7 @@ DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev pkg-config
 CORDON_DEBUG   := .build/debug/cordon
 CORDON_RELEASE := .build/release/cordon
 
-.PHONY: deps build release test reliability lint format demo tour bench fuzz-api clean
+.PHONY: deps build release test reliability lint format demo tour bench fuzz-api clean console-debs console-deps test-console console-screenshots
 
 ## deps: install the Debian packages Cordon needs, only when one is missing (idempotent); python3
 ## and openssl run audit/verify.py, the DPO's independent verifier, in the tests.
@@ -30,12 +30,14 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: build, run every Swift test, then lint the code's format and the shipped policies and regions.
-test: deps
+## test: build, run every Swift test, then lint the code's format and the shipped policies and
+## regions, then the console's smoke test in a real browser.
+test: deps console-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	$(CORDON_DEBUG) policy lint
+	$(CONSOLE_PYTHON) Tests/Console/console_tests.py $(CORDON_DEBUG) smoke
 
 ## reliability: the reliability suite at full length — every fault point of every write path, 500
 ## kill -9 cycles, every tamper case against every command, disks filling part way — then the figures
@@ -73,6 +75,42 @@ tour: release
 ## bench: benchmarks against their peers, in one run; figures go to the README table.
 bench: release
 	./scripts/bench/run.sh
+
+## console-debs: Debian's libjs-chart.js (Chart.js, served at /console/vendor/chart.js) when missing;
+## console-deps: also chromium and Playwright for Python in Tests/Console/.venv (no browser
+## download: the tests drive /usr/bin/chromium).
+CONSOLE_VENV   := Tests/Console/.venv
+CONSOLE_PYTHON := $(CONSOLE_VENV)/bin/python
+define console_apt
+	@missing=""; \
+	for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing Debian packages:$$missing" >&2; \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo="sudo"; \
+	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
+endef
+console-debs:
+	$(call console_apt,libjs-chart.js)
+console-deps: console-debs
+	$(call console_apt,chromium python3-venv)
+	@if ! $(CONSOLE_PYTHON) -c 'import playwright' 2>/dev/null; then \
+	  python3 -m venv $(CONSOLE_VENV) && \
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(CONSOLE_VENV)/bin/pip install --quiet playwright; \
+	fi
+
+## The demo serves the console: Chart.js (libjs-chart.js) for its charts.
+demo: console-debs
+
+## test-console: the console's full browser suite (issue #16's jobs per role) on generated data.
+test-console: build console-deps
+	$(CONSOLE_PYTHON) Tests/Console/console_tests.py $(CORDON_DEBUG) full
+
+## console-screenshots: a PNG of every console page into docs/console/.
+console-screenshots: build console-deps
+	$(CONSOLE_PYTHON) Tests/Console/console_tests.py $(CORDON_DEBUG) screenshots docs/console
 
 clean:
 	rm -rf .build cordon-data cordon-demo

@@ -63,6 +63,8 @@ let package = Package(
         .target(
             name: "CordonServer",
             dependencies: ["CordonCore", "CordonAudit", "CordonCrypto", "CMicroHTTPD"],
+            // The console's HTML, CSS and JavaScript, compiled into the binary (decision 0016).
+            resources: [.embedInCode("Console")],
             swiftSettings: swiftSettings
         ),
 

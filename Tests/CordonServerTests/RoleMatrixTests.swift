@@ -58,6 +58,8 @@ struct RoleMatrixTests {
             "application/json", ["analyst"]
         ),
         ("POST", "/v1/queries/saved-m/run", nil, nil, ["analyst"]),
+        ("GET", "/v1/whoami", nil, nil, ["admin", "dpo", "ingest", "analyst"]),
+        ("GET", "/v1/keys", nil, nil, ["admin"]),
     ]
 
     @Test("every role gets exactly the endpoints of the matrix; the rest are 403 forbidden and audited")
@@ -88,7 +90,10 @@ struct RoleMatrixTests {
     func matrixCoversRouter() throws {
         let fixture = try ServerFixture()
         let tested = Set(Self.routes.map { "\($0.0) \(Self.template($0.1))" })
-        let probes: Set<String> = ["GET /healthz", "GET /readyz", "POST /v1/unseal"]
+        let probes: Set<String> = [
+            "GET /healthz", "GET /readyz", "POST /v1/unseal",
+            "GET /console", "GET /console/{asset}", "GET /console/vendor/chart.js",
+        ]
         let routed = Set(fixture.api.router.endpoints.map { "\($0.method) \($0.path)" })
         #expect(routed.subtracting(probes) == tested)
     }

@@ -91,7 +91,7 @@ extension AuditLog {
     public func search(_ query: AuditQuery) throws(AuditError) -> [AuditEntry] {
         let size = treeSize
         var found: [AuditEntry] = []
-        var start: UInt64 = 0
+        var start: UInt64 = query.after.map { $0 < size ? $0 + 1 : size } ?? 0
         // A pseudonym is hex, so its canonical JSON form is exactly `"p-…"`: lines without
         // it cannot match and are skipped unread.
         let needle = query.subject.map { Array("\"\($0)\"".utf8) }

@@ -10,6 +10,10 @@ public struct AuditQuery: Sendable, Hashable {
     public var since: AuditTimestamp?
     /// Entries strictly before this time.
     public var until: AuditTimestamp?
+    /// Entries that touched this region.
+    public var region: String?
+    /// Entries after this sequence number (the next page after an earlier answer's last entry).
+    public var after: UInt64?
     /// At most this many entries, oldest first.
     public var limit: Int
 
@@ -37,6 +41,8 @@ public struct AuditQuery: Sendable, Hashable {
         if let action, entry.action != action { return false }
         if let since, entry.time < since { return false }
         if let until, entry.time >= until { return false }
+        if let region, !entry.regions.contains(region) { return false }
+        if let after, entry.sequence <= after { return false }
         return true
     }
 }

@@ -28,16 +28,18 @@ public enum AuthorizationDecision: Sendable, Equatable {
 public struct RoleMatrixPolicy: AuthorizationPolicy {
     /// Operations per role.
     public static let matrix: [TokenRole: Set<Operation>] = [
-        .admin: [.tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead],
-        .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead],
-        .ingest: [.ingest],
-        .analyst: [.query, .budget],
+        .admin: [
+            .tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead, .keyStatus, .whoami,
+        ],
+        .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami],
+        .ingest: [.ingest, .whoami],
+        .analyst: [.query, .budget, .whoami],
     ]
 
     public init() {}
 
     public func decide(_ token: APIToken, operation: Operation, region: RegionID?) -> AuthorizationDecision {
-        guard operation == .probe || Self.matrix[token.role, default: []].contains(operation) else {
+        guard !operation.requiresToken || Self.matrix[token.role, default: []].contains(operation) else {
             return .denied(
                 code: "forbidden",
                 message: "the \(token.role.rawValue) role may not do this (\(operation.rawValue))"

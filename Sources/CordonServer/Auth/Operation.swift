@@ -27,7 +27,14 @@ public enum Operation: String, Sendable, CaseIterable {
     case metrics
     /// `/healthz`, `/readyz`, `POST /v1/unseal`: no token (unseal has its own rules).
     case probe
+    /// `GET /v1/keys`: key ids and versions (no key material).
+    case keyStatus
+    /// `GET /v1/whoami`: the calling token's own name, role, regions and purposes (every role;
+    /// the console asks it at sign-in to show the pages of the role).
+    case whoami
+    /// `GET /console/...`: the console's static files, the same bytes for everyone; no token.
+    case consoleAsset
 
     /// Whether a bearer token is needed at all.
-    public var requiresToken: Bool { self != .probe }
+    public var requiresToken: Bool { self != .probe && self != .consoleAsset }
 }

@@ -11,8 +11,9 @@ extension Endpoints {
     /// The most entries one `GET /v1/audit/entries` returns.
     static let maximumAuditEntries = 1000
 
-    /// `GET /v1/audit/entries?subject=&actor=&action=&since=&until=&limit=`: entries whose
-    /// regions the token may all see (entries naming no region included), oldest first.
+    /// `GET /v1/audit/entries?subject=&actor=&action=&region=&since=&until=&after=&limit=`:
+    /// entries whose regions the token may all see (entries naming no region included),
+    /// oldest first; `after` is the last sequence number of the previous page.
     func auditEntries(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         var query = AuditQuery(limit: 100)
@@ -28,6 +29,8 @@ extension Endpoints {
         }
         query.actor = request.query["actor"]
         query.action = request.query["action"]
+        query.region = request.query["region"]
+        query.after = try unsigned(request, "after")
         for (name, assign) in [("since", { (t: AuditTimestamp) in query.since = t }), ("until", { query.until = $0 })] {
             guard let text = request.query[name] else { continue }
             // The one parser of the API and CLI, not the audit format's own strict reader

@@ -43,6 +43,14 @@ extension Endpoints {
         router.add("GET", "/v1/tokens", operation: .tokenAdmin, listTokens)
         router.add("POST", "/v1/tokens", operation: .tokenAdmin, createToken)
         router.add("DELETE", "/v1/tokens/{id}", operation: .tokenAdmin, revokeToken)
+
+        // The console (Endpoints+Console.swift, decision 0016): static files without a token,
+        // not audited (the API calls the page makes are); the caller's own token; key status.
+        router.add("GET", "/v1/whoami", operation: .whoami, whoami)
+        router.add("GET", "/v1/keys", operation: .keyStatus, keyStatus)
+        router.add("GET", "/console", operation: .consoleAsset, audited: false, consoleIndex)
+        router.add("GET", "/console/{asset}", operation: .consoleAsset, audited: false, consoleAsset)
+        router.add("GET", "/console/vendor/chart.js", operation: .consoleAsset, audited: false, consoleChartJS)
         return router
     }
 }

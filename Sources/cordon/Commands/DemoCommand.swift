@@ -138,6 +138,7 @@ enum DemoGuide {
     static func text(port: UInt16, tokens: [(TokenRole, String)], data: String) -> String {
         let base = "http://127.0.0.1:\(port)"
         var out = "\nCordon demo on \(base) (data in \(data)). Tokens (new each run, previous demo tokens revoked):\n"
+        out = "\nConsole: \(base)/console/ (sign in with a token below)" + out
         for (role, secret) in tokens { out += "  export \(role.rawValue.uppercased())=\(secret)\n" }
         let recent = Timestamp.format(Date().addingTimeInterval(-3600))
         out += """
