@@ -333,12 +333,20 @@ def check_analyst_query(browser, seed):
     assert int(bars) == released, (bars, released)
     labels = page.evaluate("document.querySelector('#answer .chart').chart.data.labels.length")
     assert labels == released
+    # Each row names the regions it adds up (decision 0014).
+    expect(page.locator("#answer table thead")).to_contain_text("regions")
     with page.expect_download() as download:
         page.click("#csv")
     csv = open(download.value.path(), newline="").read().strip().split("\r\n")
     assert len(csv) == released + 1 and csv[0].startswith("country,people,people_ci95_low"), csv[:2]
     page.goto(browser.server.base + "/console/#/queries")
     expect(page.locator("#page table")).to_contain_text("GROUP BY country")
+    # Explain lists the people a group needs for the query's grouping and each coarser one.
+    page.goto(browser.server.base + "/console/#/query")
+    page.fill("#sql", "SELECT country, channel, COUNT(DISTINCT subject) FROM events GROUP BY country, channel")
+    page.click("#explain")
+    expect(page.locator("#groupings table tbody tr")).to_have_count(4)
+    expect(page.locator("#groupings")).to_contain_text("(total)")
     clean(page)
 
 

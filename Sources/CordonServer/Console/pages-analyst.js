@@ -101,8 +101,34 @@ function explainView(plan) {
       ],
       regions,
     ),
+    groupingsView(plan.groupings || [], regions.map((r) => r.region)),
     el("details", {}, el("summary", {}, "Full plan"), pre(plan)),
   );
+}
+
+/** The people a group needs for the query's grouping and every coarser one (decision 0014). */
+function groupingsView(groupings, regionIDs) {
+  if (groupings.length < 2) return null;
+  return el(
+    "div",
+    { id: "groupings" },
+    el("p", {}, "People a group needs to be released (50% chance), by grouping: pick a coarser one if your groups are smaller."),
+    table(
+      [
+        ["grouping", (g) => (g.dimensions.length ? g.dimensions.join(", ") : "(total)")],
+        ["groups per person", (g) => String(g.maxGroupsPerSubject)],
+        ...regionIDs.map((id) => [id, (g) => String(g.releaseThreshold?.[id] ?? "-")]),
+      ],
+      groupings,
+    ),
+  );
+}
+
+/** Which regions a row adds up, and which withheld it. */
+function regionsText(coverage) {
+  if (!coverage) return "";
+  const withheld = coverage.regionsSuppressed.length ? ` (not ${coverage.regionsSuppressed.join(", ")})` : "";
+  return coverage.regions.join("+") + withheld;
 }
 
 async function editor(container, me) {
@@ -135,14 +161,22 @@ async function editor(container, me) {
       const answer = await api.post("/v1/query", { sql: sql.value, purpose: purpose.value });
       remember(sql.value, purpose.value, answer);
       line.show(`${answer.rows.length} rows released${answer.privacy?.cached ? " (a released answer: no budget spent)" : ""}.`);
-      const known = new Set(["query", "purpose", "analyst", "columns", "rows", "suppressedGroups", "privacy"]);
+      const known = new Set(["query", "purpose", "analyst", "columns", "rows", "rowRegions", "suppressedGroups", "privacy"]);
       const extra = Object.fromEntries(Object.entries(answer).filter(([key]) => !known.has(key)));
       const chart = chartFor(answer);
       replace(
         output,
         card(
           "Answer",
-          table(answer.columns.map((name, i) => [name, (row) => cellText(row[i])]), answer.rows.map((row) => row), { empty: "No group passed the threshold." }),
+          table(
+            [
+              ...answer.columns.map((name, i) => [name, ({ row }) => cellText(row[i])]),
+              ...(answer.rowRegions ? [["regions", ({ index }) => regionsText(answer.rowRegions[index])]] : []),
+            ],
+            answer.rows.map((row, index) => ({ row, index })),
+            { empty: "No group passed the threshold; Explain shows the people a group needs." },
+          ),
+          answer.rowRegions ? el("p", { class: "muted" }, "A row's values and intervals add up the regions it names; \"not\": withheld there (too few people, or none).") : null,
           answer.rows.length ? null : el("p", { class: "muted" }, `Columns: ${answer.columns.join(", ")}`),
           answer.suppressedGroups ? el("p", { class: "suppressed", id: "suppressed" }, `About ${number(Math.max(0, answer.suppressedGroups.value))} groups suppressed (fewer people than the threshold).`) : null,
           el("button", { type: "button", id: "csv", onclick: () => download("answer.csv", toCSV(answer), "text/csv") }, "Download CSV"),
