@@ -17,8 +17,9 @@ import Foundation
 ///   threshold with which a person's own groups (count 1) appear with probability ≤ δ_select in
 ///   total: Wilson et al. 2020 §3 for Laplace, the Gaussian thresholding of Google's DP library
 ///   and Tumult for the Gaussian.
-/// - *Mechanism.* Unless the query names one, each region uses the one whose release threshold
-///   is lower (a choice that depends on the plan only, never on data).
+/// - *Mechanism.* Unless the query names one, each region uses discrete Laplace, or the
+///   Gaussian where its release threshold is lower by a fifth or more (a choice that depends on
+///   the plan only, never on data).
 ///
 /// Regions hold disjoint subjects, so a query spends its ε in each region it touches
 /// (parallel composition, McSherry 2009, Thm 4).
@@ -86,7 +87,10 @@ struct QueryPlanner {
                 groups: maxGroups,
                 minimum: rules.minAggregationSubjects
             )
-            if best == nil || plan.releaseThreshold < best!.releaseThreshold {
+            // The Gaussian's noise on values is heavier than Laplace's at the same ε (an L1-bounded
+            // sum gains nothing from L2), so it is taken only where its lower threshold is worth
+            // it: by a fifth or more (several groups per person), never for a few people.
+            if best == nil || Double(plan.releaseThreshold) <= 0.8 * Double(best!.releaseThreshold) {
                 best = RegionPlan(
                     region: region.id,
                     policyID: policy.id.rawValue,
