@@ -40,7 +40,8 @@ struct DemoCalendar: Sendable {
 
     /// A day's weight in percent: its month's, times its weekday's, times the sales peak.
     static func weight(ofEpochDay epochDay: Int64) -> UInt64 {
-        let (month, day) = civilDate(ofEpochDay: epochDay)
+        let (_, civilMonth, civilDay) = CivilTime.date(days: epochDay)
+        let (month, day) = (Int(civilMonth), Int(civilDay))
         // 1970-01-01 was a Thursday; 0 is Sunday.
         let weekday = Int((epochDay + 4) % 7 + 7) % 7
         var weight = monthWeights[month - 1] * weekdayWeights[weekday]
@@ -55,20 +56,6 @@ struct DemoCalendar: Sendable {
             weight = weight * 300 / 100
         }
         return weight
-    }
-
-    /// The month (1-12) and day of the month of a day counted from 1970-01-01, by the
-    /// proleptic Gregorian calendar (H. Hinnant's `civil_from_days`).
-    static func civilDate(ofEpochDay epochDay: Int64) -> (month: Int, day: Int) {
-        let shifted = epochDay + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (Int(month), Int(day))
     }
 
     /// January to December, in percent of an average month.

@@ -51,7 +51,7 @@ struct DemoJSONLine {
         separate()
         let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400
         let secondOfDay = Int(secondsSinceEpoch - days * 86_400)
-        let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+        let (year, month, day) = CivilTime.date(days: days)
         bytes.append(UInt8(ascii: "\""))
         appendDigits(UInt(year), width: 4)
         bytes.append(UInt8(ascii: "-"))
@@ -83,21 +83,6 @@ struct DemoJSONLine {
 
     /// Cuts the line to its first `count` bytes (a torn write).
     mutating func truncate(to count: Int) { bytes.removeSubrange(count...) }
-
-    /// The (year, month, day) of a day count since 1970-01-01 in the proleptic Gregorian
-    /// calendar (Howard Hinnant's `civil_from_days`, public domain).
-    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
 
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
