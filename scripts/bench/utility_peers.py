@@ -16,10 +16,11 @@ group, amounts clamped to 0..amountMax cents).
 Writes OUT.json: {system: {question: {"runs": [{"released": {key: {stat: value}},
 "seconds": s}], "exact": {key: {stat: value}}} or {"cannot": why}}}.
 """
-import json, statistics, sys, time, traceback
+import json, sys, time, traceback, warnings
 from collections import defaultdict
 from datetime import datetime, timezone
 
+warnings.filterwarnings("ignore")
 questions_path, subjects_path, events_path, runs, systems, out_path = sys.argv[1:7]
 runs = int(runs)
 systems = [s for s in systems.split(",") if s]
@@ -202,7 +203,8 @@ def run_tumult(name, rows, stats, G, R):
         import os
         os.environ["PYSPARK_PYTHON"] = sys.executable  # Spark's Python workers need this venv
         _spark = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "8g")
-                  .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false").getOrCreate())
+                  .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                  .getOrCreate())
         _spark.sparkContext.setLogLevel("ERROR")
     df = _spark.createDataFrame(pd.DataFrame(rows, columns=["pid", "k", "v"]))
     public = PUBLIC.get(name)
