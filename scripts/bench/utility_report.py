@@ -123,7 +123,9 @@ NAMES = {"tumult": "Tumult Analytics 0.21.0", "pipelinedp": "PipelineDP 0.3.1", 
 
 
 def fmt_err(e):
-    return "–" if e is None else "%.1f%%" % (100 * e)
+    if e is None:
+        return "–"
+    return "%.2f%%" % (100 * e) if e < 0.1 else "%.1f%%" % (100 * e)
 
 
 print("Utility at ε = %g, δ = %g per question; %d subjects, %d events (cordon demo-data, seed 17); median of %d runs."
@@ -134,8 +136,10 @@ print("Bounds, from Cordon's --explain, given to every system: " + "; ".join(
 print("Each system is scored against the exact answer of the population it was given: the peers the raw NDJSON, "
       "Cordon its lawful population (exact answer from the vault, bounds off, no noise).")
 print()
+summary = []
 for name, systems in results.items():
     stats = systems.pop("stats")
+    verdict = "–"
     print("**%s**" % TITLES[name])
     print()
     print("| system | groups released / existing | " + " | ".join(
@@ -145,7 +149,8 @@ for name, systems in results.items():
     for system, r in systems.items():
         label = NAMES.get(system, system)
         if "cannot" in r:
-            print("| %s | cannot express (%s) |" % (label, r["cannot"]) + " |" * len(stats) + " |")
+            why = r["cannot"].split(".  ")[0]
+            print("| %s | cannot express (%s) |" % (label, why) + " |" * len(stats) + " |")
             continue
         print("| %s | %g / %d | %s | %.2f |" % (label, r["released"], r["existing"],
                                                 " | ".join(fmt_err(r["errors"][s]) for s in stats), r["seconds"]))
@@ -164,10 +169,31 @@ for name, systems in results.items():
                 continue
             if a is None or a > b:
                 met = False
-                gaps.append("%s error %s vs %s" % (LABELS[s], fmt_err(a), fmt_err(b)))
+                label = ("exposed" if s == "people" else "converted") if name == "f" else LABELS[s]
+                gaps.append("%s error %s vs %s" % (label, fmt_err(a), fmt_err(b)))
         if met and best["released"] == 0 and mine["released"] == 0:
             gaps.append("no system releases a group")
+        verdict = ("met" if met else "not met") + (" (" + "; ".join(gaps) + ")" if gaps else "")
         print()
         print("Goal (Cordon releases ≥ the best peer's groups, median relative error ≤ theirs; best peer: %s): **%s**%s"
               % (NAMES.get(best_name, best_name), "met" if met else "not met", " (" + "; ".join(gaps) + ")" if gaps else ""))
     print()
+    summary.append((name, systems, stats, verdict))
+
+
+def cell(r, stats):
+    if "cannot" in r:
+        return "cannot express"
+    return "%g/%d · %s · %.1f s" % (r["released"], r["existing"], " / ".join(fmt_err(r["errors"][s]) for s in stats),
+                                   r["seconds"])
+
+
+order = ["Cordon"] + [k for k in NAMES if any(k in row[1] for row in summary)]
+print("**Summary** (per cell: groups released/existing · median relative error per statistic · median time)")
+print()
+print("| question | " + " | ".join(NAMES.get(k, k) for k in order) + " | goal |")
+print("|---|" + "---|" * (len(order) + 1))
+for name, systems, stats, verdict in summary:
+    print("| %s | %s | %s |" % (TITLES[name].split(")")[0] + ") " + ", ".join(
+        ("exposed" if s == "people" else "converted") if name == "f" else LABELS[s] for s in stats),
+        " | ".join(cell(systems[k], stats) if k in systems else "–" for k in order), verdict))
