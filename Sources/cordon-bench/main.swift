@@ -10,6 +10,9 @@
 //                                                   DP answer latency per query shape; prints JSON
 //   cordon-bench query-noise <epsilon> <sensitivity> <trials> <count>...
 //                                                   discrete Laplace error and speed; prints JSON
+//   cordon-bench utility-exact <data> <config> <now>
+//                                                   exact per-group answers of the named queries
+//                                                   on stdin (JSON), bounds off, no noise
 //   cordon-bench ingest <dir> <subjects> <events> <plain|cordon> [samples]
 //                                                   the write-path benchmark; prints JSON
 //   cordon-bench audit append <dir> <writers> <n>   n durable appends by concurrent writers
@@ -58,6 +61,12 @@ do {
             sensitivity: Double(arguments[3]) ?? 1,
             trials: Int(arguments[4]) ?? 1000,
             counts: arguments[5...].compactMap { Int64($0) }
+        )
+    case "utility-exact" where arguments.count == 5:
+        try UtilityBenchmark.exact(
+            dataDirectory: arguments[2],
+            configRoot: arguments[3],
+            now: Int64(arguments[4]) ?? 0
         )
     case "cipher":
         CipherBenchmark.run()

@@ -1,0 +1,38 @@
+import CordonCore
+import Foundation
+
+/// The utility benchmark's reference answers: `cordon-bench utility-exact <data> <config>
+/// <now>` reads a JSON object of named queries on standard input and prints, per name, the
+/// exact per-group statistics over the population Cordon counts for `analytics` (lawful
+/// subjects, rows within retention), contribution bounds off and no noise
+/// (``Vault/exactAnswer(_:purpose:now:)``). `scripts/bench/bench-utility.sh` scores
+/// Cordon's released answers against them.
+enum UtilityBenchmark {
+    static func exact(dataDirectory: String, configRoot: String, now: Int64) throws {
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        guard let queries = try JSONSerialization.jsonObject(with: input) as? [String: String] else {
+            throw BenchmarkInputError(message: "standard input must be a JSON object of name: query text")
+        }
+        let url = URL(fileURLWithPath: dataDirectory)
+        let configuration = try PolicyConfiguration.load(from: URL(fileURLWithPath: configRoot))
+        let vault = try Vault.open(
+            dataDirectory: url,
+            configuration: configuration,
+            source: .fromEnvironment(dataDirectory: url)
+        )
+        defer { try? vault.close() }
+        var result: [String: Any] = [:]
+        for (name, text) in queries {
+            let groups = try vault.exactAnswer(text, purpose: .analytics, now: now)
+            result[name] = groups.map { ["key": $0.key, "statistics": $0.statistics] as [String: Any] }
+        }
+        let output = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        FileHandle.standardOutput.write(output + Data("\n".utf8))
+    }
+}
+
+/// Input the benchmark cannot use, said plainly.
+struct BenchmarkInputError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

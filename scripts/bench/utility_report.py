@@ -1,0 +1,199 @@
+"""The utility benchmark's table: per question and system, groups released / groups that
+exist, median relative error per statistic against that system's exact answer, wall time,
+and the goal's verdict for Cordon.
+
+usage: utility_report.py WORK SUBJECTS EVENTS RUNS
+Reads WORK/questions.json, WORK/cordon/* (answers, explains, exact.json), WORK/peers.json
+and WORK/peer-spec.json; prints Markdown.
+"""
+import json, os, statistics, sys
+
+work, subjects, events, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+questions = json.load(open(os.path.join(work, "questions.json")))
+spec = json.load(open(os.path.join(work, "peer-spec.json")))
+peers = json.load(open(os.path.join(work, "peers.json")))
+cordon_exact = json.load(open(os.path.join(work, "cordon", "exact.json")))
+
+TITLES = {
+    "a": "(a) revenue and buyers by channel, last 30 days",
+    "b": "(b) revenue and buyers by country × channel, last 91 days",
+    "c": "(c) purchases per day, last 90 days",
+    "d": "(d) funnel page_view → add_to_cart → purchase within 7 days (people per step)",
+    "e": "(e) last-touch attribution of purchases by channel within 30 days (conversions)",
+    "f": "(f) A/B %s vs %s, conversion to purchase within 14 days (exposed, converted)" % tuple(spec["abVariants"]),
+    "g": "(g) reference: distinct subjects by country",
+}
+# Statistics scored per question, in the peers' vocabulary: people (distinct persons),
+# rows (row count), sum (amount in cents, or conversions for the A/B arms).
+LABELS = {"people": "people", "rows": "count", "sum": "revenue"}
+
+
+def norm(parts):
+    """A group key whatever the order of its dimensions: the labels, sorted, joined by |."""
+    return "|".join(sorted(parts))
+
+
+def cordon_stats(name, stats):
+    """Cordon's exact statistics renamed to the peers' vocabulary, per key."""
+    out = {}
+    for group in cordon_exact[name]:
+        key, s = norm(group["key"]), group["statistics"]
+        if name == "d":
+            for step in (1, 2, 3):
+                out["step%d" % step] = {"people": s["step%d" % step]}
+        elif name == "e":
+            out[key] = {"rows": s["credit"] / 1000}
+        elif name == "f":
+            out[key] = {"people": s["exposed"], "sum": s["converted"]}
+        else:
+            out[key] = {"people": s.get("subjects"), "rows": s.get("rows"), "sum": s.get("sum")}
+    return {k: {st: v[st] for st in stats} for k, v in out.items() if v.get(stats[0])}
+
+
+def cordon_released(name, answer):
+    """Released values of one Cordon answer, per key, in the peers' vocabulary."""
+    cols = [c.lower() for c in answer["columns"]]
+    out = {}
+    for row in answer["rows"]:
+        key = norm(c for c in row if isinstance(c, str))
+        nums = {cols[i]: c["value"] for i, c in enumerate(row) if isinstance(c, dict)}
+        if name == "f" and "exposed" not in nums:
+            continue  # the difference row (B − A)
+        if name in ("a", "b"):
+            out[key] = {"people": nums["buyers"], "sum": nums["revenue"]}
+        elif name == "c":
+            out[key] = {"rows": nums["purchases"]}
+        elif name == "d":
+            out["step%d" % (len(out) + 1)] = {"people": nums.get("subjects", next(iter(nums.values())))}
+        elif name == "e":
+            out[key] = {"rows": nums.get("conversions", next(iter(nums.values())))}
+        elif name == "f":
+            out[key] = {"people": nums["exposed"], "sum": nums.get("conversions", nums.get("converted"))}
+        elif name == "g":
+            out[key] = {"people": nums["people"]}
+    return out
+
+
+def score(released, exact, stats):
+    """(groups released that exist, groups that exist, {stat: median relative error})."""
+    hits = [k for k in released if k in exact]
+    errors = {}
+    for s in stats:
+        rel = [abs(released[k][s] - exact[k][s]) / abs(exact[k][s]) for k in hits
+               if released[k].get(s) is not None and exact[k].get(s)]
+        errors[s] = statistics.median(rel) if rel else None
+    return len(hits), len(exact), errors
+
+
+def summarize(run_scores, seconds):
+    released = statistics.median(r[0] for r in run_scores)
+    existing = run_scores[0][1]
+    errors = {}
+    for s in run_scores[0][2]:
+        values = [r[2][s] for r in run_scores if r[2][s] is not None]
+        errors[s] = statistics.median(values) if values else None
+    return {"released": released, "existing": existing, "errors": errors, "seconds": statistics.median(seconds)}
+
+
+results = {}
+for name in questions:
+    stats = peers[next(iter(peers))][name].get("stats") if peers else None
+    stats = stats or {"a": ["people", "sum"], "b": ["people", "sum"], "c": ["rows"], "d": ["people"], "e": ["rows"],
+                      "f": ["people", "sum"], "g": ["people"]}[name]
+    exact = cordon_stats(name, stats)
+    scores, seconds = [], []
+    for run in range(1, runs + 1):
+        answer = json.load(open(os.path.join(work, "cordon", "%s.%d.json" % (name, run))))
+        scores.append(score(cordon_released(name, answer), exact, stats))
+        seconds.append(float(open(os.path.join(work, "cordon", "%s.%d.seconds" % (name, run))).read()))
+    results[name] = {"Cordon": summarize(scores, seconds)}
+    for system, answers in peers.items():
+        entry = answers[name]
+        if "cannot" in entry:
+            results[name][system] = {"cannot": entry["cannot"]}
+            continue
+        truth = entry["exact"]
+        truth = {norm(k.split("|")): v for k, v in truth.items()}
+        scores = [score({norm(k.split("|")): v for k, v in r["released"].items()}, truth, stats) for r in entry["runs"]]
+        results[name][system] = summarize(scores, [r["seconds"] for r in entry["runs"]])
+    results[name]["stats"] = stats
+
+NAMES = {"tumult": "Tumult Analytics 0.21.0", "pipelinedp": "PipelineDP 0.3.1", "smartnoise": "smartnoise-sql 1.0.10",
+         "opendp": "OpenDP"}
+
+
+def fmt_err(e):
+    if e is None:
+        return "–"
+    return "%.2f%%" % (100 * e) if e < 0.1 else "%.1f%%" % (100 * e)
+
+
+print("Utility at ε = %g, δ = %g per question; %d subjects, %d events (cordon demo-data, seed 17); median of %d runs."
+      % (spec["epsilon"], spec["delta"], subjects, events, runs))
+print("Bounds, from Cordon's --explain, given to every system: " + "; ".join(
+    "%s: %s groups per person, %s rows per person and group" % (n, q["maxGroups"], q["maxRows"])
+    for n, q in spec["questions"].items()) + "; amounts clamped to 0..%d cents." % spec["amountMax"])
+print("Each system is scored against the exact answer of the population it was given: the peers the raw NDJSON, "
+      "Cordon its lawful population (exact answer from the vault, bounds off, no noise).")
+print()
+summary = []
+for name, systems in results.items():
+    stats = systems.pop("stats")
+    verdict = "–"
+    print("**%s**" % TITLES[name])
+    print()
+    print("| system | groups released / existing | " + " | ".join(
+        "median rel. error (%s)" % LABELS[s] if name != "f" else "median rel. error (%s)" % ("exposed" if s == "people" else "converted")
+        for s in stats) + " | time (s) |")
+    print("|---|---|" + "---|" * len(stats) + "---|")
+    for system, r in systems.items():
+        label = NAMES.get(system, system)
+        if "cannot" in r:
+            why = r["cannot"].split(".  ")[0]
+            print("| %s | cannot express (%s) |" % (label, why) + " |" * len(stats) + " |")
+            continue
+        print("| %s | %g / %d | %s | %.2f |" % (label, r["released"], r["existing"],
+                                                " | ".join(fmt_err(r["errors"][s]) for s in stats), r["seconds"]))
+    peers_ok = {k: v for k, v in systems.items() if k != "Cordon" and "cannot" not in v}
+    mine = systems["Cordon"]
+    if peers_ok:
+        best_name, best = max(peers_ok.items(), key=lambda kv: (kv[1]["released"], -sum(
+            e for e in kv[1]["errors"].values() if e is not None)))
+        gaps = []
+        met = mine["released"] >= best["released"]
+        if not met:
+            gaps.append("%g fewer groups" % (best["released"] - mine["released"]))
+        for s in stats:
+            a, b = mine["errors"][s], best["errors"][s]
+            if b is None:
+                continue
+            if a is None or a > b:
+                met = False
+                label = ("exposed" if s == "people" else "converted") if name == "f" else LABELS[s]
+                gaps.append("%s error %s vs %s" % (label, fmt_err(a), fmt_err(b)))
+        if met and best["released"] == 0 and mine["released"] == 0:
+            gaps.append("no system releases a group")
+        verdict = ("met" if met else "not met") + (" (" + "; ".join(gaps) + ")" if gaps else "")
+        print()
+        print("Goal (Cordon releases ≥ the best peer's groups, median relative error ≤ theirs; best peer: %s): **%s**%s"
+              % (NAMES.get(best_name, best_name), "met" if met else "not met", " (" + "; ".join(gaps) + ")" if gaps else ""))
+    print()
+    summary.append((name, systems, stats, verdict))
+
+
+def cell(r, stats):
+    if "cannot" in r:
+        return "cannot express"
+    return "%g/%d · %s · %.1f s" % (r["released"], r["existing"], " / ".join(fmt_err(r["errors"][s]) for s in stats),
+                                   r["seconds"])
+
+
+order = ["Cordon"] + [k for k in NAMES if any(k in row[1] for row in summary)]
+print("**Summary** (per cell: groups released/existing · median relative error per statistic · median time)")
+print()
+print("| question | " + " | ".join(NAMES.get(k, k) for k in order) + " | goal |")
+print("|---|" + "---|" * (len(order) + 1))
+for name, systems, stats, verdict in summary:
+    print("| %s | %s | %s |" % (TITLES[name].split(")")[0] + ") " + ", ".join(
+        ("exposed" if s == "people" else "converted") if name == "f" else LABELS[s] for s in stats),
+        " | ".join(cell(systems[k], stats) if k in systems else "–" for k in order), verdict))
