@@ -24,7 +24,9 @@ enum UtilityBenchmark {
         var result: [String: Any] = [:]
         for (name, text) in queries {
             let groups = try vault.exactAnswer(text, purpose: .analytics, now: now)
-            result[name] = groups.map { ["key": $0.key, "statistics": $0.statistics] as [String: Any] }
+            result[name] = groups.map {
+                ["key": $0.key, "statistics": $0.statistics, "regions": $0.byRegion] as [String: Any]
+            }
         }
         let output = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         FileHandle.standardOutput.write(output + Data("\n".utf8))

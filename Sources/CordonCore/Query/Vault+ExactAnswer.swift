@@ -6,6 +6,9 @@ extension Vault {
     package struct ExactGroup: Sendable {
         package var key: [String]
         package var statistics: [String: Int64]
+        /// The same per region that holds the group, so an answer's row can be scored against
+        /// the total over the regions it names.
+        package var byRegion: [String: [String: Int64]]
     }
 
     /// The exact answer of a query over the population Cordon would count for it (the lawful
@@ -19,6 +22,7 @@ extension Vault {
         let query = try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
         let hash = ContributionHash(k0: 0, k1: 0)
         var merged: [[String]: [String: Int64]] = [:]
+        var byRegion: [[String]: [String: [String: Int64]]] = [:]
         for var plan in try QueryPlanner(configuration: configuration).plan(query) {
             plan.maxGroupsPerSubject = Int(Int32.max)
             plan.maxRowsPerGroup = Int(Int32.max)
@@ -26,10 +30,13 @@ extension Vault {
             let names = plan.statistics.map(\.name)
             let totals = try regionTotals(query, plan: plan, purpose: purpose, hash: hash, now: now)
             for (key, values) in totals.groups {
-                for (name, value) in zip(names, values) { merged[key, default: [:]][name, default: 0] += value }
+                for (name, value) in zip(names, values) {
+                    merged[key, default: [:]][name, default: 0] += value
+                    byRegion[key, default: [:]][plan.region.rawValue, default: [:]][name] = value
+                }
             }
         }
-        return merged.map { ExactGroup(key: $0.key, statistics: $0.value) }
+        return merged.map { ExactGroup(key: $0.key, statistics: $0.value, byRegion: byRegion[$0.key] ?? [:]) }
             .sorted { $0.key.lexicographicallyPrecedes($1.key) }
     }
 }

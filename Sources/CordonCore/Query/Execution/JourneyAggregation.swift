@@ -181,15 +181,18 @@ struct JourneyAggregation {
         return totals
     }
 
-    /// One subject's attribution credit: at most `maxRowsPerGroup` conversions (keyed
-    /// rank), each spreading 1000 milli-credits over its touches (in time order), and at
-    /// most `maxGroupsPerSubject` touch values credited.
+    /// One subject's attribution credit: at most `maxGroupsPerSubject × maxRowsPerGroup`
+    /// conversions (keyed rank) — as many as the groups and rows bounds let a person add —
+    /// each spreading 1000 milli-credits over its touches (in time order), and at most
+    /// `maxGroupsPerSubject` touch values credited.
     func attribution(
         sid: Int64,
         _ conversions: [(id: Int64, touches: [String])],
         model: AttributionModel
     ) -> [Contribution] {
-        let kept = keep(conversions, sid: sid, limit: plan.maxRowsPerGroup) { UInt64(bitPattern: $0.id) }
+        let kept = keep(conversions, sid: sid, limit: plan.maxRowsPerGroup * plan.maxGroupsPerSubject) {
+            UInt64(bitPattern: $0.id)
+        }
         var credit: [String: Int64] = [:]
         for (_, touches) in kept {
             guard let last = touches.last else {
