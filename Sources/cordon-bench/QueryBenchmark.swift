@@ -18,13 +18,7 @@ enum QueryBenchmark {
 
     /// `cordon-bench query-latency <data> <config> <samples> <now>`: JSON of median latencies (ms).
     static func latency(dataDirectory: String, configRoot: String, samples: Int, now: Int64) throws {
-        let url = URL(fileURLWithPath: dataDirectory)
-        let configuration = try PolicyConfiguration.load(from: URL(fileURLWithPath: configRoot))
-        let vault = try Vault.open(
-            dataDirectory: url,
-            configuration: configuration,
-            source: .fromEnvironment(dataDirectory: url)
-        )
+        let vault = try Vault.openForBenchmark(dataDirectory: dataDirectory, configRoot: configRoot)
         defer { try? vault.close() }
         let context = AccessContext(actor: "bench", role: "analyst")
         var result: [String: Any] = [:]

@@ -13,13 +13,7 @@ enum UtilityBenchmark {
         guard let queries = try JSONSerialization.jsonObject(with: input) as? [String: String] else {
             throw BenchmarkInputError(message: "standard input must be a JSON object of name: query text")
         }
-        let url = URL(fileURLWithPath: dataDirectory)
-        let configuration = try PolicyConfiguration.load(from: URL(fileURLWithPath: configRoot))
-        let vault = try Vault.open(
-            dataDirectory: url,
-            configuration: configuration,
-            source: .fromEnvironment(dataDirectory: url)
-        )
+        let vault = try Vault.openForBenchmark(dataDirectory: dataDirectory, configRoot: configRoot)
         defer { try? vault.close() }
         var result: [String: Any] = [:]
         for (name, text) in queries {
@@ -37,4 +31,17 @@ enum UtilityBenchmark {
 struct BenchmarkInputError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
+}
+
+extension Vault {
+    /// Opens a data directory the benchmarks filled, with the configuration at `configRoot`
+    /// and the master key from the environment (as the CLI does).
+    static func openForBenchmark(dataDirectory: String, configRoot: String) throws -> Vault {
+        let url = URL(fileURLWithPath: dataDirectory)
+        return try Vault.open(
+            dataDirectory: url,
+            configuration: try PolicyConfiguration.load(from: URL(fileURLWithPath: configRoot)),
+            source: .fromEnvironment(dataDirectory: url)
+        )
+    }
 }

@@ -36,8 +36,8 @@ struct QueryWorkflowEndpointTests {
     }
 
     @Test func csvIsAnsweredForAcceptTextCSVWithTheFormulaGuard() throws {
-        // Campaign is an event-level dimension: at ε = 1 and δ = 1e-7 the shipped policy's
-        // release threshold is near 300 people (`--explain`), so 600 pass it by far.
+        // Campaign is an event-level dimension (2 groups per person by the catalog): at ε = 1
+        // and δ = 1e-7 a group needs about 34 people (`--explain`), so 600 pass it by far.
         let fixture = try populated(600)
         let reply = fixture.call(
             "POST",
