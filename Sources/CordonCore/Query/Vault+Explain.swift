@@ -79,6 +79,7 @@ extension Vault {
             subsets.append(dimensions.indices.filter { mask & (1 << $0) != 0 }.map { dimensions[$0] })
         }
         var planner = QueryPlanner(configuration: configuration, options: options)
+        planner.options.now = planner.options.now ?? Int64(Date().timeIntervalSince1970)
         return subsets.compactMap { subset -> QueryExplanation.GroupingEstimate? in
             var coarser = query
             coarser.dimensions = subset

@@ -97,7 +97,12 @@ extension Vault {
             throw refuse(failure, prepared: prepared, purpose: purpose, context: context)
         }
         for (plan, totals) in zip(prepared.plans, allTotals) {
-            let keys = Self.publicKeys(query)
+            let keys =
+                plan.publicKeys == nil
+                ? Self.publicKeys(query)
+                : configuration.regions[plan.region].flatMap {
+                    PublicKeySet.keys(query, region: $0, catalog: configuration.catalog, now: now)
+                }
             do {
                 releases.append(try RegionRelease.anonymize(totals, plan: plan, publicKeys: keys, using: &random))
             } catch {
@@ -267,7 +272,9 @@ extension Vault {
                 throw QueryError(.invalid, "an analyst name is 1-128 ASCII letters, digits and - _ . @ :")
             }
             query = try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
-            plans = try QueryPlanner(configuration: configuration, options: options).plan(query)
+            var planning = options
+            planning.now = now
+            plans = try QueryPlanner(configuration: configuration, options: planning).plan(query)
         } catch let error as QueryError {
             throw refuse(
                 error,
@@ -314,6 +321,7 @@ extension Vault {
             purpose: purpose,
             collectionPurposes: configuration.catalog.collectionPurposes(compatibleWith: purpose),
             parameters: Self.releaseParameters(options)
+                + (plans.contains { $0.publicKeys != nil } ? ";keys=public" : "")
         )
     }
 

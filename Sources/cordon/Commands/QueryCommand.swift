@@ -316,6 +316,10 @@ enum QueryFormatter {
                 "  bounds: ≤ \(plan.maxGroupsPerSubject) groups per subject\(subjectLevel.isEmpty ? "" : " (\(subjectLevel.joined(separator: ", ")): one group per person)"), ≤ \(plan.maxRowsPerGroup) rows per group\(plan.maxAmountPerGroup.map { ", ≤ \($0) amount per person and group" } ?? "")\n"
             text +=
                 "  release threshold: a group of \(plan.releaseThreshold) people is released with probability ≥ 50% (partition selection \(plan.selectionThreshold), policy minimum \(plan.minAggregationSubjects)); mechanism \(plan.mechanism?.rawValue ?? "?")\n"
+            if let keys = plan.publicKeys {
+                text +=
+                    "  public keys: \(keys), known from the query and the catalog; every one leaves the region with noise, and the threshold applies to the count merged across regions (lower for a group spread over several)\n"
+            }
             var rows = [["statistic", "L1", "L2", "ε", "noise", "scale", "95% ±"]]
             for statistic in plan.statistics {
                 rows.append([

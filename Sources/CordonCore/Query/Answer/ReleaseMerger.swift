@@ -6,6 +6,10 @@
 /// names them (`regions`) and the regions it was queried in that did not release it
 /// (`regionsSuppressed`: below their threshold, or absent — the two are indistinguishable
 /// by design). Its interval covers that total, not the total over every region.
+///
+/// With public keys (``PublicKeySet``) every region that could hold a key released it, so
+/// `regionsSuppressed` is empty and the interval covers the total over every region; the
+/// threshold applies to the merged count instead.
 struct ReleaseMerger {
     let query: ValidatedQuery
     let measureBounds: (Int64, Int64)
@@ -17,6 +21,7 @@ struct ReleaseMerger {
         var keys = Set<[String]>()
         for release in releases { keys.formUnion(release.groups.keys) }
         var groups: [ReleasedResult.Group] = []
+        var thresholds: [[RegionID]: Int64] = [:]
         for key in keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             var sums: [String: (Int64, [NoiseDistribution])] = [:]
             var included: [String] = []
@@ -32,6 +37,16 @@ struct ReleaseMerger {
                     sums[statistic.name] = (previous.0 + value, previous.1 + [statistic.noise])
                 }
             }
+            // Public keys: each region released the key whatever its count, so the threshold
+            // applies to the merged count (post-processing: it spends nothing).
+            let publicPlans = releases.map(\.plan).filter {
+                $0.publicKeys != nil && included.contains($0.region.rawValue)
+            }
+            if let first = publicPlans.first?.statistics.first,
+                (sums[first.name]?.0 ?? 0) < mergedThreshold(publicPlans, &thresholds)
+            {
+                continue
+            }
             groups.append(
                 ReleasedResult.Group(key: key, statistics: derive(sums), regions: included, regionsSuppressed: withheld)
             )
@@ -44,6 +59,25 @@ struct ReleaseMerger {
             mechanism: releases.first?.plan.mechanism ?? .laplace,
             releasedAt: releasedAt
         )
+    }
+
+    /// The count a group summed over `plans` (public keys) must reach: one region's own
+    /// release threshold, or for several the same rule on the merged noise — a group only one
+    /// person makes shows with probability ≤ δ — and at least the strictest policy minimum.
+    /// The merged count's noise is the sum of the regions', so a group spread over regions
+    /// needs fewer people than each region alone would ask for.
+    private func mergedThreshold(_ plans: [RegionPlan], _ cache: inout [[RegionID]: Int64]) -> Int64 {
+        if plans.count == 1 { return plans[0].releaseThreshold }
+        let regions = plans.map(\.region)
+        if let known = cache[regions] { return known }
+        let selection = NoiseDistribution.mergedThreshold(
+            plans.map { $0.statistics[0].noise },
+            maxGroups: plans.map(\.maxGroupsPerSubject).max() ?? 1,
+            delta: plans.map(\.delta).min() ?? 0
+        )
+        let threshold = max(selection, Int64(plans.map(\.minAggregationSubjects).max() ?? 0))
+        cache[regions] = threshold
+        return threshold
     }
 
     /// Whether `region` could hold the group `key`: not when the key names another region or

@@ -28,7 +28,8 @@ struct RegionRelease: Sendable {
             for (value, statistic) in zip(exact, plan.statistics) {
                 noisy.append(value + (try statistic.noise.sample(using: &random)))
             }
-            if noisy[0] >= plan.releaseThreshold { groups[key] = noisy }
+            // Public keys are released whatever their count (the merged count meets the minimum).
+            if plan.publicKeys != nil || noisy[0] >= plan.releaseThreshold { groups[key] = noisy }
         }
         return RegionRelease(plan: plan, groups: groups)
     }

@@ -17,6 +17,9 @@ import Foundation
 ///   threshold with which a person's own groups (count 1) appear with probability ≤ δ_select in
 ///   total: Wilson et al. 2020 §3 for Laplace, the Gaussian thresholding of Google's DP library
 ///   and Tumult for the Gaussian.
+/// - *Public keys.* When every grouping dimension's values follow from the query and the
+///   catalog (``PublicKeySet``), a region releases every key with noise and selects nothing
+///   (no δ spent on it); the threshold then applies to the merged count (``ReleaseMerger``).
 /// - *Mechanism.* Unless the query names one, each region uses discrete Laplace, or the
 ///   Gaussian where its release threshold is lower by a fifth or more (a choice that depends on
 ///   the plan only, never on data).
@@ -77,6 +80,7 @@ struct QueryPlanner {
         let perGroup = Self.amountPerGroup(rows: maxRows, measure: measureMagnitude(), catalog: catalog)
         let specs = Self.statisticSpecs(query, groups: maxGroups, rows: maxRows, amountPerGroup: Double(perGroup))
         let candidates: [NoiseMechanism] = options.mechanism.map { [$0] } ?? [.laplace, .gaussian]
+        let publicKeys = PublicKeySet.keys(query, region: region, catalog: catalog, now: options.now)?.count
         var best: RegionPlan?
         for mechanism in candidates {
             let plan = Self.calibrate(
@@ -85,7 +89,8 @@ struct QueryPlanner {
                 epsilon: epsilon,
                 delta: rules.delta,
                 groups: maxGroups,
-                minimum: rules.minAggregationSubjects
+                minimum: rules.minAggregationSubjects,
+                selection: publicKeys == nil
             )
             // The Gaussian's noise on values is heavier than Laplace's at the same ε (an L1-bounded
             // sum gains nothing from L2), so it is taken only where its lower threshold is worth
@@ -110,7 +115,8 @@ struct QueryPlanner {
                     maxAmountPerGroup: perGroup,
                     subjectLevelDimensions: Self.groupingDimensions(query).map(\.description).filter {
                         catalog.queryBounds.subjectLevel.contains($0)
-                    }
+                    },
+                    publicKeys: publicKeys
                 )
             }
         }
@@ -203,7 +209,8 @@ struct QueryPlanner {
         epsilon: Double,
         delta: Double,
         groups: Int,
-        minimum: Int
+        minimum: Int,
+        selection: Bool = true
     ) -> (
         statistics: [StatisticPlan], releaseThreshold: Int64, selectionThreshold: Int64, rho: Double?,
         selectionDelta: Double
@@ -214,12 +221,13 @@ struct QueryPlanner {
         let noises: [NoiseDistribution]
         switch mechanism {
         case .laplace:
-            selectionDelta = delta
+            selectionDelta = selection ? delta : 0
             noises = specs.map { NoiseCalibration.laplace(epsilon: share, l1Sensitivity: $0.l1) }
         case .gaussian:
-            // Half of δ converts the query's ρ-zCDP into (ε, δ/2)-DP, half pays for selection.
-            selectionDelta = delta / 2
-            let total = NoiseCalibration.rho(epsilon: epsilon, delta: delta / 2)
+            // Half of δ converts the query's ρ-zCDP into (ε, δ/2)-DP, half pays for selection;
+            // with public keys nothing is selected and all of δ goes to the conversion.
+            selectionDelta = selection ? delta / 2 : 0
+            let total = NoiseCalibration.rho(epsilon: epsilon, delta: delta - selectionDelta)
             rho = total
             noises = specs.map {
                 NoiseCalibration.gaussian(rho: total / Double(specs.count), l2Sensitivity: $0.l2)
@@ -235,8 +243,15 @@ struct QueryPlanner {
                 halfWidth95: noise.halfWidth()
             )
         }
-        let selection = NoiseCalibration.partitionThreshold(noise: noises[0], maxGroups: groups, delta: selectionDelta)
-        return (statistics, max(selection, Int64(minimum)), selection, rho, selectionDelta)
+        // With public keys no δ pays for selection, yet the same threshold keeps a group only
+        // one person makes from showing (with probability ≤ δ): applied to the merged count,
+        // it is post-processing and costs nothing (``ReleaseMerger``).
+        let threshold = NoiseCalibration.partitionThreshold(
+            noise: noises[0],
+            maxGroups: groups,
+            delta: selection ? selectionDelta : delta
+        )
+        return (statistics, max(threshold, Int64(minimum)), threshold, rho, selectionDelta)
     }
 
     /// The most one person's clamped amounts add to one group: rows × the amount's bound,

@@ -47,6 +47,10 @@ public struct RegionPlan: Sendable, Codable, Hashable {
     public var maxAmountPerGroup: Int64? = nil
     /// The grouping dimensions that are attributes of the person (one group each).
     public var subjectLevelDimensions: [String]? = nil
+    /// How many group keys are public in this region (``PublicKeySet``): each leaves the
+    /// region with noise, none is selected here, and the threshold applies to the count merged
+    /// across regions. Nil when the region's partition selection decides which groups appear.
+    public var publicKeys: Int? = nil
 }
 
 extension RegionID: Codable {
