@@ -337,8 +337,11 @@ def check_analyst_query(browser, seed):
     expect(page.locator("#answer table thead")).to_contain_text("regions")
     with page.expect_download() as download:
         page.click("#csv")
-    csv = open(download.value.path(), newline="").read().strip().split("\r\n")
-    assert len(csv) == released + 1 and csv[0].startswith("country,people,people_ci95_low"), csv[:2]
+    # The server's CSV: `# ` privacy comment lines, then the header with interval columns.
+    lines = open(download.value.path(), newline="").read().strip().split("\r\n")
+    assert lines[0].startswith("# query: SELECT"), lines[:2]
+    csv = [line for line in lines if not line.startswith("#")]
+    assert len(csv) == released + 1 and csv[0].startswith("country,people,people_low,people_high"), csv[:2]
     page.goto(browser.server.base + "/console/#/queries")
     expect(page.locator("#page table")).to_contain_text("GROUP BY country")
     # Explain lists the people a group needs for the query's grouping and each coarser one.

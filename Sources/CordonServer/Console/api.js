@@ -22,9 +22,9 @@ export class APIError extends Error {
 }
 
 /// Calls the API: `path` under this origin, an optional JSON `body`; answers the parsed
-/// JSON (or text for text/plain), throws APIError for any 4xx/5xx.
-export async function call(method, path, body, { raw = false } = {}) {
-  const headers = { Accept: "application/json" };
+/// JSON (or text for any other type, e.g. text/csv with `accept`), throws APIError for any 4xx/5xx.
+export async function call(method, path, body, { raw = false, accept = "application/json" } = {}) {
+  const headers = { Accept: accept };
   const secret = token();
   if (secret) headers.Authorization = `Bearer ${secret}`;
   const init = { method, headers, cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" };

@@ -36,17 +36,6 @@ function cellText(cell) {
   return cell === null || cell === undefined ? "" : String(cell);
 }
 
-/// CSV of an answer: text cells as they are, numbers with their interval bounds.
-export function toCSV(answer) {
-  const quote = (text) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const numeric = answer.columns.map((_, i) => answer.rows.some((row) => isNumber(row[i])));
-  const header = answer.columns.flatMap((name, i) => (numeric[i] ? [name, `${name}_ci95_low`, `${name}_ci95_high`] : [name]));
-  const lines = answer.rows.map((row) =>
-    row.flatMap((cell, i) => (numeric[i] ? (isNumber(cell) ? [cell.value, ...(cell.ci95 || ["", ""])].map(String) : ["", "", ""]) : [cellText(cell)])).map(quote).join(","),
-  );
-  return [header.map(quote).join(","), ...lines].join("\r\n") + "\r\n";
-}
-
 /// The chart that fits the answer's shape.
 function chartFor(answer) {
   const columns = answer.columns;
@@ -179,7 +168,21 @@ async function editor(container, me) {
           answer.rowRegions ? el("p", { class: "muted" }, "A row's values and intervals add up the regions it names; \"not\": withheld there (too few people, or none).") : null,
           answer.rows.length ? null : el("p", { class: "muted" }, `Columns: ${answer.columns.join(", ")}`),
           answer.suppressedGroups ? el("p", { class: "suppressed", id: "suppressed" }, `About ${number(Math.max(0, answer.suppressedGroups.value))} groups suppressed (fewer people than the threshold).`) : null,
-          el("button", { type: "button", id: "csv", onclick: () => download("answer.csv", toCSV(answer), "text/csv") }, "Download CSV"),
+          // The server's CSV (the CLI's too): the same query again returns the released
+          // answer for free, with the interval columns, regions and privacy comment lines.
+          el(
+            "button",
+            {
+              type: "button",
+              id: "csv",
+              onclick: () =>
+                attempt(line, async () => {
+                  const csv = await api.call("POST", "/v1/query", { sql: sql.value, purpose: purpose.value }, { accept: "text/csv" });
+                  download("answer.csv", csv, "text/csv");
+                }),
+            },
+            "Download CSV",
+          ),
         ),
         chart ? card("Chart", chart) : null,
         card(
