@@ -192,6 +192,32 @@ extension Vault {
         return breach
     }
 
+    /// The draft notice of a breach for `recipient` in `region` (``BreachNotice``).
+    /// Audited as `breach.notice`.
+    /// - Throws: ``RegisterError/Code/regionNotAffected`` for a region the breach does not affect.
+    public func breachNotice(
+        _ id: String,
+        region: RegionID,
+        to recipient: Breach.Recipient,
+        now: Date,
+        context: AccessContext
+    ) throws -> BreachNotice {
+        let breach = try breach(id)
+        guard breach.regions.contains(region) else {
+            throw RegisterError(
+                .regionNotAffected,
+                "breach \(id) does not affect region \(region); draft a notice for one of: \(breach.regions.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        let notice = BreachNotice(breach: breach, region: region, recipient: recipient, configuration: configuration, now: now)
+        var record = Self.breachRecord("breach.notice", breach)
+        record.regions = [region]
+        record.details["recipient"] = .string(recipient.rawValue)
+        record.details["missing"] = .integer(Int64(notice.missing.count))
+        try self.record(context, record)
+        return notice
+    }
+
     /// The breach with this id, not audited: callers use it to decide access (an HTTP
     /// token's regions) and audit their decision.
     public func breach(_ id: String) throws -> Breach {
