@@ -9,7 +9,7 @@ enum BreachText {
         var lines: [String] = []
         for status in statuses {
             let breach = status.breach
-            let flag = status.needsAction ? "  OVERDUE" : ""
+            let flag = flag(status).map { "  \($0)" } ?? ""
             lines.append(
                 "\(breach.id)  \(breach.status.rawValue)  detected \(Timestamp.format(breach.detectedAt))  \(breach.regions.map(\.rawValue).joined(separator: ","))  \(breach.title)\(flag)"
             )
@@ -24,7 +24,7 @@ enum BreachText {
     static func details(_ status: BreachStatus) -> String {
         let breach = status.breach
         var lines = [
-            "Breach \(breach.id) (\(breach.status.rawValue))\(status.needsAction ? " — OVERDUE" : "")",
+            "Breach \(breach.id) (\(breach.status.rawValue))\(flag(status).map { " — \($0)" } ?? "")",
             "  title:        \(breach.title)",
             "  detected at:  \(Timestamp.format(breach.detectedAt))",
             "  regions:      \(breach.regions.map(\.rawValue).joined(separator: ", "))",
@@ -46,10 +46,17 @@ enum BreachText {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `OVERDUE` when a deadline has passed, `DUE NOW` when a notice is due immediately.
+    static func flag(_ status: BreachStatus) -> String? {
+        if status.deadlines.contains(where: { $0.state == .overdue }) { return "OVERDUE" }
+        if status.deadlines.contains(where: { $0.state == .dueNow }) { return "DUE NOW" }
+        return nil
+    }
+
     /// `eu authority (gdpr): due 2026-...Z, 2d 3h left`.
     static func duty(_ deadline: BreachDeadline) -> String {
         let due = deadline.dueAt.map { "due \(Timestamp.format($0)), " } ?? ""
-        let marker = deadline.needsAction ? "OVERDUE " : ""
+        let marker = deadline.state == .overdue ? "OVERDUE " : deadline.state == .dueNow ? "DUE NOW " : ""
         return "\(marker)\(deadline.region) \(deadline.recipient.rawValue) (\(deadline.policyID)): \(due)\(deadline.timeLeftText)"
     }
 
