@@ -231,6 +231,13 @@ extension Vault {
         return breaches.flatMap { $0.deadlines(under: configuration, now: now) }.filter(\.needsAction)
     }
 
+    /// The number of open breaches, not audited (the `/metrics` gauge).
+    public func openBreachCount() throws -> Int {
+        try control.read("count breaches") { db in
+            Int(try db.query("SELECT COUNT(*) FROM breaches WHERE status = 'open'").first?.get(Int64.self, at: 0) ?? 0)
+        }
+    }
+
     private static func openBreach(_ id: String, in db: Connection) throws -> Breach {
         let breach = try BreachRegister.fetch(id: id, in: db)
         guard breach.status == .open else {
