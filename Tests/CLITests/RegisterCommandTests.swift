@@ -72,7 +72,7 @@ struct RegisterCommandTests {
     @Test func aPIPLTransferWithoutSeparateConsentIsRefusedWithTheNextStep() throws {
         let instance = try DSRCommandTests.Instance()
         let line =
-            #"{"externalId":"cn-1","country":"CN","birthYear":1980,"consents":[],"signals":{"gpc":false}}"#
+            #"{"externalId":"cn-1","country":"CN","birthYear":1980,"consents":[{"purpose":"analytics","state":"granted","source":"test","recordedAt":"2026-01-01T00:00:00Z"}],"signals":{"gpc":false}}"#
         let ingest = try CordonProcess.run(["ingest", "subjects", "-", "--data", instance.data], input: line + "\n")
         #expect(ingest.status == 0, "\(ingest.standardError)")
         let lookup = try CordonProcess.run(["subject", "lookup", "--external-id", "cn-1", "--data", instance.data, "--json"])

@@ -1,8 +1,8 @@
 /// The volume-tier warnings of a transfer: pure, so a test can state each threshold.
 ///
-/// Warns once the year's count reaches 90% of a tier's threshold (before the tier that
-/// needs a filing), and on every transfer past a threshold whose required mechanism is
-/// not the one relied on.
+/// Warns once the year's count reaches 90% of the next tier's threshold (its filing takes
+/// time, whatever the mechanism), and on every transfer past a threshold when neither the
+/// tier's mechanism nor a higher tier's is the one relied on.
 enum TransferTiers {
     /// The share of a threshold at which the coming tier is announced.
     static let warningShare = 0.9
@@ -13,21 +13,26 @@ enum TransferTiers {
         mechanism: TransferMechanism,
         tiers: [Policy.VolumeTier]
     ) -> [String] {
-        var warnings: [String] = []
+        let ladder = tiers.filter { $0.sensitive == sensitive }.sorted { $0.people < $1.people }
         let kind = sensitive ? "people whose sensitive personal information" : "people whose personal information"
-        for tier in tiers where tier.sensitive == sensitive {
-            let required = tier.requires.map(\.rawValue).joined(separator: " or ")
-            if people >= tier.people {
-                if !tier.requires.contains(mechanism) {
-                    warnings.append(
-                        "\(people) \(kind) left this region this year, at or above \(tier.people): this needs \(required), not \(mechanism.rawValue); file it before the next transfer (\(tier.source))"
-                    )
-                }
-            } else if Double(people) >= Double(tier.people) * warningShare {
+        var warnings: [String] = []
+        // The highest tier reached decides; a mechanism a higher tier requires covers it too
+        // (a security assessment covers what a standard contract would).
+        if let reached = ladder.lastIndex(where: { people >= $0.people }) {
+            let tier = ladder[reached]
+            let sufficient = ladder[reached...].flatMap(\.requires)
+            if !sufficient.contains(mechanism) {
                 warnings.append(
-                    "\(people) \(kind) left this region this year; at \(tier.people) the transfers need \(required) (\(tier.source)); prepare the filing now"
+                    "\(people) \(kind) left this region this year, at or above \(tier.people): this needs \(tier.requires.map(\.rawValue).joined(separator: " or ")), not \(mechanism.rawValue); file it before the next transfer (\(tier.source))"
                 )
             }
+        }
+        if let next = ladder.first(where: { people < $0.people }),
+            Double(people) >= Double(next.people) * warningShare
+        {
+            warnings.append(
+                "\(people) \(kind) left this region this year; at \(next.people) the transfers need \(next.requires.map(\.rawValue).joined(separator: " or ")) (\(next.source)); prepare the filing now"
+            )
         }
         return warnings
     }

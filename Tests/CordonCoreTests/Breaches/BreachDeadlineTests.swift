@@ -42,7 +42,7 @@ struct BreachDeadlineTests {
         let pending = duty(Self.breach(["eu"]), "eu", .authority, now: "2026-12-05T09:00:00Z")
         #expect(pending.dueAt == Self.at("2026-12-07T09:00:00Z"))
         #expect(pending.state == .pending)
-        #expect(pending.secondsLeft == 48 * 3600)
+        #expect(pending.secondsLeft == Int64(48 * 3600))
         #expect(pending.timeLeftText == "2d 0h left")
         let missed = duty(Self.breach(["eu"]), "eu", .authority, now: "2026-12-07T12:30:00Z")
         #expect(missed.state == .overdue && missed.needsAction)

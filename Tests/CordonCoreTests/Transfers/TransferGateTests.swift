@@ -99,5 +99,6 @@ struct TransferGateTests {
         #expect(warn(1_000_001, false, .cacStandardContract).first?.contains("file it before the next transfer") == true)
         #expect(warn(10_000, true, .certification).first?.contains("security-assessment") == true)
         #expect(warn(10_000, true, .securityAssessment).isEmpty)
+        #expect(warn(150_000, false, .securityAssessment).isEmpty, "a higher tier's mechanism covers a lower tier")
     }
 }
