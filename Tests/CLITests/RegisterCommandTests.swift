@@ -23,7 +23,9 @@ struct RegisterCommandTests {
             "--now", "2026-03-06T10:00:00Z", "--data", instance.data, "--json",
         ])
         #expect(opened.status == 0, "\(opened.standardError)")
-        let breach = try #require(try JSONSerialization.jsonObject(with: Data(opened.standardOutput.utf8)) as? [String: Any])
+        let breach = try #require(
+            try JSONSerialization.jsonObject(with: Data(opened.standardOutput.utf8)) as? [String: Any]
+        )
         let id = try #require(breach["id"] as? String)
         #expect(breach["overdue"] as? Bool == false)
 
@@ -54,7 +56,8 @@ struct RegisterCommandTests {
         ])
         #expect(region.status == 64 && region.standardError.contains("mars"))
         let email = try CordonProcess.run([
-            "breach", "open", "--title", "a@b.example leaked", "--detected-at", "2026-03-06T09:00:00Z", "--regions", "eu",
+            "breach", "open", "--title", "a@b.example leaked", "--detected-at", "2026-03-06T09:00:00Z", "--regions",
+            "eu",
             "--data", instance.data,
         ])
         #expect(email.status == 1 && email.standardError.contains("title:"))
@@ -75,9 +78,13 @@ struct RegisterCommandTests {
             #"{"externalId":"cn-1","country":"CN","birthYear":1980,"consents":[{"purpose":"analytics","state":"granted","source":"test","recordedAt":"2026-01-01T00:00:00Z"}],"signals":{"gpc":false}}"#
         let ingest = try CordonProcess.run(["ingest", "subjects", "-", "--data", instance.data], input: line + "\n")
         #expect(ingest.status == 0, "\(ingest.standardError)")
-        let lookup = try CordonProcess.run(["subject", "lookup", "--external-id", "cn-1", "--data", instance.data, "--json"])
+        let lookup = try CordonProcess.run([
+            "subject", "lookup", "--external-id", "cn-1", "--data", instance.data, "--json",
+        ])
         let found = try JSONSerialization.jsonObject(with: Data(lookup.standardOutput.utf8))
-        let subject = try #require(((found as? [[String: Any]])?.first ?? (found as? [String: Any]))?["subjectId"] as? String)
+        let subject = try #require(
+            ((found as? [[String: Any]])?.first ?? (found as? [String: Any]))?["subjectId"] as? String
+        )
         let refused = try CordonProcess.run([
             "transfer", "request", "--subject", subject, "--to", "DE", "--mechanism", "cac-standard-contract",
             "--data", instance.data,

@@ -23,7 +23,10 @@ struct BreachEndpointTests {
         let opened = post(
             fixture,
             "/v1/breaches",
-            ["title": "Misdirected export", "detectedAt": detected, "regions": ["eu"], "categories": ["user.contact.email"]]
+            [
+                "title": "Misdirected export", "detectedAt": detected, "regions": ["eu"],
+                "categories": ["user.contact.email"],
+            ]
         )
         #expect(opened.status == 201, "\(opened.text)")
         let id = try #require(opened.json?["id"] as? String)
@@ -33,14 +36,25 @@ struct BreachEndpointTests {
         #expect(breaches.map { $0["id"] as? String } == [id])
         let deadlines = try #require(breaches[0]["deadlines"] as? [[String: Any]])
         #expect(deadlines.first { $0["recipient"] as? String == "authority" }?["state"] as? String == "overdue")
-        #expect(fixture.call("GET", "/metrics", token: "admin").text.contains(#"cordon_breach_notifications_overdue{region="eu",recipient="authority"} 1"#))
+        #expect(
+            fixture.call("GET", "/metrics", token: "admin").text.contains(
+                #"cordon_breach_notifications_overdue{region="eu",recipient="authority"} 1"#
+            )
+        )
         #expect(fixture.call("GET", "/readyz").json?["overdueBreachNotifications"] as? Int == 1)
 
         let notified = post(fixture, "/v1/breaches/\(id)/notifications", ["to": "authority", "reference": "DPC-9"])
         #expect(notified.status == 201, "\(notified.text)")
-        #expect(fixture.call("GET", "/metrics", token: "admin").text.contains(#"cordon_breach_notifications_overdue{region="eu",recipient="authority"} 0"#))
+        #expect(
+            fixture.call("GET", "/metrics", token: "admin").text.contains(
+                #"cordon_breach_notifications_overdue{region="eu",recipient="authority"} 0"#
+            )
+        )
         #expect(fixture.call("GET", "/readyz").json?["overdueBreachNotifications"] as? Int == 0)
-        #expect(post(fixture, "/v1/breaches/\(id)/notifications", ["to": "authority", "reference": "DPC-9"]).code == "already_notified")
+        #expect(
+            post(fixture, "/v1/breaches/\(id)/notifications", ["to": "authority", "reference": "DPC-9"]).code
+                == "already_notified"
+        )
     }
 
     @Test("update, notice, scope and close; each audited under the request id")
@@ -65,7 +79,10 @@ struct BreachEndpointTests {
         #expect(notice.status == 200)
         #expect((notice.json?["missing"] as? [String])?.contains("Likely consequences") == true)
         let markdown = fixture.call("GET", "/v1/breaches/\(id)/notice?region=br&format=md", token: "dpo")
-        #expect(markdown.header("Content-Type")?.hasPrefix("text/markdown") == true && markdown.text.contains("LGPD Art. 48"))
+        #expect(
+            markdown.header("Content-Type")?.hasPrefix("text/markdown") == true
+                && markdown.text.contains("LGPD Art. 48")
+        )
         let scope = fixture.call("GET", "/v1/breaches/\(id)/scope", token: "dpo")
         #expect(scope.status == 200 && (scope.json?["regions"] as? [Any])?.count == 2)
         let closed = post(fixture, "/v1/breaches/\(id)/close", ["note": "contained"])
@@ -78,23 +95,38 @@ struct BreachEndpointTests {
     @Test("a breach in br is invisible and refused to a DPO token for eu")
     func regionConfinement() throws {
         let fixture = try ServerFixture()
-        let opened = post(fixture, "/v1/breaches", ["title": "t", "detectedAt": Timestamp.format(Date()), "regions": ["br"]])
+        let opened = post(
+            fixture,
+            "/v1/breaches",
+            ["title": "t", "detectedAt": Timestamp.format(Date()), "regions": ["br"]]
+        )
         let id = try #require(opened.json?["id"] as? String)
         #expect((fixture.call("GET", "/v1/breaches", token: "dpo-eu").json?["breaches"] as? [Any])?.isEmpty == true)
         #expect(fixture.call("GET", "/v1/breaches/\(id)", token: "dpo-eu").code == "region_not_permitted")
         #expect(
-            post(fixture, "/v1/breaches", ["title": "t", "detectedAt": Timestamp.format(Date()), "regions": ["br"]], token: "dpo-eu")
-                .code == "region_not_permitted"
+            post(
+                fixture,
+                "/v1/breaches",
+                ["title": "t", "detectedAt": Timestamp.format(Date()), "regions": ["br"]],
+                token: "dpo-eu"
+            )
+            .code == "region_not_permitted"
         )
     }
 
     @Test("bad input is a 400 naming the field")
     func badInput() throws {
         let fixture = try ServerFixture()
-        let reply = post(fixture, "/v1/breaches", ["title": "", "detectedAt": Timestamp.format(Date()), "regions": ["eu"]])
+        let reply = post(
+            fixture,
+            "/v1/breaches",
+            ["title": "", "detectedAt": Timestamp.format(Date()), "regions": ["eu"]]
+        )
         #expect(reply.status == 400 && reply.code == "invalid_input")
         #expect((reply.json?["message"] as? String)?.hasPrefix("title:") == true)
-        #expect(post(fixture, "/v1/breaches", ["title": "t", "detectedAt": "yesterday", "regions": ["eu"]]).status == 400)
+        #expect(
+            post(fixture, "/v1/breaches", ["title": "t", "detectedAt": "yesterday", "regions": ["eu"]]).status == 400
+        )
     }
 
     @Test("the ROPA in three formats, and the PIPL transfer gate")
@@ -105,7 +137,11 @@ struct BreachEndpointTests {
         #expect(fixture.call("GET", "/v1/ropa?format=csv", token: "admin").text.hasPrefix("section,purpose,region"))
         fixture.ingest("subjects", [ServerFixture.subject("c", country: "CN")])
         let id = try #require(fixture.subjectID("c"))
-        let refused = post(fixture, "/v1/transfers", ["subjectId": id, "to": "DE", "mechanism": "cac-standard-contract"])
+        let refused = post(
+            fixture,
+            "/v1/transfers",
+            ["subjectId": id, "to": "DE", "mechanism": "cac-standard-contract"]
+        )
         #expect(refused.status == 409 && refused.code == "separate_consent_required")
         let granted = post(
             fixture,

@@ -188,7 +188,8 @@ struct RoleMatrixTests {
         return "/"
             + path.split(separator: "/").map { part in
                 if part.hasPrefix("saved-") { return "{name}" }
-                return part.count == 32 || part.hasPrefix("dsr-") || part.hasPrefix("tok_") || part.hasPrefix("brc-") || part == "gdpr"
+                return part.count == 32 || part.hasPrefix("dsr-") || part.hasPrefix("tok_") || part.hasPrefix("brc-")
+                    || part == "gdpr"
                     ? "{id}" : String(part)
             }.joined(separator: "/")
     }

@@ -19,7 +19,10 @@ enum BreachInput {
             )
         }
         guard !title.contains("@") else {
-            throw RegisterError(.invalidInput, "title: it looks like an email address; describe the incident, not a person")
+            throw RegisterError(
+                .invalidInput,
+                "title: it looks like an email address; describe the incident, not a person"
+            )
         }
     }
 

@@ -140,37 +140,117 @@ enum BreachNoticeTemplate {
         case ("gdpr", .subjects), ("uk-gdpr", .subjects):
             let law = policy.rawValue == "gdpr" ? "GDPR" : "UK GDPR"
             return [
-                FieldTemplate(name: "Nature of the breach (in clear and plain language)", article: "\(law) Art. 34(2)", value: .nature),
-                FieldTemplate(name: "DPO or other contact point", article: "\(law) Art. 34(2), 33(3)(b)", value: .contact),
-                FieldTemplate(name: "Likely consequences", article: "\(law) Art. 34(2), 33(3)(c)", value: .consequences),
-                FieldTemplate(name: "Measures taken or proposed", article: "\(law) Art. 34(2), 33(3)(d)", value: .measures),
+                FieldTemplate(
+                    name: "Nature of the breach (in clear and plain language)",
+                    article: "\(law) Art. 34(2)",
+                    value: .nature
+                ),
+                FieldTemplate(
+                    name: "DPO or other contact point",
+                    article: "\(law) Art. 34(2), 33(3)(b)",
+                    value: .contact
+                ),
+                FieldTemplate(
+                    name: "Likely consequences",
+                    article: "\(law) Art. 34(2), 33(3)(c)",
+                    value: .consequences
+                ),
+                FieldTemplate(
+                    name: "Measures taken or proposed",
+                    article: "\(law) Art. 34(2), 33(3)(d)",
+                    value: .measures
+                ),
             ]
         case ("lgpd", _):
             return [
-                FieldTemplate(name: "Description of the nature of the affected personal data", article: "LGPD Art. 48 §1 I", value: .categories),
-                FieldTemplate(name: "Information on the data subjects involved", article: "LGPD Art. 48 §1 II", value: .numbers),
-                FieldTemplate(name: "Technical and security measures used to protect the data", article: "LGPD Art. 48 §1 III", value: .measures),
-                FieldTemplate(name: "Risks related to the incident", article: "LGPD Art. 48 §1 IV", value: .consequences),
-                FieldTemplate(name: "Nature of the incident and when it was known", article: "LGPD Art. 48 §1 V; Res. CD/ANPD 15/2024 Art. 6", value: .nature),
-                FieldTemplate(name: "Contact of the data protection officer", article: "LGPD Art. 41 §2 I; Res. CD/ANPD 15/2024 Art. 6", value: .contact),
+                FieldTemplate(
+                    name: "Description of the nature of the affected personal data",
+                    article: "LGPD Art. 48 §1 I",
+                    value: .categories
+                ),
+                FieldTemplate(
+                    name: "Information on the data subjects involved",
+                    article: "LGPD Art. 48 §1 II",
+                    value: .numbers
+                ),
+                FieldTemplate(
+                    name: "Technical and security measures used to protect the data",
+                    article: "LGPD Art. 48 §1 III",
+                    value: .measures
+                ),
+                FieldTemplate(
+                    name: "Risks related to the incident",
+                    article: "LGPD Art. 48 §1 IV",
+                    value: .consequences
+                ),
+                FieldTemplate(
+                    name: "Nature of the incident and when it was known",
+                    article: "LGPD Art. 48 §1 V; Res. CD/ANPD 15/2024 Art. 6",
+                    value: .nature
+                ),
+                FieldTemplate(
+                    name: "Contact of the data protection officer",
+                    article: "LGPD Art. 41 §2 I; Res. CD/ANPD 15/2024 Art. 6",
+                    value: .contact
+                ),
             ]
         case ("pipl", _):
             return [
-                FieldTemplate(name: "Categories of personal information involved", article: "PIPL Art. 57(1)", value: .categories),
+                FieldTemplate(
+                    name: "Categories of personal information involved",
+                    article: "PIPL Art. 57(1)",
+                    value: .categories
+                ),
                 FieldTemplate(name: "Cause of the incident", article: "PIPL Art. 57(1)", value: .nature),
                 FieldTemplate(name: "Possible harm", article: "PIPL Art. 57(1)", value: .consequences),
-                FieldTemplate(name: "Remedial measures taken, and measures individuals can take", article: "PIPL Art. 57(2)", value: .measures),
-                FieldTemplate(name: "Contact of the personal-information handler", article: "PIPL Art. 57(3)", value: .contact),
-                FieldTemplate(name: "Number of individuals affected", article: "CAC Incident Measures 2025 (report form)", value: .numbers),
+                FieldTemplate(
+                    name: "Remedial measures taken, and measures individuals can take",
+                    article: "PIPL Art. 57(2)",
+                    value: .measures
+                ),
+                FieldTemplate(
+                    name: "Contact of the personal-information handler",
+                    article: "PIPL Art. 57(3)",
+                    value: .contact
+                ),
+                FieldTemplate(
+                    name: "Number of individuals affected",
+                    article: "CAC Incident Measures 2025 (report form)",
+                    value: .numbers
+                ),
             ]
         case ("ccpa", _):
             return [
-                FieldTemplate(name: "Name and contact information of the business", article: "Cal. Civ. Code 1798.82(d)(2)(A)", value: .contact),
-                FieldTemplate(name: "Types of personal information breached", article: "Cal. Civ. Code 1798.82(d)(2)(B)", value: .categories),
-                FieldTemplate(name: "Date of the breach (or estimated date)", article: "Cal. Civ. Code 1798.82(d)(2)(C)", value: .detectedAt),
-                FieldTemplate(name: "General description of the breach incident", article: "Cal. Civ. Code 1798.82(d)(2)(E)", value: .nature),
-                FieldTemplate(name: "Number of California residents affected", article: "Cal. Civ. Code 1798.82(f)", value: .numbers),
-                FieldTemplate(name: "What the business is doing (measures)", article: "Cal. Civ. Code 1798.82(d)(1) (model notice: What We Are Doing)", value: .measures),
+                FieldTemplate(
+                    name: "Name and contact information of the business",
+                    article: "Cal. Civ. Code 1798.82(d)(2)(A)",
+                    value: .contact
+                ),
+                FieldTemplate(
+                    name: "Types of personal information breached",
+                    article: "Cal. Civ. Code 1798.82(d)(2)(B)",
+                    value: .categories
+                ),
+                FieldTemplate(
+                    name: "Date of the breach (or estimated date)",
+                    article: "Cal. Civ. Code 1798.82(d)(2)(C)",
+                    value: .detectedAt
+                ),
+                FieldTemplate(
+                    name: "General description of the breach incident",
+                    article: "Cal. Civ. Code 1798.82(d)(2)(E)",
+                    value: .nature
+                ),
+                FieldTemplate(
+                    name: "Number of California residents affected",
+                    article: "Cal. Civ. Code 1798.82(f)",
+                    value: .numbers
+                ),
+                FieldTemplate(
+                    name: "What the business is doing (measures)",
+                    article: "Cal. Civ. Code 1798.82(d)(1) (model notice: What We Are Doing)",
+                    value: .measures
+                ),
             ]
         default:
             return fields(for: "gdpr", recipient: recipient)

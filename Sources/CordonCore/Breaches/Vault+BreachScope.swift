@@ -46,13 +46,20 @@ extension Vault {
             )
         }
         let names = Set(regions.map(\.rawValue))
-        var query = AuditQuery(since: AuditTimestamp(from), until: AuditTimestamp(to), limit: Self.breachScopeEntryLimit)
+        var query = AuditQuery(
+            since: AuditTimestamp(from),
+            until: AuditTimestamp(to),
+            limit: Self.breachScopeEntryLimit
+        )
         query.limit = Self.breachScopeEntryLimit
         let entries: [AuditEntry]
         do {
             entries = try audit.search(query).filter { !names.isDisjoint(with: $0.regions) }
         } catch {
-            throw VaultError(.auditUnavailable, "the audit trail cannot be read (\(error.message)); retry when it has recovered")
+            throw VaultError(
+                .auditUnavailable,
+                "the audit trail cannot be read (\(error.message)); retry when it has recovered"
+            )
         }
         struct Key: Hashable { var action: String, actor: String }
         var grouped: [Key: (entry: AuditEntry, count: Int, subjects: Set<String>, regions: Set<String>)] = [:]

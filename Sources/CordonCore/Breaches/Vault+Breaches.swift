@@ -23,7 +23,10 @@ extension Vault {
         try BreachInput.validate(categories: draft.categories, catalog: configuration.catalog)
         if let estimate = draft.subjectsEstimate { try BreachInput.validate(subjectsEstimate: estimate) }
         guard draft.detectedAt <= now.addingTimeInterval(300) else {
-            throw RegisterError(.invalidInput, "detected-at: the time is in the future; give when you became aware of it")
+            throw RegisterError(
+                .invalidInput,
+                "detected-at: the time is in the future; give when you became aware of it"
+            )
         }
         let breach = Breach(
             id: BreachRegister.newID(),
@@ -50,7 +53,8 @@ extension Vault {
 
     /// Changes the description of an open breach. Audited as `breach.update`, naming the
     /// fields changed (never their values).
-    public func updateBreach(_ id: String, _ changes: BreachChanges, now: Date, context: AccessContext) throws -> Breach {
+    public func updateBreach(_ id: String, _ changes: BreachChanges, now: Date, context: AccessContext) throws -> Breach
+    {
         guard !changes.isEmpty else {
             throw RegisterError(
                 .invalidInput,
@@ -63,8 +67,9 @@ extension Vault {
             try BreachInput.validate(categories: categories, catalog: configuration.catalog)
         }
         if let estimate = changes.subjectsEstimate { try BreachInput.validate(subjectsEstimate: estimate) }
-        for (field, text) in [("nature", changes.nature), ("consequences", changes.consequences), ("measures", changes.measures)]
-        {
+        for (field, text) in [
+            ("nature", changes.nature), ("consequences", changes.consequences), ("measures", changes.measures),
+        ] {
             if let text { try BreachInput.validate(text: text, field: field) }
         }
         if let contact = changes.contact { try BreachInput.validate(text: contact, field: "contact", allowEmail: true) }
@@ -209,7 +214,13 @@ extension Vault {
                 "breach \(id) does not affect region \(region); draft a notice for one of: \(breach.regions.map(\.rawValue).joined(separator: ", "))"
             )
         }
-        let notice = BreachNotice(breach: breach, region: region, recipient: recipient, configuration: configuration, now: now)
+        let notice = BreachNotice(
+            breach: breach,
+            region: region,
+            recipient: recipient,
+            configuration: configuration,
+            now: now
+        )
         var record = Self.breachRecord("breach.notice", breach)
         record.regions = [region]
         record.details["recipient"] = .string(recipient.rawValue)

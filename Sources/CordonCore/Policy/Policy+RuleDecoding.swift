@@ -184,7 +184,12 @@ extension Policy {
                     !requires.contains(nil)
                 else { return nil }
                 tiers.append(
-                    VolumeTier(people: people, sensitive: sensitive, requires: requires.compactMap { $0 }, source: tierSource)
+                    VolumeTier(
+                        people: people,
+                        sensitive: sensitive,
+                        requires: requires.compactMap { $0 },
+                        source: tierSource
+                    )
                 )
             }
         }

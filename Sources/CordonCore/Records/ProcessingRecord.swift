@@ -57,8 +57,10 @@ public struct ProcessingRecord: Sendable, Encodable {
                     section: "controller",
                     region: id.rawValue,
                     field: "storage and law",
-                    value: "\(region.name): stored in \(region.storageLocation), under \(policy.name) (policy \(policy.id) \(policy.version))",
-                    source: "regions/\(id).json storageLocation, policy; policies/\(policy.id).json jurisdiction: \(policy.jurisdiction)"
+                    value:
+                        "\(region.name): stored in \(region.storageLocation), under \(policy.name) (policy \(policy.id) \(policy.version))",
+                    source:
+                        "regions/\(id).json storageLocation, policy; policies/\(policy.id).json jurisdiction: \(policy.jurisdiction)"
                 )
             )
         }
@@ -86,7 +88,9 @@ public struct ProcessingRecord: Sendable, Encodable {
             func entry(_ region: String?, _ field: String, _ value: String, _ source: String) -> Entry {
                 Entry(section: "activity", purpose: purpose, region: region, field: field, value: value, source: source)
             }
-            entries.append(entry(nil, "purpose", declaration.description, "regions/catalog.json purposes.\(purpose).description"))
+            entries.append(
+                entry(nil, "purpose", declaration.description, "regions/catalog.json purposes.\(purpose).description")
+            )
             entries.append(
                 entry(
                     nil,
@@ -98,7 +102,12 @@ public struct ProcessingRecord: Sendable, Encodable {
             for category in catalog.categories {
                 let names = fields.filter { $0.1.category == category }.map { "\($0.0).\($0.1.name)" }
                 entries.append(
-                    entry(nil, "data category", category.rawValue, "regions/catalog.json \(names.joined(separator: ", "))")
+                    entry(
+                        nil,
+                        "data category",
+                        category.rawValue,
+                        "regions/catalog.json \(names.joined(separator: ", "))"
+                    )
                 )
             }
             for id in regions {
@@ -182,25 +191,31 @@ public struct ProcessingRecord: Sendable, Encodable {
         return entries
     }
 
-    private static func measures(_ configuration: PolicyConfiguration, regions: [RegionID], pageCipher: String?) -> [Entry]
-    {
+    private static func measures(
+        _ configuration: PolicyConfiguration,
+        regions: [RegionID],
+        pageCipher: String?
+    ) -> [Entry] {
         var entries = [
             Entry(
                 section: "measures",
                 field: "page encryption",
-                value: "every region store and control.db is sealed page by page (\(pageCipher ?? "the instance's page AEAD")) under a per-store key; a copy of a file reveals nothing",
+                value:
+                    "every region store and control.db is sealed page by page (\(pageCipher ?? "the instance's page AEAD")) under a per-store key; a copy of a file reveals nothing",
                 source: "cordon.json pageCipher; docs/decisions/0004-encrypted-page-store.md; GDPR Art. 32(1)(a)"
             ),
             Entry(
                 section: "measures",
                 field: "crypto-shredding",
-                value: "personal fields are sealed under a per-subject key; erasure destroys the key, so backups cannot restore the person",
+                value:
+                    "personal fields are sealed under a per-subject key; erasure destroys the key, so backups cannot restore the person",
                 source: "docs/decisions/0003-keyrings-and-rotation.md; GDPR Art. 17, 32(1)(a)"
             ),
             Entry(
                 section: "measures",
                 field: "pseudonymized identifiers",
-                value: "identifiers and emails are stored only as keyed blind indexes; the audit trail names subjects by keyed pseudonym",
+                value:
+                    "identifiers and emails are stored only as keyed blind indexes; the audit trail names subjects by keyed pseudonym",
                 source: "regions/catalog.json role identifier, pii; GDPR Art. 4(5), 25(1)"
             ),
             Entry(
@@ -218,8 +233,10 @@ public struct ProcessingRecord: Sendable, Encodable {
                     section: "measures",
                     region: id.rawValue,
                     field: "differential privacy",
-                    value: "analysts see only noisy aggregates: epsilon \(rules.epsilonPerQuery) per query, \(rules.budgetPerPeriod) per \(rules.budgetPeriod), groups of at least \(rules.minAggregationSubjects) subjects",
-                    source: "policies/\(policy.id).json anonymization: \(rules.source); docs/decisions/0006-query-privacy.md"
+                    value:
+                        "analysts see only noisy aggregates: epsilon \(rules.epsilonPerQuery) per query, \(rules.budgetPerPeriod) per \(rules.budgetPeriod), groups of at least \(rules.minAggregationSubjects) subjects",
+                    source:
+                        "policies/\(policy.id).json anonymization: \(rules.source); docs/decisions/0006-query-privacy.md"
                 )
             )
         }
@@ -236,7 +253,14 @@ public struct ProcessingRecord: Sendable, Encodable {
             guard policy.id == "pipl" else { continue }
             let file = "policies/\(policy.id).json"
             func entry(_ purpose: String?, _ field: String, _ value: String, _ source: String) -> Entry {
-                Entry(section: "impact-assessment", purpose: purpose, region: id.rawValue, field: field, value: value, source: source)
+                Entry(
+                    section: "impact-assessment",
+                    purpose: purpose,
+                    region: id.rawValue,
+                    field: field,
+                    value: value,
+                    source: source
+                )
             }
             for declaration in configuration.catalog.purposes {
                 guard let rule = policy.purposes[declaration.purpose], rule.isPermitted, rule.separateConsent else {

@@ -6,7 +6,11 @@ extension Vault {
     /// The record of processing activities for this instance (``ProcessingRecord``), with
     /// its page cipher. Audited as `ropa.generate` (it reads configuration only).
     public func processingRecord(now: Date, context: AccessContext) throws -> ProcessingRecord {
-        let record = ProcessingRecord(configuration: configuration, pageCipher: pageAlgorithm.rawValue, generatedAt: now)
+        let record = ProcessingRecord(
+            configuration: configuration,
+            pageCipher: pageAlgorithm.rawValue,
+            generatedAt: now
+        )
         try self.record(
             context,
             action: "ropa.generate",

@@ -41,7 +41,10 @@ extension Vault {
             throw error
         }
         guard let destination = CountryCode(normalizing: draft.destination) else {
-            throw RegisterError(.invalidInput, "to: give the destination as an ISO 3166-1 alpha-2 country code (e.g. DE, US)")
+            throw RegisterError(
+                .invalidInput,
+                "to: give the destination as an ISO 3166-1 alpha-2 country code (e.g. DE, US)"
+            )
         }
         if configuration.region(of: destination)?.id == region {
             try refuse(
@@ -109,7 +112,8 @@ extension Vault {
                     subjects: [id],
                     details: [
                         "transfer": .string(transfer.id), "destination": .string(transfer.destination),
-                        "mechanism": .string(transfer.mechanism.rawValue), "sensitive": .integer(transfer.sensitive ? 1 : 0),
+                        "mechanism": .string(transfer.mechanism.rawValue),
+                        "sensitive": .integer(transfer.sensitive ? 1 : 0),
                         "peopleThisYear": .integer(Int64(people)),
                     ]
                 )
@@ -125,7 +129,11 @@ extension Vault {
     }
 
     /// The recorded transfers, newest first, with the year's counts per region. Audited as `transfer.list`.
-    public func listTransfers(year: Int? = nil, context: AccessContext, visible: (RegionID) -> Bool = { _ in true })
+    public func listTransfers(
+        year: Int? = nil,
+        context: AccessContext,
+        visible: (RegionID) -> Bool = { _ in true }
+    )
         throws -> [Transfer]
     {
         let transfers = try control.read("list transfers") { db in
@@ -158,7 +166,10 @@ extension Vault {
     private static func transfer(_ row: Row) throws -> Transfer {
         let id = try row.get(String.self, "id")
         guard let mechanism = TransferMechanism(rawValue: try row.get(String.self, "mechanism")) else {
-            throw ControlError(.damagedRecord, "transfer \(id) names a mechanism this build does not know; upgrade cordon")
+            throw ControlError(
+                .damagedRecord,
+                "transfer \(id) names a mechanism this build does not know; upgrade cordon"
+            )
         }
         return Transfer(
             id: id,

@@ -100,8 +100,10 @@ extension Endpoints {
     func showBreach(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let (session, id) = try registeredBreach(context)
         let breach = try session.vault.showBreach(id, context: context.access)
-        return try HTTPResponse.json(BreachStatus(breach: breach, configuration: session.vault.configuration, now: Date()))
-            .audited()
+        return try HTTPResponse.json(
+            BreachStatus(breach: breach, configuration: session.vault.configuration, now: Date())
+        )
+        .audited()
     }
 
     /// `PATCH /v1/breaches/{id}`: only the fields given change.
@@ -140,7 +142,9 @@ extension Endpoints {
         let now = Date()
         var notifiedAt = now
         if let text = body.at {
-            guard let date = Timestamp.parse(text) else { throw APIError.badRequest("at must be \(Timestamp.expectedForm)") }
+            guard let date = Timestamp.parse(text) else {
+                throw APIError.badRequest("at must be \(Timestamp.expectedForm)")
+            }
             notifiedAt = date
         }
         let breach = try session.vault.notifyBreach(
@@ -176,7 +180,9 @@ extension Endpoints {
         let breach = try session.vault.breach(id)
         func time(_ name: String) throws -> Date? {
             guard let text = request.query[name] else { return nil }
-            guard let date = Timestamp.parse(text) else { throw APIError.badRequest("\(name) must be \(Timestamp.expectedForm)") }
+            guard let date = Timestamp.parse(text) else {
+                throw APIError.badRequest("\(name) must be \(Timestamp.expectedForm)")
+            }
             return date
         }
         let scope = try session.vault.breachScope(

@@ -21,7 +21,9 @@ extension Endpoints {
     func processingRecord(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         let format = request.query["format"] ?? "json"
-        guard ["json", "md", "csv"].contains(format) else { throw APIError.badRequest("format must be json, md or csv") }
+        guard ["json", "md", "csv"].contains(format) else {
+            throw APIError.badRequest("format must be json, md or csv")
+        }
         let record = try session.vault.processingRecord(now: Date(), context: context.access)
         switch format {
         case "md": return HTTPResponse.text(record.markdown, contentType: "text/markdown; charset=utf-8").audited()

@@ -24,7 +24,9 @@ enum BreachGauges {
         for deadline in overdue { counts["\(deadline.region)|\(deadline.recipient.rawValue)", default: 0] += 1 }
         for (key, count) in counts.sorted(by: { $0.key < $1.key }) {
             let parts = key.split(separator: "|")
-            lines.append("cordon_breach_notifications_overdue{region=\"\(parts[0])\",recipient=\"\(parts[1])\"} \(count)")
+            lines.append(
+                "cordon_breach_notifications_overdue{region=\"\(parts[0])\",recipient=\"\(parts[1])\"} \(count)"
+            )
         }
         return lines
     }

@@ -33,11 +33,16 @@ struct BreachNotifyCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         id = parsed.positional(0)!
-        guard let to = parsed.option("to") else { throw UsageError("missing --to authority|subjects", command: Self.self) }
+        guard let to = parsed.option("to") else {
+            throw UsageError("missing --to authority|subjects", command: Self.self)
+        }
         recipient = try KnownValues.choose(Breach.Recipient.self, "recipient", to, option: "to", command: Self.self)
         at = try parsed.date("at")
         guard let reference = parsed.option("reference") else {
-            throw UsageError("missing --reference (the case number, ticket, or with --not-required the reason)", command: Self.self)
+            throw UsageError(
+                "missing --reference (the case number, ticket, or with --not-required the reason)",
+                command: Self.self
+            )
         }
         self.reference = reference
         region = parsed.option("region")
@@ -143,7 +148,8 @@ struct BreachScopeCommand: ParsableCommand {
         try withVault(global) { vault in
             let breach = try id.map { try vault.breach($0) }
             let regionIDs =
-                try regions.map { try BreachCommand.regions($0, vault: vault, command: Self.self) } ?? breach?.regions ?? []
+                try regions.map { try BreachCommand.regions($0, vault: vault, command: Self.self) } ?? breach?.regions
+                ?? []
             let start = from ?? breach.map { $0.detectedAt.addingTimeInterval(-30 * 86_400) } ?? Date()
             let scope = try vault.breachScope(
                 regions: regionIDs,

@@ -61,7 +61,11 @@ struct BreachOpenCommand: ParsableCommand {
             .option("title", valueName: "TEXT", help: "A short name for the incident (no personal data)."),
             .option("detected-at", valueName: "TIME", help: "When you became aware of it, RFC 3339."),
             .option("regions", valueName: "IDS", help: "Affected regions, comma-separated (e.g. eu,br)."),
-            .option("categories", valueName: "LIST", help: "Affected data categories, comma-separated (e.g. user.contact.email,user.name)."),
+            .option(
+                "categories",
+                valueName: "LIST",
+                help: "Affected data categories, comma-separated (e.g. user.contact.email,user.name)."
+            ),
             .option("subjects-estimate", valueName: "N", help: "Approximate number of subjects affected."),
             .option("now", valueName: "TIME", help: "Compute the time left at this RFC 3339 time (default: now)."),
         ] + GlobalOptions.all
@@ -207,8 +211,12 @@ struct BreachUpdateCommand: ParsableCommand {
             let now = Date()
             let changes = BreachChanges(
                 title: parsed.option("title"),
-                regions: try parsed.option("regions").map { try BreachCommand.regions($0, vault: vault, command: Self.self) },
-                categories: parsed.option("categories").map { BreachCommand.list($0).map(DataCategory.init(rawValue:)) },
+                regions: try parsed.option("regions").map {
+                    try BreachCommand.regions($0, vault: vault, command: Self.self)
+                },
+                categories: parsed.option("categories").map {
+                    BreachCommand.list($0).map(DataCategory.init(rawValue:))
+                },
                 subjectsEstimate: try parsed.integer("subjects-estimate", in: 0...10_000_000_000),
                 nature: parsed.option("nature"),
                 consequences: parsed.option("consequences"),
@@ -216,7 +224,13 @@ struct BreachUpdateCommand: ParsableCommand {
                 contact: parsed.option("contact")
             )
             let breach = try vault.updateBreach(id, changes, now: now, context: BreachCommand.context)
-            try BreachCommand.print(breach, vault: vault, now: now, json: global.json, headline: "Updated \(breach.id).")
+            try BreachCommand.print(
+                breach,
+                vault: vault,
+                now: now,
+                json: global.json,
+                headline: "Updated \(breach.id)."
+            )
         }
     }
 }

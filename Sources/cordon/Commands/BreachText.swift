@@ -35,7 +35,9 @@ enum BreachText {
             ("nature", breach.nature), ("consequences", breach.consequences), ("measures", breach.measures),
             ("contact", breach.contact), ("closing note", breach.closingNote),
         ] {
-            if let value { lines.append("  \((label + ":").padding(toLength: 14, withPad: " ", startingAt: 0))\(value)") }
+            if let value {
+                lines.append("  \((label + ":").padding(toLength: 14, withPad: " ", startingAt: 0))\(value)")
+            }
         }
         lines.append("Deadlines:")
         for deadline in status.deadlines {
@@ -57,7 +59,8 @@ enum BreachText {
     static func duty(_ deadline: BreachDeadline) -> String {
         let due = deadline.dueAt.map { "due \(Timestamp.format($0)), " } ?? ""
         let marker = deadline.state == .overdue ? "OVERDUE " : deadline.state == .dueNow ? "DUE NOW " : ""
-        return "\(marker)\(deadline.region) \(deadline.recipient.rawValue) (\(deadline.policyID)): \(due)\(deadline.timeLeftText)"
+        return
+            "\(marker)\(deadline.region) \(deadline.recipient.rawValue) (\(deadline.policyID)): \(due)\(deadline.timeLeftText)"
     }
 
     /// The scope report.

@@ -34,7 +34,11 @@ struct TransferRequestCommand: ParsableCommand {
                 help: "One of \(TransferMechanism.allCases.map(\.rawValue).joined(separator: ", "))."
             ),
             .option("reference", valueName: "REF", help: "The contract, decision or filing reference."),
-            .option("separate-consent", valueName: "REF", help: "The reference of the person's separate consent (PIPL Art. 39)."),
+            .option(
+                "separate-consent",
+                valueName: "REF",
+                help: "The reference of the person's separate consent (PIPL Art. 39)."
+            ),
             .flag("sensitive", help: "Sensitive personal information is transferred (counted separately)."),
         ] + GlobalOptions.all
 
@@ -43,7 +47,9 @@ struct TransferRequestCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        guard let subject = parsed.option("subject") else { throw UsageError("missing --subject SUBJECT_ID", command: Self.self) }
+        guard let subject = parsed.option("subject") else {
+            throw UsageError("missing --subject SUBJECT_ID", command: Self.self)
+        }
         guard let to = parsed.option("to") else { throw UsageError("missing --to COUNTRY", command: Self.self) }
         guard let mechanismText = parsed.option("mechanism") else {
             throw UsageError("missing --mechanism", command: Self.self)

@@ -11,7 +11,11 @@ struct BreachDeadlineTests {
     static func at(_ text: String) -> Date { Timestamp.parse(text)! }
 
     /// A breach detected on Friday 2026-12-04 at 09:00 UTC in `regions`.
-    static func breach(_ regions: [RegionID], notifications: [Breach.Notification] = [], status: Breach.Status = .open)
+    static func breach(
+        _ regions: [RegionID],
+        notifications: [Breach.Notification] = [],
+        status: Breach.Status = .open
+    )
         -> Breach
     {
         Breach(
@@ -68,13 +72,19 @@ struct BreachDeadlineTests {
             notifiedAt: Self.at("2026-12-04T11:00:00Z"),
             reference: "CAC-1"
         )
-        #expect(duty(Self.breach(["cn"], notifications: [sent]), "cn", .authority, now: "2026-12-06T00:00:00Z").state == .met)
+        #expect(
+            duty(Self.breach(["cn"], notifications: [sent]), "cn", .authority, now: "2026-12-06T00:00:00Z").state
+                == .met
+        )
     }
 
     @Test func ccpaAuthorityClockStartsWithTheResidentsNotice() {
         let waiting = duty(Self.breach(["us"]), "us", .authority, now: "2026-12-05T00:00:00Z")
         #expect(waiting.state == .awaitingSubjectNotice && waiting.dueAt == nil && !waiting.needsAction)
-        #expect(duty(Self.breach(["us"]), "us", .subjects, now: "2026-12-05T00:00:00Z").dueAt == Self.at("2027-01-03T09:00:00Z"))
+        #expect(
+            duty(Self.breach(["us"]), "us", .subjects, now: "2026-12-05T00:00:00Z").dueAt
+                == Self.at("2027-01-03T09:00:00Z")
+        )
         let residents = Breach.Notification(
             region: "us",
             recipient: .subjects,
@@ -82,7 +92,12 @@ struct BreachDeadlineTests {
             notifiedAt: Self.at("2026-12-10T00:00:00Z"),
             reference: "mailing-7"
         )
-        let running = duty(Self.breach(["us"], notifications: [residents]), "us", .authority, now: "2026-12-26T00:00:00Z")
+        let running = duty(
+            Self.breach(["us"], notifications: [residents]),
+            "us",
+            .authority,
+            now: "2026-12-26T00:00:00Z"
+        )
         #expect(running.dueAt == Self.at("2026-12-25T00:00:00Z"))
         #expect(running.state == .overdue)
     }
@@ -101,7 +116,10 @@ struct BreachDeadlineTests {
             notifiedAt: Self.at("2026-12-08T09:00:00Z"),
             reference: "DPC-1"
         )
-        #expect(duty(Self.breach(["eu"], notifications: [late]), "eu", .authority, now: "2026-12-09T00:00:00Z").state == .late)
+        #expect(
+            duty(Self.breach(["eu"], notifications: [late]), "eu", .authority, now: "2026-12-09T00:00:00Z").state
+                == .late
+        )
         let waived = Breach.Notification(
             region: "br",
             recipient: .subjects,
@@ -119,7 +137,10 @@ struct BreachDeadlineTests {
     }
 
     @Test func everyAffectedRegionGetsBothDuties() {
-        let all = Self.breach(["eu", "br", "cn", "us", "uk"]).deadlines(under: Self.configuration, now: Self.at("2026-12-05T00:00:00Z"))
+        let all = Self.breach(["eu", "br", "cn", "us", "uk"]).deadlines(
+            under: Self.configuration,
+            now: Self.at("2026-12-05T00:00:00Z")
+        )
         #expect(all.count == 10)
         #expect(Set(all.map(\.policyID.rawValue)) == ["gdpr", "lgpd", "pipl", "ccpa", "uk-gdpr"])
         #expect(all.allSatisfy { !$0.source.isEmpty })

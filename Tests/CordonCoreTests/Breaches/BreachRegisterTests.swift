@@ -52,7 +52,12 @@ struct BreachRegisterTests {
         #expect(try vault.listBreaches(all: true, context: fixture.context).map(\.id) == [opened.id])
 
         let actions = try fixture.entries().map(\.action).filter { $0.hasPrefix("breach.") }
-        #expect(actions == ["breach.open", "breach.update", "breach.notify", "breach.close", "breach.show", "breach.list", "breach.list"])
+        #expect(
+            actions == [
+                "breach.open", "breach.update", "breach.notify", "breach.close", "breach.show", "breach.list",
+                "breach.list",
+            ]
+        )
         let update = try #require(try fixture.entries().first { $0.action == "breach.update" })
         #expect(update.details["fields"] == .string("measures,contact"))
         #expect(update.regions == ["br", "eu"])
@@ -75,7 +80,10 @@ struct BreachRegisterTests {
             now: Self.at("2026-12-07T10:00:00Z"),
             context: fixture.context
         )
-        let after = try fixture.vault.breach(breach.id).deadlines(under: fixture.vault.configuration, now: Self.at("2026-12-08T00:00:00Z"))
+        let after = try fixture.vault.breach(breach.id).deadlines(
+            under: fixture.vault.configuration,
+            now: Self.at("2026-12-08T00:00:00Z")
+        )
         #expect(after.first { $0.recipient == .authority }?.state == .late)
         #expect(try fixture.vault.overdueBreachNotifications(now: Self.at("2026-12-08T00:00:00Z")).isEmpty)
         #expect(try fixture.vault.openBreachCount() == 1)
@@ -97,16 +105,32 @@ struct BreachRegisterTests {
         let draft = BreachDraft(title: "x", detectedAt: Self.now, regions: ["eu"])
         var email = draft
         email.title = "leak of jane@example.com"
-        #expect(refusal { _ = try vault.openBreach(email, now: Self.now, context: fixture.context) }?.message.hasPrefix("title:") == true)
+        #expect(
+            refusal { _ = try vault.openBreach(email, now: Self.now, context: fixture.context) }?.message.hasPrefix(
+                "title:"
+            ) == true
+        )
         var region = draft
         region.regions = ["mars"]
-        #expect(refusal { _ = try vault.openBreach(region, now: Self.now, context: fixture.context) }?.message.hasPrefix("regions:") == true)
+        #expect(
+            refusal { _ = try vault.openBreach(region, now: Self.now, context: fixture.context) }?.message.hasPrefix(
+                "regions:"
+            ) == true
+        )
         var category = draft
         category.categories = ["user.shoe_size"]
-        #expect(refusal { _ = try vault.openBreach(category, now: Self.now, context: fixture.context) }?.message.hasPrefix("categories:") == true)
+        #expect(
+            refusal { _ = try vault.openBreach(category, now: Self.now, context: fixture.context) }?.message.hasPrefix(
+                "categories:"
+            ) == true
+        )
         var future = draft
         future.detectedAt = Self.now.addingTimeInterval(86_400)
-        #expect(refusal { _ = try vault.openBreach(future, now: Self.now, context: fixture.context) }?.message.hasPrefix("detected-at:") == true)
+        #expect(
+            refusal { _ = try vault.openBreach(future, now: Self.now, context: fixture.context) }?.message.hasPrefix(
+                "detected-at:"
+            ) == true
+        )
         #expect(try vault.listBreaches(all: true, context: fixture.context).isEmpty)
         #expect(!(try fixture.entries().contains { $0.action == "breach.open" }))
     }
@@ -171,17 +195,35 @@ struct BreachRegisterTests {
     @Test func theGDPRNoticeListsArticle33FieldsAndWhatIsMissing() throws {
         let fixture = try VaultFixture()
         let breach = try open(fixture)
-        let notice = try fixture.vault.breachNotice(breach.id, region: "eu", to: .authority, now: Self.now, context: fixture.context)
+        let notice = try fixture.vault.breachNotice(
+            breach.id,
+            region: "eu",
+            to: .authority,
+            now: Self.now,
+            context: fixture.context
+        )
         #expect(notice.fields.map(\.article).allSatisfy { $0.hasPrefix("GDPR Art. 33(3)") })
         #expect(notice.fields.count == 6)
         #expect(notice.missing == ["DPO or other contact point", "Likely consequences", "Measures taken or proposed"])
         #expect(notice.markdown.contains("approximately 1200 data subjects"))
         #expect(notice.markdown.contains("cordon breach update \(breach.id) --contact TEXT"))
-        let lgpd = try fixture.vault.breachNotice(breach.id, region: "br", to: .authority, now: Self.now, context: fixture.context)
+        let lgpd = try fixture.vault.breachNotice(
+            breach.id,
+            region: "br",
+            to: .authority,
+            now: Self.now,
+            context: fixture.context
+        )
         #expect(lgpd.fields.allSatisfy { $0.article.hasPrefix("LGPD") })
         #expect(lgpd.source.contains("LGPD Art. 48"))
         #expect(throws: RegisterError.self) {
-            _ = try fixture.vault.breachNotice(breach.id, region: "cn", to: .authority, now: Self.now, context: fixture.context)
+            _ = try fixture.vault.breachNotice(
+                breach.id,
+                region: "cn",
+                to: .authority,
+                now: Self.now,
+                context: fixture.context
+            )
         }
     }
 }

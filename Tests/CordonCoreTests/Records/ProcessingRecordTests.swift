@@ -28,13 +28,15 @@ struct ProcessingRecordTests {
             for region in Self.configuration.regions.keys {
                 let policy = Self.configuration.policy(for: region)
                 let basis = Self.record.entries.first {
-                    $0.purpose == declaration.purpose.rawValue && $0.region == region.rawValue && $0.field == "lawful basis"
+                    $0.purpose == declaration.purpose.rawValue && $0.region == region.rawValue
+                        && $0.field == "lawful basis"
                 }
                 #expect(basis?.value.hasPrefix(policy.purposes[declaration.purpose]!.lawfulBasis.rawValue) == true)
                 #expect(basis?.source.hasPrefix("policies/\(policy.id).json purposes.\(declaration.purpose)") == true)
                 #expect(
                     Self.record.entries.contains {
-                        $0.purpose == declaration.purpose.rawValue && $0.region == region.rawValue && $0.field == "recipients"
+                        $0.purpose == declaration.purpose.rawValue && $0.region == region.rawValue
+                            && $0.field == "recipients"
                     }
                 )
             }
@@ -50,7 +52,9 @@ struct ProcessingRecordTests {
     }
 
     @Test func transfersMeasuresAndPIPLImpactAssessmentsAreListed() {
-        let cnMechanisms = Self.record.entries.filter { $0.region == "cn" && $0.field == "safeguard for an individual transfer" }
+        let cnMechanisms = Self.record.entries.filter {
+            $0.region == "cn" && $0.field == "safeguard for an individual transfer"
+        }
         #expect(Set(cnMechanisms.map(\.value)) == ["cac-standard-contract", "certification", "security-assessment"])
         #expect(Self.record.entries.contains { $0.region == "cn" && $0.field == "separate consent" })
         #expect(!Self.record.entries.contains { $0.region == "eu" && $0.field == "separate consent" })

@@ -64,7 +64,9 @@ struct TransferGateTests {
             mechanism: mechanism,
             separateConsent: "c-1"
         )
-        #expect(throws: RegisterError.self) { _ = try fixture.vault.requestTransfer(draft, now: Self.now, context: fixture.context) }
+        #expect(throws: RegisterError.self) {
+            _ = try fixture.vault.requestTransfer(draft, now: Self.now, context: fixture.context)
+        }
         #expect(try fixture.entries().last?.outcome == .denied)
     }
 
@@ -83,7 +85,10 @@ struct TransferGateTests {
         }
         var abroad = draft
         abroad.destination = "US"
-        #expect(try fixture.vault.requestTransfer(abroad, now: Self.now, context: fixture.context).transfer.mechanism == .scc)
+        #expect(
+            try fixture.vault.requestTransfer(abroad, now: Self.now, context: fixture.context).transfer.mechanism
+                == .scc
+        )
     }
 
     @Test func tiersWarnBeforeAndPastTheirThresholds() throws {
@@ -96,7 +101,9 @@ struct TransferGateTests {
         #expect(warn(90_000, false, .cacStandardContract).first?.contains("prepare the filing") == true)
         #expect(warn(150_000, false, .cacStandardContract).isEmpty, "the standard contract covers this tier")
         #expect(warn(950_000, false, .cacStandardContract).first?.contains("security-assessment") == true)
-        #expect(warn(1_000_001, false, .cacStandardContract).first?.contains("file it before the next transfer") == true)
+        #expect(
+            warn(1_000_001, false, .cacStandardContract).first?.contains("file it before the next transfer") == true
+        )
         #expect(warn(10_000, true, .certification).first?.contains("security-assessment") == true)
         #expect(warn(10_000, true, .securityAssessment).isEmpty)
         #expect(warn(150_000, false, .securityAssessment).isEmpty, "a higher tier's mechanism covers a lower tier")
