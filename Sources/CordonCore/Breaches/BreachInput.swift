@@ -50,10 +50,10 @@ enum BreachInput {
         guard !regions.isEmpty else {
             throw RegisterError(.invalidInput, "regions: name at least one affected region (e.g. --regions eu,br)")
         }
-        for region in regions where configuration.regions[region] == nil {
+        if regions.contains(where: { configuration.regions[$0] == nil }) {
             throw RegisterError(
                 .invalidInput,
-                "regions: '\(region)' is not a region of this instance; regions: \(configuration.regions.keys.sorted().map(\.rawValue).joined(separator: ", "))"
+                "regions: one is not a region of this instance (the value is not repeated); regions: \(configuration.regions.keys.sorted().map(\.rawValue).joined(separator: ", "))"
             )
         }
         guard Set(regions).count == regions.count else {
@@ -64,11 +64,13 @@ enum BreachInput {
     /// Data categories: each a catalog category, a parent of one, or below one.
     static func validate(categories: [DataCategory], catalog: Catalog) throws {
         let known = catalog.categories
-        for category in categories
-        where !category.isWellFormed || !known.contains(where: { $0.isWithin(category) || category.isWithin($0) }) {
+        let unknown = categories.contains { category in
+            !category.isWellFormed || !known.contains(where: { $0.isWithin(category) || category.isWithin($0) })
+        }
+        if unknown {
             throw RegisterError(
                 .invalidInput,
-                "categories: '\(category.isWellFormed ? category.rawValue : "?")' is not a data category of the catalog; categories: \(known.map(\.rawValue).joined(separator: ", "))"
+                "categories: one is not a data category of the catalog (the value is not repeated); categories: \(known.map(\.rawValue).joined(separator: ", "))"
             )
         }
     }

@@ -18,83 +18,96 @@ extension Vault {
     /// Registers a breach. Audited as `breach.open` in the same transaction.
     /// - Throws: ``RegisterError/Code/invalidInput`` naming the field.
     public func openBreach(_ draft: BreachDraft, now: Date, context: AccessContext) throws -> Breach {
-        try BreachInput.validate(title: draft.title)
-        try BreachInput.validate(regions: draft.regions, configuration: configuration)
-        try BreachInput.validate(categories: draft.categories, catalog: configuration.catalog)
-        if let estimate = draft.subjectsEstimate { try BreachInput.validate(subjectsEstimate: estimate) }
-        guard draft.detectedAt <= now.addingTimeInterval(300) else {
-            throw RegisterError(
-                .invalidInput,
-                "detected-at: the time is in the future; give when you became aware of it"
+        try auditingRefusal(
+            "breach.open",
+            regions: draft.regions.filter { configuration.regions[$0] != nil },
+            breach: nil,
+            context: context
+        ) {
+            try BreachInput.validate(title: draft.title)
+            try BreachInput.validate(regions: draft.regions, configuration: configuration)
+            try BreachInput.validate(categories: draft.categories, catalog: configuration.catalog)
+            if let estimate = draft.subjectsEstimate { try BreachInput.validate(subjectsEstimate: estimate) }
+            guard draft.detectedAt <= now.addingTimeInterval(300) else {
+                throw RegisterError(
+                    .invalidInput,
+                    "detected-at: the time is in the future; give when you became aware of it"
+                )
+            }
+            let breach = Breach(
+                id: BreachRegister.newID(),
+                title: draft.title,
+                detectedAt: UnixSeconds.truncate(draft.detectedAt),
+                regions: draft.regions,
+                categories: draft.categories,
+                subjectsEstimate: draft.subjectsEstimate,
+                status: .open,
+                openedAt: UnixSeconds.truncate(now),
+                openedBy: context.actor,
+                notifications: []
             )
+            return try write(
+                .control,
+                context: context,
+                { db in
+                    try BreachRegister.insert(breach, in: db)
+                    return breach
+                },
+                entry: { breach in Self.breachRecord("breach.open", breach) }
+            ).value
         }
-        let breach = Breach(
-            id: BreachRegister.newID(),
-            title: draft.title,
-            detectedAt: UnixSeconds.truncate(draft.detectedAt),
-            regions: draft.regions,
-            categories: draft.categories,
-            subjectsEstimate: draft.subjectsEstimate,
-            status: .open,
-            openedAt: UnixSeconds.truncate(now),
-            openedBy: context.actor,
-            notifications: []
-        )
-        return try write(
-            .control,
-            context: context,
-            { db in
-                try BreachRegister.insert(breach, in: db)
-                return breach
-            },
-            entry: { breach in Self.breachRecord("breach.open", breach) }
-        ).value
     }
 
     /// Changes the description of an open breach. Audited as `breach.update`, naming the
     /// fields changed (never their values).
     public func updateBreach(_ id: String, _ changes: BreachChanges, now: Date, context: AccessContext) throws -> Breach
     {
-        guard !changes.isEmpty else {
-            throw RegisterError(
-                .invalidInput,
-                "nothing to change; give at least one of --title, --regions, --categories, --subjects-estimate, --nature, --consequences, --measures, --contact"
-            )
-        }
-        if let title = changes.title { try BreachInput.validate(title: title) }
-        if let regions = changes.regions { try BreachInput.validate(regions: regions, configuration: configuration) }
-        if let categories = changes.categories {
-            try BreachInput.validate(categories: categories, catalog: configuration.catalog)
-        }
-        if let estimate = changes.subjectsEstimate { try BreachInput.validate(subjectsEstimate: estimate) }
-        for (field, text) in [
-            ("nature", changes.nature), ("consequences", changes.consequences), ("measures", changes.measures),
-        ] {
-            if let text { try BreachInput.validate(text: text, field: field) }
-        }
-        if let contact = changes.contact { try BreachInput.validate(text: contact, field: "contact", allowEmail: true) }
-        return try write(
-            .control,
-            context: context,
-            { db in
-                var breach = try Self.openBreach(id, in: db)
-                breach.title = changes.title ?? breach.title
-                breach.regions = changes.regions ?? breach.regions
-                breach.categories = changes.categories ?? breach.categories
-                breach.subjectsEstimate = changes.subjectsEstimate ?? breach.subjectsEstimate
-                breach.nature = changes.nature ?? breach.nature
-                breach.consequences = changes.consequences ?? breach.consequences
-                breach.measures = changes.measures ?? breach.measures
-                breach.contact = changes.contact ?? breach.contact
-                try BreachRegister.update(breach, in: db)
-                return breach
-            },
-            entry: { breach in
-                var record = Self.breachRecord("breach.update", breach)
-                record.details["fields"] = .string(changes.fieldNames.joined(separator: ","))
-                return record
+        try auditingRefusal("breach.update", regions: [], breach: id, context: context) {
+            guard !changes.isEmpty else {
+                throw RegisterError(
+                    .invalidInput,
+                    "nothing to change; give at least one of --title, --regions, --categories, --subjects-estimate, --nature, --consequences, --measures, --contact"
+                )
             }
-        ).value
+            if let title = changes.title { try BreachInput.validate(title: title) }
+            if let regions = changes.regions {
+                try BreachInput.validate(regions: regions, configuration: configuration)
+            }
+            if let categories = changes.categories {
+                try BreachInput.validate(categories: categories, catalog: configuration.catalog)
+            }
+            if let estimate = changes.subjectsEstimate { try BreachInput.validate(subjectsEstimate: estimate) }
+            for (field, text) in [
+                ("nature", changes.nature), ("consequences", changes.consequences), ("measures", changes.measures),
+            ] {
+                if let text { try BreachInput.validate(text: text, field: field) }
+            }
+            if let contact = changes.contact {
+                try BreachInput.validate(text: contact, field: "contact", allowEmail: true)
+            }
+            return try write(
+                .control,
+                context: context,
+                { db in
+                    var breach = try Self.openBreach(id, in: db)
+                    breach.title = changes.title ?? breach.title
+                    breach.regions = changes.regions ?? breach.regions
+                    breach.categories = changes.categories ?? breach.categories
+                    breach.subjectsEstimate = changes.subjectsEstimate ?? breach.subjectsEstimate
+                    breach.nature = changes.nature ?? breach.nature
+                    breach.consequences = changes.consequences ?? breach.consequences
+                    breach.measures = changes.measures ?? breach.measures
+                    breach.contact = changes.contact ?? breach.contact
+                    try BreachRegister.update(breach, in: db)
+                    return breach
+                },
+                entry: { breach in
+                    var record = Self.breachRecord("breach.update", breach)
+                    record.details["fields"] = .string(changes.fieldNames.joined(separator: ","))
+                    return record
+                }
+            ).value
+        }
     }
 
     /// Records that `recipient` was notified in `regions` (every affected region when
@@ -111,71 +124,75 @@ extension Vault {
         now: Date,
         context: AccessContext
     ) throws -> Breach {
-        try BreachInput.validate(text: reference, field: outcome == .sent ? "reference" : "reason")
-        return try write(
-            .control,
-            context: context,
-            { db in
-                var breach = try Self.openBreach(id, in: db)
-                guard notifiedAt >= breach.detectedAt, notifiedAt <= now.addingTimeInterval(300) else {
-                    throw RegisterError(
-                        .invalidInput,
-                        "at: a notification is made after the breach was detected (\(Timestamp.format(breach.detectedAt))) and not in the future"
-                    )
-                }
-                let targets = regions.isEmpty ? breach.regions : regions
-                for region in targets {
-                    guard breach.regions.contains(region) else {
+        try auditingRefusal("breach.notify", regions: regions, breach: id, context: context) {
+            try BreachInput.validate(text: reference, field: outcome == .sent ? "reference" : "reason")
+            return try write(
+                .control,
+                context: context,
+                { db in
+                    var breach = try Self.openBreach(id, in: db)
+                    guard notifiedAt >= breach.detectedAt, notifiedAt <= now.addingTimeInterval(300) else {
                         throw RegisterError(
-                            .regionNotAffected,
-                            "breach \(id) does not affect region \(region); it affects \(breach.regions.map(\.rawValue).joined(separator: ", ")) (add it with `cordon breach update \(id) --regions ...`)"
+                            .invalidInput,
+                            "at: a notification is made after the breach was detected (\(Timestamp.format(breach.detectedAt))) and not in the future"
                         )
                     }
-                    guard breach.notification(to: recipient, in: region) == nil else {
-                        throw RegisterError(
-                            .alreadyNotified,
-                            "the \(recipient.rawValue) notice for region \(region) of breach \(id) is already recorded; each is recorded once"
+                    let targets = regions.isEmpty ? breach.regions : regions
+                    for region in targets {
+                        guard breach.regions.contains(region) else {
+                            throw RegisterError(
+                                .regionNotAffected,
+                                "breach \(id) does not affect region \(region); it affects \(breach.regions.map(\.rawValue).joined(separator: ", ")) (add it with `cordon breach update \(id) --regions ...`)"
+                            )
+                        }
+                        guard breach.notification(to: recipient, in: region) == nil else {
+                            throw RegisterError(
+                                .alreadyNotified,
+                                "the \(recipient.rawValue) notice for region \(region) of breach \(id) is already recorded; each is recorded once"
+                            )
+                        }
+                        let notification = Breach.Notification(
+                            region: region,
+                            recipient: recipient,
+                            outcome: outcome,
+                            notifiedAt: UnixSeconds.truncate(notifiedAt),
+                            reference: reference
                         )
+                        try BreachRegister.insert(notification, of: id, recordedAt: now, in: db)
+                        breach.notifications.append(notification)
                     }
-                    let notification = Breach.Notification(
-                        region: region,
-                        recipient: recipient,
-                        outcome: outcome,
-                        notifiedAt: UnixSeconds.truncate(notifiedAt),
-                        reference: reference
-                    )
-                    try BreachRegister.insert(notification, of: id, recordedAt: now, in: db)
-                    breach.notifications.append(notification)
+                    return (breach, targets)
+                },
+                entry: { breach, targets in
+                    var record = Self.breachRecord("breach.notify", breach)
+                    record.regions = targets.sorted()
+                    record.details["recipient"] = .string(recipient.rawValue)
+                    record.details["outcome"] = .string(outcome.rawValue)
+                    return record
                 }
-                return (breach, targets)
-            },
-            entry: { breach, targets in
-                var record = Self.breachRecord("breach.notify", breach)
-                record.regions = targets.sorted()
-                record.details["recipient"] = .string(recipient.rawValue)
-                record.details["outcome"] = .string(outcome.rawValue)
-                return record
-            }
-        ).value.0
+            ).value.0
+        }
     }
 
     /// Closes a breach with a note; duties not yet recorded stay visible as closed without
     /// notice. Audited as `breach.close`.
     public func closeBreach(_ id: String, note: String, now: Date, context: AccessContext) throws -> Breach {
-        try BreachInput.validate(text: note, field: "note")
-        return try write(
-            .control,
-            context: context,
-            { db in
-                var breach = try Self.openBreach(id, in: db)
-                breach.status = .closed
-                breach.closedAt = UnixSeconds.truncate(now)
-                breach.closingNote = note
-                try BreachRegister.update(breach, in: db)
-                return breach
-            },
-            entry: { breach in Self.breachRecord("breach.close", breach) }
-        ).value
+        try auditingRefusal("breach.close", regions: [], breach: id, context: context) {
+            try BreachInput.validate(text: note, field: "note")
+            return try write(
+                .control,
+                context: context,
+                { db in
+                    var breach = try Self.openBreach(id, in: db)
+                    breach.status = .closed
+                    breach.closedAt = UnixSeconds.truncate(now)
+                    breach.closingNote = note
+                    try BreachRegister.update(breach, in: db)
+                    return breach
+                },
+                entry: { breach in Self.breachRecord("breach.close", breach) }
+            ).value
+        }
     }
 
     /// The open breaches (every one with `all`). Audited as `breach.list`.
@@ -246,6 +263,34 @@ extension Vault {
     public func openBreachCount() throws -> Int {
         try control.read("count breaches") { db in
             Int(try db.query("SELECT COUNT(*) FROM breaches WHERE status = 'open'").first?.get(Int64.self, at: 0) ?? 0)
+        }
+    }
+
+    /// Runs `body`; a refusal (``RegisterError``: bad input, a closed breach, a notice
+    /// recorded before) is audited as `action` with `outcome: denied` and its code before it
+    /// is rethrown, so refused breach actions are in the trail too. Refusal messages never
+    /// repeat a typed value.
+    private func auditingRefusal<T>(
+        _ action: String,
+        regions: [RegionID],
+        breach: String?,
+        context: AccessContext,
+        _ body: () throws -> T
+    ) throws -> T {
+        do {
+            return try body()
+        } catch let error as RegisterError {
+            var details: [String: AuditDetailValue] = ["error": .string(error.code.name)]
+            if let breach { details["breach"] = .string(breach) }
+            try record(
+                context,
+                action: action,
+                regions: regions.sorted(),
+                outcome: .denied,
+                reason: error.message,
+                details: details
+            )
+            throw error
         }
     }
 

@@ -24,7 +24,7 @@ extension ProcessingRecord {
             var purpose: String?
             for row in rows {
                 if row.purpose != purpose, let next = row.purpose {
-                    lines.append("")
+                    if lines.last != "" { lines.append("") }
                     lines.append("### \(next)")
                     lines.append("")
                 }
@@ -37,20 +37,16 @@ extension ProcessingRecord {
         return lines.joined(separator: "\n")
     }
 
-    /// The record as CSV (RFC 4180): `section,purpose,region,field,value,source`.
+    /// The record as CSV (RFC 4180): `section,purpose,region,field,value,source`, with the
+    /// same formula guard as query exports.
     public var csv: String {
         var lines = ["section,purpose,region,field,value,source"]
         for row in entries {
             lines.append(
                 [row.section, row.purpose ?? "", row.region ?? "", row.field, row.value, row.source]
-                    .map(Self.csvField).joined(separator: ",")
+                    .map { AnswerExport.field(AnswerExport.guarded($0)) }.joined(separator: ",")
             )
         }
         return lines.joined(separator: "\r\n") + "\r\n"
-    }
-
-    private static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

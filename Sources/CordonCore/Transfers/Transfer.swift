@@ -27,6 +27,12 @@ public struct Transfer: Sendable, Equatable, Encodable {
     public var requestedBy: String
     public var policy: String
     public var policyVersion: String
+
+    private enum CodingKeys: String, CodingKey {
+        case id, region, destination, mechanism, reference, separateConsent, sensitive, requestedAt, requestedBy
+        case policy, policyVersion
+        case subjectID = "subjectId"
+    }
 }
 
 /// What ``Vault/requestTransfer(_:now:context:)`` answers: the record, the count of

@@ -132,7 +132,11 @@ struct BreachRegisterTests {
             ) == true
         )
         #expect(try vault.listBreaches(all: true, context: fixture.context).isEmpty)
-        #expect(!(try fixture.entries().contains { $0.action == "breach.open" }))
+        // Each refusal is audited as denied, with its code and without the value typed.
+        let refusals = try fixture.entries().filter { $0.action == "breach.open" }
+        #expect(refusals.count == 4 && refusals.allSatisfy { $0.outcome == .denied })
+        #expect(refusals.allSatisfy { $0.details["error"] == .string("invalid_input") })
+        #expect(!refusals.contains { ($0.reason ?? "").contains("jane@") || ($0.reason ?? "").contains("mars") })
     }
 
     @Test func notificationsAreRecordedOnceForAffectedRegionsOfOpenBreaches() throws {
@@ -158,6 +162,9 @@ struct BreachRegisterTests {
         } catch let error as RegisterError {
             #expect(error.code == .alreadyNotified)
         }
+        let denied = try #require(try fixture.entries().last)
+        #expect(denied.action == "breach.notify" && denied.outcome == .denied && denied.regions == ["br"])
+        #expect(denied.details["breach"] == .string(breach.id))
         _ = try vault.closeBreach(breach.id, note: "done", now: Self.now, context: fixture.context)
         do {
             try notify(["eu"])
