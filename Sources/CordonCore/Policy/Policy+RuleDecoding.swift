@@ -183,6 +183,13 @@ extension Policy {
                     let tierSource = tier.required("source")?.string(),
                     !requires.contains(nil)
                 else { return nil }
+                let unlisted = requires.compactMap { $0 }.filter { mechanisms[$0] == nil }
+                guard unlisted.isEmpty else {
+                    element.report(
+                        "a tier requires \(unlisted.map(\.rawValue).joined(separator: ", ")), which transfers.mechanisms does not list; add it there with its article"
+                    )
+                    return nil
+                }
                 tiers.append(
                     VolumeTier(
                         people: people,
