@@ -60,6 +60,27 @@ struct RoleMatrixTests {
         ("POST", "/v1/queries/saved-m/run", nil, nil, ["analyst"]),
         ("GET", "/v1/whoami", nil, nil, ["admin", "dpo", "ingest", "analyst"]),
         ("GET", "/v1/keys", nil, nil, ["admin"]),
+        ("GET", "/v1/breaches", nil, nil, ["dpo", "admin"]),
+        (
+            "POST", "/v1/breaches", #"{"title":"t","detectedAt":"2026-01-01T00:00:00Z","regions":["eu"]}"#,
+            "application/json", ["dpo", "admin"]
+        ),
+        ("GET", "/v1/breaches/brc-0000000000000000", nil, nil, ["dpo", "admin"]),
+        ("PATCH", "/v1/breaches/brc-0000000000000000", #"{"nature":"x"}"#, "application/json", ["dpo", "admin"]),
+        (
+            "POST", "/v1/breaches/brc-0000000000000000/notifications", #"{"to":"authority","reference":"r"}"#,
+            "application/json", ["dpo", "admin"]
+        ),
+        ("POST", "/v1/breaches/brc-0000000000000000/close", #"{"note":"n"}"#, "application/json", ["dpo", "admin"]),
+        ("GET", "/v1/breaches/brc-0000000000000000/scope", nil, nil, ["dpo", "admin"]),
+        ("GET", "/v1/breaches/brc-0000000000000000/notice?region=eu", nil, nil, ["dpo", "admin"]),
+        ("GET", "/v1/ropa", nil, nil, ["dpo", "admin"]),
+        ("GET", "/v1/transfers", nil, nil, ["dpo", "admin"]),
+        (
+            "POST", "/v1/transfers",
+            #"{"subjectId":"00000000000000000000000000000000","to":"DE","mechanism":"scc"}"#, "application/json",
+            ["dpo", "admin"]
+        ),
     ]
 
     @Test("every role gets exactly the endpoints of the matrix; the rest are 403 forbidden and audited")
@@ -167,7 +188,8 @@ struct RoleMatrixTests {
         return "/"
             + path.split(separator: "/").map { part in
                 if part.hasPrefix("saved-") { return "{name}" }
-                return part.count == 32 || part.hasPrefix("dsr-") || part.hasPrefix("tok_") || part == "gdpr"
+                return part.count == 32 || part.hasPrefix("dsr-") || part.hasPrefix("tok_") || part.hasPrefix("brc-")
+                    || part == "gdpr"
                     ? "{id}" : String(part)
             }.joined(separator: "/")
     }

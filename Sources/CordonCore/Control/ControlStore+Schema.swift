@@ -68,6 +68,7 @@ extension ControlStore {
         registerTokenPurposes(in: &migrator)  // version 5: analyst purposes, unique active names
         registerIngestResponses(in: &migrator)  // version 6: idempotent ingest answers (v5: tokens)
         registerSavedQueries(in: &migrator)  // version 7: analysts' saved queries (Query/Saved)
+        registerRegisters(in: &migrator)  // version 8: breach and transfer registers (Breaches/)
         return migrator
     }()
 }

@@ -144,7 +144,12 @@ extension Policy {
     }
 
     static func readTransfers(_ reader: JSONReader) -> TransferRules? {
-        guard let object = reader.object(required: ["rawData", "aggregates", "source"]) else { return nil }
+        guard
+            let object = reader.object(
+                required: ["rawData", "aggregates", "source"],
+                optional: ["mechanisms", "separateConsent", "volumeTiers"]
+            )
+        else { return nil }
         let rawData = object.required("rawData")?.oneOf(RawDataTransfer.self)
         let source = object.required("source")?.string()
         var aggregates: [RegionID]?
@@ -153,7 +158,56 @@ extension Policy {
             aggregates = ids.contains(nil) ? nil : ids.compactMap { $0 }
         }
         guard let rawData, let aggregates, let source else { return nil }
-        return TransferRules(rawData: rawData, aggregates: aggregates, source: source)
+        var mechanisms: [TransferMechanism: String] = [:]
+        if let members = object.optional("mechanisms")?.members() {
+            for (key, member) in members {
+                guard let mechanism = TransferMechanism(rawValue: key) else {
+                    member.report(
+                        "unknown transfer mechanism '\(key)'; allowed: \(TransferMechanism.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                    return nil
+                }
+                guard let text = member.string() else { return nil }
+                mechanisms[mechanism] = text
+            }
+        }
+        let separateConsent = object.optional("separateConsent").map { $0.string() }
+        if let separateConsent, separateConsent == nil { return nil }
+        var tiers: [VolumeTier] = []
+        if let elements = object.optional("volumeTiers")?.array() {
+            for element in elements {
+                guard let tier = element.object(required: ["people", "sensitive", "requires", "source"]),
+                    let people = tier.required("people")?.integer(in: 1...1_000_000_000),
+                    let sensitive = tier.required("sensitive")?.bool(),
+                    let requires = tier.required("requires")?.array()?.map({ $0.oneOf(TransferMechanism.self) }),
+                    let tierSource = tier.required("source")?.string(),
+                    !requires.contains(nil)
+                else { return nil }
+                let unlisted = requires.compactMap { $0 }.filter { mechanisms[$0] == nil }
+                guard unlisted.isEmpty else {
+                    element.report(
+                        "a tier requires \(unlisted.map(\.rawValue).joined(separator: ", ")), which transfers.mechanisms does not list; add it there with its article"
+                    )
+                    return nil
+                }
+                tiers.append(
+                    VolumeTier(
+                        people: people,
+                        sensitive: sensitive,
+                        requires: requires.compactMap { $0 },
+                        source: tierSource
+                    )
+                )
+            }
+        }
+        return TransferRules(
+            rawData: rawData,
+            aggregates: aggregates,
+            source: source,
+            mechanisms: mechanisms,
+            separateConsent: separateConsent ?? nil,
+            volumeTiers: tiers.sorted { ($0.sensitive ? 1 : 0, $0.people) < ($1.sensitive ? 1 : 0, $1.people) }
+        )
     }
 
     static func readBreachNotification(_ reader: JSONReader) -> BreachNotification? {

@@ -7,6 +7,8 @@ public enum Operation: String, Sendable, CaseIterable {
     case subjectRead
     /// Export, erasure, rectification, consent changes and the DSR register.
     case dataSubjectRequest
+    /// The DPO's registers: `/v1/breaches`, `/v1/ropa`, `/v1/transfers`.
+    case registers
     /// `GET /v1/audit/entries`.
     case auditRead
     /// Checkpoints, proofs and the verifier key: verification material, no personal data.

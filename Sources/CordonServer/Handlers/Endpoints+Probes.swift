@@ -25,7 +25,9 @@ extension Endpoints {
     func readiness(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         guard let session = context.session else { throw APIError.sealed }
         switch session.vault.auditHealth(attemptingRecovery: true).state {
-        case .writable: return try HTTPResponse.json(["status": "ready"])
+        case .writable:
+            let overdue = try? session.vault.overdueBreachNotifications(now: Date()).count
+            return try HTTPResponse.json(ReadyBody(overdueBreachNotifications: overdue))
         case .failed(let failure): return try HTTPResponse.auditUnavailable(failure, requestID: context.requestID)
         case .closed: throw APIError.shuttingDown
         }

@@ -22,6 +22,7 @@ extension Endpoints {
         router.add("POST", "/v1/dsr/{id}/extend", operation: .dataSubjectRequest, extendDSR)
         router.add("POST", "/v1/dsr/{id}/complete", operation: .dataSubjectRequest, completeDSR)
 
+        registerRegisterRoutes(&router)  // the DPO's registers: Endpoints+Breaches.swift, Endpoints+Registers.swift
         router.add("GET", "/v1/audit/entries", operation: .auditRead, auditEntries)
         router.add("GET", "/v1/audit/checkpoint", operation: .auditVerify, auditCheckpoint)
         router.add("GET", "/v1/audit/proof/inclusion", operation: .auditVerify, inclusionProof)

@@ -129,6 +129,7 @@ public final class ServerMetrics: Sendable {
             for region in vault.regionIDs {
                 lines.append("cordon_region_available{region=\"\(region)\"} \(unavailable[region] == nil ? 1 : 0)")
             }
+            lines += BreachGauges.lines(vault: vault, now: Date())
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -21,6 +21,7 @@ struct CordonCommand: CommandGroup {
             RetentionCommand.self, StoreCommand.self, SubjectCommand.self,
             VersionCommand.self,
             ServeCommand.self, TokenCommand.self, DemoCommand.self,
+            BreachCommand.self, RopaCommand.self, TransferCommand.self,
         ]
     )
 }

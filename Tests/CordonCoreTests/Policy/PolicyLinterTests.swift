@@ -107,6 +107,26 @@ struct PolicyLinterTests {
         )
     }
 
+    @Test func aVolumeTierRequiringAnUnlistedMechanismIsReported() throws {
+        let issues = try ConfigurationFixture.lint(editing: "policies/pipl.json") {
+            $0.edit("transfers") { transfers in
+                var tiers = transfers["volumeTiers"] as! [[String: Any]]
+                tiers[0]["requires"] = ["scc"]
+                transfers["volumeTiers"] = tiers
+            }
+        }
+        let found = try issue(in: issues, file: "policies/pipl.json", path: "$.transfers.volumeTiers[0]")
+        #expect(found.message.contains("requires scc, which transfers.mechanisms does not list"))
+    }
+
+    @Test func anUnknownTransferMechanismIsReported() throws {
+        let issues = try ConfigurationFixture.lint(editing: "policies/gdpr.json") {
+            $0.edit("transfers", "mechanisms") { $0["bcr"] = "GDPR Art. 47" }
+        }
+        let found = try issue(in: issues, file: "policies/gdpr.json", path: "$.transfers.mechanisms.bcr")
+        #expect(found.message.contains("unknown transfer mechanism 'bcr'"))
+    }
+
     @Test func badISODurationIsReported() throws {
         let issues = try ConfigurationFixture.lint(editing: "policies/gdpr.json") {
             $0.edit("retention", "user.behavior") { $0["duration"] = "13 months" }
