@@ -11,11 +11,13 @@ struct MasterKeyMaterial {
 
     /// The key the source gives now.
     func loadCurrent() throws -> MasterKey {
-        try load(from: source.currentURL(dataDirectory: dataDirectory), pending: false)
+        if case .key(let key) = source { return key }
+        return try load(from: source.currentURL(dataDirectory: dataDirectory), pending: false)
     }
 
     /// The key of an interrupted rotation, if one was left behind.
     func loadPending() throws -> MasterKey? {
+        if case .key = source { return nil }  // a rotation in progress needs its key file
         let url = source.pendingURL(dataDirectory: dataDirectory)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try load(from: url, pending: true)
@@ -23,7 +25,8 @@ struct MasterKeyMaterial {
 
     /// Whether the source already has material on disk.
     var exists: Bool {
-        FileManager.default.fileExists(atPath: source.currentURL(dataDirectory: dataDirectory).path)
+        if case .key = source { return true }
+        return FileManager.default.fileExists(atPath: source.currentURL(dataDirectory: dataDirectory).path)
     }
 
     /// Creates material for a new data directory (never overwrites).
@@ -58,6 +61,11 @@ struct MasterKeyMaterial {
 
     private func create(at url: URL) throws -> MasterKey {
         switch source {
+        case .key:
+            throw KeyError(
+                .masterKeyUnavailable,
+                "a master key combined from shares is held in memory only; rotate it with the key file (CORDON_MASTER_KEY_FILE), then split it again"
+            )
         case .keyFile:
             let key = MasterKey()
             try key.withUnsafeBytes { try DurableFile.create(Array($0), at: url) }
@@ -88,6 +96,8 @@ struct MasterKeyMaterial {
         }
         let bytes = try DurableFile.read(url)
         switch source {
+        case .key(let key):
+            return key
         case .keyFile:
             if bytes.count == MasterKey.byteCount {
                 return try MasterKey(copying: bytes)
