@@ -11,9 +11,10 @@ final class GFShareContext {
     private let context: OpaquePointer
     let byteCount: Int
 
-    /// libgfshare draws the polynomials' coefficients from `gfshare_fill_rand`, whose
-    /// default "is a bad idea" (`random(3)`, the header says): point it at libsodium's
-    /// CSPRNG once, before the first split.
+    /// libgfshare draws the polynomials' coefficients from `gfshare_fill_rand`, and
+    /// `gfshare_ctx_free` overwrites a context with it; its only built-in choice "is a bad
+    /// idea" (`random(3)`) and Debian's build leaves it unset (a null call): point it at
+    /// libsodium's CSPRNG once, before the first context of either kind.
     private static let randomnessInstalled: Bool = {
         Sodium.ensureReady()
         cordon_gfshare_set_random { buffer, count in
@@ -38,6 +39,7 @@ final class GFShareContext {
 
     /// A context that recovers a `byteCount`-byte secret from the shares `numbers`.
     init(combining byteCount: Int, numbers: [UInt8]) throws {
+        _ = Self.randomnessInstalled
         var numbers = numbers
         guard let context = gfshare_ctx_init_dec(&numbers, UInt32(numbers.count), UInt32(byteCount)) else {
             throw CryptoError(.outOfMemory, "libgfshare could not set up a recovery")
