@@ -120,4 +120,28 @@ struct BackupCustodyCommandTests {
         #expect(again.status == 1)
         #expect(again.standardError.contains("already_unsealed"))
     }
+
+    @Test func rotatingTheMasterKeySplitsItAgain() throws {
+        let scratch = try ScratchDirectory()
+        let data = scratch.url.appendingPathComponent("data").path
+        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let split = try CordonProcess.run(["keys", "split", "--shares", "3", "--threshold", "2", "--data", data])
+        #expect(split.status == 0, "\(split.standardError)")
+        #expect(split.standardOutput.components(separatedBy: "  hex:").count == 4)
+        #expect(split.standardOutput.contains("still in place"))
+        let rotated = try CordonProcess.run(["keys", "rotate", "--master", "--data", data, "--json"])
+        #expect(rotated.status == 0, "\(rotated.standardError)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(rotated.standardOutput.utf8)) as? [String: Any]
+        )
+        #expect((report["shares"] as? [[String: Any]])?.count == 3)
+        let newID = try #require(report["masterKeyID"] as? String)
+        let custody = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: data + "/custody.json")))
+                as? [String: Any]
+        )
+        #expect(custody["masterKeyID"] as? String == newID)
+        #expect(try CordonProcess.run(["keys", "status", "--data", data]).standardOutput.contains(newID))
+        #expect(try CordonProcess.run(["audit", "verify", "--data", data]).status == 0)
+    }
 }
