@@ -144,4 +144,57 @@ struct BackupCustodyCommandTests {
         #expect(try CordonProcess.run(["keys", "status", "--data", data]).standardOutput.contains(newID))
         #expect(try CordonProcess.run(["audit", "verify", "--data", data]).status == 0)
     }
+
+    @Test func afterTheKeyFileIsRemovedSharesStageItForARotation() throws {
+        let scratch = try ScratchDirectory()
+        let data = scratch.url.appendingPathComponent("data").path
+        let staged = scratch.url.appendingPathComponent("staged.key").path
+        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let split = try CordonProcess.run([
+            "keys", "split", "--shares", "3", "--threshold", "2", "--remove-key-file", "--data", data, "--json",
+        ])
+        let shares = try #require(
+            (try JSONSerialization.jsonObject(with: Data(split.standardOutput.utf8)) as? [String: Any])?["shares"]
+                as? [[String: Any]]
+        )
+        let hex = shares.compactMap { $0["hex"] as? String }
+        let locked = try CordonProcess.run(["keys", "status", "--data", data])
+        #expect(locked.status == 1)
+        #expect(locked.standardError.contains("cordon keys combine"))
+
+        let foreign = "0101010101010101010101010101010101010101010101010101010101010101010000"
+        let typo = try CordonProcess.run(["keys", "combine", "--out", staged, "--data", data], input: foreign + "\n")
+        #expect(typo.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: staged))
+        let combined = try CordonProcess.run(
+            ["keys", "combine", "--out", staged, "--data", data],
+            input: hex[0] + "\n" + hex[2] + "\n"
+        )
+        #expect(combined.status == 0, "\(combined.standardError)")
+        let environment = ["CORDON_MASTER_KEY_FILE": staged]
+        #expect(try CordonProcess.run(["keys", "status", "--data", data], environment: environment).status == 0)
+        let rotated = try CordonProcess.run(
+            ["keys", "rotate", "--master", "--data", data, "--json"],
+            environment: environment
+        )
+        #expect(rotated.status == 0, "\(rotated.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: staged))
+        let newShares = try #require(
+            (try JSONSerialization.jsonObject(with: Data(rotated.standardOutput.utf8)) as? [String: Any])?["shares"]
+                as? [[String: Any]]
+        )
+        let newHex = newShares.compactMap { $0["hex"] as? String }
+        // The old shares open nothing now; the new ones do.
+        let old = try CordonProcess.run(
+            ["keys", "combine", "--out", staged, "--data", data],
+            input: hex[0] + "\n" + hex[1] + "\n"
+        )
+        #expect(old.status == 1)
+        #expect(old.standardError.contains("master-key check"))
+        let new = try CordonProcess.run(
+            ["keys", "combine", "--out", staged, "--data", data],
+            input: newHex[1] + "\n" + newHex[2] + "\n"
+        )
+        #expect(new.status == 0, "\(new.standardError)")
+    }
 }

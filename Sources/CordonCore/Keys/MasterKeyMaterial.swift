@@ -92,7 +92,13 @@ struct MasterKeyMaterial {
     private func load(from url: URL, pending: Bool) throws -> MasterKey {
         let what = pending ? "pending master key" : "master key"
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw KeyError(.masterKeyUnavailable, "\(what) file \(url.path) does not exist")
+            // After `keys split --remove-key-file` the key is only in shares: say how to use them.
+            let custody = pending ? nil : (try? KeyCustody.read(from: dataDirectory)) ?? nil
+            let hint =
+                custody?.keyFileRemoved == true
+                ? "; the key is held as \(custody!.shares) shares (custody.json): unseal a running server with `cordon unseal --share -`, or stage the key with `cordon keys combine --out /dev/shm/cordon.key` and set CORDON_MASTER_KEY_FILE"
+                : ""
+            throw KeyError(.masterKeyUnavailable, "\(what) file \(url.path) does not exist\(hint)")
         }
         let bytes = try DurableFile.read(url)
         switch source {

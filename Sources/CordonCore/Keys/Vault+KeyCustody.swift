@@ -1,6 +1,6 @@
 import CordonAudit
 public import CordonCrypto
-import Foundation
+public import Foundation
 
 extension Vault {
     /// Splits the master key in use into `count` shares, any `threshold` of which recover
@@ -79,6 +79,56 @@ extension Vault {
             try custody.write(to: dataDirectory)
         } catch {
             throw VaultError.administrative(error, while: "removing \(url.path)", in: .control)
+        }
+    }
+}
+
+extension Vault {
+    /// Combines key shares into the master key of `dataDirectory`, proves it with the
+    /// master-key check by opening the vault (audited `keys.combine`), and writes it to the
+    /// new file `url` (mode 0600) for commands that read a key file — `keys rotate --master`
+    /// removes it again. Put it on memory-backed storage (`/dev/shm`).
+    ///
+    /// - Warning: the key is on disk from here until the file is removed.
+    public static func stageMasterKey(
+        from shares: [KeyShare],
+        dataDirectory: URL,
+        configuration: PolicyConfiguration,
+        to url: URL,
+        context: AccessContext
+    ) throws {
+        guard let custody = try KeyCustody.read(from: dataDirectory) else {
+            throw KeyError(.inconsistent, "\(dataDirectory.path)'s master key is not held as shares (no custody.json)")
+        }
+        guard shares.count >= custody.threshold else {
+            throw KeyError(
+                .masterKeyUnavailable,
+                "\(shares.count) of \(custody.threshold) shares given; \(custody.threshold) are needed"
+            )
+        }
+        guard !FileManager.default.fileExists(atPath: url.path) else {
+            throw KeyError(.inconsistent, "\(url.path) already exists; give a new file")
+        }
+        let key = try Shamir.combine(shares, as: MasterKeyRole.self)
+        let vault: Vault
+        do {
+            vault = try Vault.open(dataDirectory: dataDirectory, configuration: configuration, source: .key(key))
+        } catch let error as KeyError where error.code == .wrongMasterKey {
+            throw KeyError(
+                .wrongMasterKey,
+                "the key combined from \(shares.count) shares fails the master-key check (its id is not the masterKey.id in cordon.json): a share is wrong or from another split; nothing was written"
+            )
+        }
+        defer { try? vault.close() }
+        try vault.record(
+            context,
+            action: "keys.combine",
+            details: ["shares": .integer(Int64(shares.count)), "masterKeyId": .string(custody.masterKeyID)]
+        )
+        try key.withUnsafeBytes { bytes in
+            var copy = Array(bytes)
+            defer { for index in copy.indices { copy[index] = 0 } }
+            try DurableFile.create(copy, at: url)
         }
     }
 }

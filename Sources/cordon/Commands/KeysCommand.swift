@@ -8,7 +8,7 @@ struct KeysCommand: CommandGroup {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Inspect and rotate keys.",
-        subcommands: [KeysStatusCommand.self, KeysRotateCommand.self, KeysSplitCommand.self]
+        subcommands: [KeysStatusCommand.self, KeysRotateCommand.self, KeysSplitCommand.self, KeysCombineCommand.self]
     )
 }
 
@@ -281,5 +281,72 @@ struct KeysSplitCommand: ParsableCommand {
             Output.line("  words: \(share.words.joined(separator: " "))")
         }
         Output.line()
+    }
+}
+
+/// `cordon keys combine --out FILE`: the master key from shares, into a file, for commands
+/// that need it when the key file was removed.
+struct KeysCombineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "combine",
+        abstract: "Combine key shares (stdin, one per line) into the master key file FILE, checked against the vault.",
+        discussion: """
+            Reads shares from stdin, one per line (70 hex digits or 25 words), until the threshold \
+            custody.json records; combines them, proves the key with the master-key check by opening \
+            the vault (audited keys.combine), and writes it to FILE (mode 0600, never overwriting). \
+            Use memory-backed storage and remove the file when done: `keys rotate --master` with \
+            CORDON_MASTER_KEY_FILE=FILE splits the new key and removes the file itself.
+
+            Example: cordon keys combine --out /dev/shm/cordon.key < shares.txt
+            """
+    )
+    static let arguments: [ArgumentSpec] =
+        [
+            .option("out", valueName: "FILE", help: "The new file to write the 32-byte master key into.")
+        ] + GlobalOptions.all
+
+    let global: GlobalOptions
+    let out: URL
+
+    init(parsed: ParsedArguments) throws {
+        global = GlobalOptions(parsed: parsed)
+        guard let out = parsed.option("out") else {
+            throw UsageError("--out FILE is required (on /dev/shm, say)", command: Self.self)
+        }
+        self.out = URL(fileURLWithPath: out).standardizedFileURL
+    }
+
+    func run() throws {
+        try VaultOpener.requireDataDirectory(global.dataDirectory)
+        guard let custody = try KeyCustody.read(from: global.dataDirectory) else {
+            throw CLIError(
+                "\(global.dataDirectory.path)'s master key is not held as shares; there is nothing to combine"
+            )
+        }
+        var shares: [KeyShare] = []
+        while shares.count < custody.threshold, let line = readLine(strippingNewline: true) {
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            do {
+                let share = try KeyShare(parsing: line)
+                if !shares.contains(where: { $0.number == share.number }) { shares.append(share) }
+            } catch let error as CryptoError {
+                throw CLIError("line \(shares.count + 1) of stdin: \(error.message)")
+            }
+        }
+        guard shares.count >= custody.threshold else {
+            throw CLIError(
+                "stdin held \(shares.count) distinct shares; \(custody.threshold) are needed (one per line)"
+            )
+        }
+        try Vault.stageMasterKey(
+            from: shares,
+            dataDirectory: global.dataDirectory,
+            configuration: try PolicyBundle.load(global),
+            to: out,
+            context: .commandLine(role: "admin")
+        )
+        Output.line(
+            "Wrote the master key to \(out.path). Use it with CORDON_MASTER_KEY_FILE=\(out.path), then remove it (keys rotate --master removes it itself)."
+        )
     }
 }
