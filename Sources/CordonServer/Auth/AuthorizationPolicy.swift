@@ -29,9 +29,9 @@ public struct RoleMatrixPolicy: AuthorizationPolicy {
     /// Operations per role.
     public static let matrix: [TokenRole: Set<Operation>] = [
         .admin: [
-            .tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead, .keyStatus, .whoami,
+            .tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead, .keyStatus, .whoami, .backup,
         ],
-        .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami],
+        .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami, .backup],
         .ingest: [.ingest, .whoami],
         .analyst: [.query, .budget, .whoami],
     ]

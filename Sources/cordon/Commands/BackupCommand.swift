@@ -13,8 +13,9 @@ struct BackupCommand: ParsableCommand {
             disk), cordon.json, and the audit trail up to a checkpoint signed for the backup; writes \
             manifest.json (every file's SHA-256, the checkpoint) signed with the audit key, and records \
             backup.create in the live trail. Progress goes to stderr. Needs the master key, like every \
-            command that opens the vault; stop a running server first (or it refuses: one process per \
-            data directory).
+            command that opens the vault. While `cordon serve` runs (it holds the data directory), \
+            make the backup online through it instead: start it with --backup-dir DIR and POST \
+            /v1/backups with an admin or DPO token.
 
             Example: cordon backup --out /backups/cordon-2026-12-05
             Then: cordon backup verify /backups/cordon-2026-12-05

@@ -41,6 +41,11 @@ struct ServeCommand: ParsableCommand {
                 "Seconds between the server's own retention sweeps (default 3600, the first within a minute; 0 turns them off)."
         ),
         .option(
+            "backup-dir",
+            valueName: "DIR",
+            help: "Where POST /v1/backups writes online backups, one new directory each (default: refused)."
+        ),
+        .option(
             "measure-in-process",
             valueName: "N",
             help:
@@ -86,6 +91,7 @@ struct ServeCommand: ParsableCommand {
         if let seconds = try parsed.integer("retention-interval", in: 0...(366 * 86_400)) {
             server.retentionIntervalSeconds = seconds == 0 ? nil : Double(seconds)
         }
+        server.backupDirectory = parsed.option("backup-dir").map { URL(fileURLWithPath: $0).standardizedFileURL }
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
         self.server = server
