@@ -2,7 +2,7 @@
 # Both first make sure the Debian packages we link against are installed.
 
 SWIFT      ?= swift
-DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev pkg-config
+DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev libgfshare-dev pkg-config
 CORDON_DEBUG   := .build/debug/cordon
 CORDON_RELEASE := .build/release/cordon
 

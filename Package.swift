@@ -40,9 +40,16 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        // Shamir's secret sharing for key custody (decision 0020), used only by CordonCrypto.
+        .systemLibrary(
+            name: "CGFShare",
+            path: "Sources/CGFShare",
+            pkgConfig: "libgfshare",
+            providers: [.apt(["libgfshare-dev"])]
+        ),
 
         // Wrapper modules: each C library is imported in exactly one of them.
-        .target(name: "CordonCrypto", dependencies: ["CSodium"], swiftSettings: swiftSettings),
+        .target(name: "CordonCrypto", dependencies: ["CSodium", "CGFShare"], swiftSettings: swiftSettings),
         .target(name: "CordonStore", dependencies: ["CSQLite", "CSQLiteVFS"], swiftSettings: swiftSettings),
         // The encrypting SQLite VFS (a C struct of function pointers), used only by CordonStore.
         .target(

@@ -38,6 +38,7 @@ struct RoleMatrixTests {
         ("GET", "/v1/regions", nil, nil, ["dpo", "admin"]),
         ("POST", "/v1/retention/run", nil, nil, ["admin"]),
         ("GET", "/v1/stores/verify", nil, nil, ["admin"]),
+        ("POST", "/v1/backups", nil, nil, ["admin", "dpo"]),
         ("GET", "/v1/tokens", nil, nil, ["admin"]),
         (
             "POST", "/v1/tokens", #"{"name":"x","role":"analyst","regions":["eu"],"purposes":["analytics"]}"#,

@@ -148,6 +148,7 @@ extension MasterKeySource {
         switch self {
         case .keyFile(let url): url.path
         case .passphrase: "CORDON_PASSPHRASE"
+        case .key: "the key shares"
         }
     }
 }

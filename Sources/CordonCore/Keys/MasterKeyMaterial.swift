@@ -11,11 +11,13 @@ struct MasterKeyMaterial {
 
     /// The key the source gives now.
     func loadCurrent() throws -> MasterKey {
-        try load(from: source.currentURL(dataDirectory: dataDirectory), pending: false)
+        if case .key(let key) = source { return key }
+        return try load(from: source.currentURL(dataDirectory: dataDirectory), pending: false)
     }
 
     /// The key of an interrupted rotation, if one was left behind.
     func loadPending() throws -> MasterKey? {
+        if case .key = source { return nil }  // a rotation in progress needs its key file
         let url = source.pendingURL(dataDirectory: dataDirectory)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try load(from: url, pending: true)
@@ -23,7 +25,8 @@ struct MasterKeyMaterial {
 
     /// Whether the source already has material on disk.
     var exists: Bool {
-        FileManager.default.fileExists(atPath: source.currentURL(dataDirectory: dataDirectory).path)
+        if case .key = source { return true }
+        return FileManager.default.fileExists(atPath: source.currentURL(dataDirectory: dataDirectory).path)
     }
 
     /// Creates material for a new data directory (never overwrites).
@@ -58,6 +61,11 @@ struct MasterKeyMaterial {
 
     private func create(at url: URL) throws -> MasterKey {
         switch source {
+        case .key:
+            throw KeyError(
+                .masterKeyUnavailable,
+                "a master key combined from shares is held in memory only; rotate it with the key file (CORDON_MASTER_KEY_FILE), then split it again"
+            )
         case .keyFile:
             let key = MasterKey()
             try key.withUnsafeBytes { try DurableFile.create(Array($0), at: url) }
@@ -84,10 +92,18 @@ struct MasterKeyMaterial {
     private func load(from url: URL, pending: Bool) throws -> MasterKey {
         let what = pending ? "pending master key" : "master key"
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw KeyError(.masterKeyUnavailable, "\(what) file \(url.path) does not exist")
+            // After `keys split --remove-key-file` the key is only in shares: say how to use them.
+            let custody = pending ? nil : (try? KeyCustody.read(from: dataDirectory)) ?? nil
+            let hint =
+                custody?.keyFileRemoved == true
+                ? "; the key is held as \(custody!.shares) shares (custody.json): unseal a running server with `cordon unseal --share -`, or stage the key with `cordon keys combine --out /dev/shm/cordon.key` and set CORDON_MASTER_KEY_FILE"
+                : ""
+            throw KeyError(.masterKeyUnavailable, "\(what) file \(url.path) does not exist\(hint)")
         }
         let bytes = try DurableFile.read(url)
         switch source {
+        case .key(let key):
+            return key
         case .keyFile:
             if bytes.count == MasterKey.byteCount {
                 return try MasterKey(copying: bytes)

@@ -1,4 +1,4 @@
-import CordonCrypto
+public import CordonCrypto
 public import Foundation
 
 /// Where a data directory's master key comes from (DESIGN.md, Keys).
@@ -12,11 +12,14 @@ public enum MasterKeySource: Sendable, Equatable {
     /// A passphrase stretched with Argon2id (`crypto_pwhash`); the salt and cost live in
     /// `<data>/master.kdf`.
     case passphrase([UInt8])
+    /// A key already in guarded memory: combined from key shares (`cordon unseal`), never
+    /// read from or written to a file. Recorded as kind `file` (the key a file would hold).
+    case key(MasterKey)
 
     /// The kind recorded in `cordon.json`, so a later open with the other kind fails clearly.
     public var kind: String {
         switch self {
-        case .keyFile: "file"
+        case .keyFile, .key: "file"
         case .passphrase: "passphrase"
         }
     }
@@ -40,6 +43,7 @@ public enum MasterKeySource: Sendable, Equatable {
         switch self {
         case .keyFile(let url): url.appendingPathExtension("new")
         case .passphrase: dataDirectory.appendingPathComponent("master.kdf.new")
+        case .key: dataDirectory.appendingPathComponent("master.key.new")
         }
     }
 
@@ -47,6 +51,7 @@ public enum MasterKeySource: Sendable, Equatable {
         switch self {
         case .keyFile(let url): url
         case .passphrase: dataDirectory.appendingPathComponent("master.kdf")
+        case .key: dataDirectory.appendingPathComponent("master.key")
         }
     }
 }

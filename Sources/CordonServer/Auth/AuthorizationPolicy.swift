@@ -30,9 +30,9 @@ public struct RoleMatrixPolicy: AuthorizationPolicy {
     public static let matrix: [TokenRole: Set<Operation>] = [
         .admin: [
             .tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead, .keyStatus, .whoami,
-            .registers,
+            .registers, .backup,
         ],
-        .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami, .registers],
+        .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami, .registers, .backup],
         .ingest: [.ingest, .whoami],
         .analyst: [.query, .budget, .whoami],
     ]

@@ -31,6 +31,9 @@ public enum Operation: String, Sendable, CaseIterable {
     case probe
     /// `GET /v1/keys`: key ids and versions (no key material).
     case keyStatus
+    /// `POST /v1/backups`: a sealed, signed backup of the whole vault into the server's
+    /// backup directory (every region: a token for all of them).
+    case backup
     /// `GET /v1/whoami`: the calling token's own name, role, regions and purposes (every role;
     /// the console asks it at sign-in to show the pages of the role).
     case whoami

@@ -3,12 +3,23 @@ import CordonCore
 import CordonCrypto
 import Foundation
 
-/// `POST /v1/unseal`: exactly one of the two.
+/// `POST /v1/unseal`: exactly one of the three.
 struct UnsealBody: Decodable {
     /// For a data directory initialized with a passphrase.
     var passphrase: String?
     /// For one whose master key is a file: the 32-byte key as 64 hex digits.
     var masterKeyHex: String?
+    /// For one whose master key is held as shares (`cordon keys split`): one share, as 70
+    /// hex digits or 25 words; the server collects them until the threshold is met.
+    var share: String?
+}
+
+/// `202` to `POST /v1/unseal` with a share while more are needed.
+struct UnsealProgress: Encodable {
+    var status = "sealed"
+    var sharesReceived: Int
+    var threshold: Int
+    var message: String
 }
 
 extension Endpoints {
@@ -61,6 +72,12 @@ extension Endpoints {
             )
         }
         let body = try JSONBody.decode(UnsealBody.self, from: request)
+        if let share = body.share {
+            guard body.passphrase == nil, body.masterKeyHex == nil else {
+                throw APIError.badRequest("give exactly one of passphrase, masterKeyHex and share")
+            }
+            return try unseal(share: share, context)
+        }
         let (source, cleanup): (MasterKeySource, () -> Void)
         switch (body.passphrase, body.masterKeyHex) {
         case (let passphrase?, nil) where !passphrase.isEmpty:
@@ -71,7 +88,7 @@ extension Endpoints {
             }
             (source, cleanup) = try Self.ephemeralKeyFile(hex)
         default:
-            throw APIError.badRequest("give exactly one of passphrase and masterKeyHex")
+            throw APIError.badRequest("give exactly one of passphrase, masterKeyHex and share")
         }
         defer { cleanup() }
         let configDirectory = configuration.configDirectory

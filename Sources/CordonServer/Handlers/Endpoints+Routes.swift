@@ -41,6 +41,7 @@ extension Endpoints {
 
         router.add("POST", "/v1/retention/run", operation: .retention, runRetention)
         router.add("GET", "/v1/stores/verify", operation: .storeVerify, verifyStores)
+        router.add("POST", "/v1/backups", operation: .backup, createBackup)
         router.add("GET", "/v1/tokens", operation: .tokenAdmin, listTokens)
         router.add("POST", "/v1/tokens", operation: .tokenAdmin, createToken)
         router.add("DELETE", "/v1/tokens/{id}", operation: .tokenAdmin, revokeToken)

@@ -10,6 +10,8 @@ struct Endpoints: Sendable {
     let policy: any AuthorizationPolicy
     let unsealLimiter: RateLimiter
     let openVault: @Sendable (MasterKeySource) throws -> Vault
+    /// Key shares received towards unsealing (`POST /v1/unseal` with a share).
+    let unsealShares = UnsealShares()
 
     /// Opens the configured data directory with a key source (for unsealing).
     static func defaultOpener(_ configuration: ServerConfiguration) -> @Sendable (MasterKeySource) throws -> Vault {

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     /// Seconds between the server's own retention sweeps (`nil`: none; sweep with
     /// `cordon retention run` or `POST /v1/retention/run`).
     public var retentionIntervalSeconds: Double? = 3600
+    /// Where `POST /v1/backups` writes backups (one new directory each); nil refuses them.
+    public var backupDirectory: URL?
     /// Where `policies/` lives (policy documents are served verbatim).
     public var configDirectory: URL?
     /// The data directory (for unsealing).

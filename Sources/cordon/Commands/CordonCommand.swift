@@ -15,10 +15,11 @@ struct CordonCommand: CommandGroup {
             Exit status: 0 success, 64 usage error, 1 anything else (with a one-line reason).
             """,
         subcommands: [
-            AuditCommand.self, DemoDataCommand.self, DSRCommand.self, InitCommand.self, IngestCommand.self,
+            AuditCommand.self, BackupCommand.self, DemoDataCommand.self, DSRCommand.self, InitCommand.self,
+            IngestCommand.self,
             KeysCommand.self,
             PolicyCommand.self, QueryCommand.self, BudgetCommand.self, ReceiptCommand.self, RegionCommand.self,
-            RetentionCommand.self, StoreCommand.self, SubjectCommand.self,
+            RestoreCommand.self, RetentionCommand.self, StoreCommand.self, SubjectCommand.self, UnsealCommand.self,
             VersionCommand.self,
             ServeCommand.self, TokenCommand.self, DemoCommand.self,
             BreachCommand.self, RopaCommand.self, TransferCommand.self,

@@ -12,7 +12,10 @@ struct ServeCommand: ParsableCommand {
             Opens the vault with the master key the environment names, as every command does. Without \
             it (no CORDON_PASSPHRASE for a passphrase directory, or an unreadable key file) the server \
             starts sealed: /healthz answers 200, /readyz 503 {"code":"sealed"}, and POST /v1/unseal \
-            with {"passphrase": ...} or {"masterKeyHex": ...} from the server's own host opens it. \
+            with {"passphrase": ...} or {"masterKeyHex": ...} from the server's own host opens it — or, \
+            when the key is held as shares (`keys split --remove-key-file`), one {"share": ...} per \
+            holder until the threshold (`cordon unseal --share -`). With --backup-dir, POST \
+            /v1/backups makes online backups there. \
             Plain HTTP only on loopback; other addresses need --tls-cert and --tls-key. SIGINT or \
             SIGTERM stop accepting, finish requests in flight, close the stores and the audit trail, \
             and exit 0. The server holds the data directory: other commands wait until it stops.
@@ -39,6 +42,11 @@ struct ServeCommand: ParsableCommand {
             valueName: "SECONDS",
             help:
                 "Seconds between the server's own retention sweeps (default 3600, the first within a minute; 0 turns them off)."
+        ),
+        .option(
+            "backup-dir",
+            valueName: "DIR",
+            help: "Where POST /v1/backups writes online backups, one new directory each (default: refused)."
         ),
         .option(
             "measure-in-process",
@@ -86,6 +94,7 @@ struct ServeCommand: ParsableCommand {
         if let seconds = try parsed.integer("retention-interval", in: 0...(366 * 86_400)) {
             server.retentionIntervalSeconds = seconds == 0 ? nil : Double(seconds)
         }
+        server.backupDirectory = parsed.option("backup-dir").map { URL(fileURLWithPath: $0).standardizedFileURL }
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
         self.server = server
