@@ -22,8 +22,8 @@ export CORDON_CONFIG="$root" CORDON_KDF_COST=testing
 "$cordon" ingest subjects "$data/in/subjects.ndjson" --data "$data" -q >/dev/null
 "$cordon" ingest events "$data/in/events.ndjson" --data "$data" -q >/dev/null
 head -n 100 "$data/in/events.ndjson" > "$data/batch.ndjson"
-ingest=$("$cordon" token create --data "$data" --role ingest --regions all --name bench-ingest)
-dpo=$("$cordon" token create --data "$data" --role dpo --regions all --name bench-dpo)
+ingest=$("$cordon" token create --data "$data" --role ingest --regions all --name http-bench-ingest)
+dpo=$("$cordon" token create --data "$data" --role dpo --regions all --name http-bench-dpo)
 
 echo "in-process: $((duration * 100)) requests of each kind from 32 threads" >&2
 inproc=$("$cordon" serve --data "$data" --measure-in-process $((duration * 100)) --measure-body "$data/batch.ndjson")
