@@ -21,7 +21,8 @@ enum InProcessMeasurement {
     }
 
     /// The analyst query the benchmark repeats (`bench-http.sh` sends the same body).
-    static let queryBody = #"{"sql":"SELECT channel, COUNT(DISTINCT subject) AS visitors FROM events GROUP BY channel","purpose":"analytics"}"#
+    static let queryBody =
+        #"{"sql":"SELECT channel, COUNT(DISTINCT subject) AS visitors FROM events GROUP BY channel","purpose":"analytics"}"#
 
     static func run(_ configuration: ServerConfiguration, global: GlobalOptions, count: Int, body: URL) throws {
         let vault = try VaultOpener.open(global)
@@ -50,7 +51,13 @@ enum InProcessMeasurement {
             for token in [ingest, dpo, analyst] { _ = try? session.tokens.revoke(id: token.token.id, context: context) }
         }
         let batch = Array(try Data(contentsOf: body))
-        func request(_ method: String, _ target: String, _ secret: String, body: [UInt8] = [], type: String? = nil)
+        func request(
+            _ method: String,
+            _ target: String,
+            _ secret: String,
+            body: [UInt8] = [],
+            type: String? = nil
+        )
             -> HTTPRequest
         {
             var headers = ["Authorization": "Bearer \(secret)"]
@@ -67,7 +74,10 @@ enum InProcessMeasurement {
         let subjectID = ((subjects as? [[String: Any]])?.first?["subjectId"] as? String) ?? "none"
         let requests: [(String, HTTPRequest)] = [
             ("ingest", request("POST", "/v1/events", ingest.secret, body: batch, type: "application/x-ndjson")),
-            ("query", request("POST", "/v1/query", analyst.secret, body: Array(queryBody.utf8), type: "application/json")),
+            (
+                "query",
+                request("POST", "/v1/query", analyst.secret, body: Array(queryBody.utf8), type: "application/json")
+            ),
             ("subject", request("GET", "/v1/subjects/\(subjectID)", dpo.secret)),
             ("checkpoint", request("GET", "/v1/audit/checkpoint", dpo.secret)),
             ("entries", request("GET", "/v1/audit/entries?limit=20", dpo.secret)),

@@ -7,15 +7,21 @@ import Testing
 /// Readers that need a checkpoint share one instead of each signing and syncing its own.
 @Suite("Checkpoint sharing")
 struct CheckpointSharingTests {
+    /// Checkpoints stored, counted by the log's `onCheckpoint` hook.
+    final class Counter: Sendable {
+        let count = Atomic<Int>(0)
+        var value: Int { count.load(ordering: .relaxed) }
+    }
+
     /// A log without the timer that counts the checkpoints it stores.
-    static func open(_ stored: Atomic<Int>) throws -> AuditLog {
+    static func open(_ stored: Counter) throws -> AuditLog {
         var configuration = TestSupport.configuration(checkpointEvery: 100_000)
-        configuration.onCheckpoint = { _ in stored.add(1, ordering: .relaxed) }
+        configuration.onCheckpoint = { _ in stored.count.add(1, ordering: .relaxed) }
         return try TestSupport.open(TestSupport.temporaryDirectory(), configuration)
     }
 
     @Test func aRecentCheckpointIsServedAgainWhileEntriesArrive() throws {
-        let stored = Atomic<Int>(0)
+        let stored = Counter()
         let log = try Self.open(stored)
         for i in 0..<3 { _ = try log.append(TestSupport.event(i)) }
         let first = try log.checkpoint()
@@ -23,12 +29,12 @@ struct CheckpointSharingTests {
         _ = try log.append(TestSupport.event(3))
         let again = try log.recentCheckpoint(maximumAge: .seconds(3600))
         #expect(again.text == first.text)
-        #expect(stored.load(ordering: .relaxed) == 1)
+        #expect(stored.value == 1)
         try log.close()
     }
 
     @Test func aCheckpointOlderThanTheLimitIsReplacedByOneOfTheWholeTree() throws {
-        let stored = Atomic<Int>(0)
+        let stored = Counter()
         let log = try Self.open(stored)
         _ = try log.append(TestSupport.event(0))
         _ = try log.checkpoint()
@@ -36,10 +42,10 @@ struct CheckpointSharingTests {
         let fresh = try log.recentCheckpoint(maximumAge: .zero)
         #expect(fresh.treeSize == 2)
         #expect(fresh.rootHash == log.rootHash)
-        #expect(stored.load(ordering: .relaxed) == 2)
+        #expect(stored.value == 2)
         // Nothing new since: the same checkpoint, however small the limit.
         #expect(try log.recentCheckpoint(maximumAge: .zero).text == fresh.text)
-        #expect(stored.load(ordering: .relaxed) == 2)
+        #expect(stored.value == 2)
         try log.close()
     }
 
@@ -56,12 +62,12 @@ struct CheckpointSharingTests {
     }
 
     @Test func concurrentCallersShareTheCheckpointThatCoversThem() throws {
-        let stored = Atomic<Int>(0)
+        let stored = Counter()
         let log = try Self.open(stored)
         for i in 0..<10 { _ = try log.append(TestSupport.event(i)) }
         let sizes = ParallelMap.map(16) { _ in (try? log.checkpoint())?.treeSize ?? 0 }
         #expect(sizes.allSatisfy { $0 == 10 })
-        #expect(stored.load(ordering: .relaxed) == 1)
+        #expect(stored.value == 1)
         try log.close()
     }
 }

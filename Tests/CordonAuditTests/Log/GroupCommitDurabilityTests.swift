@@ -35,12 +35,15 @@ struct GroupCommitDurabilityTests {
                             let receipt = try log.append(event)
                             outcomes.withLock { $0.acknowledged[id] = receipt }
                             break
-                        } catch {
+                        } catch let error as AuditError {
                             outcomes.withLock {
                                 $0.failed.insert(id)
                                 $0.failureCodes.append(error.code)
                             }
                             usleep(100)  // another thread is recovering the log
+                        } catch {
+                            Issue.record("append threw \(error)")
+                            break
                         }
                     }
                 }
@@ -74,7 +77,7 @@ struct GroupCommitDurabilityTests {
         try reopened.close()
     }
 
-    @Test(arguments: [3, 17, 40])
+    @Test(arguments: [1, 4, 9])
     func aFailedFsyncFailsItsWholeBatchAndLosesNothingAcknowledged(failingSync: Int) throws {
         let directory = TestSupport.temporaryDirectory()
         let operations = FaultyFileOperations()
@@ -83,8 +86,8 @@ struct GroupCommitDurabilityTests {
         configuration.fileOperations = operations
         configuration.recoveryEveryMilliseconds = 0
         let log = try TestSupport.open(directory, configuration)
-        let outcomes = Self.run(log, threads: 64, perThread: 10)
-        #expect(outcomes.acknowledged.count == 640)
+        let outcomes = Self.run(log, threads: 64, perThread: 20)
+        #expect(outcomes.acknowledged.count == 1280)
         // The fault fired: at least the batch it hit was refused, as a failed write (its own
         // waiters) or as unavailable (appends that came while the log was failed).
         #expect(!outcomes.failed.isEmpty)
