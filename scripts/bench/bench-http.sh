@@ -23,7 +23,13 @@ export CORDON_CONFIG="$root" CORDON_KDF_COST=testing
 "$cordon" init --data "$data" >/dev/null
 "$cordon" demo-data --subjects 2000 --events 20000 --seed 5 --invalid-rate 0 --out "$data/in" >/dev/null
 "$cordon" ingest subjects "$data/in/subjects.ndjson" --data "$data" -q >/dev/null
+# The CLI's figure for the ratio: the same kind of lines through `cordon ingest` (its default
+# batch of 1000 per region transaction), timed around the whole command.
+cli_start=$(date +%s.%N)
 "$cordon" ingest events "$data/in/events.ndjson" --data "$data" -q >/dev/null
+cli_end=$(date +%s.%N)
+cli_events=$(wc -l < "$data/in/events.ndjson")
+cli_rate=$(python3 -c 'import sys; print("%.0f" % (int(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))' "$cli_events" "$cli_start" "$cli_end")
 head -n 100 "$data/in/events.ndjson" > "$data/batch.ndjson"
 ingest=$("$cordon" token create --data "$data" --role ingest --regions all --name http-bench-ingest 2>/dev/null)
 dpo=$("$cordon" token create --data "$data" --role dpo --regions all --name http-bench-dpo 2>/dev/null)
@@ -85,6 +91,7 @@ for row in "${rows[@]}"; do
   read -r rps p50 p99 errors < <(run "$method" "$path" "$token" "$body" "$type")
   inproc_row=$(python3 -c 'import json,sys; f=json.loads(sys.argv[1])[sys.argv[2]]; print("%.0f | %.2f ms | %.2f ms | %d" % (f["requestsPerSecond"], f["p50Milliseconds"], f["p99Milliseconds"], f["errors"]))' "$inproc" "$key")
   table+="| $label | $rps | $p50 ms | $p99 ms | $errors | $inproc_row |"$'\n'
+  [ "$key" = ingest ] && ingest_rps=$rps
 done
 kill -TERM $server; wait $server || true
 trap 'rm -rf "$data"' EXIT
@@ -92,3 +99,5 @@ echo
 echo "| workload ($connections connections, ${duration} s each) | HTTP req/s | HTTP p50 | HTTP p99 | HTTP non-2xx | in-process req/s | in-process p50 | in-process p99 | in-process errors |"
 echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$table"
+echo
+python3 -c 'import sys; http = float(sys.argv[1]) * 100; cli = float(sys.argv[2]); print("event ingest: HTTP %.0f events/s (100-line requests) vs cordon ingest %.0f events/s (%s lines, batch 1000): %.2fx (goal >= 0.9x)" % (http, cli, sys.argv[3], http / cli))' "$ingest_rps" "$cli_rate" "$cli_events"
