@@ -268,10 +268,11 @@ private func answer(
     // The body (ingest lines carry PII) is ours alone again once the API returned: zero it
     // before its memory goes back to the allocator (decision 0009).
     SecureMemory.zero(&request.body)
-    // No copy: libmicrohttpd sends straight from the body and calls back when done ("the
-    // response object can be extended with header information and then be used any number
-    // of times", microhttpd.h). RESPMEM_MUST_COPY copied every body once more, and freed an
-    // export's copy unzeroed; this way the only copy is zeroed after sending (decision 0018).
+    // No copy: "Create a response object with the content of provided buffer used as the
+    // response body ... @param crfc function to call to cleanup" (microhttpd.h): it sends
+    // straight from the body and calls back once the response is destroyed. RESPMEM_MUST_COPY
+    // copied every body once more and freed an export's copy unzeroed; now the only copy is
+    // zeroed after sending (decision 0018).
     let body = ResponseBody(response.body, holdsPersonalData: response.holdsPersonalData)
     response.body = []
     let box = Unmanaged.passRetained(body)
