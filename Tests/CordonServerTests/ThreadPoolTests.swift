@@ -65,30 +65,29 @@ struct ThreadPoolTests {
             "Connection: close",
         ])
         disk.close()
-        // One connection per client thread, many more than pool threads.
-        let clients = 8 * threads
+        // Clients connect one at a time, each once the previous one's request is in a
+        // handler (blocked: its audit entry cannot be synced). Only an idle pool thread
+        // accepts a connection, so the first N requests land on N threads; later ones wait
+        // unanswered, and the requests in flight stay at N.
+        let clients = threads + 2
         let statuses = Mutex<[Int?]>([])
         let group = DispatchGroup()
-        for _ in 0..<clients {
+        var inFlight: [Int] = []
+        for index in 0..<clients {
             group.enter()
             Thread.detachNewThread {
-                let status = client.exchange(request, timeout: 60).status
+                let status = client.exchange(request, timeout: 120).status
                 statuses.withLock { $0.append(status) }
                 group.leave()
             }
+            if index < threads {
+                for _ in 0..<30_000 where server.api.requestsInFlight <= index { usleep(1000) }
+            } else {
+                usleep(200_000)  // room for a wrongly accepted request to show up
+            }
+            inFlight.append(server.api.requestsInFlight)
         }
-        // Every pool thread ends up blocked in a handler (its audit entry cannot be synced);
-        // the other connections wait unanswered on their threads.
-        var most = 0
-        for _ in 0..<20_000 where most < threads {
-            most = max(most, server.api.requestsInFlight)
-            usleep(1000)
-        }
-        for _ in 0..<50 {
-            most = max(most, server.api.requestsInFlight)
-            usleep(1000)
-        }
-        #expect(most == threads)
+        #expect(inFlight == (0..<clients).map { min($0 + 1, threads) })
         disk.release()
         group.wait()
         let answered = statuses.withLock { $0 }
