@@ -6,7 +6,7 @@ DEBS       := libsodium-dev libsqlite3-dev libmicrohttpd-dev libgfshare-dev pkg-
 CORDON_DEBUG   := .build/debug/cordon
 CORDON_RELEASE := .build/release/cordon
 
-.PHONY: deps build release test reliability lint format demo tour bench fuzz-api clean console-debs console-deps test-console console-screenshots
+.PHONY: deps build release test reliability lint format demo tour bench bench-deps fuzz-api clean console-debs console-deps test-console console-screenshots
 
 ## deps: install the Debian packages Cordon needs, only when one is missing (idempotent); python3
 ## and openssl run audit/verify.py, the DPO's independent verifier, in the tests.
@@ -72,8 +72,21 @@ fuzz-api: build
 tour: release
 	./scripts/tour.sh $(CORDON_RELEASE)
 
+## bench-deps: the Debian packages only the benchmarks need (wrk drives bench-http.sh), when missing.
+BENCH_DEBS := wrk
+bench-deps:
+	@missing=""; \
+	for p in $(BENCH_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing Debian packages:$$missing" >&2; \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo="sudo"; \
+	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
+
 ## bench: benchmarks against their peers, in one run; figures go to the README table.
-bench: release
+bench: release bench-deps
 	./scripts/bench/run.sh
 
 ## console-debs: Debian's libjs-chart.js (Chart.js, served at /console/vendor/chart.js) when missing;

@@ -33,7 +33,11 @@ final class AuditSinkServer {
     private(set) var volume: TmpfsVolume?
 
     /// A server whose audit directory is the volume `auditVolume` mounts there (if any).
-    init(audit: AuditConfiguration, auditVolume: (URL) -> TmpfsVolume? = { _ in nil }) throws {
+    init(
+        audit: AuditConfiguration,
+        auditVolume: (URL) -> TmpfsVolume? = { _ in nil },
+        configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "cordon-audit-sink-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let source = MasterKeySource.keyFile(directory.appending(path: "master.key"))
@@ -72,6 +76,7 @@ final class AuditSinkServer {
         var configuration = ServerConfiguration(dataDirectory: directory)
         configuration.configDirectory = ServerFixture.packageRoot
         configuration.policies = ServerFixture.policies
+        configure(&configuration)
         self.directory = directory
         self.volume = volume
         self.tokens = tokens

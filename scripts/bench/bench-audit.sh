@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Audit-trail benchmark: durable appends (group commit) by 1, 8 and 64 concurrent writers,
+# Audit-trail benchmark: durable appends (group commit) by 1, 8 and 64 concurrent writers
+# (rate and CPU time per append),
 # full verification of a log of ENTRIES realistic entries by Cordon's AuditVerifier and by
 # the independent audit/verify.py side by side, AuditLog.open, and proof generation.
 # Prints a Markdown table.
 #
-# usage: scripts/bench/bench-audit.sh [ENTRIES]   (default 1000000; appends: 20000 per row)
+# usage: scripts/bench/bench-audit.sh [ENTRIES]   (default 1000000; appends: 64000 per row)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ENTRIES="${1:-1000000}"
-APPENDS="${AUDIT_BENCH_APPENDS:-20000}"
+APPENDS="${AUDIT_BENCH_APPENDS:-64000}"
 OUT="scripts/bench/out"
 mkdir -p "$OUT"
 
@@ -46,8 +47,9 @@ by = lambda name: [r for r in rows if r["bench"] == name]
 print("| audit trail | figure |")
 print("|---|---|")
 for r in by("append"):
-    print("| durable appends, %d writer%s (%d appends, fdatasync per batch) | %.0f appends/s |"
-          % (r["writers"], "" if r["writers"] == 1 else "s", r["appends"], r["appends_per_s"]))
+    print("| durable appends, %d writer%s (%d appends, fdatasync per batch) | %.0f appends/s, %.1f us CPU each |"
+          % (r["writers"], "" if r["writers"] == 1 else "s", r["appends"], r["appends_per_s"],
+             r.get("cpu_us_per_append", 0)))
 verify, py, opened, gen = by("verify")[0], by("verify.py")[0], by("open")[0], by("generate")[0]
 print("| full verification, AuditVerifier (%d entries, %d checkpoints) | %.0f entries/s (%.2f s) |"
       % (verify["entries"], verify["checkpoints"], verify["entries_per_s"], verify["seconds"]))
@@ -61,6 +63,8 @@ print("| consistency proof at %d entries | %.1f us |" % (opened["entries"], open
 print("| segment bytes per entry | %.0f B |" % gen["bytes_per_entry"])
 goal_append = max((r["appends_per_s"] for r in by("append") if r["writers"] == 64), default=0)
 print()
-print("goals: 64 writers >= 50k appends/s: %s; verification >= 1M entries/s: %s"
-      % (goal_append >= 50000, verify["entries_per_s"] >= 1e6))
+print("goals: 64 writers >= 200k appends/s: %s; verification >= 1M entries/s: %s"
+      % (goal_append >= 200000, verify["entries_per_s"] >= 1e6))
+print("(CPU per append hardly moves when other work shares the machine; appends/s does. "
+      "On 2 cores, 200k/s needs <= 10 us of CPU per append.)")
 PY

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# HTTP benchmark: wrk at 32 connections against `cordon serve` (release build) for event
-# ingest (NDJSON batches of 100 lines) and a repeated GET (/v1/audit/checkpoint), next to
-# the same requests answered in-process (`cordon serve --measure-in-process`), so the cost
-# of HTTP itself is visible. Installs wrk (Debian package) when missing.
-#   scripts/bench/bench-http.sh [cordon-binary]   (DURATION=12 seconds per run by default)
+# HTTP benchmark: wrk (32 connections) against `cordon serve` (release build), one run per
+# endpoint family — event ingest (NDJSON batches of 100 lines), an analyst's aggregate query,
+# a subject read (personal data), the audit checkpoint and an audit search, the liveness
+# probe — each next to the same requests answered in-process from 32 threads
+# (`cordon serve --measure-in-process`), so the cost of HTTP itself is visible. Every request
+# but the probe is audited (its entry durable before the response). Prints a Markdown table;
+# the figures are from one run on one machine, so compare rows, not machines.
+#   scripts/bench/bench-http.sh [cordon-binary]   (DURATION=12 seconds per run by default;
+#   CONNECTIONS=32; THREADS=N passes --threads to the server, default: its own sizing)
+# Needs wrk (the Makefile's bench-deps installs it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cordon=${1:-$root/.build/release/cordon}
 duration=${DURATION:-12}
+connections=${CONNECTIONS:-32}
 port=${BENCH_PORT:-18088}
-if ! command -v wrk >/dev/null; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q wrk
-fi
+command -v wrk >/dev/null || { echo "bench-http.sh: wrk is missing; run 'make bench-deps' (Debian package wrk)" >&2; exit 1; }
 [ -x "$cordon" ] || (cd "$root" && swift build -c release)
 data=$(mktemp -d /tmp/cordon-bench-http.XXXXXX)
 trap 'rm -rf "$data"' EXIT
@@ -20,52 +23,81 @@ export CORDON_CONFIG="$root" CORDON_KDF_COST=testing
 "$cordon" init --data "$data" >/dev/null
 "$cordon" demo-data --subjects 2000 --events 20000 --seed 5 --invalid-rate 0 --out "$data/in" >/dev/null
 "$cordon" ingest subjects "$data/in/subjects.ndjson" --data "$data" -q >/dev/null
+# The CLI's figure for the ratio: the same kind of lines through `cordon ingest` (its default
+# batch of 1000 per region transaction), timed around the whole command.
+cli_start=$(date +%s.%N)
 "$cordon" ingest events "$data/in/events.ndjson" --data "$data" -q >/dev/null
+cli_end=$(date +%s.%N)
+cli_events=$(wc -l < "$data/in/events.ndjson")
+cli_rate=$(python3 -c 'import sys; print("%.0f" % (int(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))' "$cli_events" "$cli_start" "$cli_end")
 head -n 100 "$data/in/events.ndjson" > "$data/batch.ndjson"
-ingest=$("$cordon" token create --data "$data" --role ingest --regions all --name bench-ingest)
-dpo=$("$cordon" token create --data "$data" --role dpo --regions all --name bench-dpo)
+ingest=$("$cordon" token create --data "$data" --role ingest --regions all --name http-bench-ingest 2>/dev/null)
+dpo=$("$cordon" token create --data "$data" --role dpo --regions all --name http-bench-dpo 2>/dev/null)
+analyst=$("$cordon" token create --data "$data" --role analyst --regions all --purposes analytics \
+  --name http-bench-analyst 2>/dev/null)
+query='{"sql":"SELECT channel, COUNT(DISTINCT subject) AS visitors FROM events GROUP BY channel","purpose":"analytics"}'
+printf '%s' "$query" > "$data/query.json"
 
 echo "in-process: $((duration * 100)) requests of each kind from 32 threads" >&2
 inproc=$("$cordon" serve --data "$data" --measure-in-process $((duration * 100)) --measure-body "$data/batch.ndjson")
 
-"$cordon" serve --data "$data" --bind "127.0.0.1:$port" --rate-limit 1000000 >/dev/null 2>"$data/serve.log" &
+threads=()
+[ -n "${THREADS:-}" ] && threads=(--threads "$THREADS")
+"$cordon" serve --data "$data" --bind "127.0.0.1:$port" --rate-limit 1000000 "${threads[@]}" >/dev/null 2>"$data/serve.log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-cat > "$data/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-ndjson"
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
-local f = io.open(os.getenv("BODY"), "rb")
-wrk.body = f:read("*a")
-f:close()
+external=$(head -n 1 "$data/batch.ndjson" | python3 -c 'import json,sys; print(json.load(sys.stdin)["externalId"])')
+subject=$(curl -sf "http://127.0.0.1:$port/v1/subjects/lookup?externalId=$external" -H "Authorization: Bearer $dpo" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["subjects"][0]["subjectId"])')
+cat > "$data/request.lua" <<'LUA'
+wrk.method = os.getenv("METHOD")
+if os.getenv("TOKEN") ~= "" then wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN") end
+if os.getenv("BODY") ~= "" then
+  wrk.headers["Content-Type"] = os.getenv("TYPE")
+  local f = io.open(os.getenv("BODY"), "rb")
+  wrk.body = f:read("*a")
+  f:close()
+end
 function done(summary, latency, requests)
   io.stderr:write(string.format("non2xx=%d\n", summary.errors.status))
 end
 LUA
-cat > "$data/get.lua" <<'LUA'
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
-function done(summary, latency, requests)
-  io.stderr:write(string.format("non2xx=%d\n", summary.errors.status))
-end
-LUA
-run() { # script path -> "rps p99ms non2xx"
-  local out
-  out=$(TOKEN=$2 BODY="$data/batch.ndjson" wrk -t 2 -c 32 -d "${duration}s" --latency -s "$1" "http://127.0.0.1:$port$3" 2>&1)
-  echo "$out" >&2
-  local rps p99 errs
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-  errs=$(echo "$out" | awk -F= '/non2xx/ {print $2}')
-  echo "$rps $p99 $errs"
+ms() { # wrk's latency text (850.00us, 1.20ms, 1.05s) in milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
-read -r ingest_rps ingest_p99 ingest_errors < <(run "$data/post.lua" "$ingest" /v1/events)
-read -r get_rps get_p99 get_errors < <(run "$data/get.lua" "$dpo" /v1/audit/checkpoint)
-kill -TERM $server; wait $server
+run() { # method path token body type -> "rps p50ms p99ms non2xx"
+  local out
+  out=$(METHOD=$1 TOKEN=$3 BODY=$4 TYPE=$5 wrk -t 2 -c "$connections" -d "${duration}s" --latency \
+    -s "$data/request.lua" "http://127.0.0.1:$port$2" 2>&1)
+  echo "$out" >&2
+  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")" \
+    "$(ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")" \
+    "$(echo "$out" | awk -F= '/non2xx/ {print $2}')"
+}
+rows=(
+  "ingest|POST /v1/events, 100 NDJSON lines|POST|/v1/events|$ingest|$data/batch.ndjson|application/x-ndjson"
+  "query|POST /v1/query, GROUP BY channel (cached answer)|POST|/v1/query|$analyst|$data/query.json|application/json"
+  "subject|GET /v1/subjects/{id} (personal data)|GET|/v1/subjects/$subject|$dpo||"
+  "checkpoint|GET /v1/audit/checkpoint|GET|/v1/audit/checkpoint|$dpo||"
+  "entries|GET /v1/audit/entries?limit=20|GET|/v1/audit/entries?limit=20|$dpo||"
+  "healthz|GET /healthz (probe, not audited)|GET|/healthz|||"
+)
+table=""
+for row in "${rows[@]}"; do
+  IFS='|' read -r key label method path token body type <<<"$row"
+  echo "bench-http: $label" >&2
+  read -r rps p50 p99 errors < <(run "$method" "$path" "$token" "$body" "$type")
+  inproc_row=$(python3 -c 'import json,sys; f=json.loads(sys.argv[1])[sys.argv[2]]; print("%.0f | %.2f ms | %.2f ms | %d" % (f["requestsPerSecond"], f["p50Milliseconds"], f["p99Milliseconds"], f["errors"]))' "$inproc" "$key")
+  table+="| $label | $rps | $p50 ms | $p99 ms | $errors | $inproc_row |"$'\n'
+  [ "$key" = ingest ] && ingest_rps=$rps
+done
+kill -TERM $server; wait $server || true
 trap 'rm -rf "$data"' EXIT
-field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print('%.0f' % d[sys.argv[2]][sys.argv[3]] if sys.argv[3]=='requestsPerSecond' else '%.2f ms' % d[sys.argv[2]][sys.argv[3]])" "$inproc" "$1" "$2"; }
 echo
-echo "| workload (32 concurrent, ${duration} s) | HTTP req/s | HTTP p99 | in-process req/s | in-process p99 | HTTP non-2xx |"
-echo "|---|---|---|---|---|---|"
-echo "| POST /v1/events, 100 NDJSON lines | $ingest_rps | $ingest_p99 | $(field ingest requestsPerSecond) | $(field ingest p99Milliseconds) | $ingest_errors |"
-echo "| GET /v1/audit/checkpoint | $get_rps | $get_p99 | $(field checkpoint requestsPerSecond) | $(field checkpoint p99Milliseconds) | $get_errors |"
+echo "| workload ($connections connections, ${duration} s each) | HTTP req/s | HTTP p50 | HTTP p99 | HTTP non-2xx | in-process req/s | in-process p50 | in-process p99 | in-process errors |"
+echo "|---|---|---|---|---|---|---|---|---|"
+printf '%s' "$table"
+echo
+python3 -c 'import sys; http = float(sys.argv[1]) * 100; cli = float(sys.argv[2]); print("event ingest: HTTP %.0f events/s (100-line requests) vs cordon ingest %.0f events/s (%s lines, batch 1000): %.2fx (goal >= 0.9x)" % (http, cli, sys.argv[3], http / cli))' "$ingest_rps" "$cli_rate" "$cli_events"

@@ -10,10 +10,16 @@ extension AuditLog {
     /// Signs and durably stores a checkpoint of the current tree (or returns the latest one
     /// when no entry is newer), as `checkpoints/<size>` and `checkpoints/latest`.
     ///
+    /// Concurrent callers share checkpoints: the tree size is taken when the call starts, and
+    /// a caller that waited while another stored a checkpoint covering it returns that one
+    /// instead of signing and syncing its own (so N callers cost one write, not N).
+    ///
     /// A failure to store it makes the log refuse appends until it recovers, like a failed
     /// entry write (recovery writes the checkpoint again).
     public func checkpoint() throws(AuditError) -> Checkpoint {
-        try checkpointWriting.withLock { (written: inout UInt64) throws(AuditError) -> Checkpoint in
+        let wanted = treeSize
+        return try checkpointWriting.withLock { (written: inout UInt64) throws(AuditError) -> Checkpoint in
+            if let latest = latestCheckpoint, latest.treeSize >= wanted { return latest }
             do throws(AuditError) {
                 return try writeCheckpoint(&written)
             } catch {
@@ -21,6 +27,27 @@ extension AuditLog {
                 throw error
             }
         }
+    }
+
+    /// A checkpoint for a reader that needs a recent one, not one of this very instant: the
+    /// latest stored checkpoint when it covers the whole tree or was stored by this process
+    /// less than `maximumAge` ago; otherwise ``checkpoint()``.
+    ///
+    /// Any checkpoint the log handed out is already durable (and witnessed), so serving it
+    /// again discloses nothing new and weakens nothing; it only saves a signature and four
+    /// fsyncs per request. With the checkpoint timer running (every
+    /// ``AuditConfiguration/checkpointEveryMilliseconds``), a `maximumAge` of that period
+    /// returns a checkpoint at most about two periods behind the tree.
+    public func recentCheckpoint(maximumAge: Duration) throws(AuditError) -> Checkpoint {
+        let size = treeSize
+        let recent = checkpointStatus.withLock { status -> Checkpoint? in
+            guard let latest = status.latest else { return nil }
+            if latest.treeSize >= size { return latest }
+            guard let storedAt = status.storedAt, ContinuousClock.now - storedAt < maximumAge else { return nil }
+            return latest
+        }
+        if let recent { return recent }
+        return try checkpoint()
     }
 
     /// Signs and stores a checkpoint of the current tree; the caller holds
@@ -47,7 +74,11 @@ extension AuditLog {
             using: configuration.fileOperations
         )
         written += 1
-        checkpointStatus.withLock { $0.latest = checkpoint }
+        let now = ContinuousClock.now
+        checkpointStatus.withLock {
+            $0.latest = checkpoint
+            $0.storedAt = now
+        }
         configuration.onCheckpoint?(checkpoint)
         return checkpoint
     }

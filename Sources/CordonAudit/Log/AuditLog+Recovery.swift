@@ -164,7 +164,7 @@ extension AuditLog {
         let entry = writer.withLock {
             $0.numberRecoveryEntry(event, durableCount: durableCount, now: .now())
         }
-        let encoded = PendingAppend(ticket: CommitTicket(), entries: [entry]).encoded()
+        let encoded = PendingAppend(entry: entry).encoded()
         let (name, segmentStart, offset) = try writeDurably(
             encoded.bytes,
             entries: 1,

@@ -33,8 +33,9 @@ public final class AuditLog: Sendable {
     let committed: Mutex<CommittedLog>
     /// Held while a checkpoint is signed and written, which serializes checkpoint writers.
     let checkpointWriting = Mutex<UInt64>(0)
-    /// The newest checkpoint and whether one is scheduled (a small lock, never held for I/O).
-    let checkpointStatus: Mutex<(latest: Checkpoint?, scheduled: Bool)>
+    /// The newest checkpoint, when this process stored it (nil for one found on open), and
+    /// whether one is scheduled (a small lock, never held for I/O).
+    let checkpointStatus: Mutex<(latest: Checkpoint?, storedAt: ContinuousClock.Instant?, scheduled: Bool)>
     let checkpointQueue = DispatchQueue(label: "cordon.audit.checkpoint")
     let timer = Mutex<(any DispatchSourceTimer)?>(nil)
 
@@ -122,7 +123,7 @@ public final class AuditLog: Sendable {
                 }
             )
         )
-        checkpointStatus = Mutex((scan.latestCheckpoint, false))
+        checkpointStatus = Mutex((scan.latestCheckpoint, nil, false))
     }
 
     deinit {
@@ -143,17 +144,20 @@ public final class AuditLog: Sendable {
     /// Appends `events` as consecutive entries and returns once all are durable.
     public func appendBatch(_ events: [AuditEvent]) throws(AuditError) -> [AuditReceipt] {
         guard !events.isEmpty else { return [] }
-        let ticket = CommitTicket()
-        var enqueued: (GroupCommitState.EnqueueAction, PendingAppend?)
+        // Everything that allocates or reads a clock happens before the writer lock, which
+        // every appender takes: under it, the state machine only stamps numbers and queues.
+        let pending = PendingAppend(ticket: CommitTicket(), events: events)
+        var action: GroupCommitState.EnqueueAction
         repeat {
-            enqueued = writer.withLock { $0.enqueue(events, ticket: ticket, now: .now(), instant: .now) }
-            if enqueued.0 == .recover {
+            let now = AuditTimestamp.now()
+            let instant = ContinuousClock.now
+            action = writer.withLock { $0.enqueue(pending, now: now, instant: instant) }
+            if action == .recover {
                 // This caller found the log failed with a retry due: it repairs the log, and
                 // on success queues its entries like any other caller.
                 if let error = runRecovery() { throw refusal(error) }
             }
-        } while enqueued.0 == .recover
-        let (action, pending) = enqueued
+        } while action == .recover
         switch action {
         case .refuse(let error):
             throw error.code == .closed ? error : refusal(error)
@@ -161,10 +165,10 @@ public final class AuditLog: Sendable {
             lead()
         case .wait, .recover:
             // Encode and hash now, outside every lock, while the current batch is synced.
-            _ = pending?.encoded()
+            _ = pending.encoded()
         }
         while true {
-            switch ticket.wait() {
+            switch pending.ticket.wait() {
             case .lead: lead()
             case .committed(let receipts): return receipts
             case .failed(let error): throw error
@@ -189,7 +193,7 @@ public final class AuditLog: Sendable {
             hashes += part.leafHashes
             lengths += part.lineLengths
         }
-        let firstSequence = batch[0].entries[0].sequence
+        let firstSequence = batch[0].firstSequence
         do {
             let (name, segmentStart, offset) = try writeDurably(
                 bytes,

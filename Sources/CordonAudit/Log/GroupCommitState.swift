@@ -85,33 +85,34 @@ struct GroupCommitState {
         self.retryInterval = max(.zero, retryInterval)
     }
 
-    /// Numbers `events` (times never go backwards) and queues them; returns what the caller
-    /// does next and its queued entries (to encode while it waits).
+    /// Numbers `pending`'s events (times never go backwards) and queues them; returns what
+    /// the caller does next. Allocates nothing but the queue's growth: the caller built
+    /// `pending` before taking the lock this runs under.
     mutating func enqueue(
-        _ events: [AuditEvent],
-        ticket: CommitTicket,
+        _ pending: PendingAppend,
         now: AuditTimestamp,
         instant: ContinuousClock.Instant
-    )
-        -> (EnqueueAction, PendingAppend?)
-    {
+    ) -> EnqueueAction {
         switch phase {
         case .closed(let error):
-            return (.refuse(error), nil)
+            return .refuse(error)
         case .recovering(let failure):
-            return (.refuse(failure.error), nil)
+            return .refuse(failure.error)
         case .failed(let failure):
-            guard instant >= failure.lastAttempt + retryInterval else { return (.refuse(failure.error), nil) }
+            guard instant >= failure.lastAttempt + retryInterval else { return .refuse(failure.error) }
             phase = .recovering(failure)
-            return (.recover, nil)
+            return .recover
         case .idle, .committing:
-            if let stop = pendingStop, let error = stop.error { return (.refuse(error), nil) }
+            if let stop = pendingStop, let error = stop.error { return .refuse(error) }
         }
-        let pending = PendingAppend(ticket: ticket, entries: number(events, now: now))
+        let time = max(now, lastTime)
+        lastTime = time
+        pending.number(firstSequence: nextSequence, time: time)
+        nextSequence += UInt64(pending.events.count)
         queue.append(pending)
-        guard case .idle = phase else { return (.wait, pending) }
+        guard case .idle = phase else { return .wait }
         phase = .committing
-        return (.lead, pending)
+        return .lead
     }
 
     /// The leader's next batch: queued callers in order, up to `maxBatchEntries` (at least one).
@@ -119,8 +120,8 @@ struct GroupCommitState {
         precondition(phase == .committing, "only the leader takes a batch")
         var count = 0
         var taken = 0
-        while taken < queue.count, taken == 0 || count + queue[taken].entries.count <= maxBatchEntries {
-            count += queue[taken].entries.count
+        while taken < queue.count, taken == 0 || count + queue[taken].events.count <= maxBatchEntries {
+            count += queue[taken].events.count
             taken += 1
         }
         let batch = Array(queue.prefix(taken))
@@ -226,7 +227,10 @@ struct GroupCommitState {
     mutating func numberRecoveryEntry(_ event: AuditEvent, durableCount: UInt64, now: AuditTimestamp) -> AuditEntry {
         precondition(isRecovering, "only the recoverer numbers a recovery entry")
         nextSequence = durableCount
-        return number([event], now: now)[0]
+        let time = max(now, lastTime)
+        lastTime = time
+        nextSequence += 1
+        return AuditEntry(sequence: durableCount, time: time, event: event)
     }
 
     /// The files re-verified and the recovery entry is durable: accept appends again,
@@ -246,19 +250,6 @@ struct GroupCommitState {
         failure.lastAttempt = instant
         failure.failedAttempts += 1
         phase = .failed(failure)
-    }
-
-    /// Numbers events from ``nextSequence`` with a time that never goes backwards.
-    private mutating func number(_ events: [AuditEvent], now: AuditTimestamp) -> [AuditEntry] {
-        let time = max(now, lastTime)
-        lastTime = time
-        var entries: [AuditEntry] = []
-        entries.reserveCapacity(events.count)
-        for event in events {
-            entries.append(AuditEntry(sequence: nextSequence, time: time, event: event))
-            nextSequence += 1
-        }
-        return entries
     }
 
     private var isRecovering: Bool {

@@ -52,11 +52,15 @@ extension Endpoints {
         return try HTTPResponse.json(AuditEntriesResponse(entries: entries, treeSize: session.vault.audit.treeSize))
     }
 
-    /// `GET /v1/audit/checkpoint`: a checkpoint of the current tree, signed now if needed
-    /// (C2SP tlog-checkpoint signed note, `text/plain`).
+    /// `GET /v1/audit/checkpoint`: a recent checkpoint (C2SP tlog-checkpoint signed note,
+    /// `text/plain`): the stored one when it covers the tree or is younger than
+    /// ``ServerConfiguration/checkpointMaximumAge``, else one signed now. A checkpoint
+    /// already handed out is public, so serving it again needs no new signature or fsync;
+    /// only the request's own audit entry is written (decision 0018).
     func auditCheckpoint(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
-        return HTTPResponse.text(try session.vault.audit.checkpoint().text)
+        let checkpoint = try session.vault.audit.recentCheckpoint(maximumAge: configuration.checkpointMaximumAge)
+        return HTTPResponse.text(checkpoint.text)
     }
 
     /// `GET /v1/audit/proof/inclusion?index=&treeSize=`: RFC 9162 inclusion proof.

@@ -153,6 +153,35 @@ private final class HostContext: Sendable {
 private final class ConnectionState {
     var body: [UInt8] = []
     var bodyTooLarge = false
+    /// The header fields and query arguments, collected once on the first call (they are
+    /// complete by then) and reused when the request is answered.
+    var collected = CollectedValues()
+}
+
+/// A response body handed to libmicrohttpd without copying it: the box keeps the body
+/// alive until libmicrohttpd has sent it and calls ``releaseResponseBody(_:)``, which
+/// zeroes a body holding personal data before its memory goes back to the allocator.
+///
+/// The box holds the only reference to the array and mutates it only in the release
+/// callback, after libmicrohttpd's last read, so the array's storage neither moves nor is
+/// freed while libmicrohttpd reads from it.
+private final class ResponseBody {
+    var bytes: [UInt8]
+    let holdsPersonalData: Bool
+    let baseAddress: UnsafeMutableRawPointer?
+
+    init(_ bytes: [UInt8], holdsPersonalData: Bool) {
+        self.bytes = bytes
+        self.holdsPersonalData = holdsPersonalData
+        baseAddress = self.bytes.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress) }
+    }
+}
+
+/// `MHD_ContentReaderFreeCallback` of a ``ResponseBody``: libmicrohttpd is done with it.
+private func releaseResponseBody(_ cls: UnsafeMutableRawPointer?) {
+    guard let cls else { return }
+    let body = Unmanaged<ResponseBody>.fromOpaque(cls).takeRetainedValue()
+    if body.holdsPersonalData { SecureMemory.zero(&body.bytes) }
 }
 
 /// The error a host reports when it cannot start.
@@ -181,7 +210,8 @@ private func accessHandler(
     if connectionContext.pointee == nil {
         let state = ConnectionState()
         connectionContext.pointee = Unmanaged.passRetained(state).toOpaque()
-        if RequestFraming.problem(in: collectValues(connection).headers) != nil {
+        state.collected = collectValues(connection)
+        if RequestFraming.problem(in: state.collected.headers) != nil {
             return answer(host, connection, url, method, state)
         }
         let declared = lookupHeader(connection, "Content-Length").flatMap { Int($0) } ?? 0
@@ -221,7 +251,7 @@ private func answer(
     _ method: UnsafePointer<CChar>,
     _ state: ConnectionState
 ) -> MHD_Result {
-    let collected = collectValues(connection)
+    let collected = state.collected
     let client = clientAddress(connection)
     var request = HTTPRequest(
         method: String(cString: method),
@@ -238,17 +268,25 @@ private func answer(
     // The body (ingest lines carry PII) is ours alone again once the API returned: zero it
     // before its memory goes back to the allocator (decision 0009).
     SecureMemory.zero(&request.body)
-    let mhdResponse = response.body.withUnsafeBytes { bytes in
-        MHD_create_response_from_buffer(
-            bytes.count,
-            UnsafeMutableRawPointer(mutating: bytes.baseAddress),
-            MHD_ResponseMemoryMode.RESPMEM_MUST_COPY
+    // No copy: "Create a response object with the content of provided buffer used as the
+    // response body ... @param crfc function to call to cleanup" (microhttpd.h): it sends
+    // straight from the body and calls back once the response is destroyed. RESPMEM_MUST_COPY
+    // copied every body once more and freed an export's copy unzeroed; now the only copy is
+    // zeroed after sending (decision 0018).
+    let body = ResponseBody(response.body, holdsPersonalData: response.holdsPersonalData)
+    response.body = []
+    let box = Unmanaged.passRetained(body)
+    guard
+        let mhdResponse = MHD_create_response_from_buffer_with_free_callback_cls(
+            body.bytes.count,
+            body.baseAddress,
+            releaseResponseBody,
+            box.toOpaque()
         )
+    else {
+        releaseResponseBody(box.toOpaque())
+        return .NO
     }
-    // libmicrohttpd copied it (RESPMEM_MUST_COPY): an export's personal data leaves our
-    // memory now; its copy is libmicrohttpd's until the response is sent.
-    if response.holdsPersonalData { SecureMemory.zero(&response.body) }
-    guard let mhdResponse else { return .NO }
     defer { MHD_destroy_response(mhdResponse) }
     for header in response.headers {
         _ = MHD_add_response_header(mhdResponse, header.name, header.value)

@@ -19,9 +19,14 @@ public struct ServerConfiguration: Sendable {
     public var maximumClockSkewSeconds = PlausibleTimes.defaultMaximumSkew
     /// Seconds a connection may stay idle (slow clients are dropped).
     public var connectionTimeoutSeconds = 30
-    /// libmicrohttpd worker threads (each runs handlers synchronously; audit group commit
-    /// amortizes fsyncs across concurrent requests).
-    public var threadPoolSize = 8
+    /// libmicrohttpd worker threads; ``defaultThreadPoolSize(processorCount:)`` by default.
+    public var threadPoolSize = ServerConfiguration.defaultThreadPoolSize(
+        processorCount: ProcessInfo.processInfo.activeProcessorCount
+    )
+    /// How old a stored checkpoint `GET /v1/audit/checkpoint` may serve when entries were
+    /// appended since (one second, the audit log's checkpoint period); an older one is
+    /// replaced by signing anew. Zero signs whenever the tree grew (decision 0018).
+    public var checkpointMaximumAge: Duration = .seconds(1)
     /// Simultaneous connections accepted.
     public var connectionLimit = 1024
     /// Requests per second per token, and the burst above that.
@@ -47,6 +52,20 @@ public struct ServerConfiguration: Sendable {
 
     public init(dataDirectory: URL) {
         self.dataDirectory = dataDirectory
+    }
+
+    /// The worker threads for a machine with `processorCount` cores: 16 per core, at least
+    /// 64 and at most 256 (the most `cordon serve --threads` accepts).
+    ///
+    /// Each libmicrohttpd pool thread runs its connections' handlers one at a time, and a
+    /// handler spends most of its time blocked on an fsync (its audit entry's group commit,
+    /// a region's COMMIT), not on a core. So the pool is sized for requests waiting on the
+    /// disk, not for cores: a request queued behind another on its thread cannot join the
+    /// group commit in progress, and with fewer threads than busy connections the batch
+    /// is capped by the thread count (8 threads served 32 connections at most 8 to an fsync).
+    /// Connections are spread over the threads unevenly, hence twice the usual 32.
+    public static func defaultThreadPoolSize(processorCount: Int) -> Int {
+        min(256, max(64, 16 * max(1, processorCount)))
     }
 
     /// Whether TLS is configured.

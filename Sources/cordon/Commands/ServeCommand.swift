@@ -31,7 +31,7 @@ struct ServeCommand: ParsableCommand {
         ),
         .option("tls-cert", valueName: "FILE", help: "PEM certificate chain (with --tls-key)."),
         .option("tls-key", valueName: "FILE", help: "PEM private key (with --tls-cert)."),
-        .option("threads", valueName: "N", help: "Worker threads (default 8)."),
+        .option("threads", valueName: "N", help: "Worker threads (default 16 per core, at least 64)."),
         .option("max-body-bytes", valueName: "N", help: "Largest request body (default 8388608)."),
         .option("max-lines", valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
         .option("timeout", valueName: "SECONDS", help: "Idle connection timeout (default 30)."),

@@ -39,6 +39,8 @@ final class FaultyFileOperations: AuditFileOperations {
     let syncs = Atomic<Int>(0)
     let writes = Atomic<Int>(0)
     let syncDelayMicroseconds: UInt32
+    /// ``failSync(number:)``'s target; 0 fails none.
+    private let failingSyncNumber = Atomic<Int>(0)
     private let fault = Mutex<Fault?>(nil)
     /// After a short write, the caller's next write of the rest finds the disk full.
     private let diskFullAfterShortWrite = Atomic<Bool>(false)
@@ -85,9 +87,15 @@ final class FaultyFileOperations: AuditFileOperations {
         }
     }
 
+    /// Fails the `n`th `sync` (counting from 1) with `EIO`, once.
+    func failSync(number n: Int) {
+        failingSyncNumber.store(n, ordering: .relaxed)
+    }
+
     func sync(_ descriptor: Int32) -> Int32 {
-        syncs.add(1, ordering: .relaxed)
+        let number = syncs.add(1, ordering: .relaxed).newValue
         if syncDelayMicroseconds > 0 { usleep(syncDelayMicroseconds) }
+        if number == failingSyncNumber.load(ordering: .relaxed) { return EIO }
         let code = syncErrno.load(ordering: .relaxed)
         if code != 0 { return code }
         switch take(.sync) {

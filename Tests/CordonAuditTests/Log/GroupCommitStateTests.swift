@@ -20,7 +20,11 @@ struct GroupCommitStateTests {
         _ state: inout GroupCommitState,
         after elapsed: Duration = .zero
     ) -> GroupCommitState.EnqueueAction {
-        state.enqueue([TestSupport.event(0)], ticket: CommitTicket(), now: time, instant: start + elapsed).0
+        state.enqueue(
+            PendingAppend(ticket: CommitTicket(), events: [TestSupport.event(0)]),
+            now: time,
+            instant: start + elapsed
+        )
     }
 
     /// Leads a batch of one entry and fails it.

@@ -13,7 +13,9 @@ struct PendingAppendTests {
         let entries = (0..<3).map {
             AuditEntry(sequence: UInt64(10 + $0), time: Self.time, event: TestSupport.event($0))
         }
-        let pending = PendingAppend(ticket: CommitTicket(), entries: entries)
+        let pending = PendingAppend(ticket: CommitTicket(), events: (0..<3).map { TestSupport.event($0) })
+        pending.number(firstSequence: 10, time: Self.time)
+        #expect(pending.entries.map { $0.canonicalBytes() } == entries.map { $0.canonicalBytes() })
         let results = ParallelMap.map(8) { _ in pending.encoded() }
         let expected: [UInt8] = entries.flatMap { $0.canonicalBytes() + [UInt8(0x0A)] }
         for result in results {
