@@ -101,4 +101,29 @@ struct BatchedResidencyTests {
         #expect(rejections[1].message.contains("is this subject's region"))
         #expect(summary.unavailableRegions?["eu"] != nil)
     }
+
+    @Test("events of a chunk find their subjects in every region, in line order, with unknown ones refused")
+    func eventsOfAChunk() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([
+            VaultFixture.subject("e-eu", country: "DE"), VaultFixture.subject("e-us", country: "US"),
+            VaultFixture.subject("e-uk", country: "GB"),
+        ])
+        var rejections: [LineRejection] = []
+        var options = IngestOptions()
+        options.batchSize = 3  // chunks of three lines, with batches written part way through
+        let summary = try fixture.vault.ingestEvents(
+            from: try fixture.reader([
+                VaultFixture.event("e-eu"), VaultFixture.event("nobody"), VaultFixture.event("e-us"),
+                VaultFixture.event(" e-eu "), VaultFixture.event("e-uk"), VaultFixture.event("e-eu"),
+                VaultFixture.event("nobody"), VaultFixture.event("e-us"),
+            ]),
+            context: fixture.context,
+            options: options
+        ) { rejections.append($0) }
+        #expect(rejections.map(\.line) == [2, 7])
+        #expect(rejections.allSatisfy { $0.reason == .unknownSubject })
+        #expect(summary.accepted == 6)
+        #expect(summary.acceptedByRegion == ["eu": 3, "us": 2, "uk": 1])
+    }
 }
