@@ -46,7 +46,11 @@ struct SubjectResidency {
     /// `nil`. Every other region must answer for a new subject; when one cannot, only a
     /// subject the line's own region already holds (an update) may go on, and any other
     /// line is refused as `region_unavailable` (the region is then noted in `summary`).
-    func regionHolding(_ record: SubjectLine, regions: [RegionID], summary: inout IngestSummary) throws(LineRejection)
+    func regionHolding(
+        _ record: SubjectLine,
+        regions: [RegionID],
+        summary: inout IngestSummary
+    ) throws(LineRejection)
         -> RegionID?
     {
         let identifier = record.normalizedExternalID
@@ -98,7 +102,9 @@ extension RegionStore {
             while start < indexes.count {
                 let end = min(start + SubjectResidency.parametersPerStatement, indexes.count)
                 let values: [any DatabaseValueConvertible] = Array(indexes[start..<end])
-                for row in try db.query("SELECT external_index FROM subjects WHERE external_index IN (\(values: values))") {
+                for row in try db.query(
+                    "SELECT external_index FROM subjects WHERE external_index IN (\(values: values))"
+                ) {
                     if let identifier = byIndex[try row.get([UInt8].self, at: 0)] { held.insert(identifier) }
                 }
                 start = end

@@ -65,7 +65,8 @@ extension Vault {
                         throw LineRejection(
                             reason: .regionNotPermitted,
                             field: "externalId",
-                            message: "this subject lives in region \(resolved.region), which this caller may not write to"
+                            message:
+                                "this subject lives in region \(resolved.region), which this caller may not write to"
                         )
                     }
                     pending[resolved.region, default: []].append(resolved)

@@ -8,8 +8,7 @@ import Testing
 /// line must still be decided as if it had asked on its own, in order.
 @Suite("Ingest: residency checked per batch", .serialized)
 struct BatchedResidencyTests {
-    func ingest(_ fixture: VaultFixture, _ lines: [String], batchSize: Int) throws -> (IngestSummary, [LineRejection])
-    {
+    func ingest(_ fixture: VaultFixture, _ lines: [String], batchSize: Int) throws -> (IngestSummary, [LineRejection]) {
         var rejections: [LineRejection] = []
         var options = IngestOptions()
         options.batchSize = batchSize
@@ -37,7 +36,9 @@ struct BatchedResidencyTests {
         ]
         let (summary, rejections) = try ingest(fixture, lines, batchSize: 1000)
         #expect(rejections.map(\.line) == [1, 5, 7, 8, 6])
-        #expect(rejections.map(\.reason) == [.regionChange, .regionChange, .regionChange, .regionChange, .noLawfulBasis])
+        #expect(
+            rejections.map(\.reason) == [.regionChange, .regionChange, .regionChange, .regionChange, .noLawfulBasis]
+        )
         #expect(rejections[0].message.contains("stored in region eu; a move to us needs an explicit transfer"))
         #expect(rejections[1].message.contains("stored in region us"))
         #expect(summary.accepted == 3 && summary.created == 1 && summary.updated == 2)
