@@ -1,7 +1,8 @@
 internal import CSodium
 
 /// Secret bytes in libsodium guarded memory: guard pages, a canary, `mlock`ed, read-only
-/// once filled, and zeroed on release.
+/// once filled, and zeroed on release — or a slot of a ``SecureKeyArena`` (guarded too,
+/// but writable while the arena lives), zeroed on release.
 ///
 /// The pages are set read-only (`sodium_mprotect_readonly`) rather than toggled between
 /// no-access and read-only on each use: toggling would need a lock around every access
@@ -13,6 +14,8 @@ final class SecureBytes: @unchecked Sendable {
     // (enforced by the MMU through sodium_mprotect_readonly), so sharing is race-free.
     private let pointer: UnsafeMutableRawPointer
     let count: Int
+    /// The arena whose slot this is, or `nil` for bytes in their own guarded allocation.
+    private let arena: SecureKeyArena?
 
     /// Allocates `count` bytes, lets `initialize` fill them, then seals them read-only.
     init(count: Int, initialize: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
@@ -32,6 +35,15 @@ final class SecureBytes: @unchecked Sendable {
         sodium_mprotect_readonly(pointer)
         self.pointer = pointer
         self.count = count
+        self.arena = nil
+    }
+
+    /// Bytes already written into a slot of `arena`; the slot is zeroed on release, and the
+    /// arena (kept alive until then) frees the guarded region.
+    init(slot: UnsafeMutableRawPointer, count: Int, in arena: SecureKeyArena) {
+        self.pointer = slot
+        self.count = count
+        self.arena = arena
     }
 
     /// Copies `bytes` into guarded memory.
@@ -45,6 +57,11 @@ final class SecureBytes: @unchecked Sendable {
     }
 
     deinit {
+        if arena != nil {
+            // An arena's pages stay writable while it lives; zero just this slot now.
+            sodium_memzero(pointer, count)
+            return
+        }
         // sodium_free zeroes the region and checks the canary; it needs write access.
         sodium_mprotect_readwrite(pointer)
         sodium_free(pointer)

@@ -14,6 +14,10 @@ enum IngestBenchmark {
         var eventsAccepted: Int
         var subjectSeconds: Double
         var eventSeconds: Double
+        /// CPU time (user + system) of the process during each phase: on a shared machine
+        /// wall time also counts other programs' turns, CPU time does not.
+        var subjectCPUSeconds: Double
+        var eventCPUSeconds: Double
         var eventsPerSecond: Double
         var exportP50Milliseconds: Double?
         var exportP99Milliseconds: Double?
@@ -37,6 +41,21 @@ enum IngestBenchmark {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
+    /// Wall and CPU (user + system) seconds of `body`.
+    static func timed(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        let cpuStart = cpuSeconds()
+        let wall = try seconds(body)
+        return (wall, cpuSeconds() - cpuStart)
+    }
+
+    /// The process's user + system CPU time so far (getrusage).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     static func percentile(_ values: [Double], _ p: Double) -> Double {
         let sorted = values.sorted()
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
@@ -53,10 +72,10 @@ enum IngestBenchmark {
         let context = AccessContext(actor: "bench", role: "ingest")
         var subjectSummary = IngestSummary(kind: "subjects")
         var eventSummary = IngestSummary(kind: "events")
-        let subjectSeconds = try seconds {
+        let subjectTime = try timed {
             subjectSummary = try vault.ingestSubjects(from: try LineReader(path: subjects), context: context)
         }
-        let eventSeconds = try seconds {
+        let eventTime = try timed {
             eventSummary = try vault.ingestEvents(from: try LineReader(path: events), context: context)
         }
 
@@ -83,9 +102,11 @@ enum IngestBenchmark {
             subjectLines: subjectSummary.lines,
             eventLines: eventSummary.lines,
             eventsAccepted: eventSummary.accepted,
-            subjectSeconds: subjectSeconds,
-            eventSeconds: eventSeconds,
-            eventsPerSecond: Double(eventSummary.lines) / eventSeconds,
+            subjectSeconds: subjectTime.wall,
+            eventSeconds: eventTime.wall,
+            subjectCPUSeconds: subjectTime.cpu,
+            eventCPUSeconds: eventTime.cpu,
+            eventsPerSecond: Double(eventSummary.lines) / eventTime.wall,
             exportP50Milliseconds: percentile(exports, 0.5),
             exportP99Milliseconds: percentile(exports, 0.99),
             eraseP50Milliseconds: percentile(erasures, 0.5),
@@ -119,7 +140,7 @@ enum IngestBenchmark {
         )
         let encoder = JSONEncoder()
         var subjectLines = 0
-        let subjectSeconds = try seconds {
+        let subjectTime = try timed {
             try batches(path: subjects, db: db) { bytes in
                 subjectLines += 1
                 guard let line = try? SubjectLine.parse(bytes, configuration: policies) else { return }
@@ -143,7 +164,7 @@ enum IngestBenchmark {
         }
         var eventLines = 0
         var accepted = 0
-        let eventSeconds = try seconds {
+        let eventTime = try timed {
             try batches(path: events, db: db) { bytes in
                 eventLines += 1
                 guard let line = try? EventLine.parse(bytes, catalog: policies.catalog),
@@ -165,9 +186,11 @@ enum IngestBenchmark {
             subjectLines: subjectLines,
             eventLines: eventLines,
             eventsAccepted: accepted,
-            subjectSeconds: subjectSeconds,
-            eventSeconds: eventSeconds,
-            eventsPerSecond: Double(eventLines) / eventSeconds
+            subjectSeconds: subjectTime.wall,
+            eventSeconds: eventTime.wall,
+            subjectCPUSeconds: subjectTime.cpu,
+            eventCPUSeconds: eventTime.cpu,
+            eventsPerSecond: Double(eventLines) / eventTime.wall
         )
     }
 

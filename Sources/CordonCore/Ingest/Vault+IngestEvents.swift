@@ -29,58 +29,92 @@ extension Vault {
         var unwritable: [RegionID: VaultError] = [:]
         var linesSinceProgress = 0
         var sample: [[UInt8]] = []  // the first lines, to name the input's shape if all are refused
-        while let line = try reader.next() {
-            summary.lines += 1
-            linesSinceProgress += 1
-            if sample.count < InputShape.sampleSize { sample.append(line.bytes) }
-            // A refused line is reported and skipped; any other error (a store that cannot be
-            // read) is the server's, not the line's, and ends the run.
-            do {
-                if line.isTooLong {
-                    throw LineRejection(
-                        reason: .lineTooLong,
-                        message: "line is longer than \(options.maximumLineBytes) bytes"
+
+        // Lines are taken in chunks of `batchSize`: each chunk is parsed, the subjects it
+        // names that the resolver has not seen are looked up with one read per region
+        // (decision 0021), then the lines are decided one by one, in order.
+        func process(_ chunk: [LineReader.Line]) throws {
+            let parsed = chunk.map { line in
+                Result { () throws(LineRejection) -> EventLine in
+                    if line.isTooLong {
+                        throw LineRejection(
+                            reason: .lineTooLong,
+                            message: "line is longer than \(options.maximumLineBytes) bytes"
+                        )
+                    }
+                    let now = options.now ?? Int64(Date().timeIntervalSince1970)
+                    return try EventLine.parse(
+                        line.bytes,
+                        catalog: configuration.catalog,
+                        times: PlausibleTimes(now: now, maximumSkew: options.maximumClockSkew)
                     )
-                }
-                let now = options.now ?? Int64(Date().timeIntervalSince1970)
-                let event = try EventLine.parse(
-                    line.bytes,
-                    catalog: configuration.catalog,
-                    times: PlausibleTimes(now: now, maximumSkew: options.maximumClockSkew)
-                )
-                let resolved = try resolver.resolve(event, line: line.number, now: now)
-                if let permitted = options.permittedRegions, !permitted.contains(resolved.region) {
-                    throw LineRejection(
-                        reason: .regionNotPermitted,
-                        field: "externalId",
-                        message: "this subject lives in region \(resolved.region), which this caller may not write to"
-                    )
-                }
-                pending[resolved.region, default: []].append(resolved)
-            } catch var rejection as LineRejection {
-                rejection.line = line.number
-                summary.reject(rejection)
-                onReject(rejection)
-            }
-            if options.idempotency == nil {
-                for (region, events) in pending where events.count >= options.batchSize {
-                    try writeEvents(
-                        events,
-                        region: region,
-                        context: context,
-                        options: options,
-                        summary: &summary,
-                        unwritable: &unwritable,
-                        onReject
-                    )
-                    pending[region] = nil
                 }
             }
-            if linesSinceProgress >= options.batchSize {
-                linesSinceProgress = 0
-                progress(summary)
+            try resolver.prefetch(parsed.compactMap { try? $0.get() })
+            for (line, result) in zip(chunk, parsed) {
+                summary.lines += 1
+                linesSinceProgress += 1
+                if sample.count < InputShape.sampleSize { sample.append(line.bytes) }
+                // A refused line is reported and skipped; any other error (a store that cannot be
+                // read) is the server's, not the line's, and ends the run.
+                do {
+                    let event = try result.get()
+                    let now = options.now ?? Int64(Date().timeIntervalSince1970)
+                    let resolved = try resolver.resolve(event, line: line.number, now: now)
+                    if let permitted = options.permittedRegions, !permitted.contains(resolved.region) {
+                        throw LineRejection(
+                            reason: .regionNotPermitted,
+                            field: "externalId",
+                            message:
+                                "this subject lives in region \(resolved.region), which this caller may not write to"
+                        )
+                    }
+                    pending[resolved.region, default: []].append(resolved)
+                } catch var rejection as LineRejection {
+                    rejection.line = line.number
+                    summary.reject(rejection)
+                    onReject(rejection)
+                }
+                if options.idempotency == nil {
+                    for (region, events) in pending where events.count >= options.batchSize {
+                        try writeEvents(
+                            events,
+                            region: region,
+                            context: context,
+                            options: options,
+                            summary: &summary,
+                            unwritable: &unwritable,
+                            onReject
+                        )
+                        pending[region] = nil
+                    }
+                }
+                if linesSinceProgress >= options.batchSize {
+                    linesSinceProgress = 0
+                    progress(summary)
+                }
             }
         }
+
+        var chunk: [LineReader.Line] = []
+        chunk.reserveCapacity(max(options.batchSize, 1))
+        while true {
+            let next: LineReader.Line?
+            do {
+                next = try reader.next()
+            } catch {
+                // The lines read before the failure are decided (and written) first.
+                try process(chunk)
+                throw error
+            }
+            guard let line = next else { break }
+            chunk.append(line)
+            if chunk.count >= max(options.batchSize, 1) {
+                try process(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        try process(chunk)
         try checkIngestKey(options.idempotency, regions: pending.keys.sorted(), context: context)
         for region in pending.keys.sorted() {
             try writeEvents(
@@ -242,6 +276,55 @@ struct SubjectResolver {
             subjectID: entry.subject.id,
             country: entry.subject.country
         )
+    }
+
+    /// Looks up, with one read per region, the subjects of `events` not in the cache yet,
+    /// and caches what it finds (and, when every region answered, what no region holds).
+    /// Each read on a region's writer connection costs more than its query: it toggles
+    /// `PRAGMA query_only`, which expires every prepared statement of the connection, so
+    /// one lookup per subject meant re-preparing the event INSERT again and again.
+    /// A subject that a failing region may hold is left to ``resolve(_:line:now:)``,
+    /// which asks again and refuses the line as before.
+    mutating func prefetch(_ events: [EventLine]) throws {
+        var missing: [String: [String]] = [:]  // normalized externalId → the externalIds that name it
+        for event in events where cache[event.externalID] == nil {
+            missing[event.normalizedExternalID, default: []].append(event.externalID)
+        }
+        guard !missing.isEmpty else { return }
+        var found: [String: Entry] = [:]
+        var everyRegionAnswered = true
+        for region in vault.regionIDs {
+            let wanted = missing.keys.filter { found[$0] == nil }
+            if wanted.isEmpty { break }
+            let answer = try vault.forRegion(region) { store -> [String: Entry] in
+                try store.read { db -> [String: Entry] in
+                    var entries: [String: Entry] = [:]
+                    for identifier in wanted {
+                        let index = store.externalIndex(normalized: identifier)
+                        guard let subject = try store.subject(externalIndex: index, in: db) else { continue }
+                        entries[identifier] = Entry(
+                            region: region,
+                            subject: subject,
+                            standing: try store.standing(of: subject, in: db)
+                        )
+                    }
+                    return entries
+                }
+            }
+            switch answer {
+            case .success(let entries): found.merge(entries) { first, _ in first }
+            case .failure: everyRegionAnswered = false
+            }
+        }
+        for (identifier, externalIDs) in missing {
+            let entry = found[identifier]
+            // Not found while a region could not answer: resolve asks again, line by line.
+            guard entry != nil || everyRegionAnswered else { continue }
+            for externalID in externalIDs {
+                if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+                cache[externalID] = .some(entry)
+            }
+        }
     }
 
     /// The subject's entry, searching every region until one holds it. `nil` only when

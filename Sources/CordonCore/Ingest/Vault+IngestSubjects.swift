@@ -32,80 +32,103 @@ extension Vault {
         var unwritable: [RegionID: VaultError] = [:]
         var linesSinceProgress = 0
         var sample: [[UInt8]] = []  // the first lines, to name the input's shape if all are refused
-        while let line = try reader.next() {
-            summary.lines += 1
-            linesSinceProgress += 1
-            if sample.count < InputShape.sampleSize { sample.append(line.bytes) }
-            // A refused line is reported and skipped; any other error (a store that cannot be
-            // read) is the server's, not the line's, and ends the run.
-            do {
-                if line.isTooLong {
-                    throw LineRejection(
-                        reason: .lineTooLong,
-                        message: "line is longer than \(options.maximumLineBytes) bytes"
-                    )
-                }
-                let record = try SubjectLine.parse(
-                    line.bytes,
-                    configuration: configuration,
-                    times: PlausibleTimes(now: now, maximumSkew: options.maximumClockSkew)
-                )
-                if let permitted = options.permittedRegions, !permitted.contains(record.region) {
-                    throw LineRejection(
-                        reason: .regionNotPermitted,
-                        field: "country",
-                        message: "this subject belongs to region \(record.region), which this caller may not write to"
-                    )
-                }
-                if case .failure(let failure) = try forRegion(record.region, { _ in }) {
-                    summary.noteUnavailable(record.region, failure)
-                    throw LineRejection.regionUnavailable(
-                        record.region,
-                        failure,
-                        field: "country",
-                        needs: "is this subject's region"
-                    )
-                }
-                // A subject lives in exactly one region: a subject already stored (or
-                // waiting to be) in another region is a change of residence, which needs an
-                // explicit transfer.
-                let waiting = inFlight[record.externalID].flatMap { $0 == record.region ? nil : $0 }
-                if let other = try waiting ?? regionHolding(record, summary: &summary) {
-                    throw LineRejection(
-                        reason: .regionChange,
-                        field: "country",
-                        message:
-                            "this subject is stored in region \(other); a move to \(record.region) needs an explicit transfer (erase and re-ingest)"
-                    )
-                }
-                inFlight[record.externalID] = record.region
-                pending[record.region, default: []].append((line.number, record))
-            } catch var rejection as LineRejection {
-                rejection.line = line.number
-                summary.reject(rejection)
-                onReject(rejection)
-            }
-            if options.idempotency == nil {
-                for (region, items) in pending where items.count >= options.batchSize {
-                    try writeSubjects(
-                        items,
-                        region: region,
-                        context: context,
-                        options: options,
-                        now: now,
-                        summary: &summary,
-                        unwritable: &unwritable,
-                        onReject: onReject
-                    )
-                    pending[region] = nil
-                    inFlight = inFlight.filter { $0.value != region }
+        let times = PlausibleTimes(now: now, maximumSkew: options.maximumClockSkew)
+
+        // Lines are taken in chunks of `batchSize`: each chunk is parsed, then every region
+        // is asked once which of the chunk's subjects it stores (decision 0021), then the
+        // lines are decided one by one, in order, exactly as if each had asked on its own.
+        func process(_ chunk: [LineReader.Line]) throws {
+            let parsed = chunk.map { line in
+                Result { () throws(LineRejection) -> SubjectLine in
+                    try parseSubject(line, options: options, times: times)
                 }
             }
-            if linesSinceProgress >= options.batchSize {
-                linesSinceProgress = 0
-                progress(summary)
+            let identifiers = Set(parsed.compactMap { try? $0.get().normalizedExternalID })
+            var residency = try SubjectResidency(normalizedExternalIDs: identifiers, vault: self)
+            for (line, result) in zip(chunk, parsed) {
+                summary.lines += 1
+                linesSinceProgress += 1
+                if sample.count < InputShape.sampleSize { sample.append(line.bytes) }
+                // A refused line is reported and skipped; any other error (a store that cannot be
+                // read) is the server's, not the line's, and ends the run.
+                do {
+                    let record = try result.get()
+                    if case .failure(let failure) = try forRegion(record.region, { _ in }) {
+                        summary.noteUnavailable(record.region, failure)
+                        throw LineRejection.regionUnavailable(
+                            record.region,
+                            failure,
+                            field: "country",
+                            needs: "is this subject's region"
+                        )
+                    }
+                    // A subject lives in exactly one region: a subject already stored (or
+                    // waiting to be) in another region is a change of residence, which needs an
+                    // explicit transfer.
+                    let waiting = inFlight[record.externalID].flatMap { $0 == record.region ? nil : $0 }
+                    if let other = try waiting
+                        ?? residency.regionHolding(record, regions: regionIDs, summary: &summary)
+                    {
+                        throw LineRejection(
+                            reason: .regionChange,
+                            field: "country",
+                            message:
+                                "this subject is stored in region \(other); a move to \(record.region) needs an explicit transfer (erase and re-ingest)"
+                        )
+                    }
+                    inFlight[record.externalID] = record.region
+                    pending[record.region, default: []].append((line.number, record))
+                } catch var rejection as LineRejection {
+                    rejection.line = line.number
+                    summary.reject(rejection)
+                    onReject(rejection)
+                }
+                if options.idempotency == nil {
+                    for (region, items) in pending where items.count >= options.batchSize {
+                        let stored = try writeSubjects(
+                            items,
+                            region: region,
+                            context: context,
+                            options: options,
+                            now: now,
+                            summary: &summary,
+                            unwritable: &unwritable,
+                            onReject: onReject
+                        )
+                        // The stores now answer for these subjects; the chunk's answers are
+                        // from before, so they learn of them here.
+                        for identifier in stored { residency.noteStored(identifier, in: region) }
+                        pending[region] = nil
+                        inFlight = inFlight.filter { $0.value != region }
+                    }
+                }
+                if linesSinceProgress >= options.batchSize {
+                    linesSinceProgress = 0
+                    progress(summary)
+                }
             }
         }
+
+        var chunk: [LineReader.Line] = []
+        chunk.reserveCapacity(options.batchSize)
+        while true {
+            let next: LineReader.Line?
+            do {
+                next = try reader.next()
+            } catch {
+                // The lines read before the failure are decided (and written) as they were
+                // without chunking; then the run ends.
+                try process(chunk)
+                throw error
+            }
+            guard let line = next else { break }
+            chunk.append(line)
+            if chunk.count >= max(options.batchSize, 1) {
+                try process(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        try process(chunk)
         try checkIngestKey(options.idempotency, regions: pending.keys.sorted(), context: context)
         for region in pending.keys.sorted() {
             try writeSubjects(
@@ -125,6 +148,33 @@ extension Vault {
         return summary
     }
 
+    /// Validates one subject line: its length, its fields, and whether the caller may write
+    /// to its region.
+    private func parseSubject(
+        _ line: LineReader.Line,
+        options: IngestOptions,
+        times: PlausibleTimes
+    ) throws(LineRejection) -> SubjectLine {
+        if line.isTooLong {
+            throw LineRejection(
+                reason: .lineTooLong,
+                message: "line is longer than \(options.maximumLineBytes) bytes"
+            )
+        }
+        let record = try SubjectLine.parse(line.bytes, configuration: configuration, times: times)
+        if let permitted = options.permittedRegions, !permitted.contains(record.region) {
+            throw LineRejection(
+                reason: .regionNotPermitted,
+                field: "country",
+                message: "this subject belongs to region \(record.region), which this caller may not write to"
+            )
+        }
+        return record
+    }
+
+    /// Writes one region's buffered lines as one audited transaction and returns the
+    /// normalized externalIds it stored (none when the region could not be written).
+    @discardableResult
     private func writeSubjects(
         _ items: [(line: Int, record: SubjectLine)],
         region: RegionID,
@@ -134,7 +184,8 @@ extension Vault {
         summary: inout IngestSummary,
         unwritable: inout [RegionID: VaultError],
         onReject: (LineRejection) -> Void
-    ) throws {
+    ) throws -> [String] {
+        var stored: [String] = []
         let written =
             try unwritable[region].map { .failure($0) }
             ?? writeRegionBatch(
@@ -143,9 +194,13 @@ extension Vault {
                 idempotency: options.idempotency,
                 { store, db in
                     var batch = RegionBatch()
+                    stored = []  // a retried body starts again
+                    // The DEKs of the batch's new subjects, in one guarded region (decision 0021).
+                    let keys = try SecureKeyArena(capacity: max(items.count, 1))
                     for item in items {
                         do {
-                            let (id, created) = try store.upsert(item.record, now: now, in: db)
+                            let (id, created) = try store.upsert(item.record, now: now, keys: keys, in: db)
+                            stored.append(item.record.normalizedExternalID)
                             batch.subjects.append(id)
                             batch.accepted += 1
                             if created { batch.created += 1 } else { batch.updated += 1 }
@@ -196,49 +251,8 @@ extension Vault {
                 summary.reject(rejection)
                 onReject(rejection)
             }
+            return []
         }
-    }
-
-    /// The region other than the line's own that already stores the line's subject, or
-    /// `nil`. Every other region must answer for a new subject; when one cannot, only a
-    /// subject the line's own region already holds (an update) may go on, and any other
-    /// line is refused as `region_unavailable` (the region is then noted in `summary`).
-    private func regionHolding(_ record: SubjectLine, summary: inout IngestSummary) throws -> RegionID? {
-        func holds(_ region: RegionID) throws -> Result<Bool, VaultError> {
-            try forRegion(region) { store in
-                let index = store.externalIndex(normalized: record.normalizedExternalID)
-                return try store.read { db in try store.subject(externalIndex: index, in: db) != nil }
-            }
-        }
-        var failures: [RegionID: VaultError] = [:]
-        for region in regionIDs where region != record.region {
-            switch try holds(region) {
-            case .success(true): return region
-            case .success(false): continue
-            case .failure(let failure): failures[region] = failure
-            }
-        }
-        guard let unavailable = failures.keys.min() else { return nil }
-        switch try holds(record.region) {
-        case .success(true):
-            // An update: ingest keeps an externalId in one region, and that region answered.
-            return nil
-        case .success(false):
-            for (region, failure) in failures { summary.noteUnavailable(region, failure) }
-            throw LineRejection.regionUnavailable(
-                unavailable,
-                failures[unavailable]!,
-                field: "externalId",
-                needs: "must be able to say it does not hold this new subject already"
-            )
-        case .failure(let failure):
-            summary.noteUnavailable(record.region, failure)
-            throw LineRejection.regionUnavailable(
-                record.region,
-                failure,
-                field: "country",
-                needs: "is this subject's region"
-            )
-        }
+        return stored
     }
 }

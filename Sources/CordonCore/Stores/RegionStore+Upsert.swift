@@ -11,7 +11,15 @@ extension RegionStore {
     /// own justify keeping a marketing profile: Cordon has no evidence of a contract. For an
     /// existing subject the new consent records are always appended — a withdrawal must be
     /// kept as proof (GDPR Art. 7(1)) — and PII fields on the line replace the stored ones.
-    func upsert(_ line: SubjectLine, now: Int64, in db: Connection) throws -> (SubjectID, created: Bool) {
+    ///
+    /// A new subject's DEK is drawn into a slot of `keys`, the batch's guarded arena: it is
+    /// used to seal the PII, wrapped under the active KEK, and zeroed when this returns.
+    func upsert(
+        _ line: SubjectLine,
+        now: Int64,
+        keys: SecureKeyArena,
+        in db: Connection
+    ) throws -> (SubjectID, created: Bool) {
         let externalIndex = externalIndex(normalized: line.normalizedExternalID)
         let emailIndex = try line.pii["email"].map(emailIndex)
         if let existing = try subject(externalIndex: externalIndex, in: db) {
@@ -55,7 +63,7 @@ extension RegionStore {
         }
 
         let id = SubjectID.random()
-        let dek = SubjectDEK()
+        let dek = try keys.randomKey(as: SubjectDEKRole.self)
         let (wrapped, kekVersion) = try keyring.wrapDEK(dek, subjectID: id.rawValue)
         try db.execute(
             """
