@@ -50,9 +50,12 @@ public final class DatabasePool: Sendable {
     private let readers = Mutex(ReaderState())
 
     /// One permit per reader slot: a read holds one for its whole closure, so at most
-    /// ``maximumReaderCount`` readers exist, and ``close()`` takes them all to wait for
-    /// every read in progress.
+    /// ``maximumReaderCount`` readers exist.
     private let readerPermits: DispatchSemaphore
+
+    /// Every read admitted (entered under ``readers``' lock while the pool was open) and
+    /// not yet returned, so ``close()`` can wait for them.
+    private let readsInProgress = DispatchGroup()
 
     /// The configuration readers open with: the pool's, read-only.
     private let readerConfiguration: Configuration
@@ -118,6 +121,11 @@ public final class DatabasePool: Sendable {
     /// - Throws: ``StoreError/Code/closed`` once ``close()`` has run,
     ///   ``StoreError/Code/readOnly`` for any attempt to write, or the body's error.
     public func read<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
+        try readers.withLock { state throws(StoreError) in
+            guard !state.isClosed else { throw closedError() }
+            readsInProgress.enter()
+        }
+        defer { readsInProgress.leave() }
         readerPermits.wait()
         defer { readerPermits.signal() }
         let reader = try checkOutReader()
@@ -135,7 +143,7 @@ public final class DatabasePool: Sendable {
         }
         if let idle { return idle }
         // Opened outside the lock (opening reads and authenticates page 1): close() cannot
-        // finish meanwhile, because it waits for this caller's permit.
+        // finish meanwhile, because it waits for this read.
         let reader = Reader(connection: try Connection(path: path, configuration: readerConfiguration))
         readers.withLock { $0.busy[ObjectIdentifier(reader)] = reader.interruptHandle }
         return reader
@@ -172,11 +180,11 @@ public final class DatabasePool: Sendable {
     /// Store maintenance that replaces or rewrites the file (re-encryption, restore from
     /// a backup) calls it first: the file must have no open connection.
     public func close() {
+        // From here no read is admitted; those admitted before run (or, still waiting for
+        // a reader, fail as closed) and return their readers.
         readers.withLock { $0.isClosed = true }
-        // Every permit: each read in progress returns its reader before its permit.
-        for _ in 0..<maximumReaderCount { readerPermits.wait() }
+        readsInProgress.wait()
         readers.withLock { $0.idle.removeAll() }
-        for _ in 0..<maximumReaderCount { readerPermits.signal() }
         writerLock.withLock { _ in
             writerInterrupt.withLock { $0 = nil }
             writer = nil

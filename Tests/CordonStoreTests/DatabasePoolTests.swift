@@ -1,0 +1,200 @@
+import CordonStore
+import Foundation
+import Synchronization
+import Testing
+
+/// A read runs in one snapshot beside the writer; neither waits for the other. Every
+/// pool here is encrypted, so readers go through the page cipher as the writer does.
+/// Waits carry a generous limit only so that a broken pool fails instead of hanging;
+/// nothing asserts how long anything takes.
+@Suite struct DatabasePoolTests {
+    let directory: TemporaryDirectory
+    let pool: DatabasePool
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        pool = try Self.makePool(at: directory.path("pool.db"))
+    }
+
+    static func makePool(at path: String, readers: Int = 2) throws -> DatabasePool {
+        var migrator = Migrator()
+        migrator.register(version: 1, name: "events") { connection in
+            try connection.execute(script: EncryptedStore.schema)
+        }
+        var configuration = EncryptedStore.configuration()
+        configuration.maximumReaderCount = readers
+        return try DatabasePool(path: path, configuration: configuration, migrator: migrator)
+    }
+
+    private static func count(_ connection: Connection) throws -> Int {
+        try connection.scalar(Int.self, "SELECT count(*) FROM events") ?? -1
+    }
+
+    @Test func aReadSeesOneSnapshotWhileTheWriterCommits() throws {
+        let pool = pool
+        try pool.write { try EncryptedStore.insertEvents($0, count: 100) }
+        let readStarted = DispatchSemaphore(value: 0)
+        let written = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        let seen = Mutex<[Int]>([])
+        Thread {
+            _ = try? pool.read { db in
+                seen.withLock { $0.append((try? Self.count(db)) ?? -1) }
+                readStarted.signal()
+                _ = written.wait(timeout: .now() + 30)
+                seen.withLock { $0.append((try? Self.count(db)) ?? -1) }
+            }
+            finished.signal()
+        }.start()
+        #expect(readStarted.wait(timeout: .now() + 30) == .success)
+        // Commits while the read is open: a writer never waits for readers.
+        try pool.write { try EncryptedStore.insertEvents($0, count: 50, firstID: 101) }
+        written.signal()
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(seen.withLock { $0 } == [100, 100])
+        #expect(try pool.read { try Self.count($0) } == 150)
+    }
+
+    @Test func aGroupByInProgressOnAReaderDoesNotBlockAWrite() throws {
+        let pool = pool
+        try pool.write { try EncryptedStore.insertEvents($0, count: 500) }
+        let inQuery = DispatchSemaphore(value: 0)
+        let written = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        let groups = Counter()
+        Thread {
+            _ = try? pool.read { db in
+                // Stopped on its first group, mid-statement, until the write has committed.
+                try db.forEachRow("SELECT subject_id, count(*), sum(amount_cents) FROM events GROUP BY subject_id") {
+                    _ in
+                    if groups.value == 0 {
+                        inQuery.signal()
+                        _ = written.wait(timeout: .now() + 30)
+                    }
+                    groups.increment()
+                }
+            }
+            finished.signal()
+        }.start()
+        #expect(inQuery.wait(timeout: .now() + 30) == .success)
+        try pool.write { try EncryptedStore.insertEvents($0, count: 10, firstID: 501) }
+        written.signal()
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(groups.value == 97)
+        #expect(try pool.read { try Self.count($0) } == 510)
+    }
+
+    @Test func aReaderCannotWrite() throws {
+        let error = try #require(throws: StoreError.self) {
+            try pool.read { try $0.execute("DELETE FROM events") }
+        }
+        #expect(error.code == .readOnly)
+    }
+
+    @Test func readsRunConcurrentlyUpToTheReaderCount() throws {
+        let pool = pool
+        try pool.write { try EncryptedStore.insertEvents($0, count: 20) }
+        // Both readers hold their snapshot until the other has started: with one reader
+        // (or reads serialized) this would never finish.
+        let arrived = DispatchSemaphore(value: 0)
+        let bothIn = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread {
+                _ = try? pool.read { db in
+                    _ = try Self.count(db)
+                    arrived.signal()
+                    _ = bothIn.wait(timeout: .now() + 30)
+                }
+                finished.signal()
+            }.start()
+        }
+        #expect(arrived.wait(timeout: .now() + 30) == .success)
+        #expect(arrived.wait(timeout: .now() + 30) == .success)
+        bothIn.signal()
+        bothIn.signal()
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+    }
+
+    @Test func interruptingReadersStopsAQueryAndLeavesTheWriter() throws {
+        let pool = pool
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = Mutex<StoreError.Code?>(nil)
+        Thread {
+            do {
+                _ = try pool.read { db in
+                    try db.scalar(
+                        Int.self,
+                        """
+                        WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 10000000000)
+                        SELECT count(*) FROM c
+                        """
+                    )
+                }
+            } catch let error as StoreError {
+                outcome.withLock { $0 = error.code }
+            } catch {}
+            finished.signal()
+        }.start()
+        // The query may not have started yet, and an interrupt with nothing running is a
+        // no-op, so keep interrupting until it ends.
+        var attempts = 0
+        while finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut, attempts < 500 {
+            pool.interruptReaders()
+            attempts += 1
+        }
+        #expect(outcome.withLock { $0 } == .interrupt)
+        try pool.write { try EncryptedStore.insertEvents($0, count: 1) }
+        #expect(try pool.read { try Self.count($0) } == 1)
+    }
+
+    @Test func closeWaitsForReadsInProgressThenRefusesEverything() throws {
+        let pool = pool
+        try pool.write { try EncryptedStore.insertEvents($0, count: 10) }
+        let events = Mutex<[String]>([])
+        let reading = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? pool.read { db in
+                reading.signal()
+                _ = release.wait(timeout: .now() + 30)
+                events.withLock { $0.append("read \(try! Self.count(db))") }
+            }
+            finished.signal()
+        }.start()
+        #expect(reading.wait(timeout: .now() + 30) == .success)
+        Thread {
+            pool.close()
+            events.withLock { $0.append("closed") }
+            finished.signal()
+        }.start()
+        // Once close has begun, new reads are refused; the one in progress goes on.
+        var refused: StoreError?
+        for _ in 0..<10_000 where refused == nil {
+            do { _ = try pool.read { _ in 0 } } catch let error as StoreError { refused = error } catch {}
+        }
+        #expect(refused?.code == .closed)
+        release.signal()
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(finished.wait(timeout: .now() + 30) == .success)
+        #expect(events.withLock { $0 } == ["read 10", "closed"])
+        #expect(throws: StoreError.self) { try pool.write { try Self.count($0) } }
+        pool.close()  // idempotent
+    }
+
+    @Test func theFileCanBeReEncryptedOnceThePoolIsClosed() throws {
+        let path = directory.path("rekey.db")
+        let before = try Self.makePool(at: path)
+        try before.write { try EncryptedStore.insertEvents($0, count: 300) }
+        let expected = try before.read { try EncryptedStore.readEverything($0) }
+        before.close()
+        try PageEncryption.reencryptStore(at: path, from: .testA, to: .testB)
+        var configuration = EncryptedStore.configuration(.testB)
+        configuration.maximumReaderCount = 2
+        let after = try DatabasePool(path: path, configuration: configuration)
+        #expect(try after.read { try EncryptedStore.readEverything($0) } == expected)
+        #expect(try after.write { try EncryptedStore.readEverything($0) } == expected)
+    }
+}
