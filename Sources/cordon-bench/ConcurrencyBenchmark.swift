@@ -57,9 +57,11 @@ enum ConcurrencyBenchmark {
         let analystCount = 4
         _ = try ask(vault, analyst: "bench-\(run)-warm", now: now)  // the page cache and the population
 
-        let queryAlone = try latency((0..<samples).map { sample in
-            try ask(vault, analyst: "bench-\(run)-alone-\(sample)", now: now)
-        })
+        let queryAlone = try latency(
+            (0..<samples).map { sample in
+                try ask(vault, analyst: "bench-\(run)-alone-\(sample)", now: now)
+            }
+        )
         let ingestAlone = try ingest(vault, eventFiles[0], now: now)
 
         let stop = Atomic(false)

@@ -197,4 +197,58 @@ import Testing
         #expect(try after.read { try EncryptedStore.readEverything($0) } == expected)
         #expect(try after.write { try EncryptedStore.readEverything($0) } == expected)
     }
+
+    /// A reader has no memo of the writer's pages: every page it takes from the WAL or the
+    /// file is authenticated, and a modified one fails with the writer's error.
+    @Test func aReaderRefusesATamperedWALFrameAsTheWriterDoes() throws {
+        let path = directory.path("wal-tamper.db")
+        let pool = try Self.makePool(at: path)
+        try pool.write { try EncryptedStore.insertEvents($0, count: 600) }
+        let frameBytes = 4096 + 24
+        let frames = (try directory.contents("wal-tamper.db-wal").count - 32) / frameBytes
+        #expect(frames > 10)
+        // The last frame holds the newest version of its page, so reading it is unavoidable.
+        try flipByte(at: UInt64(32 + (frames - 1) * frameBytes + 24 + 700), of: path + "-wal")
+        let read = try #require(throws: StoreError.self) { try pool.read { try EncryptedStore.readEverything($0) } }
+        #expect(read.isAuthenticationFailure)
+        let written = try #require(throws: StoreError.self) {
+            try pool.write { db in
+                try db.execute("PRAGMA shrink_memory")  // drop the cached pages: read from the WAL
+                return try EncryptedStore.readEverything(db)
+            }
+        }
+        #expect(written.isAuthenticationFailure)
+        #expect(read.message == written.message)
+    }
+
+    @Test func aReaderRefusesATamperedPageAsTheWriterDoes() throws {
+        let path = directory.path("page-tamper.db")
+        let first = try Self.makePool(at: path)
+        try first.write { try EncryptedStore.insertEvents($0, count: 600) }
+        let leaf = try #require(
+            try first.read {
+                try $0.scalar(Int.self, "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' LIMIT 1")
+            }
+        )
+        first.close()  // the last connection checkpoints: every page is in the file
+        try flipByte(at: UInt64(4096 * (leaf - 1) + 1000), of: path)
+        let pool = try Self.makePool(at: path)
+        let read = try #require(throws: StoreError.self) { try pool.read { try EncryptedStore.fingerprint($0) } }
+        let written = try #require(throws: StoreError.self) { try pool.write { try EncryptedStore.fingerprint($0) } }
+        #expect(read.extendedCode == ioErrorData)
+        #expect(
+            read.message
+                == "page \(leaf) of \(path) failed authentication: it was modified, moved, or sealed under another key"
+        )
+        #expect(written.message == read.message)
+    }
+
+    private func flipByte(at offset: UInt64, of path: String) throws {
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seek(toOffset: offset)
+        let byte = try #require(try handle.read(upToCount: 1)?.first)
+        try handle.seek(toOffset: offset)
+        try handle.write(contentsOf: [byte ^ 0x01])
+    }
 }

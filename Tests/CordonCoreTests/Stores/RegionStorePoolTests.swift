@@ -23,7 +23,11 @@ import Testing
     @Test func thePopulationCacheFollowsAConsentChangeWhileAnOlderSnapshotIsOpen() throws {
         let fixture = try VaultFixture()
         try fixture.ingestSubjects([
-            VaultFixture.subject("c-1", country: "DE", consents: [("analytics", "granted"), ("order_fulfillment", "granted")])
+            VaultFixture.subject(
+                "c-1",
+                country: "DE",
+                consents: [("analytics", "granted"), ("order_fulfillment", "granted")]
+            )
         ])
         let store = try fixture.vault.store("eu")
         let sid = try #require(try store.read { try $0.scalar(Int64.self, "SELECT sid FROM subjects") })
@@ -51,11 +55,17 @@ import Testing
                 recordedAt: "2025-04-01T10:00:00Z"
             )
         ])
-        #expect(try store.read { try !Self.lawful(store, in: $0).contains(sid) }, "the cache is stale after a withdrawal")
+        #expect(
+            try store.read { try !Self.lawful(store, in: $0).contains(sid) },
+            "the cache is stale after a withdrawal"
+        )
         withdrawn.signal()
         #expect(finished.wait(timeout: .now() + 30) == .success)
         #expect(olderSnapshot.withLock { $0 } == [true, true], "the older snapshot decided on newer data")
-        #expect(try store.read { try !Self.lawful(store, in: $0).contains(sid) }, "an older snapshot replaced the cache")
+        #expect(
+            try store.read { try !Self.lawful(store, in: $0).contains(sid) },
+            "an older snapshot replaced the cache"
+        )
     }
 
     /// An analyst's read in progress finishes under the old key; the rotation waits for it,
