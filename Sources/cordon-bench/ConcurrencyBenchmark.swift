@@ -160,23 +160,48 @@ enum ConcurrencyBenchmark {
         )
     }
 
-    /// Milliseconds per erasure of `count` random subjects, each found by its externalId
-    /// first (not timed).
-    static func erasures(_ vault: Vault, among subjectCount: Int, count: Int) throws -> [Double] {
+    /// Milliseconds per erasure of `count` random subjects, all found by their externalId
+    /// first (not timed), so a profile of the erasures (`cordon-bench erase`) sees
+    /// nothing else once `ready` has run.
+    static func erasures(
+        _ vault: Vault,
+        among subjectCount: Int,
+        count: Int,
+        ready: () -> Void = {}
+    ) throws -> [Double] {
         let context = AccessContext(actor: "bench", role: "operator")
-        var times: [Double] = []
+        var ids: [SubjectID] = []
         var tried = Set<Int>()
-        while times.count < count, tried.count < subjectCount {
+        while ids.count < count, tried.count < subjectCount {
             // demo-data numbers its customers from c-1001
             let number = 1001 + Int.random(in: 0..<subjectCount)
             guard tried.insert(number).inserted,
                 let id = try vault.lookup(.externalID("c-\(number)"), context: context).first?.subjectId
             else { continue }
+            ids.append(id)
+        }
+        ready()
+        return try ids.map { id in
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try vault.erase(id, context: context)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         }
-        return times
+    }
+
+    /// `cordon-bench erase <data> <config> <subjects> <samples>`: erasure latency alone, for
+    /// a profiler. Writes `erasing <pid>` to standard error once the subjects are found, then
+    /// waits `CORDON_BENCH_ERASE_DELAY` seconds (default 0) so a profiler can attach.
+    static func erase(dataDirectory: String, configRoot: String, subjects: Int, samples: Int) throws {
+        let vault = try Vault.openForBenchmark(dataDirectory: dataDirectory, configRoot: configRoot)
+        defer { try? vault.close() }
+        let delay = Double(ProcessInfo.processInfo.environment["CORDON_BENCH_ERASE_DELAY"] ?? "") ?? 0
+        let times = try erasures(vault, among: subjects, count: samples) {
+            FileHandle.standardError.write(Data("erasing \(getpid())\n".utf8))
+            if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        FileHandle.standardOutput.write(try encoder.encode(try latency(times)) + Data("\n".utf8))
     }
 
     static func latency(_ milliseconds: [Double]) throws -> Latency {

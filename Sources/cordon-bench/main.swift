@@ -11,6 +11,8 @@
 //   cordon-bench concurrency <data> <config> <subjects> <now> <samples> <events-a> <events-b> <events-c>
 //                                                   ingest beside analyst queries, each vs alone,
 //                                                   then erasure latency; prints JSON
+//   cordon-bench erase <data> <config> <subjects> <samples>
+//                                                   erasure latency alone (for perf); prints JSON
 //   cordon-bench query-noise <epsilon> <sensitivity> <trials> <count>...
 //                                                   discrete Laplace error and speed; prints JSON
 //   cordon-bench utility-exact <data> <config> <now>
@@ -66,6 +68,13 @@ do {
             now: Int64(arguments[5]) ?? 0,
             samples: max(1, Int(arguments[6]) ?? 20),
             eventFiles: Array(arguments[7...9])
+        )
+    case "erase" where arguments.count == 6:
+        try ConcurrencyBenchmark.erase(
+            dataDirectory: arguments[2],
+            configRoot: arguments[3],
+            subjects: Int(arguments[4]) ?? 0,
+            samples: max(1, Int(arguments[5]) ?? 200)
         )
     case "query-noise" where arguments.count >= 6:
         try QueryBenchmark.noise(
