@@ -156,6 +156,21 @@ public final class DatabasePool: Sendable {
         }
     }
 
+    /// Runs `body` on the writer with writes forbidden (`PRAGMA query_only`), waiting only
+    /// for the writer: for the short look-ups of a write path (ingest finding the subjects
+    /// of a batch it is about to write), which must not queue behind readers busy with
+    /// long scans, and which see what the next write will see.
+    ///
+    /// - Warning: Holds the writer for the whole of `body`: never use it for a scan.
+    public func readFromWriter<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
+        try writerLock.withLock { _ in
+            guard let writer else { throw closedError() }
+            try writer.execute("PRAGMA query_only = ON")
+            defer { _ = try? writer.execute("PRAGMA query_only = OFF") }
+            return try body(writer)
+        }
+    }
+
     // MARK: Interrupting and closing
 
     /// Makes every statement running right now, on the writer and on every reader, fail

@@ -117,6 +117,42 @@ import Testing
         #expect(finished.wait(timeout: .now() + 30) == .success)
     }
 
+    /// A write path's look-ups go to the writer: they finish while every reader is held
+    /// by a long read (with them on readers, this would wait for those reads to end).
+    @Test func aReadFromTheWriterDoesNotWaitForBusyReaders() throws {
+        let pool = pool
+        try pool.write { try EncryptedStore.insertEvents($0, count: 30) }
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<pool.maximumReaderCount {
+            Thread {
+                _ = try? pool.read { db in
+                    _ = try Self.count(db)
+                    holding.signal()
+                    _ = release.wait(timeout: .now() + 30)
+                }
+                finished.signal()
+            }.start()
+        }
+        for _ in 0..<pool.maximumReaderCount { #expect(holding.wait(timeout: .now() + 30) == .success) }
+        let looked = DispatchSemaphore(value: 0)
+        let seen = Mutex<Int?>(nil)
+        Thread {
+            let count = try? pool.readFromWriter { try Self.count($0) }
+            seen.withLock { $0 = count }
+            looked.signal()
+        }.start()
+        #expect(looked.wait(timeout: .now() + 30) == .success)
+        #expect(seen.withLock { $0 } == 30)
+        for _ in 0..<pool.maximumReaderCount { release.signal() }
+        for _ in 0..<pool.maximumReaderCount { #expect(finished.wait(timeout: .now() + 30) == .success) }
+        let error = try #require(throws: StoreError.self) {
+            try pool.readFromWriter { try $0.execute("DELETE FROM events") }
+        }
+        #expect(error.code == .readOnly)
+    }
+
     @Test func interruptingReadersStopsAQueryAndLeavesTheWriter() throws {
         let pool = pool
         let finished = DispatchSemaphore(value: 0)

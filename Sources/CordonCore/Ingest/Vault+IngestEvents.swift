@@ -251,7 +251,7 @@ struct SubjectResolver {
         for region in vault.regionIDs {
             let found = try vault.forRegion(region) { store -> Entry? in
                 let index = store.externalIndex(normalized: normalizedExternalID)
-                return try store.read { db -> Entry? in
+                return try store.readForWrite { db -> Entry? in
                     guard let subject = try store.subject(externalIndex: index, in: db) else { return nil }
                     return Entry(region: region, subject: subject, standing: try store.standing(of: subject, in: db))
                 }

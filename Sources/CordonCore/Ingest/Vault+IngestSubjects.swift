@@ -207,7 +207,7 @@ extension Vault {
         func holds(_ region: RegionID) throws -> Result<Bool, VaultError> {
             try forRegion(region) { store in
                 let index = store.externalIndex(normalized: record.normalizedExternalID)
-                return try store.read { db in try store.subject(externalIndex: index, in: db) != nil }
+                return try store.readForWrite { db in try store.subject(externalIndex: index, in: db) != nil }
             }
         }
         var failures: [RegionID: VaultError] = [:]

@@ -108,6 +108,17 @@ public final class RegionStore: Sendable {
         }
     }
 
+    /// ``read(_:)`` on the writer, for the short look-ups of a write path (ingest's
+    /// subjects and idempotency keys): they wait only for the writer, never behind
+    /// analysts' scans holding every reader (decision 0017). Never for a scan.
+    func readForWrite<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
+        do {
+            return try pool.readFromWriter(body)
+        } catch let error as StoreError {
+            throw failure(error)
+        }
+    }
+
     /// `error` as the vault reports it, after telling ``onFailure``.
     func failure(_ error: StoreError) -> VaultError {
         let failure = VaultError(storing: error, in: .region(region.id))

@@ -68,6 +68,44 @@ import Testing
         )
     }
 
+    /// Analysts' scans holding every reader of a region do not hold up ingest into it:
+    /// ingest finds its subjects on the writer (found by `bench-concurrency.sh`, where
+    /// four analysts' GROUP BYs starved the look-ups of an ingest).
+    @Test func ingestGoesOnWhileAnalystsHoldEveryReader() throws {
+        let fixture = try VaultFixture()
+        try fixture.ingestSubjects([VaultFixture.subject("i-1", country: "DE")])
+        let store = try fixture.vault.store("eu")
+        let readers = store.pool.maximumReaderCount
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<readers {
+            Thread {
+                _ = try? store.read { db in
+                    _ = try db.scalar(Int.self, "SELECT count(*) FROM events")
+                    holding.signal()
+                    _ = release.wait(timeout: .now() + 30)
+                }
+                finished.signal()
+            }.start()
+        }
+        for _ in 0..<readers { #expect(holding.wait(timeout: .now() + 30) == .success) }
+        let ingested = DispatchSemaphore(value: 0)
+        let accepted = Mutex<Int?>(nil)
+        let vault = try #require(fixture.vault)
+        let context = fixture.context
+        let line = VaultFixture.event("i-1")
+        Thread {
+            let summary = try? vault.ingestEvents(from: LineReader(bytes: Array(line.utf8)), context: context)
+            accepted.withLock { $0 = summary?.accepted }
+            ingested.signal()
+        }.start()
+        #expect(ingested.wait(timeout: .now() + 30) == .success)
+        #expect(accepted.withLock { $0 } == 1)
+        for _ in 0..<readers { release.signal() }
+        for _ in 0..<readers { #expect(finished.wait(timeout: .now() + 30) == .success) }
+    }
+
     /// An analyst's read in progress finishes under the old key; the rotation waits for it,
     /// then reads go to the re-encrypted store. The old store refuses as closed, which does
     /// not take the region out of service.
