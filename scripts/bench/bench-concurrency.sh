@@ -46,9 +46,10 @@ print("|---|---|---|---|---|")
 print("| event ingest (lines/s) beside %d analysts' GROUP BY (%d answered meanwhile) | %.0f | %.0f | **%.2fx** speed | ≥ 0.8× |"
       % (r["analysts"], r["queriesDuringIngest"], alone["linesPerSecond"], busy["linesPerSecond"],
          busy["linesPerSecond"] / alone["linesPerSecond"]))
-print("| ingest thread CPU per 1k lines (ms) | %.1f | %.1f | %.2fx | |"
-      % (1e6 * alone["threadCPUSeconds"] / alone["lines"], 1e6 * busy["threadCPUSeconds"] / busy["lines"],
-         (busy["threadCPUSeconds"] / busy["lines"]) / (alone["threadCPUSeconds"] / alone["lines"])))
+def split(i):
+    return "%.2f / %.2f / %.2f" % (i["threadCPUSeconds"], i["runQueueSeconds"], i["blockedSeconds"])
+print("| ingest thread: on a CPU / waiting for a CPU / blocked (s) | %s | %s | blocked %.2fx | |"
+      % (split(alone), split(busy), busy["blockedSeconds"] / max(alone["blockedSeconds"], 1e-9)))
 print("| GROUP BY DP answer, median / p99 (ms), while an ingest runs (%d / %d samples) | %.0f / %.0f | %.0f / %.0f | **%.2fx** median | ≤ 1.5× |"
       % (qa["samples"], qi["samples"], qa["medianMilliseconds"], qa["p99Milliseconds"], qi["medianMilliseconds"],
          qi["p99Milliseconds"], qi["medianMilliseconds"] / qa["medianMilliseconds"]))
