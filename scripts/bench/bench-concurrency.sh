@@ -41,7 +41,7 @@ r = json.load(open(sys.argv[1]))
 events, cores = int(sys.argv[2]), int(sys.argv[3])
 alone, busy = r["ingestAlone"], r["ingestWithQueries"]
 qa, qi, e = r["queryAlone"], r["queryWithIngest"], r["erase"]
-print("| concurrency (%d events stored, %d cores) | alone | together | together / alone | goal |" % (events, cores))
+print("| concurrency (%d event lines ingested first, %d cores) | alone | together | together / alone | goal |" % (events, cores))
 print("|---|---|---|---|---|")
 print("| event ingest (lines/s) beside %d analysts' GROUP BY (%d answered meanwhile) | %.0f | %.0f | **%.2fx** speed | ≥ 0.8× |"
       % (r["analysts"], r["queriesDuringIngest"], alone["linesPerSecond"], busy["linesPerSecond"],
