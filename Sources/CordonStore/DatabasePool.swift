@@ -60,8 +60,9 @@ public final class DatabasePool: Sendable {
     /// The configuration readers open with: the pool's, read-only.
     private let readerConfiguration: Configuration
 
-    /// Opens the writer (creating the database when needed), brings the schema up to date
-    /// with `migrator`, and prepares up to `configuration.maximumReaderCount` readers.
+    /// Opens the writer (creating the database when needed) and brings the schema up to
+    /// date with `migrator`. Readers, up to `configuration.maximumReaderCount`, open when
+    /// reads first need them.
     public init(
         path: String,
         configuration: Configuration = Configuration(),
@@ -156,17 +157,23 @@ public final class DatabasePool: Sendable {
         }
     }
 
-    /// Runs `body` on the writer with writes forbidden (`PRAGMA query_only`), waiting only
-    /// for the writer: for the short look-ups of a write path (ingest finding the subjects
-    /// of a batch it is about to write), which must not queue behind readers busy with
-    /// long scans, and which see what the next write will see.
+    /// Runs `body` on the writer with writes refused, waiting only for the writer: for the
+    /// short look-ups of a write path (ingest finding the subjects of a batch it is about
+    /// to write), which must not queue behind readers busy with long scans, and which see
+    /// what the next write will see.
+    ///
+    /// A statement that would change the database fails with ``StoreError/Code/readOnly``
+    /// before it runs. The check is per statement (`sqlite3_stmt_readonly`), not
+    /// `PRAGMA query_only`: setting that flag pragma expires every prepared statement of
+    /// the connection, so the writer would prepare its cached INSERTs again after each
+    /// look-up. `execute(script:)` (static DDL) is not checked.
     ///
     /// - Warning: Holds the writer for the whole of `body`: never use it for a scan.
     public func readFromWriter<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
         try writerLock.withLock { _ in
             guard let writer else { throw closedError() }
-            try writer.execute("PRAGMA query_only = ON")
-            defer { _ = try? writer.execute("PRAGMA query_only = OFF") }
+            writer.refusesWrites = true
+            defer { writer.refusesWrites = false }
             return try body(writer)
         }
     }
