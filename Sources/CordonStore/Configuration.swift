@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a ``Connection`` opens and sets up its database; the defaults are the safe ones.
 ///
 /// ```swift
@@ -81,6 +83,11 @@ public struct Configuration: Sendable {
     /// encryption every cache miss costs a decryption (≈ 3 µs per 4 KiB page), so stores
     /// that ingest into random-order indexes want more than SQLite's 2 MiB default.
     public var cacheSizeKiB = 2000
+
+    /// How many read-only connections a ``DatabasePool`` opens at most, so how many reads
+    /// run beside its writer at once: the machine's core count, and at least 2. Ignored
+    /// by ``DatabaseQueue`` and ``Connection``.
+    public var maximumReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Runs right after a connection opens an empty database, before anything writes
     /// to it — the only moment page-format settings such as

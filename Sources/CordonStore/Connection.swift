@@ -23,6 +23,12 @@ public final class Connection {
 
     private var statements: StatementCache
 
+    /// When true, a statement that would change the database fails with
+    /// ``StoreError/Code/readOnly`` before it runs (``DatabasePool/readFromWriter(_:)``).
+    /// Checked per statement because `PRAGMA query_only`, a flag pragma, expires every
+    /// prepared statement of the connection each time it is set.
+    var refusesWrites = false
+
     /// The encrypting VFS the file was opened through, when encrypted. Released after the
     /// handle closes (stored properties outlive `deinit`'s body), so SQLite never uses a
     /// VFS that is gone.
@@ -132,6 +138,7 @@ public final class Connection {
     /// caller that steps and rebinds it itself.
     public func makeStatement(_ sql: SQL) throws -> Statement {
         let statement = try Statement(database: handle, sql: sql.text, path: path, persistent: false)
+        try refuseIfWriting(statement, sql: sql)
         try statement.bind(sql.arguments)
         return statement
     }
@@ -155,6 +162,11 @@ public final class Connection {
         try StoreError.check(resultCode, database: handle, path: path, sql: sql)
     }
 
+    private func refuseIfWriting(_ statement: Statement, sql: SQL) throws {
+        guard refusesWrites, !statement.isReadOnly else { return }
+        throw StoreError(code: .readOnly, message: "a read cannot change the database", path: path, sql: sql.text)
+    }
+
     /// Runs `body` with a prepared statement bound to the SQL's arguments, then resets
     /// it and clears its bindings whatever happens.
     func withStatement<T>(_ sql: SQL, _ body: (Statement) throws -> T) throws -> T {
@@ -165,6 +177,7 @@ public final class Connection {
             statement = try Statement(database: handle, sql: sql.text, path: path, persistent: true)
             statements.insert(statement)
         }
+        try refuseIfWriting(statement, sql: sql)
         statement.isInUse = true
         defer {
             statement.reset()

@@ -89,8 +89,9 @@ public final class DatabaseQueue: Sendable {
 /// running the database operation. But it is not safe to call this routine with a
 /// database connection that is closed or might close before sqlite3_interrupt()
 /// returns" (<https://sqlite.org/c3ref/interrupt.html>). The handle lives in the same
-/// ``DatabaseQueue`` as the connection, so it cannot close while a caller holds the queue.
-private struct InterruptHandle: @unchecked Sendable {
+/// ``DatabaseQueue`` as the connection, so it cannot close while a caller holds the queue;
+/// a ``DatabasePool`` drops it, under a lock, before its connection closes.
+struct InterruptHandle: @unchecked Sendable {
     let database: OpaquePointer
 
     func interrupt() {

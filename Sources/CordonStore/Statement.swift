@@ -55,6 +55,12 @@ public final class Statement {
         sqlite3_finalize(handle)
     }
 
+    /// Whether running the statement leaves the database unchanged: "The
+    /// sqlite3_stmt_readonly(X) interface returns true (non-zero) if and only if the
+    /// prepared statement X makes no direct changes to the content of the database file"
+    /// (<https://sqlite.org/c3ref/stmt_readonly.html>).
+    var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
     /// The result column names, left to right.
     public var columnNames: [String] {
         (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }

@@ -108,5 +108,7 @@ extension StoreError {
         public static let invalidIdentifier = Code(.store, 4, "invalidIdentifier")
         /// A row has no column with the requested name or index.
         public static let columnNotFound = Code(.store, 5, "columnNotFound")
+        /// The ``DatabasePool`` was closed (its file is being replaced or re-encrypted).
+        public static let closed = Code(.store, 6, "closed")
     }
 }

@@ -8,6 +8,11 @@
 //   cordon-bench cipher                             page AEAD throughput per algorithm; prints JSON
 //   cordon-bench query-latency <data> <config> <samples> <now>
 //                                                   DP answer latency per query shape; prints JSON
+//   cordon-bench concurrency <data> <config> <subjects> <now> <samples> <events-a> <events-b> <events-c>
+//                                                   ingest beside analyst queries, each vs alone,
+//                                                   then erasure latency; prints JSON
+//   cordon-bench erase <data> <config> <subjects> <samples>
+//                                                   erasure latency alone (for perf); prints JSON
 //   cordon-bench query-noise <epsilon> <sensitivity> <trials> <count>...
 //                                                   discrete Laplace error and speed; prints JSON
 //   cordon-bench utility-exact <data> <config> <now>
@@ -54,6 +59,22 @@ do {
             configRoot: arguments[3],
             samples: max(1, Int(arguments[4]) ?? 5),
             now: Int64(arguments[5]) ?? 0
+        )
+    case "concurrency" where arguments.count == 10:
+        try ConcurrencyBenchmark.run(
+            dataDirectory: arguments[2],
+            configRoot: arguments[3],
+            subjects: Int(arguments[4]) ?? 0,
+            now: Int64(arguments[5]) ?? 0,
+            samples: max(1, Int(arguments[6]) ?? 20),
+            eventFiles: Array(arguments[7...9])
+        )
+    case "erase" where arguments.count == 6:
+        try ConcurrencyBenchmark.erase(
+            dataDirectory: arguments[2],
+            configRoot: arguments[3],
+            subjects: Int(arguments[4]) ?? 0,
+            samples: max(1, Int(arguments[5]) ?? 200)
         )
     case "query-noise" where arguments.count >= 6:
         try QueryBenchmark.noise(

@@ -105,7 +105,7 @@ struct IdempotentIngestHTTPTests {
     @Test func aRetryAfterAFailureBetweenTwoRegionsWritesOnlyTheMissingOne() throws {
         let fixture = try Self.fixture()
         // uk's transaction fails after eu's committed (the regions are written in order).
-        try fixture.vault.store("uk").queue.write { db in
+        try fixture.vault.store("uk").pool.write { db in
             try db.execute(
                 "CREATE TEMP TRIGGER injected_failure BEFORE INSERT ON main.events BEGIN SELECT RAISE(ABORT, 'injected'); END"
             )
@@ -121,7 +121,7 @@ struct IdempotentIngestHTTPTests {
         let ukOnly = Self.post(fixture, lines: [ServerFixture.event("k-uk")], key: "batch-8")
         #expect(ukOnly.status == 503 && ukOnly.code == "storage_unavailable", "\(ukOnly.text)")
 
-        try fixture.vault.store("uk").queue.write { db in try db.execute("DROP TRIGGER temp.injected_failure") }
+        try fixture.vault.store("uk").pool.write { db in try db.execute("DROP TRIGGER temp.injected_failure") }
         let retry = Self.post(fixture, key: "batch-7")
         #expect(retry.status == 200, "\(retry.text)")
         #expect(retry.header("Idempotent-Replayed") == nil, "the first answer was not final")

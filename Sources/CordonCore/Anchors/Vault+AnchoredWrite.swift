@@ -34,20 +34,20 @@ extension Vault {
         entry: (T) throws -> AuditRecord?,
         afterAppend: (Connection, T, AuditReceipt) throws -> Void = { _, _, _ in }
     ) throws -> (value: T, receipt: AuditReceipt?) {
-        let queue: DatabaseQueue
+        let queue: any DatabaseWriter
         switch target {
-        case .region(let region): queue = try store(region).queue
+        case .region(let region): queue = try store(region).pool
         case .control: queue = control.queue
         }
         return try write(target, on: queue, context: context, body, entry: entry, afterAppend: afterAppend)
     }
 
-    /// ``write(_:context:_:entry:)`` on a given connection queue: for a store the vault
+    /// ``write(_:context:_:entry:)`` on a given store's writer: for a store the vault
     /// does not serve yet (`cordon store restore`).
     @discardableResult
     func write<T: Sendable>(
         _ target: AnchoredStore,
-        on queue: DatabaseQueue,
+        on queue: some DatabaseWriter,
         context: AccessContext,
         _ body: (Connection) throws -> T,
         entry: (T) throws -> AuditRecord?,

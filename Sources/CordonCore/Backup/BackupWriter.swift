@@ -17,14 +17,14 @@ final class BackupWriter {
     /// Copies a store with SQLite's online backup API, sealed under `encryption`.
     func copyStore(
         _ name: String,
-        from queue: DatabaseQueue,
+        from database: any DatabaseWriter,
         encryption: PageEncryption?,
         progress: (String) -> Void
     ) throws {
         let url = destination.appendingPathComponent(name)
         var reported = -1
         do {
-            try queue.read { connection in
+            try database.read { connection in
                 try connection.backup(into: url.path, encryption: encryption) { step in
                     // One line per tenth of the store at most: enough to see a long copy move.
                     let tenth = step.totalPages == 0 ? 10 : step.copiedPages * 10 / step.totalPages

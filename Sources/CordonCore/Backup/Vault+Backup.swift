@@ -56,7 +56,7 @@ extension Vault {
                 algorithm: pageAlgorithm
             )
             let name = "regions/\(region.rawValue).db"
-            try writer.copyStore(name, from: store.queue, encryption: encryption, progress: progress)
+            try writer.copyStore(name, from: store.pool, encryption: encryption, progress: progress)
         }
         try writer.copyStore(
             ControlStore.fileName,

@@ -96,7 +96,7 @@ extension RegionStore {
         byIndex.reserveCapacity(identifiers.count)
         for identifier in identifiers { byIndex[externalIndex(normalized: identifier)] = identifier }
         let indexes = Array(byIndex.keys)
-        return try read { db in
+        return try readForWrite { db in
             var held = Set<String>()
             var start = 0
             while start < indexes.count {

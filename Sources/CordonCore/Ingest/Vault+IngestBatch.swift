@@ -80,7 +80,7 @@ extension Vault {
         guard let idempotency else { return }
         for region in regions {
             let recorded = try forRegion(region) { store in
-                try store.read { db in try IngestKeyRecord.fetch(idempotency.key, in: db) }
+                try store.readForWrite { db in try IngestKeyRecord.fetch(idempotency.key, in: db) }
             }
             if case .success(let record?) = recorded { try record.check(idempotency, owner: context.actor) }
         }

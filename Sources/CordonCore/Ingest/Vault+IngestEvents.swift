@@ -297,7 +297,7 @@ struct SubjectResolver {
             let wanted = missing.keys.filter { found[$0] == nil }
             if wanted.isEmpty { break }
             let answer = try vault.forRegion(region) { store -> [String: Entry] in
-                try store.read { db -> [String: Entry] in
+                try store.readForWrite { db -> [String: Entry] in
                     var entries: [String: Entry] = [:]
                     for identifier in wanted {
                         let index = store.externalIndex(normalized: identifier)
@@ -334,7 +334,7 @@ struct SubjectResolver {
         for region in vault.regionIDs {
             let found = try vault.forRegion(region) { store -> Entry? in
                 let index = store.externalIndex(normalized: normalizedExternalID)
-                return try store.read { db -> Entry? in
+                return try store.readForWrite { db -> Entry? in
                     guard let subject = try store.subject(externalIndex: index, in: db) else { return nil }
                     return Entry(region: region, subject: subject, standing: try store.standing(of: subject, in: db))
                 }

@@ -8,7 +8,9 @@ import Synchronization
 public final class RegionStore: Sendable {
     public let region: Region
     public let policy: Policy
-    let queue: DatabaseQueue
+    /// The store's connections: one writer (ingest, DSR, retention, anchors) and read-only
+    /// snapshot readers (analyst queries, exports, lookups), decision 0017.
+    let pool: DatabasePool
     let keyring: Keyring
     let blindIndex: BlindIndex
     public let evaluator: LawfulBasisEvaluator
@@ -51,7 +53,14 @@ public final class RegionStore: Sendable {
         // query-latency` is ~12% faster on 1M events, decision 0004), and its memory stays
         // bounded by the page cache instead of growing with the sort.
         configuration.tempStoreMemory = false
-        self.queue = try DatabaseQueue(path: path, configuration: configuration, migrator: RegionSchema.migrator)
+        self.pool = try DatabasePool(path: path, configuration: configuration, migrator: RegionSchema.migrator)
+    }
+
+    /// Waits for every read and write of the store in progress, then closes its
+    /// connections; later calls fail as `storage_unavailable` ("closed ... retry"). Runs
+    /// before the file is replaced or re-encrypted, and when the vault closes.
+    func close() {
+        pool.close()
     }
 
     /// The page key a store file is sealed under: the newest version for a new file,
@@ -87,12 +96,24 @@ public final class RegionStore: Sendable {
         try read { db in try StoreState.anchor(in: db) }
     }
 
-    /// Runs a read-only body against the store. A store failure (a page that fails
-    /// authentication, an I/O error) becomes the ``VaultError`` naming this region, never a
-    /// bare `StoreError`: callers tell one region's failure from their own.
+    /// Runs a read-only body against the store, on a reader beside the writer: every
+    /// statement in `body` sees one committed snapshot (decision 0017). A store failure (a
+    /// page that fails authentication, an I/O error) becomes the ``VaultError`` naming this
+    /// region, never a bare `StoreError`: callers tell one region's failure from their own.
     func read<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
         do {
-            return try queue.read(body)
+            return try pool.read(body)
+        } catch let error as StoreError {
+            throw failure(error)
+        }
+    }
+
+    /// ``read(_:)`` on the writer, for the short look-ups of a write path (ingest's
+    /// subjects and idempotency keys): they wait only for the writer, never behind
+    /// analysts' scans holding every reader (decision 0017). Never for a scan.
+    func readForWrite<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
+        do {
+            return try pool.readFromWriter(body)
         } catch let error as StoreError {
             throw failure(error)
         }

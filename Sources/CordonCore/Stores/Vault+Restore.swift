@@ -44,7 +44,8 @@ extension Vault {
         let tombstones = try control.tombstones(region: region)
         let carried = currentErasureRows(region)
 
-        stores.withLock { _ = $0.removeValue(forKey: region) }
+        // Its readers and writer finish what they are doing before the file is replaced.
+        stores.withLock { $0.removeValue(forKey: region) }?.close()
         let path = RegionStore.url(for: region, in: dataDirectory)
         let staged = path.appendingPathExtension("restore")
         let store: RegionStore
@@ -122,7 +123,7 @@ extension Vault {
         var counts: [SubjectID: [String: Int]] = [:]
         let (replayed, _) = try write(
             .region(store.region.id),
-            on: store.queue,
+            on: store.pool,
             context: context,
             { db -> ReplayedErasures in
                 var replayed = ReplayedErasures()

@@ -144,7 +144,9 @@ extension Vault {
         if let algorithm, !algorithm.isAvailable {
             throw VaultError(.invalidRequest, "this CPU cannot run \(algorithm.rawValue) (it lacks AES-NI or CLMUL)")
         }
-        stores.withLock { _ = $0.removeValue(forKey: region) }  // its connection must be closed
+        // Its connections must be closed: reads and writes in progress end first, later
+        // ones fail ("closed ... retry") until the store reopens under the new key.
+        stores.withLock { $0.removeValue(forKey: region) }?.close()
         let path = RegionStore.url(for: region, in: dataDirectory).path
         let action = "rotating the page key of region \(region)"
         let target = algorithm ?? StoreVerifier.algorithm(ofStoreAt: path) ?? pageAlgorithm

@@ -264,7 +264,11 @@ public final class Vault: Sendable {
                 )
             )
         }
-        stores.withLock { $0.removeAll() }
+        let closing = stores.withLock { opened in
+            defer { opened.removeAll() }
+            return opened
+        }
+        for store in closing.values { store.close() }
         defer { witness.drain() }  // the final checkpoint's witness, before control.db closes
         try audit.close()
     }

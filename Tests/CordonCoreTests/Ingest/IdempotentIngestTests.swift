@@ -50,7 +50,7 @@ struct IdempotentIngestTests {
     /// temporary trigger, gone with the connection): the write fails after the regions
     /// sorted before it committed, as a crash between two transactions would leave them.
     static func failWrites(_ fixture: VaultFixture, in region: RegionID) throws {
-        try fixture.vault.store(region).queue.write { db in
+        try fixture.vault.store(region).pool.write { db in
             try db.execute(
                 "CREATE TEMP TRIGGER injected_failure BEFORE INSERT ON main.events BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
             )
@@ -58,7 +58,7 @@ struct IdempotentIngestTests {
     }
 
     static func healWrites(_ fixture: VaultFixture, in region: RegionID) throws {
-        try fixture.vault.store(region).queue.write { db in try db.execute("DROP TRIGGER temp.injected_failure") }
+        try fixture.vault.store(region).pool.write { db in try db.execute("DROP TRIGGER temp.injected_failure") }
     }
 
     @Test func aRetryAfterOneRegionFailedWritesOnlyThatRegion() throws {
@@ -105,7 +105,7 @@ struct IdempotentIngestTests {
             kind: "subjects",
             body: Array(lines.joined(separator: "\n").utf8)
         )
-        try fixture.vault.store("uk").queue.write { db in
+        try fixture.vault.store("uk").pool.write { db in
             try db.execute(
                 "CREATE TEMP TRIGGER injected_failure BEFORE INSERT ON main.subjects BEGIN SELECT RAISE(ABORT, 'injected'); END"
             )
@@ -117,7 +117,7 @@ struct IdempotentIngestTests {
         )
         #expect(first.acceptedByRegion == ["eu": 1])
         #expect(first.rejectedByReason == ["under_age": 1, "region_unavailable": 1])
-        try fixture.vault.store("uk").queue.write { db in try db.execute("DROP TRIGGER temp.injected_failure") }
+        try fixture.vault.store("uk").pool.write { db in try db.execute("DROP TRIGGER temp.injected_failure") }
 
         var rejections: [LineRejection] = []
         let retry = try fixture.vault.ingestSubjects(
