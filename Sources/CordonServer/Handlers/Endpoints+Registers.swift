@@ -7,7 +7,6 @@ struct TransferRequestBody: Decodable {
     var to: String
     var mechanism: String
     var reference: String?
-    var separateConsent: String?
     var sensitive: Bool?
 }
 
@@ -49,7 +48,8 @@ extension Endpoints {
     }
 
     /// `POST /v1/transfers`: 201 with the record, the year's count and tier warnings; 409
-    /// `mechanism_not_allowed`, `separate_consent_required` or `not_cross_border` when refused.
+    /// `mechanism_not_allowed`, `separate_consent_required` (no current grant recorded for
+    /// `cross_border_transfer`), `transfer_not_lawful` or `not_cross_border` when refused.
     func requestTransfer(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         let body = try JSONBody.decode(TransferRequestBody.self, from: request)
@@ -66,7 +66,6 @@ extension Endpoints {
                 destination: body.to,
                 mechanism: mechanism,
                 reference: body.reference,
-                separateConsent: body.separateConsent,
                 sensitive: body.sensitive ?? false
             ),
             now: Date(),
