@@ -569,6 +569,14 @@ def screenshots(browser, seed, out):
                 page.click("#verify-stores")
                 expect(page.locator("#stores table")).to_be_visible()
             page.wait_for_timeout(300)
+            if page_id == "transfers":
+                browser.server.call("POST", f"/v1/subjects/{seed.chinese_id}/consents", "dpo",
+                                    {"purpose": "cross_border_transfer", "state": "granted", "source": "app:separate-consent-dialog"})
+                page.fill("#transfer-request input[name=subject]", seed.chinese_external)
+                page.fill("#transfer-request input[name=to]", "DE")
+                page.fill("#transfer-request input[name=reference]", "CAC-SC-2026-0042")
+                page.click("#transfer-request button")
+                expect(page.locator("#transfer-receipt")).to_contain_text("people transferred")
             if page_id == "breaches":
                 page.locator("#breach-list button", has_text="Open").first.click()
                 expect(page.locator("#breach-detail")).to_contain_text("Notification deadlines")

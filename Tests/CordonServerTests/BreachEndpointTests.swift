@@ -143,6 +143,12 @@ struct BreachEndpointTests {
             ["subjectId": id, "to": "DE", "mechanism": "cac-standard-contract"]
         )
         #expect(refused.status == 409 && refused.code == "separate_consent_required")
+        let typed = post(
+            fixture,
+            "/v1/transfers",
+            ["subjectId": id, "to": "DE", "mechanism": "cac-standard-contract", "separateConsent": "form-1"]
+        )
+        #expect(typed.status == 400 && (typed.json?["message"] as? String)?.contains("cross_border_transfer") == true)
         let consent = post(
             fixture,
             "/v1/subjects/\(id)/consents",

@@ -8,6 +8,9 @@ struct TransferRequestBody: Decodable {
     var mechanism: String
     var reference: String?
     var sensitive: Bool?
+    /// Retired: the gate reads the person's recorded consent. Refused when sent, so a
+    /// client written for the first version learns why instead of being ignored.
+    var separateConsent: String?
 }
 
 struct TransferListResponse: Encodable {
@@ -53,6 +56,11 @@ extension Endpoints {
     func requestTransfer(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         let body = try JSONBody.decode(TransferRequestBody.self, from: request)
+        guard body.separateConsent == nil else {
+            throw APIError.badRequest(
+                "separateConsent is no longer taken: record the person's consent with POST /v1/subjects/{id}/consents (purpose cross_border_transfer, state granted, source: your reference); the gate reads it"
+            )
+        }
         guard let mechanism = TransferMechanism(rawValue: body.mechanism) else {
             throw APIError.badRequest(
                 "mechanism must be one of \(TransferMechanism.allCases.map(\.rawValue).joined(separator: ", "))"
