@@ -580,7 +580,7 @@ def screenshots(browser, seed, out):
             if page_id == "breaches":
                 page.locator("#breach-list button", has_text="Open").first.click()
                 expect(page.locator("#breach-detail")).to_contain_text("Notification deadlines")
-            full = page_id in ("query", "history", "dsr", "breaches", "ropa")
+            full = page_id in ("query", "history", "dsr", "breaches")
             page.screenshot(path=os.path.join(out, f"{role}-{page_id}.png"), full_page=full)
         clean(page)
     page = browser.page()
