@@ -91,13 +91,19 @@ struct RegisterCommandTests {
         ])
         #expect(refused.status == 1)
         #expect(refused.standardError.contains("PIPL Art. 39"))
-        #expect(refused.standardError.contains("--separate-consent REF"))
+        #expect(refused.standardError.contains("--purpose cross_border_transfer --state granted"))
+        let consent = try CordonProcess.run([
+            "subject", "consent", subject, "--purpose", "cross_border_transfer", "--state", "granted",
+            "--source", "form-7", "--data", instance.data,
+        ])
+        #expect(consent.status == 0, "\(consent.standardError)")
         let recorded = try CordonProcess.run([
             "transfer", "request", "--subject", subject, "--to", "DE", "--mechanism", "cac-standard-contract",
-            "--separate-consent", "form-7", "--data", instance.data,
+            "--data", instance.data,
         ])
         #expect(recorded.status == 0, "\(recorded.standardError)")
         #expect(recorded.standardOutput.contains("1 people transferred from cn this year"))
+        #expect(recorded.standardOutput.contains("Separate consent relied on: form-7, recorded "))
         let list = try CordonProcess.run(["transfer", "list", "--data", instance.data])
         #expect(list.standardOutput.contains("cn -> DE  cac-standard-contract"))
     }

@@ -88,7 +88,10 @@ class Server:
 
 class Seed:
     """Data the full tests look for: a subject whose name is markup, a subject the DPO has
-    accessed, an erasure request from the queue, a checkpoint saved before more activity."""
+    accessed, an erasure request from the queue, a checkpoint saved before more activity;
+    for the registers, a breach detected four days ago in eu and cn (GDPR's 72 hours are
+    past, PIPL's "immediately" is due now) and a subject in China without the separate
+    consent to a cross-border transfer."""
 
     def __init__(self, server):
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
@@ -119,6 +122,20 @@ class Seed:
         server.call("POST", "/v1/dsr", "dpo", {"right": "access", "region": "eu", "externalRef": XSS})
         _, self.saved_checkpoint = server.call("GET", "/v1/audit/checkpoint", "dpo")
         server.call("GET", "/v1/regions", "dpo")
+        detected = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 4 * 86400))
+        status, breach = server.call("POST", "/v1/breaches", "dpo", {
+            "title": "Lost laptop " + XSS, "detectedAt": detected, "regions": ["eu", "cn"],
+            "categories": ["user.contact.email"], "subjectsEstimate": 120})
+        assert status == 201, breach
+        self.breach = breach["id"]
+        self.chinese_external = "c-cn-transfer"
+        chinese = {"externalId": self.chinese_external, "country": "CN", "birthYear": 1980,
+                   "consents": [{"purpose": "analytics", "state": "granted", "source": "console-test", "recordedAt": now}],
+                   "signals": {"gpc": False}}
+        status, _ = server.call("POST", "/v1/subjects", "ingest", json.dumps(chinese), "application/x-ndjson")
+        assert status == 200, status
+        _, found = server.call("GET", f"/v1/subjects/lookup?externalId={self.chinese_external}", "dpo")
+        self.chinese_id = found["subjects"][0]["subjectId"]
 
 
 class Browser:
@@ -422,14 +439,108 @@ def check_admin(browser, seed):
     clean(page)
 
 
+def check_breaches(browser, seed):
+    page = browser.page("dpo")
+    page.goto(browser.server.base + "/console/#/breaches")
+    row = page.locator("#breach-list tbody tr", has_text=seed.breach)
+    # GDPR's 72 hours from awareness are past; PIPL says "immediately".
+    expect(row).to_have_class(re.compile("overdue"))
+    expect(row.locator("li[data-region=eu][data-recipient=authority]")).to_have_attribute("data-state", "overdue")
+    expect(row.locator("li[data-region=eu][data-recipient=authority]")).to_contain_text("overdue")
+    expect(row.locator("li[data-region=cn][data-recipient=authority]")).to_have_attribute("data-state", "due_now")
+    expect(row).to_contain_text("<script>window.__xss=1</script>")
+    row.locator("button", has_text="Open").click()
+    expect(page.locator("#breach-detail")).to_contain_text("Notification deadlines")
+    page.select_option("#breach-notify select[name=region]", "eu")
+    page.fill("#breach-notify input[name=reference]", "CNIL-2026-17")
+    page.click("#breach-notify button")
+    eu = page.locator("#breach-list tbody tr", has_text=seed.breach).locator("li[data-region=eu][data-recipient=authority]")
+    expect(eu).to_have_attribute("data-state", "late")
+    expect(page.locator("#breach-detail")).to_contain_text("CNIL-2026-17")
+    page.click("#breach-scope-run")
+    expect(page.locator("#breach-scope table").first).to_contain_text("eu")
+    page.select_option("#breach-notice-form select[name=region]", "eu")
+    page.click("#breach-notice-form button")
+    expect(page.locator("#breach-notice")).to_contain_text("Art. 33(3)")
+    expect(page.locator("#breach-notice .warning")).to_contain_text("Missing")
+    page.fill("#breach-update input[name=nature]", "A laptop holding an export was stolen")
+    page.click("#breach-update button")
+    expect(page.locator("#breach-detail")).to_contain_text("A laptop holding an export was stolen")
+    # A breach registered from the form, then closed.
+    page.fill("#breach-open input[name=title]", "Misdirected mailing")
+    page.fill("#breach-open input[name=detectedAt]", time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() - 3600)))
+    page.check("#breach-open input[value=br]")
+    page.click("#breach-open button")
+    expect(page.locator("#breach-detail")).to_contain_text("Misdirected mailing")
+    expect(page.locator("#breach-detail")).to_contain_text("business")
+    page.fill("#breach-close input[name=note]", "contained, no risk")
+    page.click("#breach-close button")
+    expect(page.locator("#breach-detail")).to_contain_text("contained, no risk")
+    page.check("#breaches-all")
+    expect(page.locator("#breach-list tbody tr", has_text="Misdirected mailing")).to_contain_text("closed")
+    assert page.locator("#page script, #page img").count() == 0
+    clean(page)
+
+
+def check_ropa(browser, seed):
+    page = browser.page("dpo")
+    page.goto(browser.server.base + "/console/#/ropa")
+    expect(page.locator("#ropa section[data-section=activity]")).to_be_visible()
+    for purpose in ["analytics", "marketing_email", "ads_personalization", "order_fulfillment", "sale_or_share", "cross_border_transfer"]:
+        expect(page.locator("#ropa section[data-section=activity] td", has_text=purpose).first).to_be_visible()
+    expect(page.locator("#ropa")).to_contain_text("policies/gdpr.json")
+    page.select_option("#ropa-region", "cn")
+    expect(page.locator("#ropa section[data-section=impact-assessment]")).to_contain_text("Art. 55(4)")
+    expect(page.locator("#ropa section[data-section=transfers]")).to_contain_text("separate consent")
+    page.select_option("#ropa-region", "eu")
+    expect(page.locator("#ropa section[data-section=impact-assessment]")).to_have_count(0)
+    with page.expect_download() as download:
+        page.click("text=Download CSV")
+    assert open(download.value.path()).read().startswith("section,purpose,region")
+    clean(page)
+
+
+def check_transfers(browser, seed):
+    page = browser.page("dpo")
+    page.goto(browser.server.base + "/console/#/transfers")
+    page.fill("#transfer-request input[name=subject]", seed.chinese_external)
+    page.fill("#transfer-request input[name=to]", "DE")
+    page.click("#transfer-request button")
+    # PIPL Art. 39: refused until the person's separate consent is recorded, and the message says how.
+    expect(page.locator("#page .status.error")).to_contain_text("separate_consent_required")
+    expect(page.locator("#page .status.error")).to_contain_text("cross_border_transfer")
+    status, body = browser.server.call("POST", f"/v1/subjects/{seed.chinese_id}/consents", "dpo",
+                                       {"purpose": "cross_border_transfer", "state": "granted", "source": "app:separate-consent-dialog"})
+    assert status == 201, (status, body)
+    page.click("#transfer-request button")
+    expect(page.locator("#transfer-receipt")).to_contain_text("1 people transferred from cn this year")
+    expect(page.locator("#transfer-list tbody tr", has_text="cn → DE")).to_contain_text("app:separate-consent-dialog")
+
+    # The tier warnings, on a receipt of the documented shape (a tier needs 10,000 people).
+    def near_tier(route):
+        response = route.fetch()
+        receipt = response.json()
+        receipt["peopleThisYear"] = 95000
+        receipt["warnings"] = ["95000 people whose personal information left this region this year; prepare the filing now " + XSS]
+        route.fulfill(response=response, body=json.dumps(receipt))
+
+    page.route("**/v1/transfers", lambda route: near_tier(route) if route.request.method == "POST" else route.continue_())
+    page.click("#transfer-request button")
+    expect(page.locator("#transfer-receipt [data-warning=tier]")).to_contain_text("prepare the filing now <img")
+    assert page.locator("#page script, #page img").count() == 0
+    # The refusal above is the one failed request the browser logs; nothing else may fail.
+    page.errors = [error for error in page.errors if "status of 409" not in error]
+    clean(page)
+
+
 FULL = SMOKE + [check_bad_token, check_dpo_history, check_tampered_proof, check_audit_explorer, check_integrity,
                 check_erasure_from_queue, check_markup_is_text, check_analyst_query, check_analyst_shapes,
-                check_analyst_cannot_see_dsr, check_admin]
+                check_analyst_cannot_see_dsr, check_admin, check_breaches, check_ropa, check_transfers]
 
 # MARK: screenshots
 
 SHOTS = {
-    "dpo": ["dpo", "audit", "history", "integrity", "policies", "dsr", "desk"],
+    "dpo": ["dpo", "audit", "history", "integrity", "policies", "dsr", "desk", "breaches", "ropa", "transfers"],
     "analyst": ["analyst", "query", "budget", "queries"],
     "admin": ["admin", "tokens", "keys", "stores", "retention"],
 }
@@ -458,7 +569,18 @@ def screenshots(browser, seed, out):
                 page.click("#verify-stores")
                 expect(page.locator("#stores table")).to_be_visible()
             page.wait_for_timeout(300)
-            full = page_id in ("query", "history", "dsr")
+            if page_id == "transfers":
+                browser.server.call("POST", f"/v1/subjects/{seed.chinese_id}/consents", "dpo",
+                                    {"purpose": "cross_border_transfer", "state": "granted", "source": "app:separate-consent-dialog"})
+                page.fill("#transfer-request input[name=subject]", seed.chinese_external)
+                page.fill("#transfer-request input[name=to]", "DE")
+                page.fill("#transfer-request input[name=reference]", "CAC-SC-2026-0042")
+                page.click("#transfer-request button")
+                expect(page.locator("#transfer-receipt")).to_contain_text("people transferred")
+            if page_id == "breaches":
+                page.locator("#breach-list button", has_text="Open").first.click()
+                expect(page.locator("#breach-detail")).to_contain_text("Notification deadlines")
+            full = page_id in ("query", "history", "dsr", "breaches")
             page.screenshot(path=os.path.join(out, f"{role}-{page_id}.png"), full_page=full)
         clean(page)
     page = browser.page()

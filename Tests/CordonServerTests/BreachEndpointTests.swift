@@ -143,10 +143,22 @@ struct BreachEndpointTests {
             ["subjectId": id, "to": "DE", "mechanism": "cac-standard-contract"]
         )
         #expect(refused.status == 409 && refused.code == "separate_consent_required")
-        let granted = post(
+        let typed = post(
             fixture,
             "/v1/transfers",
             ["subjectId": id, "to": "DE", "mechanism": "cac-standard-contract", "separateConsent": "form-1"]
+        )
+        #expect(typed.status == 400 && (typed.json?["message"] as? String)?.contains("cross_border_transfer") == true)
+        let consent = post(
+            fixture,
+            "/v1/subjects/\(id)/consents",
+            ["purpose": "cross_border_transfer", "state": "granted", "source": "form-1"]
+        )
+        #expect(consent.status == 200 || consent.status == 201, "\(consent.text)")
+        let granted = post(
+            fixture,
+            "/v1/transfers",
+            ["subjectId": id, "to": "DE", "mechanism": "cac-standard-contract"]
         )
         #expect(granted.status == 201 && granted.json?["peopleThisYear"] as? Int == 1)
         #expect((fixture.call("GET", "/v1/transfers", token: "dpo").json?["transfers"] as? [Any])?.count == 1)

@@ -25,8 +25,12 @@ public struct RegisterError: Error, CustomStringConvertible, Sendable {
         public static let alreadyNotified = Code("already_notified")
         /// The source region's policy does not allow the transfer mechanism asked for.
         public static let mechanismNotAllowed = Code("mechanism_not_allowed")
-        /// The source region's law requires the subject's separate consent (PIPL Art. 39).
+        /// The source region's law requires the subject's separate consent (PIPL Art. 39)
+        /// and their latest `cross_border_transfer` record is not a current grant.
         public static let separateConsentRequired = Code("separate_consent_required")
+        /// The subject's own record stops the transfer (a restriction, or an objection
+        /// where the law lets it), though no consent is required.
+        public static let transferNotLawful = Code("transfer_not_lawful")
         /// The destination is inside the subject's own region: not a cross-border transfer.
         public static let notCrossBorder = Code("not_cross_border")
     }

@@ -12,6 +12,7 @@ extension DemoDataGenerator {
     ///   (8 %) or ads (5 %) via the "Do Not Sell or Share" link; 20 % subscribe to the
     ///   newsletter and 15 % of those unsubscribe later.
     /// - Purposes that need no consent (order fulfilment, CCPA analytics): no record.
+    /// - Cross-border transfer: no record (its consent is asked transfer by transfer).
     func consents(
         in market: ResolvedMarket,
         age: Int?,
@@ -26,6 +27,9 @@ extension DemoDataGenerator {
                 let model = market.policy.consentModel(for: purpose, subjectAge: age)
             else { continue }
             if purpose == .marketingEmail && !hasEmail { continue }
+            // A separate consent to a cross-border transfer is asked when a transfer is on
+            // the table, not at the first visit: no demo subject has one.
+            if purpose == .crossBorderTransfer { continue }
             switch model {
             case .notRequired:
                 continue

@@ -30,4 +30,7 @@ public struct Purpose: RawRepresentable, Hashable, Comparable, Sendable, CustomS
     public static let orderFulfillment: Purpose = "order_fulfillment"
     /// Disclosure to another company for its own purposes (CCPA "sale" or "sharing").
     public static let saleOrShare: Purpose = "sale_or_share"
+    /// Providing one person's data outside their region; the transfer gate checks it
+    /// (PIPL Art. 39 separate consent; decision 0019).
+    public static let crossBorderTransfer: Purpose = "cross_border_transfer"
 }

@@ -182,7 +182,8 @@ public struct ProcessingRecord: Sendable, Encodable {
                         section: "transfers",
                         region: id.rawValue,
                         field: "separate consent",
-                        value: "required for every cross-border transfer (recorded with the transfer)",
+                        value:
+                            "required for every cross-border transfer: the person's latest cross_border_transfer consent record must be a current grant, and its source is kept with the transfer",
                         source: "\(file) transfers.separateConsent: \(separateConsent)"
                     )
                 )
@@ -263,7 +264,10 @@ public struct ProcessingRecord: Sendable, Encodable {
                 )
             }
             for declaration in configuration.catalog.purposes {
-                guard let rule = policy.purposes[declaration.purpose], rule.isPermitted, rule.separateConsent else {
+                // A transfer abroad is the Art. 55(4) trigger below, not providing to others.
+                guard declaration.purpose != .crossBorderTransfer, let rule = policy.purposes[declaration.purpose],
+                    rule.isPermitted, rule.separateConsent
+                else {
                     continue
                 }
                 entries.append(
@@ -278,7 +282,7 @@ public struct ProcessingRecord: Sendable, Encodable {
             if !policy.transfers.mechanisms.isEmpty {
                 entries.append(
                     entry(
-                        nil,
+                        Purpose.crossBorderTransfer.rawValue,
                         "PIPIA trigger: providing personal information abroad (Art. 55(4))",
                         "before each kind of cross-border transfer recorded by `cordon transfer request`: assess the recipient, the mechanism (\(policy.transfers.mechanisms.keys.map(\.rawValue).sorted().joined(separator: ", "))) and the volume tier",
                         "\(file) transfers.mechanisms, volumeTiers; PIPL Art. 38-40, 55(4)"

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One recorded cross-border transfer of one person's data: the destination, the legal
 /// mechanism relied on, and the count of people transferred from the region this year.
@@ -19,7 +19,10 @@ public struct Transfer: Sendable, Equatable, Encodable {
     public var mechanism: TransferMechanism
     /// The contract, decision or certificate reference, if given.
     public var reference: String?
-    /// The reference of the person's separate consent (PIPL Art. 39), when given.
+    /// The consent record the transfer relied on, where the region's law requires the
+    /// person's consent to it (PIPL Art. 39 separate consent): the record's source and
+    /// when it was recorded, copied from the subject's latest `cross_border_transfer`
+    /// record, e.g. `app:separate-consent-dialog, recorded 2026-12-01T10:00:00Z`.
     public var separateConsent: String?
     /// Whether sensitive personal information is transferred (PIPL Art. 28; GDPR Art. 9).
     public var sensitive: Bool
@@ -52,22 +55,21 @@ public struct TransferDraft: Sendable {
     public var destination: String
     public var mechanism: TransferMechanism
     public var reference: String?
-    public var separateConsent: String?
     public var sensitive: Bool
 
+    /// A request; the person's consent, where needed, is the one recorded for them
+    /// (`cross_border_transfer`), never something typed here.
     public init(
         subjectID: String,
         destination: String,
         mechanism: TransferMechanism,
         reference: String? = nil,
-        separateConsent: String? = nil,
         sensitive: Bool = false
     ) {
         self.subjectID = subjectID
         self.destination = destination
         self.mechanism = mechanism
         self.reference = reference
-        self.separateConsent = separateConsent
         self.sensitive = sensitive
     }
 }

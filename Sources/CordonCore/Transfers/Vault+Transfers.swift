@@ -5,19 +5,24 @@ public import Foundation
 
 /// The transfer gate's one door: a cross-border transfer of one person's data is recorded
 /// only when the person's region's policy allows the mechanism and, where its law says so,
-/// the person gave separate consent; each request (granted or refused) is audited, and
+/// the person's latest `cross_border_transfer` record is a current grant (their separate
+/// consent); each request (granted or refused) is audited with that record's state, and
 /// each granted one counted (decision 0019).
 extension Vault {
     /// Records a transfer of the subject's data to `draft.destination` under
-    /// `draft.mechanism`. Audited as `transfer.request` (`denied` with the reason when refused).
+    /// `draft.mechanism`. Audited as `transfer.request` under the purpose
+    /// `cross_border_transfer`, with the state of the person's latest record for it
+    /// (`denied` with the reason when refused).
     ///
     /// ```swift
-    /// let receipt = try vault.requestTransfer(TransferDraft(subjectID: id, destination: "DE", mechanism: .cacStandardContract,
-    ///                                                       separateConsent: "form-2026-0042"), now: Date(), context: context)
+    /// try vault.recordConsent(id, purpose: .crossBorderTransfer, state: .granted, source: "form-2026-0042", context: context)
+    /// let receipt = try vault.requestTransfer(TransferDraft(subjectID: id.rawValue, destination: "DE", mechanism: .cacStandardContract),
+    ///                                         now: Date(), context: context)
     /// ```
     /// - Throws: ``RegisterError`` with ``RegisterError/Code/mechanismNotAllowed``,
-    ///   ``RegisterError/Code/separateConsentRequired``, ``RegisterError/Code/notCrossBorder``
-    ///   or ``RegisterError/Code/invalidInput``; ``VaultError/Code/subjectNotFound``.
+    ///   ``RegisterError/Code/separateConsentRequired``, ``RegisterError/Code/transferNotLawful``,
+    ///   ``RegisterError/Code/notCrossBorder`` or ``RegisterError/Code/invalidInput``;
+    ///   ``VaultError/Code/subjectNotFound``.
     public func requestTransfer(_ draft: TransferDraft, now: Date, context: AccessContext) throws -> TransferReceipt {
         try ControlInput.validate(subjectID: draft.subjectID)
         guard let id = SubjectID(rawValue: draft.subjectID), let found = try locate(.id(id)).first else {
@@ -28,15 +33,24 @@ extension Vault {
         }
         let region = found.region
         let policy = configuration.policy(for: region)
+        let store = try store(region)
+        // The person's own record, read from their region store; the audit entry of the
+        // request, granted or refused, carries its state.
+        let standing = try store.read { db in try store.standing(of: found.subject, in: db) }
+        let consent = TransferConsent(standing: standing, policy: policy, now: UnixSeconds.from(now))
         func refuse(_ error: RegisterError) throws -> Never {
             try record(
                 context,
                 action: "transfer.request",
                 regions: [region],
+                purpose: .crossBorderTransfer,
                 subjects: [id],
                 outcome: .denied,
                 reason: error.message,
-                details: ["mechanism": .string(draft.mechanism.rawValue), "error": .string(error.code.name)]
+                details: [
+                    "mechanism": .string(draft.mechanism.rawValue), "error": .string(error.code.name),
+                    "consent": .string(consent.state),
+                ]
             )
             throw error
         }
@@ -63,17 +77,8 @@ extension Vault {
                 )
             )
         }
-        if let article = policy.transfers.separateConsent, draft.separateConsent == nil {
-            try refuse(
-                RegisterError(
-                    .separateConsentRequired,
-                    "region \(region) requires the person's separate consent to this cross-border transfer (\(article)); obtain it, then repeat with --separate-consent REF (the consent record's reference)"
-                )
-            )
-        }
-        for (field, value) in [("reference", draft.reference), ("separate consent", draft.separateConsent)] {
-            if let value { try BreachInput.validate(text: value, field: field) }
-        }
+        if let refusal = consent.refusal(region: region, policy: policy.id) { try refuse(refusal) }
+        if let reference = draft.reference { try BreachInput.validate(text: reference, field: "reference") }
         let year = ISODuration.utcCalendar.component(.year, from: now)
         let transfer = Transfer(
             id: "trf-" + Hex.encode(SecureRandom.randomID(byteCount: 8)),
@@ -82,7 +87,7 @@ extension Vault {
             destination: destination.rawValue,
             mechanism: draft.mechanism,
             reference: draft.reference,
-            separateConsent: draft.separateConsent,
+            separateConsent: consent.evidence,
             sensitive: draft.sensitive,
             requestedAt: Timestamp.format(UnixSeconds.truncate(now)),
             requestedBy: context.actor,
@@ -109,10 +114,11 @@ extension Vault {
                 AuditRecord(
                     action: "transfer.request",
                     regions: [region],
+                    purpose: .crossBorderTransfer,
                     subjects: [id],
                     details: [
                         "transfer": .string(transfer.id), "destination": .string(transfer.destination),
-                        "mechanism": .string(transfer.mechanism.rawValue),
+                        "mechanism": .string(transfer.mechanism.rawValue), "consent": .string(consent.state),
                         "sensitive": .integer(transfer.sensitive ? 1 : 0),
                         "peopleThisYear": .integer(Int64(people)),
                     ]

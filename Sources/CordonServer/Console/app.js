@@ -6,9 +6,10 @@ import { dpoPages } from "./pages-dpo.js";
 import { dsrPages } from "./pages-dsr.js";
 import { analystPages } from "./pages-analyst.js";
 import { adminPages } from "./pages-admin.js";
+import { registerPages } from "./pages-registers.js";
 
 /// Every page: { id, title, roles, render(container, me) }.
-const pages = [...dpoPages, ...dsrPages, ...analystPages, ...adminPages];
+const pages = [...dpoPages, ...dsrPages, ...registerPages, ...analystPages, ...adminPages];
 
 const $ = (id) => document.getElementById(id);
 let me = null;

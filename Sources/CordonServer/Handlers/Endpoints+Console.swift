@@ -30,6 +30,7 @@ enum ConsoleAssets {
         "verify.js": Asset(bytes: PackageResources.verify_js, contentType: javaScript),
         "charts.js": Asset(bytes: PackageResources.charts_js, contentType: javaScript),
         "pages-dpo.js": Asset(bytes: PackageResources.pages_dpo_js, contentType: javaScript),
+        "pages-registers.js": Asset(bytes: PackageResources.pages_registers_js, contentType: javaScript),
         "pages-dsr.js": Asset(bytes: PackageResources.pages_dsr_js, contentType: javaScript),
         "pages-analyst.js": Asset(bytes: PackageResources.pages_analyst_js, contentType: javaScript),
         "pages-admin.js": Asset(bytes: PackageResources.pages_admin_js, contentType: javaScript),

@@ -7,8 +7,10 @@ struct TransferRequestBody: Decodable {
     var to: String
     var mechanism: String
     var reference: String?
-    var separateConsent: String?
     var sensitive: Bool?
+    /// Retired: the gate reads the person's recorded consent. Refused when sent, so a
+    /// client written for the first version learns why instead of being ignored.
+    var separateConsent: String?
 }
 
 struct TransferListResponse: Encodable {
@@ -49,10 +51,16 @@ extension Endpoints {
     }
 
     /// `POST /v1/transfers`: 201 with the record, the year's count and tier warnings; 409
-    /// `mechanism_not_allowed`, `separate_consent_required` or `not_cross_border` when refused.
+    /// `mechanism_not_allowed`, `separate_consent_required` (no current grant recorded for
+    /// `cross_border_transfer`), `transfer_not_lawful` or `not_cross_border` when refused.
     func requestTransfer(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
         let body = try JSONBody.decode(TransferRequestBody.self, from: request)
+        guard body.separateConsent == nil else {
+            throw APIError.badRequest(
+                "separateConsent is no longer taken: record the person's consent with POST /v1/subjects/{id}/consents (purpose cross_border_transfer, state granted, source: your reference); the gate reads it"
+            )
+        }
         guard let mechanism = TransferMechanism(rawValue: body.mechanism) else {
             throw APIError.badRequest(
                 "mechanism must be one of \(TransferMechanism.allCases.map(\.rawValue).joined(separator: ", "))"
@@ -66,7 +74,6 @@ extension Endpoints {
                 destination: body.to,
                 mechanism: mechanism,
                 reference: body.reference,
-                separateConsent: body.separateConsent,
                 sensitive: body.sensitive ?? false
             ),
             now: Date(),

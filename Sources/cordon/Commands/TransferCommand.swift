@@ -10,19 +10,28 @@ struct TransferCommand: CommandGroup {
             Raw personal data never leave their region by any other path. When a person asks for \
             portability to a controller abroad, or one person's data must be exported across a \
             border, record it here first: the mechanism must be one the person's region's policy \
-            allows; under PIPL the person's separate consent (Art. 39) is required, and the people \
-            transferred this year are counted against the 2024 CAC tiers. Then export with \
-            `cordon subject export`.
+            allows; under PIPL the person's separate consent (Art. 39) is required, read from their \
+            latest consent record for the purpose cross_border_transfer (record it with \
+            `cordon subject consent ID --purpose cross_border_transfer --state granted --source REF`), \
+            and the people transferred this year are counted against the 2024 CAC tiers. Then \
+            export with `cordon subject export`.
             """,
         subcommands: [TransferRequestCommand.self, TransferListCommand.self]
     )
 }
 
-/// `cordon transfer request --subject ID --to COUNTRY --mechanism M [--reference R] [--separate-consent REF] [--sensitive]`.
+/// `cordon transfer request --subject ID --to COUNTRY --mechanism M [--reference R] [--sensitive]`.
 struct TransferRequestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request",
-        abstract: "Record a transfer; refused when the region's law does not allow it as given."
+        abstract: "Record a transfer; refused when the region's law does not allow it as given.",
+        discussion: """
+            Where the region's law requires the person's separate consent (PIPL Art. 39), their \
+            latest consent record for the purpose cross_border_transfer must be a current grant; \
+            record it when they give it: `cordon subject consent SUBJECT_ID --purpose \
+            cross_border_transfer --state granted --source REF` (or `consents` on their ingest \
+            line). A withdrawal or objection recorded later stops the next transfer.
+            """
     )
     static let arguments: [ArgumentSpec] =
         [
@@ -34,11 +43,6 @@ struct TransferRequestCommand: ParsableCommand {
                 help: "One of \(TransferMechanism.allCases.map(\.rawValue).joined(separator: ", "))."
             ),
             .option("reference", valueName: "REF", help: "The contract, decision or filing reference."),
-            .option(
-                "separate-consent",
-                valueName: "REF",
-                help: "The reference of the person's separate consent (PIPL Art. 39)."
-            ),
             .flag("sensitive", help: "Sensitive personal information is transferred (counted separately)."),
         ] + GlobalOptions.all
 
@@ -66,7 +70,6 @@ struct TransferRequestCommand: ParsableCommand {
             destination: to,
             mechanism: mechanism,
             reference: parsed.option("reference"),
-            separateConsent: parsed.option("separate-consent"),
             sensitive: parsed.flag("sensitive")
         )
     }
@@ -83,6 +86,7 @@ struct TransferRequestCommand: ParsableCommand {
             Output.line(
                 "Recorded \(transfer.id): region \(transfer.region) to \(transfer.destination) under \(transfer.mechanism.rawValue) (\(transfer.policy) \(transfer.policyVersion)); \(receipt.peopleThisYear) people transferred from \(transfer.region) this year."
             )
+            if let consent = transfer.separateConsent { Output.line("Separate consent relied on: \(consent).") }
             Output.line("Next: export the person's data with `cordon subject export \(transfer.subjectID)`.")
         }
     }

@@ -27,6 +27,9 @@ extension LawfulBasisEvaluatorTests {
         /// Necessary for a contract with the subject (GDPR Art. 6(1)(b)): not consent-based,
         /// and out of reach of an objection (Art. 21 covers only 6(1)(e) and (f)).
         case contract
+        /// Required by law (GDPR Art. 6(1)(c): a portability request to a controller abroad,
+        /// Art. 20(2)): not consent-based, and out of reach of an objection like a contract.
+        case legalObligation
 
         var description: String {
             switch self {
@@ -35,6 +38,7 @@ extension LawfulBasisEvaluatorTests {
                 "opt-out\(gpc ? " + GPC" : "")\(below.map { ", opt-in under \($0)" } ?? "")"
             case .notice: "notice"
             case .contract: "contract"
+            case .legalObligation: "legal obligation"
             }
         }
     }
@@ -45,26 +49,35 @@ extension LawfulBasisEvaluatorTests {
             "analytics": .optIn(gpc: true), "marketing_email": .optIn(gpc: false),
             "ads_personalization": .optIn(gpc: true), "order_fulfillment": .contract,
             "sale_or_share": .optIn(gpc: true),
+            // Chapter V: the mechanism, not a consent, makes the transfer lawful.
+            "cross_border_transfer": .legalObligation,
         ],
         "uk-gdpr": [
             "analytics": .optIn(gpc: true), "marketing_email": .optIn(gpc: false),
             "ads_personalization": .optIn(gpc: true), "order_fulfillment": .contract,
             "sale_or_share": .optIn(gpc: true),
+            "cross_border_transfer": .legalObligation,
         ],
         "ccpa": [
             "analytics": .notice, "marketing_email": .optOut(gpc: false, optInBelow: nil),
             "ads_personalization": .optOut(gpc: true, optInBelow: 16), "order_fulfillment": .contract,
             "sale_or_share": .optOut(gpc: true, optInBelow: 16),
+            // No transfer rule: the notice at collection covers it.
+            "cross_border_transfer": .notice,
         ],
         "pipl": [
             "analytics": .optIn(gpc: false), "marketing_email": .optIn(gpc: false),
             "ads_personalization": .optIn(gpc: false), "order_fulfillment": .contract,
             "sale_or_share": .optIn(gpc: false),
+            // Art. 39: separate consent to providing personal information abroad.
+            "cross_border_transfer": .optIn(gpc: false),
         ],
         "lgpd": [
             "analytics": .optIn(gpc: false), "marketing_email": .optIn(gpc: false),
             "ads_personalization": .optIn(gpc: false), "order_fulfillment": .contract,
             "sale_or_share": .optIn(gpc: false),
+            // Art. 33: the transfer hypothesis (mechanism) is the ground.
+            "cross_border_transfer": .legalObligation,
         ],
     ]
 
@@ -88,7 +101,12 @@ extension LawfulBasisEvaluatorTests {
         // A restriction stops every processing (GDPR Art. 18(2)); an objection stops all but
         // contract processing (Art. 21(1)-(3)).
         if state == .restricted { return .restricted }
-        if state == .objected, case .contract = rule { return nil }
+        if state == .objected {
+            switch rule {
+            case .contract, .legalObligation: return nil
+            default: break
+            }
+        }
         if state == .objected { return .objected }
         let isChild = age.map { $0 < consentAge } ?? false
         func optIn(honoursGPC: Bool) -> RejectReason? {
@@ -97,7 +115,7 @@ extension LawfulBasisEvaluatorTests {
             return state == .granted ? nil : .noLawfulBasis  // none, expired or withdrawn
         }
         switch rule {
-        case .contract, .notice:
+        case .contract, .legalObligation, .notice:
             return nil
         case .optIn(let honoursGPC):
             return optIn(honoursGPC: honoursGPC)

@@ -54,7 +54,7 @@ extension PolicyLinterTests {
         )
         #expect(
             found.message
-                == "unknown purpose 'profiling'; declared purposes: analytics, marketing_email, ads_personalization, order_fulfillment, sale_or_share"
+                == "unknown purpose 'profiling'; declared purposes: analytics, marketing_email, ads_personalization, order_fulfillment, sale_or_share, cross_border_transfer"
         )
     }
 

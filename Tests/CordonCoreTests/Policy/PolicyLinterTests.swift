@@ -229,7 +229,7 @@ struct PolicyLinterTests {
             )
             $0["purposes"] = purposes
         }
-        let found = try issue(in: issues, file: "regions/catalog.json", path: "$.purposes[5]")
+        let found = try issue(in: issues, file: "regions/catalog.json", path: "$.purposes[6]")
         #expect(found.message.contains("duplicate purpose id 'analytics', already declared at $.purposes[0]"))
     }
 

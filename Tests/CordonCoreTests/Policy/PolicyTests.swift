@@ -65,7 +65,7 @@ struct PolicyTableTests {
     @Test func gdprTableShowsEveryKindOfRule() throws {
         let table = try #require(ConfigurationFixture.shipped.policies["gdpr"]).renderTable()
         for expected in [
-            "policy gdpr version 2026.12.1", "Guardian consent below 16", "FR 15",
+            "policy gdpr version 2026.12.2", "Guardian consent below 16", "FR 15",
             "PURPOSES", "analytics", "consent", "opt_in", "order_fulfillment", "contract", "not_required",
             "RETENTION", "user.behavior", "P13M", "user.financial", "P10Y",
             "RIGHTS", "access", "P1M", "+P2M with reasons", "opt_out_sale_share", "not provided",

@@ -43,7 +43,9 @@ struct ShippedConfigurationTests {
 
     @Test func catalogDeclaresTheMarketingPurposes() {
         let purposes = ConfigurationFixture.shipped.catalog.declaredPurposes
-        for purpose: Purpose in [.analytics, .marketingEmail, .adsPersonalization, .orderFulfillment, .saleOrShare] {
+        for purpose: Purpose in [
+            .analytics, .marketingEmail, .adsPersonalization, .orderFulfillment, .saleOrShare, .crossBorderTransfer,
+        ] {
             #expect(purposes.contains(purpose))
         }
     }

@@ -64,6 +64,9 @@ struct ProcessingRecordTests {
         #expect(!assessments.isEmpty && assessments.allSatisfy { $0.region == "cn" })
         #expect(assessments.contains { $0.field.contains("Art. 55(4)") })
         #expect(assessments.contains { $0.purpose == "sale_or_share" && $0.field.contains("Art. 55(3)") })
+        // A transfer abroad is the Art. 55(4) trigger, not providing to others (55(3)).
+        let abroad = assessments.filter { $0.purpose == "cross_border_transfer" }.map(\.field)
+        #expect(abroad.count == 1 && abroad.first?.contains("Art. 55(4)") == true)
     }
 
     @Test func theCSVHasOneRowPerEntryAndQuotesCommas() {
