@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What a backup holds (`manifest.json`, signed in `manifest.sig`): every file with its
 /// SHA-256 and size, the audit checkpoint the copied trail ends at, and where the live

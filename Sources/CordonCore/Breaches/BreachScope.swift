@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What the vault itself can say about a breach's reach, for the notice: per region, the
 /// subjects and events stored and the data categories they carry; and the accesses the

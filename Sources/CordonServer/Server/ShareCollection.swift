@@ -1,4 +1,4 @@
-public import CordonCrypto
+import CordonCrypto
 
 /// The key shares a sealed server has received so far (STYLE item 11: no I/O here).
 ///
