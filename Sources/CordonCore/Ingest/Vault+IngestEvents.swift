@@ -17,6 +17,9 @@ extension Vault {
         onReject: (LineRejection) -> Void = { _ in },
         progress: (IngestSummary) -> Void = { _ in }
     ) throws -> IngestSummary {
+        // Analysts' scans leave this ingest a core while it runs (decision 0017, "Scheduling").
+        let running = ScanGate.shared.ingestStarted()
+        defer { running.end() }
         var summary = IngestSummary(kind: "events")
         var resolver = SubjectResolver(vault: self)
         // Accepted events wait in a buffer per region; a region's buffer is written as one

@@ -20,6 +20,9 @@ extension Vault {
         onReject: (LineRejection) -> Void = { _ in },
         progress: (IngestSummary) -> Void = { _ in }
     ) throws -> IngestSummary {
+        // Analysts' scans leave this ingest a core while it runs (decision 0017, "Scheduling").
+        let running = ScanGate.shared.ingestStarted()
+        defer { running.end() }
         var summary = IngestSummary(kind: "subjects")
         let now = options.now ?? Int64(Date().timeIntervalSince1970)
         // Lines wait in a buffer per region and a region's buffer is written as one audited

@@ -346,12 +346,18 @@ extension Vault {
         hash: ContributionHash,
         now: Int64
     ) throws -> [RegionTotals] {
+        // While an ingest runs, analysts' scans leave it a core (decision 0017, "Scheduling").
+        let gate = ScanGate.shared
         guard plans.count > 1 else {
-            return try plans.map { try regionTotals(query, plan: $0, purpose: purpose, hash: hash, now: now) }
+            return try plans.map { plan in
+                try gate.scan { try regionTotals(query, plan: plan, purpose: purpose, hash: hash, now: now) }
+            }
         }
         let results = Mutex<[Int: Result<RegionTotals, any Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: plans.count) { index in
-            let result = Result { try regionTotals(query, plan: plans[index], purpose: purpose, hash: hash, now: now) }
+            let result = Result {
+                try gate.scan { try regionTotals(query, plan: plans[index], purpose: purpose, hash: hash, now: now) }
+            }
             results.withLock { $0[index] = result }
         }
         return try results.withLock { finished in try plans.indices.map { try finished[$0]!.get() } }
