@@ -100,6 +100,11 @@ public struct IngestOptions: Sendable {
     /// input must be bounded, as an HTTP body is), each recording the key, and a region
     /// that already committed under the key is not written again (decision 0010).
     public var idempotency: IngestIdempotency?
+    /// Lets this run's region transactions take in other concurrent runs' events of the same
+    /// principal (``IngestCoalescer``, decision 0018): the server sets it for `POST /v1/events`,
+    /// whose small bodies would otherwise each pay a COMMIT per region. Ignored with an
+    /// idempotency key.
+    public var coalesce = false
 
     public init() {}
 }

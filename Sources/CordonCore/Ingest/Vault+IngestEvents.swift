@@ -146,40 +146,9 @@ extension Vault {
         unwritable: inout [RegionID: VaultError],
         _ onReject: (LineRejection) -> Void
     ) throws {
-        var subjects: [SubjectID] = []
-        var seen = Set<Int64>()
-        for event in events where seen.insert(event.sid).inserted { subjects.append(event.subjectID) }
         let written =
             try unwritable[region].map { .failure($0) }
-            ?? writeRegionBatch(
-                region,
-                context: context,
-                idempotency: options.idempotency,
-                { _, db in
-                    for event in events {
-                        let line = event.line
-                        // One cached prepared statement serves every row (the statement cache).
-                        try db.execute(
-                            """
-                            INSERT INTO events(sid, ts, event, channel, campaign, device, country, amount_cents, purpose)
-                            VALUES (\(event.sid), \(line.timestamp), \(line.event), \(line.channel), \(line.campaign),
-                                    \(line.device), \(event.country.rawValue), \(line.amountCents), \(line.purpose.rawValue))
-                            """
-                        )
-                    }
-                    return RegionBatch(subjects: subjects, accepted: events.count)
-                },
-                entry: { _ in
-                    let purposes = Set(events.map(\.line.purpose))
-                    return AuditRecord(
-                        action: "ingest.events",
-                        regions: [region],
-                        purpose: purposes.count == 1 ? purposes.first : nil,
-                        subjects: subjects,
-                        details: ["accepted": .integer(Int64(events.count))]
-                    )
-                }
-            )
+            ?? writeEventRows(events, region: region, context: context, options: options)
         switch written {
         case .success(let (batch, receipt)):
             if let receipt { summary.noteAudit(receipt.sequence) }

@@ -47,6 +47,8 @@ public final class Vault: Sendable {
     let committedAnchors = Mutex<[AnchoredStore: StoreAnchor]>([:])
     /// Queries being computed now, so an identical one waits instead of paying again (Vault+InFlight).
     let queriesInFlight = InFlightQueries()
+    /// Concurrent event-ingest requests' region writes, grouped into shared transactions.
+    let ingestCoalescer = IngestCoalescer()
     /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
     public let pageAlgorithm: PageEncryption.Algorithm
     private let openWarnings: Mutex<[String]>

@@ -80,6 +80,7 @@ extension Endpoints {
         options.maximumClockSkew = configuration.maximumClockSkewSeconds
         options.batchSize = max(1, configuration.maximumLinesPerBatch)
         options.idempotency = idempotency
+        options.coalesce = kind == .events  // concurrent requests share region transactions (decision 0018)
         options.permittedRegions = Set(session.vault.regionIDs.filter { permits(context, region: $0) })
         var rejections: [LineRejection] = []
         let reader = LineReader(bytes: request.body)
