@@ -1,3 +1,5 @@
+import CordonCore
+
 /// When the shop's customers visit: a year with a November peak (Black Friday to Cyber
 /// Monday above all), a busy first half of December, quiet January and summer months,
 /// busier Sundays to Tuesdays than Saturdays, and evenings (UTC) above nights.

@@ -1,3 +1,5 @@
+import CordonCore
+
 /// How a deliberately invalid line is broken; each invalid line has exactly one defect.
 ///
 /// The raw values name the rejection ingest is expected to report.

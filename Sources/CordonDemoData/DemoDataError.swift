@@ -1,3 +1,5 @@
+import CordonCore
+
 /// Why demo data could not be generated; the message is safe to print.
 public struct DemoDataError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The kind of failure, extensible without breaking callers.

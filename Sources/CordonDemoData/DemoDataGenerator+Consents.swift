@@ -1,3 +1,5 @@
+import CordonCore
+
 extension DemoDataGenerator {
     /// A subject's consent records, following the consent model their policy gives each
     /// purpose at their age.

@@ -1,3 +1,5 @@
+import CordonCore
+
 extension DemoDataGenerator {
     /// Writes every event line to `sink` and tallies what was written.
     ///

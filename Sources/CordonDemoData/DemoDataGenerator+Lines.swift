@@ -1,3 +1,5 @@
+import CordonCore
+
 extension DemoDataGenerator {
     /// Writes `subject` as one line, keys in the order, broken by `defect` if given.
     func encode(

@@ -1,3 +1,5 @@
+import CordonCore
+
 extension DemoDataGenerator {
     /// Appends one visit, with times relative to its start: a browsing funnel (70 %), an
     /// opened marketing email (18 %, only for people the shop may email) or an ad click

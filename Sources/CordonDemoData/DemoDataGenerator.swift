@@ -1,3 +1,4 @@
+public import CordonCore
 public import Foundation
 
 /// Makes a reproducible cross-border shop: customers (`subjects.ndjson`) and their
@@ -90,16 +91,43 @@ public struct DemoDataGenerator: Sendable {
         ).year!
         referenceYear = reference
         let catalog = configuration.catalog
+        try Self.checkWritable(catalog)
+        (markets, marketTable) = try Self.resolveMarkets(in: configuration)
+        unmappedCountries = DemoMarket.unmappedCountries.filter { configuration.region(ofCountry: $0) == nil }
+        purposes = catalog.purposes.map(\.purpose)
+        requiredSubjectFields = catalog.subjectFields.filter(\.isRequired).map(\.name)
+        requiredEventFields = catalog.eventFields.filter(\.isRequired).map(\.name)
 
-        try Self.check(
+        let birthYear = catalog.subjectField(named: "birthYear")
+        birthYearBounds = (birthYear?.minimum ?? 1900)...(birthYear?.maximum ?? 2100)
+        birthYears = Self.birthYearTable(referenceYear: reference)
+        let amount = catalog.eventField(named: "amountCents")
+        amountBounds = max(100, amount?.minimum ?? 0)...min(100_000, amount?.maximum ?? 100_000)
+        undeclaredPurposes = ["profiling", "remarketing", "data_brokerage"].filter {
+            !catalog.declares(Purpose(rawValue: $0))
+        }
+        let eventTypes = catalog.eventField(named: "event")?.values ?? []
+        unknownEventTypes = ["pageview", "checkout", "add-to-cart", "wishlist_add"].filter { !eventTypes.contains($0) }
+        // Zipf-like long tail: campaign k is chosen in proportion to 1/k.
+        campaigns = DemoWeightedTable((1...200).map { ($0, UInt64(1_000_000 / $0)) })
+        // Visits that do not start from a marketing email or an ad click.
+        channels = DemoWeightedTable([(.direct, 36), (.search, 38), (.social, 14), (.referral, 12)])
+        calendar = DemoCalendar(windowStart: yearStart)
+        devices = DemoWeightedTable([(.mobile, 58), (.desktop, 35), (.tablet, 7)])
+    }
+
+    /// The catalog must declare every field, purpose and event type demo lines carry, and
+    /// require no field a valid line may leave out.
+    private static func checkWritable(_ catalog: Catalog) throws(DemoDataError) {
+        try check(
             catalog.subjectFields,
-            written: Self.subjectFieldNames,
+            written: subjectFieldNames,
             always: ["externalId", "country"],
             kind: "subject"
         )
-        try Self.check(
+        try check(
             catalog.eventFields,
-            written: Self.eventFieldNames,
+            written: eventFieldNames,
             always: ["externalId", "ts", "event", "purpose"],
             kind: "event"
         )
@@ -113,7 +141,13 @@ public struct DemoDataGenerator: Sendable {
         for kind in DemoEventKind.allCases where !eventTypes.contains(kind.rawValue) {
             throw DemoDataError(.catalogMismatch, "the catalog's event types lack '\(kind.rawValue)'")
         }
+    }
 
+    /// The built-in markets whose country maps to a region, each with its region and
+    /// policy, and a table that draws them by weight.
+    private static func resolveMarkets(
+        in configuration: PolicyConfiguration
+    ) throws(DemoDataError) -> ([ResolvedMarket], DemoWeightedTable<Int>) {
         var resolved: [ResolvedMarket] = []
         var weights: [(Int, UInt64)] = []
         for market in DemoMarket.all {
@@ -134,18 +168,14 @@ public struct DemoDataGenerator: Sendable {
         guard !resolved.isEmpty else {
             throw DemoDataError(.noCountries, "no built-in demo country maps to a region of this configuration")
         }
-        markets = resolved
-        marketTable = DemoWeightedTable(weights)
-        unmappedCountries = DemoMarket.unmappedCountries.filter { configuration.region(ofCountry: $0) == nil }
-        purposes = catalog.purposes.map(\.purpose)
-        requiredSubjectFields = catalog.subjectFields.filter(\.isRequired).map(\.name)
-        requiredEventFields = catalog.eventFields.filter(\.isRequired).map(\.name)
+        return (resolved, DemoWeightedTable(weights))
+    }
 
-        let birthYear = catalog.subjectField(named: "birthYear")
-        birthYearBounds = (birthYear?.minimum ?? 1900)...(birthYear?.maximum ?? 2100)
-        birthYears = DemoWeightedTable(
+    /// Birth years 1950...2012, weighted by the customer's age at the end of the window.
+    private static func birthYearTable(referenceYear: Int) -> DemoWeightedTable<Int> {
+        DemoWeightedTable(
             (1950...2012).map { year in
-                switch reference - year {
+                switch referenceYear - year {
                 case ..<18: (year, 16)
                 case ..<25: (year, 20)
                 case ..<45: (year, 30)
@@ -154,18 +184,6 @@ public struct DemoDataGenerator: Sendable {
                 }
             }
         )
-        let amount = catalog.eventField(named: "amountCents")
-        amountBounds = max(100, amount?.minimum ?? 0)...min(100_000, amount?.maximum ?? 100_000)
-        undeclaredPurposes = ["profiling", "remarketing", "data_brokerage"].filter {
-            !catalog.declares(Purpose(rawValue: $0))
-        }
-        unknownEventTypes = ["pageview", "checkout", "add-to-cart", "wishlist_add"].filter { !eventTypes.contains($0) }
-        // Zipf-like long tail: campaign k is chosen in proportion to 1/k.
-        campaigns = DemoWeightedTable((1...200).map { ($0, UInt64(1_000_000 / $0)) })
-        // Visits that do not start from a marketing email or an ad click.
-        channels = DemoWeightedTable([(.direct, 36), (.search, 38), (.social, 14), (.referral, 12)])
-        calendar = DemoCalendar(windowStart: yearStart)
-        devices = DemoWeightedTable([(.mobile, 58), (.desktop, 35), (.tablet, 7)])
     }
 
     /// Writes `subjects.ndjson` and `events.ndjson` into `directory` (created if missing)

@@ -1,3 +1,5 @@
+import CordonCore
+
 /// How much demo data to make, and how much of it to break.
 public struct DemoDataOptions: Hashable, Sendable {
     /// Subject lines to write (`subjects.ndjson`); each is `c-1001`, `c-1002`, ….

@@ -1,3 +1,5 @@
+import CordonCore
+
 /// How far generation has got, reported after every tenth of a file (the last report is
 /// the complete file).
 public struct DemoDataProgress: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import CordonCore
+
 /// A small, fast, seedable pseudo-random generator (SplitMix64, Steele, Lea and Flood,
 /// "Fast splittable pseudorandom number generators", OOPSLA 2014) for demo data.
 ///

@@ -1,3 +1,4 @@
+import CordonCore
 public import Foundation
 
 /// Where generated lines go: a file, or memory in tests.

@@ -1,3 +1,5 @@
+import CordonCore
+
 extension DemoDataSummary.Subjects {
     /// Counts subject lines as they are written.
     struct Tally {

@@ -1,3 +1,5 @@
+import CordonCore
+
 /// What a run of ``DemoDataGenerator`` wrote: counts per region and country, invalid lines
 /// by defect, minors, Global Privacy Control signals, consent states and event mix.
 public struct DemoDataSummary: Codable, Hashable, Sendable {

@@ -1,3 +1,5 @@
+import CordonCore
+
 /// A made-up shop event, before it is written as an `events.ndjson` line.
 struct DemoEvent {
     var kind: DemoEventKind

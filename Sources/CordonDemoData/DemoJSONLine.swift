@@ -1,3 +1,5 @@
+import CordonCore
+
 /// One NDJSON line built by hand: keys stay in the order written (so files read like the
 /// issue's examples and are byte-stable), strings are escaped per RFC 8259 § 7, and no
 /// Foundation encoder sits in the hot loop.

@@ -1,3 +1,5 @@
+import CordonCore
+
 // The EU and EEA. Lists are short on purpose; gendered family names are parallel lists.
 extension DemoLocale {
     static let german = DemoLocale(

@@ -1,3 +1,5 @@
+import CordonCore
+
 // The Americas and Asia. Street numbers are random, so an address may exist by chance;
 // the people never do.
 extension DemoLocale {

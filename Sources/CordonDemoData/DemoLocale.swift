@@ -1,3 +1,5 @@
+import CordonCore
+
 /// Given names, family names, streets and towns of one country: small built-in lists, enough
 /// for plausible people and addresses, and nothing taken from real customer data.
 struct DemoLocale: Sendable {

@@ -1,3 +1,5 @@
+import CordonCore
+
 extension DemoMarket {
     /// A cross-border shop's customers: the US and the large EU markets first, the UK,
     /// Brazil and China next, then every other EU/EEA member and a few territories. Weights

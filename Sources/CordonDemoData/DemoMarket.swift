@@ -1,3 +1,5 @@
+import CordonCore
+
 /// One country the demo shop sells to: how many customers live there, what their names,
 /// addresses and phone numbers look like, and how many browsers send Global Privacy Control.
 struct DemoMarket: Sendable {

@@ -1,3 +1,5 @@
+import CordonCore
+
 /// A made-up customer, before it is written as a `subjects.ndjson` line.
 struct DemoSubject {
     /// The number in the external id: `c-1001` is subject 0.

@@ -1,3 +1,5 @@
+import CordonCore
+
 /// Elements with integer weights, drawn in proportion to them (binary search over the
 /// cumulative weights, so a draw is O(log n) and exact on every platform).
 struct DemoWeightedTable<Element> {

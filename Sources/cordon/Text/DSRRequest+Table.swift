@@ -1,4 +1,5 @@
-public import Foundation
+import CordonCore
+import Foundation
 
 extension DSRRequest {
     /// A plain-text table of requests for a terminal: id, region, right, received, due
@@ -6,7 +7,7 @@ extension DSRRequest {
     ///
     /// Subject ids, references, reasons and outcomes are left out; ``renderDetails(now:)``
     /// shows one request in full.
-    public static func renderTable(_ requests: [DSRRequest], now: Date) -> String {
+    static func renderTable(_ requests: [DSRRequest], now: Date) -> String {
         var table = TextTable("ID", "REGION", "RIGHT", "RECEIVED (UTC)", "DUE (UTC)", "DAYS LEFT", "STATUS")
         for request in requests {
             table.append(
@@ -25,7 +26,7 @@ extension DSRRequest {
     /// Every field of the request, one per line, with the deadline state at `now`.
     ///
     /// - Warning: Shows the subject id, the reference, the reason and the outcome.
-    public func renderDetails(now: Date) -> String {
+    func renderDetails(now: Date) -> String {
         var lines = [
             "request      \(id)",
             "right        \(kind.rawValue)",

@@ -1,7 +1,9 @@
+import CordonDemoData
+
 extension DemoDataSummary {
     /// The summary for a terminal: totals, regions, the largest countries, minors and GPC,
     /// current consent rates per region and purpose, invalid lines and the event mix.
-    public var report: String {
+    var report: String {
         var lines: [String] = []
         lines.append(
             "subjects: \(subjects.lines) lines, \(subjects.valid) valid, \(subjects.invalidLines) invalid"
