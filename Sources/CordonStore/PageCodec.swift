@@ -38,13 +38,7 @@ public final class PageCodec {
     /// - Throws: ``StoreError`` when the page's reserve is not zero.
     /// - Precondition: Both buffers are ``pageByteCount`` bytes.
     public func seal(_ plain: [UInt8], page number: UInt32, into sealed: inout [UInt8]) throws {
-        precondition(plain.count == pageByteCount && sealed.count == pageByteCount, "a page is \(pageByteCount) bytes")
-        let resultCode = plain.withUnsafeBufferPointer { plain in
-            sealed.withUnsafeMutableBufferPointer { sealed in
-                cordon_vfs_codec_seal(codec, number, plain.baseAddress, sealed.baseAddress)
-            }
-        }
-        try check(resultCode, "cannot seal page \(number)")
+        try apply(cordon_vfs_codec_seal, to: plain, into: &sealed, page: number, "cannot seal page \(number)")
     }
 
     /// Opens page `number` from `sealed` into `plain`, the reserve zeroed.
@@ -53,17 +47,25 @@ public final class PageCodec {
     ///   number, or sealed under another key or database id.
     /// - Precondition: Both buffers are ``pageByteCount`` bytes.
     public func open(_ sealed: [UInt8], page number: UInt32, into plain: inout [UInt8]) throws {
-        precondition(plain.count == pageByteCount && sealed.count == pageByteCount, "a page is \(pageByteCount) bytes")
-        let resultCode = sealed.withUnsafeBufferPointer { sealed in
-            plain.withUnsafeMutableBufferPointer { plain in
-                cordon_vfs_codec_open(codec, number, sealed.baseAddress, plain.baseAddress)
-            }
-        }
-        try check(resultCode, "page \(number) is not authentic")
+        try apply(cordon_vfs_codec_open, to: sealed, into: &plain, page: number, "page \(number) is not authentic")
     }
 
-    private func check(_ resultCode: Int32, _ message: String) throws {
+    /// Runs `operation` (seal or open) from `source` into `target`; a result code other
+    /// than SQLITE_OK becomes a ``StoreError`` with `message`.
+    private func apply(
+        _ operation: (OpaquePointer?, UInt32, UnsafePointer<UInt8>?, UnsafeMutablePointer<UInt8>?) -> Int32,
+        to source: [UInt8],
+        into target: inout [UInt8],
+        page number: UInt32,
+        _ message: @autoclosure () -> String
+    ) throws {
+        precondition(source.count == pageByteCount && target.count == pageByteCount, "a page is \(pageByteCount) bytes")
+        let resultCode = source.withUnsafeBufferPointer { source in
+            target.withUnsafeMutableBufferPointer { target in
+                operation(codec, number, source.baseAddress, target.baseAddress)
+            }
+        }
         guard resultCode != SQLITE_OK else { return }
-        throw StoreError(code: .init(sqliteResultCode: resultCode), extendedCode: resultCode, message: message)
+        throw StoreError(code: .init(sqliteResultCode: resultCode), extendedCode: resultCode, message: message())
     }
 }
