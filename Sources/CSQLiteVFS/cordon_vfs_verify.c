@@ -8,10 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/// frame) is checked too.
-/// A file that SQLite never opened, over a state on the caller's stack: for the
-/// verifier and the cipher timing, which seal and open pages themselves. NULL without
-/// memory; `state` is zeroed either way.
+/// A file that SQLite never opened, over a state the caller owns: for the verifier and
+/// the detached codec, which seal and open pages themselves. NULL without memory;
+/// `state` is zeroed either way.
 static cordon_file *detached_file(cordon_vfs *vfs, db_state *state) {
     memset(state, 0, sizeof *state);
     cordon_file *f = sqlite3_malloc(sizeof *f);
