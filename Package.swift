@@ -52,11 +52,9 @@ let package = Package(
         .target(name: "CordonCrypto", dependencies: ["CSodium", "CGFShare"], swiftSettings: swiftSettings),
         .target(name: "CordonStore", dependencies: ["CSQLite", "CSQLiteVFS"], swiftSettings: swiftSettings),
         // The encrypting SQLite VFS (a C struct of function pointers), used only by CordonStore.
-        .target(
-            name: "CSQLiteVFS",
-            dependencies: ["CSQLite", "CSodium"],
-            cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]
-        ),
+        // No unsafeFlags (SwiftPM refuses a dependency that has them): the Makefile turns the
+        // C warnings on for its debug builds and test runs (`-Xcc -Wall -Xcc -Wextra`).
+        .target(name: "CSQLiteVFS", dependencies: ["CSQLite", "CSodium"]),
         .target(name: "CordonAudit", dependencies: ["CordonCrypto"], swiftSettings: swiftSettings),
 
         // The domain: imports no C.
@@ -65,6 +63,10 @@ let package = Package(
             dependencies: ["CordonCrypto", "CordonStore", "CordonAudit"],
             swiftSettings: swiftSettings
         ),
+
+        // Generated demo data (fake customers and events in the compliance domain) for
+        // `cordon demo-data` and `cordon demo`; the domain itself never depends on it.
+        .target(name: "CordonDemoData", dependencies: ["CordonCore"], swiftSettings: swiftSettings),
 
         // The HTTP API: router, auth, handlers in plain Swift; one host file imports CMicroHTTPD.
         .target(
@@ -77,7 +79,9 @@ let package = Package(
 
         .executableTarget(
             name: "cordon",
-            dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit", "CordonServer"],
+            dependencies: [
+                "CordonCore", "CordonDemoData", "CordonCrypto", "CordonStore", "CordonAudit", "CordonServer",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -117,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonCoreTests",
-            dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonTestSupport"],
+            dependencies: ["CordonCore", "CordonDemoData", "CordonCrypto", "CordonStore", "CordonTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -78,19 +78,19 @@ final class PageCipherVFS {
         )
     }
 
-    /// Seconds per page for `pages` seals and `pages` opens of one 4 KiB page in memory.
-    func timeCipher(pages: Int) throws -> (seal: Double, open: Double) {
-        var seal = 0.0
-        var open = 0.0
-        let resultCode = cordon_vfs_time_cipher(vfs, Int32(clamping: pages), &seal, &open)
-        guard resultCode == SQLITE_OK else {
+    /// A page codec with no file under this VFS's key and algorithm, for pages of
+    /// `pageSize` bytes; it keeps the key alive until ``PageCodec`` releases it.
+    func makeCodec(pageSize: Int) throws -> OpaquePointer {
+        var codec: OpaquePointer?
+        let resultCode = cordon_vfs_codec_create(vfs, Int32(clamping: pageSize), &codec)
+        guard resultCode == SQLITE_OK, let codec else {
             throw StoreError(
                 code: .init(sqliteResultCode: resultCode),
                 extendedCode: resultCode,
-                message: "cannot time the page cipher"
+                message: "cannot make a page codec for \(pageSize)-byte pages"
             )
         }
-        return (seal / Double(pages), open / Double(pages))
+        return codec
     }
 
     /// Whether this CPU runs libsodium's AES-256-GCM.

@@ -79,13 +79,6 @@ public struct PageEncryption: Sendable, CustomStringConvertible {
     /// Names the algorithm, never the key.
     public var description: String { "PageEncryption(\(algorithm), key: <redacted>)" }
 
-    /// This machine's limit for the cipher: seconds per page for the VFS's own seal and
-    /// open of one 4 KiB page in memory (`pages` of each; no I/O, no SQLite). A load's
-    /// ``Activity`` times these is the least its encryption can cost.
-    public func cipherSecondsPerPage(pages: Int = 50_000) throws -> (seal: Double, open: Double) {
-        try PageCipherVFS(self).timeCipher(pages: pages)
-    }
-
     /// The cipher work a connection has done: pages sealed (every page written to the
     /// database, WAL or journal, less those a checkpoint copies verbatim, and every 4 KiB
     /// block written to a temporary file) and pages opened (authenticated, or refused). A

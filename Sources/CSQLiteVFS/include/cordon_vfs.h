@@ -108,11 +108,30 @@ int cordon_vfs_set_temporary_directory(cordon_vfs *vfs, const char *directory);
 /// other connections'.
 unsigned long long cordon_vfs_temporary_files(cordon_vfs *vfs);
 
-/// Times the VFS's own cipher work on one 4 KiB page held in memory, no I/O: `pages`
-/// seals (each with a fresh nonce, as a write does), then `pages` opens of one sealed page.
-/// The cipher's limit, against which a load's page counts are compared. Returns
-/// SQLITE_OK, or SQLITE_NOMEM / SQLITE_CORRUPT (an open that failed: a bug).
-int cordon_vfs_time_cipher(cordon_vfs *vfs, int pages, double *seal_seconds, double *open_seconds);
+/// One page codec with no file: seals and opens single pages exactly as the VFS does for
+/// a database it creates (the VFS's key and algorithm, a fresh random database id), with
+/// no I/O and no SQLite. For measuring the cipher's own cost per page (cordon-bench):
+/// a load's page counts times it is the least its encryption can cost. It holds a
+/// reference to `vfs` until released.
+typedef struct cordon_vfs_codec cordon_vfs_codec;
+
+/// A codec for pages of `page_size` bytes (a power of two from 512 to 65536): SQLITE_OK,
+/// SQLITE_MISUSE for another size, or SQLITE_NOMEM.
+int cordon_vfs_codec_create(cordon_vfs *vfs, int page_size, cordon_vfs_codec **out);
+
+/// Seals page `pgno` (1 or more) from `plain` into `sealed`, both one page long, with a
+/// fresh nonce as a write does. SQLITE_OK, or SQLITE_IOERR_WRITE when the last
+/// CORDON_VFS_RESERVE_BYTES of `plain` are not zero.
+int cordon_vfs_codec_seal(cordon_vfs_codec *codec, unsigned int pgno, const unsigned char *plain,
+                          unsigned char *sealed);
+
+/// Opens page `pgno` from `sealed` into `plain` (which may be the same buffer), with the
+/// reserve zeroed. SQLITE_OK, or SQLITE_IOERR_DATA when the page is not authentic.
+int cordon_vfs_codec_open(cordon_vfs_codec *codec, unsigned int pgno, const unsigned char *sealed,
+                          unsigned char *plain);
+
+/// Releases the codec (NULL is ignored) and its reference to the VFS.
+void cordon_vfs_codec_release(cordon_vfs_codec *codec);
 
 /// Unregisters the VFS; the key is zeroed and freed once its last file is closed.
 void cordon_vfs_release(cordon_vfs *vfs);

@@ -4,7 +4,7 @@
 /// The day arithmetic is Howard Hinnant's `days_from_civil` / `civil_from_days`
 /// ("chrono-Compatible Low-Level Date Algorithms", 2013): exact over the proleptic
 /// Gregorian calendar, no floating point, no locale.
-enum CivilTime {
+public enum CivilTime {
     /// Days since 1970-01-01 of a calendar date.
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
@@ -16,7 +16,7 @@ enum CivilTime {
     }
 
     /// The calendar date of a day number.
-    static func date(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    public static func date(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

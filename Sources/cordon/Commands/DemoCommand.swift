@@ -1,4 +1,5 @@
 import CordonCore
+import CordonDemoData
 import CordonServer
 import Foundation
 

@@ -1,4 +1,5 @@
 import CordonCore
+import CordonDemoData
 import Foundation
 
 /// `cordon demo-data`: reproducible customers and marketing events to feed ingest.

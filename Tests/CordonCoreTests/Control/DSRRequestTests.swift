@@ -48,24 +48,4 @@ struct DSRRequestTests {
         #expect(object["externalRef"] is NSNull)
         #expect(try JSONDecoder().decode(DSRRequest.self, from: data) == Self.request)
     }
-
-    @Test func theTableShowsDeadlinesAndOverdueRequests() {
-        var done = Self.request
-        done.id = "dsr-ffffffffffffffff"
-        done.status = .completed
-        done.completedAt = ControlFixture.at("2025-03-20T10:00:00Z")
-        let table = DSRRequest.renderTable([Self.request, done], now: ControlFixture.at("2025-04-20T00:00:00Z"))
-        let lines = table.split(separator: "\n")
-        #expect(lines.count == 4)
-        #expect(lines[0].hasPrefix("ID"))
-        #expect(lines[2].contains("2025-03-15 10:00"))
-        #expect(lines[2].contains("2025-04-15 10:00"))
-        #expect(lines[2].contains("OVERDUE"))
-        #expect(lines[3].hasSuffix("completed") && !lines[3].contains("OVERDUE"))
-        #expect(!table.contains(ControlFixture.subject))
-
-        let details = Self.request.renderDetails(now: ControlFixture.at("2025-04-05T10:00:00Z"))
-        #expect(details.contains("days left    10"))
-        #expect(details.contains("subject      \(ControlFixture.subject)"))
-    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CordonCore
+@testable import CordonDemoData
 
 /// Demo files generated in memory, with the generator's own summary.
 struct DemoSample: Sendable {

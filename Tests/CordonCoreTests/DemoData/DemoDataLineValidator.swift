@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import CordonCore
+@testable import CordonDemoData
 
 /// An independent reading of demo lines against the configuration, the way ingest would
 /// judge them: each line is valid, has exactly one deliberate defect, or is a problem the

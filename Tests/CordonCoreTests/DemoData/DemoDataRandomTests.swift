@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CordonCore
+@testable import CordonDemoData
 
 @Suite("DemoDataRandom")
 struct DemoDataRandomTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CordonCore
+@testable import CordonDemoData
 
 /// Every SQL example in the README's "Queries for analysts" section, run against the demo
 /// shop, must release at least one row: the README shows what an analyst gets.

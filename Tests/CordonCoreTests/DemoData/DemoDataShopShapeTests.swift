@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CordonCore
+@testable import CordonDemoData
 
 /// The demo shop looks like a shop: funnels that narrow, a November peak, channels and an
 /// A/B pair whose arm b converts better, marketing email only for people who agreed to it.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CordonCore
+@testable import CordonDemoData
 
 @Suite("DemoData window")
 struct DemoDataWindowTests {

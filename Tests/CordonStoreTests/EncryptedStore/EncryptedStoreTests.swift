@@ -58,12 +58,35 @@ import Testing
     }
 
     @Test(arguments: PageEncryption.Algorithm.allCases.filter(\.isAvailable))
-    func theCipherIsTimedOnPagesThatSealAndOpen(algorithm: PageEncryption.Algorithm) throws {
-        let encryption = PageEncryption(key: TestPageKey(seed: 3), algorithm: algorithm)
-        // The C side fails (SQLITE_CORRUPT) if a page it sealed does not open again.
-        let perPage = try encryption.cipherSecondsPerPage(pages: 200)
-        #expect(perPage.seal > 0 && perPage.seal < 0.01)
-        #expect(perPage.open > 0 && perPage.open < 0.01)
+    func theDetachedCodecSealsPagesThatOpenOnlyWhereTheyWereSealed(algorithm: PageEncryption.Algorithm) throws {
+        let codec = try PageCodec(encryption: PageEncryption(key: TestPageKey(seed: 3), algorithm: algorithm))
+        let body = codec.pageByteCount - Int(PageEncryption.reserveByteCount)
+        let plain = (0..<codec.pageByteCount).map { $0 < body ? UInt8(truncatingIfNeeded: $0 * 7 + 1) : 0 }
+        var sealed = [UInt8](repeating: 0, count: codec.pageByteCount)
+        try codec.seal(plain, page: 2, into: &sealed)
+        #expect(sealed[..<body] != plain[..<body])
+
+        var opened = [UInt8](repeating: 0, count: codec.pageByteCount)
+        try codec.open(sealed, page: 2, into: &opened)
+        #expect(opened == plain)
+        // The page number is associated data: the same bytes do not open as another page.
+        #expect(throws: StoreError.self) { try codec.open(sealed, page: 3, into: &opened) }
+        var tampered = sealed
+        tampered[100] ^= 1
+        #expect(throws: StoreError.self) { try codec.open(tampered, page: 2, into: &opened) }
+        // Another codec is another database id (and here another key): nothing opens.
+        let other = try PageCodec(encryption: PageEncryption(key: TestPageKey(seed: 4), algorithm: algorithm))
+        #expect(throws: StoreError.self) { try other.open(sealed, page: 2, into: &opened) }
+    }
+
+    @Test func theDetachedCodecRefusesAPageWithoutRoomForNonceAndTag() throws {
+        let codec = try PageCodec(encryption: PageEncryption(key: TestPageKey(seed: 3)))
+        let plain = [UInt8](repeating: 1, count: codec.pageByteCount)
+        var sealed = [UInt8](repeating: 0, count: codec.pageByteCount)
+        #expect(throws: StoreError.self) { try codec.seal(plain, page: 2, into: &sealed) }
+        #expect(throws: StoreError.self) {
+            try PageCodec(encryption: PageEncryption(key: TestPageKey(seed: 3)), pageByteCount: 1000)
+        }
     }
 
     @Test func rollbackJournalModeRoundTripsAndRollsBack() throws {
