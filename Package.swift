@@ -48,21 +48,28 @@ let package = Package(
             providers: [.apt(["libgfshare-dev"])]
         ),
 
+        // The lowest Swift module: system calls with errno, durable writes, time, JSON.
+        .target(name: "CordonSystem", swiftSettings: swiftSettings),
+
         // Wrapper modules: each C library is imported in exactly one of them.
         .target(name: "CordonCrypto", dependencies: ["CSodium", "CGFShare"], swiftSettings: swiftSettings),
-        .target(name: "CordonStore", dependencies: ["CSQLite", "CSQLiteVFS"], swiftSettings: swiftSettings),
+        .target(
+            name: "CordonStore",
+            dependencies: ["CordonSystem", "CSQLite", "CSQLiteVFS"],
+            swiftSettings: swiftSettings
+        ),
         // The encrypting SQLite VFS (a C struct of function pointers), used only by CordonStore.
         .target(
             name: "CSQLiteVFS",
             dependencies: ["CSQLite", "CSodium"],
             cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]
         ),
-        .target(name: "CordonAudit", dependencies: ["CordonCrypto"], swiftSettings: swiftSettings),
+        .target(name: "CordonAudit", dependencies: ["CordonSystem", "CordonCrypto"], swiftSettings: swiftSettings),
 
         // The domain: imports no C.
         .target(
             name: "CordonCore",
-            dependencies: ["CordonCrypto", "CordonStore", "CordonAudit"],
+            dependencies: ["CordonSystem", "CordonCrypto", "CordonStore", "CordonAudit"],
             swiftSettings: swiftSettings
         ),
 
@@ -98,6 +105,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "CordonSystemTests", dependencies: ["CordonSystem"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CordonCryptoTests",
             dependencies: ["CordonCrypto"],

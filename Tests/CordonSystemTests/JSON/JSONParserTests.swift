@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CordonCore
+import CordonSystem
 
 @Suite("JSONParser")
 struct JSONParserTests {
