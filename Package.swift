@@ -76,7 +76,7 @@ let package = Package(
         // The HTTP API: router, auth, handlers in plain Swift; one host file imports CMicroHTTPD.
         .target(
             name: "CordonServer",
-            dependencies: ["CordonCore", "CordonAudit", "CordonCrypto", "CMicroHTTPD"],
+            dependencies: ["CordonCore", "CordonAudit", "CordonCrypto", "CordonSystem", "CMicroHTTPD"],
             // The console's HTML, CSS and JavaScript, compiled into the binary (decision 0016).
             resources: [.embedInCode("Console")],
             swiftSettings: swiftSettings
@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonCoreTests",
-            dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonTestSupport"],
+            dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonSystem", "CordonTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

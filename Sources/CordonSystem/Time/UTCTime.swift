@@ -22,7 +22,8 @@ public struct UTCTime: Sendable, Hashable, Comparable {
 
     /// The instant `milliseconds` ms after the epoch.
     public init(millisecondsSince1970 milliseconds: Int64) {
-        self.init(secondsSince1970: floorDivide(milliseconds, 1000), nanoseconds: (milliseconds % 1000) * 1_000_000)
+        let seconds = floorDivide(milliseconds, 1000)
+        self.init(secondsSince1970: seconds, nanoseconds: (milliseconds - seconds * 1000) * 1_000_000)
     }
 
     /// `date`, truncated to the millisecond.

@@ -1,4 +1,5 @@
 import Foundation
+import CordonSystem
 import Testing
 
 @testable import CordonCore
