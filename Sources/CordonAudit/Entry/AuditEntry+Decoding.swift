@@ -56,7 +56,9 @@ private struct EntryFields {
     private var fields: [String: JSONValue] = [:]
 
     init(_ value: JSONValue) throws(AuditError) {
-        guard case .object(let members) = value.kind else { throw AuditError(.malformed, "an entry must be a JSON object") }
+        guard case .object(let members) = value.kind else {
+            throw AuditError(.malformed, "an entry must be a JSON object")
+        }
         for member in members {
             guard AuditEntry.CodingKeys(rawValue: member.key) != nil else {
                 throw AuditError(.malformed, "unknown field \"\(member.key)\"")
@@ -81,7 +83,9 @@ private struct EntryFields {
     }
 
     func string(_ key: String) throws(AuditError) -> String {
-        guard case .string(let text)? = fields[key]?.kind else { throw AuditError(.malformed, "\"\(key)\" must be a string") }
+        guard case .string(let text)? = fields[key]?.kind else {
+            throw AuditError(.malformed, "\"\(key)\" must be a string")
+        }
         return text
     }
 
@@ -90,10 +94,14 @@ private struct EntryFields {
     }
 
     func strings(_ key: String) throws(AuditError) -> [String] {
-        guard case .array(let items)? = fields[key]?.kind else { throw AuditError(.malformed, "\"\(key)\" must be an array") }
+        guard case .array(let items)? = fields[key]?.kind else {
+            throw AuditError(.malformed, "\"\(key)\" must be an array")
+        }
         var strings: [String] = []
         for item in items {
-            guard case .string(let text) = item.kind else { throw AuditError(.malformed, "\"\(key)\" must hold strings") }
+            guard case .string(let text) = item.kind else {
+                throw AuditError(.malformed, "\"\(key)\" must hold strings")
+            }
             strings.append(text)
         }
         return strings

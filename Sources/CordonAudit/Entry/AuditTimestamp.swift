@@ -1,5 +1,5 @@
-public import Foundation
 import CordonSystem
+public import Foundation
 
 /// An instant with millisecond precision, written as RFC 3339 UTC: `2025-01-31T09:05:03.042Z`.
 ///

@@ -264,7 +264,8 @@ extension CanonicalEntryChecker {
             }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
                 let minute = number(14, 2), let second = number(17, 2), number(20, 3) != nil,
-                CivilDate(year: Int64(year), month: Int64(month), day: Int64(day)) != nil, hour < 24, minute < 60, second < 60
+                CivilDate(year: Int64(year), month: Int64(month), day: Int64(day)) != nil, hour < 24, minute < 60,
+                second < 60
             else { return false }
             position += 26
             return true

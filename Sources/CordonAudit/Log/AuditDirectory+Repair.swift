@@ -13,7 +13,7 @@ extension AuditDirectory {
         let status: stat
         do {
             status = try SystemCall.stat(path(of: name))
-        } catch where error.errno == ENOENT {
+        } catch  where error.errno == ENOENT {
             return nil
         } catch {
             throw AuditError(.readFailed, error, name, file: name)

@@ -94,7 +94,7 @@ struct AuditDirectory: Sendable {
             }
             if let failure { throw failure }
             return bytes
-        } catch where error.errno == ENOENT && error.call == "open" {
+        } catch  where error.errno == ENOENT && error.call == "open" {
             return nil
         } catch {
             throw AuditError(.readFailed, error, full, file: name)
@@ -148,7 +148,12 @@ struct AuditDirectory: Sendable {
         do {
             try writeDurably(bytes, to: temporary, flags: O_TRUNC, permissions: 0o640, using: operations)
         } catch {
-            throw AuditError(.writeFailed, error.call == "open" ? error.renamed("create") : error, temporary, file: temporary)
+            throw AuditError(
+                .writeFailed,
+                error.call == "open" ? error.renamed("create") : error,
+                temporary,
+                file: temporary
+            )
         }
         do {
             try SystemCall.rename(path(of: temporary), to: path(of: name))

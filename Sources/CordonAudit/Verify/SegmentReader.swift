@@ -32,7 +32,7 @@ final class SegmentReader {
     init?(path: String, name: String, blockByteCount: Int) throws(AuditError) {
         do {
             descriptor = try SystemCall.open(path, O_RDONLY | O_CLOEXEC)
-        } catch where error.errno == ENOENT {
+        } catch  where error.errno == ENOENT {
             return nil
         } catch {
             throw AuditError(.readFailed, error, "audit segment \(name)", file: name)

@@ -108,7 +108,12 @@ public enum DurableFile {
         let descriptor = try createFile(url, permissions: permissions, exclusive: exclusive)
         defer { SystemCall.close(descriptor) }
         do {
-            try DurableWrite.writeAllThenSync(bytes, to: descriptor, path: url.path, using: FaultInjectedWrites(url: url))
+            try DurableWrite.writeAllThenSync(
+                bytes,
+                to: descriptor,
+                path: url.path,
+                using: FaultInjectedWrites(url: url)
+            )
         } catch {
             // Half-written, or synced with an unknown result: the file is worth nothing.
             try? SystemCall.unlink(url.path)

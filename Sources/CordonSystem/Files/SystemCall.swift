@@ -118,7 +118,7 @@ public enum SystemCall {
     public static func unlink(_ path: String, ignoringMissing: Bool = false) throws(SystemError) {
         do {
             _ = try retrying("unlink", path: path) { Glibc.unlink(path) }
-        } catch where ignoringMissing && error.errno == ENOENT {
+        } catch  where ignoringMissing && error.errno == ENOENT {
             return
         }
     }

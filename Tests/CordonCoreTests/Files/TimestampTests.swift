@@ -1,5 +1,5 @@
-import Foundation
 import CordonSystem
+import Foundation
 import Testing
 
 @testable import CordonCore

@@ -9,7 +9,11 @@ import Glibc
 
 /// Writes through the real calls, at most `chunk` bytes a call, failing as told.
 final class ScriptedWrites: FileWriteOperations {
-    enum Failure { case none, interruptedOnce, noProgress, error(Int32), syncError(Int32) }
+    enum Failure {
+        case none, interruptedOnce, noProgress
+        case error(Int32)
+        case syncError(Int32)
+    }
     private let state: Mutex<(failure: Failure, calls: Int)>
     private let chunk: Int
 

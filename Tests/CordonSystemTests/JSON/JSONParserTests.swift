@@ -1,6 +1,5 @@
-import Testing
-
 import CordonSystem
+import Testing
 
 @Suite("JSONParser")
 struct JSONParserTests {
