@@ -53,9 +53,9 @@ public struct UTCTime: Sendable, Hashable, Comparable {
 
     private func format(milliseconds: Bool) -> String {
         let (date, second) = civil
-        let time = "\(padded(second / 3600, 2)):\(padded(second / 60 % 60, 2)):\(padded(second % 60, 2))"
         let fraction = milliseconds ? ".\(padded(nanoseconds / 1_000_000, 3))" : ""
-        return "\(date.label)T\(time)\(fraction)Z"
+        return "\(padded(date.year, 4))-\(padded(date.month, 2))-\(padded(date.day, 2))T\(padded(second / 3600, 2)):"
+            + "\(padded(second / 60 % 60, 2)):\(padded(second % 60, 2))\(fraction)Z"
     }
 
     public static func < (lhs: UTCTime, rhs: UTCTime) -> Bool {
