@@ -48,30 +48,37 @@ let package = Package(
             providers: [.apt(["libgfshare-dev"])]
         ),
 
+        // The lowest Swift module: system calls with errno, durable writes, time, JSON.
+        .target(name: "CordonSystem", swiftSettings: swiftSettings),
+
         // Wrapper modules: each C library is imported in exactly one of them.
         .target(name: "CordonCrypto", dependencies: ["CSodium", "CGFShare"], swiftSettings: swiftSettings),
-        .target(name: "CordonStore", dependencies: ["CSQLite", "CSQLiteVFS"], swiftSettings: swiftSettings),
+        .target(
+            name: "CordonStore",
+            dependencies: ["CordonSystem", "CSQLite", "CSQLiteVFS"],
+            swiftSettings: swiftSettings
+        ),
         // The encrypting SQLite VFS (a C struct of function pointers), used only by CordonStore.
         // No unsafeFlags (SwiftPM refuses a dependency that has them): the Makefile turns the
         // C warnings on for its debug builds and test runs (`-Xcc -Wall -Xcc -Wextra`).
         .target(name: "CSQLiteVFS", dependencies: ["CSQLite", "CSodium"]),
-        .target(name: "CordonAudit", dependencies: ["CordonCrypto"], swiftSettings: swiftSettings),
+        .target(name: "CordonAudit", dependencies: ["CordonSystem", "CordonCrypto"], swiftSettings: swiftSettings),
 
         // The domain: imports no C.
         .target(
             name: "CordonCore",
-            dependencies: ["CordonCrypto", "CordonStore", "CordonAudit"],
+            dependencies: ["CordonSystem", "CordonCrypto", "CordonStore", "CordonAudit"],
             swiftSettings: swiftSettings
         ),
 
         // Generated demo data (fake customers and events in the compliance domain) for
         // `cordon demo-data` and `cordon demo`; the domain itself never depends on it.
-        .target(name: "CordonDemoData", dependencies: ["CordonCore"], swiftSettings: swiftSettings),
+        .target(name: "CordonDemoData", dependencies: ["CordonCore", "CordonSystem"], swiftSettings: swiftSettings),
 
         // The HTTP API: router, auth, handlers in plain Swift; one host file imports CMicroHTTPD.
         .target(
             name: "CordonServer",
-            dependencies: ["CordonCore", "CordonAudit", "CordonCrypto", "CMicroHTTPD"],
+            dependencies: ["CordonCore", "CordonAudit", "CordonCrypto", "CordonSystem", "CMicroHTTPD"],
             // The console's HTML, CSS and JavaScript, compiled into the binary (decision 0016).
             resources: [.embedInCode("Console")],
             swiftSettings: swiftSettings
@@ -102,6 +109,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "CordonSystemTests", dependencies: ["CordonSystem"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CordonCryptoTests",
             dependencies: ["CordonCrypto"],
@@ -121,7 +129,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonCoreTests",
-            dependencies: ["CordonCore", "CordonDemoData", "CordonCrypto", "CordonStore", "CordonTestSupport"],
+            dependencies: [
+                "CordonCore", "CordonDemoData", "CordonCrypto", "CordonStore", "CordonSystem", "CordonTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import CordonCore
+import CordonSystem
 
 /// When the shop's customers visit: a year with a November peak (Black Friday to Cyber
 /// Monday above all), a busy first half of December, quiet January and summer months,
@@ -42,7 +43,8 @@ struct DemoCalendar: Sendable {
 
     /// A day's weight in percent: its month's, times its weekday's, times the sales peak.
     static func weight(ofEpochDay epochDay: Int64) -> UInt64 {
-        let (_, civilMonth, civilDay) = CivilTime.date(days: epochDay)
+        let civil = CivilDate(daysSince1970: epochDay)
+        let (civilMonth, civilDay) = (civil.month, civil.day)
         let (month, day) = (Int(civilMonth), Int(civilDay))
         // 1970-01-01 was a Thursday; 0 is Sunday.
         let weekday = Int((epochDay + 4) % 7 + 7) % 7

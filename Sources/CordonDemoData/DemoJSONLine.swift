@@ -1,4 +1,5 @@
 import CordonCore
+import CordonSystem
 
 /// One NDJSON line built by hand: keys stay in the order written (so files read like the
 /// issue's examples and are byte-stable), strings are escaped per RFC 8259 § 7, and no
@@ -51,9 +52,8 @@ struct DemoJSONLine {
     /// An RFC 3339 UTC timestamp with whole seconds, e.g. `"2025-03-01T10:05:00Z"`.
     mutating func timestamp(_ secondsSinceEpoch: Int64) {
         separate()
-        let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400
-        let secondOfDay = Int(secondsSinceEpoch - days * 86_400)
-        let (year, month, day) = CivilTime.date(days: days)
+        let (date, second) = UTCTime(secondsSince1970: secondsSinceEpoch).civil
+        let (year, month, day, secondOfDay) = (date.year, date.month, date.day, Int(second))
         bytes.append(UInt8(ascii: "\""))
         appendDigits(UInt(year), width: 4)
         bytes.append(UInt8(ascii: "-"))

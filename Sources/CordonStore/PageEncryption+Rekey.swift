@@ -1,4 +1,9 @@
+import CordonSystem
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension PageEncryption {
     /// Re-encrypts the store at `path` under a new page key, crash-safely: at every
@@ -40,10 +45,12 @@ extension PageEncryption {
             try copy.checkpoint(.truncate)
         }
         try synchronize(path: temporaryPath)
-        guard rename(temporaryPath, path) == 0 else {
+        do {
+            try SystemCall.rename(temporaryPath, to: path)
+        } catch {
             throw StoreError(
                 code: .ioError,
-                message: "cannot replace \(path) with its re-encrypted copy (errno \(errno))",
+                message: "cannot replace \(path) with its re-encrypted copy: \(error.reason)",
                 path: path
             )
         }
@@ -84,13 +91,12 @@ extension PageEncryption {
 
     /// fsync(2) on a file or directory, so a rename is durable after the data it names.
     private static func synchronize(path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw StoreError(code: .ioError, message: "cannot open \(path) to sync it (errno \(errno))", path: path)
-        }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else {
-            throw StoreError(code: .ioError, message: "cannot sync \(path) (errno \(errno))", path: path)
+        do {
+            let descriptor = try SystemCall.open(path, O_RDONLY | O_CLOEXEC)
+            defer { SystemCall.close(descriptor) }
+            try SystemCall.fsync(descriptor, path: path)
+        } catch {
+            throw StoreError(code: .ioError, message: "cannot sync \(path): \(error)", path: path)
         }
     }
 }

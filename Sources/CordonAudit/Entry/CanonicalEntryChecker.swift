@@ -1,3 +1,5 @@
+import CordonSystem
+
 /// A single-pass, allocation-free check that a stored line is a canonical entry
 /// (audit/FORMAT.md §2), returning its sequence number: what verification needs from each
 /// line, without building an ``AuditEntry`` and re-encoding it.
@@ -262,19 +264,11 @@ extension CanonicalEntryChecker {
             }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
                 let minute = number(14, 2), let second = number(17, 2), number(20, 3) != nil,
-                (1...12).contains(month), day >= 1, day <= Self.days(inMonth: month, year: year),
-                hour < 24, minute < 60, second < 60
+                CivilDate(year: Int64(year), month: Int64(month), day: Int64(day)) != nil, hour < 24, minute < 60,
+                second < 60
             else { return false }
             position += 26
             return true
-        }
-
-        private static func days(inMonth month: Int, year: Int) -> Int {
-            switch month {
-            case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-            case 4, 6, 9, 11: 30
-            default: 31
-            }
         }
     }
 

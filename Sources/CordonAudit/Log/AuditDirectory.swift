@@ -1,9 +1,8 @@
+import CordonSystem
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The layout of an audit directory and the few durable file operations on it:
@@ -79,34 +78,27 @@ struct AuditDirectory: Sendable {
     /// The bytes of `name`, or `nil` when it does not exist: one `read(2)` loop into an
     /// uninitialized array (a segment is tens of megabytes; no `Data` copy on the way).
     func read(_ name: String) throws(AuditError) -> [UInt8]? {
-        let fd = open(path(of: name), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return nil }
-            throw AuditError(.readFailed, "cannot open \(path(of: name)): \(errnoText(errno))", file: name)
-        }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else {
-            throw AuditError(.readFailed, "cannot stat \(path(of: name)): \(errnoText(errno))", file: name)
-        }
-        // The file may grow while it is read (a live log): read what was there at fstat.
-        let expected = Int(status.st_size)
-        var code: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
-            while count < expected {
-                let result = systemRead(fd, buffer.baseAddress! + count, expected - count)
-                if result < 0 && errno == EINTR { continue }
-                guard result > 0 else {
-                    code = result < 0 ? errno : 0
-                    break
+        let full = path(of: name)
+        do throws(SystemError) {
+            let fd = try SystemCall.open(full, O_RDONLY | O_CLOEXEC)
+            defer { SystemCall.close(fd) }
+            // The file may grow while it is read (a live log): read what was there at fstat.
+            let expected = Int(try SystemCall.fstat(fd, path: full).st_size)
+            var failure: SystemError?
+            let bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
+                do throws(SystemError) {
+                    count = try SystemCall.readFully(fd, into: UnsafeMutableRawBufferPointer(buffer), path: full)
+                } catch {
+                    failure = error
                 }
-                count += result
             }
+            if let failure { throw failure }
+            return bytes
+        } catch  where error.errno == ENOENT && error.call == "open" {
+            return nil
+        } catch {
+            throw AuditError(.readFailed, error, full, file: name)
         }
-        guard code == 0 else {
-            throw AuditError(.readFailed, "cannot read \(path(of: name)): \(errnoText(code))", file: name)
-        }
-        return bytes
     }
 
     /// Creates the directory and its two folders when missing, durably.
@@ -138,13 +130,10 @@ struct AuditDirectory: Sendable {
             directory == path
             ? "the audit directory"
             : directory.hasPrefix(path + "/") ? String(directory.dropFirst(path.count + 1)) : directory
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw AuditError(.writeFailed, "cannot open directory \(name): \(errnoText(errno))", file: name)
-        }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else {
-            throw AuditError(.writeFailed, "cannot fsync directory \(name): \(errnoText(errno))", file: name)
+        do {
+            try SystemCall.syncDirectory(directory)
+        } catch {
+            throw AuditError(.writeFailed, error, "directory \(name)", file: name)
         }
     }
 
@@ -156,44 +145,47 @@ struct AuditDirectory: Sendable {
     ) throws(AuditError) {
         let folder = (name as NSString).deletingLastPathComponent
         let temporary = "\(folder)/\(Self.temporaryPrefix)\((name as NSString).lastPathComponent)"
-        let fd = open(path(of: temporary), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else {
-            throw AuditError(.writeFailed, "cannot create \(temporary): \(errnoText(errno))", file: temporary)
+        do {
+            try writeDurably(bytes, to: temporary, flags: O_TRUNC, permissions: 0o640, using: operations)
+        } catch {
+            throw AuditError(
+                .writeFailed,
+                error.call == "open" ? error.renamed("create") : error,
+                temporary,
+                file: temporary
+            )
         }
-        var written = 0
-        while written < bytes.count {
-            let (count, code) = bytes.withUnsafeBytes {
-                operations.write(fd, UnsafeRawBufferPointer(rebasing: $0[written...]))
-            }
-            if count < 0 && code == EINTR { continue }
-            guard count > 0 else {
-                close(fd)
-                throw AuditError(
-                    .writeFailed,
-                    "cannot write \(temporary): \(errnoText(count < 0 ? code : EIO))",
-                    file: temporary
-                )
-            }
-            written += count
-        }
-        let code = operations.sync(fd)
-        close(fd)
-        guard code == 0 else {
-            throw AuditError(.writeFailed, "cannot fsync \(temporary): \(errnoText(code))", file: temporary)
-        }
-        guard rename(path(of: temporary), path(of: name)) == 0 else {
-            throw AuditError(.writeFailed, "cannot rename \(temporary) to \(name): \(errnoText(errno))", file: name)
+        do {
+            try SystemCall.rename(path(of: temporary), to: path(of: name))
+        } catch {
+            throw AuditError(.writeFailed, error, "\(temporary) to \(name)", file: name)
         }
         try syncDirectory(path(of: folder))
     }
 
+    /// Creates `name` (with `flags` added to `O_WRONLY | O_CREAT`), writes all of `bytes`
+    /// and syncs them: the one durable write of the log's own files.
+    func writeDurably(
+        _ bytes: [UInt8],
+        to name: String,
+        flags: Int32,
+        permissions: mode_t,
+        using operations: any AuditFileOperations
+    ) throws(SystemError) {
+        let fd = try SystemCall.open(path(of: name), O_WRONLY | O_CREAT | O_CLOEXEC | flags, permissions: permissions)
+        defer { SystemCall.close(fd) }
+        try DurableWrite.writeAllThenSync(bytes, to: fd, path: name, using: operations)
+    }
+
     /// Cuts `name` to `length` bytes and fsyncs it (recovering a torn tail).
     func truncate(_ name: String, to length: UInt64) throws(AuditError) {
-        let fd = open(path(of: name), O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw AuditError(.writeFailed, "cannot open \(name): \(errnoText(errno))", file: name) }
-        defer { close(fd) }
-        guard ftruncate(fd, off_t(length)) == 0, fsync(fd) == 0 else {
-            throw AuditError(.writeFailed, "cannot truncate \(name): \(errnoText(errno))", file: name)
+        do {
+            let fd = try SystemCall.open(path(of: name), O_WRONLY | O_CLOEXEC)
+            defer { SystemCall.close(fd) }
+            try SystemCall.ftruncate(fd, to: length, path: name)
+            try SystemCall.fsync(fd, path: name)
+        } catch {
+            throw AuditError(.writeFailed, error.call == "open" ? error : error.renamed("truncate"), name, file: name)
         }
     }
 
@@ -207,37 +199,21 @@ struct AuditDirectory: Sendable {
                 ? nil : "\(Self.checkpointsFolder)/\(name)"
         }
         // A recovery's write probe, left by a crash while it was written.
-        return removed + (unlink(path(of: Self.probeName)) == 0 ? [Self.probeName] : [])
+        return removed + ((try? SystemCall.unlink(path(of: Self.probeName))) != nil ? [Self.probeName] : [])
     }
 }
 
 extension AuditDirectory {
     /// Bytes `range` of `name` (pread(2)).
     func read(_ name: String, range: Range<UInt64>) throws(AuditError) -> [UInt8] {
-        let fd = open(path(of: name), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw AuditError(.readFailed, "cannot open \(name): \(errnoText(errno))", file: name) }
-        defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: Int(range.count))
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(range.lowerBound) + off_t(done))
-            }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                throw AuditError(
-                    .readFailed,
-                    "cannot read \(name): \(count < 0 ? errnoText(errno) : "file is shorter than expected")",
-                    file: name
-                )
-            }
-            done += count
+        do {
+            let fd = try SystemCall.open(path(of: name), O_RDONLY | O_CLOEXEC)
+            defer { SystemCall.close(fd) }
+            if try SystemCall.readFully(fd, into: &bytes, at: Int64(range.lowerBound)) == bytes.count { return bytes }
+        } catch {
+            throw AuditError(.readFailed, error, name, file: name)
         }
-        return bytes
+        throw AuditError(.readFailed, "cannot read \(name): file is shorter than expected", file: name)
     }
-}
-
-/// `read(2)` under another name, since ``AuditDirectory/read(_:)`` shadows it.
-private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(descriptor, buffer, count)
 }

@@ -1,7 +1,7 @@
+import CordonSystem
+
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The segment the log appends to: owns one file descriptor, opened `O_APPEND`.
@@ -30,40 +30,26 @@ final class SegmentFile {
         throws(AuditError)
     {
         let flags = O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0)
-        let fd = open(path, flags, 0o640)
-        guard fd >= 0 else {
-            throw AuditError(.writeFailed, "cannot open audit segment \(name): \(errnoText(errno))", file: name)
+        do {
+            descriptor = try SystemCall.open(path, flags, permissions: 0o640)
+        } catch {
+            throw AuditError(.writeFailed, error, "audit segment \(name)", file: name)
         }
-        self.descriptor = fd
         self.name = name
         self.firstSequence = firstSequence
         self.entryCount = entryCount
         self.byteCount = byteCount
     }
 
-    deinit { close(descriptor) }
+    deinit { SystemCall.close(descriptor) }
 
     /// Writes `bytes` (whole lines) and makes them durable; throws without acknowledging anything.
     func appendDurably(_ bytes: [UInt8], entries: UInt64, using operations: any AuditFileOperations) throws(AuditError)
     {
-        var offset = 0
-        while offset < bytes.count {
-            let (written, code) = bytes.withUnsafeBytes {
-                operations.write(descriptor, UnsafeRawBufferPointer(rebasing: $0[offset...]))
-            }
-            if written < 0 && code == EINTR { continue }
-            guard written > 0 else {
-                throw AuditError(
-                    .writeFailed,
-                    "cannot write audit segment \(name): \(errnoText(written < 0 ? code : EIO))",
-                    file: name
-                )
-            }
-            offset += written
-        }
-        let code = operations.sync(descriptor)
-        guard code == 0 else {
-            throw AuditError(.writeFailed, "cannot fsync audit segment \(name): \(errnoText(code))", file: name)
+        do {
+            try DurableWrite.writeAllThenSync(bytes, to: descriptor, path: name, using: operations)
+        } catch {
+            throw AuditError(.writeFailed, error, "audit segment \(name)", file: name)
         }
         byteCount += UInt64(bytes.count)
         entryCount += entries

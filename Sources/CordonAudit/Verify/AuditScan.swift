@@ -52,6 +52,17 @@ struct AuditScan {
         return scan
     }
 
+    /// What ``scanSegments(_:keepOffsets:blockByteCount:)`` carries from segment to segment.
+    private struct Progress {
+        /// The leaf hashes of the entries verified so far, concatenated.
+        var leafHashes: [UInt8] = []
+        /// The last complete line seen, and its segment.
+        var lastLine: (segment: String, bytes: [UInt8])?
+
+        /// The sequence number the next entry must have.
+        var nextSequence: UInt64 { UInt64(leafHashes.count / MerkleHasher.hashByteCount) }
+    }
+
     /// Checks every segment and builds the tree from the leaf hashes of the entries that
     /// verified (all of them, or those before the first problem, which is then thrown).
     ///
@@ -64,13 +75,11 @@ struct AuditScan {
     )
         throws(AuditError)
     {
-        var leafHashes: [UInt8] = []
-        var lastLine: (segment: String, bytes: [UInt8])?
-        defer { tree = MerkleTree(leafHashes: leafHashes) }
+        var progress = Progress()
+        defer { tree = MerkleTree(leafHashes: progress.leafHashes) }
         let files = try directory.segments()
-        let chunksPerBlock = 4
         for (position, file) in files.enumerated() {
-            let next = UInt64(leafHashes.count / MerkleHasher.hashByteCount)
+            let next = progress.nextSequence
             guard file.firstSequence == next else {
                 throw AuditError(
                     .tampered,
@@ -90,75 +99,16 @@ struct AuditScan {
             }
             var segment = Segment(name: file.name, firstSequence: next, entryCount: 0, validByteCount: 0)
             while let block = try reader.nextBlock() {
-                let bytes = block.bytes
-                let chunks = bytes.withUnsafeBytes {
-                    SegmentChunkScan.chunks(
-                        of: UnsafeRawBufferPointer(rebasing: $0[..<block.lineByteCount]),
-                        targetByteCount: max(1, block.lineByteCount / chunksPerBlock)
-                    )
-                }
-                let scans = ParallelMap.map(chunks.count, parallel: block.lineByteCount >= 256 << 10) { index in
-                    bytes.withUnsafeBytes { SegmentChunkScan.run($0, range: chunks[index], keepOffsets: keepOffsets) }
-                }
-                for chunk in scans {
-                    let expected = UInt64(leafHashes.count / MerkleHasher.hashByteCount)
-                    if let first = chunk.firstSequence, first != expected {
-                        throw AuditError(
-                            .tampered,
-                            "audit entry \(expected) in \(file.name) is missing or out of order (found sequence \(first))",
-                            sequence: expected,
-                            file: file.name
-                        )
-                    }
-                    leafHashes += chunk.leafHashes
-                    if keepOffsets { offsets += chunk.offsets.lazy.map { $0 + block.offset } }
-                    segment.entryCount += UInt64(chunk.lineCount)
-                    if let start = chunk.lastLineStart {
-                        lastLine = (file.name, Array(bytes[start..<chunk.endOffset - 1]))
-                    }
-                    if let (line, reason) = chunk.failure {
-                        throw Self.problem(
-                            reason,
-                            lineAt: chunk.endOffset,
-                            in: bytes,
-                            file: file.name,
-                            sequence: expected + UInt64(line)
-                        )
-                    }
-                }
-                segment.validByteCount = block.offset + UInt64(block.lineByteCount)
+                try scan(block, of: &segment, keepOffsets: keepOffsets, progress: &progress)
             }
-            let isLast = position == files.count - 1
-            if reader.trailingByteCount > 0 {
-                guard isLast else {
-                    throw AuditError(
-                        .tampered,
-                        "audit segment \(file.name) ends inside entry \(segment.firstSequence + segment.entryCount) but is not the last segment",
-                        sequence: segment.firstSequence + segment.entryCount,
-                        file: file.name
-                    )
-                }
-                tornTail = TornTail(
-                    segment: file.name,
-                    validByteCount: segment.validByteCount,
-                    discardedByteCount: reader.trailingByteCount
-                )
-            }
-            guard segment.entryCount > 0 || isLast else {
-                throw AuditError(
-                    .tampered,
-                    "audit segment \(file.name) is empty but is not the last segment",
-                    sequence: next,
-                    file: file.name
-                )
-            }
+            try finish(segment, trailingByteCount: reader.trailingByteCount, isLast: position == files.count - 1)
             segments.append(segment)
         }
-        if let lastLine {
+        if let lastLine = progress.lastLine {
             do {
                 lastTime = try AuditEntry.decodeCanonical(lastLine.bytes).time
             } catch {
-                let sequence = UInt64(leafHashes.count / MerkleHasher.hashByteCount) - 1
+                let sequence = progress.nextSequence - 1
                 throw AuditError(
                     .tampered,
                     "audit entry \(sequence) in \(lastLine.segment) does not verify: \(error.message)",
@@ -166,6 +116,82 @@ struct AuditScan {
                     file: lastLine.segment
                 )
             }
+        }
+    }
+
+    /// Checks one block of whole lines, cut into chunks scanned in parallel and joined in
+    /// order, and adds its entries to `segment` and `progress`.
+    private mutating func scan(
+        _ block: SegmentReader.Block,
+        of segment: inout Segment,
+        keepOffsets: Bool,
+        progress: inout Progress
+    ) throws(AuditError) {
+        let chunksPerBlock = 4
+        let bytes = block.bytes
+        let chunks = bytes.withUnsafeBytes {
+            SegmentChunkScan.chunks(
+                of: UnsafeRawBufferPointer(rebasing: $0[..<block.lineByteCount]),
+                targetByteCount: max(1, block.lineByteCount / chunksPerBlock)
+            )
+        }
+        let scans = ParallelMap.map(chunks.count, parallel: block.lineByteCount >= 256 << 10) { index in
+            bytes.withUnsafeBytes { SegmentChunkScan.run($0, range: chunks[index], keepOffsets: keepOffsets) }
+        }
+        for chunk in scans {
+            let expected = progress.nextSequence
+            if let first = chunk.firstSequence, first != expected {
+                throw AuditError(
+                    .tampered,
+                    "audit entry \(expected) in \(segment.name) is missing or out of order (found sequence \(first))",
+                    sequence: expected,
+                    file: segment.name
+                )
+            }
+            progress.leafHashes += chunk.leafHashes
+            if keepOffsets { offsets += chunk.offsets.lazy.map { $0 + block.offset } }
+            segment.entryCount += UInt64(chunk.lineCount)
+            if let start = chunk.lastLineStart {
+                progress.lastLine = (segment.name, Array(bytes[start..<chunk.endOffset - 1]))
+            }
+            if let (line, reason) = chunk.failure {
+                throw Self.problem(
+                    reason,
+                    lineAt: chunk.endOffset,
+                    in: bytes,
+                    file: segment.name,
+                    sequence: expected + UInt64(line)
+                )
+            }
+        }
+        segment.validByteCount = block.offset + UInt64(block.lineByteCount)
+    }
+
+    /// Checks how a segment ends: only the last may end inside an entry (a torn tail,
+    /// recorded) or hold no entry.
+    private mutating func finish(_ segment: Segment, trailingByteCount: Int, isLast: Bool) throws(AuditError) {
+        if trailingByteCount > 0 {
+            guard isLast else {
+                throw AuditError(
+                    .tampered,
+                    "audit segment \(segment.name) ends inside entry \(segment.firstSequence + segment.entryCount) but is not the last segment",
+                    sequence: segment.firstSequence + segment.entryCount,
+                    file: segment.name
+                )
+            }
+            tornTail = TornTail(
+                segment: segment.name,
+                validByteCount: segment.validByteCount,
+                discardedByteCount: trailingByteCount
+            )
+        }
+        guard segment.entryCount > 0 || isLast else {
+            throw AuditError(
+                .tampered,
+                "audit segment \(segment.name) is empty but is not the last segment",
+                sequence: segment.firstSequence,
+                file: segment.name
+            )
         }
     }
 

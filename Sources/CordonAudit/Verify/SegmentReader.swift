@@ -1,7 +1,7 @@
+import CordonSystem
+
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Reads a segment front to back in blocks of whole lines, reusing one buffer: a scan of a
@@ -30,17 +30,18 @@ final class SegmentReader {
 
     /// Opens `path` for reading, or returns `nil` when it does not exist.
     init?(path: String, name: String, blockByteCount: Int) throws(AuditError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return nil }
-            throw AuditError(.readFailed, "cannot open audit segment \(name): \(errnoText(errno))", file: name)
+        do {
+            descriptor = try SystemCall.open(path, O_RDONLY | O_CLOEXEC)
+        } catch  where error.errno == ENOENT {
+            return nil
+        } catch {
+            throw AuditError(.readFailed, error, "audit segment \(name)", file: name)
         }
-        descriptor = fd
         self.name = name
         buffer = [UInt8](repeating: 0, count: max(4096, blockByteCount))
     }
 
-    deinit { close(descriptor) }
+    deinit { SystemCall.close(descriptor) }
 
     /// The next block of whole lines, or `nil` when only a partial line (or nothing) is left.
     /// Drop the previous block before asking for the next, so the buffer is reused in place.
@@ -74,20 +75,12 @@ final class SegmentReader {
 
     /// Reads until the buffer is full or the file ends.
     private func fill() throws(AuditError) {
-        var code: Int32 = 0
-        buffer.withUnsafeMutableBytes { bytes in
-            while filled < bytes.count {
-                let count = read(descriptor, bytes.baseAddress! + filled, bytes.count - filled)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else {
-                    if count < 0 { code = errno } else { reachedEnd = true }
-                    return
-                }
-                filled += count
-            }
-        }
-        guard code == 0 else {
-            throw AuditError(.readFailed, "cannot read audit segment \(name): \(errnoText(code))", file: name)
+        do {
+            let count = try SystemCall.readFully(descriptor, into: &buffer, from: filled)
+            reachedEnd = filled + count < buffer.count
+            filled += count
+        } catch {
+            throw AuditError(.readFailed, error, "audit segment \(name)", file: name)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CordonSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -12,39 +13,44 @@ final class DirectoryLock: Sendable {
 
     init(directory: URL) throws {
         let path = directory.appendingPathComponent(".lock").path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw FileError(message: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+        let descriptor: Int32
+        do {
+            descriptor = try SystemCall.open(path, O_RDWR | O_CREAT | O_CLOEXEC, permissions: 0o600)
+        } catch {
+            throw FileError(message: "cannot open the lock file \(path): \(error.reason)")
         }
-        guard Self.lock(descriptor) else {
-            let busy = errno == EWOULDBLOCK
-            close(descriptor)
+        if let failure = Self.lock(descriptor, path: path) {
+            SystemCall.close(descriptor)
             throw VaultError(
                 .busy,
-                busy
+                failure.errno == EWOULDBLOCK
                     ? "another cordon process (a running server?) is using \(directory.path); stop it, or send the request through its HTTP API"
-                    : "cannot lock \(path): \(String(cString: strerror(errno)))"
+                    : "cannot lock \(path): \(failure.reason)"
             )
         }
         self.descriptor = descriptor
     }
 
-    /// Takes the lock, retrying for up to half a second while it is busy. A process that
-    /// forks while this one still holds the lock keeps a copy of the descriptor, and with
-    /// it the lock, until it execs: a vault closed and reopened in the same process (a
+    /// Takes the lock, retrying for up to half a second while it is busy; returns the last
+    /// failure when it could not. A process that forks while this one still holds the lock
+    /// keeps a copy of the descriptor, and with it the lock, until it execs: a vault closed and reopened in the same process (a
     /// test, `cordon demo` between loading and serving) may briefly find it held by a
     /// child about to exec. Another process really using the directory holds it far longer.
-    private static func lock(_ descriptor: Int32) -> Bool {
+    private static func lock(_ descriptor: Int32, path: String) -> SystemError? {
         for attempt in 0..<20 {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
-            guard errno == EWOULDBLOCK, attempt < 19 else { return false }
-            usleep(25_000)
+            do {
+                try SystemCall.flock(descriptor, LOCK_EX | LOCK_NB, path: path)
+                return nil
+            } catch {
+                guard error.errno == EWOULDBLOCK, attempt < 19 else { return error }
+                usleep(25_000)
+            }
         }
-        return false
+        return nil
     }
 
     deinit {
         // Closing the descriptor releases the flock.
-        close(descriptor)
+        SystemCall.close(descriptor)
     }
 }

@@ -1,3 +1,4 @@
+import CordonSystem
 public import Foundation
 
 #if canImport(Glibc)
@@ -17,13 +18,10 @@ public enum DurableFile {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         try writeNew(bytes, to: temporary, permissions: permissions, exclusive: false)
-        if let code = DurableFileFaults.failure(.rename, at: url) {
-            unlink(temporary.path)
-            throw FileError(errno: code, operation: "rename to", url: url)
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let error = FileError(errno: errno, operation: "rename to", url: url)
-            unlink(temporary.path)
+        do {
+            try rename(temporary, to: url)
+        } catch {
+            try? SystemCall.unlink(temporary.path)
             throw error
         }
         try syncDirectory(of: url)
@@ -38,12 +36,7 @@ public enum DurableFile {
 
     /// Renames `source` to `destination` atomically and fsyncs the directory.
     public static func move(_ source: URL, to destination: URL) throws {
-        if let code = DurableFileFaults.failure(.rename, at: destination) {
-            throw FileError(errno: code, operation: "rename to", url: destination)
-        }
-        guard rename(source.path, destination.path) == 0 else {
-            throw FileError(errno: errno, operation: "rename to", url: destination)
-        }
+        try rename(source, to: destination)
         try syncDirectory(of: destination)
     }
 
@@ -52,8 +45,10 @@ public enum DurableFile {
         if let code = DurableFileFaults.failure(.remove, at: url) {
             throw FileError(errno: code, operation: "delete", url: url)
         }
-        if unlink(url.path) != 0 && errno != ENOENT {
-            throw FileError(errno: errno, operation: "delete", url: url)
+        do {
+            try SystemCall.unlink(url.path, ignoringMissing: true)
+        } catch {
+            throw FileError(errno: error.errno, operation: "delete", url: url)
         }
         try syncDirectory(of: url)
     }
@@ -84,32 +79,52 @@ public enum DurableFile {
     /// bytes fsynced, the directory entry fsynced. `FileManager.copyItem` syncs neither, so
     /// a crash after a later rename could leave a short or empty file in its place.
     public static func copy(_ source: URL, to destination: URL, permissions: mode_t = 0o600) throws {
-        let input = open(source.path, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw FileError(errno: errno, operation: "open", url: source) }
-        defer { close(input) }
-        let output = try createFile(destination, permissions: permissions, exclusive: false)
-        defer { close(output) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let error = FileError(errno: errno, operation: "read", url: source)
-                unlink(destination.path)
-                throw error
-            }
-            if count == 0 { break }
-            try writeAll(buffer[..<count], to: output, url: destination)
+        let input: Int32
+        do {
+            input = try SystemCall.open(source.path, O_RDONLY | O_CLOEXEC)
+        } catch {
+            throw FileError(errno: error.errno, operation: "open", url: source)
         }
-        try syncFile(output, url: destination)
+        defer { SystemCall.close(input) }
+        let output = try createFile(destination, permissions: permissions, exclusive: false)
+        defer { SystemCall.close(output) }
+        let writes = FaultInjectedWrites(url: destination)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        do {
+            while true {
+                let count = try SystemCall.readFully(input, into: &buffer, path: source.path)
+                if count == 0 { break }
+                try DurableWrite.writeAll(buffer[..<count], to: output, path: destination.path, using: writes)
+            }
+            try sync(output, using: writes, path: destination.path)
+        } catch {
+            try? SystemCall.unlink(destination.path)
+            throw FileError(errno: error.errno, operation: error.call, url: error.call == "read" ? source : destination)
+        }
         try syncDirectory(of: destination)
     }
 
     private static func writeNew(_ bytes: [UInt8], to url: URL, permissions: mode_t, exclusive: Bool) throws {
         let descriptor = try createFile(url, permissions: permissions, exclusive: exclusive)
-        defer { close(descriptor) }
-        try writeAll(bytes[...], to: descriptor, url: url)
-        try syncFile(descriptor, url: url)
+        defer { SystemCall.close(descriptor) }
+        do {
+            try DurableWrite.writeAllThenSync(
+                bytes,
+                to: descriptor,
+                path: url.path,
+                using: FaultInjectedWrites(url: url)
+            )
+        } catch {
+            // Half-written, or synced with an unknown result: the file is worth nothing.
+            try? SystemCall.unlink(url.path)
+            throw FileError(errno: error.errno, operation: error.call, url: url)
+        }
+    }
+
+    /// The sync of ``DurableWrite/writeAllThenSync(_:to:path:using:)``, on its own.
+    private static func sync(_ descriptor: Int32, using writes: FaultInjectedWrites, path: String) throws(SystemError) {
+        let code = writes.sync(descriptor)
+        guard code == 0 else { throw SystemError(call: "fsync", errno: code, path: path) }
     }
 
     /// Opens `url` for writing, creating it (exclusively, or truncating an existing one).
@@ -117,43 +132,23 @@ public enum DurableFile {
         if let code = DurableFileFaults.failure(.create, at: url) {
             throw FileError(errno: code, operation: "create", url: url)
         }
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
-        let descriptor = open(url.path, flags, permissions)
-        guard descriptor >= 0 else {
-            throw FileError(errno: errno, operation: "create", url: url)
-        }
-        return descriptor
-    }
-
-    /// Writes all of `bytes`; on failure deletes the half-written file and throws.
-    private static func writeAll(_ bytes: ArraySlice<UInt8>, to descriptor: Int32, url: URL) throws {
-        var written = 0
-        while written < bytes.count {
-            let result: Int
-            if let code = DurableFileFaults.failure(.write, at: url) {
-                (result, errno) = (-1, code)
-            } else {
-                result = bytes.withUnsafeBytes { buffer in
-                    Glibc.write(descriptor, buffer.baseAddress! + written, bytes.count - written)
-                }
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let error = FileError(errno: errno, operation: "write", url: url)
-                unlink(url.path)
-                throw error
-            }
-            written += result
+        do {
+            let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
+            return try SystemCall.open(url.path, flags, permissions: permissions)
+        } catch {
+            throw FileError(errno: error.errno, operation: "create", url: url)
         }
     }
 
-    /// fsync(2); on failure deletes the file (its content on disk is unknown) and throws.
-    private static func syncFile(_ descriptor: Int32, url: URL) throws {
-        let code = DurableFileFaults.failure(.fsync, at: url) ?? (fsync(descriptor) == 0 ? 0 : errno)
-        guard code == 0 else {
-            let error = FileError(errno: code, operation: "fsync", url: url)
-            unlink(url.path)
-            throw error
+    /// rename(2), atomic on POSIX file systems.
+    private static func rename(_ source: URL, to destination: URL) throws {
+        if let code = DurableFileFaults.failure(.rename, at: destination) {
+            throw FileError(errno: code, operation: "rename to", url: destination)
+        }
+        do {
+            try SystemCall.rename(source.path, to: destination.path)
+        } catch {
+            throw FileError(errno: error.errno, operation: "rename to", url: destination)
         }
     }
 
@@ -164,14 +159,33 @@ public enum DurableFile {
         if let code = DurableFileFaults.failure(.syncDirectory, at: url) {
             throw FileError(errno: code, operation: "fsync directory", url: directory)
         }
-        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw FileError(errno: errno, operation: "open directory", url: directory)
+        do {
+            try SystemCall.syncDirectory(directory.path)
+        } catch {
+            throw FileError(
+                errno: error.errno,
+                operation: error.call == "open" ? "open directory" : "fsync directory",
+                url: directory
+            )
         }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else {
-            throw FileError(errno: errno, operation: "fsync directory", url: directory)
-        }
+    }
+}
+
+/// `write(2)` and `fsync(2)` for ``DurableFile``, each first asking ``DurableFileFaults``
+/// whether a test wants it to fail.
+private struct FaultInjectedWrites: FileWriteOperations {
+    let url: URL
+    private let system = SystemWriteOperations()
+
+    init(url: URL) { self.url = url }
+
+    func write(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> (Int, Int32) {
+        if let code = DurableFileFaults.failure(.write, at: url) { return (-1, code) }
+        return system.write(descriptor, buffer)
+    }
+
+    func sync(_ descriptor: Int32) -> Int32 {
+        DurableFileFaults.failure(.fsync, at: url) ?? system.sync(descriptor)
     }
 }
 
@@ -187,7 +201,7 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
     }
 
     init(errno code: Int32, operation: String, url: URL) {
-        message = "cannot \(operation) \(url.path): \(String(cString: strerror(code)))"
+        message = "cannot \(operation) \(url.path): \(SystemError.text(of: code))"
         errno = code
     }
 

@@ -1,4 +1,5 @@
 import CordonCrypto
+import CordonSystem
 
 /// A validated event line; its fields are exactly the catalog's event fields.
 ///

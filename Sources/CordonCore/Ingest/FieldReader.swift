@@ -1,4 +1,5 @@
 import CordonCrypto
+import CordonSystem
 import Foundation
 
 /// Reads one JSON object of an ingest line strictly: undeclared or duplicated keys,

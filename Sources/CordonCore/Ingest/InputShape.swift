@@ -1,3 +1,5 @@
+import CordonSystem
+
 /// What an ingest input looks like when none of its lines could be used: the usual
 /// mistakes (a CSV export, a JSON array, pretty-printed JSON, the other kind of line) named
 /// once, instead of leaving the reader to infer them from a refusal per line.

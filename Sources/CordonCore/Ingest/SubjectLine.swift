@@ -1,4 +1,5 @@
 import CordonCrypto
+import CordonSystem
 
 /// A validated subject line:
 /// `{"externalId":..,"country":..,"birthYear":..,"pii":{..},"consents":[..],"signals":{"gpc":..}}`.

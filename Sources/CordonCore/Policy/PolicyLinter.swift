@@ -1,3 +1,4 @@
+import CordonSystem
 public import Foundation
 
 /// Checks the policy configuration under a root directory and reports every problem.

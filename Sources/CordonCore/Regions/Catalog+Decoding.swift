@@ -187,22 +187,7 @@ extension Catalog {
             )
             valid = false
         }
-        // Which bound keys each type takes; anything else is reported as not applicable.
-        let applicable: Set<String> =
-            switch type {
-            case .string: ["maxLength"]
-            case .integer: ["minimum", "maximum"]
-            case .enumeration: ["values"]
-            case .timestamp, .countryCode, .purpose: []
-            }
-        for key in ["maxLength", "minimum", "maximum", "values"] where object.has(key) && !applicable.contains(key) {
-            object.optional(key)?.report("'\(key)' does not apply to type '\(type.rawValue)'")
-            valid = false
-        }
-        for key in applicable.sorted() where !object.has(key) {
-            reader.report("missing required key '\(key)' for type '\(type.rawValue)'")
-            valid = false
-        }
+        if !checkBoundKeys(of: type, in: object, reader) { valid = false }
         let maxLength = object.optional("maxLength")?.integer(in: 1...1_000_000)
         let minimum = object.optional("minimum")?.integer()
         let maximum = object.optional("maximum")?.integer()
@@ -210,32 +195,9 @@ extension Catalog {
             reader.report("minimum (\(minimum)) must not exceed maximum (\(maximum))")
             valid = false
         }
-        var values: [String]?
-        if let valuesReader = object.optional("values"), let elements = valuesReader.array() {
-            let strings = elements.compactMap { $0.string() }
-            if strings.count != elements.count {
-                valid = false
-            } else if strings.isEmpty {
-                valuesReader.report("an enum needs at least one value")
-                valid = false
-            } else if Set(strings).count != strings.count {
-                valuesReader.report("enum values must be unique")
-                valid = false
-            }
-            values = strings
-        }
-        let expectedType: FieldType? =
-            switch role {
-            case .identifier: .string
-            case .measure: .integer
-            case .timestamp: .timestamp
-            case .purpose: .purpose
-            case .dimension, .pii: nil
-            }
-        if let expectedType, expectedType != type {
-            reader.report("role '\(role.rawValue)' requires type '\(expectedType.rawValue)', found '\(type.rawValue)'")
-            valid = false
-        }
+        let values = readEnumValues(object)
+        if values == .some(nil) { valid = false }
+        if !checkRole(role, matches: type, reader) { valid = false }
         guard valid else { return nil }
         return Field(
             name: name,
@@ -245,9 +207,65 @@ extension Catalog {
             maxLength: maxLength,
             minimum: minimum,
             maximum: maximum,
-            values: values,
+            values: values ?? nil,
             isRequired: isRequired,
             description: description
         )
+    }
+
+    /// Reports bound keys that do not apply to `type` (`maxLength` on an integer) and
+    /// those it needs but lacks; whether there were none.
+    private static func checkBoundKeys(of type: FieldType, in object: ObjectReader, _ reader: JSONReader) -> Bool {
+        // Which bound keys each type takes; anything else is reported as not applicable.
+        let applicable: Set<String> =
+            switch type {
+            case .string: ["maxLength"]
+            case .integer: ["minimum", "maximum"]
+            case .enumeration: ["values"]
+            case .timestamp, .countryCode, .purpose: []
+            }
+        var valid = true
+        for key in ["maxLength", "minimum", "maximum", "values"] where object.has(key) && !applicable.contains(key) {
+            object.optional(key)?.report("'\(key)' does not apply to type '\(type.rawValue)'")
+            valid = false
+        }
+        for key in applicable.sorted() where !object.has(key) {
+            reader.report("missing required key '\(key)' for type '\(type.rawValue)'")
+            valid = false
+        }
+        return valid
+    }
+
+    /// An enum's `values`: `nil` when absent, `.some(nil)` after reporting a problem (not an
+    /// array of strings, empty, or repeated values).
+    private static func readEnumValues(_ object: ObjectReader) -> [String]?? {
+        guard let valuesReader = object.optional("values") else { return nil }
+        guard let elements = valuesReader.array() else { return .some(nil) }
+        let strings = elements.compactMap { $0.string() }
+        if strings.count != elements.count { return .some(nil) }
+        if strings.isEmpty {
+            valuesReader.report("an enum needs at least one value")
+            return .some(nil)
+        }
+        if Set(strings).count != strings.count {
+            valuesReader.report("enum values must be unique")
+            return .some(nil)
+        }
+        return strings
+    }
+
+    /// Reports a role whose type is fixed (an identifier is a string) given another type.
+    private static func checkRole(_ role: FieldRole, matches type: FieldType, _ reader: JSONReader) -> Bool {
+        let expectedType: FieldType? =
+            switch role {
+            case .identifier: .string
+            case .measure: .integer
+            case .timestamp: .timestamp
+            case .purpose: .purpose
+            case .dimension, .pii: nil
+            }
+        guard let expectedType, expectedType != type else { return true }
+        reader.report("role '\(role.rawValue)' requires type '\(expectedType.rawValue)', found '\(type.rawValue)'")
+        return false
     }
 }

@@ -1,5 +1,6 @@
 import CordonAudit
 import CordonCore
+import CordonSystem
 import Foundation
 
 struct AuditEntriesResponse: Encodable {

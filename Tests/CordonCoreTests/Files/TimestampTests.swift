@@ -1,3 +1,4 @@
+import CordonSystem
 import Foundation
 import Testing
 

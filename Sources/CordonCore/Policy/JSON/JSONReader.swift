@@ -1,3 +1,4 @@
+import CordonSystem
 import Foundation
 
 /// Collects the issues found in one configuration file, and the line of every path read,

@@ -1,6 +1,5 @@
+import CordonSystem
 import Testing
-
-@testable import CordonCore
 
 @Suite("JSONParser")
 struct JSONParserTests {

@@ -1,5 +1,6 @@
-/// A strict RFC 8259 parser producing ``JSONValue``s with line numbers.
-struct JSONParser {
+/// A strict RFC 8259 parser producing ``JSONValue``s with line numbers; errors give the
+/// line and column.
+public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var line = 1
@@ -10,7 +11,7 @@ struct JSONParser {
     private static let maximumDepth = 64
 
     /// Parses one complete document; trailing non-whitespace is an error.
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         // A UTF-8 byte order mark is tolerated, as RFC 8259 § 8.1 allows parsers to.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
