@@ -68,7 +68,6 @@ struct AuditScan {
         var lastLine: (segment: String, bytes: [UInt8])?
         defer { tree = MerkleTree(leafHashes: leafHashes) }
         let files = try directory.segments()
-        let chunksPerBlock = 4
         for (position, file) in files.enumerated() {
             let next = UInt64(leafHashes.count / MerkleHasher.hashByteCount)
             guard file.firstSequence == next else {
@@ -90,42 +89,14 @@ struct AuditScan {
             }
             var segment = Segment(name: file.name, firstSequence: next, entryCount: 0, validByteCount: 0)
             while let block = try reader.nextBlock() {
-                let bytes = block.bytes
-                let chunks = bytes.withUnsafeBytes {
-                    SegmentChunkScan.chunks(
-                        of: UnsafeRawBufferPointer(rebasing: $0[..<block.lineByteCount]),
-                        targetByteCount: max(1, block.lineByteCount / chunksPerBlock)
-                    )
-                }
-                let scans = ParallelMap.map(chunks.count, parallel: block.lineByteCount >= 256 << 10) { index in
-                    bytes.withUnsafeBytes { SegmentChunkScan.run($0, range: chunks[index], keepOffsets: keepOffsets) }
-                }
-                for chunk in scans {
-                    let expected = UInt64(leafHashes.count / MerkleHasher.hashByteCount)
-                    if let first = chunk.firstSequence, first != expected {
-                        throw AuditError(
-                            .tampered,
-                            "audit entry \(expected) in \(file.name) is missing or out of order (found sequence \(first))",
-                            sequence: expected,
-                            file: file.name
-                        )
-                    }
-                    leafHashes += chunk.leafHashes
-                    if keepOffsets { offsets += chunk.offsets.lazy.map { $0 + block.offset } }
-                    segment.entryCount += UInt64(chunk.lineCount)
-                    if let start = chunk.lastLineStart {
-                        lastLine = (file.name, Array(bytes[start..<chunk.endOffset - 1]))
-                    }
-                    if let (line, reason) = chunk.failure {
-                        throw Self.problem(
-                            reason,
-                            lineAt: chunk.endOffset,
-                            in: bytes,
-                            file: file.name,
-                            sequence: expected + UInt64(line)
-                        )
-                    }
-                }
+                try scan(
+                    block,
+                    of: file.name,
+                    keepOffsets: keepOffsets,
+                    leafHashes: &leafHashes,
+                    segment: &segment,
+                    lastLine: &lastLine
+                )
                 segment.validByteCount = block.offset + UInt64(block.lineByteCount)
             }
             let isLast = position == files.count - 1
@@ -155,15 +126,72 @@ struct AuditScan {
             segments.append(segment)
         }
         if let lastLine {
-            do {
-                lastTime = try AuditEntry.decodeCanonical(lastLine.bytes).time
-            } catch {
-                let sequence = UInt64(leafHashes.count / MerkleHasher.hashByteCount) - 1
+            try readLastTime(lastLine, entryCount: UInt64(leafHashes.count / MerkleHasher.hashByteCount))
+        }
+    }
+
+    /// The time of the newest entry, from the last line scanned (of `entryCount` entries).
+    private mutating func readLastTime(
+        _ lastLine: (segment: String, bytes: [UInt8]),
+        entryCount: UInt64
+    ) throws(AuditError) {
+        do {
+            lastTime = try AuditEntry.decodeCanonical(lastLine.bytes).time
+        } catch {
+            let sequence = entryCount - 1
+            throw AuditError(
+                .tampered,
+                "audit entry \(sequence) in \(lastLine.segment) does not verify: \(error.message)",
+                sequence: sequence,
+                file: lastLine.segment
+            )
+        }
+    }
+
+    /// Scans one block's chunks on every core and joins them in order: their leaf hashes,
+    /// offsets and line counts, or the first problem, which is thrown.
+    private mutating func scan(
+        _ block: SegmentReader.Block,
+        of name: String,
+        keepOffsets: Bool,
+        leafHashes: inout [UInt8],
+        segment: inout Segment,
+        lastLine: inout (segment: String, bytes: [UInt8])?
+    ) throws(AuditError) {
+        let chunksPerBlock = 4
+        let bytes = block.bytes
+        let chunks = bytes.withUnsafeBytes {
+            SegmentChunkScan.chunks(
+                of: UnsafeRawBufferPointer(rebasing: $0[..<block.lineByteCount]),
+                targetByteCount: max(1, block.lineByteCount / chunksPerBlock)
+            )
+        }
+        let scans = ParallelMap.map(chunks.count, parallel: block.lineByteCount >= 256 << 10) { index in
+            bytes.withUnsafeBytes { SegmentChunkScan.run($0, range: chunks[index], keepOffsets: keepOffsets) }
+        }
+        for chunk in scans {
+            let expected = UInt64(leafHashes.count / MerkleHasher.hashByteCount)
+            if let first = chunk.firstSequence, first != expected {
                 throw AuditError(
                     .tampered,
-                    "audit entry \(sequence) in \(lastLine.segment) does not verify: \(error.message)",
-                    sequence: sequence,
-                    file: lastLine.segment
+                    "audit entry \(expected) in \(name) is missing or out of order (found sequence \(first))",
+                    sequence: expected,
+                    file: name
+                )
+            }
+            leafHashes += chunk.leafHashes
+            if keepOffsets { offsets += chunk.offsets.lazy.map { $0 + block.offset } }
+            segment.entryCount += UInt64(chunk.lineCount)
+            if let start = chunk.lastLineStart {
+                lastLine = (name, Array(bytes[start..<chunk.endOffset - 1]))
+            }
+            if let (line, reason) = chunk.failure {
+                throw Self.problem(
+                    reason,
+                    lineAt: chunk.endOffset,
+                    in: bytes,
+                    file: name,
+                    sequence: expected + UInt64(line)
                 )
             }
         }
