@@ -39,7 +39,8 @@ extension Vault {
         } catch {
             throw VaultError(
                 .auditUnavailable,
-                "the audit trail cannot be read (\(error.message)); retry when it has recovered"
+                "the audit trail cannot be read (\(error.message)); retry when it has recovered",
+                underlying: error
             )
         }
         let accesses = Self.accesses(in: entries, regions: names)

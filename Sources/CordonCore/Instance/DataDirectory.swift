@@ -191,11 +191,19 @@ public enum DataDirectory {
                     )
                 )
             } catch {
-                throw VaultError(.auditUnavailable, "cannot write the first audit entry: \(error.message)")
+                throw VaultError(
+                    .auditUnavailable,
+                    "cannot write the first audit entry: \(error.message)",
+                    underlying: error
+                )
             }
         }
         do { try trail.log.close() } catch {
-            throw VaultError(.auditUnavailable, "cannot sign the first audit checkpoint: \(error.message)")
+            throw VaultError(
+                .auditUnavailable,
+                "cannot sign the first audit checkpoint: \(error.message)",
+                underlying: error
+            )
         }
         witness.drain()
         return made

@@ -157,7 +157,8 @@ extension Vault {
         } catch {
             throw VaultError(
                 .auditUnavailable,
-                "cannot read the subject's access history from the audit trail: \(error)"
+                "cannot read the subject's access history from the audit trail: \(error)",
+                underlying: error
             )
         }
     }
