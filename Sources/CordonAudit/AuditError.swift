@@ -1,10 +1,12 @@
+public import CordonCrypto
+
 /// An error from the audit trail: safe to log, names the file and sequence number involved.
 ///
 /// The vault fails the operation it was auditing whenever an audit call throws, so every
 /// message says what to look at (a file, a sequence number, an `errno` text).
-public struct AuditError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct AuditError: CordonError, Equatable {
     /// What went wrong, as a stable, extensible code.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: CordonErrorCode {
         /// The code's stable name (`write_failed`, `tampered`, ...).
         public let name: String
         init(_ name: String) { self.name = name }

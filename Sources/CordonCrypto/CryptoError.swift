@@ -1,7 +1,7 @@
 /// An error from a cryptographic operation: safe to log, never carries key bytes or plaintext.
-public struct CryptoError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct CryptoError: CordonError, Equatable {
     /// What went wrong, as a stable, extensible code.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: CordonErrorCode {
         public let name: String
         init(_ name: String) { self.name = name }
         public var description: String { name }

@@ -43,7 +43,7 @@ extension Vault {
                 // Only lines naming a commit key are decoded (keys are canonical JSON strings).
                 entries = try audit.entries(in: start..<end, containing: ".commit\"")
             } catch {
-                throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)")
+                throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)", underlying: error)
             }
             for entry in entries.reversed() {
                 for target in targets where found[target] == nil {

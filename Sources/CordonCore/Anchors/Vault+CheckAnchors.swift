@@ -112,7 +112,7 @@ extension Vault {
         do {
             root = try audit.rootHash(treeSize: witnessed.treeSize)
         } catch {
-            throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)")
+            throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)", underlying: error)
         }
         guard root == witnessed.rootHash else {
             throw VaultError(

@@ -17,7 +17,7 @@ extension Vault {
         do {
             entry = try audit.entry(at: sequence)
         } catch {
-            throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)")
+            throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)", underlying: error)
         }
         guard ["subject.erase", "retention.expire"].contains(entry.action), !entry.subjects.isEmpty else { return }
         let erasedAt = entry.time.millisecondsSince1970 / 1000

@@ -10,28 +10,32 @@ extension VaultError {
             self.init(
                 .storageFull,
                 "the volume of \(store) is full (\(error.message)); the write was rolled back — free space and retry",
-                regions: regions
+                regions: regions,
+                underlying: error
             )
         case .corrupt, .notADatabase:
             self.init(
                 .storeCorrupt,
                 "\(store) is damaged (\(error.message)); run `cordon store verify` and restore it from a backup",
-                regions: regions
+                regions: regions,
+                underlying: error
             )
         case .ioError where error.isAuthenticationFailure:
             self.init(
                 .storeCorrupt,
                 "\(store) failed authentication (\(error.message)); run `cordon store verify` and restore it from a backup",
-                regions: regions
+                regions: regions,
+                underlying: error
             )
         case .ioError, .cantOpen, .permission, .readOnly:
             self.init(
                 .storageUnavailable,
                 "\(store) cannot be read or written (\(error.message)); check the volume and retry",
-                regions: regions
+                regions: regions,
+                underlying: error
             )
         default:
-            self.init(.storageUnavailable, "\(store): \(error.message)", regions: regions)
+            self.init(.storageUnavailable, "\(store): \(error.message)", regions: regions, underlying: error)
         }
     }
 

@@ -39,17 +39,3 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         return Array(try encoder.encode(self)) + [0x0A]
     }
 }
-
-/// A backup that cannot be used: which file, and why. Messages never hold key bytes.
-public struct BackupError: Error, CustomStringConvertible, Sendable {
-    /// The file at fault, relative to the backup directory (nil: the backup as a whole).
-    public let file: String?
-    public let message: String
-
-    init(_ file: String?, _ message: String) {
-        self.file = file
-        self.message = message
-    }
-
-    public var description: String { message }
-}

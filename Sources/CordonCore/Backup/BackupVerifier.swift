@@ -49,7 +49,11 @@ public enum BackupVerifier {
         do {
             manifest = try JSONDecoder().decode(BackupManifest.self, from: Data(manifestBytes))
         } catch {
-            throw BackupError(BackupManifest.fileName, "manifest.json is not a backup manifest (\(error))")
+            throw BackupError(
+                BackupManifest.fileName,
+                "manifest.json is not a backup manifest (\(error))",
+                underlying: error
+            )
         }
         guard manifest.format == BackupManifest.currentFormat else {
             throw BackupError(
@@ -59,7 +63,11 @@ public enum BackupVerifier {
         }
         let key: NoteVerifierKey
         do { key = try NoteVerifierKey(parsing: manifest.verifierKey) } catch {
-            throw BackupError(BackupManifest.fileName, "manifest.json names no valid verifier key (\(error.message))")
+            throw BackupError(
+                BackupManifest.fileName,
+                "manifest.json names no valid verifier key (\(error.message))",
+                underlying: error
+            )
         }
         if let pinnedVerifierKey, pinnedVerifierKey != key {
             throw BackupError(
@@ -110,7 +118,8 @@ public enum BackupVerifier {
         } catch let error as KeyError {
             throw BackupError(
                 InstanceConfiguration.fileName,
-                "the master key does not open this backup's keyrings: \(error.message) (a backup opens with the master key in use when it was made)"
+                "the master key does not open this backup's keyrings: \(error.message) (a backup opens with the master key in use when it was made)",
+                underlying: error
             )
         }
         let audit = try keys.keyring(.audit)
@@ -208,7 +217,11 @@ public enum BackupVerifier {
             checkpoint = try Checkpoint.parse(manifest.checkpoint)
             try checkpoint.verify(publicKey: key.publicKey, keyName: key.name)
         } catch {
-            throw BackupError(BackupManifest.fileName, "the manifest's checkpoint does not verify: \(error.message)")
+            throw BackupError(
+                BackupManifest.fileName,
+                "the manifest's checkpoint does not verify: \(error.message)",
+                underlying: error
+            )
         }
         guard checkpoint.origin == manifest.auditOrigin else {
             throw BackupError(BackupManifest.fileName, "the manifest's checkpoint is from another audit trail")

@@ -34,7 +34,12 @@ final class BackupWriter {
                 }
             }
         } catch {
-            throw BackupError(name, "cannot copy \(name) into the backup: \(error)")
+            throw BackupError(
+                name,
+                "cannot copy \(name) into the backup: \(error)",
+                code: .writeFailed,
+                underlying: error
+            )
         }
         try add(name)
     }
@@ -45,7 +50,12 @@ final class BackupWriter {
             try DurableFile.makeDirectory(destination.appendingPathComponent(name).deletingLastPathComponent())
             try DurableFile.copy(source.appendingPathComponent(name), to: destination.appendingPathComponent(name))
         } catch {
-            throw BackupError(name, "cannot copy \(name) into the backup: \(error)")
+            throw BackupError(
+                name,
+                "cannot copy \(name) into the backup: \(error)",
+                code: .writeFailed,
+                underlying: error
+            )
         }
         try add(name)
     }

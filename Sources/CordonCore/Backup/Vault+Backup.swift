@@ -38,14 +38,18 @@ extension Vault {
         if FileManager.default.fileExists(atPath: directory.path) {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
             guard contents.isEmpty else {
-                throw BackupError(nil, "\(directory.path) exists and is not empty; give a new directory for the backup")
+                throw BackupError(
+                    nil,
+                    "\(directory.path) exists and is not empty; give a new directory for the backup",
+                    code: .writeFailed
+                )
             }
         }
         let writer = BackupWriter(source: dataDirectory, destination: directory)
         do {
             try DurableFile.makeDirectory(directory.appendingPathComponent("regions"))
         } catch {
-            throw BackupError(nil, "cannot create \(directory.path): \(error)")
+            throw BackupError(nil, "cannot create \(directory.path): \(error)", code: .writeFailed, underlying: error)
         }
         let replayFrom = audit.treeSize
         for region in regionIDs {
@@ -75,7 +79,11 @@ extension Vault {
         do {
             checkpoint = try audit.checkpoint()
         } catch {
-            throw VaultError(.auditUnavailable, "cannot sign the backup's audit checkpoint: \(error.message)")
+            throw VaultError(
+                .auditUnavailable,
+                "cannot sign the backup's audit checkpoint: \(error.message)",
+                underlying: error
+            )
         }
         progress("audit trail: \(checkpoint.treeSize) entries up to the signed checkpoint")
         try writer.copyAuditTrail(upTo: checkpoint)
@@ -100,7 +108,12 @@ extension Vault {
                 at: directory.appendingPathComponent(BackupManifest.signatureFileName)
             )
         } catch {
-            throw BackupError(BackupManifest.fileName, "cannot write the backup's manifest: \(error)")
+            throw BackupError(
+                BackupManifest.fileName,
+                "cannot write the backup's manifest: \(error)",
+                code: .writeFailed,
+                underlying: error
+            )
         }
         let receipt = try record(
             context,

@@ -1,16 +1,17 @@
+public import CordonCrypto
+
 /// A refusal or failure of the DPO's registers: breaches and cross-border transfers.
 ///
 /// Messages are safe to print and log: they name breach and transfer ids, regions,
 /// policies, mechanisms and dates, never a title, a reference or a subject id someone
 /// typed, and they say what to do next.
-public struct RegisterError: Error, CustomStringConvertible, Sendable {
+public struct RegisterError: CordonError {
     /// A stable, extensible code; compare with `==`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: CordonErrorCode {
         /// The code's name, as scripts and logs see it.
         public let name: String
 
         init(_ name: String) { self.name = name }
-
         public var description: String { name }
 
         /// An argument is malformed (a title, a time, a region list, a category).
@@ -46,6 +47,6 @@ public struct RegisterError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    /// The message.
+    /// The message (declared here so callers need not import CordonCrypto to read it).
     public var description: String { message }
 }

@@ -25,6 +25,47 @@ extension Vault {
         }
         let categories = configuration.catalog.categories
         let window = (UnixSeconds.from(from), UnixSeconds.from(to))
+        let figures = try regionFigures(regions, window: window, categories: categories)
+        let names = Set(regions.map(\.rawValue))
+        var query = AuditQuery(
+            since: AuditTimestamp(from),
+            until: AuditTimestamp(to),
+            limit: Self.breachScopeEntryLimit
+        )
+        query.limit = Self.breachScopeEntryLimit
+        let entries: [AuditEntry]
+        do {
+            entries = try audit.search(query).filter { !names.isDisjoint(with: $0.regions) }
+        } catch {
+            throw VaultError(
+                .auditUnavailable,
+                "the audit trail cannot be read (\(error.message)); retry when it has recovered",
+                underlying: error
+            )
+        }
+        let accesses = Self.accesses(in: entries, regions: names)
+        let scope = BreachScope(
+            from: Timestamp.format(UnixSeconds.date(window.0)),
+            to: Timestamp.format(UnixSeconds.date(window.1)),
+            regions: figures,
+            accesses: accesses,
+            truncated: entries.count >= Self.breachScopeEntryLimit
+        )
+        var details: [String: AuditDetailValue] = [
+            "subjects": .integer(Int64(figures.map(\.subjects).reduce(0, +))),
+            "entries": .integer(Int64(entries.count)),
+        ]
+        if let breachID { details["breach"] = .string(breachID) }
+        try record(context, action: "breach.scope", regions: regions.sorted(), details: details)
+        return scope
+    }
+
+    /// The subjects and events stored in each region, and its events in the window.
+    private func regionFigures(
+        _ regions: [RegionID],
+        window: (Int64, Int64),
+        categories: [DataCategory]
+    ) throws -> [BreachScope.RegionFigures] {
         var figures: [BreachScope.RegionFigures] = []
         for region in regions.sorted() {
             let counts = try store(region).read { db -> (Int64, Int64, Int64) in
@@ -45,22 +86,11 @@ extension Vault {
                 )
             )
         }
-        let names = Set(regions.map(\.rawValue))
-        var query = AuditQuery(
-            since: AuditTimestamp(from),
-            until: AuditTimestamp(to),
-            limit: Self.breachScopeEntryLimit
-        )
-        query.limit = Self.breachScopeEntryLimit
-        let entries: [AuditEntry]
-        do {
-            entries = try audit.search(query).filter { !names.isDisjoint(with: $0.regions) }
-        } catch {
-            throw VaultError(
-                .auditUnavailable,
-                "the audit trail cannot be read (\(error.message)); retry when it has recovered"
-            )
-        }
+        return figures
+    }
+
+    /// The entries grouped by action and principal, with the subjects and regions they reach.
+    private static func accesses(in entries: [AuditEntry], regions names: Set<String>) -> [BreachScope.Access] {
         struct Key: Hashable { var action: String, actor: String }
         var grouped: [Key: (entry: AuditEntry, count: Int, subjects: Set<String>, regions: Set<String>)] = [:]
         for entry in entries {
@@ -71,7 +101,7 @@ extension Vault {
             value.regions.formUnion(entry.regions.filter(names.contains))
             grouped[key] = value
         }
-        let accesses = grouped.map { key, value in
+        return grouped.map { key, value in
             BreachScope.Access(
                 action: key.action,
                 actor: key.actor,
@@ -82,19 +112,5 @@ extension Vault {
                 regions: value.regions.sorted()
             )
         }.sorted { ($0.action, $0.actor) < ($1.action, $1.actor) }
-        let scope = BreachScope(
-            from: Timestamp.format(UnixSeconds.date(window.0)),
-            to: Timestamp.format(UnixSeconds.date(window.1)),
-            regions: figures,
-            accesses: accesses,
-            truncated: entries.count >= Self.breachScopeEntryLimit
-        )
-        var details: [String: AuditDetailValue] = [
-            "subjects": .integer(Int64(figures.map(\.subjects).reduce(0, +))),
-            "entries": .integer(Int64(entries.count)),
-        ]
-        if let breachID { details["breach"] = .string(breachID) }
-        try record(context, action: "breach.scope", regions: regions.sorted(), details: details)
-        return scope
     }
 }

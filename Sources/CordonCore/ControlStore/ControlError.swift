@@ -1,16 +1,17 @@
+public import CordonCrypto
+
 /// A failure of the control store or the data-subject-request register.
 ///
 /// Messages are safe to print and log: they name request ids, rights, regions, policies
 /// and dates, never a subject id, a reference, a reason or an outcome (any of which an
 /// operator may have typed personal data into), and they say what to do next.
-public struct ControlError: Error, CustomStringConvertible, Sendable {
+public struct ControlError: CordonError {
     /// A stable, extensible code; compare with `==` (`error.code == .unknownRequest`).
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: CordonErrorCode {
         /// The code's name, as scripts and logs see it.
         public let name: String
 
         init(_ name: String) { self.name = name }
-
         public var description: String { name }
 
         /// The data directory does not exist or is not initialized.
@@ -68,6 +69,6 @@ public struct ControlError: Error, CustomStringConvertible, Sendable {
         self.underlying = underlying
     }
 
-    /// The message.
+    /// The message (declared here so callers need not import CordonCrypto to read it).
     public var description: String { message }
 }

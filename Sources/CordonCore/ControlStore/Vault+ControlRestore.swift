@@ -96,19 +96,8 @@ extension Vault {
     /// back; see ``restoreControl(dataDirectory:configuration:source:from:context:passphraseParameters:auditConfiguration:)``.
     func replayIntoControl(context: AccessContext) throws -> ControlRestoreReport {
         // Everything is gathered first: the control.db transaction below touches no other store.
-        var erasureRows: [(region: RegionID, subject: String, erasedAt: Int64)] = []
         let auditedErasures = Set(try self.auditedErasures().values.flatMap(\.keys))
-        for region in regionIDs {
-            guard FileManager.default.fileExists(atPath: RegionStore.url(for: region, in: dataDirectory).path),
-                let store = try? openStore(region)
-            else { continue }
-            let rows = try store.read { db in
-                try db.query("SELECT subject_id, erased_at FROM erasures").map {
-                    (region, try $0.get(String.self, at: 0), try $0.get(Int64.self, at: 1))
-                }
-            }
-            erasureRows += rows
-        }
+        let erasureRows = try storedErasures()
         let recorded = Set(erasureRows.compactMap { SubjectID(rawValue: $0.subject).map(pseudonym) })
         let revocations = try trailEntries(action: "token.revoke").filter { $0.outcome == .ok }.compactMap {
             entry -> (String, Int64)? in
@@ -152,39 +141,8 @@ extension Vault {
                     report.tokensRevoked.append(id)
                 }
                 report.tokensMissing = try created.filter { try !ControlStore.holdsToken($0, in: db) }
-                for (key, spent) in spending.sorted(by: { $0.key < $1.key }) {
-                    let current = try db.query(
-                        """
-                        SELECT spent_micro, queries FROM privacy_budget
-                        WHERE analyst = \(key.analyst) AND region = \(key.region.rawValue) AND period_start = \(key.period.start)
-                        """
-                    ).first.map { (try $0.get(Int64.self, at: 0), try $0.get(Int64.self, at: 1)) }
-                    guard spent.micro > current?.0 ?? 0 || spent.queries > current?.1 ?? 0 else { continue }
-                    // Never a refund: each column only ever rises to what the trail shows.
-                    try db.execute(
-                        """
-                        INSERT INTO privacy_budget(analyst, region, period_start, period_end, spent_micro, queries)
-                        VALUES (\(key.analyst), \(key.region.rawValue), \(key.period.start), \(key.period.end), \(spent.micro), \(spent.queries))
-                        ON CONFLICT(analyst, region, period_start) DO UPDATE SET
-                          spent_micro = max(spent_micro, excluded.spent_micro), queries = max(queries, excluded.queries)
-                        """
-                    )
-                    report.budgetsRaised += 1
-                }
-                for (id, change) in changes.sorted(by: { $0.value.sequence < $1.value.sequence }) {
-                    let held = try db.query("SELECT status FROM dsr_requests WHERE id = \(id)").first
-                        .map { try $0.get(String.self, at: 0) }
-                    let rank = ["open": 0, "extended": 1, "completed": 2]
-                    guard held.flatMap({ rank[$0] }) ?? -1 < change.rank else { continue }
-                    report.requestsNotReplayed.append(
-                        .init(
-                            request: id,
-                            action: change.action,
-                            sequence: change.sequence,
-                            register: held ?? "missing"
-                        )
-                    )
-                }
+                report.budgetsRaised = try Self.raiseBudgets(to: spending, in: db)
+                report.requestsNotReplayed = try Self.requestsBehind(changes, in: db)
                 return report
             },
             entry: { report in
@@ -202,6 +160,74 @@ extension Vault {
         var result = report
         result.commit = try control.anchor().counter
         return result
+    }
+
+    /// The erasure records of every region store that can be opened.
+    private func storedErasures() throws -> [(region: RegionID, subject: String, erasedAt: Int64)] {
+        var erasureRows: [(region: RegionID, subject: String, erasedAt: Int64)] = []
+        for region in regionIDs {
+            guard FileManager.default.fileExists(atPath: RegionStore.url(for: region, in: dataDirectory).path),
+                let store = try? openStore(region)
+            else { continue }
+            let rows = try store.read { db in
+                try db.query("SELECT subject_id, erased_at FROM erasures").map {
+                    (region, try $0.get(String.self, at: 0), try $0.get(Int64.self, at: 1))
+                }
+            }
+            erasureRows += rows
+        }
+        return erasureRows
+    }
+
+    /// Raises each privacy-budget row to what the trail shows it spent; returns the rows raised.
+    private static func raiseBudgets(
+        to spending: [SpendingKey: (micro: Int64, queries: Int64)],
+        in db: Connection
+    ) throws -> Int {
+        var raised = 0
+        for (key, spent) in spending.sorted(by: { $0.key < $1.key }) {
+            let current = try db.query(
+                """
+                SELECT spent_micro, queries FROM privacy_budget
+                WHERE analyst = \(key.analyst) AND region = \(key.region.rawValue) AND period_start = \(key.period.start)
+                """
+            ).first.map { (try $0.get(Int64.self, at: 0), try $0.get(Int64.self, at: 1)) }
+            guard spent.micro > current?.0 ?? 0 || spent.queries > current?.1 ?? 0 else { continue }
+            // Never a refund: each column only ever rises to what the trail shows.
+            try db.execute(
+                """
+                INSERT INTO privacy_budget(analyst, region, period_start, period_end, spent_micro, queries)
+                VALUES (\(key.analyst), \(key.region.rawValue), \(key.period.start), \(key.period.end), \(spent.micro), \(spent.queries))
+                ON CONFLICT(analyst, region, period_start) DO UPDATE SET
+                  spent_micro = max(spent_micro, excluded.spent_micro), queries = max(queries, excluded.queries)
+                """
+            )
+            raised += 1
+        }
+        return raised
+    }
+
+    /// The requests whose register row is behind the trail's last change to them.
+    private static func requestsBehind(
+        _ changes: [String: (action: String, sequence: UInt64, rank: Int)],
+        in db: Connection
+    ) throws -> [ControlRestoreReport.RequestChange] {
+        var behind: [ControlRestoreReport.RequestChange] = []
+        for (id, change) in changes.sorted(by: { $0.value.sequence < $1.value.sequence }) {
+            let held = try db.query("SELECT status FROM dsr_requests WHERE id = \(id)").first
+                .map { try $0.get(String.self, at: 0) }
+            let rank = ["open": 0, "extended": 1, "completed": 2]
+            guard held.flatMap({ rank[$0] }) ?? -1 < change.rank else { continue }
+            behind.append(
+                .init(
+                    request: id,
+                    action: change.action,
+                    sequence: change.sequence,
+                    register: held ?? "missing"
+                )
+            )
+        }
+        return behind
     }
 
     /// A privacy-budget ledger row's key.

@@ -55,6 +55,26 @@ public struct SubjectLine: Sendable {
             required: false
         )
 
+        let pii = try piiFields(of: top, catalog: catalog)
+        let consents = try consentRecords(of: top, catalog: catalog, times: times)
+        var gpc: Bool?
+        if let signals = top.value("signals") {
+            gpc = try FieldReader(signals, path: "signals", allowed: ["gpc"]).bool("gpc")
+        }
+        return SubjectLine(
+            externalID: externalID,
+            normalizedExternalID: normalizedExternalID,
+            country: country,
+            region: region.id,
+            birthYear: birthYear,
+            pii: pii,
+            consents: consents,
+            globalPrivacyControl: gpc
+        )
+    }
+
+    /// The catalog's PII fields on the line; an email must be one (it is indexed).
+    private static func piiFields(of top: FieldReader, catalog: Catalog) throws(LineRejection) -> [String: String] {
         var pii: [String: String] = [:]
         if let value = top.value("pii") {
             let piiFields = catalog.subjectFields.filter { $0.role == .pii }
@@ -72,7 +92,15 @@ public struct SubjectLine: Sendable {
                 }
             }
         }
+        return pii
+    }
 
+    /// The line's consent records, each recorded within `times` and expiring after it.
+    private static func consentRecords(
+        of top: FieldReader,
+        catalog: Catalog,
+        times: PlausibleTimes
+    ) throws(LineRejection) -> [ConsentRecord] {
         var consents: [ConsentRecord] = []
         for (index, item) in try top.objectArray("consents").enumerated() {
             let reader = try FieldReader(item, path: "consents[\(index)]", allowed: consentKeys)
@@ -100,20 +128,6 @@ public struct SubjectLine: Sendable {
                 )
             )
         }
-
-        var gpc: Bool?
-        if let signals = top.value("signals") {
-            gpc = try FieldReader(signals, path: "signals", allowed: ["gpc"]).bool("gpc")
-        }
-        return SubjectLine(
-            externalID: externalID,
-            normalizedExternalID: normalizedExternalID,
-            country: country,
-            region: region.id,
-            birthYear: birthYear,
-            pii: pii,
-            consents: consents,
-            globalPrivacyControl: gpc
-        )
+        return consents
     }
 }

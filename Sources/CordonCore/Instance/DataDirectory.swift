@@ -57,37 +57,15 @@ public enum DataDirectory {
             ).0
             report.existing.append(InstanceConfiguration.fileName)
         } else {
-            try DurableFile.makeDirectory(dataDirectory)
-            var material = MasterKeyMaterial(source: source, dataDirectory: dataDirectory)
-            material.passphraseParameters = passphraseParameters
-            let masterURL = source.currentURL(dataDirectory: dataDirectory)
-            let master: MasterKey
-            if material.exists {
-                // An external key file, or the key of an init that stopped midway: reuse it,
-                // because keyrings may already be wrapped under it.
-                master = try material.loadCurrent()
-                report.existing.append(relative(masterURL, to: dataDirectory))
-            } else if case .keyFile(let url) = source, url != dataDirectory.appendingPathComponent("master.key") {
-                throw KeyError(
-                    .masterKeyUnavailable,
-                    "CORDON_MASTER_KEY_FILE names \(url.path), which does not exist; create it (32 random bytes, mode 0600) or unset the variable"
-                )
-            } else {
-                master = try material.createCurrent()
-                report.created.append(relative(masterURL, to: dataDirectory))
-            }
-            keys = KeyHierarchy(dataDirectory: dataDirectory, masterKey: master, warnings: material.warnings())
+            keys = try createMasterKey(
+                at: dataDirectory,
+                source: source,
+                passphraseParameters: passphraseParameters,
+                report: &report
+            )
         }
         try DurableFile.makeDirectory(dataDirectory.appendingPathComponent("regions"))
-        for id in [KeyringID.control, .audit] + regions.sorted().map(KeyringID.region) {
-            let name = relative(id.url(in: dataDirectory), to: dataDirectory)
-            if try keys.createKeyringIfMissing(id) {
-                report.created.append(name)
-            } else {
-                _ = try keys.keyring(id)  // proves the existing file opens under this master key
-                report.existing.append(name)
-            }
-        }
+        try createKeyrings(keys, regions: regions, at: dataDirectory, report: &report)
         if report.alreadyInitialized {
             try InstanceConfiguration.update(in: dataDirectory) {
                 $0.regions = Array(Set($0.regions).union(regions)).sorted()
@@ -115,6 +93,54 @@ public enum DataDirectory {
         report.pageCipher = try InstanceConfiguration.read(from: dataDirectory).pageAlgorithm().rawValue
         report.warnings = keys.warnings
         return report
+    }
+
+    /// A new master key (or the one an interrupted init or an external file left), as the
+    /// root of a new key hierarchy.
+    private static func createMasterKey(
+        at dataDirectory: URL,
+        source: MasterKeySource,
+        passphraseParameters: PasswordKDF.Parameters,
+        report: inout InitReport
+    ) throws -> KeyHierarchy {
+        try DurableFile.makeDirectory(dataDirectory)
+        var material = MasterKeyMaterial(source: source, dataDirectory: dataDirectory)
+        material.passphraseParameters = passphraseParameters
+        let masterURL = source.currentURL(dataDirectory: dataDirectory)
+        let master: MasterKey
+        if material.exists {
+            // An external key file, or the key of an init that stopped midway: reuse it,
+            // because keyrings may already be wrapped under it.
+            master = try material.loadCurrent()
+            report.existing.append(relative(masterURL, to: dataDirectory))
+        } else if case .keyFile(let url) = source, url != dataDirectory.appendingPathComponent("master.key") {
+            throw KeyError(
+                .masterKeyUnavailable,
+                "CORDON_MASTER_KEY_FILE names \(url.path), which does not exist; create it (32 random bytes, mode 0600) or unset the variable"
+            )
+        } else {
+            master = try material.createCurrent()
+            report.created.append(relative(masterURL, to: dataDirectory))
+        }
+        return KeyHierarchy(dataDirectory: dataDirectory, masterKey: master, warnings: material.warnings())
+    }
+
+    /// Creates each missing keyring; an existing one must open under this master key.
+    private static func createKeyrings(
+        _ keys: KeyHierarchy,
+        regions: [String],
+        at dataDirectory: URL,
+        report: inout InitReport
+    ) throws {
+        for id in [KeyringID.control, .audit] + regions.sorted().map(KeyringID.region) {
+            let name = relative(id.url(in: dataDirectory), to: dataDirectory)
+            if try keys.createKeyringIfMissing(id) {
+                report.created.append(name)
+            } else {
+                _ = try keys.keyring(id)  // proves the existing file opens under this master key
+                report.existing.append(name)
+            }
+        }
     }
 
     /// Creates `control.db` and the audit trail with its first entry (`instance.init`),
@@ -165,11 +191,19 @@ public enum DataDirectory {
                     )
                 )
             } catch {
-                throw VaultError(.auditUnavailable, "cannot write the first audit entry: \(error.message)")
+                throw VaultError(
+                    .auditUnavailable,
+                    "cannot write the first audit entry: \(error.message)",
+                    underlying: error
+                )
             }
         }
         do { try trail.log.close() } catch {
-            throw VaultError(.auditUnavailable, "cannot sign the first audit checkpoint: \(error.message)")
+            throw VaultError(
+                .auditUnavailable,
+                "cannot sign the first audit checkpoint: \(error.message)",
+                underlying: error
+            )
         }
         witness.drain()
         return made

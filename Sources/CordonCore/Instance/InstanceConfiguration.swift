@@ -62,7 +62,7 @@ public struct InstanceConfiguration: Codable, Sendable, Equatable {
         } catch let error as FileError {
             throw error
         } catch {
-            throw KeyError(.damagedKeyFile, "\(url.path) is not valid: \(error)")
+            throw KeyError(.damagedKeyFile, "\(url.path) is not valid: \(error)", underlying: error)
         }
         guard configuration.format == currentFormat else {
             throw KeyError(

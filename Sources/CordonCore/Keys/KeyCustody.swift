@@ -41,7 +41,7 @@ public struct KeyCustody: Codable, Sendable, Equatable {
         } catch let error as KeyError {
             throw error
         } catch {
-            throw KeyError(.damagedKeyFile, "\(url.path) is not a valid custody record (\(error))")
+            throw KeyError(.damagedKeyFile, "\(url.path) is not a valid custody record (\(error))", underlying: error)
         }
     }
 

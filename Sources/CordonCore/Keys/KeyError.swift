@@ -1,9 +1,11 @@
+public import CordonCrypto
+
 /// A key-hierarchy failure: wrong master key, missing or damaged key files, bad setup.
 ///
 /// Messages say what is wrong and what to do; they never contain key material.
-public struct KeyError: Error, CustomStringConvertible, Sendable {
+public struct KeyError: CordonError {
     /// A stable, extensible code.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: CordonErrorCode {
         public let name: String
         init(_ name: String) { self.name = name }
         public var description: String { name }
@@ -24,11 +26,15 @@ public struct KeyError: Error, CustomStringConvertible, Sendable {
 
     public let code: Code
     public let message: String
+    /// The error that caused this one (a damaged file's decoding error), if any.
+    public let underlying: (any Error & Sendable)?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
+        self.underlying = underlying
     }
 
+    /// The message (declared here so callers need not import CordonCrypto to read it).
     public var description: String { message }
 }

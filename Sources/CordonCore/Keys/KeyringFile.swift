@@ -37,7 +37,7 @@ struct KeyringFile: Codable, Equatable {
         do {
             file = try JSONDecoder().decode(KeyringFile.self, from: Data(bytes))
         } catch {
-            throw KeyError(.damagedKeyFile, "\(url.path) is not a valid keyring file (\(error))")
+            throw KeyError(.damagedKeyFile, "\(url.path) is not a valid keyring file (\(error))", underlying: error)
         }
         guard file.format == currentFormat else {
             throw KeyError(

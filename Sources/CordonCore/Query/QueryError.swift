@@ -1,11 +1,13 @@
+public import CordonCrypto
+
 /// A query that cannot run: safe to show, points at the line and column of the problem and
 /// says what is allowed instead.
 ///
 /// Messages quote only the query's own tokens (never a stored value), so an error can be
 /// shown to the analyst who wrote the query and written to the audit trail.
-public struct QueryError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct QueryError: CordonError, Equatable {
     /// A stable, extensible code; compare with `==`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: CordonErrorCode {
         /// The code's name, as scripts, the HTTP API and the audit trail see it.
         public let name: String
         init(_ name: String) { self.name = name }

@@ -56,16 +56,7 @@ struct QueryLexer {
     }
 
     private mutating func next() throws(QueryError) -> QueryToken {
-        // Whitespace and `--` comments.
-        while let scalar = peek() {
-            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
-                advance()
-            } else if scalar == "-", peek(1) == "-" {
-                while let next = peek(), next != "\n" { advance() }
-            } else {
-                break
-            }
-        }
+        skipSpaceAndComments()
         let start = position
         guard let scalar = peek() else { return QueryToken(kind: .end, position: start) }
         if scalar.value == 0 || (scalar.value < 0x20) || scalar.value == 0x7F {
@@ -78,36 +69,8 @@ struct QueryLexer {
                 at: start
             )
         }
-        if isLetter(scalar) || scalar == "_" {
-            var word = ""
-            while let next = peek(), isLetter(next) || isDigit(next) || next == "_" {
-                word.unicodeScalars.append(next)
-                advance()
-            }
-            if let next = peek(), !next.isASCII {
-                throw QueryError(
-                    .syntax,
-                    "unexpected character U+\(hex(next)) in a name; names are ASCII letters, digits and '_'",
-                    at: position
-                )
-            }
-            return QueryToken(kind: .word(word.lowercased()), position: start)
-        }
-        if isDigit(scalar) {
-            var digits = ""
-            while let next = peek(), isDigit(next) {
-                digits.unicodeScalars.append(next)
-                advance()
-            }
-            guard digits.count <= 18, let value = Int64(digits) else {
-                throw QueryError(
-                    .syntax,
-                    "the number \(digits.prefix(20))… is too large; numbers have at most 18 digits",
-                    at: start
-                )
-            }
-            return QueryToken(kind: .integer(value), position: start)
-        }
+        if isLetter(scalar) || scalar == "_" { return try word(start: start) }
+        if isDigit(scalar) { return try number(start: start) }
         if scalar == "'" {
             return try stringLiteral(start: start)
         }
@@ -118,6 +81,58 @@ struct QueryLexer {
                 at: start
             )
         }
+        return try symbol(scalar, start: start)
+    }
+
+    /// Skips whitespace and `--` comments.
+    private mutating func skipSpaceAndComments() {
+        while let scalar = peek() {
+            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                advance()
+            } else if scalar == "-", peek(1) == "-" {
+                while let next = peek(), next != "\n" { advance() }
+            } else {
+                break
+            }
+        }
+    }
+
+    /// A keyword or a name, lowercased.
+    private mutating func word(start: SourcePosition) throws(QueryError) -> QueryToken {
+        var word = ""
+        while let next = peek(), isLetter(next) || isDigit(next) || next == "_" {
+            word.unicodeScalars.append(next)
+            advance()
+        }
+        if let next = peek(), !next.isASCII {
+            throw QueryError(
+                .syntax,
+                "unexpected character U+\(hex(next)) in a name; names are ASCII letters, digits and '_'",
+                at: position
+            )
+        }
+        return QueryToken(kind: .word(word.lowercased()), position: start)
+    }
+
+    /// An integer of at most 18 digits.
+    private mutating func number(start: SourcePosition) throws(QueryError) -> QueryToken {
+        var digits = ""
+        while let next = peek(), isDigit(next) {
+            digits.unicodeScalars.append(next)
+            advance()
+        }
+        guard digits.count <= 18, let value = Int64(digits) else {
+            throw QueryError(
+                .syntax,
+                "the number \(digits.prefix(20))… is too large; numbers have at most 18 digits",
+                at: start
+            )
+        }
+        return QueryToken(kind: .integer(value), position: start)
+    }
+
+    /// An operator or punctuation, `scalar` being its first character.
+    private mutating func symbol(_ scalar: Unicode.Scalar, start: SourcePosition) throws(QueryError) -> QueryToken {
         advance()
         switch scalar {
         case "(", ")", ",", "*", ";", "=", ".":

@@ -47,43 +47,8 @@ extension QueryParser {
         }
         let reference = try fieldReference()
         let negated = accept("not")
-        if accept("in") {
-            try expectSymbol("(", "after IN")
-            var values: [QueryLiteral] = []
-            repeat {
-                guard let value = literalValue() else {
-                    throw QueryError(
-                        .syntax,
-                        "IN lists hold values ('x' or numbers), found \(current.display)",
-                        at: current.position
-                    )
-                }
-                values.append(value)
-                if values.count > QueryLimits.maximumListLength {
-                    throw QueryError(
-                        .tooLarge,
-                        "an IN list holds at most \(QueryLimits.maximumListLength) values",
-                        at: current.position
-                    )
-                }
-            } while acceptSymbol(",")
-            try expectSymbol(")", "to close the IN list")
-            return .inList(reference, values, negated: negated)
-        }
-        if accept("between") {
-            guard let low = literalValue() else {
-                throw QueryError(.syntax, "BETWEEN takes a value, found \(current.display)", at: current.position)
-            }
-            try expect("and", "between the two bounds of BETWEEN")
-            guard let high = literalValue() else {
-                throw QueryError(
-                    .syntax,
-                    "BETWEEN takes a value after AND, found \(current.display)",
-                    at: current.position
-                )
-            }
-            return .between(reference, low, high, negated: negated)
-        }
+        if accept("in") { return try inList(reference, negated: negated) }
+        if accept("between") { return try between(reference, negated: negated) }
         if negated {
             throw QueryError(
                 .syntax,
@@ -107,6 +72,47 @@ extension QueryParser {
             )
         }
         return .comparison(reference, op, value)
+    }
+
+    /// `field [NOT] IN (literal, ...)`, after IN.
+    private mutating func inList(_ reference: FieldReference, negated: Bool) throws(QueryError) -> QueryPredicate {
+        try expectSymbol("(", "after IN")
+        var values: [QueryLiteral] = []
+        repeat {
+            guard let value = literalValue() else {
+                throw QueryError(
+                    .syntax,
+                    "IN lists hold values ('x' or numbers), found \(current.display)",
+                    at: current.position
+                )
+            }
+            values.append(value)
+            if values.count > QueryLimits.maximumListLength {
+                throw QueryError(
+                    .tooLarge,
+                    "an IN list holds at most \(QueryLimits.maximumListLength) values",
+                    at: current.position
+                )
+            }
+        } while acceptSymbol(",")
+        try expectSymbol(")", "to close the IN list")
+        return .inList(reference, values, negated: negated)
+    }
+
+    /// `field [NOT] BETWEEN literal AND literal`, after BETWEEN.
+    private mutating func between(_ reference: FieldReference, negated: Bool) throws(QueryError) -> QueryPredicate {
+        guard let low = literalValue() else {
+            throw QueryError(.syntax, "BETWEEN takes a value, found \(current.display)", at: current.position)
+        }
+        try expect("and", "between the two bounds of BETWEEN")
+        guard let high = literalValue() else {
+            throw QueryError(
+                .syntax,
+                "BETWEEN takes a value after AND, found \(current.display)",
+                at: current.position
+            )
+        }
+        return .between(reference, low, high, negated: negated)
     }
 
     private mutating func fieldReference() throws(QueryError) -> FieldReference {

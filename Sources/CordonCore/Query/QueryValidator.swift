@@ -45,130 +45,18 @@ public struct QueryValidator: Sendable {
                 at: statement.tablePosition
             )
         }
-        var dimensions: [QueryDimension] = []
-        var aggregates: [QueryAggregate] = []
-        var shape: QueryShape?
-        var columns: [ValidatedQuery.OutputColumn] = []
-        for item in statement.items {
-            switch item.kind {
-            case .star:
-                throw QueryError(
-                    .refused,
-                    "SELECT * would return rows; select dimensions and aggregates, e.g. SELECT channel, COUNT(*) FROM events GROUP BY channel",
-                    at: item.position
-                )
-            case .name(let name):
-                throw refusal(name, at: item.position)
-            case .dimension(let dimension):
-                try check(dimension, at: item.position)
-                try check(dimension, in: table, at: item.position)
-                if !dimensions.contains(dimension) { dimensions.append(dimension) }
-                columns.append(.init(label: item.alias ?? dimension.description, source: .dimension(dimension)))
-            case .aggregate(let aggregate):
-                if case .invalid(let function, let argument) = aggregate {
-                    if let reason = Self.refusal(forName: argument) {
-                        throw QueryError(.refused, reason, at: item.position)
-                    }
-                    throw QueryError(
-                        .invalid,
-                        "\(function.uppercased())(\(argument)): '\(argument)' is not a measure; \(function.uppercased()) takes amount",
-                        at: item.position
-                    )
-                }
-                // A subject is one row of `subjects`: COUNT(*) there counts subjects, and is
-                // the same statistic (and the same canonical query) as COUNT(DISTINCT subject).
-                let counted = table == .subjects && aggregate == .countRows ? QueryAggregate.countSubjects : aggregate
-                if table == .subjects && counted != .countSubjects {
-                    throw QueryError(
-                        .invalid,
-                        "subjects has no measure; count people with COUNT(*) or COUNT(DISTINCT subject), or ask events for \(aggregate.text)",
-                        at: item.position
-                    )
-                }
-                if !aggregates.contains(counted) { aggregates.append(counted) }
-                columns.append(.init(label: item.alias ?? aggregate.text, source: .aggregate(counted)))
-            case .shape(let itemShape):
-                guard table == .events else {
-                    throw QueryError(
-                        .invalid,
-                        "FUNNEL, ATTRIBUTION and AB follow journeys of events; write FROM events",
-                        at: item.position
-                    )
-                }
-                guard shape == nil else {
-                    throw QueryError(.invalid, "one FUNNEL, ATTRIBUTION or AB per query", at: item.position)
-                }
-                try check(itemShape, at: item.position)
-                shape = itemShape
-                columns.append(.init(label: item.alias ?? "result", source: .shape))
-            }
-        }
-        if let shape {
-            guard aggregates.isEmpty else {
-                throw QueryError(
-                    .invalid,
-                    "FUNNEL, ATTRIBUTION and AB compute their own counts; select them without other aggregates",
-                    at: statement.items[0].position
-                )
-            }
-            if case .funnel = shape {
-            } else if !dimensions.isEmpty || !statement.groupBy.isEmpty {
-                throw QueryError(
-                    .invalid,
-                    "ATTRIBUTION groups by its BY dimension and AB by its variants; remove the other dimensions and GROUP BY",
-                    at: statement.items[0].position
-                )
-            }
-        } else if aggregates.isEmpty {
-            throw QueryError(
-                .refused,
-                "rows without aggregation are never returned; add COUNT(*), COUNT(DISTINCT subject), SUM(amount) or AVG(amount) and GROUP BY",
-                at: statement.items[0].position
-            )
-        }
-        for grouped in statement.groupBy {
-            try check(grouped.value, at: grouped.position)
-            try check(grouped.value, in: table, at: grouped.position)
-            guard dimensions.contains(grouped.value) else {
-                throw QueryError(
-                    .invalid,
-                    "GROUP BY \(grouped.value) is not selected; select every dimension you group by",
-                    at: grouped.position
-                )
-            }
-        }
-        if !statement.groupBy.isEmpty,
-            let missing = dimensions.first(where: { d in !statement.groupBy.contains { $0.value == d } })
-        {
-            let position = statement.items.first { $0.kind == .dimension(missing) }?.position
-            throw QueryError(.invalid, "\(missing) is selected but not in GROUP BY; add it to GROUP BY", at: position)
-        }
+        let selection = try select(statement, from: table)
+        let (dimensions, aggregates, shape, columns) = (
+            selection.dimensions, selection.aggregates, selection.shape, selection.columns
+        )
+        try checkCombination(statement, selection)
+        try checkGroupBy(statement, dimensions: dimensions, table: table)
         let filter = try statement.filter.map { (predicate) throws(QueryError) in try bind(predicate) }?.canonicalized
         if table == .subjects, let filter { try checkSubjectFilter(filter) }
         let computation: ValidatedQuery.Computation =
             shape.map { .shape($0) } ?? .aggregate(aggregates.sorted { $0.text < $1.text })
         let sortedDimensions = dimensions.sorted()
-        var ordering: [(column: Int, descending: Bool)] = []
-        // A shape's answer has its own columns (step, conversions, conversion_rate, ...).
-        let shapeColumns = shape.map {
-            ValidatedQuery.shapeColumns($0, dimensionLabels: ValidatedQuery.dimensionLabels(columns))
-        }
-        for key in statement.orderBy {
-            let found =
-                shapeColumns.map { names in Self.orderColumn(key.reference, in: names) }
-                ?? orderColumn(key.reference, in: columns)
-            guard let column = found else {
-                let choices =
-                    shapeColumns.map { "one of \($0.joined(separator: ", ")), or a position (1-\($0.count))" }
-                    ?? "a selected column, its alias, or its position (1-\(columns.count))"
-                throw QueryError(
-                    .invalid,
-                    "ORDER BY \(key.reference.prefix(40)): order by \(choices)",
-                    at: key.position
-                )
-            }
-            ordering.append((column, key.descending))
-        }
+        let ordering = try ordering(statement, columns: columns, shape: shape)
         return ValidatedQuery(
             table: table,
             dimensions: sortedDimensions,
@@ -186,12 +74,12 @@ public struct QueryValidator: Sendable {
         )
     }
 
-    private static func orderColumn(_ reference: String, in names: [String]) -> Int? {
+    static func orderColumn(_ reference: String, in names: [String]) -> Int? {
         if let position = Int(reference) { return (1...names.count).contains(position) ? position - 1 : nil }
         return names.firstIndex(of: reference) ?? names.firstIndex { $0.lowercased() == reference.lowercased() }
     }
 
-    private func orderColumn(_ reference: String, in columns: [ValidatedQuery.OutputColumn]) -> Int? {
+    func orderColumn(_ reference: String, in columns: [ValidatedQuery.OutputColumn]) -> Int? {
         if let position = Int(reference) { return (1...columns.count).contains(position) ? position - 1 : nil }
         if let index = columns.firstIndex(where: { $0.label == reference }) { return index }
         return columns.firstIndex { column in
@@ -203,7 +91,7 @@ public struct QueryValidator: Sendable {
         }
     }
 
-    private func refusal(_ name: String, at position: SourcePosition) -> QueryError {
+    func refusal(_ name: String, at position: SourcePosition) -> QueryError {
         if let reason = Self.refusal(forName: name) { return QueryError(.refused, reason, at: position) }
         if let field = (catalog.subjectFields + catalog.eventFields).first(where: { $0.name.lowercased() == name }),
             field.role == .identifier || field.role == .pii
@@ -221,7 +109,7 @@ public struct QueryValidator: Sendable {
         )
     }
 
-    private func check(_ dimension: QueryDimension, at position: SourcePosition) throws(QueryError) {
+    func check(_ dimension: QueryDimension, at position: SourcePosition) throws(QueryError) {
         guard case .field(let field) = dimension else { return }
         switch field.kind {
         case .time:
@@ -245,7 +133,7 @@ public struct QueryValidator: Sendable {
     /// data or an identifier, and the consent-age attribute is not asked about).
     static let subjectDimensions: [QueryField] = [.country, .region]
 
-    private func check(
+    func check(
         _ dimension: QueryDimension,
         in table: QueryTable,
         at position: SourcePosition
@@ -290,7 +178,7 @@ public struct QueryValidator: Sendable {
         }
     }
 
-    private func check(_ shape: QueryShape, at position: SourcePosition) throws(QueryError) {
+    func check(_ shape: QueryShape, at position: SourcePosition) throws(QueryError) {
         let events: [String]
         switch shape {
         case .funnel(let steps, _): events = steps

@@ -49,8 +49,6 @@ extension Vault {
             options: options,
             now: now
         )
-        let query = prepared.query
-        let regions = prepared.plans.map(\.region)
         let key = prepared.releaseKey
         // An identical query in flight is computed once: wait for it, then find its release.
         let inFlight = queriesInFlight.lease(key.inFlightKey)
@@ -58,21 +56,51 @@ extension Vault {
         let ledger = BudgetLedger(store: control)
 
         if let stored = try ledger.released(key) {
-            let result = try JSONDecoder().decode(ReleasedResult.self, from: stored)
-            try recordQuery(
-                context,
-                action: "query.run",
-                regions: regions,
-                purpose: purpose,
-                query: query.canonicalText,
-                cost: PrivacyCost(microEpsilon: 0),
-                details: ["analyst": .string(analyst), "cached": .integer(1)]
-            )
-            return try answer(result, prepared, cached: true, ledger: ledger, now: now)
+            return try answerReleased(stored, prepared, ledger: ledger, context: context, now: now)
         }
         // A region that cannot be read fails the query before any budget is spent: an answer
         // without it would look complete, and its released key would hide the gap.
-        try requireServing(regions, prepared: prepared, purpose: purpose, context: context)
+        try requireServing(prepared.plans.map(\.region), prepared: prepared, purpose: purpose, context: context)
+        try requireBudget(prepared, ledger: ledger, text: text, context: context)
+        let result = try release(prepared, context: context, now: now, using: &random)
+        try spend(result, prepared, ledger: ledger, text: text, context: context, now: now)
+        return try answer(result, prepared, cached: false, ledger: ledger, now: now)
+    }
+
+    /// Answers again with the stored release of the identical query (audited as cached, free).
+    private func answerReleased(
+        _ stored: Data,
+        _ prepared: PreparedQuery,
+        ledger: BudgetLedger,
+        context: AccessContext,
+        now: Int64
+    ) throws -> QueryAnswer {
+        let (query, regions, purpose, analyst) = (
+            prepared.query, prepared.plans.map(\.region), prepared.purpose, prepared.analyst
+        )
+        let result = try JSONDecoder().decode(ReleasedResult.self, from: stored)
+        try recordQuery(
+            context,
+            action: "query.run",
+            regions: regions,
+            purpose: purpose,
+            query: query.canonicalText,
+            cost: PrivacyCost(microEpsilon: 0),
+            details: ["analyst": .string(analyst), "cached": .integer(1)]
+        )
+        return try answer(result, prepared, cached: true, ledger: ledger, now: now)
+    }
+
+    /// Throws, after auditing the refusal, when a charge would overdraw a region's budget.
+    private func requireBudget(
+        _ prepared: PreparedQuery,
+        ledger: BudgetLedger,
+        text: String,
+        context: AccessContext
+    ) throws {
+        let (query, regions, purpose, analyst) = (
+            prepared.query, prepared.plans.map(\.region), prepared.purpose, prepared.analyst
+        )
         for charge in prepared.charges {
             let spent = try ledger.spent(analyst: analyst, region: charge.region, period: charge.period)
             if spent + charge.microEpsilon > charge.limitMicroEpsilon {
@@ -87,7 +115,16 @@ extension Vault {
                 )
             }
         }
+    }
 
+    /// Computes every region's totals and merges their noised releases into one result.
+    private func release(
+        _ prepared: PreparedQuery,
+        context: AccessContext,
+        now: Int64,
+        using random: inout some NoiseRandomness
+    ) throws -> ReleasedResult {
+        let (query, purpose) = (prepared.query, prepared.purpose)
         var releases: [RegionRelease] = []
         let hash = ContributionHash(k0: SecureRandom.next64(), k1: SecureRandom.next64())
         let allTotals: [RegionTotals]
@@ -112,12 +149,27 @@ extension Vault {
                 )
             }
         }
-        let result = ReleaseMerger(
+        return ReleaseMerger(
             query: query,
             measureBounds: QueryPlanner.measureBounds(configuration.catalog),
             countries: configuration.regions.mapValues { Set($0.countries.map(\.rawValue)) }
         )
         .merge(releases, releasedAt: CivilTime.timestampLabel(now))
+    }
+
+    /// Spends the charges and stores the release with its audit entry (`query.run`), in
+    /// one transaction; a budget refusal at that point is audited before it is thrown.
+    private func spend(
+        _ result: ReleasedResult,
+        _ prepared: PreparedQuery,
+        ledger: BudgetLedger,
+        text: String,
+        context: AccessContext,
+        now: Int64
+    ) throws {
+        let (query, regions, purpose, analyst, key) = (
+            prepared.query, prepared.plans.map(\.region), prepared.purpose, prepared.analyst, prepared.releaseKey
+        )
         let encoded = try JSONEncoder().encode(result)
         let cost = PrivacyCost(microEpsilon: prepared.charges.map(\.microEpsilon).max() ?? 0)
         var details: [String: AuditDetailValue] = [
@@ -155,7 +207,6 @@ extension Vault {
                 context: context
             )
         }
-        return try answer(result, prepared, cached: false, ledger: ledger, now: now)
     }
 
     /// Throws, after auditing the refusal, when a region the query reads cannot serve.
@@ -207,207 +258,6 @@ extension Vault {
             return error
         }
         return failure
-    }
-
-    /// A parsed, validated and planned query with its budget charges.
-    struct PreparedQuery {
-        var query: ValidatedQuery
-        var plans: [RegionPlan]
-        var charges: [BudgetLedger.Charge]
-        var analyst: String
-        var purpose: Purpose
-        /// The collection purposes whose events the answer counts.
-        var collectionPurposes: [Purpose]
-        /// The options that change what is computed (mechanism, ε, bounds), as part of the key.
-        var parameters: String
-
-        /// The key a released answer is stored under, so the same query by the same
-        /// analyst for the same purpose, over the same compatible collection purposes, in
-        /// the same budget periods is answered again, not re-noised: running and explaining
-        /// a query must derive it alike.
-        var releaseKey: BudgetLedger.ReleaseKey {
-            BudgetLedger.ReleaseKey(
-                analyst: analyst,
-                canonicalQuery: query.canonicalText,
-                purpose: purpose,
-                collectionPurposes: collectionPurposes,
-                parameters: parameters,
-                periodKey: charges.map { "\($0.region.rawValue):\($0.period.start)" }.joined(separator: ",")
-            )
-        }
-    }
-
-    /// Parses, validates and plans; a failure is audited before it is thrown.
-    func prepare(
-        _ text: String,
-        purpose: Purpose,
-        analyst: String,
-        context: AccessContext,
-        options: QueryOptions,
-        now: Int64
-    ) throws
-        -> PreparedQuery
-    {
-        let query: ValidatedQuery
-        var plans: [RegionPlan]
-        do {
-            // Purpose limitation: only a purpose the catalog lets analysts query (never one
-            // resting on a contract, which would count everyone), and only one the caller's
-            // token names.
-            if let refusal = configuration.catalog.queryRefusal(for: purpose) {
-                throw QueryError(.purpose, refusal)
-            }
-            if let permitted = options.permittedPurposes, !permitted.contains(purpose) {
-                let names = permitted.sorted().map(\.rawValue).joined(separator: ", ")
-                throw QueryError(
-                    .purposeNotPermitted,
-                    permitted.isEmpty
-                        ? "this token may query for no purpose; an admin can issue one with the purposes it needs (token create --purposes)"
-                        : "this token may query only for: \(names); '\(purpose)' is not one of them"
-                )
-            }
-            guard !analyst.isEmpty, analyst.count <= 128,
-                analyst.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@:".contains($0)) })
-            else {
-                throw QueryError(.invalid, "an analyst name is 1-128 ASCII letters, digits and - _ . @ :")
-            }
-            query = try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
-            var planning = options
-            planning.now = now
-            plans = try QueryPlanner(configuration: configuration, options: planning).plan(query)
-        } catch let error as QueryError {
-            throw refuse(
-                error,
-                text: text,
-                canonical: nil,
-                regions: [],
-                purpose: purpose,
-                analyst: analyst,
-                context: context
-            )
-        }
-        if let permitted = options.permittedRegions {
-            let touched = plans.map(\.region)
-            plans = plans.filter { permitted.contains($0.region) }
-            if plans.isEmpty && !touched.isEmpty {
-                throw refuse(
-                    QueryError(
-                        .refused,
-                        "this query reads only regions (\(touched.map(\.rawValue).joined(separator: ", "))) outside your token's scope (\(permitted.map(\.rawValue).sorted().joined(separator: ", ")))"
-                    ),
-                    text: text,
-                    canonical: query.canonicalText,
-                    regions: touched,
-                    purpose: purpose,
-                    analyst: analyst,
-                    context: context
-                )
-            }
-        }
-        let charges = plans.map { plan -> BudgetLedger.Charge in
-            let rules = configuration.policy(for: plan.region).anonymization
-            return BudgetLedger.Charge(
-                region: plan.region,
-                period: BudgetPeriod.containing(now, duration: rules.budgetPeriod),
-                microEpsilon: plan.microEpsilon,
-                limitMicroEpsilon: Int64((rules.budgetPerPeriod * 1_000_000).rounded())
-            )
-        }
-        return PreparedQuery(
-            query: query,
-            plans: plans,
-            charges: charges,
-            analyst: analyst,
-            purpose: purpose,
-            collectionPurposes: configuration.catalog.collectionPurposes(compatibleWith: purpose),
-            parameters: Self.releaseParameters(options)
-                + (plans.contains { $0.publicKeys != nil } ? ";keys=public" : "")
-        )
-    }
-
-    /// The options that change a release, as the `mechanism` column of its key: the
-    /// mechanism (`auto` when each region picks), then ε and bounds when the query set them.
-    static func releaseParameters(_ options: QueryOptions) -> String {
-        var text = options.mechanism?.rawValue ?? "auto"
-        if let epsilon = options.epsilon { text += ";epsilon=\(Int64((epsilon * 1_000_000).rounded(.up)))µ" }
-        if let groups = options.maxGroupsPerSubject { text += ";groups=\(groups)" }
-        if let rows = options.maxRowsPerGroup { text += ";rows=\(rows)" }
-        return text
-    }
-
-    /// The regions' totals, computed concurrently: regions are separate stores with their
-    /// own connections, so a query touching several runs them side by side (the noise is
-    /// drawn afterwards, in plan order, from the one randomness source). The first failure
-    /// in plan order is thrown.
-    private func concurrentRegionTotals(
-        _ query: ValidatedQuery,
-        plans: [RegionPlan],
-        purpose: Purpose,
-        hash: ContributionHash,
-        now: Int64
-    ) throws -> [RegionTotals] {
-        // While an ingest runs, analysts' scans leave it a core (decision 0017, "Scheduling").
-        let gate = ScanGate.shared
-        guard plans.count > 1 else {
-            return try plans.map { plan in
-                try gate.scan { try regionTotals(query, plan: plan, purpose: purpose, hash: hash, now: now) }
-            }
-        }
-        let results = Mutex<[Int: Result<RegionTotals, any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: plans.count) { index in
-            let result = Result {
-                try gate.scan { try regionTotals(query, plan: plans[index], purpose: purpose, hash: hash, now: now) }
-            }
-            results.withLock { $0[index] = result }
-        }
-        return try results.withLock { finished in try plans.indices.map { try finished[$0]!.get() } }
-    }
-
-    /// The SQL compiler for one region's part of a query for `purpose` at `now`: the
-    /// catalog's compatible collection purposes and the region's retention cutoffs (with the
-    /// profile cutoff the lawful population uses). Running and explaining share it.
-    func regionSQL(for region: RegionID, purpose: Purpose, now: Int64) throws -> (RegionSQL, profileCutoff: Int64?) {
-        let store = try store(region)
-        let cutoffs = RetentionRules(policy: store.policy, catalog: configuration.catalog).cutoffs(now: now)
-        let sql = RegionSQL(
-            region: region,
-            collectionPurposes: configuration.catalog.collectionPurposes(compatibleWith: purpose),
-            purchaseCutoff: cutoffs.purchases,
-            browsingCutoff: cutoffs.browsing
-        )
-        return (sql, cutoffs.profiles)
-    }
-
-    /// The bounded exact totals of one region, computed inside its store.
-    func regionTotals(
-        _ query: ValidatedQuery,
-        plan: RegionPlan,
-        purpose: Purpose,
-        hash: ContributionHash,
-        now: Int64
-    ) throws
-        -> RegionTotals
-    {
-        let store = try store(plan.region)
-        let (sql, profileCutoff) = try regionSQL(for: plan.region, purpose: purpose, now: now)
-        let bounds = QueryPlanner.measureBounds(configuration.catalog)
-        return try store.read { db in
-            let lawful = try store.lawfulSubjects(for: purpose, now: now, profileCutoff: profileCutoff, in: db)
-            switch query.computation {
-            case .aggregate where query.table == .subjects:
-                return try SubjectAggregation(plan: plan, query: query, sql: sql).run(lawful: lawful, in: db)
-            case .aggregate:
-                return try GroupAggregation(plan: plan, query: query, sql: sql, hash: hash, measureBounds: bounds).run(
-                    lawful: lawful,
-                    in: db
-                )
-            case .shape(let shape):
-                return try JourneyAggregation(plan: plan, query: query, shape: shape, sql: sql, hash: hash).run(
-                    lawful: lawful,
-                    in: db
-                )
-            }
-        }
     }
 
     /// Group keys that are public (AB variants), so every key is reported.

@@ -41,7 +41,8 @@ extension Vault {
         } catch {
             throw VaultError(
                 .auditUnavailable,
-                "the audit trail could not record \(action) (\(error.message)); no answer was returned"
+                "the audit trail could not record \(action) (\(error.message)); no answer was returned",
+                underlying: error
             )
         }
     }

@@ -68,52 +68,21 @@ extension Vault {
             cutoffs: [:],
             subjectsExpired: 0
         )
-        let purchaseEvents = RetentionRules.purchaseEvents
         let kinds: [(DataCategory, Int64?, Bool)] = [
             (rules.purchaseCategory, cutoffs.purchases, true), (rules.browsingCategory, cutoffs.browsing, false),
         ]
         for (category, cutoff, isPurchase) in kinds {
             guard let cutoff else { continue }
             result.cutoffs[category.rawValue] = Self.rfc3339(cutoff)
-            var total = 0
-            while true {
-                let (deleted, _) = try write(
-                    .region(region),
-                    context: context,
-                    { db -> Int in
-                        if isPurchase {
-                            try db.execute(
-                                """
-                                DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < \(cutoff)
-                                  AND event IN (\(values: purchaseEvents)) LIMIT \(batchSize))
-                                """
-                            )
-                        } else {
-                            try db.execute(
-                                """
-                                DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < \(cutoff)
-                                  AND event NOT IN (\(values: purchaseEvents)) LIMIT \(batchSize))
-                                """
-                            )
-                        }
-                        return db.changes
-                    },
-                    entry: { deleted in
-                        guard deleted > 0 else { return nil }
-                        return AuditRecord(
-                            action: "retention.delete",
-                            regions: [region],
-                            details: [
-                                "category": .string(category.rawValue), "deleted": .integer(Int64(deleted)),
-                            ]
-                        )
-                    }
-                )
-                total += deleted
-                if deleted > 0 { progress("\(region): \(total) \(category) rows deleted") }
-                if deleted < batchSize { break }
-            }
-            result.deleted[category.rawValue] = total
+            result.deleted[category.rawValue] = try deleteEvents(
+                before: cutoff,
+                purchases: isPurchase,
+                category: category,
+                region: region,
+                context: context,
+                batchSize: batchSize,
+                progress: progress
+            )
         }
         if let profileCutoff = cutoffs.profiles {
             result.cutoffs[rules.profileCategory.rawValue] = Self.rfc3339(profileCutoff)
@@ -131,5 +100,58 @@ extension Vault {
             result.subjectsExpired = expired.count
         }
         return result
+    }
+
+    /// Deletes the region's purchase (or other) events older than `cutoff`, in audited
+    /// batches of `batchSize`; returns how many were deleted.
+    private func deleteEvents(
+        before cutoff: Int64,
+        purchases isPurchase: Bool,
+        category: DataCategory,
+        region: RegionID,
+        context: AccessContext,
+        batchSize: Int,
+        progress: (String) -> Void
+    ) throws -> Int {
+        let purchaseEvents = RetentionRules.purchaseEvents
+        var total = 0
+        while true {
+            let (deleted, _) = try write(
+                .region(region),
+                context: context,
+                { db -> Int in
+                    if isPurchase {
+                        try db.execute(
+                            """
+                            DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < \(cutoff)
+                              AND event IN (\(values: purchaseEvents)) LIMIT \(batchSize))
+                            """
+                        )
+                    } else {
+                        try db.execute(
+                            """
+                            DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < \(cutoff)
+                              AND event NOT IN (\(values: purchaseEvents)) LIMIT \(batchSize))
+                            """
+                        )
+                    }
+                    return db.changes
+                },
+                entry: { deleted in
+                    guard deleted > 0 else { return nil }
+                    return AuditRecord(
+                        action: "retention.delete",
+                        regions: [region],
+                        details: [
+                            "category": .string(category.rawValue), "deleted": .integer(Int64(deleted)),
+                        ]
+                    )
+                }
+            )
+            total += deleted
+            if deleted > 0 { progress("\(region): \(total) \(category) rows deleted") }
+            if deleted < batchSize { break }
+        }
+        return total
     }
 }

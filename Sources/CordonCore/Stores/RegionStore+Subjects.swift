@@ -128,7 +128,8 @@ extension RegionStore {
         } catch {
             throw VaultError(
                 .corrupt,
-                "the key of subject \(subject.id) in region \(region.id) does not unwrap (\(error))"
+                "the key of subject \(subject.id) in region \(region.id) does not unwrap (\(error))",
+                underlying: error
             )
         }
     }

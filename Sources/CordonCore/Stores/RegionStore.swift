@@ -184,7 +184,8 @@ public final class RegionStore: Sendable {
         } catch {
             throw VaultError(
                 .corrupt,
-                "the sealed PII of subject \(id) in region \(region.id) does not open (\(error))"
+                "the sealed PII of subject \(id) in region \(region.id) does not open (\(error))",
+                underlying: error
             )
         }
     }

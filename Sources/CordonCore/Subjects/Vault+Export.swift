@@ -39,36 +39,10 @@ extension Vault {
             let dek = try store.dek(of: subject)
             let pii = try store.unseal(subject.sealedPII, for: subject.id, using: dek)
             let history = try store.consentHistory(sid: subject.sid, in: db)
-            let events = try db.query(
-                """
-                SELECT ts, event, channel, campaign, device, country, amount_cents, purpose FROM events
-                WHERE sid = \(subject.sid)
-                  AND ts >= CASE WHEN event IN ('purchase', 'refund') THEN \(cutoffs.purchases ?? Int64.min) ELSE \(cutoffs.browsing ?? Int64.min) END
-                ORDER BY ts, id
-                """
-            ).map { row in
-                SubjectExport.Event(
-                    ts: Self.rfc3339(try row.get(Int64.self, at: 0)),
-                    event: try row.get(String.self, at: 1),
-                    channel: try row.get(String?.self, at: 2),
-                    campaign: try row.get(String?.self, at: 3),
-                    device: try row.get(String?.self, at: 4),
-                    country: try row.get(String.self, at: 5),
-                    amountCents: try row.get(Int?.self, at: 6),
-                    purpose: try row.get(String.self, at: 7)
-                )
-            }
+            let events = try Self.retainedEvents(of: subject, cutoffs: cutoffs, in: db)
             return (pii, history, events, try store.standing(of: subject, in: db))
         }
 
-        var lawful: [String: String] = [:]
-        for purpose in store.policy.purposes.keys {
-            if case .allowed(let basis, _) = store.evaluator.decide(purpose, for: standing, now: now) {
-                lawful[purpose.rawValue] = basis.rawValue
-            }
-        }
-        var retention: [String: String] = [:]
-        for (category, rule) in store.policy.retention { retention[category.rawValue] = rule.duration.description }
         let (access, checkpoint) = try accessHistory(of: id)
         let package = SubjectExport(
             generatedAt: Self.rfc3339(now),
@@ -89,14 +63,7 @@ extension Vault {
                 )
             },
             events: events,
-            policy: .init(
-                id: store.policy.id.rawValue,
-                version: store.policy.version,
-                name: store.policy.name,
-                jurisdiction: store.policy.jurisdiction,
-                retention: retention,
-                lawfulPurposes: lawful
-            ),
+            policy: Self.policySummary(of: store, standing: standing, now: now),
             accessHistory: access,
             auditCheckpoint: checkpoint.text,
             auditVerifierKey: audit.verifierKey.description
@@ -112,6 +79,57 @@ extension Vault {
             now: now
         )
         return package
+    }
+
+    /// The subject's events still within retention, oldest first.
+    private static func retainedEvents(
+        of subject: StoredSubject,
+        cutoffs: (purchases: Int64?, browsing: Int64?, profiles: Int64?),
+        in db: Connection
+    ) throws -> [SubjectExport.Event] {
+        try db.query(
+            """
+            SELECT ts, event, channel, campaign, device, country, amount_cents, purpose FROM events
+            WHERE sid = \(subject.sid)
+              AND ts >= CASE WHEN event IN ('purchase', 'refund') THEN \(cutoffs.purchases ?? Int64.min) ELSE \(cutoffs.browsing ?? Int64.min) END
+            ORDER BY ts, id
+            """
+        ).map { row in
+            SubjectExport.Event(
+                ts: Self.rfc3339(try row.get(Int64.self, at: 0)),
+                event: try row.get(String.self, at: 1),
+                channel: try row.get(String?.self, at: 2),
+                campaign: try row.get(String?.self, at: 3),
+                device: try row.get(String?.self, at: 4),
+                country: try row.get(String.self, at: 5),
+                amountCents: try row.get(Int?.self, at: 6),
+                purpose: try row.get(String.self, at: 7)
+            )
+        }
+    }
+
+    /// The policy in force for the subject: its retention periods and the purposes lawful now.
+    private static func policySummary(
+        of store: RegionStore,
+        standing: SubjectStanding,
+        now: Int64
+    ) -> SubjectExport.PolicySummary {
+        var lawful: [String: String] = [:]
+        for purpose in store.policy.purposes.keys {
+            if case .allowed(let basis, _) = store.evaluator.decide(purpose, for: standing, now: now) {
+                lawful[purpose.rawValue] = basis.rawValue
+            }
+        }
+        var retention: [String: String] = [:]
+        for (category, rule) in store.policy.retention { retention[category.rawValue] = rule.duration.description }
+        return .init(
+            id: store.policy.id.rawValue,
+            version: store.policy.version,
+            name: store.policy.name,
+            jurisdiction: store.policy.jurisdiction,
+            retention: retention,
+            lawfulPurposes: lawful
+        )
     }
 
     /// Every audit entry naming the subject's pseudonym, each with an inclusion proof
@@ -139,7 +157,8 @@ extension Vault {
         } catch {
             throw VaultError(
                 .auditUnavailable,
-                "cannot read the subject's access history from the audit trail: \(error)"
+                "cannot read the subject's access history from the audit trail: \(error)",
+                underlying: error
             )
         }
     }

@@ -38,6 +38,50 @@ extension Vault {
         // request, granted or refused, carries its state.
         let standing = try store.read { db in try store.standing(of: found.subject, in: db) }
         let consent = TransferConsent(standing: standing, policy: policy, now: UnixSeconds.from(now))
+        let destination = try lawfulDestination(
+            of: draft,
+            region: region,
+            policy: policy,
+            consent: consent,
+            subject: id,
+            context: context
+        )
+        if let reference = draft.reference { try BreachInput.validate(text: reference, field: "reference") }
+        let year = ISODuration.utcCalendar.component(.year, from: now)
+        let transfer = Transfer(
+            id: "trf-" + Hex.encode(SecureRandom.randomID(byteCount: 8)),
+            region: region,
+            subjectID: draft.subjectID,
+            destination: destination.rawValue,
+            mechanism: draft.mechanism,
+            reference: draft.reference,
+            separateConsent: consent.evidence,
+            sensitive: draft.sensitive,
+            requestedAt: Timestamp.format(UnixSeconds.truncate(now)),
+            requestedBy: context.actor,
+            policy: policy.id.rawValue,
+            policyVersion: policy.version
+        )
+        let people = try insert(transfer, year: year, at: now, subject: id, consent: consent, context: context)
+        let warnings = TransferTiers.warnings(
+            people: people,
+            sensitive: draft.sensitive,
+            mechanism: draft.mechanism,
+            tiers: policy.transfers.volumeTiers
+        )
+        return TransferReceipt(transfer: transfer, peopleThisYear: people, warnings: warnings)
+    }
+
+    /// The destination of a transfer the policy and the person's record allow; a refusal
+    /// is audited (`transfer.request`, denied) before it is thrown.
+    private func lawfulDestination(
+        of draft: TransferDraft,
+        region: RegionID,
+        policy: Policy,
+        consent: TransferConsent,
+        subject id: SubjectID,
+        context: AccessContext
+    ) throws -> CountryCode {
         func refuse(_ error: RegisterError) throws -> Never {
             try record(
                 context,
@@ -78,23 +122,21 @@ extension Vault {
             )
         }
         if let refusal = consent.refusal(region: region, policy: policy.id) { try refuse(refusal) }
-        if let reference = draft.reference { try BreachInput.validate(text: reference, field: "reference") }
-        let year = ISODuration.utcCalendar.component(.year, from: now)
-        let transfer = Transfer(
-            id: "trf-" + Hex.encode(SecureRandom.randomID(byteCount: 8)),
-            region: region,
-            subjectID: draft.subjectID,
-            destination: destination.rawValue,
-            mechanism: draft.mechanism,
-            reference: draft.reference,
-            separateConsent: consent.evidence,
-            sensitive: draft.sensitive,
-            requestedAt: Timestamp.format(UnixSeconds.truncate(now)),
-            requestedBy: context.actor,
-            policy: policy.id.rawValue,
-            policyVersion: policy.version
-        )
-        let people = try write(
+        return destination
+    }
+
+    /// Inserts the transfer with its audit entry; returns the people transferred from its
+    /// region this year, the new one included.
+    private func insert(
+        _ transfer: Transfer,
+        year: Int,
+        at now: Date,
+        subject id: SubjectID,
+        consent: TransferConsent,
+        context: AccessContext
+    ) throws -> Int {
+        let region = transfer.region
+        return try write(
             .control,
             context: context,
             { db -> Int in
@@ -108,7 +150,7 @@ extension Vault {
                         \(transfer.policy), \(transfer.policyVersion))
                     """
                 )
-                return try Self.peopleTransferred(region: region, year: year, sensitive: draft.sensitive, in: db)
+                return try Self.peopleTransferred(region: region, year: year, sensitive: transfer.sensitive, in: db)
             },
             entry: { people in
                 AuditRecord(
@@ -125,13 +167,6 @@ extension Vault {
                 )
             }
         ).value
-        let warnings = TransferTiers.warnings(
-            people: people,
-            sensitive: draft.sensitive,
-            mechanism: draft.mechanism,
-            tiers: policy.transfers.volumeTiers
-        )
-        return TransferReceipt(transfer: transfer, peopleThisYear: people, warnings: warnings)
     }
 
     /// The recorded transfers, newest first, with the year's counts per region. Audited as `transfer.list`.

@@ -1,6 +1,8 @@
+public import CordonCrypto
+
 /// A vault operation that cannot go ahead: safe to show, says what to do next.
-public struct VaultError: Error, CustomStringConvertible, Sendable {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+public struct VaultError: CordonError {
+    public struct Code: CordonErrorCode {
         public let name: String
         init(_ name: String) { self.name = name }
         public var description: String { name }
@@ -48,12 +50,21 @@ public struct VaultError: Error, CustomStringConvertible, Sendable {
     /// The regions whose stores caused the failure (for the storage codes): each is named to
     /// the client, so it knows which region is out of service and that the others are not.
     public let regions: [RegionID]
+    /// The error that caused this one (an audit read, a key that does not unwrap), if any.
+    public let underlying: (any Error & Sendable)?
 
-    public init(_ code: Code, _ message: String, regions: [RegionID] = []) {
+    public init(
+        _ code: Code,
+        _ message: String,
+        regions: [RegionID] = [],
+        underlying: (any Error & Sendable)? = nil
+    ) {
         self.code = code
         self.message = message
         self.regions = regions
+        self.underlying = underlying
     }
 
+    /// The message (declared here so callers need not import CordonCrypto to read it).
     public var description: String { message }
 }

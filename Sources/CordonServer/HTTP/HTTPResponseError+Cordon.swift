@@ -29,7 +29,6 @@ extension VaultError: HTTPResponseError {
         default: "the vault cannot serve this request now (\(code)); the operator has the details"
         }
     }
-    public var errorCode: String { code.name }
 }
 
 extension ControlError: HTTPResponseError {
@@ -45,13 +44,11 @@ extension ControlError: HTTPResponseError {
         }
     }
     public var publicMessage: String { status == 503 ? "the control store cannot serve this request now" : message }
-    public var errorCode: String { code.name }
 }
 
 extension KeyError: HTTPResponseError {
     public var status: Int { 503 }
     public var publicMessage: String { "the key hierarchy cannot serve this request now (\(code))" }
-    public var errorCode: String { code.name }
 }
 
 extension AuditError: HTTPResponseError {
@@ -89,5 +86,4 @@ extension QueryError: HTTPResponseError {
     public var status: Int { code == .budgetExhausted || code == .purposeNotPermitted ? 403 : 400 }
     /// With its line and column when the problem is in the text.
     public var publicMessage: String { description }
-    public var errorCode: String { code.name }
 }

@@ -1,3 +1,5 @@
+public import CordonCrypto
+
 /// An error that chooses its HTTP status and a body safe to show (STYLE item 5).
 ///
 /// Only errors conforming to this protocol reach the client with their own message; any
@@ -16,6 +18,11 @@ public protocol HTTPResponseError: Error {
 
 extension HTTPResponseError {
     public var responseHeaders: [(name: String, value: String)] { [] }
+}
+
+extension HTTPResponseError where Self: CordonError {
+    /// A Cordon error's stable code is its HTTP error code, unless it chooses another.
+    public var errorCode: String { code.name }
 }
 
 /// The JSON body of every error: `{"code": ..., "message": ..., "requestId": ...}`.

@@ -51,7 +51,6 @@ extension RegisterError: HTTPResponseError {
         }
     }
     public var publicMessage: String { message }
-    public var errorCode: String { code.name }
 }
 
 /// The breach register under `/v1/breaches` (DPO and admin; confined to the token's

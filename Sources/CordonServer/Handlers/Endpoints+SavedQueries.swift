@@ -84,5 +84,4 @@ extension SavedQueryError: HTTPResponseError {
         }
     }
     public var publicMessage: String { message }
-    public var errorCode: String { code.name }
 }

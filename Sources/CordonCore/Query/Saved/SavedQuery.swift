@@ -1,3 +1,5 @@
+public import CordonCrypto
+
 /// A query an analyst saved by name, to run again (`cordon query save`, `POST /v1/queries`).
 ///
 /// It holds the canonical text of the validated query, so running it again within a
@@ -37,9 +39,9 @@ public struct SavedQuery: Sendable, Codable, Hashable {
 }
 
 /// Why a saved query cannot be saved or found; safe to show (names only, never data).
-public struct SavedQueryError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct SavedQueryError: CordonError, Equatable {
     /// A stable code; compare with `==`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: CordonErrorCode {
         public let name: String
         init(_ name: String) { self.name = name }
         public var description: String { name }
@@ -60,5 +62,6 @@ public struct SavedQueryError: Error, CustomStringConvertible, Sendable, Equatab
         self.message = message
     }
 
+    /// The message (declared here so callers need not import CordonCrypto to read it).
     public var description: String { message }
 }

@@ -28,22 +28,7 @@ extension Vault {
     ) throws -> SavedQuery {
         let canonical: String
         do {
-            guard SavedQuery.isValidName(name) else {
-                throw SavedQueryError(
-                    .invalidName,
-                    "a saved query's name is 1-64 characters of A-Z a-z 0-9 _ . - (e.g. buyers-by-channel)"
-                )
-            }
-            try Self.checkAnalystName(analyst)
-            if let refusal = configuration.catalog.queryRefusal(for: purpose) { throw QueryError(.purpose, refusal) }
-            if let permitted = options.permittedPurposes, !permitted.contains(purpose) {
-                throw QueryError(
-                    .purposeNotPermitted,
-                    "this token may query only for: \(permitted.sorted().map(\.rawValue).joined(separator: ", ")); '\(purpose)' is not one of them"
-                )
-            }
-            canonical = try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
-                .canonicalText
+            canonical = try canonicalSavedQuery(name, text, purpose: purpose, analyst: analyst, options: options)
         } catch {
             try recordQuery(
                 context,
@@ -97,6 +82,32 @@ extension Vault {
             }
         )
         return saved
+    }
+
+    /// The canonical text of a query that may be saved under `name`; throws what refuses it.
+    private func canonicalSavedQuery(
+        _ name: String,
+        _ text: String,
+        purpose: Purpose,
+        analyst: String,
+        options: QueryOptions
+    ) throws -> String {
+        guard SavedQuery.isValidName(name) else {
+            throw SavedQueryError(
+                .invalidName,
+                "a saved query's name is 1-64 characters of A-Z a-z 0-9 _ . - (e.g. buyers-by-channel)"
+            )
+        }
+        try Self.checkAnalystName(analyst)
+        if let refusal = configuration.catalog.queryRefusal(for: purpose) { throw QueryError(.purpose, refusal) }
+        if let permitted = options.permittedPurposes, !permitted.contains(purpose) {
+            throw QueryError(
+                .purposeNotPermitted,
+                "this token may query only for: \(permitted.sorted().map(\.rawValue).joined(separator: ", ")); '\(purpose)' is not one of them"
+            )
+        }
+        return try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
+            .canonicalText
     }
 
     /// The analyst's saved queries, by name. Audited as `query.saved.list`.
