@@ -77,7 +77,7 @@ let package = Package(
 
         .executableTarget(
             name: "cordon",
-            dependencies: ["CordonCore", "CordonCrypto", "CordonStore", "CordonAudit", "CordonServer"],
+            dependencies: ["CordonCore", "CordonCrypto", "CordonAudit", "CordonServer"],
             swiftSettings: swiftSettings
         ),
 

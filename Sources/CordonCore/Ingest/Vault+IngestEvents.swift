@@ -169,7 +169,7 @@ extension Vault {
                 entry: { _ in
                     let purposes = Set(events.map(\.line.purpose))
                     return AuditRecord(
-                        action: "ingest.events",
+                        action: .ingestEvents,
                         regions: [region],
                         purpose: purposes.count == 1 ? purposes.first : nil,
                         subjects: subjects,
