@@ -86,9 +86,7 @@ let package = Package(
 
         .executableTarget(
             name: "cordon",
-            dependencies: [
-                "CordonCore", "CordonDemoData", "CordonCrypto", "CordonStore", "CordonAudit", "CordonServer",
-            ],
+            dependencies: ["CordonCore", "CordonDemoData", "CordonCrypto", "CordonAudit", "CordonServer"],
             swiftSettings: swiftSettings
         ),
 

@@ -139,7 +139,7 @@ enum ConcurrencyBenchmark {
             query,
             purpose: .analytics,
             analyst: analyst,
-            context: AccessContext(actor: "bench", role: "analyst"),
+            context: AccessContext(actor: "bench", role: .analyst),
             options: QueryOptions(now: now)
         )
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
@@ -152,7 +152,7 @@ enum ConcurrencyBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         let summary = try vault.ingestEvents(
             from: try LineReader(path: path),
-            context: AccessContext(actor: "bench", role: "ingest"),
+            context: AccessContext(actor: "bench", role: .ingest),
             options: options
         )
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -176,7 +176,7 @@ enum ConcurrencyBenchmark {
         count: Int,
         ready: () -> Void = {}
     ) throws -> [Double] {
-        let context = AccessContext(actor: "bench", role: "operator")
+        let context = AccessContext.localOperator("bench")
         var ids: [SubjectID] = []
         var tried = Set<Int>()
         while ids.count < count, tried.count < subjectCount {

@@ -69,7 +69,7 @@ enum IngestBenchmark {
         let source = MasterKeySource.keyFile(data.appendingPathComponent("master.key"))
         _ = try DataDirectory.initialize(at: data, regions: configuration.regions.keys.map(\.rawValue), source: source)
         let vault = try Vault.open(dataDirectory: data, configuration: configuration, source: source)
-        let context = AccessContext(actor: "bench", role: "ingest")
+        let context = AccessContext(actor: "bench", role: .ingest)
         var subjectSummary = IngestSummary(kind: "subjects")
         var eventSummary = IngestSummary(kind: "events")
         let subjectTime = try timed {

@@ -20,7 +20,7 @@ enum QueryBenchmark {
     static func latency(dataDirectory: String, configRoot: String, samples: Int, now: Int64) throws {
         let vault = try Vault.openForBenchmark(dataDirectory: dataDirectory, configRoot: configRoot)
         defer { try? vault.close() }
-        let context = AccessContext(actor: "bench", role: "analyst")
+        let context = AccessContext(actor: "bench", role: .analyst)
         var result: [String: Any] = [:]
         // Analyst names unique to this process, so a rerun on the same directory measures
         // fresh answers rather than the ledger's released ones.
@@ -57,7 +57,7 @@ enum QueryBenchmark {
             options.now = now
             _ = try vault.ingestSubjects(
                 from: LineReader(bytes: Array(lines.joined(separator: "\n").utf8)),
-                context: AccessContext(actor: "bench", role: "operator"),
+                context: AccessContext.localOperator("bench"),
                 options: options
             )
             let start = DispatchTime.now().uptimeNanoseconds

@@ -70,7 +70,7 @@ final class AuditSinkServer {
                     name: label,
                     role: role,
                     scope: .allRegions,
-                    context: AccessContext(actor: "test", role: "admin")
+                    context: AccessContext(actor: "test", role: .admin)
                 ).secret
         }
         var configuration = ServerConfiguration(dataDirectory: directory)
@@ -174,13 +174,13 @@ struct AuditRecoveryServerTests {
             #expect(server.call("GET", "/v1/subjects/lookup?externalId=\(externalID)", token: "dpo").status == 200)
         }
         let vault = try #require(server.api.slot.session?.vault)
-        let actions = try vault.audit.entries(in: 0..<vault.audit.treeSize).map(\.action)
+        let actions = try vault.auditEntries(in: 0..<vault.auditTreeSize).map(\.action)
         #expect(actions.filter { $0 == "audit.recovered" }.count == 1, "\(actions)")
         #expect(actions.filter { $0 == "ingest.subjects" }.count == 2, "\(actions)")
         #expect(
             AuditVerifier.verify(
                 directory: server.directory.appending(path: "audit"),
-                publicKey: vault.audit.verifierKey
+                publicKey: vault.auditVerifierKey
             )
             .isValid
         )

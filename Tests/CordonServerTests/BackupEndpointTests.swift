@@ -23,11 +23,11 @@ struct BackupEndpointTests {
         #expect(directory.hasPrefix(root.path))
         let (manifest, _) = try BackupVerifier.verify(
             URL(fileURLWithPath: directory),
-            pinnedVerifierKey: fixture.vault.audit.verifierKey
+            pinnedVerifierKey: fixture.vault.auditVerifierKey
         )
         #expect(manifest.backupID == made.json?["backupID"] as? String)
         #expect(
-            try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize).contains {
+            try fixture.vault.auditEntries(in: 0..<fixture.vault.auditTreeSize).contains {
                 $0.action == "backup.create"
             }
         )

@@ -66,11 +66,11 @@ struct ConsoleTests {
     @Test("console files need no token, are served while sealed, and write no audit entry")
     func unauthenticatedAndUnaudited() throws {
         let fixture = try ServerFixture()
-        let before = fixture.vault.audit.treeSize
+        let before = fixture.vault.auditTreeSize
         #expect(fixture.call("GET", "/console/app.js").status == 200)
         #expect(fixture.call("GET", "/console/", token: "cordon_" + String(repeating: "0", count: 64)).status == 200)
         #expect(fixture.call("GET", "/console/missing.css").status == 404)
-        #expect(fixture.vault.audit.treeSize == before)
+        #expect(fixture.vault.auditTreeSize == before)
         let sealed = try ServerFixture(sealed: true)
         #expect(sealed.call("GET", "/console/").status == 200)
         #expect(sealed.call("GET", "/v1/whoami", token: "x").code == "sealed")

@@ -77,7 +77,7 @@ struct EndToEndTests {
             #expect(actions.contains(step), "\(step) missing from \(actions)")
         }
         // One entry per step, plus the trail read itself.
-        #expect(try fixture.vault.audit.search(AuditQuery(subject: pseudonym)).count == actions.count + 1)
+        #expect(try fixture.vault.searchAudit(AuditQuery(subject: pseudonym)).count == actions.count + 1)
 
         let checkpoint = try await client.send("GET", "/v1/audit/checkpoint", token: fixture.tokens["dpo"])
         #expect(checkpoint.header("Content-Type")?.hasPrefix("text/plain") == true)
@@ -121,7 +121,7 @@ struct EndToEndTests {
         let (fixture, host) = try Self.serve { $0.rateLimitBurst = 10_000 }
         defer { host.stop(grace: 1) }
         let client = HTTPClient(port: host.port)
-        let before = fixture.vault.audit.treeSize
+        let before = fixture.vault.auditTreeSize
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
             for worker in 0..<32 {
                 group.addTask {
@@ -163,7 +163,7 @@ struct EndToEndTests {
         let expectedCount = 16 * 5 + 16 * 10
         #expect(statuses.count == expectedCount)
         #expect(statuses.allSatisfy { $0 == 200 })
-        let entries = try fixture.vault.audit.entries(in: before..<fixture.vault.audit.treeSize)
+        let entries = try fixture.vault.auditEntries(in: before..<fixture.vault.auditTreeSize)
         let perKind = 16 * 5
         #expect(entries.filter { $0.action == "ingest.subjects" }.count == perKind)
         #expect(entries.filter { $0.action == "subject.lookup" }.count == perKind)

@@ -1,8 +1,8 @@
 import CordonAudit
-import CordonCore
 import Foundation
 import Testing
 
+@testable import CordonCore
 @testable import CordonServer
 
 /// Refusals: each a JSON error with a stable code and the request id, each audited.

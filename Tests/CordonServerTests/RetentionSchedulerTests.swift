@@ -38,7 +38,7 @@ struct RetentionSchedulerTests {
         #expect(
             reported.dropFirst().first == "retention: 0 expired rows deleted (0 inactive profiles) across 5 regions"
         )
-        let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize)
+        let entries = try fixture.vault.auditEntries(in: 0..<fixture.vault.auditTreeSize)
         #expect(entries.contains { $0.actor == "cordon:retention-scheduler" })
         // Stopped means stopped: no sweep after stop() returns.
         let after = scheduler.completedSweeps

@@ -50,7 +50,7 @@ struct SealTests {
             contentType: "application/json"
         )
         #expect(again.status == 409 && again.code == "already_unsealed")
-        let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize)
+        let entries = try fixture.vault.auditEntries(in: 0..<fixture.vault.auditTreeSize)
         #expect(entries.contains { $0.event.action == "server.unseal" })
         #expect(
             !(try String(

@@ -54,7 +54,7 @@ final class ServerFixture: Sendable {
                     role: role,
                     scope: scope,
                     purposes: role == .analyst ? [.analytics] : [],
-                    context: AccessContext(actor: "test", role: "admin")
+                    context: AccessContext(actor: "test", role: .admin)
                 )
                 secrets[label] = issued.secret
                 ids[label] = issued.token.id
@@ -121,7 +121,7 @@ final class ServerFixture: Sendable {
 
     /// Audit entries with this request id.
     func auditEntries(requestID: String) throws -> [AuditEntry] {
-        try vault.audit.entries(in: 0..<vault.audit.treeSize).filter { $0.requestId == requestID }
+        try vault.auditEntries(in: 0..<vault.auditTreeSize).filter { $0.requestId == requestID }
     }
 
     // MARK: Lines

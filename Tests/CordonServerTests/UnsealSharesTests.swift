@@ -29,7 +29,7 @@ struct UnsealSharesTests {
                 passphraseParameters: .testing
             )
             let vault = try Vault.open(dataDirectory: directory, configuration: ServerFixture.policies, source: source)
-            let context = AccessContext(actor: "test", role: "admin")
+            let context = AccessContext(actor: "test", role: .admin)
             let shares = try vault.splitMasterKey(count: 5, threshold: 3, context: context)
             try vault.removeMasterKeyFile(source: source, context: context)
             try vault.close()
@@ -83,7 +83,7 @@ struct UnsealSharesTests {
         let third = custody.give(custody.hex[2])
         #expect(third.status == 200, "\(third.text)")
         let vault = try #require(custody.api.slot.session?.vault)
-        let entries = try vault.audit.entries(in: 0..<vault.audit.treeSize)
+        let entries = try vault.auditEntries(in: 0..<vault.auditTreeSize)
         let unseal = try #require(entries.last { $0.action == "server.unseal" })
         #expect(unseal.details["method"] == .string("shares"))
         #expect(entries.contains { $0.action == "keys.split" })

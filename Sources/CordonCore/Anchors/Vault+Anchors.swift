@@ -100,7 +100,8 @@ extension Vault {
         }
         // Only the write's own entry can be waiting for its COMMIT; a statement of where the
         // store is (a recovery, a clean close confirming this process's writes) cannot.
-        let isWriteClaim = audited.action != Self.recoveredAction && audited.action != Self.closeAction
+        let isWriteClaim =
+            audited.action != Self.recoveredAction.rawValue && audited.action != Self.closeAction.rawValue
         if state.counter == audited.counter - 1, audited.outcome == .ok, isWriteClaim {
             if let before = try previous(), let batch = before.batch, before.counter == state.counter,
                 batch != state.batch
@@ -133,7 +134,7 @@ extension Vault {
     }
 
     /// The action that re-anchors a store after a write the trail had to explain.
-    static let recoveredAction = "store.recovered"
+    static let recoveredAction = AuditAction.storeRecovered
 
     /// Appends `store.recovered` for `target`, stating the store's real anchor, so the next
     /// open compares against it and a DPO sees what happened.
@@ -141,7 +142,7 @@ extension Vault {
         var details = target.details(state)
         details["resolves"] = .integer(Int64(resolves))
         try record(
-            AccessContext(actor: "cordon:recovery", role: "system"),
+            AccessContext.system("cordon:recovery"),
             AuditRecord(action: Self.recoveredAction, regions: target.regions, reason: reason, details: details)
         )
         addWarning("\(target): \(reason); recorded as \(Self.recoveredAction)")

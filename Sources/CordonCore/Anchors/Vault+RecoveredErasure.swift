@@ -19,18 +19,20 @@ extension Vault {
         } catch {
             throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)", underlying: error)
         }
-        guard ["subject.erase", "retention.expire"].contains(entry.action), !entry.subjects.isEmpty else { return }
+        guard [AuditAction.subjectErase, .retentionExpire].contains(AuditAction(rawValue: entry.action)),
+            !entry.subjects.isEmpty
+        else { return }
         let erasedAt = entry.time.millisecondsSince1970 / 1000
         _ = try eraseAgain(
             try store(region),
             pseudonyms: Dictionary(entry.subjects.map { ($0, erasedAt) }, uniquingKeysWith: min),
             ids: [:],
-            context: AccessContext(actor: "cordon:recovery", role: "system")
+            context: AccessContext.system("cordon:recovery")
         ) { replayed in
             replayed.subjects.isEmpty
                 ? nil
                 : AuditRecord(
-                    action: entry.action,
+                    action: AuditAction(rawValue: entry.action),
                     regions: [region],
                     subjects: replayed.subjects,
                     reason: "re-applied: the erasure at entry \(sequence) did not reach the store",

@@ -117,7 +117,7 @@ extension Vault {
         }
         let receipt = try record(
             context,
-            action: "backup.create",
+            action: .backupCreate,
             regions: regionIDs,
             details: [
                 "backupId": .string(manifest.backupID),

@@ -154,7 +154,7 @@ extension Vault {
             }
             let receipt = try vault.record(
                 context,
-                action: "backup.restore",
+                action: .backupRestore,
                 regions: manifest.regions.map(RegionID.init(rawValue:)),
                 details: [
                     "backupId": .string(manifest.backupID),
@@ -223,7 +223,7 @@ extension Vault {
     /// - Warning: holds personal data in memory for the length of the restore.
     func rectifiedValues(after sequence: UInt64) throws -> ([RegionID: [SubjectID: [String: String]]], [String]) {
         var wanted: [RegionID: [String: Set<String>]] = [:]
-        for entry in try trailEntries(action: "subject.rectify")
+        for entry in try trailEntries(action: .subjectRectify)
         where entry.outcome == .ok && entry.sequence >= sequence {
             guard case .string(let fields)? = entry.details["fields"] else { continue }
             for region in entry.regions.map(RegionID.init(rawValue:)) {
@@ -260,7 +260,7 @@ extension Vault {
     /// Records again every consent withdrawal, restriction or objection the trail holds
     /// after `sequence`, for the subjects the restored stores hold; returns how many.
     func replayConsentChanges(after sequence: UInt64, backupID: String, context: AccessContext) throws -> Int {
-        let changes = try trailEntries(action: "subject.consent").filter { entry in
+        let changes = try trailEntries(action: .subjectConsent).filter { entry in
             guard entry.outcome == .ok, entry.sequence >= sequence, case .string(let state)? = entry.details["state"]
             else { return false }
             return state != ConsentState.granted.rawValue

@@ -56,7 +56,7 @@ extension Vault {
             "entries": .integer(Int64(entries.count)),
         ]
         if let breachID { details["breach"] = .string(breachID) }
-        try record(context, action: "breach.scope", regions: regions.sorted(), details: details)
+        try record(context, action: .breachScope, regions: regions.sorted(), details: details)
         return scope
     }
 

@@ -11,7 +11,7 @@ public import Foundation
 ///
 /// ```swift
 /// let breach = try vault.openBreach(BreachDraft(title: "Lost laptop", detectedAt: detected, regions: ["eu", "br"]),
-///                                   now: Date(), context: .commandLine(role: "dpo"))
+///                                   now: Date(), context: .commandLine(role: .dpo))
 /// let duties = breach.deadlines(under: vault.configuration, now: Date())
 /// ```
 extension Vault {
@@ -19,7 +19,7 @@ extension Vault {
     /// - Throws: ``RegisterError/Code/invalidInput`` naming the field.
     public func openBreach(_ draft: BreachDraft, now: Date, context: AccessContext) throws -> Breach {
         try auditingRefusal(
-            "breach.open",
+            .breachOpen,
             regions: draft.regions.filter { configuration.regions[$0] != nil },
             breach: nil,
             context: context
@@ -53,7 +53,7 @@ extension Vault {
                     try BreachRegister.insert(breach, in: db)
                     return breach
                 },
-                entry: { breach in Self.breachRecord("breach.open", breach) }
+                entry: { breach in Self.breachRecord(.breachOpen, breach) }
             ).value
         }
     }
@@ -62,7 +62,7 @@ extension Vault {
     /// fields changed (never their values).
     public func updateBreach(_ id: String, _ changes: BreachChanges, now: Date, context: AccessContext) throws -> Breach
     {
-        try auditingRefusal("breach.update", regions: [], breach: id, context: context) {
+        try auditingRefusal(.breachUpdate, regions: [], breach: id, context: context) {
             guard !changes.isEmpty else {
                 throw RegisterError(
                     .invalidInput,
@@ -102,7 +102,7 @@ extension Vault {
                     return breach
                 },
                 entry: { breach in
-                    var record = Self.breachRecord("breach.update", breach)
+                    var record = Self.breachRecord(.breachUpdate, breach)
                     record.details["fields"] = .string(changes.fieldNames.joined(separator: ","))
                     return record
                 }
@@ -124,7 +124,7 @@ extension Vault {
         now: Date,
         context: AccessContext
     ) throws -> Breach {
-        try auditingRefusal("breach.notify", regions: regions, breach: id, context: context) {
+        try auditingRefusal(.breachNotify, regions: regions, breach: id, context: context) {
             try BreachInput.validate(text: reference, field: outcome == .sent ? "reference" : "reason")
             return try write(
                 .control,
@@ -164,7 +164,7 @@ extension Vault {
                     return (breach, targets)
                 },
                 entry: { breach, targets in
-                    var record = Self.breachRecord("breach.notify", breach)
+                    var record = Self.breachRecord(.breachNotify, breach)
                     record.regions = targets.sorted()
                     record.details["recipient"] = .string(recipient.rawValue)
                     record.details["outcome"] = .string(outcome.rawValue)
@@ -177,7 +177,7 @@ extension Vault {
     /// Closes a breach with a note; duties not yet recorded stay visible as closed without
     /// notice. Audited as `breach.close`.
     public func closeBreach(_ id: String, note: String, now: Date, context: AccessContext) throws -> Breach {
-        try auditingRefusal("breach.close", regions: [], breach: id, context: context) {
+        try auditingRefusal(.breachClose, regions: [], breach: id, context: context) {
             try BreachInput.validate(text: note, field: "note")
             return try write(
                 .control,
@@ -190,7 +190,7 @@ extension Vault {
                     try BreachRegister.update(breach, in: db)
                     return breach
                 },
-                entry: { breach in Self.breachRecord("breach.close", breach) }
+                entry: { breach in Self.breachRecord(.breachClose, breach) }
             ).value
         }
     }
@@ -200,7 +200,7 @@ extension Vault {
         let breaches = try control.read("list breaches") { db in try BreachRegister.list(all: all, in: db) }
         try record(
             context,
-            action: "breach.list",
+            action: .breachList,
             regions: breaches.flatMap(\.regions).uniqued().sorted(),
             details: ["breaches": .integer(Int64(breaches.count))]
         )
@@ -210,7 +210,7 @@ extension Vault {
     /// One breach in full. Audited as `breach.show`.
     public func showBreach(_ id: String, context: AccessContext) throws -> Breach {
         let breach = try breach(id)
-        try record(context, Self.breachRecord("breach.show", breach))
+        try record(context, Self.breachRecord(.breachShow, breach))
         return breach
     }
 
@@ -238,7 +238,7 @@ extension Vault {
             configuration: configuration,
             now: now
         )
-        var record = Self.breachRecord("breach.notice", breach)
+        var record = Self.breachRecord(.breachNotice, breach)
         record.regions = [region]
         record.details["recipient"] = .string(recipient.rawValue)
         record.details["missing"] = .integer(Int64(notice.missing.count))
@@ -271,7 +271,7 @@ extension Vault {
     /// is rethrown, so refused breach actions are in the trail too. Refusal messages never
     /// repeat a typed value.
     private func auditingRefusal<T>(
-        _ action: String,
+        _ action: AuditAction,
         regions: [RegionID],
         breach: String?,
         context: AccessContext,
@@ -303,7 +303,7 @@ extension Vault {
     }
 
     /// The entry of an action on one breach: its regions and id, never its texts.
-    static func breachRecord(_ action: String, _ breach: Breach) -> AuditRecord {
+    static func breachRecord(_ action: AuditAction, _ breach: Breach) -> AuditRecord {
         AuditRecord(action: action, regions: breach.regions.sorted(), details: ["breach": .string(breach.id)])
     }
 }

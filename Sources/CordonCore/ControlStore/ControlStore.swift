@@ -1,5 +1,5 @@
-public import CordonStore
-public import Foundation
+import CordonStore
+import Foundation
 
 /// `<data>/control.db`: the instance-wide records that belong to no region — the
 /// data-subject-request register and erasure tombstones now; tokens and the
@@ -13,12 +13,12 @@ public import Foundation
 /// let control = try ControlStore.open(dataDirectory: URL(filePath: "/var/lib/cordon"))
 /// let register = DSRRegister(store: control, configuration: configuration)
 /// ```
-public final class ControlStore: Sendable {
+final class ControlStore: Sendable {
     /// The file name inside the data directory.
-    public static let fileName = "control.db"
+    static let fileName = "control.db"
 
     /// The database file.
-    public let url: URL
+    let url: URL
 
     /// The connection; use ``read(_:_:)`` and ``write(_:_:)``, which map store errors.
     let queue: DatabaseQueue
@@ -43,7 +43,7 @@ public final class ControlStore: Sendable {
     ///   directory is missing, ``ControlError/Code/missing`` when the file is and `create`
     ///   is false, ``ControlError/Code/storage`` when the file cannot be opened or has a
     ///   newer schema than this build.
-    public static func open(
+    static func open(
         dataDirectory: URL,
         configuration: CordonStore.Configuration = CordonStore.Configuration(),
         create: Bool = false
@@ -73,7 +73,7 @@ public final class ControlStore: Sendable {
     }
 
     /// The schema version this build creates and understands.
-    public static var schemaVersion: Int { schema.latestVersion }
+    static var schemaVersion: Int { schema.latestVersion }
 
     /// Runs `body` in an immediate transaction, rolled back when it throws. A
     /// ``ControlError`` thrown by `body` passes through; a `StoreError` becomes a

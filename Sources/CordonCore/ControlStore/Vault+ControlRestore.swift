@@ -18,7 +18,7 @@ extension Vault {
     ///
     /// ```swift
     /// let report = try Vault.restoreControl(dataDirectory: url, configuration: policies,
-    ///     source: .fromEnvironment(dataDirectory: url), from: backup, context: .commandLine(role: "admin"))
+    ///     source: .fromEnvironment(dataDirectory: url), from: backup, context: .commandLine(role: .admin))
     /// ```
     public static func restoreControl(
         dataDirectory: URL,
@@ -99,12 +99,12 @@ extension Vault {
         let auditedErasures = Set(try self.auditedErasures().values.flatMap(\.keys))
         let erasureRows = try storedErasures()
         let recorded = Set(erasureRows.compactMap { SubjectID(rawValue: $0.subject).map(pseudonym) })
-        let revocations = try trailEntries(action: "token.revoke").filter { $0.outcome == .ok }.compactMap {
+        let revocations = try trailEntries(action: .tokenRevoke).filter { $0.outcome == .ok }.compactMap {
             entry -> (String, Int64)? in
             guard case .string(let id)? = entry.details["token"] else { return nil }
             return (id, entry.time.millisecondsSince1970 / 1000)
         }
-        let created = try trailEntries(action: "token.create").filter { $0.outcome == .ok }.compactMap {
+        let created = try trailEntries(action: .tokenCreate).filter { $0.outcome == .ok }.compactMap {
             entry -> String? in
             guard case .string(let id)? = entry.details["token"] else { return nil }
             return id
@@ -154,7 +154,7 @@ extension Vault {
                 ]
                 var details: [String: AuditDetailValue] = ["store": .string("control")]
                 for (key, count) in counts { details[key] = .integer(Int64(count)) }
-                return AuditRecord(action: "store.restore", details: details)
+                return AuditRecord(action: .storeRestore, details: details)
             }
         )
         var result = report
@@ -247,7 +247,7 @@ extension Vault {
     /// name no ε and cost nothing.
     func auditedSpending() throws -> [SpendingKey: (micro: Int64, queries: Int64)] {
         var spent: [SpendingKey: (micro: Int64, queries: Int64)] = [:]
-        for entry in try trailEntries(action: "query.run") where entry.outcome == .ok {
+        for entry in try trailEntries(action: .queryRun) where entry.outcome == .ok {
             guard case .string(let analyst)? = entry.details["analyst"] else { continue }
             let seconds = entry.time.millisecondsSince1970 / 1000
             for (key, value) in entry.details where key.hasPrefix("epsilon.") {
@@ -269,9 +269,9 @@ extension Vault {
 
     /// The newest register change the trail records for each request: what a restored
     /// register is compared against. Changes whose COMMIT was recorded as aborted are left out.
-    func auditedRegisterChanges() throws -> [String: (action: String, sequence: UInt64, rank: Int)] {
-        let ranks = ["dsr.open": 0, "dsr.extend": 1, "dsr.complete": 2, "dsr.record": 2]
-        var changes: [String: (action: String, sequence: UInt64, rank: Int)] = [:]
+    func auditedRegisterChanges() throws -> [String: (action: AuditAction, sequence: UInt64, rank: Int)] {
+        let ranks: [AuditAction: Int] = [.dsrOpen: 0, .dsrExtend: 1, .dsrComplete: 2, .dsrRecord: 2]
+        var changes: [String: (action: AuditAction, sequence: UInt64, rank: Int)] = [:]
         for (action, rank) in ranks {
             let entries = try trailEntries(action: action)
             let aborted = Set(

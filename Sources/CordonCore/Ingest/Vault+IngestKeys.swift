@@ -64,7 +64,7 @@ extension Vault {
             entry: { inserted in
                 guard inserted > 0 else { return nil }
                 return AuditRecord(
-                    action: "ingest.response",
+                    action: .ingestResponse,
                     details: [
                         "idempotencyKey": .string(idempotency.auditDigest), "status": .integer(Int64(response.status)),
                     ]
@@ -107,7 +107,7 @@ extension Vault {
                         deleted == 0
                             ? nil
                             : AuditRecord(
-                                action: "ingest.keys.expire",
+                                action: .ingestKeysExpire,
                                 regions: [region],
                                 details: ["deleted": .integer(Int64(deleted))]
                             )
@@ -125,7 +125,7 @@ extension Vault {
             },
             entry: { deleted in
                 deleted == 0
-                    ? nil : AuditRecord(action: "ingest.keys.expire", details: ["deleted": .integer(Int64(deleted))])
+                    ? nil : AuditRecord(action: .ingestKeysExpire, details: ["deleted": .integer(Int64(deleted))])
             }
         ).value
         return expired

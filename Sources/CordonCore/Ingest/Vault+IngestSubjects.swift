@@ -218,7 +218,7 @@ extension Vault {
                 entry: { batch in
                     guard !batch.subjects.isEmpty else { return nil }
                     return AuditRecord(
-                        action: "ingest.subjects",
+                        action: .ingestSubjects,
                         regions: [region],
                         subjects: batch.subjects,
                         details: [

@@ -66,7 +66,7 @@ extension Vault {
                     )
                 }
                 return AuditRecord(
-                    action: "ingest.events",
+                    action: .ingestEvents,
                     regions: [region],
                     purpose: purposes.count == 1 ? purposes.first : nil,
                     subjects: subjects,

@@ -1,6 +1,6 @@
 import CordonAudit
 public import CordonCrypto
-public import CordonStore
+import CordonStore
 public import Foundation
 
 /// A Cordon data directory: creating it (`cordon init`) and opening its keys.
@@ -32,8 +32,8 @@ public enum DataDirectory {
         regions: [String],
         source: MasterKeySource,
         passphraseParameters: PasswordKDF.Parameters = .moderate,
-        pageCipher: PageEncryption.Algorithm? = nil,
-        context: AccessContext = .commandLine(role: "admin")
+        pageCipher: PageCipher? = nil,
+        context: AccessContext = .commandLine(role: .admin)
     ) throws -> InitReport {
         var report = InitReport(
             dataDirectory: dataDirectory.path,
@@ -75,7 +75,7 @@ public enum DataDirectory {
             report.created += try createControlAndTrail(
                 at: dataDirectory,
                 keys: keys,
-                algorithm: pageCipher ?? .xChaCha20Poly1305,
+                algorithm: pageCipher?.algorithm ?? .xChaCha20Poly1305,
                 created: report.created,
                 context: context
             )
@@ -181,7 +181,7 @@ public enum DataDirectory {
                     AuditEvent(
                         actor: context.actor,
                         role: context.role,
-                        action: "instance.init",
+                        action: AuditAction.instanceInit.rawValue,
                         outcome: .ok,
                         requestId: context.requestID,
                         details: [

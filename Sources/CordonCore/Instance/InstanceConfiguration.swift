@@ -1,4 +1,4 @@
-public import CordonStore
+import CordonStore
 public import Foundation
 
 /// `<data>/cordon.json`: what `cordon init` set up, read on every open.
@@ -26,7 +26,7 @@ public struct InstanceConfiguration: Codable, Sendable, Equatable {
     public var pageCipher: String? = nil
 
     /// ``pageCipher`` as an algorithm, refusing a name this build does not know.
-    public func pageAlgorithm() throws -> PageEncryption.Algorithm {
+    func pageAlgorithm() throws -> PageEncryption.Algorithm {
         guard let pageCipher else { return .xChaCha20Poly1305 }
         guard let algorithm = PageEncryption.Algorithm(rawValue: pageCipher) else {
             throw KeyError(

@@ -41,7 +41,7 @@ extension Vault {
         )
         try record(
             context,
-            action: "keys.split",
+            action: .keysSplit,
             details: [
                 "shares": .integer(Int64(count)),
                 "threshold": .integer(Int64(threshold)),
@@ -72,7 +72,7 @@ extension Vault {
         guard case .keyFile(let url) = source else {
             throw KeyError(.inconsistent, "the master key does not come from a key file; there is nothing to remove")
         }
-        try record(context, action: "keys.keyfile.remove", details: ["masterKeyId": .string(custody.masterKeyID)])
+        try record(context, action: .keysKeyFileRemove, details: ["masterKeyId": .string(custody.masterKeyID)])
         do {
             try DurableFile.remove(url)
             custody.keyFileRemoved = true
@@ -122,7 +122,7 @@ extension Vault {
         defer { try? vault.close() }
         try vault.record(
             context,
-            action: "keys.combine",
+            action: .keysCombine,
             details: ["shares": .integer(Int64(shares.count)), "masterKeyId": .string(custody.masterKeyID)]
         )
         try key.withUnsafeBytes { bytes in

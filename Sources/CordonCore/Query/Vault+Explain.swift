@@ -41,7 +41,7 @@ extension Vault {
         let cached = try ledger.released(key) != nil
         try recordQuery(
             context,
-            action: "query.explain",
+            action: .queryExplain,
             regions: prepared.plans.map(\.region),
             purpose: purpose,
             query: prepared.query.canonicalText,
@@ -129,7 +129,7 @@ extension Vault {
                 )
             )
         }
-        try record(context, action: "query.budget", regions: regionIDs, details: ["analyst": .string(analyst)])
+        try record(context, action: .queryBudget, regions: regionIDs, details: ["analyst": .string(analyst)])
         return BudgetReport(analyst: analyst, regions: entries)
     }
 }

@@ -81,7 +81,7 @@ extension Vault {
         let result = try JSONDecoder().decode(ReleasedResult.self, from: stored)
         try recordQuery(
             context,
-            action: "query.run",
+            action: .queryRun,
             regions: regions,
             purpose: purpose,
             query: query.canonicalText,
@@ -187,7 +187,7 @@ extension Vault {
                 { db in try ledger.spend(prepared.charges, release: key, answer: encoded, at: now, in: db) },
                 entry: { _ in
                     AuditRecord(
-                        action: "query.run",
+                        action: .queryRun,
                         regions: regions,
                         purpose: purpose,
                         query: query.canonicalText,
@@ -244,7 +244,7 @@ extension Vault {
         do {
             try recordQuery(
                 context,
-                action: "query.run",
+                action: .queryRun,
                 regions: prepared.plans.map(\.region),
                 purpose: purpose,
                 query: prepared.query.canonicalText,

@@ -12,7 +12,7 @@ extension Vault {
     @discardableResult
     func recordQuery(
         _ context: AccessContext,
-        action: String,
+        action: AuditAction,
         regions: [RegionID],
         purpose: Purpose,
         query: String?,
@@ -25,7 +25,7 @@ extension Vault {
             actor: context.actor,
             actorName: context.actorName,
             role: context.role,
-            action: action,
+            action: action.rawValue,
             regions: regions.map(\.rawValue),
             purpose: purpose.rawValue,
             outcome: outcome,
@@ -66,7 +66,7 @@ extension Vault {
         do {
             try recordQuery(
                 context,
-                action: "query.run",
+                action: .queryRun,
                 regions: regions,
                 purpose: purpose,
                 query: canonical,

@@ -13,7 +13,7 @@ extension Vault {
         )
         try self.record(
             context,
-            action: "ropa.generate",
+            action: .ropaGenerate,
             regions: regionIDs,
             details: ["entries": .integer(Int64(record.entries.count))]
         )

@@ -84,7 +84,7 @@ extension Vault {
                     in: db
                 )
             },
-            entry: { request in Self.registerRecord("dsr.open", request) }
+            entry: { request in Self.registerRecord(.dsrOpen, request) }
         ).value
     }
 
@@ -100,7 +100,7 @@ extension Vault {
             .control,
             context: context,
             { db in try dsr.extend(id: id, reason: reason, now: now, in: db) },
-            entry: { request in Self.registerRecord("dsr.extend", request) }
+            entry: { request in Self.registerRecord(.dsrExtend, request) }
         ).value
     }
 
@@ -116,7 +116,7 @@ extension Vault {
             .control,
             context: context,
             { db in try dsr.complete(id: id, outcome: outcome, now: now, in: db) },
-            entry: { request in Self.registerRecord("dsr.complete", request) }
+            entry: { request in Self.registerRecord(.dsrComplete, request) }
         ).value
     }
 
@@ -130,14 +130,14 @@ extension Vault {
     ) throws -> [DSRRequest] {
         let requests = try control.read("list requests") { db in try dsr.list(filter: filter, now: now, in: db) }
             .filter { visible($0.region) }
-        try record(context, Self.readRecord("dsr.list", requests))
+        try record(context, Self.readRecord(.dsrList, requests))
         return requests
     }
 
     /// One request in full. Audited as `dsr.show`.
     public func showRequest(_ id: String, context: AccessContext) throws -> DSRRequest {
         let request = try dsrRequest(id)
-        try record(context, Self.readRecord("dsr.show", [request]))
+        try record(context, Self.readRecord(.dsrShow, [request]))
         return request
     }
 
@@ -150,7 +150,7 @@ extension Vault {
     }
 
     /// The entry of a change to one request: its region, subject (as a pseudonym), id and right.
-    static func registerRecord(_ action: String, _ request: DSRRequest) -> AuditRecord {
+    static func registerRecord(_ action: AuditAction, _ request: DSRRequest) -> AuditRecord {
         AuditRecord(
             action: action,
             regions: [request.region],
@@ -160,7 +160,7 @@ extension Vault {
     }
 
     /// The entry of a read of the register: the requests' regions, subjects and ids.
-    static func readRecord(_ action: String, _ requests: [DSRRequest]) -> AuditRecord {
+    static func readRecord(_ action: AuditAction, _ requests: [DSRRequest]) -> AuditRecord {
         AuditRecord(
             action: action,
             regions: requests.map(\.region).uniqued().sorted(),

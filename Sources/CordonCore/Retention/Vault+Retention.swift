@@ -41,7 +41,7 @@ extension Vault {
         let skipped = (report.unavailableRegions ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
         try record(
             context,
-            action: "retention.run",
+            action: .retentionRun,
             regions: regionIDs,
             outcome: skipped.isEmpty ? .ok : .error,
             reason: skipped.isEmpty ? nil : "skipped \(skipped.joined(separator: ", ")): the store cannot serve",
@@ -140,7 +140,7 @@ extension Vault {
                 entry: { deleted in
                     guard deleted > 0 else { return nil }
                     return AuditRecord(
-                        action: "retention.delete",
+                        action: .retentionDelete,
                         regions: [region],
                         details: [
                             "category": .string(category.rawValue), "deleted": .integer(Int64(deleted)),

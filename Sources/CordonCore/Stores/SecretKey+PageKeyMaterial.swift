@@ -1,4 +1,5 @@
 public import CordonCrypto
+// Public only for this conformance (two public types); no signature exposes CordonStore.
 public import CordonStore
 
 /// A page key reaches the store's VFS as bytes (CordonStore does not depend on

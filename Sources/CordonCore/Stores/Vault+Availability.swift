@@ -29,9 +29,9 @@ extension Vault {
         // The trail says so too, for the DPO: from here on the region refuses every request
         // until it is restored. Best effort: the request that found the damage fails anyway.
         _ = try? record(
-            AccessContext(actor: "cordon:vault", role: "system"),
+            AccessContext.system("cordon:vault"),
             AuditRecord(
-                action: "store.unavailable",
+                action: .storeUnavailable,
                 regions: [region],
                 outcome: .error,
                 reason:

@@ -79,7 +79,7 @@ extension Vault {
             context: context
         ) { replayed in
             AuditRecord(
-                action: "store.restore",
+                action: .storeRestore,
                 regions: [region],
                 subjects: replayed.subjects,
                 details: [
@@ -222,7 +222,7 @@ extension Vault {
     /// ``auditedErasures(in:)`` for every region, in one pass over the trail.
     func auditedErasures() throws -> [RegionID: [String: Int64]] {
         var erased: [RegionID: [String: Int64]] = [:]
-        for action in ["subject.erase", "retention.expire"] {
+        for action in [AuditAction.subjectErase, .retentionExpire] {
             for entry in try trailEntries(action: action) where entry.outcome == .ok {
                 let seconds = entry.time.millisecondsSince1970 / 1000
                 for region in entry.regions.map(RegionID.init(rawValue:)) {
@@ -237,14 +237,16 @@ extension Vault {
 
     /// Every entry of the trail with exactly this action, oldest first. Lines that do not
     /// name it are skipped before they are hashed or decoded.
-    func trailEntries(action: String) throws -> [AuditEntry] {
+    func trailEntries(action: AuditAction) throws -> [AuditEntry] {
         var found: [AuditEntry] = []
         let size = audit.treeSize
         var start: UInt64 = 0
         while start < size {
             let end = min(size, start + 4096)
             do {
-                found += try audit.entries(in: start..<end, containing: "\"\(action)\"").filter { $0.action == action }
+                found += try audit.entries(in: start..<end, containing: "\"\(action)\"").filter {
+                    $0.action == action.rawValue
+                }
             } catch {
                 throw VaultError(.auditUnavailable, "cannot read the audit trail: \(error.message)")
             }

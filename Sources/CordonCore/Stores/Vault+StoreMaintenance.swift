@@ -1,6 +1,6 @@
 import CordonAudit
 import CordonCrypto
-public import CordonStore
+import CordonStore
 import Foundation
 import Synchronization
 
@@ -54,7 +54,7 @@ extension Vault {
         if includesControl { checks.append(try verifyControlStore()) }
         try record(
             context,
-            action: "store.verify",
+            action: .storeVerify,
             regions: checks.filter { $0.region != Self.controlCheckName }.map { RegionID(rawValue: $0.region) },
             outcome: checks.allSatisfy(\.intact) ? .ok : .error,
             reason: checks.allSatisfy(\.intact)
@@ -135,9 +135,9 @@ extension Vault {
     /// - Throws: ``VaultError`` (`storage_full`, `storage_unavailable`, `store_corrupt`, ...).
     public func rotatePageKey(
         _ region: RegionID,
-        algorithm: PageEncryption.Algorithm? = nil,
+        algorithm: PageCipher? = nil,
         context: AccessContext
-    ) throws -> (version: Int, algorithm: PageEncryption.Algorithm) {
+    ) throws -> (version: Int, algorithm: PageCipher) {
         guard configuration.regions[region] != nil else {
             throw VaultError(.unknownRegion, "no region '\(region)'")
         }
@@ -149,7 +149,7 @@ extension Vault {
         stores.withLock { $0.removeValue(forKey: region) }?.close()
         let path = RegionStore.url(for: region, in: dataDirectory).path
         let action = "rotating the page key of region \(region)"
-        let target = algorithm ?? StoreVerifier.algorithm(ofStoreAt: path) ?? pageAlgorithm
+        let target = algorithm?.algorithm ?? StoreVerifier.algorithm(ofStoreAt: path) ?? pageAlgorithm
         let (old, new, version): (PageEncryption, PageEncryption, Int)
         do {
             old = try RegionStore.pageEncryption(for: path, keyring: try keys.keyring(.region(region.rawValue)))
@@ -166,7 +166,7 @@ extension Vault {
         let details: [String: AuditDetailValue] = [
             "pageKeyVersion": .integer(Int64(version)), "pageCipher": .string(target.rawValue),
         ]
-        try record(context, action: "keys.rotate.pages", regions: [region], details: details)
+        try record(context, action: .keysRotatePages, regions: [region], details: details)
         do {
             if FileManager.default.fileExists(atPath: path) {
                 try PageEncryption.reencryptStore(at: path, from: old, to: new)
@@ -175,7 +175,7 @@ extension Vault {
             let applied = StoreVerifier.opens(path: path, with: new)
             recordCorrection(
                 AuditRecord(
-                    action: "keys.rotate.pages",
+                    action: .keysRotatePages,
                     regions: [region],
                     outcome: .error,
                     reason: "\(error)",
@@ -185,7 +185,7 @@ extension Vault {
             )
             throw VaultError.administrative(error, while: action, in: .region(region))
         }
-        return (version, target)
+        return (version, PageCipher(target))
     }
 }
 

@@ -19,7 +19,7 @@ extension Vault {
         kind: Right?,
         subject: SubjectID,
         region: RegionID,
-        action: String,
+        action: AuditAction,
         context: AccessContext
     ) throws -> DSRRequest {
         do {
@@ -96,7 +96,7 @@ extension Vault {
     ) throws -> DSRRequest? {
         struct Written: Sendable {
             var request: DSRRequest?
-            var action: String?
+            var action: AuditAction?
             var tombstone = false
         }
         let date = Date(timeIntervalSince1970: Double(now))
@@ -119,7 +119,7 @@ extension Vault {
                     // effect still stands and the request is left as it is.
                     if try !dsr.request(id: requestID, in: db).isCompleted {
                         written.request = try dsr.complete(id: requestID, outcome: outcome, now: date, in: db)
-                        written.action = "dsr.complete"
+                        written.action = .dsrComplete
                     }
                 } else if let kind, policy.rights[kind]?.isProvided == true {
                     written.request = try dsr.recordCompleted(
@@ -131,12 +131,12 @@ extension Vault {
                         now: date,
                         in: db
                     )
-                    written.action = "dsr.record"
+                    written.action = .dsrRecord
                 }
                 return written
             },
             entry: { written in
-                guard let action = written.action ?? (written.tombstone ? "subject.tombstone" : nil) else { return nil }
+                guard let action = written.action ?? (written.tombstone ? .subjectTombstone : nil) else { return nil }
                 var details: [String: AuditDetailValue] = [:]
                 if let request = written.request {
                     details["request"] = .string(request.id)

@@ -32,7 +32,7 @@ extension Vault {
             if let erased = try erasureRecord(of: id) {
                 return try repeatErasure(erased, of: id, context: context, dsrRequest: dsrRequest, now: now)
             }
-            try record(context, action: "subject.erase", outcome: .denied, reason: "not_found")
+            try record(context, action: .subjectErase, outcome: .denied, reason: "not_found")
             throw VaultError(
                 .subjectNotFound,
                 "no subject \(id) in any region (never ingested); find ids with `cordon subject lookup`"
@@ -45,7 +45,7 @@ extension Vault {
                 kind: .erasure,
                 subject: id,
                 region: store.region.id,
-                action: "subject.erase",
+                action: .subjectErase,
                 context: context
             )
         }
@@ -54,7 +54,7 @@ extension Vault {
             in: store,
             context: context,
             now: now,
-            action: "subject.erase",
+            action: .subjectErase,
             dsrRequest: dsrRequest
         )
         finishErasure(receipt, of: id, kind: .erasure, requestID: dsrRequest, context: context, now: now)
@@ -64,13 +64,13 @@ extension Vault {
     /// Erasure of a profile past its retention (`retention.expire`): the same deletion,
     /// receipt and tombstone as ``erase(_:context:dsrRequest:now:)``, registering no request.
     func expire(_ id: SubjectID, context: AccessContext, now: Int64) throws -> ErasureReceipt {
-        let (store, subject) = try requireSubject(id, action: "retention.expire", context: context)
+        let (store, subject) = try requireSubject(id, action: .retentionExpire, context: context)
         let receipt = try erase(
             subject,
             in: store,
             context: context,
             now: now,
-            action: "retention.expire",
+            action: .retentionExpire,
             dsrRequest: nil
         )
         finishErasure(receipt, of: id, kind: nil, requestID: nil, context: context, now: now)
@@ -84,7 +84,7 @@ extension Vault {
         in store: RegionStore,
         context: AccessContext,
         now: Int64,
-        action: String,
+        action: AuditAction,
         dsrRequest: String?
     ) throws -> ErasureReceipt {
         let id = subject.id
@@ -182,7 +182,7 @@ extension Vault {
             try record(
                 context,
                 AuditRecord(
-                    action: "subject.erase",
+                    action: .subjectErase,
                     regions: [erased.region],
                     subjects: [id],
                     outcome: .denied,
@@ -203,7 +203,7 @@ extension Vault {
                     kind: .erasure,
                     subject: id,
                     region: erased.region,
-                    action: "subject.erase",
+                    action: .subjectErase,
                     context: context
                 )
                 try recordAnswer(
@@ -233,7 +233,7 @@ extension Vault {
         try record(
             context,
             AuditRecord(
-                action: "subject.receipt",
+                action: .subjectReceipt,
                 regions: [erased.region],
                 subjects: [id],
                 details: ["erasure": .integer(Int64(receipt.receipt.auditSequence))]

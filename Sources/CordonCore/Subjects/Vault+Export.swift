@@ -20,18 +20,18 @@ extension Vault {
         dsrRequest: String? = nil,
         now: Int64 = Int64(Date().timeIntervalSince1970)
     ) throws -> SubjectExport {
-        let (store, subject) = try requireSubject(id, action: "subject.export", context: context)
+        let (store, subject) = try requireSubject(id, action: .subjectExport, context: context)
         if let dsrRequest {
             try validateAnswer(
                 dsrRequest,
                 kind: .access,
                 subject: id,
                 region: store.region.id,
-                action: "subject.export",
+                action: .subjectExport,
                 context: context
             )
         }
-        try record(context, action: "subject.export", regions: [store.region.id], subjects: [id])
+        try record(context, action: .subjectExport, regions: [store.region.id], subjects: [id])
 
         let rules = RetentionRules(policy: store.policy, catalog: configuration.catalog)
         let cutoffs = rules.cutoffs(now: now)

@@ -51,7 +51,7 @@ extension Vault {
             )
             try record(
                 context,
-                action: "subject.lookup",
+                action: .subjectLookup,
                 regions: touched,
                 outcome: .error,
                 reason: error.code.name,
@@ -61,7 +61,7 @@ extension Vault {
         }
         try record(
             context,
-            action: "subject.lookup",
+            action: .subjectLookup,
             regions: touched,
             subjects: search.found.map(\.subject.id),
             outcome: search.found.isEmpty ? .denied : .ok,
@@ -141,7 +141,7 @@ extension Vault {
     /// the failure of a region that could not be searched (audited as an `error`).
     func requireSubject(
         _ id: SubjectID,
-        action: String,
+        action: AuditAction,
         context: AccessContext
     ) throws -> (store: RegionStore, subject: StoredSubject) {
         let match: (region: RegionID, subject: StoredSubject)?

@@ -29,14 +29,14 @@ extension Vault {
                 throw VaultError(.invalidRequest, "the new email is not an email address")
             }
         }
-        let (store, subject) = try requireSubject(id, action: "subject.rectify", context: context)
+        let (store, subject) = try requireSubject(id, action: .subjectRectify, context: context)
         if let dsrRequest {
             try validateAnswer(
                 dsrRequest,
                 kind: .rectification,
                 subject: id,
                 region: store.region.id,
-                action: "subject.rectify",
+                action: .subjectRectify,
                 context: context
             )
         }
@@ -59,7 +59,7 @@ extension Vault {
             },
             entry: { _ in
                 AuditRecord(
-                    action: "subject.rectify",
+                    action: .subjectRectify,
                     regions: [store.region.id],
                     subjects: [id],
                     details: ["fields": .string(changes.keys.sorted().joined(separator: ","))]
@@ -98,7 +98,7 @@ extension Vault {
         guard !source.isEmpty, source.count <= 200 else {
             throw VaultError(.invalidRequest, "the consent source must be 1 to 200 characters")
         }
-        let (store, subject) = try requireSubject(id, action: "subject.consent", context: context)
+        let (store, subject) = try requireSubject(id, action: .subjectConsent, context: context)
         let right = Self.right(for: state, purpose: purpose)
         if let dsrRequest {
             try validateAnswer(
@@ -106,7 +106,7 @@ extension Vault {
                 kind: right,
                 subject: id,
                 region: store.region.id,
-                action: "subject.consent",
+                action: .subjectConsent,
                 context: context
             )
         }
@@ -123,7 +123,7 @@ extension Vault {
             },
             entry: { _ in
                 AuditRecord(
-                    action: "subject.consent",
+                    action: .subjectConsent,
                     regions: [store.region.id],
                     purpose: purpose,
                     subjects: [id],

@@ -102,7 +102,7 @@ public final class TokenRegistry: Sendable {
                 }
             },
             entry: { _ in
-                AuditRecord(action: "token.create", regions: Self.auditRegions(scope), details: details)
+                AuditRecord(action: .tokenCreate, regions: Self.auditRegions(scope), details: details)
             }
         )
         return IssuedToken(secret: secret, token: token)
@@ -197,7 +197,7 @@ public final class TokenRegistry: Sendable {
                 // Revoked meanwhile by another caller: nothing changed, nothing to record.
                 guard changed == 1 else { return nil }
                 return AuditRecord(
-                    action: "token.revoke",
+                    action: .tokenRevoke,
                     regions: Self.auditRegions(token.scope),
                     details: ["token": .string(id), "name": .string(token.name)]
                 )

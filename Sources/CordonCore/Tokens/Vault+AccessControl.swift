@@ -25,7 +25,7 @@ extension Vault {
     @discardableResult
     public func recordAccess(
         _ context: AccessContext,
-        action: String,
+        action: AuditAction,
         regions: [RegionID] = [],
         subjects: [SubjectID] = [],
         outcome: AuditOutcome,

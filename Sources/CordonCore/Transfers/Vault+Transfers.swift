@@ -85,7 +85,7 @@ extension Vault {
         func refuse(_ error: RegisterError) throws -> Never {
             try record(
                 context,
-                action: "transfer.request",
+                action: .transferRequest,
                 regions: [region],
                 purpose: .crossBorderTransfer,
                 subjects: [id],
@@ -154,7 +154,7 @@ extension Vault {
             },
             entry: { people in
                 AuditRecord(
-                    action: "transfer.request",
+                    action: .transferRequest,
                     regions: [region],
                     purpose: .crossBorderTransfer,
                     subjects: [id],
@@ -188,7 +188,7 @@ extension Vault {
         }.filter { visible($0.region) }
         try record(
             context,
-            action: "transfer.list",
+            action: .transferList,
             regions: transfers.map(\.region).uniqued().sorted(),
             details: ["transfers": .integer(Int64(transfers.count))]
         )

@@ -5,7 +5,7 @@ import CordonAudit
 ///
 /// - Warning: `reason` and `details` hold codes and counts only, never personal data.
 struct AuditRecord: Sendable {
-    var action: String
+    var action: AuditAction
     var regions: [RegionID] = []
     var purpose: Purpose? = nil
     var subjects: [SubjectID] = []

@@ -21,7 +21,7 @@ extension Vault {
     ) throws
         -> KeyHierarchy.RotationReport
     {
-        try record(context, action: "keys.rotate.master")
+        try record(context, action: .keysRotateMaster)
         let before = keys.masterKeyID
         do {
             let (rotated, report) = try keys.rotateMaster(source: source, passphraseParameters: passphraseParameters)
@@ -36,7 +36,7 @@ extension Vault {
                 : recorded != before ? "applied" : "none"
             recordCorrection(
                 AuditRecord(
-                    action: "keys.rotate.master",
+                    action: .keysRotateMaster,
                     outcome: .error,
                     reason: "\(error)",
                     details: ["effect": .string(effect)]
@@ -66,14 +66,14 @@ extension Vault {
         let details: [String: AuditDetailValue] = [
             "keyring": .string(id.description), "kekVersion": .integer(Int64((before.last ?? 0) + 1)),
         ]
-        try record(context, action: "keys.rotate.kek", regions: regions, details: details)
+        try record(context, action: .keysRotateKek, regions: regions, details: details)
         do {
             return try keys.rotateKEK(id)
         } catch {
             let applied = ((try? keys.keyring(id).kekVersions) ?? before) != before
             recordCorrection(
                 AuditRecord(
-                    action: "keys.rotate.kek",
+                    action: .keysRotateKek,
                     regions: regions,
                     outcome: .error,
                     reason: "\(error)",
@@ -90,7 +90,11 @@ extension Vault {
     }
 
     /// Records an administrative action that happened outside the vault (`instance.init`).
-    public func recordAdministration(_ action: String, details: [String: String] = [:], context: AccessContext) throws {
+    public func recordAdministration(
+        _ action: AuditAction,
+        details: [String: String] = [:],
+        context: AccessContext
+    ) throws {
         try record(context, action: action, details: details.mapValues { .string($0) })
     }
 }

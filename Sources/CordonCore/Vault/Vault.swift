@@ -1,6 +1,6 @@
 public import CordonAudit
 public import CordonCrypto
-public import CordonStore
+import CordonStore
 public import Foundation
 import Synchronization
 
@@ -17,10 +17,12 @@ import Synchronization
 public final class Vault: Sendable {
     public let dataDirectory: URL
     public let configuration: PolicyConfiguration
-    public let audit: AuditLog
+    /// The audit trail: appended to only through ``record(_:_:)``; read from outside the
+    /// core through the vault's `audit...` methods (Vault+AuditTrail).
+    let audit: AuditLog
     /// `control.db`: the DSR register, erasure tombstones, tokens and budgets (encrypted like
     /// a region store). Its writes go through ``write(_:context:_:entry:afterAppend:)``.
-    public let control: ControlStore
+    let control: ControlStore
     /// The register of data-subject requests with their legal deadlines; changed only
     /// through the vault's DSR methods (decision 0009).
     let dsr: DSRRegister
@@ -50,7 +52,7 @@ public final class Vault: Sendable {
     /// Concurrent event-ingest requests' region writes, grouped into shared transactions.
     let ingestCoalescer = IngestCoalescer()
     /// The page AEAD for stores created from now on (`cordon.json`'s `pageCipher`).
-    public let pageAlgorithm: PageEncryption.Algorithm
+    let pageAlgorithm: PageEncryption.Algorithm
     private let openWarnings: Mutex<[String]>
     /// Held while the vault is open (one process per data directory).
     private let lock: DirectoryLock
@@ -89,121 +91,6 @@ public final class Vault: Sendable {
         return vault
     }
 
-    /// What every way into an initialized data directory shares: the directory lock, the
-    /// keys, the enabled regions, the audit trail opened with its checkpoint timer off (so
-    /// nothing is signed before the caller's checks) and witnessed into `control.db`, which
-    /// `openControl` opens — or first puts in place (a restore) — given the control store's
-    /// configuration. Any failure abandons the trail unsigned. The anchor checks are the
-    /// caller's, and so is starting the checkpoint timer.
-    static func assemble(
-        dataDirectory: URL,
-        configuration: PolicyConfiguration,
-        source: MasterKeySource,
-        passphraseParameters: PasswordKDF.Parameters,
-        auditConfiguration: AuditConfiguration,
-        openControl: (URL, CordonStore.Configuration) throws -> ControlStore
-    ) throws -> Vault {
-        let lock = try DirectoryLock(directory: dataDirectory)
-        let keys = try DataDirectory.openKeys(
-            at: dataDirectory,
-            source: source,
-            passphraseParameters: passphraseParameters
-        )
-        let instance = try InstanceConfiguration.read(from: dataDirectory)
-        let configuration = try enabledConfiguration(configuration, instance: instance, dataDirectory: dataDirectory)
-        let algorithm = try instance.pageAlgorithm()
-        let witness = AuditWitness()
-        var auditConfiguration = auditConfiguration
-        auditConfiguration.startsCheckpointTimer = false
-        auditConfiguration.onCheckpoint = { checkpoint in witness.checkpointSigned(checkpoint) }
-        let trail = try openAuditTrail(
-            dataDirectory: dataDirectory,
-            keys: keys,
-            configuration: auditConfiguration,
-            create: false
-        )
-        let control: ControlStore
-        do {
-            control = try openControl(dataDirectory, try controlConfiguration(keys: keys, algorithm: algorithm))
-        } catch {
-            trail.log.abandon()
-            throw error
-        }
-        witness.attach(control)
-        return Vault(
-            dataDirectory: dataDirectory,
-            configuration: configuration,
-            audit: trail.log,
-            control: control,
-            keys: keys,
-            signingKey: trail.signingKey,
-            pseudonymKey: trail.pseudonymKey,
-            pageAlgorithm: algorithm,
-            witness: witness,
-            warnings: keys.warnings + trail.log.openWarnings,
-            lock: lock
-        )
-    }
-
-    /// The audit trail of a data directory with its keys: opened (and verified) when it
-    /// exists; created only for `cordon init` (`create`). An initialized directory whose
-    /// trail is missing or empty had it deleted: Cordon never starts a new trail over data.
-    static func openAuditTrail(
-        dataDirectory: URL,
-        keys: KeyHierarchy,
-        configuration: AuditConfiguration,
-        create: Bool
-    ) throws -> (log: AuditLog, signingKey: Ed25519.SigningKey, pseudonymKey: AuditPseudonymKey) {
-        let auditKeys = try keys.keyring(.audit)
-        let signingKey = try Ed25519.SigningKey(
-            seed: try auditKeys.dataKey(.auditSigningSeed, as: SigningSeedRole.self)
-        )
-        let pseudonymKey = try auditKeys.dataKey(.auditPseudonym, as: AuditPseudonymKeyRole.self)
-        let directory = dataDirectory.appendingPathComponent("audit")
-        let segments = directory.appendingPathComponent("segments")
-        if !create && !FileManager.default.fileExists(atPath: segments.path) {
-            throw VaultError(
-                .auditTrailCut,
-                "the audit trail \(directory.path) is missing, but \(dataDirectory.path) is an initialized data directory: the trail was deleted. Restore it from a backup; Cordon never starts a new trail over existing data"
-            )
-        }
-        let log: AuditLog
-        do {
-            log = try AuditLog.open(
-                directory: directory,
-                signingKey: signingKey,
-                origin: auditOrigin(for: signingKey.publicKey),
-                configuration: configuration
-            )
-        } catch {
-            throw VaultError(
-                .auditUnavailable,
-                "the audit trail in \(dataDirectory.path)/audit cannot be opened: \(error.message); Cordon will not run without it"
-            )
-        }
-        if !create && log.treeSize == 0 {
-            log.abandon()
-            throw VaultError(
-                .auditTrailCut,
-                "the audit trail \(directory.path) is empty, but `cordon init` wrote its first entry: the trail was wiped. Restore it from a backup; Cordon never starts a new trail over existing data"
-            )
-        }
-        return (log, signingKey, pseudonymKey)
-    }
-
-    /// How `control.db` is opened: sealed under the control keyring's page key.
-    static func controlConfiguration(
-        keys: KeyHierarchy,
-        algorithm: PageEncryption.Algorithm
-    ) throws -> CordonStore.Configuration {
-        var configuration = CordonStore.Configuration()
-        configuration.encryption = PageEncryption(
-            key: try keys.keyring(.control).dataKey(.page, as: PageKeyRole.self),
-            algorithm: algorithm
-        )
-        return configuration
-    }
-
     /// A vault over opened parts, without the checks of ``open(dataDirectory:configuration:source:passphraseParameters:auditConfiguration:)``
     /// (which calls it, then checks anchors); also used by ``restoreControl(dataDirectory:configuration:source:from:context:passphraseParameters:auditConfiguration:)``.
     init(
@@ -236,11 +123,6 @@ public final class Vault: Sendable {
         self.openWarnings = Mutex(warnings)
     }
 
-    /// The checkpoint origin line: stable for a data directory, derived from its audit key.
-    static func auditOrigin(for publicKey: Ed25519.PublicKey) -> String {
-        "cordon.audit/" + Hex.encode(SHA256.hash(publicKey.rawRepresentation).prefix(8))
-    }
-
     /// The public key DPOs verify checkpoints and erasure receipts with.
     public var auditPublicKey: Ed25519.PublicKey { signingKey.publicKey }
 
@@ -258,7 +140,7 @@ public final class Vault: Sendable {
             var details: [String: AuditDetailValue] = [:]
             for (target, anchor) in confirmed { details.merge(target.details(anchor)) { _, new in new } }
             _ = try? record(
-                AccessContext(actor: "cordon:vault", role: "system"),
+                AccessContext.system("cordon:vault"),
                 AuditRecord(
                     action: Self.closeAction,
                     regions: confirmed.keys.flatMap(\.regions).sorted(),
@@ -276,7 +158,7 @@ public final class Vault: Sendable {
     }
 
     /// The entry a clean close appends when the process committed writes.
-    static let closeAction = "instance.close"
+    static let closeAction = AuditAction.instanceClose
 
     /// The audit pseudonym of a subject: a keyed BLAKE2b of its id, never the id itself, so
     /// the trail holds no personal data and survives erasure unchanged.
@@ -324,73 +206,6 @@ public final class Vault: Sendable {
             let failure = VaultError(storing: error, in: .region(id))
             takeOutOfService(id, because: failure)
             throw failure
-        }
-    }
-
-    /// The policy versions in force for `regions`, as recorded in audit entries.
-    func policyVersions(_ regions: [RegionID]) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: regions.map { ($0.rawValue, configuration.policy(for: $0).version) })
-    }
-
-    /// Appends one audit entry; any failure becomes a fail-closed `VaultError`.
-    @discardableResult
-    func record(
-        _ context: AccessContext,
-        action: String,
-        regions: [RegionID] = [],
-        purpose: Purpose? = nil,
-        subjects: [SubjectID] = [],
-        outcome: AuditOutcome = .ok,
-        reason: String? = nil,
-        details: [String: AuditDetailValue] = [:]
-    ) throws -> AuditReceipt {
-        try record(
-            context,
-            AuditRecord(
-                action: action,
-                regions: regions,
-                purpose: purpose,
-                subjects: subjects,
-                outcome: outcome,
-                reason: reason,
-                details: details
-            )
-        )
-    }
-
-    /// Appends `record` as one entry, stamped with the actor, subject pseudonyms and the
-    /// policy versions in force; any failure becomes a fail-closed `VaultError`.
-    @discardableResult
-    func record(_ context: AccessContext, _ record: AuditRecord) throws -> AuditReceipt {
-        try recordPendingCorrections()
-        return try append(context, record)
-    }
-
-    /// ``record(_:_:)`` without appending pending corrections first.
-    func append(_ context: AccessContext, _ record: AuditRecord) throws -> AuditReceipt {
-        let event = AuditEvent(
-            actor: context.actor,
-            actorName: context.actorName,
-            role: context.role,
-            action: record.action,
-            regions: record.regions.map(\.rawValue),
-            purpose: record.purpose?.rawValue,
-            subjects: record.subjects.map(pseudonym),
-            outcome: record.outcome,
-            reason: record.reason,
-            policyVersions: policyVersions(record.regions),
-            requestId: context.requestID,
-            query: record.query,
-            privacyCost: record.privacyCost,
-            details: record.details
-        )
-        do {
-            return try audit.append(event)
-        } catch {
-            throw VaultError(
-                .auditUnavailable,
-                "the audit trail could not record \(record.action) (\(error.message)); the operation was not performed"
-            )
         }
     }
 

@@ -19,7 +19,7 @@ struct IssuedTokenResponse: Encodable {
     var token: String
     var id: String
     var name: String
-    var role: String
+    var role: TokenRole
     var regions: [String]
     var purposes: [String]
 }
@@ -82,7 +82,7 @@ extension Endpoints {
                 token: issued.secret,
                 id: issued.token.id,
                 name: issued.token.name,
-                role: role.rawValue,
+                role: role,
                 regions: scope.names,
                 purposes: issued.token.purposes.map(\.rawValue)
             ),

@@ -47,10 +47,10 @@ extension Endpoints {
             }
             query.limit = Int(limit)
         }
-        let entries = try session.vault.audit.search(query).filter { entry in
+        let entries = try session.vault.searchAudit(query).filter { entry in
             entry.regions.allSatisfy { permits(context, region: RegionID(rawValue: $0)) }
         }
-        return try HTTPResponse.json(AuditEntriesResponse(entries: entries, treeSize: session.vault.audit.treeSize))
+        return try HTTPResponse.json(AuditEntriesResponse(entries: entries, treeSize: session.vault.auditTreeSize))
     }
 
     /// `GET /v1/audit/checkpoint`: a recent checkpoint (C2SP tlog-checkpoint signed note,
@@ -60,7 +60,7 @@ extension Endpoints {
     /// only the request's own audit entry is written (decision 0018).
     func auditCheckpoint(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
-        let checkpoint = try session.vault.audit.recentCheckpoint(maximumAge: configuration.checkpointMaximumAge)
+        let checkpoint = try session.vault.recentAuditCheckpoint(maximumAge: configuration.checkpointMaximumAge)
         return HTTPResponse.text(checkpoint.text)
     }
 
@@ -71,10 +71,10 @@ extension Endpoints {
             throw APIError.badRequest("missing query argument 'index'")
         }
         let treeSize = try unsigned(request, "treeSize")
-        guard index < (treeSize ?? session.vault.audit.treeSize) else {
+        guard index < (treeSize ?? session.vault.auditTreeSize) else {
             throw APIError.badRequest("index must be below the tree size")
         }
-        return try HTTPResponse.json(try session.vault.audit.inclusionProof(index: index, treeSize: treeSize))
+        return try HTTPResponse.json(try session.vault.auditInclusionProof(index: index, treeSize: treeSize))
     }
 
     /// `GET /v1/audit/proof/consistency?from=&to=`: RFC 9162 consistency proof.
@@ -83,16 +83,16 @@ extension Endpoints {
         guard let from = try unsigned(request, "from"), let to = try unsigned(request, "to") else {
             throw APIError.badRequest("give both 'from' and 'to' tree sizes")
         }
-        guard from >= 1, from <= to, to <= session.vault.audit.treeSize else {
+        guard from >= 1, from <= to, to <= session.vault.auditTreeSize else {
             throw APIError.badRequest("need 1 <= from <= to <= the current tree size")
         }
-        return try HTTPResponse.json(try session.vault.audit.consistencyProof(from: from, to: to))
+        return try HTTPResponse.json(try session.vault.auditConsistencyProof(from: from, to: to))
     }
 
     /// `GET /v1/audit/pubkey`: the verifier key (signed-note form) for checkpoints and
     /// erasure receipts.
     func auditPublicKey(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
-        return HTTPResponse.text(session.vault.audit.verifierKey.description + "\n")
+        return HTTPResponse.text(session.vault.auditVerifierKey.description + "\n")
     }
 }

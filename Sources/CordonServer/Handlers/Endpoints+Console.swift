@@ -5,7 +5,7 @@ import Foundation
 struct WhoAmIResponse: Encodable {
     var id: String
     var name: String
-    var role: String
+    var role: TokenRole
     var regions: [String]
     var purposes: [String]
 }
@@ -122,7 +122,7 @@ extension Endpoints {
             WhoAmIResponse(
                 id: token.id,
                 name: token.name,
-                role: token.role.rawValue,
+                role: token.role,
                 regions: token.scope.names,
                 purposes: token.purposes.map(\.rawValue)
             )

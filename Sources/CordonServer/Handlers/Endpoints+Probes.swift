@@ -113,8 +113,8 @@ extension Endpoints {
             )
         }
         try session.vault.recordAccess(
-            AccessContext(actor: "unseal:loopback", role: "admin", requestID: context.requestID),
-            action: "server.unseal",
+            AccessContext(actor: "unseal:loopback", role: .admin, requestID: context.requestID),
+            action: .serverUnseal,
             outcome: .ok
         )
         return try HTTPResponse.json(["status": "unsealed"]).audited()

@@ -85,8 +85,8 @@ extension Endpoints {
             )
         }
         try session.vault.recordAccess(
-            AccessContext(actor: "unseal:loopback", role: "admin", requestID: context.requestID),
-            action: "server.unseal",
+            AccessContext(actor: "unseal:loopback", role: .admin, requestID: context.requestID),
+            action: .serverUnseal,
             outcome: .ok,
             details: ["method": "shares", "shares": String(shares.count)]
         )

@@ -99,8 +99,8 @@ public final class ServerMetrics: Sendable {
         lines.append("# TYPE cordon_sealed gauge")
         lines.append("cordon_sealed \(vault == nil ? 1 : 0)")
         if let vault {
-            let size = vault.audit.treeSize
-            let checkpointed = vault.audit.latestCheckpoint?.treeSize ?? 0
+            let size = vault.auditTreeSize
+            let checkpointed = vault.latestAuditCheckpoint?.treeSize ?? 0
             lines.append("# HELP cordon_audit_tree_size Entries in the audit trail.")
             lines.append("# TYPE cordon_audit_tree_size gauge")
             lines.append("cordon_audit_tree_size \(size)")

@@ -23,7 +23,7 @@ struct AuditMiddleware: Middleware {
         do {
             try session.vault.recordAccess(
                 context.access,
-                action: response.status == 401 ? "auth.failure" : "http.request",
+                action: response.status == 401 ? .authFailure : .httpRequest,
                 regions: context.regions,
                 subjects: context.subjects,
                 outcome: outcome,

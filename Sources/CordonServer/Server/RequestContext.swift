@@ -72,13 +72,8 @@ public final class RequestContext: Sendable {
     /// Who is acting, for vault operations and audit entries: the token's id and, beside
     /// it, its name.
     public var access: AccessContext {
-        let token = self.token
-        return AccessContext(
-            actor: token?.id ?? "anonymous",
-            role: token?.role.rawValue ?? "none",
-            actorName: token?.name,
-            requestID: requestID
-        )
+        guard let token = self.token else { return .unauthenticated(requestID: requestID) }
+        return AccessContext(actor: token.id, role: token.role, actorName: token.name, requestID: requestID)
     }
 
     /// The open vault, or `503 sealed`.

@@ -52,7 +52,7 @@ public final class RetentionScheduler: @unchecked Sendable {
         guard let session = slot.session else { return }
         do {
             let result = try session.vault.runRetention(
-                context: AccessContext(actor: "cordon:retention-scheduler", role: "system")
+                context: AccessContext.system("cordon:retention-scheduler")
             )
             let expired = result.regions.reduce(0) { $0 + $1.subjectsExpired }
             let skipped = (result.unavailableRegions ?? [:]).sorted { $0.key < $1.key }.map {

@@ -14,20 +14,25 @@ struct ArgumentSpec {
     var kind: Kind
     var help: String
 
-    static func option(_ name: String, short: Character? = nil, valueName: String = "VALUE", help: String) -> Self {
-        Self(name: name, shortName: short, kind: .option(valueName: valueName, repeating: false), help: help)
+    static func option(_ name: OptionName, short: Character? = nil, valueName: String = "VALUE", help: String) -> Self {
+        Self(name: name.rawValue, shortName: short, kind: .option(valueName: valueName, repeating: false), help: help)
     }
 
-    static func repeatingOption(_ name: String, valueName: String = "VALUE", help: String) -> Self {
-        Self(name: name, shortName: nil, kind: .option(valueName: valueName, repeating: true), help: help)
+    static func repeatingOption(_ name: OptionName, valueName: String = "VALUE", help: String) -> Self {
+        Self(name: name.rawValue, shortName: nil, kind: .option(valueName: valueName, repeating: true), help: help)
     }
 
-    static func flag(_ name: String, short: Character? = nil, help: String) -> Self {
-        Self(name: name, shortName: short, kind: .flag, help: help)
+    static func flag(_ name: OptionName, short: Character? = nil, help: String) -> Self {
+        Self(name: name.rawValue, shortName: short, kind: .flag, help: help)
     }
 
     static func positional(_ name: String, optional: Bool = false, help: String) -> Self {
         Self(name: name, shortName: nil, kind: .positional(optional: optional), help: help)
+    }
+
+    /// Whether this is a bare argument rather than an option or flag.
+    var isPositional: Bool {
+        if case .positional = kind { true } else { false }
     }
 
     /// How the argument reads in a usage line.

@@ -10,8 +10,8 @@ enum HelpGenerator {
         lines.append("USAGE: \(usage(for: command, path: path))")
 
         let specs = command.arguments
-        let positionals = specs.filter { if case .positional = $0.kind { true } else { false } }
-        let options = specs.filter { if case .positional = $0.kind { false } else { true } }
+        let positionals = specs.filter(\.isPositional)
+        let options = specs.filter { !$0.isPositional }
         if !positionals.isEmpty {
             lines += ["", "ARGUMENTS:"] + positionals.map { row($0.label, $0.help) }
         }

@@ -13,7 +13,7 @@ struct ParsedArguments {
         self.command = command
         let specs = command.arguments
         // Positionals have names too (for help), but `--file` must not reach one.
-        let named = specs.filter { if case .positional = $0.kind { false } else { true } }
+        let named = specs.filter { !$0.isPositional }
         func spec(named name: String) -> ArgumentSpec? { named.first { $0.name == name } }
         func spec(short: Character) -> ArgumentSpec? { named.first { $0.shortName == short } }
 
@@ -76,7 +76,7 @@ struct ParsedArguments {
             }
         }
 
-        let positionalSpecs = specs.filter { if case .positional = $0.kind { true } else { false } }
+        let positionalSpecs = specs.filter(\.isPositional)
         if positionals.count > positionalSpecs.count {
             throw UsageError("unexpected argument '\(positionals[positionalSpecs.count])'", command: command)
         }
@@ -88,19 +88,36 @@ struct ParsedArguments {
     }
 
     /// The value of a single-valued option, if given.
-    func option(_ name: String) -> String? { options[name]?.last }
+    func option(_ name: OptionName) -> String? { options[declared(name)]?.last }
 
     /// Every value of a repeating option, in order.
-    func values(_ name: String) -> [String] { options[name] ?? [] }
+    func values(_ name: OptionName) -> [String] { options[declared(name)] ?? [] }
 
     /// Whether a flag was given.
-    func flag(_ name: String) -> Bool { flags.contains(name) }
+    func flag(_ name: OptionName) -> Bool { flags.contains(declared(name)) }
+
+    /// Whether `command` declares the option or flag `name` (for option groups shared by
+    /// commands that declare only part of them, such as ``GlobalOptions``).
+    func declares(_ name: OptionName) -> Bool {
+        command.arguments.contains { !$0.isPositional && $0.name == name.rawValue }
+    }
+
+    /// The key of an option `command` declares. Looking up one it does not declare is a
+    /// programming error (the value could never be given), so it traps rather than
+    /// answering `nil`; `CommandOptionsTests` looks up every command's options.
+    private func declared(_ name: OptionName) -> String {
+        precondition(
+            declares(name),
+            "\(command) looks up --\(name), which its arguments do not declare"
+        )
+        return name.rawValue
+    }
 
     /// The positional argument at `index` (in declaration order), if given.
     func positional(_ index: Int) -> String? { index < positionals.count ? positionals[index] : nil }
 
     /// An option parsed as an RFC 3339 instant, or a usage error naming the flag.
-    func date(_ name: String) throws -> Date? {
+    func date(_ name: OptionName) throws -> Date? {
         guard let text = option(name) else { return nil }
         guard let date = Timestamp.parse(text) else {
             throw UsageError(
@@ -112,7 +129,7 @@ struct ParsedArguments {
     }
 
     /// An option parsed as an integer within `range`, or a usage error naming it.
-    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+    func integer(_ name: OptionName, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = option(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             throw UsageError(

@@ -53,12 +53,12 @@ struct AuditVerifyCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] = [
         .option(
-            "pubkey",
+            .pubkey,
             valueName: "FILE",
             help: "Verifier key file; default: derive it from the data directory's keys."
         ),
         .option(
-            "checkpoint",
+            .checkpoint,
             valueName: "FILE",
             help: "A checkpoint kept elsewhere: prove the log is consistent with it."
         ),
@@ -71,8 +71,8 @@ struct AuditVerifyCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        pubkey = parsed.option("pubkey")
-        checkpointPath = parsed.option("checkpoint")
+        pubkey = parsed.option(.pubkey)
+        checkpointPath = parsed.option(.checkpoint)
     }
 
     struct Report: Encodable {
@@ -97,7 +97,7 @@ struct AuditVerifyCommand: ParsableCommand {
                 throw CLIError("\(pubkey) is not a verifier key: \(error)")
             }
         } else {
-            key = try withVault(global) { $0.audit.verifierKey }
+            key = try withVault(global) { $0.auditVerifierKey }
         }
         let saved: Checkpoint? = try checkpointPath.map { path in
             let text: String
@@ -147,7 +147,7 @@ struct AuditVerifyCommand: ParsableCommand {
 struct AuditTailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tail", abstract: "Show the newest audit entries.")
     static let arguments: [ArgumentSpec] = [
-        .option("lines", short: "n", valueName: "N", help: "How many entries (default 20)."),
+        .option(.lines, short: "n", valueName: "N", help: "How many entries (default 20)."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -156,14 +156,11 @@ struct AuditTailCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        count = try parsed.integer("lines", in: 1...100_000) ?? 20
+        count = try parsed.integer(.lines, in: 1...100_000) ?? 20
     }
 
     func run() throws {
-        let entries = try withVault(global) { vault in
-            let size = vault.audit.treeSize
-            return try vault.audit.entries(in: (size > UInt64(count) ? size - UInt64(count) : 0)..<size)
-        }
+        let entries = try withVault(global) { try $0.newestAuditEntries(count) }
         if global.json {
             try Output.json(entries)
         } else {
@@ -180,12 +177,12 @@ struct AuditSearchCommand: ParsableCommand {
         discussion: "--subject takes a subject id and searches by its pseudonym (the trail never holds the id itself)."
     )
     static let arguments: [ArgumentSpec] = [
-        .option("subject", valueName: "ID", help: "A subject id."),
-        .option("actor", valueName: "ACTOR", help: "e.g. cli:root or a token id."),
-        .option("action", valueName: "ACTION", help: "e.g. subject.export, ingest.events."),
-        .option("since", valueName: "TIME", help: "RFC 3339, inclusive."),
-        .option("until", valueName: "TIME", help: "RFC 3339, exclusive."),
-        .option("limit", valueName: "N", help: "At most N entries (default 1000)."),
+        .option(.subject, valueName: "ID", help: "A subject id."),
+        .option(.actor, valueName: "ACTOR", help: "e.g. cli:root or a token id."),
+        .option(.action, valueName: "ACTION", help: "e.g. subject.export, ingest.events."),
+        .option(.since, valueName: "TIME", help: "RFC 3339, inclusive."),
+        .option(.until, valueName: "TIME", help: "RFC 3339, exclusive."),
+        .option(.limit, valueName: "N", help: "At most N entries (default 1000)."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -195,13 +192,13 @@ struct AuditSearchCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        subject = try parsed.option("subject").map { try subjectID($0, for: Self.self) }
+        subject = try parsed.option(.subject).map { try subjectID($0, for: Self.self) }
         query = AuditQuery(
-            actor: parsed.option("actor"),
-            action: parsed.option("action"),
-            since: try parsed.date("since").map(AuditTimestamp.init),
-            until: try parsed.date("until").map(AuditTimestamp.init),
-            limit: try parsed.integer("limit", in: 1...10_000_000) ?? 1000
+            actor: parsed.option(.actor),
+            action: parsed.option(.action),
+            since: try parsed.date(.since).map(AuditTimestamp.init),
+            until: try parsed.date(.until).map(AuditTimestamp.init),
+            limit: try parsed.integer(.limit, in: 1...10_000_000) ?? 1000
         )
     }
 
@@ -209,7 +206,7 @@ struct AuditSearchCommand: ParsableCommand {
         let entries = try withVault(global) { vault in
             var query = query
             query.subject = subject.map(vault.pseudonym)
-            return try vault.audit.search(query)
+            return try vault.searchAudit(query)
         }
         if global.json {
             try Output.json(entries)
@@ -246,7 +243,7 @@ struct AuditCheckpointCommand: ParsableCommand {
     }
 
     func run() throws {
-        let checkpoint = try withVault(global) { try $0.audit.checkpoint() }
+        let checkpoint = try withVault(global) { try $0.signAuditCheckpoint() }
         if global.json {
             try Output.json(
                 Report(
@@ -257,97 +254,6 @@ struct AuditCheckpointCommand: ParsableCommand {
             )
         } else {
             Output.standardOutput(checkpoint.text)
-        }
-    }
-}
-
-/// `cordon audit prove --index N [--checkpoint FILE]`.
-struct AuditProveCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "prove",
-        abstract: "Print an inclusion proof for entry N (and a consistency proof from an older checkpoint).",
-        discussion: """
-            With --checkpoint FILE (a checkpoint you kept), also proves the current tree extends it. \
-            Prints JSON either way (--json is accepted, like every command's).
-            """
-    )
-    static let arguments: [ArgumentSpec] = [
-        .option("index", valueName: "N", help: "The entry's sequence number."),
-        .option("checkpoint", valueName: "FILE", help: "An older checkpoint to prove consistency from."),
-        GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
-    ]
-
-    let global: GlobalOptions
-    let index: Int?
-    let checkpointPath: String?
-
-    init(parsed: ParsedArguments) throws {
-        global = GlobalOptions(parsed: parsed)
-        index = try parsed.integer("index", in: 0...Int.max)
-        checkpointPath = parsed.option("checkpoint")
-    }
-
-    func validate() throws {
-        if index == nil && checkpointPath == nil {
-            throw UsageError("give --index N, --checkpoint FILE, or both", command: Self.self)
-        }
-    }
-
-    struct Proofs: Encodable {
-        var inclusion: AuditInclusionProof?
-        var consistency: AuditConsistencyProof?
-        var checkpoint: String
-    }
-
-    func run() throws {
-        let old: Checkpoint? = try checkpointPath.map { path in
-            do { return try Checkpoint.parse(try String(contentsOfFile: path, encoding: .utf8)) } catch {
-                throw CLIError("\(path) is not a checkpoint: \(error)")
-            }
-        }
-        let proofs = try withVault(global) { vault in
-            let current = try vault.audit.checkpoint()
-            if let old {
-                try old.verify(publicKey: vault.auditPublicKey, keyName: vault.audit.verifierKey.name)
-            }
-            return Proofs(
-                inclusion: try index.map {
-                    try vault.audit.inclusionProof(index: UInt64($0), treeSize: current.treeSize)
-                },
-                consistency: try old.map { try vault.audit.consistencyProof(from: $0.treeSize, to: current.treeSize) },
-                checkpoint: current.text
-            )
-        }
-        try Output.json(proofs)
-    }
-}
-
-/// `cordon audit pubkey`.
-struct AuditPubkeyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pubkey",
-        abstract: "Print the checkpoint verifier key (give it to DPOs; it also verifies erasure receipts).",
-        discussion: "With --json: {\"verifierKey\", \"origin\"}."
-    )
-    static let arguments = [GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec]
-
-    let global: GlobalOptions
-
-    init(parsed: ParsedArguments) throws {
-        global = GlobalOptions(parsed: parsed)
-    }
-
-    struct Report: Encodable {
-        var verifierKey: String
-        var origin: String
-    }
-
-    func run() throws {
-        let (key, origin) = try withVault(global) { ($0.audit.verifierKey, $0.audit.origin) }
-        if global.json {
-            try Output.json(Report(verifierKey: key.description, origin: origin))
-        } else {
-            Output.line(key.description)
         }
     }
 }

@@ -24,7 +24,7 @@ struct BackupCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] =
         [
-            .option("out", valueName: "DIR", help: "The new (or empty) directory to write the backup into.")
+            .option(.out, valueName: "DIR", help: "The new (or empty) directory to write the backup into.")
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -32,7 +32,7 @@ struct BackupCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        guard let out = parsed.option("out") else {
+        guard let out = parsed.option(.out) else {
             throw UsageError("--out DIR is required: the new directory to write the backup into", command: Self.self)
         }
         self.out = URL(fileURLWithPath: out).standardizedFileURL
@@ -40,7 +40,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let report = try withVault(global) { vault in
-            try vault.backup(to: out, context: .commandLine(role: "admin")) { Output.standardError("backup: \($0)") }
+            try vault.backup(to: out, context: .commandLine(role: .admin)) { Output.standardError("backup: \($0)") }
         }
         if global.json {
             try Output.json(report)
@@ -70,8 +70,8 @@ struct BackupVerifyCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] = [
         .positional("dir", help: "The backup directory."),
-        .option("pubkey", valueName: "KEY", help: "The audit verifier key the manifest must be signed with."),
-        .flag("full", help: "Also authenticate every page with the master key."),
+        .option(.pubkey, valueName: "KEY", help: "The audit verifier key the manifest must be signed with."),
+        .flag(.full, help: "Also authenticate every page with the master key."),
         GlobalOptions.dataSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -83,8 +83,8 @@ struct BackupVerifyCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         directory = URL(fileURLWithPath: parsed.positional(0)!).standardizedFileURL
-        full = parsed.flag("full")
-        if let text = parsed.option("pubkey") {
+        full = parsed.flag(.full)
+        if let text = parsed.option(.pubkey) {
             do { pubkey = try NoteVerifierKey(parsing: text) } catch {
                 throw UsageError(
                     "--pubkey is not a verifier key (\(error.message)); print one with `cordon audit pubkey`",

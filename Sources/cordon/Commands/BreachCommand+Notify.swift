@@ -15,11 +15,11 @@ struct BreachNotifyCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("id", help: "The breach id (brc-...)."),
-            .option("to", valueName: "RECIPIENT", help: "authority or subjects."),
-            .option("at", valueName: "TIME", help: "When it was sent, RFC 3339 (default: now)."),
-            .option("reference", valueName: "REF", help: "The authority's case number or the mailing's ticket."),
-            .option("region", valueName: "ID", help: "Only this affected region (default: all of them)."),
-            .flag("not-required", help: "Record that this notice is not required; --reference gives why."),
+            .option(.to, valueName: "RECIPIENT", help: "authority or subjects."),
+            .option(.at, valueName: "TIME", help: "When it was sent, RFC 3339 (default: now)."),
+            .option(.reference, valueName: "REF", help: "The authority's case number or the mailing's ticket."),
+            .option(.region, valueName: "ID", help: "Only this affected region (default: all of them)."),
+            .flag(.notRequired, help: "Record that this notice is not required; --reference gives why."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -33,20 +33,20 @@ struct BreachNotifyCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         id = parsed.positional(0)!
-        guard let to = parsed.option("to") else {
+        guard let to = parsed.option(.to) else {
             throw UsageError("missing --to authority|subjects", command: Self.self)
         }
         recipient = try KnownValues.choose(Breach.Recipient.self, "recipient", to, option: "to", command: Self.self)
-        at = try parsed.date("at")
-        guard let reference = parsed.option("reference") else {
+        at = try parsed.date(.at)
+        guard let reference = parsed.option(.reference) else {
             throw UsageError(
                 "missing --reference (the case number, ticket, or with --not-required the reason)",
                 command: Self.self
             )
         }
         self.reference = reference
-        region = parsed.option("region")
-        notRequired = parsed.flag("not-required")
+        region = parsed.option(.region)
+        notRequired = parsed.flag(.notRequired)
     }
 
     func run() throws {
@@ -83,7 +83,7 @@ struct BreachCloseCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("id", help: "The breach id (brc-...)."),
-            .option("note", valueName: "TEXT", help: "Why it is closed (e.g. \"contained; notices sent\")."),
+            .option(.note, valueName: "TEXT", help: "Why it is closed (e.g. \"contained; notices sent\")."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -93,7 +93,7 @@ struct BreachCloseCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         id = parsed.positional(0)!
-        guard let note = parsed.option("note") else { throw UsageError("missing --note TEXT", command: Self.self) }
+        guard let note = parsed.option(.note) else { throw UsageError("missing --note TEXT", command: Self.self) }
         self.note = note
     }
 
@@ -119,9 +119,9 @@ struct BreachScopeCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("id", optional: true, help: "The breach id (brc-...)."),
-            .option("from", valueName: "TIME", help: "Start of the window, RFC 3339."),
-            .option("to", valueName: "TIME", help: "End of the window (exclusive), RFC 3339 (default: now)."),
-            .option("regions", valueName: "IDS", help: "Regions, comma-separated (default: the breach's)."),
+            .option(.from, valueName: "TIME", help: "Start of the window, RFC 3339."),
+            .option(.to, valueName: "TIME", help: "End of the window (exclusive), RFC 3339 (default: now)."),
+            .option(.regions, valueName: "IDS", help: "Regions, comma-separated (default: the breach's)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -133,9 +133,9 @@ struct BreachScopeCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         id = parsed.positional(0)
-        from = try parsed.date("from")
-        to = try parsed.date("to")
-        regions = parsed.option("regions")
+        from = try parsed.date(.from)
+        to = try parsed.date(.to)
+        regions = parsed.option(.regions)
     }
 
     func validate() throws {
@@ -181,9 +181,9 @@ struct BreachNoticeCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("id", help: "The breach id (brc-...)."),
-            .option("region", valueName: "ID", help: "The affected region whose law the notice follows."),
-            .option("to", valueName: "RECIPIENT", help: "authority (default) or subjects."),
-            .option("format", valueName: "FORMAT", help: "md (default) or json."),
+            .option(.region, valueName: "ID", help: "The affected region whose law the notice follows."),
+            .option(.to, valueName: "RECIPIENT", help: "authority (default) or subjects."),
+            .option(.format, valueName: "FORMAT", help: "md (default) or json."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -195,18 +195,18 @@ struct BreachNoticeCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         id = parsed.positional(0)!
-        guard let region = parsed.option("region") else {
+        guard let region = parsed.option(.region) else {
             throw UsageError("missing --region ID (one of the breach's regions)", command: Self.self)
         }
         self.region = region
         recipient = try KnownValues.choose(
             Breach.Recipient.self,
             "recipient",
-            parsed.option("to") ?? "authority",
+            parsed.option(.to) ?? "authority",
             option: "to",
             command: Self.self
         )
-        let format = parsed.option("format") ?? (global.json ? "json" : "md")
+        let format = parsed.option(.format) ?? (global.json ? "json" : "md")
         guard format == "md" || format == "json" else {
             throw UsageError("--format must be md or json, got '\(format)'", command: Self.self)
         }

@@ -20,7 +20,7 @@ struct BreachCommand: CommandGroup {
     )
 
     /// The register's actor: the local operator acting as DPO.
-    static var context: AccessContext { .commandLine(role: "dpo") }
+    static var context: AccessContext { .commandLine(role: .dpo) }
 
     /// `--regions eu,br` as region ids, checked against the configuration.
     static func regions(_ text: String, vault: Vault, command: any ParsableCommand.Type) throws -> [RegionID] {
@@ -58,16 +58,16 @@ struct BreachOpenCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] =
         [
-            .option("title", valueName: "TEXT", help: "A short name for the incident (no personal data)."),
-            .option("detected-at", valueName: "TIME", help: "When you became aware of it, RFC 3339."),
-            .option("regions", valueName: "IDS", help: "Affected regions, comma-separated (e.g. eu,br)."),
+            .option(.title, valueName: "TEXT", help: "A short name for the incident (no personal data)."),
+            .option(.detectedAt, valueName: "TIME", help: "When you became aware of it, RFC 3339."),
+            .option(.regions, valueName: "IDS", help: "Affected regions, comma-separated (e.g. eu,br)."),
             .option(
-                "categories",
+                .categories,
                 valueName: "LIST",
                 help: "Affected data categories, comma-separated (e.g. user.contact.email,user.name)."
             ),
-            .option("subjects-estimate", valueName: "N", help: "Approximate number of subjects affected."),
-            .option("now", valueName: "TIME", help: "Compute the time left at this RFC 3339 time (default: now)."),
+            .option(.subjectsEstimate, valueName: "N", help: "Approximate number of subjects affected."),
+            .option(.now, valueName: "TIME", help: "Compute the time left at this RFC 3339 time (default: now)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -80,19 +80,19 @@ struct BreachOpenCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        guard let title = parsed.option("title") else { throw UsageError("missing --title", command: Self.self) }
-        guard let detectedAt = try parsed.date("detected-at") else {
+        guard let title = parsed.option(.title) else { throw UsageError("missing --title", command: Self.self) }
+        guard let detectedAt = try parsed.date(.detectedAt) else {
             throw UsageError("missing --detected-at TIME (when you became aware of the breach)", command: Self.self)
         }
-        guard let regions = parsed.option("regions") else {
+        guard let regions = parsed.option(.regions) else {
             throw UsageError("missing --regions (the affected regions, e.g. eu,br)", command: Self.self)
         }
         self.title = title
         self.detectedAt = detectedAt
         self.regions = regions
-        categories = BreachCommand.list(parsed.option("categories") ?? "").map(DataCategory.init(rawValue:))
-        subjectsEstimate = try parsed.integer("subjects-estimate", in: 0...10_000_000_000)
-        now = try parsed.date("now") ?? Date()
+        categories = BreachCommand.list(parsed.option(.categories) ?? "").map(DataCategory.init(rawValue:))
+        subjectsEstimate = try parsed.integer(.subjectsEstimate, in: 0...10_000_000_000)
+        now = try parsed.date(.now) ?? Date()
     }
 
     func run() throws {
@@ -119,8 +119,8 @@ struct BreachListCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] =
         [
-            .flag("all", help: "Include closed breaches."),
-            .option("now", valueName: "TIME", help: "Judge deadlines at this RFC 3339 time (default: now)."),
+            .flag(.all, help: "Include closed breaches."),
+            .option(.now, valueName: "TIME", help: "Judge deadlines at this RFC 3339 time (default: now)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -129,8 +129,8 @@ struct BreachListCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        all = parsed.flag("all")
-        now = try parsed.date("now") ?? Date()
+        all = parsed.flag(.all)
+        now = try parsed.date(.now) ?? Date()
     }
 
     func run() throws {
@@ -155,7 +155,7 @@ struct BreachShowCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("id", help: "The breach id (brc-...)."),
-            .option("now", valueName: "TIME", help: "Judge deadlines at this RFC 3339 time (default: now)."),
+            .option(.now, valueName: "TIME", help: "Judge deadlines at this RFC 3339 time (default: now)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -165,7 +165,7 @@ struct BreachShowCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         id = parsed.positional(0)!
-        now = try parsed.date("now") ?? Date()
+        now = try parsed.date(.now) ?? Date()
     }
 
     func run() throws {
@@ -186,14 +186,14 @@ struct BreachUpdateCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("id", help: "The breach id (brc-...)."),
-            .option("title", valueName: "TEXT", help: "A new title."),
-            .option("regions", valueName: "IDS", help: "The affected regions (replaces the list)."),
-            .option("categories", valueName: "LIST", help: "The affected data categories (replaces the list)."),
-            .option("subjects-estimate", valueName: "N", help: "Approximate number of subjects affected."),
-            .option("nature", valueName: "TEXT", help: "The nature of the breach (GDPR Art. 33(3)(a))."),
-            .option("consequences", valueName: "TEXT", help: "The likely consequences (Art. 33(3)(c))."),
-            .option("measures", valueName: "TEXT", help: "Measures taken or proposed (Art. 33(3)(d))."),
-            .option("contact", valueName: "TEXT", help: "The DPO or contact point (Art. 33(3)(b))."),
+            .option(.title, valueName: "TEXT", help: "A new title."),
+            .option(.regions, valueName: "IDS", help: "The affected regions (replaces the list)."),
+            .option(.categories, valueName: "LIST", help: "The affected data categories (replaces the list)."),
+            .option(.subjectsEstimate, valueName: "N", help: "Approximate number of subjects affected."),
+            .option(.nature, valueName: "TEXT", help: "The nature of the breach (GDPR Art. 33(3)(a))."),
+            .option(.consequences, valueName: "TEXT", help: "The likely consequences (Art. 33(3)(c))."),
+            .option(.measures, valueName: "TEXT", help: "Measures taken or proposed (Art. 33(3)(d))."),
+            .option(.contact, valueName: "TEXT", help: "The DPO or contact point (Art. 33(3)(b))."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -210,18 +210,18 @@ struct BreachUpdateCommand: ParsableCommand {
         try withVault(global) { vault in
             let now = Date()
             let changes = BreachChanges(
-                title: parsed.option("title"),
-                regions: try parsed.option("regions").map {
+                title: parsed.option(.title),
+                regions: try parsed.option(.regions).map {
                     try BreachCommand.regions($0, vault: vault, command: Self.self)
                 },
-                categories: parsed.option("categories").map {
+                categories: parsed.option(.categories).map {
                     BreachCommand.list($0).map(DataCategory.init(rawValue:))
                 },
-                subjectsEstimate: try parsed.integer("subjects-estimate", in: 0...10_000_000_000),
-                nature: parsed.option("nature"),
-                consequences: parsed.option("consequences"),
-                measures: parsed.option("measures"),
-                contact: parsed.option("contact")
+                subjectsEstimate: try parsed.integer(.subjectsEstimate, in: 0...10_000_000_000),
+                nature: parsed.option(.nature),
+                consequences: parsed.option(.consequences),
+                measures: parsed.option(.measures),
+                contact: parsed.option(.contact)
             )
             let breach = try vault.updateBreach(id, changes, now: now, context: BreachCommand.context)
             try BreachCommand.print(

@@ -31,7 +31,7 @@ struct BudgetCommand: ParsableCommand {
 
     func run() throws {
         let report = try withVault(global) { vault in
-            try vault.budget(analyst: try principal.resolve(vault).budgetHolder, context: .commandLine(role: "analyst"))
+            try vault.budget(analyst: try principal.resolve(vault).budgetHolder, context: .commandLine(role: .analyst))
         }
         if global.json {
             try Output.json(report)

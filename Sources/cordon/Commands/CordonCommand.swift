@@ -35,7 +35,7 @@ struct VersionCommand: ParsableCommand {
     let json: Bool
 
     init(parsed: ParsedArguments) throws {
-        json = parsed.flag("json")
+        json = parsed.flag(.json)
     }
 
     func run() throws {

@@ -43,18 +43,18 @@ struct DSROpenCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .option(
-                "right",
+                .right,
                 valueName: "RIGHT",
                 help: "One of \(Right.allCases.map(\.rawValue).joined(separator: ", "))."
             ),
             .option(
-                "region",
+                .region,
                 valueName: "ID",
                 help: "The region whose policy governs the request (default with --subject: the subject's)."
             ),
-            .option("subject", valueName: "SUBJECT_ID", help: "Cordon's id of the subject (never an email or a name)."),
-            .option("ref", valueName: "REF", help: "The requester's ticket reference."),
-            .option("received-at", valueName: "TIME", help: "When it was received, RFC 3339 (default: now)."),
+            .option(.subject, valueName: "SUBJECT_ID", help: "Cordon's id of the subject (never an email or a name)."),
+            .option(.ref, valueName: "REF", help: "The requester's ticket reference."),
+            .option(.receivedAt, valueName: "TIME", help: "When it was received, RFC 3339 (default: now)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -66,12 +66,12 @@ struct DSROpenCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        guard let rightText = parsed.option("right") else { throw UsageError("missing --right", command: Self.self) }
+        guard let rightText = parsed.option(.right) else { throw UsageError("missing --right", command: Self.self) }
         self.right = try KnownValues.choose(Right.self, "right", rightText, option: "right", command: Self.self)
-        region = parsed.option("region")
-        subject = parsed.option("subject")
-        reference = parsed.option("ref")
-        receivedAt = try parsed.date("received-at")
+        region = parsed.option(.region)
+        subject = parsed.option(.subject)
+        reference = parsed.option(.ref)
+        receivedAt = try parsed.date(.receivedAt)
     }
 
     func validate() throws {
@@ -99,7 +99,7 @@ struct DSROpenCommand: ParsableCommand {
             subject: subject,
             externalRef: reference,
             receivedAt: receivedAt ?? now,
-            context: .commandLine(role: "dpo")
+            context: .commandLine(role: .dpo)
         )
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
@@ -126,11 +126,11 @@ struct DSRListCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .option(
-                "status",
+                .status,
                 valueName: "STATUS",
                 help: "\(DSRRequest.Filter.allCases.map(\.rawValue).joined(separator: ", ")) (default: open)."
             ),
-            .option("now", valueName: "TIME", help: "Judge deadlines at this RFC 3339 time (default: now)."),
+            .option(.now, valueName: "TIME", help: "Judge deadlines at this RFC 3339 time (default: now)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -139,7 +139,7 @@ struct DSRListCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        let statusText = parsed.option("status") ?? DSRRequest.Filter.open.rawValue
+        let statusText = parsed.option(.status) ?? DSRRequest.Filter.open.rawValue
         self.filter = try KnownValues.choose(
             DSRRequest.Filter.self,
             "status",
@@ -147,13 +147,13 @@ struct DSRListCommand: ParsableCommand {
             option: "status",
             command: Self.self
         )
-        now = try parsed.date("now") ?? Date()
+        now = try parsed.date(.now) ?? Date()
     }
 
     func run() throws {
         let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
-        let requests = try vault.listRequests(filter, now: now, context: .commandLine(role: "dpo"))
+        let requests = try vault.listRequests(filter, now: now, context: .commandLine(role: .dpo))
         if global.json {
             try Output.json(requests.map { DSRCommand.Entry(request: $0, now: now) })
         } else if requests.isEmpty {
@@ -183,7 +183,7 @@ struct DSRShowCommand: ParsableCommand {
     func run() throws {
         let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
-        let request = try vault.showRequest(id, context: .commandLine(role: "dpo"))
+        let request = try vault.showRequest(id, context: .commandLine(role: .dpo))
         let now = Date()
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
@@ -207,7 +207,7 @@ struct DSRExtendCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("id", help: "The request id (dsr-...)."),
-            .option("reason", valueName: "TEXT", help: "Why more time is needed (required by GDPR and CCPA)."),
+            .option(.reason, valueName: "TEXT", help: "Why more time is needed (required by GDPR and CCPA)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -217,14 +217,14 @@ struct DSRExtendCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         id = parsed.positional(0)!
-        reason = parsed.option("reason")
+        reason = parsed.option(.reason)
     }
 
     func run() throws {
         let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
         let now = Date()
-        let request = try vault.extendRequest(id, reason: reason, context: .commandLine(role: "dpo"), now: now)
+        let request = try vault.extendRequest(id, reason: reason, context: .commandLine(role: .dpo), now: now)
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
             return
@@ -245,7 +245,7 @@ struct DSRCompleteCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("id", help: "The request id (dsr-...)."),
-            .option("outcome", valueName: "TEXT", help: "What was done, e.g. 'export sent' (no personal data)."),
+            .option(.outcome, valueName: "TEXT", help: "What was done, e.g. 'export sent' (no personal data)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -255,14 +255,14 @@ struct DSRCompleteCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         id = parsed.positional(0)!
-        outcome = parsed.option("outcome")
+        outcome = parsed.option(.outcome)
     }
 
     func run() throws {
         let vault = try DSRCommand.openRegister(global)
         defer { try? vault.close() }
         let now = Date()
-        let request = try vault.completeRequest(id, outcome: outcome, context: .commandLine(role: "dpo"), now: now)
+        let request = try vault.completeRequest(id, outcome: outcome, context: .commandLine(role: .dpo), now: now)
         if global.json {
             try Output.json(DSRCommand.Entry(request: request, now: now))
             return

@@ -18,9 +18,9 @@ struct DemoCommand: ParsableCommand {
             """
     )
     static let arguments: [ArgumentSpec] = [
-        .option("bind", valueName: "ADDR:PORT", help: "Loopback address to listen on (default 127.0.0.1:8080)."),
+        .option(.bind, valueName: "ADDR:PORT", help: "Loopback address to listen on (default 127.0.0.1:8080)."),
         .option(
-            "subjects",
+            .subjects,
             valueName: "N",
             help: "Subjects to generate on the first run (default 20000, with 30 events each)."
         ),
@@ -33,11 +33,11 @@ struct DemoCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         var global = GlobalOptions(parsed: parsed)
-        if parsed.option("data") == nil && ProcessInfo.processInfo.environment["CORDON_DATA"] == nil {
+        if parsed.option(.data) == nil && ProcessInfo.processInfo.environment["CORDON_DATA"] == nil {
             global.dataDirectory = URL(fileURLWithPath: "./cordon-demo").standardizedFileURL
         }
         self.global = global
-        let text = parsed.option("bind") ?? "127.0.0.1:8080"
+        let text = parsed.option(.bind) ?? "127.0.0.1:8080"
         guard let bind = BindAddress(parsing: text), bind.isLoopback else {
             throw UsageError(
                 "--bind must be a loopback address such as 127.0.0.1:8080, got '\(text)'",
@@ -45,7 +45,7 @@ struct DemoCommand: ParsableCommand {
             )
         }
         self.bind = bind
-        subjects = try parsed.integer("subjects", in: 1...1_000_000) ?? DemoDataOptions.shopSubjectCount
+        subjects = try parsed.integer(.subjects, in: 1...1_000_000) ?? DemoDataOptions.shopSubjectCount
     }
 
     func run() throws {
@@ -96,7 +96,7 @@ struct DemoCommand: ParsableCommand {
             )
         )
         _ = try generator.generate(into: input) { _ in }
-        let context = AccessContext(actor: "cordon:demo", role: "ingest")
+        let context = AccessContext(actor: "cordon:demo", role: .ingest)
         for (kind, file) in [("subjects", "subjects.ndjson"), ("events", "events.ndjson")] {
             let reader = try LineReader(path: input.appendingPathComponent(file).path)
             let summary =
@@ -117,7 +117,7 @@ struct DemoCommand: ParsableCommand {
     /// analyst's may query every queryable purpose).
     private func freshTokens(_ vault: Vault) throws -> [(TokenRole, String)] {
         let registry = try vault.tokenRegistry()
-        let context = AccessContext(actor: "cordon:demo", role: "admin")
+        let context = AccessContext(actor: "cordon:demo", role: .admin)
         for token in try registry.list() where token.name.hasPrefix("demo-") && !token.isRevoked {
             try registry.revoke(id: token.id, context: context)
         }

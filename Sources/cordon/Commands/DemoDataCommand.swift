@@ -25,13 +25,13 @@ struct DemoDataCommand: ParsableCommand {
             """
     )
     static let arguments: [ArgumentSpec] = [
-        .option("subjects", valueName: "N", help: "Subject lines to write (default 20000)."),
-        .option("events", valueName: "M", help: "Event lines to write (default 30 per subject)."),
-        .option("seed", valueName: "S", help: "Seed, decimal or 0x-hex (default 1)."),
-        .option("out", valueName: "DIR", help: "Directory for the two files, created if missing (required)."),
-        .option("invalid-rate", valueName: "RATE", help: "Share of lines ingest must reject, 0 to 1 (default 0.01)."),
+        .option(.subjects, valueName: "N", help: "Subject lines to write (default 20000)."),
+        .option(.events, valueName: "M", help: "Event lines to write (default 30 per subject)."),
+        .option(.seed, valueName: "S", help: "Seed, decimal or 0x-hex (default 1)."),
+        .option(.out, valueName: "DIR", help: "Directory for the two files, created if missing (required)."),
+        .option(.invalidRate, valueName: "RATE", help: "Share of lines ingest must reject, 0 to 1 (default 0.01)."),
         .option(
-            "until",
+            .until,
             valueName: "TIME",
             help: "End of the 365-day window events fall in (RFC 3339; default 2025-12-31T23:59:59Z)."
         ),
@@ -46,26 +46,26 @@ struct DemoDataCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         let subjects =
-            try parsed.integer("subjects", in: 0...DemoDataOptions.maximumSubjectCount)
+            try parsed.integer(.subjects, in: 0...DemoDataOptions.maximumSubjectCount)
             ?? DemoDataOptions.shopSubjectCount
         let events =
-            try parsed.integer("events", in: 0...DemoDataOptions.maximumEventCount) ?? subjects
+            try parsed.integer(.events, in: 0...DemoDataOptions.maximumEventCount) ?? subjects
             * DemoDataOptions.shopEventsPerSubject
         var invalidRate = 0.01
-        if let text = parsed.option("invalid-rate") {
+        if let text = parsed.option(.invalidRate) {
             guard let rate = Double(text), rate.isFinite, (0...1).contains(rate) else {
                 throw UsageError("--invalid-rate must be a number in 0...1, got '\(text)'", command: Self.self)
             }
             invalidRate = rate
         }
-        let windowEnd = try parsed.date("until").map { Int64($0.timeIntervalSince1970) } ?? DemoDataOptions().windowEnd
+        let windowEnd = try parsed.date(.until).map { Int64($0.timeIntervalSince1970) } ?? DemoDataOptions().windowEnd
         options = DemoDataOptions(
             subjectCount: subjects,
             eventCount: events,
             invalidRate: invalidRate,
             windowEnd: windowEnd
         )
-        if let text = parsed.option("seed") {
+        if let text = parsed.option(.seed) {
             let value = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
             guard let value else {
                 throw UsageError(
@@ -77,7 +77,7 @@ struct DemoDataCommand: ParsableCommand {
         } else {
             seed = 1
         }
-        guard let out = parsed.option("out") else {
+        guard let out = parsed.option(.out) else {
             throw UsageError("missing --out DIR (where to write subjects.ndjson and events.ndjson)", command: Self.self)
         }
         output = URL(fileURLWithPath: out).standardizedFileURL

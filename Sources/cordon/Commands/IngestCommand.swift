@@ -14,28 +14,28 @@ struct IngestCommand: CommandGroup {
 struct IngestArguments {
     /// `--max-clock-skew SECONDS`, also accepted by `cordon serve`.
     static let clockSkewSpec = ArgumentSpec.option(
-        "max-clock-skew",
+        .maxClockSkew,
         valueName: "SECONDS",
         help: "How far ahead of now an event's ts or a consent's recordedAt may be (default 86400)."
     )
 
     /// The value of `--max-clock-skew`, if given.
     static func clockSkew(_ parsed: ParsedArguments) throws -> Int64? {
-        try parsed.integer("max-clock-skew", in: 0...(366 * 86_400)).map(Int64.init)
+        try parsed.integer(.maxClockSkew, in: 0...(366 * 86_400)).map(Int64.init)
     }
 
     static let specs: [ArgumentSpec] = [
         .positional("file", help: "NDJSON input, or - for stdin."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
-        .flag("json", help: "Accepted for symmetry: the summary on stdout is always one JSON document."),
+        .flag(.json, help: "Accepted for symmetry: the summary on stdout is always one JSON document."),
         .option(
-            "rejects",
+            .rejects,
             valueName: "FILE",
             help: "Write every refused line (number, reason, field, message; never its data) as NDJSON."
         ),
-        .option("batch-size", valueName: "N", help: "Lines per transaction (default 1000)."),
+        .option(.batchSize, valueName: "N", help: "Lines per transaction (default 1000)."),
         clockSkewSpec,
-        .flag("quiet", short: "q", help: "No progress on stderr."),
+        .flag(.quiet, short: "q", help: "No progress on stderr."),
     ]
 
     let global: GlobalOptions
@@ -48,10 +48,10 @@ struct IngestArguments {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         file = parsed.positional(0)!
-        rejects = parsed.option("rejects")
-        batchSize = try parsed.integer("batch-size", in: 1...100_000) ?? 1000
+        rejects = parsed.option(.rejects)
+        batchSize = try parsed.integer(.batchSize, in: 1...100_000) ?? 1000
         clockSkew = try Self.clockSkew(parsed)
-        quiet = parsed.flag("quiet")
+        quiet = parsed.flag(.quiet)
     }
 
     /// What both ingest commands' help says about output and exit status.
@@ -156,7 +156,7 @@ struct IngestSubjectsCommand: ParsableCommand {
         try arguments.run { vault, reader, options, reject, progress in
             try vault.ingestSubjects(
                 from: reader,
-                context: .commandLine(role: "ingest"),
+                context: .commandLine(role: .ingest),
                 options: options,
                 onReject: reject,
                 progress: progress
@@ -190,7 +190,7 @@ struct IngestEventsCommand: ParsableCommand {
         try arguments.run { vault, reader, options, reject, progress in
             try vault.ingestEvents(
                 from: reader,
-                context: .commandLine(role: "ingest"),
+                context: .commandLine(role: .ingest),
                 options: options,
                 onReject: reject,
                 progress: progress

@@ -1,6 +1,5 @@
 import CordonCore
 import CordonCrypto
-import CordonStore
 import Foundation
 
 /// `cordon init`: creates a data directory with its master key and keyrings.
@@ -21,18 +20,18 @@ struct InitCommand: ParsableCommand {
     static let arguments =
         GlobalOptions.all + [
             .option(
-                "page-cipher",
+                .pageCipher,
                 valueName: "NAME",
                 help: "Page AEAD for new stores: xchacha20-poly1305 (default) or aes-256-gcm."
             )
         ]
 
     let global: GlobalOptions
-    let pageCipher: PageEncryption.Algorithm?
+    let pageCipher: PageCipher?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        pageCipher = try parsed.option("page-cipher").map { try PageEncryption.Algorithm.named($0, for: Self.self) }
+        pageCipher = try parsed.option(.pageCipher).map { try PageCipher.named($0, for: Self.self) }
     }
 
     func run() throws {
@@ -51,9 +50,9 @@ struct InitCommand: ParsableCommand {
         if report.alreadyInitialized {
             try withVault(global) { vault in
                 try vault.recordAdministration(
-                    "instance.reinit",
+                    .instanceReinit,
                     details: ["created": report.created.joined(separator: ","), "masterKeyId": report.masterKeyID],
-                    context: .commandLine(role: "admin")
+                    context: .commandLine(role: .admin)
                 )
             }
         }

@@ -19,7 +19,7 @@ struct QuerySaveCommand: ParsableCommand {
         [
             .positional("name", help: "The saved query's name (1-64 of A-Z a-z 0-9 _ . -)."),
             .positional("query", help: "The query text (quote it for the shell)."),
-            .option("purpose", valueName: "PURPOSE", help: "The purpose it runs for (e.g. analytics); required."),
+            .option(.purpose, valueName: "PURPOSE", help: "The purpose it runs for (e.g. analytics); required."),
         ] + AnalystPrincipalOptions.specs + GlobalOptions.all
 
     let global: GlobalOptions
@@ -32,7 +32,7 @@ struct QuerySaveCommand: ParsableCommand {
         global = GlobalOptions(parsed: parsed)
         name = parsed.positional(0)
         text = parsed.positional(1)
-        purpose = parsed.option("purpose")
+        purpose = parsed.option(.purpose)
         principal = AnalystPrincipalOptions(parsed: parsed)
     }
 
@@ -56,7 +56,7 @@ struct QuerySaveCommand: ParsableCommand {
                     text!,
                     purpose: Purpose(rawValue: purpose!),
                     analyst: token.budgetHolder,
-                    context: .commandLine(role: "analyst"),
+                    context: .commandLine(role: .analyst),
                     options: AnalystPrincipalOptions.options(for: token, QueryOptions())
                 )
             }
@@ -97,7 +97,7 @@ struct QuerySavedCommand: ParsableCommand {
         let saved = try withVault(global) { vault in
             try vault.savedQueries(
                 analyst: try principal.resolve(vault).budgetHolder,
-                context: .commandLine(role: "analyst")
+                context: .commandLine(role: .analyst)
             )
         }
         if global.json {

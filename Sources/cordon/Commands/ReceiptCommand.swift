@@ -22,7 +22,7 @@ struct ReceiptVerifyCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] = [
         .positional("file", help: "The receipt JSON (from `cordon subject erase --receipt FILE` or its stdout)."),
-        .option("pubkey", valueName: "FILE", help: "Verifier key file; default: this data directory's audit key."),
+        .option(.pubkey, valueName: "FILE", help: "Verifier key file; default: this data directory's audit key."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -33,7 +33,7 @@ struct ReceiptVerifyCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         file = parsed.positional(0)!
-        pubkey = parsed.option("pubkey")
+        pubkey = parsed.option(.pubkey)
     }
 
     func run() throws {

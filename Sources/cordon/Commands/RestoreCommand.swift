@@ -23,7 +23,7 @@ struct RestoreCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] =
         [
             .positional("dir", help: "The backup directory."),
-            .flag("force", help: "Restore over a live data directory (its audit trail is kept and extended)."),
+            .flag(.force, help: "Restore over a live data directory (its audit trail is kept and extended)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -33,7 +33,7 @@ struct RestoreCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         backup = URL(fileURLWithPath: parsed.positional(0)!).standardizedFileURL
-        force = parsed.flag("force")
+        force = parsed.flag(.force)
     }
 
     func run() throws {
@@ -50,7 +50,7 @@ struct RestoreCommand: ParsableCommand {
             configuration: configuration,
             source: source,
             force: force,
-            context: .commandLine(role: "admin"),
+            context: .commandLine(role: .admin),
             passphraseParameters: PassphraseCost.fromEnvironment()
         ) { Output.standardError("restore: \($0)") }
         report.warnings.forEach(Output.warning)

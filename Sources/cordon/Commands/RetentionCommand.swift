@@ -19,8 +19,8 @@ struct RetentionRunCommand: ParsableCommand {
             "Purchases follow user.behavior.purchase_history, other events user.behavior.browsing_history, profiles user.contact (from the last update or event). Each batch is its own audited transaction."
     )
     static let arguments: [ArgumentSpec] = [
-        .option("now", valueName: "TIME", help: "Sweep as of this RFC 3339 time (default: the clock)."),
-        .option("batch-size", valueName: "N", help: "Rows per transaction (default 10000)."),
+        .option(.now, valueName: "TIME", help: "Sweep as of this RFC 3339 time (default: the clock)."),
+        .option(.batchSize, valueName: "N", help: "Rows per transaction (default 10000)."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -30,13 +30,13 @@ struct RetentionRunCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        now = Int64((try parsed.date("now") ?? Date()).timeIntervalSince1970)
-        batchSize = try parsed.integer("batch-size", in: 1...1_000_000) ?? 10_000
+        now = Int64((try parsed.date(.now) ?? Date()).timeIntervalSince1970)
+        batchSize = try parsed.integer(.batchSize, in: 1...1_000_000) ?? 10_000
     }
 
     func run() throws {
         let report = try withVault(global) { vault in
-            try vault.runRetention(context: .commandLine(role: "admin"), now: now, batchSize: batchSize) {
+            try vault.runRetention(context: .commandLine(role: .admin), now: now, batchSize: batchSize) {
                 Output.standardError("retention: \($0)")
             }
         }

@@ -13,14 +13,14 @@ struct RopaCommand: ParsableCommand {
             """
     )
     static let arguments: [ArgumentSpec] =
-        [.option("format", valueName: "FORMAT", help: "md (default), json or csv.")] + GlobalOptions.all
+        [.option(.format, valueName: "FORMAT", help: "md (default), json or csv.")] + GlobalOptions.all
 
     let global: GlobalOptions
     let format: String
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        format = parsed.option("format") ?? (global.json ? "json" : "md")
+        format = parsed.option(.format) ?? (global.json ? "json" : "md")
         guard ["md", "json", "csv"].contains(format) else {
             throw UsageError("--format must be md, json or csv, got '\(format)'", command: Self.self)
         }
@@ -28,7 +28,7 @@ struct RopaCommand: ParsableCommand {
 
     func run() throws {
         try withVault(global) { vault in
-            let record = try vault.processingRecord(now: Date(), context: .commandLine(role: "dpo"))
+            let record = try vault.processingRecord(now: Date(), context: .commandLine(role: .dpo))
             switch format {
             case "json": try Output.json(record)
             case "csv": Output.standardOutput(record.csv)

@@ -32,7 +32,7 @@ enum InProcessMeasurement {
         unlimited.rateLimitBurst = Int.max / 2
         let api = CordonAPI(configuration: unlimited, session: session)
         defer { try? api.slot.close() }
-        let context = AccessContext(actor: "cordon:bench", role: "admin")
+        let context = AccessContext(actor: "cordon:bench", role: .admin)
         let ingest = try session.tokens.create(
             name: "bench-ingest",
             role: .ingest,

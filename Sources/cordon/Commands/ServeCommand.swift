@@ -25,36 +25,36 @@ struct ServeCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] = [
         .option(
-            "bind",
+            .bind,
             valueName: "ADDR:PORT",
             help: "Address to listen on (default 127.0.0.1:8080; port 0 picks one)."
         ),
-        .option("tls-cert", valueName: "FILE", help: "PEM certificate chain (with --tls-key)."),
-        .option("tls-key", valueName: "FILE", help: "PEM private key (with --tls-cert)."),
-        .option("threads", valueName: "N", help: "Worker threads (default 16 per core, at least 64)."),
-        .option("max-body-bytes", valueName: "N", help: "Largest request body (default 8388608)."),
-        .option("max-lines", valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
-        .option("timeout", valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
+        .option(.tlsCert, valueName: "FILE", help: "PEM certificate chain (with --tls-key)."),
+        .option(.tlsKey, valueName: "FILE", help: "PEM private key (with --tls-cert)."),
+        .option(.threads, valueName: "N", help: "Worker threads (default 16 per core, at least 64)."),
+        .option(.maxBodyBytes, valueName: "N", help: "Largest request body (default 8388608)."),
+        .option(.maxLines, valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
+        .option(.timeout, valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
         IngestArguments.clockSkewSpec,
-        .option("rate-limit", valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
+        .option(.rateLimit, valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
         .option(
-            "retention-interval",
+            .retentionInterval,
             valueName: "SECONDS",
             help:
                 "Seconds between the server's own retention sweeps (default 3600, the first within a minute; 0 turns them off)."
         ),
         .option(
-            "backup-dir",
+            .backupDir,
             valueName: "DIR",
             help: "Where POST /v1/backups writes online backups, one new directory each (default: refused)."
         ),
         .option(
-            "measure-in-process",
+            .measureInProcess,
             valueName: "N",
             help:
                 "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."
         ),
-        .option("measure-body", valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
+        .option(.measureBody, valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
@@ -66,13 +66,13 @@ struct ServeCommand: ParsableCommand {
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         var server = ServerConfiguration(dataDirectory: global.dataDirectory)
-        if let text = parsed.option("bind") {
+        if let text = parsed.option(.bind) {
             guard let bind = BindAddress(parsing: text) else {
                 throw UsageError("--bind must be IPV4:PORT such as 127.0.0.1:8080, got '\(text)'", command: Self.self)
             }
             server.bind = bind
         }
-        switch (parsed.option("tls-cert"), parsed.option("tls-key")) {
+        switch (parsed.option(.tlsCert), parsed.option(.tlsKey)) {
         case (nil, nil): break
         case (let cert?, let key?):
             guard let certificate = FileManager.default.contents(atPath: cert),
@@ -82,24 +82,24 @@ struct ServeCommand: ParsableCommand {
             server.tlsKeyPEM = Array(privateKey)
         default: throw UsageError("--tls-cert and --tls-key go together", command: Self.self)
         }
-        server.threadPoolSize = try parsed.integer("threads", in: 1...256) ?? server.threadPoolSize
-        server.maximumBodyBytes = try parsed.integer("max-body-bytes", in: 1024...(1 << 30)) ?? server.maximumBodyBytes
-        server.maximumLinesPerBatch = try parsed.integer("max-lines", in: 1...1_000_000) ?? server.maximumLinesPerBatch
-        server.connectionTimeoutSeconds = try parsed.integer("timeout", in: 1...3600) ?? server.connectionTimeoutSeconds
+        server.threadPoolSize = try parsed.integer(.threads, in: 1...256) ?? server.threadPoolSize
+        server.maximumBodyBytes = try parsed.integer(.maxBodyBytes, in: 1024...(1 << 30)) ?? server.maximumBodyBytes
+        server.maximumLinesPerBatch = try parsed.integer(.maxLines, in: 1...1_000_000) ?? server.maximumLinesPerBatch
+        server.connectionTimeoutSeconds = try parsed.integer(.timeout, in: 1...3600) ?? server.connectionTimeoutSeconds
         server.maximumClockSkewSeconds = try IngestArguments.clockSkew(parsed) ?? server.maximumClockSkewSeconds
-        if let rate = try parsed.integer("rate-limit", in: 1...1_000_000) {
+        if let rate = try parsed.integer(.rateLimit, in: 1...1_000_000) {
             server.rateLimitPerSecond = Double(rate)
             server.rateLimitBurst = rate * 2
         }
-        if let seconds = try parsed.integer("retention-interval", in: 0...(366 * 86_400)) {
+        if let seconds = try parsed.integer(.retentionInterval, in: 0...(366 * 86_400)) {
             server.retentionIntervalSeconds = seconds == 0 ? nil : Double(seconds)
         }
-        server.backupDirectory = parsed.option("backup-dir").map { URL(fileURLWithPath: $0).standardizedFileURL }
+        server.backupDirectory = parsed.option(.backupDir).map { URL(fileURLWithPath: $0).standardizedFileURL }
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
         self.server = server
-        measureCount = try parsed.integer("measure-in-process", in: 1...10_000_000)
-        measureBody = parsed.option("measure-body")
+        measureCount = try parsed.integer(.measureInProcess, in: 1...10_000_000)
+        measureBody = parsed.option(.measureBody)
         if measureCount != nil && measureBody == nil {
             throw UsageError("--measure-in-process needs --measure-body FILE", command: Self.self)
         }

@@ -17,7 +17,7 @@ struct StoreVerifyCommand: ParsableCommand {
         abstract: "Authenticate every page of each region's store, control.db and their WALs; exit 1 if any fails."
     )
     static let arguments: [ArgumentSpec] = [
-        .option("region", valueName: "ID", help: "Only this region (default: all)."),
+        .option(.region, valueName: "ID", help: "Only this region (default: all)."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -26,7 +26,7 @@ struct StoreVerifyCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        region = parsed.option("region")
+        region = parsed.option(.region)
     }
 
     func run() throws {
@@ -34,7 +34,7 @@ struct StoreVerifyCommand: ParsableCommand {
             try KnownValues.regions(try PolicyBundle.load(global)).check(region, option: "region", command: Self.self)
         }
         let checks = try withVault(global) { vault in
-            try vault.verifyStores(region.map { [RegionID(rawValue: $0)] }, context: .commandLine(role: "admin"))
+            try vault.verifyStores(region.map { [RegionID(rawValue: $0)] }, context: .commandLine(role: .admin))
         }
         if global.json {
             try Output.json(checks)
@@ -74,9 +74,9 @@ struct StoreRestoreCommand: ParsableCommand {
             """
     )
     static let arguments: [ArgumentSpec] = [
-        .option("region", valueName: "ID", help: "The region whose store to replace."),
-        .option("from", valueName: "FILE", help: "The backup copy of <data>/regions/<id>.db."),
-        .option("control", valueName: "FILE", help: "A backup copy of <data>/control.db to accept instead."),
+        .option(.region, valueName: "ID", help: "The region whose store to replace."),
+        .option(.from, valueName: "FILE", help: "The backup copy of <data>/regions/<id>.db."),
+        .option(.control, valueName: "FILE", help: "A backup copy of <data>/control.db to accept instead."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -90,7 +90,7 @@ struct StoreRestoreCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        switch (parsed.option("region"), parsed.option("from"), parsed.option("control")) {
+        switch (parsed.option(.region), parsed.option(.from), parsed.option(.control)) {
         case (let region?, let backup?, nil): target = .region(region, backup: backup)
         case (nil, nil, let backup?): target = .control(backup: backup)
         default:
@@ -117,7 +117,7 @@ struct StoreRestoreCommand: ParsableCommand {
             try vault.restore(
                 RegionID(rawValue: region),
                 from: URL(fileURLWithPath: backup),
-                context: .commandLine(role: "admin")
+                context: .commandLine(role: .admin)
             )
         }
         if global.json {
@@ -136,7 +136,7 @@ struct StoreRestoreCommand: ParsableCommand {
             configuration: try PolicyBundle.load(global),
             source: .fromEnvironment(dataDirectory: global.dataDirectory),
             from: URL(fileURLWithPath: backup),
-            context: .commandLine(role: "admin"),
+            context: .commandLine(role: .admin),
             passphraseParameters: PassphraseCost.fromEnvironment()
         )
         if global.json {

@@ -16,7 +16,7 @@ struct SubjectCommand: CommandGroup {
 
 /// `--request DSR_ID`: answer a request registered with `cordon dsr open`.
 let requestSpec = ArgumentSpec.option(
-    "request",
+    .request,
     valueName: "DSR_ID",
     help: "The registered request (cordon dsr open) this answers; default: register one now."
 )
@@ -39,8 +39,8 @@ struct SubjectLookupCommand: ParsableCommand {
         abstract: "Find a subject's id and region by externalId or email (exit 1 if none)."
     )
     static let arguments: [ArgumentSpec] = [
-        .option("external-id", valueName: "ID", help: "The shop's customer id."),
-        .option("email", valueName: "EMAIL", help: "The subject's email (matched after normalization)."),
+        .option(.externalId, valueName: "ID", help: "The shop's customer id."),
+        .option(.email, valueName: "EMAIL", help: "The subject's email (matched after normalization)."),
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
 
@@ -50,8 +50,8 @@ struct SubjectLookupCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        externalID = parsed.option("external-id")
-        email = parsed.option("email")
+        externalID = parsed.option(.externalId)
+        email = parsed.option(.email)
     }
 
     func validate() throws {
@@ -62,7 +62,7 @@ struct SubjectLookupCommand: ParsableCommand {
 
     func run() throws {
         let reference: Vault.SubjectReference = externalID.map { .externalID($0) } ?? .email(email!)
-        let lookup = try withVault(global) { try $0.find(reference, context: .commandLine(role: "dpo")) }
+        let lookup = try withVault(global) { try $0.find(reference, context: .commandLine(role: .dpo)) }
         let found = lookup.subjects
         for (region, code) in lookup.unavailableRegions.sorted(by: { $0.key < $1.key }) {
             Output.standardError(
@@ -94,7 +94,7 @@ struct SubjectExportCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
-        .option("out", valueName: "FILE", help: "Write the package here (mode 0600) instead of stdout."),
+        .option(.out, valueName: "FILE", help: "Write the package here (mode 0600) instead of stdout."),
         requestSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
@@ -106,14 +106,14 @@ struct SubjectExportCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        request = parsed.option("request")
+        request = parsed.option(.request)
         id = try subjectID(parsed.positional(0)!, for: Self.self)
-        out = parsed.option("out")
+        out = parsed.option(.out)
     }
 
     func run() throws {
         let package = try withVault(global) {
-            try $0.export(id, context: .commandLine(role: "dpo"), dsrRequest: request)
+            try $0.export(id, context: .commandLine(role: .dpo), dsrRequest: request)
         }
         guard let out else {
             try Output.json(package)
@@ -136,7 +136,7 @@ struct SubjectEraseCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id (from `cordon subject lookup`)."),
-        .option("receipt", valueName: "FILE", help: "Also write the receipt to FILE."),
+        .option(.receipt, valueName: "FILE", help: "Also write the receipt to FILE."),
         requestSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
@@ -148,14 +148,14 @@ struct SubjectEraseCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        request = parsed.option("request")
+        request = parsed.option(.request)
         id = try subjectID(parsed.positional(0)!, for: Self.self)
-        receiptPath = parsed.option("receipt")
+        receiptPath = parsed.option(.receipt)
     }
 
     func run() throws {
         let receipt = try withVault(global) {
-            try $0.erase(id, context: .commandLine(role: "dpo"), dsrRequest: request)
+            try $0.erase(id, context: .commandLine(role: .dpo), dsrRequest: request)
         }
         if let receiptPath { try Output.writeJSON(receipt, to: receiptPath) }
         try Output.json(receipt)
@@ -174,7 +174,7 @@ struct SubjectRectifyCommand: ParsableCommand {
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id."),
         .repeatingOption(
-            "set",
+            .set,
             valueName: "FIELD=VALUE",
             help: "A catalog PII field and its corrected value (repeatable)."
         ),
@@ -189,10 +189,10 @@ struct SubjectRectifyCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        request = parsed.option("request")
+        request = parsed.option(.request)
         id = try subjectID(parsed.positional(0)!, for: Self.self)
         var changes: [String: String] = [:]
-        for assignment in parsed.values("set") {
+        for assignment in parsed.values(.set) {
             guard let equals = assignment.firstIndex(of: "=") else {
                 throw UsageError("--set takes FIELD=VALUE, got '\(assignment.prefix(40))'", command: Self.self)
             }
@@ -213,7 +213,7 @@ struct SubjectRectifyCommand: ParsableCommand {
         )
         for field in changes.keys.sorted() { try fields.check(field, option: "set", command: Self.self) }
         try withVault(global) {
-            try $0.rectify(id, set: changes, context: .commandLine(role: "dpo"), dsrRequest: request)
+            try $0.rectify(id, set: changes, context: .commandLine(role: .dpo), dsrRequest: request)
         }
         if global.json {
             try Output.json(Rectified(subjectId: id, fields: changes.keys.sorted()))
@@ -233,9 +233,9 @@ struct SubjectConsentCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] = [
         .positional("subject-id", help: "The subject id."),
-        .option("purpose", valueName: "PURPOSE", help: "A catalog purpose (analytics, marketing_email, ...)."),
-        .option("state", valueName: "STATE", help: "granted | withdrawn | restricted | objected."),
-        .option("source", valueName: "SOURCE", help: "Where the choice came from (default cli:<user>)."),
+        .option(.purpose, valueName: "PURPOSE", help: "A catalog purpose (analytics, marketing_email, ...)."),
+        .option(.state, valueName: "STATE", help: "granted | withdrawn | restricted | objected."),
+        .option(.source, valueName: "SOURCE", help: "Where the choice came from (default cli:<user>)."),
         requestSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec, GlobalOptions.jsonSpec,
     ]
@@ -249,13 +249,13 @@ struct SubjectConsentCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        request = parsed.option("request")
+        request = parsed.option(.request)
         id = try subjectID(parsed.positional(0)!, for: Self.self)
-        guard let purpose = parsed.option("purpose") else {
+        guard let purpose = parsed.option(.purpose) else {
             throw UsageError("--purpose is required", command: Self.self)
         }
         self.purpose = Purpose(rawValue: purpose)
-        guard let stateText = parsed.option("state") else {
+        guard let stateText = parsed.option(.state) else {
             throw UsageError("--state is required (granted, withdrawn, restricted or objected)", command: Self.self)
         }
         state = try KnownValues.choose(
@@ -265,13 +265,13 @@ struct SubjectConsentCommand: ParsableCommand {
             option: "state",
             command: Self.self
         )
-        source = parsed.option("source")
+        source = parsed.option(.source)
     }
 
     func run() throws {
         try KnownValues.purposes(try PolicyBundle.load(global))
             .check(purpose.rawValue, option: "purpose", command: Self.self)
-        let context = AccessContext.commandLine(role: "dpo")
+        let context = AccessContext.commandLine(role: .dpo)
         let source = self.source ?? context.actor
         try withVault(global) {
             try $0.recordConsent(

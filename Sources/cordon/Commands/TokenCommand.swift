@@ -30,11 +30,11 @@ struct TokenCreateCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] =
         [
-            .option("role", valueName: "ROLE", help: "admin, dpo, ingest or analyst (required)."),
-            .option("regions", valueName: "LIST", help: "Regions it may touch, comma-separated, or 'all' (required)."),
-            .option("name", valueName: "NAME", help: "A label for people, 1-64 printable characters (required)."),
+            .option(.role, valueName: "ROLE", help: "admin, dpo, ingest or analyst (required)."),
+            .option(.regions, valueName: "LIST", help: "Regions it may touch, comma-separated, or 'all' (required)."),
+            .option(.name, valueName: "NAME", help: "A label for people, 1-64 printable characters (required)."),
             .option(
-                "purposes",
+                .purposes,
                 valueName: "LIST",
                 help: "Purposes an analyst token may query, comma-separated (required for analysts only)."
             ),
@@ -48,14 +48,14 @@ struct TokenCreateCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        guard let roleText = parsed.option("role") else { throw UsageError("missing --role", command: Self.self) }
+        guard let roleText = parsed.option(.role) else { throw UsageError("missing --role", command: Self.self) }
         let role = try KnownValues.choose(TokenRole.self, "role", roleText, option: "role", command: Self.self)
-        guard let regions = parsed.option("regions") else { throw UsageError("missing --regions", command: Self.self) }
+        guard let regions = parsed.option(.regions) else { throw UsageError("missing --regions", command: Self.self) }
         guard let scope = TokenScope(parsing: regions) else {
             throw UsageError("--regions must list region ids separated by commas, or 'all'", command: Self.self)
         }
-        guard let name = parsed.option("name") else { throw UsageError("missing --name", command: Self.self) }
-        let purposes = parsed.option("purposes").map {
+        guard let name = parsed.option(.name) else { throw UsageError("missing --name", command: Self.self) }
+        let purposes = parsed.option(.purposes).map {
             $0.split(separator: ",").map { Purpose(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
         }
         switch (role, purposes) {
@@ -90,7 +90,7 @@ struct TokenCreateCommand: ParsableCommand {
                     role: role,
                     scope: scope,
                     purposes: purposes,
-                    context: .commandLine(role: "admin")
+                    context: .commandLine(role: .admin)
                 )
             }
         } catch let error as ControlError where error.code == .invalidInput {
@@ -113,7 +113,7 @@ struct TokenCreateCommand: ParsableCommand {
 struct TokenSecret: Encodable {
     var token: String
     var id: String
-    var role: String
+    var role: TokenRole
     var regions: [String]
     var purposes: [String]
     var name: String
@@ -121,7 +121,7 @@ struct TokenSecret: Encodable {
     init(_ issued: IssuedToken) {
         token = issued.secret
         id = issued.token.id
-        role = issued.token.role.rawValue
+        role = issued.token.role
         regions = issued.token.scope.names
         purposes = issued.token.purposes.map(\.rawValue)
         name = issued.token.name
@@ -173,7 +173,7 @@ struct TokenRevokeCommand: ParsableCommand {
 
     func run() throws {
         let token = try withVault(global) { vault in
-            try vault.tokenRegistry().revoke(id: id, context: .commandLine(role: "admin"))
+            try vault.tokenRegistry().revoke(id: id, context: .commandLine(role: .admin))
         }
         if global.json {
             try Output.json(token)

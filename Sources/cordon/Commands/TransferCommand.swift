@@ -35,15 +35,15 @@ struct TransferRequestCommand: ParsableCommand {
     )
     static let arguments: [ArgumentSpec] =
         [
-            .option("subject", valueName: "SUBJECT_ID", help: "Cordon's id of the person."),
-            .option("to", valueName: "COUNTRY", help: "Destination country, ISO 3166-1 alpha-2 (e.g. DE)."),
+            .option(.subject, valueName: "SUBJECT_ID", help: "Cordon's id of the person."),
+            .option(.to, valueName: "COUNTRY", help: "Destination country, ISO 3166-1 alpha-2 (e.g. DE)."),
             .option(
-                "mechanism",
+                .mechanism,
                 valueName: "MECHANISM",
                 help: "One of \(TransferMechanism.allCases.map(\.rawValue).joined(separator: ", "))."
             ),
-            .option("reference", valueName: "REF", help: "The contract, decision or filing reference."),
-            .flag("sensitive", help: "Sensitive personal information is transferred (counted separately)."),
+            .option(.reference, valueName: "REF", help: "The contract, decision or filing reference."),
+            .flag(.sensitive, help: "Sensitive personal information is transferred (counted separately)."),
         ] + GlobalOptions.all
 
     let global: GlobalOptions
@@ -51,11 +51,11 @@ struct TransferRequestCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        guard let subject = parsed.option("subject") else {
+        guard let subject = parsed.option(.subject) else {
             throw UsageError("missing --subject SUBJECT_ID", command: Self.self)
         }
-        guard let to = parsed.option("to") else { throw UsageError("missing --to COUNTRY", command: Self.self) }
-        guard let mechanismText = parsed.option("mechanism") else {
+        guard let to = parsed.option(.to) else { throw UsageError("missing --to COUNTRY", command: Self.self) }
+        guard let mechanismText = parsed.option(.mechanism) else {
             throw UsageError("missing --mechanism", command: Self.self)
         }
         let mechanism = try KnownValues.choose(
@@ -69,14 +69,14 @@ struct TransferRequestCommand: ParsableCommand {
             subjectID: subject,
             destination: to,
             mechanism: mechanism,
-            reference: parsed.option("reference"),
-            sensitive: parsed.flag("sensitive")
+            reference: parsed.option(.reference),
+            sensitive: parsed.flag(.sensitive)
         )
     }
 
     func run() throws {
         try withVault(global) { vault in
-            let receipt = try vault.requestTransfer(draft, now: Date(), context: .commandLine(role: "dpo"))
+            let receipt = try vault.requestTransfer(draft, now: Date(), context: .commandLine(role: .dpo))
             receipt.warnings.forEach(Output.warning)
             if global.json {
                 try Output.json(receipt)
@@ -99,19 +99,19 @@ struct TransferListCommand: ParsableCommand {
         abstract: "List recorded transfers, newest first."
     )
     static let arguments: [ArgumentSpec] =
-        [.option("year", valueName: "YYYY", help: "Only this calendar year.")] + GlobalOptions.all
+        [.option(.year, valueName: "YYYY", help: "Only this calendar year.")] + GlobalOptions.all
 
     let global: GlobalOptions
     let year: Int?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        year = try parsed.integer("year", in: 1970...9999)
+        year = try parsed.integer(.year, in: 1970...9999)
     }
 
     func run() throws {
         try withVault(global) { vault in
-            let transfers = try vault.listTransfers(year: year, context: .commandLine(role: "dpo"))
+            let transfers = try vault.listTransfers(year: year, context: .commandLine(role: .dpo))
             if global.json {
                 try Output.json(transfers)
                 return

@@ -23,8 +23,8 @@ struct UnsealCommand: ParsableCommand {
             """
     )
     static let arguments: [ArgumentSpec] = [
-        .option("share", valueName: "SHARE", help: "The share: 70 hex digits or 25 words (quoted), or - for stdin."),
-        .option("url", valueName: "URL", help: "The server (default http://127.0.0.1:8080)."),
+        .option(.share, valueName: "SHARE", help: "The share: 70 hex digits or 25 words (quoted), or - for stdin."),
+        .option(.url, valueName: "URL", help: "The server (default http://127.0.0.1:8080)."),
         GlobalOptions.jsonSpec,
     ]
 
@@ -33,7 +33,7 @@ struct UnsealCommand: ParsableCommand {
     let json: Bool
 
     init(parsed: ParsedArguments) throws {
-        guard let text = parsed.option("share") else {
+        guard let text = parsed.option(.share) else {
             throw UsageError("--share is required (the share, or - to read it from stdin)", command: Self.self)
         }
         if text == "-" {
@@ -48,12 +48,12 @@ struct UnsealCommand: ParsableCommand {
         do { _ = try KeyShare(parsing: share) } catch let error as CryptoError {
             throw UsageError("--share: \(error.message)", command: Self.self)
         }
-        let address = parsed.option("url") ?? "http://127.0.0.1:8080"
+        let address = parsed.option(.url) ?? "http://127.0.0.1:8080"
         guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https" else {
             throw UsageError("--url must be http(s)://HOST:PORT, got '\(address)'", command: Self.self)
         }
         self.url = url
-        json = parsed.flag("json")
+        json = parsed.flag(.json)
     }
 
     private struct Answer: Decodable {

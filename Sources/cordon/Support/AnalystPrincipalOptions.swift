@@ -9,12 +9,12 @@ import Foundation
 struct AnalystPrincipalOptions {
     static let specs: [ArgumentSpec] = [
         .option(
-            "analyst",
+            .analyst,
             valueName: "NAME",
             help: "The active analyst token's name whose budget pays (see `cordon token list`)."
         ),
         .option(
-            "token",
+            .token,
             valueName: "SECRET",
             help: "Or the analyst token's secret (cordon_...; other local users may see it in the process list)."
         ),
@@ -24,8 +24,8 @@ struct AnalystPrincipalOptions {
     let token: String?
 
     init(parsed: ParsedArguments) {
-        analyst = parsed.option("analyst")
-        token = parsed.option("token")
+        analyst = parsed.option(.analyst)
+        token = parsed.option(.token)
     }
 
     /// Requires exactly one of `--analyst` and `--token`.

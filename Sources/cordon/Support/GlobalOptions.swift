@@ -4,16 +4,16 @@ import Foundation
 /// Options every command that touches a data directory or the policies accepts.
 struct GlobalOptions {
     static let dataSpec = ArgumentSpec.option(
-        "data",
+        .data,
         valueName: "DIR",
         help: "Data directory (default: $CORDON_DATA or ./cordon-data)."
     )
     static let configSpec = ArgumentSpec.option(
-        "config",
+        .config,
         valueName: "DIR",
         help: "Directory holding policies/ and regions/ (default: $CORDON_CONFIG or the repository's)."
     )
-    static let jsonSpec = ArgumentSpec.flag("json", help: "Print exactly one JSON document on stdout.")
+    static let jsonSpec = ArgumentSpec.flag(.json, help: "Print exactly one JSON document on stdout.")
 
     static let all = [dataSpec, configSpec, jsonSpec]
 
@@ -21,16 +21,18 @@ struct GlobalOptions {
     var configDirectory: URL?
     var json: Bool
 
+    /// Reads whichever of ``all`` the command declares; the others take their defaults.
     init(parsed: ParsedArguments) {
+        func given(_ name: OptionName) -> String? { parsed.declares(name) ? parsed.option(name) : nil }
         let environment = ProcessInfo.processInfo.environment
-        let data = parsed.option("data") ?? environment["CORDON_DATA"] ?? "./cordon-data"
+        let data = given(.data) ?? environment["CORDON_DATA"] ?? "./cordon-data"
         dataDirectory = URL(fileURLWithPath: data).standardizedFileURL
-        if let config = parsed.option("config") ?? environment["CORDON_CONFIG"] {
+        if let config = given(.config) ?? environment["CORDON_CONFIG"] {
             configDirectory = URL(fileURLWithPath: config).standardizedFileURL
         } else {
             configDirectory = ConfigLocator.defaultDirectory()
         }
-        json = parsed.flag("json")
+        json = parsed.declares(.json) && parsed.flag(.json)
     }
 
     /// The config directory, or a clear error telling the user how to name one.

@@ -448,7 +448,7 @@ final class CrashLoop {
                 problems.append("cycle \(cycle): \(region) holds \(events) events, the trail claims \(claimed)")
             }
         }
-        for check in try vault.verifyStores(context: AccessContext(actor: "test:crash-loop", role: "operator"))
+        for check in try vault.verifyStores(context: AccessContext.localOperator("test:crash-loop"))
         where !check.intact {
             tally.verificationFailures += 1
             problems.append("cycle \(cycle): store verify: \(check.region): \(check.problems)")

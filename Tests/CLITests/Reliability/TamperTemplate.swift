@@ -39,7 +39,7 @@ struct TamperTemplate: Sendable {
     }
 
     static let configuration: PolicyConfiguration = try! PolicyConfiguration.load(from: CordonProcess.packageRoot)
-    static let context = AccessContext(actor: "test:tamper", role: "operator")
+    static let context = AccessContext.localOperator("test:tamper")
 
     /// Small segments and frequent checkpoints, so segments and numbered checkpoints can be swapped.
     static var audit: AuditConfiguration {

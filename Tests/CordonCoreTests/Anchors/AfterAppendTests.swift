@@ -21,7 +21,7 @@ struct AfterAppendTests {
                         "INSERT INTO erasure_tombstones(region, subject_id, erased_at) VALUES ('eu', 'x', 1)"
                     )
                 },
-                entry: { _ in AuditRecord(action: "test.write") },
+                entry: { _ in AuditRecord(action: AuditAction(rawValue: "test.write")) },
                 afterAppend: { _, _, _ in throw Refused() }
             )
         }
@@ -42,7 +42,7 @@ struct AfterAppendTests {
             .control,
             context: fixture.context,
             { _ in 1 },
-            entry: { _ in AuditRecord(action: "test.write") },
+            entry: { _ in AuditRecord(action: AuditAction(rawValue: "test.write")) },
             afterAppend: { _, value, entry in
                 #expect(value == 1)
                 seen = entry.sequence

@@ -17,7 +17,7 @@ struct AnchorRecoveryTests {
         return try fixture.vault.record(
             fixture.context,
             AuditRecord(
-                action: "ingest.events",
+                action: .ingestEvents,
                 regions: [region],
                 details: AnchoredStore.region(region).details(StoreAnchor(counter: state.counter + 1, batch: 4242))
             )
@@ -58,7 +58,7 @@ struct AnchorRecoveryTests {
         // What came after in the real cases: a store check, a refused request, traffic on
         // another region. Each used to leave eu as store_rolled_back for ever.
         _ = try fixture.vault.verifyStores(["us"], context: fixture.context)
-        try fixture.vault.recordAccess(fixture.context, action: "http.request", outcome: .denied, reason: "forbidden")
+        try fixture.vault.recordAccess(fixture.context, action: .httpRequest, outcome: .denied, reason: "forbidden")
         try fixture.ingestEvents([VaultFixture.event("c-2")])
         fixture.crash()
 
@@ -85,11 +85,11 @@ struct AnchorRecoveryTests {
         try fixture.vault.record(
             fixture.context,
             AuditRecord(
-                action: "dsr.open",
+                action: .dsrOpen,
                 details: AnchoredStore.control.details(StoreAnchor(counter: state.counter + 1, batch: 17))
             )
         )
-        try fixture.vault.recordAccess(fixture.context, action: "http.request", outcome: .ok)
+        try fixture.vault.recordAccess(fixture.context, action: .httpRequest, outcome: .ok)
         fixture.crash()
         fixture.vault = try fixture.open()
         let recovered = try fixture.entries().filter { $0.action == "store.recovered" }
@@ -104,7 +104,7 @@ struct AnchorRecoveryTests {
         try fixture.vault.record(
             fixture.context,
             AuditRecord(
-                action: "store.recovered",
+                action: .storeRecovered,
                 regions: ["eu"],
                 details: AnchoredStore.region("eu").details(StoreAnchor(counter: state.counter, batch: state.batch ^ 1))
             )

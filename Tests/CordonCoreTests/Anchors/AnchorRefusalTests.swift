@@ -61,7 +61,7 @@ struct AnchorRefusalTests {
         let fixture = try Self.fixture()
         for index in 0..<25 {
             // Reads only: no store anchor moves, so only the witness can tell.
-            try fixture.vault.recordAccess(fixture.context, action: "http.request", outcome: .ok, reason: "\(index)")
+            try fixture.vault.recordAccess(fixture.context, action: .httpRequest, outcome: .ok, reason: "\(index)")
         }
         try fixture.vault.close()
         fixture.vault = nil

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("TokenRegistry: purposes and unique names")
 struct TokenRegistryTests {
-    let context = AccessContext(actor: "test", role: "admin", actorName: "test-admin")
+    let context = AccessContext(actor: "test", role: .admin, actorName: "test-admin")
 
     @Test func anAnalystTokenKeepsItsPurposesSortedAndDeduplicated() throws {
         let fixture = try VaultFixture()

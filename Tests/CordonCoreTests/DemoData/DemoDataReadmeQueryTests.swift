@@ -116,7 +116,7 @@ struct DemoDataReadmeQueryTests {
         var options = IngestOptions()
         options.now = windowEnd + 3_600
         options.batchSize = 5_000
-        let context = AccessContext(actor: "test:demo", role: "ingest")
+        let context = AccessContext(actor: "test:demo", role: .ingest)
         let subjects = try fixture.vault.ingestSubjects(
             from: LineReader(path: directory.appending(path: "subjects.ndjson").path),
             context: context,

@@ -154,7 +154,7 @@ struct IdempotentIngestTests {
         let other = Array(Self.events.prefix(2))
         let reused = #expect(throws: VaultError.self) { _ = try Self.ingest(fixture, other, key: "batch-2") }
         #expect(reused?.code == .idempotencyKeyReused)
-        let stranger = AccessContext(actor: "tok_other", role: "ingest")
+        let stranger = AccessContext(actor: "tok_other", role: .ingest)
         let stolen = #expect(throws: VaultError.self) {
             _ = try Self.ingest(fixture, Self.events, key: "batch-2", context: stranger)
         }

@@ -12,7 +12,7 @@ final class QueryFixture {
     let directory: TemporaryDirectory
     var vault: Vault!
     let configuration: PolicyConfiguration
-    let context = AccessContext(actor: "test:analyst", role: "analyst")
+    let context = AccessContext(actor: "test:analyst", role: .analyst)
     /// 2025-06-15T00:00:00Z: the data below is well within retention.
     static let now: Int64 = 1_749_945_600
 

@@ -231,11 +231,11 @@ struct DiskFullTests {
         let error = #expect(throws: VaultError.self) { try vault.rotateKEK(.region("eu"), context: WritePath.context) }
         #expect(error?.code == .storageFull)
         #expect(throws: VaultError.self) {
-            try vault.recordAccess(WritePath.context, action: "http.request", outcome: .ok)
+            try vault.recordAccess(WritePath.context, action: .httpRequest, outcome: .ok)
         }
         files.disarm()
         audit.disarm()
-        try vault.recordAccess(WritePath.context, action: "http.request", outcome: .ok)
+        try vault.recordAccess(WritePath.context, action: .httpRequest, outcome: .ok)
         let entries = try vault.audit.entries(in: 0..<vault.audit.treeSize)
         #expect(entries.suffix(2).map(\.action) == ["keys.rotate.kek", "http.request"])
         #expect(entries.suffix(2).first?.details["effect"] == .string("none"))

@@ -129,7 +129,7 @@ enum VaultLedger {
         for region in vault.regionIDs {
             let keyring = try vault.keys.keyring(.region(region.rawValue))
             let kek = claims.count("keys.rotate.kek", where: "keyring", is: "region:\(region)")
-            if keyring.kekVersions.count != 1 + kek, !unrecorded.contains("keys.rotate.kek") {
+            if keyring.kekVersions.count != 1 + kek, !unrecorded.contains(.keysRotateKek) {
                 problems.append(
                     "keyring \(region) has \(keyring.kekVersions.count) KEK versions, the trail claims \(kek) rotations"
                 )
@@ -151,7 +151,7 @@ enum VaultLedger {
                     )
                 )
             }
-            if opening != [claimedVersion], !unrecorded.contains("keys.rotate.pages") {
+            if opening != [claimedVersion], !unrecorded.contains(.keysRotatePages) {
                 problems.append(
                     "region store \(region) opens under page key \(opening), the trail claims version \(claimedVersion)"
                 )

@@ -57,7 +57,7 @@ enum WritePath: String, Sendable, CaseIterable, CustomStringConvertible {
         )
     }
 
-    static let context = AccessContext(actor: "test:reliability", role: "operator")
+    static let context = AccessContext.localOperator("test:reliability")
 
     /// Runs the operation (attempt 0 under the fault; attempt 1 is the retry once the disk
     /// works again) and returns what must be true after a reopen if it reported success.
@@ -229,7 +229,7 @@ enum WritePath: String, Sendable, CaseIterable, CustomStringConvertible {
                     ? [] : ["acknowledged revocation of \(id) is lost"]
             }
         case .auditAppend:
-            let receipt = try vault.recordAccess(context, action: "http.request", outcome: .ok, details: ["tag": tag])
+            let receipt = try vault.recordAccess(context, action: .httpRequest, outcome: .ok, details: ["tag": tag])
             return { vault in
                 let entry = try vault.audit.entry(at: receipt.sequence)
                 return entry.details["tag"] == .string(tag)
@@ -237,7 +237,7 @@ enum WritePath: String, Sendable, CaseIterable, CustomStringConvertible {
             }
         case .auditCheckpoint:
             // An entry first, so the checkpoint has something new to sign.
-            _ = try vault.recordAccess(context, action: "http.request", outcome: .ok, details: ["tag": tag])
+            _ = try vault.recordAccess(context, action: .httpRequest, outcome: .ok, details: ["tag": tag])
             let checkpoint = try vault.audit.checkpoint()
             return { vault in
                 (vault.audit.latestCheckpoint?.treeSize ?? 0) >= checkpoint.treeSize

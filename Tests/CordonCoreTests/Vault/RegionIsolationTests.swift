@@ -120,7 +120,7 @@ struct RegionIsolationTests {
     @Test(arguments: Damage.allCases)
     func queriesOverHealthyRegionsAnswerAndOnesTouchingTheDamagedRegionSpendNothing(_ damage: Damage) throws {
         let fixture = try Self.damagedVault(damage)
-        let context = AccessContext(actor: "test:analyst", role: "analyst")
+        let context = AccessContext(actor: "test:analyst", role: .analyst)
         let answer = try fixture.vault.query(
             "SELECT channel, COUNT(DISTINCT subject) FROM events WHERE region IN ('uk', 'us') GROUP BY channel",
             purpose: "analytics",

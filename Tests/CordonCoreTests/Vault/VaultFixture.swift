@@ -14,7 +14,7 @@ final class VaultFixture {
     let directory: TemporaryDirectory
     /// Set to nil to release every connection (for file surgery between opens).
     var vault: Vault!
-    let context = AccessContext(actor: "test:fixture", role: "operator")
+    let context = AccessContext.localOperator("test:fixture")
 
     /// How the vault's audit log runs; tests that cut the trail turn the checkpoint timer
     /// off so they decide when checkpoints (and their witness) are written.

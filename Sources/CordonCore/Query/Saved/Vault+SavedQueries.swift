@@ -32,7 +32,7 @@ extension Vault {
         } catch {
             try recordQuery(
                 context,
-                action: "query.save",
+                action: .querySave,
                 regions: [],
                 purpose: purpose,
                 query: nil,
@@ -74,7 +74,7 @@ extension Vault {
             },
             entry: { _ in
                 AuditRecord(
-                    action: "query.save",
+                    action: .querySave,
                     purpose: purpose,
                     query: canonical,
                     details: ["analyst": .string(analyst), "name": .string(name)]
@@ -119,7 +119,7 @@ extension Vault {
         }
         try record(
             context,
-            action: "query.saved.list",
+            action: .querySavedList,
             details: ["analyst": .string(analyst), "count": .integer(Int64(saved.count))]
         )
         return saved
@@ -148,7 +148,7 @@ extension Vault {
             )
             try record(
                 context,
-                action: "query.run",
+                action: .queryRun,
                 outcome: .denied,
                 reason: error.message,
                 details: ["analyst": .string(analyst), "error": .string(error.code.name)]

@@ -1,6 +1,6 @@
-import CordonStore
+import CordonCore
 
-extension PageEncryption.Algorithm {
+extension PageCipher {
     /// The algorithm an option names (`xchacha20-poly1305` or `aes-256-gcm`); a usage error
     /// for any other name, or for one this CPU cannot run.
     static func named(_ name: String, for command: any ParsableCommand.Type) throws -> Self {
