@@ -27,7 +27,8 @@ struct ServeCommand: ParsableCommand {
         .option(
             "bind",
             valueName: "ADDR:PORT",
-            help: "Address to listen on (default 127.0.0.1:8080; port 0 picks one)."
+            help:
+                "Address to listen on: IPv4 or [IPv6] (default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks one)."
         ),
         .option("tls-cert", valueName: "FILE", help: "PEM certificate chain (with --tls-key)."),
         .option("tls-key", valueName: "FILE", help: "PEM private key (with --tls-cert)."),
@@ -55,6 +56,7 @@ struct ServeCommand: ParsableCommand {
                 "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."
         ),
         .option("measure-body", valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
+        ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
@@ -68,7 +70,10 @@ struct ServeCommand: ParsableCommand {
         var server = ServerConfiguration(dataDirectory: global.dataDirectory)
         if let text = parsed.option("bind") {
             guard let bind = BindAddress(parsing: text) else {
-                throw UsageError("--bind must be IPV4:PORT such as 127.0.0.1:8080, got '\(text)'", command: Self.self)
+                throw UsageError(
+                    "--bind must be IPV4:PORT or [IPV6]:PORT such as 127.0.0.1:8080 or [::1]:8080, got '\(text)'",
+                    command: Self.self
+                )
             }
             server.bind = bind
         }
@@ -97,6 +102,7 @@ struct ServeCommand: ParsableCommand {
         server.backupDirectory = parsed.option("backup-dir").map { URL(fileURLWithPath: $0).standardizedFileURL }
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
+        server.logger = try ServeLogOptions.logger(parsed)
         self.server = server
         measureCount = try parsed.integer("measure-in-process", in: 1...10_000_000)
         measureBody = parsed.option("measure-body")
@@ -143,6 +149,7 @@ enum ServerRunner {
         // Catch SIGINT/SIGTERM before anything announces the server: a signal that
         // arrives after "listening on" must never be lost or kill the process mid-request.
         let termination = TerminationSignal()
+        let logger = configuration.logger
         let session = try openSession(configuration, global: global)
         let api = CordonAPI(configuration: configuration, session: session)
         let host: MicroHTTPDHost
@@ -153,19 +160,18 @@ enum ServerRunner {
             throw CLIError("\(error)")
         }
         let scheme = configuration.usesTLS ? "https" : "http"
-        var bound = configuration.bind
-        bound.port = host.port
+        let bound = host.address
         Output.line("listening on \(scheme)://\(bound)")
-        Output.standardError(
-            "cordon: serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops"
+        logger.notice(
+            "serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops"
         )
         let retention = configuration.retentionIntervalSeconds.map { seconds in
-            RetentionScheduler(slot: api.slot, intervalSeconds: seconds) { Output.standardError("cordon: \($0)") }
+            RetentionScheduler(slot: api.slot, intervalSeconds: seconds, logger: logger.labeled("cordon.retention"))
         }
         retention?.start()
         try started(api, host)
         termination.wait()
-        Output.standardError("cordon: stopping (finishing requests in flight)")
+        logger.notice("stopping (finishing requests in flight)")
         host.stop(grace: configuration.shutdownGraceSeconds)
         retention?.stop()
         do {
@@ -173,7 +179,7 @@ enum ServerRunner {
         } catch {
             throw CLIError("closing the audit trail: \(error)")
         }
-        Output.standardError("cordon: stopped cleanly")
+        logger.notice("stopped cleanly")
     }
 
     /// The vault with the environment's key, or `nil` (sealed) when no key is available.
@@ -183,7 +189,7 @@ enum ServerRunner {
             let vault = try VaultOpener.open(global)
             return try VaultSession(vault: vault, configDirectory: configuration.configDirectory)
         } catch let error as KeyError where error.code == .masterKeyUnavailable {
-            Output.warning("no master key available (\(error.message)); starting sealed")
+            configuration.logger.warning("no master key available (\(error.message)); starting sealed")
             return nil
         }
     }

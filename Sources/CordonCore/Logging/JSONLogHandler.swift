@@ -1,0 +1,52 @@
+import Foundation
+
+/// Writes each record as one JSON object on one line, for log collectors:
+///
+///     {"label":"cordon.access","latency_ms":1.2,"level":"info","message":"request","route":"/v1/regions","status":200,"ts":"2026-05-01T12:00:00.123Z"}
+///
+/// Keys are sorted; metadata sits beside `ts`, `level`, `label` and `message`, which win
+/// over metadata of the same name.
+public struct JSONLogHandler: LogHandler {
+    private let stream: LogStream
+
+    /// JSON lines on standard error.
+    public static var standardError: JSONLogHandler { JSONLogHandler(stream: .standardError) }
+
+    public init(stream: LogStream) {
+        self.stream = stream
+    }
+
+    public func log(_ record: LogRecord) {
+        stream.write(line: Self.format(record))
+    }
+
+    /// The JSON object for `record` (one line, no newline).
+    public static func format(_ record: LogRecord) -> String {
+        var object = record.metadata.mapValues(Self.jsonObject)
+        object["ts"] = record.timestamp
+        object["level"] = record.level.rawValue
+        object["label"] = record.label
+        object["message"] = record.message
+        // Every value is a string, finite number, bool, array or dictionary of those, which
+        // JSONSerialization always encodes; the fallback keeps a line if it ever did not.
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
+        else { return #"{"label":"cordon.log","level":"error","message":"unencodable log record"}"# }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func jsonObject(_ value: MetadataValue) -> Any {
+        switch value {
+        case .string(let text): text
+        case .integer(let number): number
+        case .double(let number): number.isFinite ? number : String(number)
+        case .bool(let flag): flag
+        case .array(let values): values.map(jsonObject)
+        case .dictionary(let values): values.mapValues(jsonObject)
+        case .sensitive: "<redacted>"
+        }
+    }
+}
