@@ -22,31 +22,18 @@ public struct JSONLogHandler: LogHandler {
 
     /// The JSON object for `record` (one line, no newline).
     public static func format(_ record: LogRecord) -> String {
-        var object = record.metadata.mapValues(Self.jsonObject)
-        object["ts"] = record.timestamp
-        object["level"] = record.level.rawValue
-        object["label"] = record.label
-        object["message"] = record.message
+        var object = record.metadata
+        object["ts"] = .string(record.timestamp)
+        object["level"] = .string(record.level.rawValue)
+        object["label"] = .string(record.label)
+        object["message"] = .string(record.message)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Every value is a string, finite number, bool, array or dictionary of those, which
-        // JSONSerialization always encodes; the fallback keeps a line if it ever did not.
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: object,
-                options: [.sortedKeys, .withoutEscapingSlashes]
-            )
-        else { return #"{"label":"cordon.log","level":"error","message":"unencodable log record"}"# }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private static func jsonObject(_ value: MetadataValue) -> Any {
-        switch value {
-        case .string(let text): text
-        case .integer(let number): number
-        case .double(let number): number.isFinite ? number : String(number)
-        case .bool(let flag): flag
-        case .array(let values): values.map(jsonObject)
-        case .dictionary(let values): values.mapValues(jsonObject)
-        case .sensitive: "<redacted>"
+        // JSONEncoder always encodes; the fallback keeps a line if it ever did not.
+        guard let data = try? encoder.encode(object) else {
+            return #"{"label":"cordon.log","level":"error","message":"unencodable log record"}"#
         }
+        return String(decoding: data, as: UTF8.self)
     }
 }

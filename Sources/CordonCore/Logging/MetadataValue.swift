@@ -55,3 +55,20 @@ extension MetadataValue: ExpressibleByDictionaryLiteral {
         self = .dictionary(Dictionary(elements) { _, last in last })
     }
 }
+
+extension MetadataValue: Encodable {
+    /// The value as JSON; a sensitive one as `"<redacted>"`, a non-finite number as text.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let text): try container.encode(text)
+        case .integer(let number): try container.encode(number)
+        case .double(let number) where number.isFinite: try container.encode(number)
+        case .double(let number): try container.encode(String(number))
+        case .bool(let flag): try container.encode(flag)
+        case .array(let values): try container.encode(values)
+        case .dictionary(let values): try container.encode(values)
+        case .sensitive: try container.encode("<redacted>")
+        }
+    }
+}
