@@ -3,7 +3,7 @@ import Glibc
 /// A `sockaddr_in` or `sockaddr_in6` for a ``BindAddress``, held in a `sockaddr_storage`
 /// so one pointer type reaches `bind` and libmicrohttpd's `MHD_OPTION_SOCK_ADDR`.
 struct SocketAddress {
-    private var storage = sockaddr_storage()
+    private var storage: sockaddr_storage
     /// The size of the address in `storage` (what `bind` takes as its length).
     let length: socklen_t
 
@@ -13,16 +13,21 @@ struct SocketAddress {
             ipv6.sin6_family = sa_family_t(AF_INET6)
             ipv6.sin6_port = address.port.bigEndian
             withUnsafeMutableBytes(of: &ipv6.sin6_addr) { $0.copyBytes(from: address.octets) }
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeBytes(of: ipv6) { source in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) } }
+            (storage, length) = Self.stored(ipv6)
         } else {
             var ipv4 = sockaddr_in()
             ipv4.sin_family = sa_family_t(AF_INET)
             ipv4.sin_port = address.port.bigEndian
             withUnsafeMutableBytes(of: &ipv4.sin_addr) { $0.copyBytes(from: address.octets) }
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeBytes(of: ipv4) { source in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) } }
+            (storage, length) = Self.stored(ipv4)
         }
+    }
+
+    /// `address` copied into a `sockaddr_storage`, and its size.
+    private static func stored<Address>(_ address: Address) -> (sockaddr_storage, socklen_t) {
+        var storage = sockaddr_storage()
+        withUnsafeBytes(of: address) { source in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) } }
+        return (storage, socklen_t(MemoryLayout<Address>.size))
     }
 
     /// Runs `body` with a pointer to the address, valid only inside `body`.

@@ -18,7 +18,10 @@ struct ServeCommand: ParsableCommand {
             /v1/backups makes online backups there. \
             Plain HTTP only on loopback; other addresses need --tls-cert and --tls-key. SIGINT or \
             SIGTERM stop accepting, finish requests in flight, close the stores and the audit trail, \
-            and exit 0. The server holds the data directory: other commands wait until it stops.
+            and exit 0. The server holds the data directory: other commands wait until it stops. \
+            It logs on stderr: one line per request (request id, route template, token name, status, \
+            latency; never a path identifier, query, body or secret) and its own events, as text or, \
+            with --log-format json, one JSON object a line.
 
             Example: cordon serve --bind 127.0.0.1:8080
             """
