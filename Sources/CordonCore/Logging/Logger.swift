@@ -65,7 +65,8 @@ public struct Logger: Sendable {
     /// are evaluated only then.
     public func log(level: Level, _ message: @autoclosure () -> String, metadata: @autoclosure () -> Metadata = [:]) {
         guard isEnabled(level) else { return }
-        let merged = self.metadata.merging(metadata()) { _, record in record }
+        let own = metadata()
+        let merged = self.metadata.isEmpty ? own : self.metadata.merging(own) { _, record in record }
         handler.log(LogRecord(label: label, level: level, message: message(), metadata: merged, date: Date()))
     }
 
