@@ -102,7 +102,7 @@ let package = Package(
         // the reliability suite's reading of a trail's claims and its run settings.
         .target(
             name: "CordonTestSupport",
-            dependencies: ["CordonAudit"],
+            dependencies: ["CordonAudit", "CordonCore"],
             path: "Tests/CordonTestSupport",
             swiftSettings: swiftSettings
         ),

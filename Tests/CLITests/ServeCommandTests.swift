@@ -89,21 +89,24 @@ struct ServeCommandTests {
         let scratch = try ScratchDirectory()
         let result = try CordonProcess.run(["serve", "--data", scratch.path, "--bind", "0.0.0.0:8080"])
         #expect(result.status == 64 && result.standardError.contains("--tls-cert"))
+        let format = try CordonProcess.run(["serve", "--data", scratch.path, "--log-format", "xml"])
+        #expect(format.status == 64 && format.standardError.contains("--log-format must be text or json, got 'xml'"))
     }
 
-    @Test("serve listens, answers, and exits 0 on SIGTERM with the audit trail intact")
+    @Test("serve listens, answers, logs JSON lines, and exits 0 on SIGTERM with the audit trail intact")
     func serveAndStop() throws {
         let scratch = try ScratchDirectory()
         #expect(try CordonProcess.run(["init", "--data", scratch.path]).status == 0)
         let process = Process()
         process.executableURL = CordonProcess.binary
-        process.arguments = ["serve", "--data", scratch.path, "--bind", "127.0.0.1:0"]
+        process.arguments = ["serve", "--data", scratch.path, "--bind", "127.0.0.1:0", "--log-format", "json"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CORDON_") }
         environment["CORDON_CONFIG"] = CordonProcess.packageRoot.path
         process.environment = environment
         let output = Pipe()
+        let log = Pipe()
         process.standardOutput = output
-        process.standardError = Pipe()
+        process.standardError = log
         try process.run()
         var line = Data()
         while !line.contains(0x0A) {
@@ -141,6 +144,16 @@ struct ServeCommandTests {
         }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+        // Every stderr line is one JSON object; the probe has its access line.
+        let lines = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0 != nil }, "\(lines)")
+        let access = lines.compactMap { $0 }.filter { $0["label"] as? String == "cordon.access" }
+        #expect(
+            access.count == 1 && access.first?["route"] as? String == "/readyz"
+                && access.first?["status"] as? Int == 200
+        )
+        #expect(lines.compactMap { $0?["message"] as? String }.last == "stopped cleanly")
         #expect(try CordonProcess.run(["audit", "verify", "--data", scratch.path]).status == 0)
     }
 }

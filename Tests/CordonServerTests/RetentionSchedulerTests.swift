@@ -1,8 +1,8 @@
 import CordonAudit
 import CordonCore
 import CordonServer
+import CordonTestSupport
 import Foundation
-import Synchronization
 import Testing
 
 /// The server sweeps retention on its own: expired rows go without an operator.
@@ -21,14 +21,12 @@ struct RetentionSchedulerTests {
         fixture.ingest("subjects", [ServerFixture.subject("r-1", country: "DE")])
         let ingested = fixture.ingest("events", [ServerFixture.event("r-1"), old])
         #expect(ingested.status == 200, "\(ingested.text)")
-        let lines = Mutex<[String]>([])
-        let scheduler = RetentionScheduler(slot: fixture.api.slot, intervalSeconds: 0.2) { line in
-            lines.withLock { $0.append(line) }
-        }
+        let log = RecordingLogHandler()
+        let scheduler = RetentionScheduler(slot: fixture.api.slot, intervalSeconds: 0.2, logger: log.logger())
         scheduler.start()
         try await waitFor(scheduler, sweeps: 2)
         scheduler.stop()
-        let reported = lines.withLock { $0 }
+        let reported = log.logged.map(\.message)
         #expect(scheduler.completedSweeps >= 2)
         // The first sweep deletes the 2020 page view (13-month browsing retention); the next finds nothing.
         #expect(
@@ -48,14 +46,12 @@ struct RetentionSchedulerTests {
 
     @Test func aSealedServerHasNothingToSweep() async throws {
         let fixture = try ServerFixture(sealed: true)
-        let lines = Mutex<[String]>([])
-        let scheduler = RetentionScheduler(slot: fixture.api.slot, intervalSeconds: 0.1) { line in
-            lines.withLock { $0.append(line) }
-        }
+        let log = RecordingLogHandler()
+        let scheduler = RetentionScheduler(slot: fixture.api.slot, intervalSeconds: 0.1, logger: log.logger())
         scheduler.start()
         try await waitFor(scheduler, sweeps: 2)
         scheduler.stop()
         #expect(scheduler.completedSweeps >= 2)
-        #expect(lines.withLock { $0 }.isEmpty)
+        #expect(log.logged.isEmpty)
     }
 }

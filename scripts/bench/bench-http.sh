@@ -42,7 +42,9 @@ query='{"sql":"SELECT channel, COUNT(DISTINCT subject) AS visitors FROM events G
 printf '%s' "$query" > "$data/query.json"
 
 echo "in-process: $((duration * 100)) requests of each kind from 32 threads" >&2
-inproc=$("$cordon" serve --data "$data" --measure-in-process $((duration * 100)) --measure-body "$data/batch.ndjson")
+# Both runs log an access line per request (serve's default), the in-process one into a file as the server's.
+inproc=$("$cordon" serve --data "$data" --measure-in-process $((duration * 100)) --measure-body "$data/batch.ndjson" \
+  2>"$data/inproc.log")
 
 threads=()
 [ -n "${THREADS:-}" ] && threads=(--threads "$THREADS")

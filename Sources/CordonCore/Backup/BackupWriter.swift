@@ -19,7 +19,7 @@ final class BackupWriter {
         _ name: String,
         from database: any DatabaseWriter,
         encryption: PageEncryption?,
-        progress: (String) -> Void
+        logger: Logger
     ) throws {
         let url = destination.appendingPathComponent(name)
         var reported = -1
@@ -30,7 +30,7 @@ final class BackupWriter {
                     let tenth = step.totalPages == 0 ? 10 : step.copiedPages * 10 / step.totalPages
                     guard tenth != reported else { return }
                     reported = tenth
-                    progress("\(name): \(step.copiedPages) of \(step.totalPages) pages")
+                    logger.info("\(name): \(step.copiedPages) of \(step.totalPages) pages")
                 }
             }
         } catch {

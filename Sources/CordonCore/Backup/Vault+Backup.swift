@@ -4,7 +4,7 @@ import CordonStore
 public import Foundation
 
 extension Vault {
-    /// What ``backup(to:context:progress:)`` wrote.
+    /// What ``backup(to:context:logger:)`` wrote.
     public struct BackupReport: Sendable, Codable {
         public var directory: String
         public var backupID: String
@@ -29,11 +29,11 @@ extension Vault {
     ///    size before the first copy — signed with the audit key (`manifest.sig`);
     ///
     /// then records `backup.create` in the live trail, naming the checkpoint and the
-    /// manifest's hash. `progress` gets one line per step and store.
+    /// manifest's hash. `logger` gets one `info` record per step and store.
     public func backup(
         to directory: URL,
         context: AccessContext,
-        progress: (String) -> Void = { _ in }
+        logger: Logger = .discarding()
     ) throws -> BackupReport {
         if FileManager.default.fileExists(atPath: directory.path) {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
@@ -60,13 +60,13 @@ extension Vault {
                 algorithm: pageAlgorithm
             )
             let name = "regions/\(region.rawValue).db"
-            try writer.copyStore(name, from: store.pool, encryption: encryption, progress: progress)
+            try writer.copyStore(name, from: store.pool, encryption: encryption, logger: logger)
         }
         try writer.copyStore(
             ControlStore.fileName,
             from: control.queue,
             encryption: try Self.controlConfiguration(keys: keys, algorithm: pageAlgorithm).encryption,
-            progress: progress
+            logger: logger
         )
         for id in KeyringID.present(in: dataDirectory) {
             try writer.copyFile(relativePath(id.url(in: dataDirectory)))
@@ -85,7 +85,7 @@ extension Vault {
                 underlying: error
             )
         }
-        progress("audit trail: \(checkpoint.treeSize) entries up to the signed checkpoint")
+        logger.info("audit trail: \(checkpoint.treeSize) entries up to the signed checkpoint")
         try writer.copyAuditTrail(upTo: checkpoint)
         let manifest = BackupManifest(
             format: BackupManifest.currentFormat,

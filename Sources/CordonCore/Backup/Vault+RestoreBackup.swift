@@ -4,7 +4,7 @@ import CordonStore
 public import Foundation
 
 extension Vault {
-    /// What ``restoreBackup(from:into:configuration:source:force:context:passphraseParameters:progress:)`` did.
+    /// What ``restoreBackup(from:into:configuration:source:force:context:passphraseParameters:logger:)`` did.
     public struct BackupRestoreReport: Sendable, Codable {
         public var backupID: String
         public var dataDirectory: String
@@ -49,10 +49,10 @@ extension Vault {
         force: Bool,
         context: AccessContext,
         passphraseParameters: PasswordKDF.Parameters = PasswordKDF.Parameters.moderate,
-        progress: (String) -> Void = { _ in }
+        logger: Logger = .discarding()
     ) throws -> BackupRestoreReport {
         let (manifest, _) = try BackupVerifier.verify(backup)
-        progress("backup \(manifest.backupID) verified: \(manifest.files.count) files, hashes and signatures")
+        logger.info("backup \(manifest.backupID) verified: \(manifest.files.count) files, hashes and signatures")
         let live = InstanceConfiguration.exists(in: dataDirectory)
         if live {
             guard force else {
@@ -63,7 +63,7 @@ extension Vault {
             }
         } else {
             try layDown(manifest, from: backup, into: dataDirectory)
-            progress("laid down cordon.json, the keyrings and the audit trail into \(dataDirectory.path)")
+            logger.info("laid down cordon.json, the keyrings and the audit trail into \(dataDirectory.path)")
         }
         let staging = dataDirectory.appendingPathComponent("restore-\(manifest.backupID)")
         try? FileManager.default.removeItem(at: staging)
@@ -109,7 +109,7 @@ extension Vault {
             context: context,
             passphraseParameters: passphraseParameters
         )
-        progress(
+        logger.info(
             "control.db restored; \(control.tombstonesReplayed) tombstones and \(control.tokensRevoked.count) revocations replayed"
         )
         let vault = try Vault.open(
@@ -139,7 +139,7 @@ extension Vault {
                     context: context
                 )
                 report.erasuresReplayed += replayed
-                progress("regions/\(region.rawValue).db restored; \(replayed) erasures replayed")
+                logger.info("regions/\(region.rawValue).db restored; \(replayed) erasures replayed")
             }
             report.consentChangesReplayed = try vault.replayConsentChanges(
                 after: manifest.replayFrom,

@@ -19,7 +19,7 @@ extension Vault {
         context: AccessContext,
         now: Int64 = Int64(Date().timeIntervalSince1970),
         batchSize: Int = 10_000,
-        progress: (String) -> Void = { _ in }
+        logger: Logger = .discarding()
     ) throws -> RetentionReport {
         var report = RetentionReport(now: Self.rfc3339(now), regions: [])
         for region in regionIDs {
@@ -27,7 +27,7 @@ extension Vault {
             switch try forRegion(
                 region,
                 { store in
-                    try sweep(region, store, context: context, now: now, batchSize: batchSize, progress: progress)
+                    try sweep(region, store, context: context, now: now, batchSize: batchSize, logger: logger)
                 }
             ) {
             case .success(let result): report.regions.append(result)
@@ -57,7 +57,7 @@ extension Vault {
         context: AccessContext,
         now: Int64,
         batchSize: Int,
-        progress: (String) -> Void
+        logger: Logger
     ) throws -> RetentionReport.RegionResult {
         let rules = RetentionRules(policy: store.policy, catalog: configuration.catalog)
         let cutoffs = rules.cutoffs(now: now)
@@ -81,7 +81,7 @@ extension Vault {
                 region: region,
                 context: context,
                 batchSize: batchSize,
-                progress: progress
+                logger: logger
             )
         }
         if let profileCutoff = cutoffs.profiles {
@@ -111,7 +111,7 @@ extension Vault {
         region: RegionID,
         context: AccessContext,
         batchSize: Int,
-        progress: (String) -> Void
+        logger: Logger
     ) throws -> Int {
         let purchaseEvents = RetentionRules.purchaseEvents
         var total = 0
@@ -149,7 +149,7 @@ extension Vault {
                 }
             )
             total += deleted
-            if deleted > 0 { progress("\(region): \(total) \(category) rows deleted") }
+            if deleted > 0 { logger.info("\(region): \(total) \(category) rows deleted") }
             if deleted < batchSize { break }
         }
         return total

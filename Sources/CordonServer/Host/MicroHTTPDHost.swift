@@ -1,4 +1,5 @@
 internal import CMicroHTTPD
+import CordonCore
 import CordonCrypto
 import Foundation
 import Synchronization
@@ -7,14 +8,28 @@ import Synchronization
 /// thread pool on epoll, each worker running handlers synchronously (the vault is
 /// synchronous and thread-safe). The only file of Cordon that imports `CMicroHTTPD`.
 ///
+/// The host owns its daemon: ``stop(grace:)`` drains and stops it, and a host released
+/// without being stopped stops it in `deinit`. An IPv6 address (`[::1]:8080`, `[::]:8443`)
+/// is bound dual-stack, so `[::]` also serves IPv4 clients; where this machine has no IPv6,
+/// `::1` and `::` fall back to `127.0.0.1` and `0.0.0.0` with a warning in the log.
+///
+/// Repeated header fields are treated explicitly before any body is read
+/// (``RequestFraming``): a second `Authorization`, `Content-Type`, `Host` or
+/// `Content-Length` is `400` with a code naming the problem; any other repeated field is
+/// joined with `, ` (RFC 9110 § 5.3) in ``HTTPRequest/headers``, so a repeated
+/// `X-Request-Id` is not well-formed and the server makes its own id.
+///
 /// ```swift
 /// let host = try MicroHTTPDHost(api: api)
-/// print("listening on", host.port)
+/// print("listening on", host.address)
 /// host.stop()   // stop accepting, let in-flight requests finish, close connections
 /// ```
 public final class MicroHTTPDHost: Sendable {
     /// The port bound (the configured one, or the system's choice for port 0).
     public let port: UInt16
+    /// The address listened on, with the port bound: the configured one, or its IPv4
+    /// equivalent when IPv6 was asked for and is unavailable.
+    public let address: BindAddress
     private let daemon: DaemonHandle
     private let context: Unmanaged<HostContext>
     private let api: CordonAPI
@@ -22,6 +37,9 @@ public final class MicroHTTPDHost: Sendable {
 
     /// Whether this libmicrohttpd was built with TLS (GnuTLS).
     public static var supportsTLS: Bool { MHD_is_feature_supported(MHD_FEATURE.FEATURE_TLS) == .YES }
+
+    /// Whether this libmicrohttpd was built with IPv6.
+    public static var supportsIPv6: Bool { MHD_is_feature_supported(MHD_FEATURE.feature_IPv6) == .YES }
 
     /// Starts listening. Refuses a non-loopback address without TLS.
     public init(api: CordonAPI) throws {
@@ -34,86 +52,24 @@ public final class MicroHTTPDHost: Sendable {
         if configuration.usesTLS && !Self.supportsTLS {
             throw HostError("this libmicrohttpd was built without TLS support; TLS is unavailable")
         }
+        let logger = configuration.logger.labeled("cordon.host")
+        let address = try Self.usableAddress(configuration.bind, logger: logger)
         let context = Unmanaged.passRetained(HostContext(api: api, maximumBodyBytes: configuration.maximumBodyBytes))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = configuration.bind.port.bigEndian
-        address.sin_addr.s_addr = configuration.bind.octets.withUnsafeBytes { $0.load(as: UInt32.self) }
-        let key = configuration.tlsKeyPEM.map { strdup(String(decoding: $0, as: UTF8.self))! }
-        let certificate = configuration.tlsCertificatePEM.map { strdup(String(decoding: $0, as: UTF8.self))! }
-        defer {
-            // libmicrohttpd hands the PEM text to GnuTLS while starting, which copies it.
-            free(key)
-            free(certificate)
-        }
-        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
-        if configuration.usesTLS { flags |= MHD_USE_TLS.rawValue }
-        let completed: MHD_RequestCompletedCallback = requestCompleted
-        let handle: OpaquePointer? = withUnsafeMutablePointer(to: &address) { addressPointer in
-            var options: [MHD_OptionItem] = [
-                MHD_OptionItem(
-                    option: MHD_OPTION.THREAD_POOL_SIZE,
-                    value: max(1, configuration.threadPoolSize),
-                    ptr_value: nil
-                ),
-                MHD_OptionItem(
-                    option: MHD_OPTION.CONNECTION_TIMEOUT,
-                    value: configuration.connectionTimeoutSeconds,
-                    ptr_value: nil
-                ),
-                MHD_OptionItem(
-                    option: MHD_OPTION.CONNECTION_LIMIT,
-                    value: configuration.connectionLimit,
-                    ptr_value: nil
-                ),
-                MHD_OptionItem(
-                    option: MHD_OPTION.SOCK_ADDR,
-                    value: 0,
-                    ptr_value: UnsafeMutableRawPointer(addressPointer)
-                ),
-                // Two-pointer options pass the function as the intptr_t value and its
-                // closure argument as the pointer (libmicrohttpd's MHD_OPTION.ARRAY rule).
-                MHD_OptionItem(
-                    option: MHD_OPTION.NOTIFY_COMPLETED,
-                    value: unsafeBitCast(completed, to: Int.self),
-                    ptr_value: nil
-                ),
-            ]
-            if let key, let certificate {
-                options.append(
-                    MHD_OptionItem(option: MHD_OPTION.HTTPS_MEM_KEY, value: 0, ptr_value: UnsafeMutableRawPointer(key))
-                )
-                options.append(
-                    MHD_OptionItem(
-                        option: MHD_OPTION.HTTPS_MEM_CERT,
-                        value: 0,
-                        ptr_value: UnsafeMutableRawPointer(certificate)
-                    )
-                )
-            }
-            options.append(MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil))
-            return options.withUnsafeMutableBufferPointer { items in
-                withVaList([MHD_OPTION.ARRAY.rawValue, items.baseAddress!, MHD_OPTION.END.rawValue]) { arguments in
-                    MHD_start_daemon_va(
-                        flags,
-                        configuration.bind.port,
-                        nil,
-                        nil,
-                        accessHandler,
-                        context.toOpaque(),
-                        arguments
-                    )
-                }
-            }
-        }
-        guard let handle else {
+        guard let handle = Self.startDaemon(configuration, address: address, context: context) else {
             context.release()
-            throw HostError("cannot listen on \(configuration.bind) (address in use, or not permitted)")
+            throw HostError("cannot listen on \(address) (address in use, or not permitted)")
         }
         self.daemon = DaemonHandle(pointer: handle)
         self.context = context
         self.api = api
         self.port = cordon_mhd_bound_port(handle)
+        self.address = BindAddress(octets: address.octets, port: port)
+    }
+
+    /// A host nobody stopped still closes its socket and joins its threads (requests
+    /// being answered finish first), like every other owner of a C resource.
+    deinit {
+        stop(grace: 0)
     }
 
     /// Stops accepting connections, waits up to `grace` seconds for requests being
@@ -127,6 +83,87 @@ public final class MicroHTTPDHost: Sendable {
         while api.requestsInFlight > 0 && Date() < deadline { usleep(10_000) }
         MHD_stop_daemon(daemon.pointer)
         context.release()
+    }
+
+    /// `address`, or for an IPv6 address this machine cannot listen on, its IPv4
+    /// equivalent (logged as a warning); throws when it has none.
+    static func usableAddress(_ address: BindAddress, logger: Logger) throws -> BindAddress {
+        guard address.isIPv6 else { return address }
+        let problem = supportsIPv6 ? SocketAddress.ipv6Problem(address) : "this libmicrohttpd was built without IPv6"
+        guard let problem else { return address }
+        guard let fallback = address.ipv4Equivalent else {
+            throw HostError(
+                "cannot listen on \(address): IPv6 is unavailable here (\(problem)); bind an IPv4 address such as 127.0.0.1:\(address.port)"
+            )
+        }
+        logger.warning("IPv6 is unavailable here (\(problem)); listening on \(fallback) instead of \(address)")
+        return fallback
+    }
+
+    /// Starts the daemon on `address`, or returns `nil` when libmicrohttpd cannot.
+    private static func startDaemon(
+        _ configuration: ServerConfiguration,
+        address: BindAddress,
+        context: Unmanaged<HostContext>
+    ) -> OpaquePointer? {
+        let key = configuration.tlsKeyPEM.map { strdup(String(decoding: $0, as: UTF8.self))! }
+        let certificate = configuration.tlsCertificatePEM.map { strdup(String(decoding: $0, as: UTF8.self))! }
+        defer {
+            // libmicrohttpd hands the PEM text to GnuTLS while starting, which copies it.
+            free(key)
+            free(certificate)
+        }
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+        if configuration.usesTLS { flags |= MHD_USE_TLS.rawValue }
+        // "Use a single socket for IPv4 and IPv6" (microhttpd.h, MHD_USE_DUAL_STACK): `::`
+        // serves IPv4 clients too; a specific IPv6 address serves only itself.
+        if address.isIPv6 { flags |= MHD_USE_DUAL_STACK.rawValue }
+        var socketAddress = SocketAddress(address)
+        return socketAddress.withPointer { pointer in
+            var options = daemonOptions(configuration, address: pointer, key: key, certificate: certificate)
+            return options.withUnsafeMutableBufferPointer { items in
+                withVaList([MHD_OPTION.ARRAY.rawValue, items.baseAddress!, MHD_OPTION.END.rawValue]) { arguments in
+                    MHD_start_daemon_va(flags, address.port, nil, nil, accessHandler, context.toOpaque(), arguments)
+                }
+            }
+        }
+    }
+
+    /// The daemon's options, ending with `MHD_OPTION_END`.
+    private static func daemonOptions(
+        _ configuration: ServerConfiguration,
+        address: UnsafeMutablePointer<sockaddr>,
+        key: UnsafeMutablePointer<CChar>?,
+        certificate: UnsafeMutablePointer<CChar>?
+    ) -> [MHD_OptionItem] {
+        let completed: MHD_RequestCompletedCallback = requestCompleted
+        var options: [MHD_OptionItem] = [
+            MHD_OptionItem(
+                option: MHD_OPTION.THREAD_POOL_SIZE,
+                value: max(1, configuration.threadPoolSize),
+                ptr_value: nil
+            ),
+            MHD_OptionItem(
+                option: MHD_OPTION.CONNECTION_TIMEOUT,
+                value: configuration.connectionTimeoutSeconds,
+                ptr_value: nil
+            ),
+            MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
+            MHD_OptionItem(option: MHD_OPTION.SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(address)),
+            // Two-pointer options pass the function as the intptr_t value and its closure
+            // argument as the pointer (libmicrohttpd's MHD_OPTION.ARRAY rule).
+            MHD_OptionItem(
+                option: MHD_OPTION.NOTIFY_COMPLETED,
+                value: unsafeBitCast(completed, to: Int.self),
+                ptr_value: nil
+            ),
+        ]
+        if let key, let certificate {
+            options.append(MHD_OptionItem(option: MHD_OPTION.HTTPS_MEM_KEY, value: 0, ptr_value: key))
+            options.append(MHD_OptionItem(option: MHD_OPTION.HTTPS_MEM_CERT, value: 0, ptr_value: certificate))
+        }
+        options.append(MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil))
+        return options
     }
 }
 
@@ -148,46 +185,11 @@ private final class HostContext: Sendable {
     }
 }
 
-/// One request's state across the access handler's calls (kept in `*con_cls`). Used only
-/// by the worker thread that owns the connection, one call at a time.
-private final class ConnectionState {
-    var body: [UInt8] = []
-    var bodyTooLarge = false
-    /// The header fields and query arguments, collected once on the first call (they are
-    /// complete by then) and reused when the request is answered.
-    var collected = CollectedValues()
-}
-
-/// A response body handed to libmicrohttpd without copying it: the box keeps the body
-/// alive until libmicrohttpd has sent it and calls ``releaseResponseBody(_:)``, which
-/// zeroes a body holding personal data before its memory goes back to the allocator.
-///
-/// The box holds the only reference to the array and mutates it only in the release
-/// callback, after libmicrohttpd's last read, so the array's storage neither moves nor is
-/// freed while libmicrohttpd reads from it.
-private final class ResponseBody {
-    var bytes: [UInt8]
-    let holdsPersonalData: Bool
-    let baseAddress: UnsafeMutableRawPointer?
-
-    init(_ bytes: [UInt8], holdsPersonalData: Bool) {
-        self.bytes = bytes
-        self.holdsPersonalData = holdsPersonalData
-        baseAddress = self.bytes.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress) }
-    }
-}
-
 /// `MHD_ContentReaderFreeCallback` of a ``ResponseBody``: libmicrohttpd is done with it.
 private func releaseResponseBody(_ cls: UnsafeMutableRawPointer?) {
     guard let cls else { return }
     let body = Unmanaged<ResponseBody>.fromOpaque(cls).takeRetainedValue()
     if body.holdsPersonalData { SecureMemory.zero(&body.bytes) }
-}
-
-/// The error a host reports when it cannot start.
-public struct HostError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// libmicrohttpd's access handler: the first call creates the connection state and answers
@@ -294,12 +296,6 @@ private func answer(
     return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
 }
 
-/// Header fields (in order, repeats kept) and query arguments of a request.
-private struct CollectedValues {
-    var headers: [(name: String, value: String)] = []
-    var arguments: [String: String] = [:]
-}
-
 /// Every header field and query argument libmicrohttpd parsed for `connection`.
 private func collectValues(_ connection: OpaquePointer) -> CollectedValues {
     var collected = CollectedValues()
@@ -333,34 +329,9 @@ private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String
     MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, name).map { String(cString: $0) }
 }
 
-/// The peer's address as text, and whether it is `127.0.0.0/8` or `::1`.
+/// The peer's address as text, and whether it is a loopback address.
 private func clientAddress(_ connection: OpaquePointer) -> (text: String, isLoopback: Bool) {
-    guard let address = cordon_mhd_client_address(connection) else { return ("unknown", false) }
-    var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-    switch Int32(address.pointee.sa_family) {
-    case AF_INET:
-        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
-            var raw = pointer.pointee.sin_addr
-            _ = inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
-            return (presentation(text), UInt32(bigEndian: raw.s_addr) >> 24 == 127)
-        }
-    case AF_INET6:
-        return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-            var raw = pointer.pointee.sin6_addr
-            _ = inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
-            let isLoopback = withUnsafeBytes(of: raw) { bytes in
-                bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
-            }
-            return (presentation(text), isLoopback)
-        }
-    default:
-        return ("unknown", false)
-    }
-}
-
-/// The text `inet_ntop` wrote into `buffer` (up to its terminating NUL).
-private func presentation(_ buffer: [CChar]) -> String {
-    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    cordon_mhd_client_address(connection).map { SocketAddress.describe($0) } ?? ("unknown", false)
 }
 
 /// `MHD_OPTION.NOTIFY_COMPLETED`: releases the connection state of a finished request.

@@ -53,6 +53,27 @@ public final class ServerMetrics: Sendable {
     /// The Prometheus text exposition (version 0.0.4).
     func render(vault: Vault?) -> String {
         let state = self.state.withLock { $0 }
+        var lines = Self.requestLines(state) + Self.counterLines(state)
+        lines.append("# HELP cordon_sealed Whether the vault is sealed (1) or serving (0).")
+        lines.append("# TYPE cordon_sealed gauge")
+        lines.append("cordon_sealed \(vault == nil ? 1 : 0)")
+        if let vault {
+            lines += Self.auditLines(vault)
+            let unavailable = vault.unavailableRegions
+            lines.append(
+                "# HELP cordon_region_available Whether a region's store serves (1) or is out of service (0: damaged, rolled back or missing) until restored."
+            )
+            lines.append("# TYPE cordon_region_available gauge")
+            for region in vault.regionIDs {
+                lines.append("cordon_region_available{region=\"\(region)\"} \(unavailable[region] == nil ? 1 : 0)")
+            }
+            lines += BreachGauges.lines(vault: vault, now: Date())
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Requests by route, method and status, and their latency histograms.
+    private static func requestLines(_ state: State) -> [String] {
         var lines: [String] = []
         lines.append("# HELP cordon_http_requests_total HTTP requests by route template, method and status.")
         lines.append("# TYPE cordon_http_requests_total counter")
@@ -75,6 +96,12 @@ public final class ServerMetrics: Sendable {
             lines.append("cordon_http_request_duration_seconds_sum{route=\"\(route)\"} \(histogram.sum)")
             lines.append("cordon_http_request_duration_seconds_count{route=\"\(route)\"} \(histogram.count)")
         }
+        return lines
+    }
+
+    /// Refusals, rejected ingest lines, ε spent and unseal failures.
+    private static func counterLines(_ state: State) -> [String] {
+        var lines: [String] = []
         lines.append("# HELP cordon_http_refusals_total Refused or failed requests by error code.")
         lines.append("# TYPE cordon_http_refusals_total counter")
         for (code, count) in state.refusals.sorted(by: { $0.key < $1.key }) {
@@ -95,42 +122,34 @@ public final class ServerMetrics: Sendable {
         lines.append("# HELP cordon_unseal_failures_total Failed unseal attempts.")
         lines.append("# TYPE cordon_unseal_failures_total counter")
         lines.append("cordon_unseal_failures_total \(state.unsealFailures)")
-        lines.append("# HELP cordon_sealed Whether the vault is sealed (1) or serving (0).")
-        lines.append("# TYPE cordon_sealed gauge")
-        lines.append("cordon_sealed \(vault == nil ? 1 : 0)")
-        if let vault {
-            let size = vault.auditTreeSize
-            let checkpointed = vault.latestAuditCheckpoint?.treeSize ?? 0
-            lines.append("# HELP cordon_audit_tree_size Entries in the audit trail.")
-            lines.append("# TYPE cordon_audit_tree_size gauge")
-            lines.append("cordon_audit_tree_size \(size)")
-            lines.append("# HELP cordon_audit_checkpoint_lag Entries not yet covered by a signed checkpoint.")
-            lines.append("# TYPE cordon_audit_checkpoint_lag gauge")
-            lines.append("cordon_audit_checkpoint_lag \(size >= checkpointed ? size - checkpointed : 0)")
-            let health = vault.auditHealth()
-            lines.append(
-                "# HELP cordon_audit_writable Whether the audit trail accepts entries (1) or refuses them, and so every request, until it recovers (0)."
-            )
-            lines.append("# TYPE cordon_audit_writable gauge")
-            lines.append("cordon_audit_writable \(health.isWritable ? 1 : 0)")
-            lines.append(
-                "# HELP cordon_audit_write_failures_total Times the audit trail stopped accepting entries (a failed write, fsync or checkpoint write)."
-            )
-            lines.append("# TYPE cordon_audit_write_failures_total counter")
-            lines.append("cordon_audit_write_failures_total \(health.failures)")
-            lines.append("# HELP cordon_audit_recoveries_total Times the audit trail recovered without a restart.")
-            lines.append("# TYPE cordon_audit_recoveries_total counter")
-            lines.append("cordon_audit_recoveries_total \(health.recoveries)")
-            let unavailable = vault.unavailableRegions
-            lines.append(
-                "# HELP cordon_region_available Whether a region's store serves (1) or is out of service (0: damaged, rolled back or missing) until restored."
-            )
-            lines.append("# TYPE cordon_region_available gauge")
-            for region in vault.regionIDs {
-                lines.append("cordon_region_available{region=\"\(region)\"} \(unavailable[region] == nil ? 1 : 0)")
-            }
-            lines += BreachGauges.lines(vault: vault, now: Date())
-        }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
+    }
+
+    /// The audit trail's size, checkpoint lag and health.
+    private static func auditLines(_ vault: Vault) -> [String] {
+        var lines: [String] = []
+        let size = vault.auditTreeSize
+        let checkpointed = vault.latestAuditCheckpoint?.treeSize ?? 0
+        lines.append("# HELP cordon_audit_tree_size Entries in the audit trail.")
+        lines.append("# TYPE cordon_audit_tree_size gauge")
+        lines.append("cordon_audit_tree_size \(size)")
+        lines.append("# HELP cordon_audit_checkpoint_lag Entries not yet covered by a signed checkpoint.")
+        lines.append("# TYPE cordon_audit_checkpoint_lag gauge")
+        lines.append("cordon_audit_checkpoint_lag \(size >= checkpointed ? size - checkpointed : 0)")
+        let health = vault.auditHealth()
+        lines.append(
+            "# HELP cordon_audit_writable Whether the audit trail accepts entries (1) or refuses them, and so every request, until it recovers (0)."
+        )
+        lines.append("# TYPE cordon_audit_writable gauge")
+        lines.append("cordon_audit_writable \(health.isWritable ? 1 : 0)")
+        lines.append(
+            "# HELP cordon_audit_write_failures_total Times the audit trail stopped accepting entries (a failed write, fsync or checkpoint write)."
+        )
+        lines.append("# TYPE cordon_audit_write_failures_total counter")
+        lines.append("cordon_audit_write_failures_total \(health.failures)")
+        lines.append("# HELP cordon_audit_recoveries_total Times the audit trail recovered without a restart.")
+        lines.append("# TYPE cordon_audit_recoveries_total counter")
+        lines.append("cordon_audit_recoveries_total \(health.recoveries)")
+        return lines
     }
 }

@@ -10,13 +10,16 @@ struct MetricsMiddleware: Middleware {
         let response = try next.respond(to: request, context: context)
         metrics.record(
             route: context.route ?? "unmatched",
-            method: Self.knownMethods.contains(request.method) ? request.method : "other",
+            method: Self.label(method: request.method),
             status: response.status,
             seconds: ProcessInfo.processInfo.systemUptime - started,
             refusal: response.errorCode
         )
         return response
     }
+
+    /// `method` when it is a known one, else `other` (bounded label cardinality).
+    static func label(method: String) -> String { knownMethods.contains(method) ? method : "other" }
 
     /// Methods kept as labels; anything else is `other` (bounded label cardinality).
     private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -61,6 +61,7 @@ public final class CordonAPI: Sendable {
         self.router = router
         pipeline = MiddlewareChain(
             middleware: [
+                AccessLogMiddleware(logger: configuration.logger.labeled("cordon.access")),
                 MetricsMiddleware(metrics: metrics), AuditMiddleware(), ErrorMiddleware(), FramingMiddleware(),
             ],
             responder: router

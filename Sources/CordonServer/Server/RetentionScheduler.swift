@@ -1,4 +1,4 @@
-import CordonCore
+public import CordonCore
 import Dispatch
 import Synchronization
 
@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// One sweep at a time on a private queue; each is audited by the vault like
 /// `cordon retention run` (actor `cordon:retention-scheduler`). While sealed there is
-/// nothing to sweep. A failed sweep is reported and tried again at the next tick.
+/// nothing to sweep. Each sweep logs one `info` line (what was deleted); a failed one logs
+/// an `error` and is tried again at the next tick.
 public final class RetentionScheduler: @unchecked Sendable {
     // @unchecked: `timer` is written in start() and stop() by the thread that owns the
     // server's lifecycle, never concurrently; DispatchSource itself is thread-safe.
@@ -16,16 +17,16 @@ public final class RetentionScheduler: @unchecked Sendable {
     private var timer: (any DispatchSourceTimer)?
     private let slot: VaultSlot
     private let intervalSeconds: Double
-    private let report: @Sendable (String) -> Void
+    private let logger: Logger
     private let finished = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - intervalSeconds: time between sweeps; the first runs after at most a minute.
-    ///   - report: one line per sweep (what was deleted, or why it failed).
-    public init(slot: VaultSlot, intervalSeconds: Double, report: @escaping @Sendable (String) -> Void) {
+    ///   - logger: gets one record per sweep (what was deleted, or why it failed).
+    public init(slot: VaultSlot, intervalSeconds: Double, logger: Logger) {
         self.slot = slot
         self.intervalSeconds = intervalSeconds
-        self.report = report
+        self.logger = logger
     }
 
     /// Sweeps finished (or failed) so far.
@@ -58,12 +59,13 @@ public final class RetentionScheduler: @unchecked Sendable {
             let skipped = (result.unavailableRegions ?? [:]).sorted { $0.key < $1.key }.map {
                 "\($0.key) (\($0.value))"
             }
-            report(
+            logger.info(
                 "retention: \(result.totalDeleted) expired rows deleted (\(expired) inactive profiles) across \(result.regions.count) regions"
-                    + (skipped.isEmpty ? "" : "; skipped \(skipped.joined(separator: ", ")): the store cannot serve")
+                    + (skipped.isEmpty ? "" : "; skipped \(skipped.joined(separator: ", ")): the store cannot serve"),
+                metadata: ["deleted": .integer(result.totalDeleted), "regions": .integer(result.regions.count)]
             )
         } catch {
-            report("retention: the sweep failed (\(error)); it runs again in \(Int(intervalSeconds)) s")
+            logger.error("retention: the sweep failed (\(error)); it runs again in \(Int(intervalSeconds)) s")
         }
     }
 }

@@ -45,6 +45,10 @@ public struct ServerConfiguration: Sendable {
     public var configDirectory: URL?
     /// The data directory (for unsealing).
     public var dataDirectory: URL
+    /// Where the server logs: one access line per request at `info` (label `cordon.access`),
+    /// the host's and the retention sweeps' messages. By default warnings and errors as text
+    /// on standard error; `cordon serve` logs from `info` on in the `--log-format` chosen.
+    public var logger = Logger(label: "cordon.server", handler: TextLogHandler.standardError, logLevel: .warning)
     /// The policies the vault is opened with when unsealing.
     public var policies: PolicyConfiguration?
     /// Argon2id cost of a passphrase-derived master key.

@@ -40,7 +40,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let report = try withVault(global) { vault in
-            try vault.backup(to: out, context: .commandLine(role: .admin)) { Output.standardError("backup: \($0)") }
+            try vault.backup(to: out, context: .commandLine(role: .admin), logger: .progress("backup"))
         }
         if global.json {
             try Output.json(report)

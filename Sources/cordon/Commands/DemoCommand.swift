@@ -69,6 +69,7 @@ struct DemoCommand: ParsableCommand {
         server.configDirectory = global.configDirectory
         server.policies = policies
         server.passphraseParameters = PassphraseCost.fromEnvironment()
+        server.logger.logLevel = .notice  // start and stop, not a line per request
         try ServerRunner.run(server, global: global) { api, host in
             Output.standardOutput(DemoGuide.text(port: host.port, tokens: tokens, data: directory.path))
         }

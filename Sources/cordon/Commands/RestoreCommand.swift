@@ -51,8 +51,9 @@ struct RestoreCommand: ParsableCommand {
             source: source,
             force: force,
             context: .commandLine(role: .admin),
-            passphraseParameters: PassphraseCost.fromEnvironment()
-        ) { Output.standardError("restore: \($0)") }
+            passphraseParameters: PassphraseCost.fromEnvironment(),
+            logger: .progress("restore")
+        )
         report.warnings.forEach(Output.warning)
         if global.json {
             try Output.json(report)

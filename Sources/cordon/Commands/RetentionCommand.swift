@@ -36,9 +36,12 @@ struct RetentionRunCommand: ParsableCommand {
 
     func run() throws {
         let report = try withVault(global) { vault in
-            try vault.runRetention(context: .commandLine(role: .admin), now: now, batchSize: batchSize) {
-                Output.standardError("retention: \($0)")
-            }
+            try vault.runRetention(
+                context: .commandLine(role: .admin),
+                now: now,
+                batchSize: batchSize,
+                logger: .progress("retention")
+            )
         }
         if global.json {
             try Output.json(report)

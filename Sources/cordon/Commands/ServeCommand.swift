@@ -18,7 +18,10 @@ struct ServeCommand: ParsableCommand {
             /v1/backups makes online backups there. \
             Plain HTTP only on loopback; other addresses need --tls-cert and --tls-key. SIGINT or \
             SIGTERM stop accepting, finish requests in flight, close the stores and the audit trail, \
-            and exit 0. The server holds the data directory: other commands wait until it stops.
+            and exit 0. The server holds the data directory: other commands wait until it stops. \
+            It logs on stderr: one line per request (request id, route template, token name, status, \
+            latency; never a path identifier, query, body or secret) and its own events, as text or, \
+            with --log-format json, one JSON object a line.
 
             Example: cordon serve --bind 127.0.0.1:8080
             """
@@ -27,7 +30,8 @@ struct ServeCommand: ParsableCommand {
         .option(
             .bind,
             valueName: "ADDR:PORT",
-            help: "Address to listen on (default 127.0.0.1:8080; port 0 picks one)."
+            help:
+                "Address to listen on: IPv4 or [IPv6] (default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks one)."
         ),
         .option(.tlsCert, valueName: "FILE", help: "PEM certificate chain (with --tls-key)."),
         .option(.tlsKey, valueName: "FILE", help: "PEM private key (with --tls-cert)."),
@@ -55,6 +59,7 @@ struct ServeCommand: ParsableCommand {
                 "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."
         ),
         .option(.measureBody, valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
+        ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
 
@@ -68,7 +73,10 @@ struct ServeCommand: ParsableCommand {
         var server = ServerConfiguration(dataDirectory: global.dataDirectory)
         if let text = parsed.option(.bind) {
             guard let bind = BindAddress(parsing: text) else {
-                throw UsageError("--bind must be IPV4:PORT such as 127.0.0.1:8080, got '\(text)'", command: Self.self)
+                throw UsageError(
+                    "--bind must be IPV4:PORT or [IPV6]:PORT such as 127.0.0.1:8080 or [::1]:8080, got '\(text)'",
+                    command: Self.self
+                )
             }
             server.bind = bind
         }
@@ -97,6 +105,7 @@ struct ServeCommand: ParsableCommand {
         server.backupDirectory = parsed.option(.backupDir).map { URL(fileURLWithPath: $0).standardizedFileURL }
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
+        server.logger = try ServeLogOptions.logger(parsed)
         self.server = server
         measureCount = try parsed.integer(.measureInProcess, in: 1...10_000_000)
         measureBody = parsed.option(.measureBody)
@@ -143,6 +152,7 @@ enum ServerRunner {
         // Catch SIGINT/SIGTERM before anything announces the server: a signal that
         // arrives after "listening on" must never be lost or kill the process mid-request.
         let termination = TerminationSignal()
+        let logger = configuration.logger
         let session = try openSession(configuration, global: global)
         let api = CordonAPI(configuration: configuration, session: session)
         let host: MicroHTTPDHost
@@ -153,19 +163,18 @@ enum ServerRunner {
             throw CLIError("\(error)")
         }
         let scheme = configuration.usesTLS ? "https" : "http"
-        var bound = configuration.bind
-        bound.port = host.port
+        let bound = host.address
         Output.line("listening on \(scheme)://\(bound)")
-        Output.standardError(
-            "cordon: serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops"
+        logger.notice(
+            "serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops"
         )
         let retention = configuration.retentionIntervalSeconds.map { seconds in
-            RetentionScheduler(slot: api.slot, intervalSeconds: seconds) { Output.standardError("cordon: \($0)") }
+            RetentionScheduler(slot: api.slot, intervalSeconds: seconds, logger: logger.labeled("cordon.retention"))
         }
         retention?.start()
         try started(api, host)
         termination.wait()
-        Output.standardError("cordon: stopping (finishing requests in flight)")
+        logger.notice("stopping (finishing requests in flight)")
         host.stop(grace: configuration.shutdownGraceSeconds)
         retention?.stop()
         do {
@@ -173,7 +182,7 @@ enum ServerRunner {
         } catch {
             throw CLIError("closing the audit trail: \(error)")
         }
-        Output.standardError("cordon: stopped cleanly")
+        logger.notice("stopped cleanly")
     }
 
     /// The vault with the environment's key, or `nil` (sealed) when no key is available.
@@ -183,7 +192,7 @@ enum ServerRunner {
             let vault = try VaultOpener.open(global)
             return try VaultSession(vault: vault, configDirectory: configuration.configDirectory)
         } catch let error as KeyError where error.code == .masterKeyUnavailable {
-            Output.warning("no master key available (\(error.message)); starting sealed")
+            configuration.logger.warning("no master key available (\(error.message)); starting sealed")
             return nil
         }
     }

@@ -1,6 +1,7 @@
 import CordonAudit
 import CordonCrypto
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -23,9 +24,9 @@ struct BackupTests {
     static func backup(_ fixture: VaultFixture) throws -> (URL, Vault.BackupReport) {
         let directory = fixture.directory.url.deletingLastPathComponent()
             .appendingPathComponent("backup-\(UUID().uuidString)")
-        var lines: [String] = []
-        let report = try fixture.vault.backup(to: directory, context: fixture.context) { lines.append($0) }
-        #expect(lines.contains { $0.hasPrefix("regions/eu.db:") })
+        let log = RecordingLogHandler()
+        let report = try fixture.vault.backup(to: directory, context: fixture.context, logger: log.logger())
+        #expect(log.logged.contains { $0.message.hasPrefix("regions/eu.db:") })
         return (directory, report)
     }
 
