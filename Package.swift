@@ -88,12 +88,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Helpers shared by several test targets (test targets cannot share files): a tmpfs
+        // Helpers shared by the test targets (test targets cannot share files): the one temporary
+        // directory, the CLI fixture (the built binary), the shipped-configuration vault; a tmpfs
         // mounted for one test, so disk-full paths meet a real full disk where root is available;
         // the reliability suite's reading of a trail's claims and its run settings.
         .target(
             name: "CordonTestSupport",
-            dependencies: ["CordonAudit"],
+            dependencies: ["CordonAudit", "CordonCore", "CordonCrypto"],
             path: "Tests/CordonTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -106,12 +107,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonStoreTests",
-            dependencies: ["CordonStore", "cordon-bench"],
+            dependencies: ["CordonStore", "cordon-bench", "CordonTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CordonAuditTests",
-            dependencies: ["CordonAudit", "CordonCrypto"],
+            dependencies: ["CordonAudit", "CordonCrypto", "CordonTestSupport"],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
@@ -130,6 +131,8 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["cordon", "CordonCore", "CordonAudit", "CordonCrypto", "CordonStore", "CordonTestSupport"],
+            // Expected output of the CLI (`make golden` rewrites it).
+            resources: [.copy("Golden")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -20,7 +21,7 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func backupVerifyEraseAndRestoreFromTheCommandLine() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let backup = scratch.url.appendingPathComponent("backup").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
@@ -65,7 +66,7 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func splitTheKeyThenUnsealASealedServerShareByShare() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
         let split = try CordonProcess.run([
@@ -122,7 +123,7 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func rotatingTheMasterKeySplitsItAgain() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
         let split = try CordonProcess.run(["keys", "split", "--shares", "3", "--threshold", "2", "--data", data])
@@ -146,7 +147,7 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func afterTheKeyFileIsRemovedSharesStageItForARotation() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let staged = scratch.url.appendingPathComponent("staged.key").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)

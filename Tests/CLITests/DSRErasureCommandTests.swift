@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ struct DSRErasureCommandTests {
         """
 
     @Test func aWrongRequestErasesNothingAndTheRightOneYieldsTheSameReceiptTwice() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
         #expect(

@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -76,7 +77,7 @@ struct FoundationCommandTests {
     }
 
     @Test func policyLintFailsOnABrokenCopyNamingFileAndPath() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         for folder in ["policies", "regions"] {
             try FileManager.default.copyItem(
                 at: CordonProcess.packageRoot.appendingPathComponent(folder),
@@ -110,7 +111,7 @@ struct FoundationCommandTests {
     }
 
     @Test func initTwiceKeepsEverythingAndReportsIt() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let first = try CordonProcess.run(["init", "--data", data, "--json"])
         #expect(first.status == 0)
@@ -124,7 +125,7 @@ struct FoundationCommandTests {
     }
 
     @Test func aWrongMasterKeyFailsInOneLine() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
         let wrong = scratch.url.appendingPathComponent("wrong.key")
@@ -139,7 +140,7 @@ struct FoundationCommandTests {
     }
 
     @Test func rotationsKeepTheDirectoryUsable() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
         let kek = try CordonProcess.run(["keys", "rotate", "--region", "eu", "--data", data])
@@ -155,7 +156,7 @@ struct FoundationCommandTests {
     }
 
     @Test func passphraseModeWorksAndNeedsThePassphrase() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let env = ["CORDON_PASSPHRASE": "a long passphrase for tests"]
         #expect(try CordonProcess.run(["init", "--data", data], environment: env).status == 0)

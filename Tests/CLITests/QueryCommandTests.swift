@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -5,13 +6,13 @@ import Testing
 struct QueryCommandTests {
     /// An initialized data directory with demo data ingested.
     struct Instance {
-        let scratch: ScratchDirectory
+        let scratch: TemporaryDirectory
         let data: String
         /// The secret of the analyst token named `ana`.
         let secret: String
 
         init() throws {
-            scratch = try ScratchDirectory()
+            scratch = try TemporaryDirectory(prefix: "cordon-cli")
             data = scratch.url.appendingPathComponent("data").path
             #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
             let demo = scratch.url.appendingPathComponent("demo").path
@@ -90,7 +91,7 @@ struct QueryCommandTests {
 
     @Test(arguments: ["order_fulfillment", "sale_or_share"])
     func aPurposeAnalystsMayNotQueryIsAUsageErrorNamingTheQueryableOnes(_ purpose: String) throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
         _ = try CordonProcess.run([

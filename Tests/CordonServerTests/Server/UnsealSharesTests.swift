@@ -2,6 +2,7 @@ import CordonAudit
 import CordonCore
 import CordonCrypto
 import CordonServer
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -17,18 +18,10 @@ struct UnsealSharesTests {
         let words: [String]
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "cordon-shares-\(UUID().uuidString)"
-            )
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let source = MasterKeySource.keyFile(directory.appendingPathComponent("master.key"))
-            _ = try DataDirectory.initialize(
-                at: directory,
-                regions: ServerFixture.policies.regions.keys.map(\.rawValue),
-                source: source,
-                passphraseParameters: .testing
-            )
-            let vault = try Vault.open(dataDirectory: directory, configuration: ServerFixture.policies, source: source)
+            directory = try TemporaryDirectory.create(prefix: "cordon-shares")
+            let source = ShippedVault.keyFile(in: directory)
+            try ShippedVault.initialize(at: directory, source: source)
+            let vault = try ShippedVault.open(at: directory, source: source)
             let context = AccessContext(actor: "test", role: "admin")
             let shares = try vault.splitMasterKey(count: 5, threshold: 3, context: context)
             try vault.removeMasterKeyFile(source: source, context: context)

@@ -2,14 +2,14 @@ import CordonAudit
 import CordonCore
 import CordonCrypto
 import CordonServer
+import CordonTestSupport
 import Foundation
 
 /// A vault in a temporary directory under the shipped policies, served by a ``CordonAPI``
 /// in-process, with one token per role (and region-scoped ones) and helpers to call it.
 final class ServerFixture: Sendable {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let policies: PolicyConfiguration = try! PolicyConfiguration.load(from: packageRoot)
+    static var packageRoot: URL { TestPackage.root }
+    static var policies: PolicyConfiguration { ShippedVault.configuration }
 
     let directory: URL
     let api: CordonAPI
@@ -20,16 +20,10 @@ final class ServerFixture: Sendable {
 
     /// A fixture whose vault is open (or sealed with a passphrase directory when `sealed`).
     init(sealed: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try TemporaryDirectory.create(prefix: "cordon-server")
         let source: MasterKeySource =
-            sealed ? .passphrase(Array("correct horse".utf8)) : .keyFile(directory.appendingPathComponent("master.key"))
-        _ = try DataDirectory.initialize(
-            at: directory,
-            regions: Self.policies.regions.keys.map(\.rawValue),
-            source: source,
-            passphraseParameters: .testing
-        )
+            sealed ? .passphrase(Array("correct horse".utf8)) : ShippedVault.keyFile(in: directory)
+        try ShippedVault.initialize(at: directory, source: source)
         var configuration = ServerConfiguration(dataDirectory: directory)
         configuration.configDirectory = Self.packageRoot
         configuration.policies = Self.policies
@@ -40,7 +34,7 @@ final class ServerFixture: Sendable {
         if sealed {
             api = CordonAPI(configuration: configuration, session: nil)
         } else {
-            let vault = try Vault.open(dataDirectory: directory, configuration: Self.policies, source: source)
+            let vault = try ShippedVault.open(at: directory, source: source)
             let registry = try vault.tokenRegistry()
             let specs: [(String, TokenRole, TokenScope)] = [
                 ("admin", .admin, .allRegions), ("dpo", .dpo, .allRegions), ("ingest", .ingest, .allRegions),

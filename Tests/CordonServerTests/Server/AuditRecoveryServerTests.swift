@@ -38,15 +38,9 @@ final class AuditSinkServer {
         auditVolume: (URL) -> TmpfsVolume? = { _ in nil },
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "cordon-audit-sink-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let source = MasterKeySource.keyFile(directory.appending(path: "master.key"))
-        _ = try DataDirectory.initialize(
-            at: directory,
-            regions: ServerFixture.policies.regions.keys.map(\.rawValue),
-            source: source,
-            passphraseParameters: .testing
-        )
+        let directory = try TemporaryDirectory.create(prefix: "cordon-audit-sink")
+        let source = ShippedVault.keyFile(in: directory)
+        try ShippedVault.initialize(at: directory, source: source)
         // `init` wrote the trail's first entry: the volume takes the trail over, as an
         // operator moving it onto its own disk would.
         let trail = directory.appending(path: "audit")
@@ -57,12 +51,7 @@ final class AuditSinkServer {
         for name in try FileManager.default.contentsOfDirectory(atPath: aside.path) {
             try FileManager.default.copyItem(at: aside.appending(path: name), to: trail.appending(path: name))
         }
-        let vault = try Vault.open(
-            dataDirectory: directory,
-            configuration: ServerFixture.policies,
-            source: source,
-            auditConfiguration: audit
-        )
+        let vault = try ShippedVault.open(at: directory, source: source, auditConfiguration: audit)
         var tokens: [String: String] = [:]
         for (label, role) in [("ingest", TokenRole.ingest), ("dpo", .dpo), ("admin", .admin)] {
             tokens[label] =

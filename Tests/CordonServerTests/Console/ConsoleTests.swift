@@ -1,6 +1,7 @@
 import CordonAudit
 import CordonCore
 import CordonServer
+import CordonTestSupport
 import Foundation
 import Testing
 
