@@ -89,9 +89,9 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (test targets cannot share files): the one temporary
-        // directory, the CLI fixture (the built binary), the shipped-configuration vault; a tmpfs
-        // mounted for one test, so disk-full paths meet a real full disk where root is available;
-        // the reliability suite's reading of a trail's claims and its run settings.
+        // directory, the CLI fixture (the built binary), the shipped-configuration vault, the seeded
+        // generators; a tmpfs mounted for one test, so disk-full paths meet a real full disk where
+        // root is available; the reliability suite's reading of a trail's claims and its run settings.
         .target(
             name: "CordonTestSupport",
             dependencies: ["CordonAudit", "CordonCore", "CordonCrypto"],

@@ -66,9 +66,8 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func splitTheKeyThenUnsealASealedServerShareByShare() throws {
-        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
+        defer { withExtendedLifetime(scratch) {} }  // the data directory lives in it
         let split = try CordonProcess.run([
             "keys", "split", "--shares", "3", "--threshold", "2", "--remove-key-file", "--data", data, "--json",
         ])
@@ -123,9 +122,8 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func rotatingTheMasterKeySplitsItAgain() throws {
-        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
+        defer { withExtendedLifetime(scratch) {} }  // the data directory lives in it
         let split = try CordonProcess.run(["keys", "split", "--shares", "3", "--threshold", "2", "--data", data])
         #expect(split.status == 0, "\(split.standardError)")
         #expect(split.standardOutput.components(separatedBy: "  hex:").count == 4)

@@ -125,9 +125,7 @@ struct FoundationCommandTests {
     }
 
     @Test func aWrongMasterKeyFailsInOneLine() throws {
-        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
         let wrong = scratch.url.appendingPathComponent("wrong.key")
         try Data(repeating: 7, count: 32).write(to: wrong)
         let result = try CordonProcess.run(
@@ -140,9 +138,8 @@ struct FoundationCommandTests {
     }
 
     @Test func rotationsKeepTheDirectoryUsable() throws {
-        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
+        defer { withExtendedLifetime(scratch) {} }  // the data directory lives in it
         let kek = try CordonProcess.run(["keys", "rotate", "--region", "eu", "--data", data])
         #expect(kek.standardOutput.contains("region:eu: KEK v2 is active"))
         let master = try CordonProcess.run(["keys", "rotate", "--master", "--data", data, "--json"])

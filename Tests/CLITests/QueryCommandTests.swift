@@ -91,9 +91,8 @@ struct QueryCommandTests {
 
     @Test(arguments: ["order_fulfillment", "sale_or_share"])
     func aPurposeAnalystsMayNotQueryIsAUsageErrorNamingTheQueryableOnes(_ purpose: String) throws {
-        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
+        defer { withExtendedLifetime(scratch) {} }  // the data directory lives in it
         _ = try CordonProcess.run([
             "token", "create", "--role", "analyst", "--regions", "all", "--name", "ana", "--purposes", "analytics",
             "--data", data,

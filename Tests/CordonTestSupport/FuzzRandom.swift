@@ -1,28 +1,21 @@
-/// A seeded generator for fuzz tests (SplitMix64): the same seed gives the same cases on a
-/// given toolchain, so a failure is replayed by its seed.
-struct FuzzRandom: RandomNumberGenerator {
-    private var state: UInt64
+/// A seeded generator for fuzz tests (a ``SeededGenerator``): the same seed gives the same
+/// cases on a given toolchain, so a failure is replayed by its seed.
+public struct FuzzRandom: RandomNumberGenerator, Sendable {
+    private var generator: SeededGenerator
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// One of `items`.
-    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
 
     /// `true` with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+    public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 
     /// `bytes` changed by one to four random edits: a flipped byte, a deleted or doubled
-    /// range, an inserted fragment from `fragments`, or a truncation. Newlines become
-    /// spaces, so the result stays one line.
-    mutating func mutate(_ bytes: [UInt8], fragments: [String]) -> [UInt8] {
+    /// range, an inserted fragment from `fragments`, or a truncation.
+    public mutating func mutate(_ bytes: [UInt8], fragments: [String]) -> [UInt8] {
         var result = bytes
         for _ in 0..<Int.random(in: 1...4, using: &self) {
             let position = result.isEmpty ? 0 : Int.random(in: 0..<result.count, using: &self)
@@ -43,11 +36,17 @@ struct FuzzRandom: RandomNumberGenerator {
                 result.insert(UInt8.random(in: 0x20...0x7E, using: &self), at: position)
             }
         }
-        return result.map { $0 == 0x0A ? 0x20 : $0 }
+        return result
+    }
+
+    /// ``mutate(_:fragments:)`` with newlines turned into spaces, so the result stays one
+    /// line (of an NDJSON file, of a query).
+    public mutating func mutateLine(_ bytes: [UInt8], fragments: [String]) -> [UInt8] {
+        mutate(bytes, fragments: fragments).map { $0 == 0x0A ? 0x20 : $0 }
     }
 
     /// Up to `maximum` random bytes (no newline).
-    mutating func bytes(maximum: Int) -> [UInt8] {
+    public mutating func bytes(maximum: Int) -> [UInt8] {
         (0..<Int.random(in: 0...maximum, using: &self)).map { _ in
             let byte = UInt8.random(in: 0...255, using: &self)
             return byte == 0x0A ? 0x20 : byte
