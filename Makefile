@@ -10,7 +10,7 @@ WARNINGS   := -Xcc -Wall -Xcc -Wextra
 CORDON_DEBUG   := .build/debug/cordon
 CORDON_RELEASE := .build/release/cordon
 
-.PHONY: deps build release test reliability lint format demo tour bench bench-deps fuzz-api clean console-debs console-deps test-console console-screenshots
+.PHONY: deps build release test golden reliability lint format demo tour bench bench-deps fuzz-api clean console-debs console-deps test-console console-screenshots
 
 ## deps: install the Debian packages Cordon needs, only when one is missing (idempotent); python3
 ## and openssl run audit/verify.py, the DPO's independent verifier, in the tests.
@@ -42,6 +42,12 @@ test: deps console-deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	$(CORDON_DEBUG) policy lint
 	$(CONSOLE_PYTHON) Tests/Console/console_tests.py $(CORDON_DEBUG) smoke
+
+## golden: rewrite the CLI's golden files (Tests/CLITests/Golden) from the built binary; review
+## `git diff Tests/CLITests/Golden` before committing.
+golden: deps
+	$(SWIFT) build --build-tests
+	CORDON_UPDATE_GOLDEN=1 $(SWIFT) test --skip-build --filter GoldenOutputTests
 
 ## reliability: the reliability suite at full length — every fault point of every write path, 500
 ## kill -9 cycles, every tamper case against every command, disks filling part way — then the figures

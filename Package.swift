@@ -97,12 +97,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Helpers shared by several test targets (test targets cannot share files): a tmpfs
-        // mounted for one test, so disk-full paths meet a real full disk where root is available;
-        // the reliability suite's reading of a trail's claims and its run settings.
+        // Helpers shared by the test targets (test targets cannot share files): the one temporary
+        // directory, the CLI fixture (the built binary), the shipped-configuration vault, the seeded
+        // generators; a tmpfs mounted for one test, so disk-full paths meet a real full disk where
+        // root is available; the reliability suite's reading of a trail's claims and its run settings.
         .target(
             name: "CordonTestSupport",
-            dependencies: ["CordonAudit", "CordonCore"],
+            dependencies: ["CordonAudit", "CordonCore", "CordonCrypto"],
             path: "Tests/CordonTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -116,12 +117,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonStoreTests",
-            dependencies: ["CordonStore", "cordon-bench"],
+            dependencies: ["CordonStore", "cordon-bench", "CordonTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CordonAuditTests",
-            dependencies: ["CordonAudit", "CordonCrypto"],
+            dependencies: ["CordonAudit", "CordonCrypto", "CordonTestSupport"],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
@@ -142,6 +143,8 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["cordon", "CordonCore", "CordonAudit", "CordonCrypto", "CordonStore", "CordonTestSupport"],
+            // Expected output of the CLI (`make golden` rewrites it).
+            resources: [.copy("Golden")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -20,7 +21,7 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func backupVerifyEraseAndRestoreFromTheCommandLine() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let backup = scratch.url.appendingPathComponent("backup").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
@@ -65,9 +66,8 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func splitTheKeyThenUnsealASealedServerShareByShare() throws {
-        let scratch = try ScratchDirectory()
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
+        defer { withExtendedLifetime(scratch) {} }  // the data directory lives in it
         let split = try CordonProcess.run([
             "keys", "split", "--shares", "3", "--threshold", "2", "--remove-key-file", "--data", data, "--json",
         ])
@@ -122,9 +122,8 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func rotatingTheMasterKeySplitsItAgain() throws {
-        let scratch = try ScratchDirectory()
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
+        defer { withExtendedLifetime(scratch) {} }  // the data directory lives in it
         let split = try CordonProcess.run(["keys", "split", "--shares", "3", "--threshold", "2", "--data", data])
         #expect(split.status == 0, "\(split.standardError)")
         #expect(split.standardOutput.components(separatedBy: "  hex:").count == 4)
@@ -146,7 +145,7 @@ struct BackupCustodyCommandTests {
     }
 
     @Test func afterTheKeyFileIsRemovedSharesStageItForARotation() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let staged = scratch.url.appendingPathComponent("staged.key").path
         #expect(try CordonProcess.run(["init", "--data", data]).status == 0)

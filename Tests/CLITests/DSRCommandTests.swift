@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -5,11 +6,11 @@ import Testing
 struct DSRCommandTests {
     /// An initialized data directory, removed with the scratch directory.
     struct Instance {
-        let scratch: ScratchDirectory
+        let scratch: TemporaryDirectory
         let data: String
 
         init() throws {
-            scratch = try ScratchDirectory()
+            scratch = try TemporaryDirectory(prefix: "cordon-cli")
             data = scratch.url.appendingPathComponent("data").path
             let result = try CordonProcess.run(["init", "--data", data])
             #expect(result.status == 0, "init failed: \(result.standardError)")
@@ -197,7 +198,7 @@ struct DSRCommandTests {
     }
 
     @Test func anUninitializedDataDirectorySaysToRunInit() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("empty").path
         let result = try CordonProcess.run(["dsr", "list", "--data", data])
         #expect(result.status == 1)

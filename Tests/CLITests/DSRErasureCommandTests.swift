@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -11,9 +12,7 @@ struct DSRErasureCommandTests {
         """
 
     @Test func aWrongRequestErasesNothingAndTheRightOneYieldsTheSameReceiptTwice() throws {
-        let scratch = try ScratchDirectory()
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
         #expect(
             try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subject).status == 0
         )

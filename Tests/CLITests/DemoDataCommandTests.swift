@@ -1,10 +1,11 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
 @Suite("cordon demo-data", .serialized)
 struct DemoDataCommandTests {
     @Test func writesBothFilesAndSummarizes() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let out = scratch.url.appendingPathComponent("demo").path
         let result = try CordonProcess.run([
             "demo-data", "--subjects", "60", "--events", "500", "--seed", "4", "--out", out,
@@ -19,7 +20,7 @@ struct DemoDataCommandTests {
     }
 
     @Test func jsonSummaryMatchesTheFiles() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let result = try CordonProcess.run([
             "demo-data", "--subjects", "200", "--events", "1500", "--seed", "0x2a", "--invalid-rate", "0.05",
             "--out", scratch.path, "--json",
@@ -49,7 +50,7 @@ struct DemoDataCommandTests {
     }
 
     @Test func sameArgumentsGiveIdenticalFilesAndAnotherSeedDoesNot() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         var outputs: [[Data]] = []
         for (directory, seed) in [("a", "9"), ("b", "9"), ("c", "10")] {
             let out = scratch.url.appendingPathComponent(directory).path
@@ -89,7 +90,7 @@ struct DemoDataCommandTests {
         (["--subjects", "0", "--events", "5"], "--events needs at least one subject"),
     ])
     func badArgumentsExit64(_ arguments: [String], message: String) throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let result = try CordonProcess.run(["demo-data"] + arguments + ["--out", scratch.path])
         #expect(result.status == 64)
         #expect(result.standardError.contains("error: \(message)"))

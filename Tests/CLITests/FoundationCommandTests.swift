@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -76,7 +77,7 @@ struct FoundationCommandTests {
     }
 
     @Test func policyLintFailsOnABrokenCopyNamingFileAndPath() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         for folder in ["policies", "regions"] {
             try FileManager.default.copyItem(
                 at: CordonProcess.packageRoot.appendingPathComponent(folder),
@@ -110,7 +111,7 @@ struct FoundationCommandTests {
     }
 
     @Test func initTwiceKeepsEverythingAndReportsIt() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let first = try CordonProcess.run(["init", "--data", data, "--json"])
         #expect(first.status == 0)
@@ -124,9 +125,7 @@ struct FoundationCommandTests {
     }
 
     @Test func aWrongMasterKeyFailsInOneLine() throws {
-        let scratch = try ScratchDirectory()
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
         let wrong = scratch.url.appendingPathComponent("wrong.key")
         try Data(repeating: 7, count: 32).write(to: wrong)
         let result = try CordonProcess.run(
@@ -139,9 +138,8 @@ struct FoundationCommandTests {
     }
 
     @Test func rotationsKeepTheDirectoryUsable() throws {
-        let scratch = try ScratchDirectory()
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
+        defer { withExtendedLifetime(scratch) {} }  // the data directory lives in it
         let kek = try CordonProcess.run(["keys", "rotate", "--region", "eu", "--data", data])
         #expect(kek.standardOutput.contains("region:eu: KEK v2 is active"))
         let master = try CordonProcess.run(["keys", "rotate", "--master", "--data", data, "--json"])
@@ -155,7 +153,7 @@ struct FoundationCommandTests {
     }
 
     @Test func passphraseModeWorksAndNeedsThePassphrase() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let env = ["CORDON_PASSPHRASE": "a long passphrase for tests"]
         #expect(try CordonProcess.run(["init", "--data", data], environment: env).status == 0)

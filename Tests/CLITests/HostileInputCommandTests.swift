@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -5,15 +6,7 @@ import Testing
 /// status.
 @Suite("cordon CLI: hostile input")
 struct HostileInputCommandTests {
-    func initialized() throws -> (ScratchDirectory, String) {
-        let scratch = try ScratchDirectory()
-        let data = scratch.url.appendingPathComponent("data").path
-        let result = try CordonProcess.run(["init", "--data", data])
-        #expect(result.status == 0, "\(result.standardError)")
-        return (scratch, data)
-    }
-
-    func write(_ text: String, to name: String, in scratch: ScratchDirectory) throws -> String {
+    func write(_ text: String, to name: String, in scratch: TemporaryDirectory) throws -> String {
         let path = scratch.url.appendingPathComponent(name).path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
@@ -25,7 +18,7 @@ struct HostileInputCommandTests {
 
     @Test("ingest of 200,000 blank lines exits 0 with nothing refused (it crashed)")
     func blankLines() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         let file = try write(String(repeating: "\n", count: 200_000), to: "blank.ndjson", in: scratch)
         for kind in ["subjects", "events"] {
             let result = try CordonProcess.run(["ingest", kind, file, "--data", data, "--quiet"])
@@ -37,7 +30,7 @@ struct HostileInputCommandTests {
 
     @Test("--received-at honours an offset and fractions; a time without an offset is a usage error")
     func times() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         defer { withExtendedLifetime(scratch) {} }
         let opened = try CordonProcess.run([
             "dsr", "open", "--right", "access", "--region", "eu", "--ref", "t-1", "--received-at",
@@ -51,7 +44,7 @@ struct HostileInputCommandTests {
 
     @Test("a CSV file, or events fed as subjects, exits 1 with one sentence naming what it looks like")
     func wrongInputs() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         let csv = try write("externalId,country\nc-1,DE\nc-2,FR\n", to: "people.csv", in: scratch)
         let result = try CordonProcess.run(["ingest", "subjects", csv, "--data", data, "--quiet", "--json"])
         #expect(result.status == 1)
@@ -70,7 +63,7 @@ struct HostileInputCommandTests {
 
     @Test("--max-clock-skew sets how far ahead of now an event may be")
     func clockSkew() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         let subject =
             #"{"externalId":"c-1","country":"DE","birthYear":1990,"consents":[{"purpose":"analytics","state":"granted","source":"t","recordedAt":"2025-03-01T10:00:00Z"}]}"#
         #expect(
@@ -93,8 +86,8 @@ struct HostileInputCommandTests {
     }
 
     /// A subject ingested into a fresh data directory, and its id.
-    func withSubject() throws -> (ScratchDirectory, String, String) {
-        let (scratch, data) = try initialized()
+    func withSubject() throws -> (TemporaryDirectory, String, String) {
+        let (scratch, data) = try CordonProcess.initialized()
         let subject =
             #"{"externalId":"c-1","country":"DE","birthYear":1990,"pii":{"email":"anna@example.com"},"consents":[{"purpose":"analytics","state":"granted","source":"t","recordedAt":"2025-03-01T10:00:00Z"}]}"#
         #expect(
@@ -107,7 +100,7 @@ struct HostileInputCommandTests {
 
     @Test("keys rotate --region with an unknown region is a usage error listing the regions (it trapped)")
     func keysRotateUnknownRegion() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         defer { withExtendedLifetime(scratch) {} }
         let result = try CordonProcess.run(["keys", "rotate", "--region", "xx", "--data", data])
         #expect(result.status == 64, "\(result.standardError.prefix(300))")
@@ -159,7 +152,7 @@ struct HostileInputCommandTests {
 
     @Test("a missing data directory says it is not one and how to make one")
     func missingDataDirectory() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let missing = scratch.url.appendingPathComponent("nowhere").path
         for arguments in [
             ["subject", "lookup", "--email", "a@example.com"], ["keys", "status"], ["dsr", "list"], ["token", "list"],

@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -5,13 +6,13 @@ import Testing
 struct QueryCommandTests {
     /// An initialized data directory with demo data ingested.
     struct Instance {
-        let scratch: ScratchDirectory
+        let scratch: TemporaryDirectory
         let data: String
         /// The secret of the analyst token named `ana`.
         let secret: String
 
         init() throws {
-            scratch = try ScratchDirectory()
+            scratch = try TemporaryDirectory(prefix: "cordon-cli")
             data = scratch.url.appendingPathComponent("data").path
             #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
             let demo = scratch.url.appendingPathComponent("demo").path
@@ -90,9 +91,8 @@ struct QueryCommandTests {
 
     @Test(arguments: ["order_fulfillment", "sale_or_share"])
     func aPurposeAnalystsMayNotQueryIsAUsageErrorNamingTheQueryableOnes(_ purpose: String) throws {
-        let scratch = try ScratchDirectory()
-        let data = scratch.url.appendingPathComponent("data").path
-        #expect(try CordonProcess.run(["init", "--data", data]).status == 0)
+        let (scratch, data) = try CordonProcess.initialized()
+        defer { withExtendedLifetime(scratch) {} }  // the data directory lives in it
         _ = try CordonProcess.run([
             "token", "create", "--role", "analyst", "--regions", "all", "--name", "ana", "--purposes", "analytics",
             "--data", data,

@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -7,7 +8,7 @@ import Testing
 struct ServeCommandTests {
     @Test("token create --json prints the secret once; list never shows it; revoke marks it")
     func tokenLifecycle() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         #expect(try CordonProcess.run(["init", "--data", scratch.path]).status == 0)
         let created = try CordonProcess.run(
             [
@@ -33,7 +34,7 @@ struct ServeCommandTests {
 
     @Test("an analyst token names its purposes; names are unique among active tokens")
     func analystTokensAndUniqueNames() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         #expect(try CordonProcess.run(["init", "--data", scratch.path]).status == 0)
         func create(_ arguments: String...) throws -> CordonProcess.Result {
             try CordonProcess.run(["token", "create", "--data", scratch.path] + arguments)
@@ -86,7 +87,7 @@ struct ServeCommandTests {
 
     @Test("serve refuses plain HTTP on a non-loopback address (usage error)")
     func refusesPlainNonLoopback() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let result = try CordonProcess.run(["serve", "--data", scratch.path, "--bind", "0.0.0.0:8080"])
         #expect(result.status == 64 && result.standardError.contains("--tls-cert"))
         let format = try CordonProcess.run(["serve", "--data", scratch.path, "--log-format", "xml"])
@@ -95,7 +96,7 @@ struct ServeCommandTests {
 
     @Test("serve listens, answers, logs JSON lines, and exits 0 on SIGTERM with the audit trail intact")
     func serveAndStop() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         #expect(try CordonProcess.run(["init", "--data", scratch.path]).status == 0)
         let process = Process()
         process.executableURL = CordonProcess.binary

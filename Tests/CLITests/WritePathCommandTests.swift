@@ -1,4 +1,5 @@
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -18,20 +19,12 @@ struct WritePathCommandTests {
 
         """
 
-    func initialized() throws -> (ScratchDirectory, String) {
-        let scratch = try ScratchDirectory()
-        let data = scratch.url.appendingPathComponent("data").path
-        let result = try CordonProcess.run(["init", "--data", data])
-        #expect(result.status == 0, "\(result.standardError)")
-        return (scratch, data)
-    }
-
     func json(_ text: String) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
     }
 
     @Test func ingestFromStdinPrintsASummaryAndWritesRejects() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         let rejects = scratch.url.appendingPathComponent("rejects.ndjson").path
         let result = try CordonProcess.run(
             ["ingest", "subjects", "-", "--data", data, "--rejects", rejects],
@@ -48,7 +41,7 @@ struct WritePathCommandTests {
     }
 
     @Test func aMissingInputFileIsAOneLineError() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         defer { withExtendedLifetime(scratch) {} }
         let result = try CordonProcess.run(["ingest", "events", "/nonexistent.ndjson", "--data", data])
         #expect(result.status == 1)
@@ -56,7 +49,7 @@ struct WritePathCommandTests {
     }
 
     @Test func theWholeSubjectRequestCycleWorksEndToEnd() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         #expect(
             try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0
         )
@@ -146,7 +139,7 @@ struct WritePathCommandTests {
     /// `init --page-cipher` chooses the AEAD of new stores; `keys rotate --pages --cipher`
     /// moves a store to another one; unknown names are usage errors that change nothing.
     @Test func thePageCipherIsChosenAtInitAndMovedByARotation() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let data = scratch.url.appendingPathComponent("data").path
         let unknown = try CordonProcess.run(["init", "--data", data, "--page-cipher", "rot13"])
         #expect(unknown.status == 64)
@@ -180,7 +173,7 @@ struct WritePathCommandTests {
     }
 
     @Test func erasureReceiptsVerifyAndForgeriesFail() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         #expect(
             try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects).status == 0
         )
@@ -208,7 +201,7 @@ struct WritePathCommandTests {
     }
 
     @Test func tamperingWithTheAuditTrailIsCaughtWithTheSequenceNumber() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         defer { withExtendedLifetime(scratch) {} }
         let ingest = try CordonProcess.run(["ingest", "subjects", "-", "--data", data, "-q"], input: Self.subjects)
         #expect(ingest.status == 0, "\(ingest.standardError)")
@@ -224,7 +217,7 @@ struct WritePathCommandTests {
     }
 
     @Test func killedMidIngestEveryAuditedBatchSurvives() throws {
-        let (scratch, data) = try initialized()
+        let (scratch, data) = try CordonProcess.initialized()
         var subjects = ""
         for index in 0..<200 {
             subjects +=

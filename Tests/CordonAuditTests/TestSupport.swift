@@ -1,13 +1,13 @@
 import CordonAudit
 import CordonCrypto
+import CordonTestSupport
 import Foundation
 import Testing
 
 /// Shared helpers of the audit tests.
 enum TestSupport {
-    /// The package root, found from this file's path.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    /// The package root.
+    static var packageRoot: URL { TestPackage.root }
 
     /// `Vectors/` in the test bundle: the RFC 9162 proof vectors (with their licence).
     static let vectors = Bundle.module.resourceURL!.appending(path: "Vectors")
@@ -19,11 +19,10 @@ enum TestSupport {
         try! Ed25519.SigningKey(seed: SecretKey<SigningSeedRole>(copying: [UInt8](repeating: 7, count: 32)))
     }()
 
-    /// A fresh empty directory under the system temporary directory.
+    /// A fresh empty directory under the system temporary directory, kept after the test
+    /// (a log may still hold its files open).
     static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appending(path: "cordon-audit-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try! TemporaryDirectory.create(prefix: "cordon-audit")
     }
 
     /// A configuration without the timer, so tests decide when checkpoints happen.

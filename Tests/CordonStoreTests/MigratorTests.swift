@@ -1,4 +1,5 @@
 import CordonStore
+import CordonTestSupport
 import Testing
 
 @Suite struct MigratorTests {

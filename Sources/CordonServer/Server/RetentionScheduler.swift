@@ -10,42 +10,80 @@ import Synchronization
 /// `cordon retention run` (actor `cordon:retention-scheduler`). While sealed there is
 /// nothing to sweep. Each sweep logs one `info` line (what was deleted); a failed one logs
 /// an `error` and is tried again at the next tick.
-public final class RetentionScheduler: @unchecked Sendable {
-    // @unchecked: `timer` is written in start() and stop() by the thread that owns the
-    // server's lifecycle, never concurrently; DispatchSource itself is thread-safe.
+public final class RetentionScheduler: Sendable {
     private let queue = DispatchQueue(label: "cordon.retention")
-    private var timer: (any DispatchSourceTimer)?
     private let slot: VaultSlot
     private let intervalSeconds: Double
+    private let clock: any SchedulerClock
     private let logger: Logger
     private let finished = Atomic<Int>(0)
+    /// The task that waits for each sweep's time; nil until started and after stopping.
+    private let loop = Mutex<Task<Void, Never>?>(nil)
+    /// Set on `queue` by ``stop()``: a sweep whose time came just before the stop is skipped.
+    private let stopped = Atomic<Bool>(false)
 
     /// - Parameters:
     ///   - intervalSeconds: time between sweeps; the first runs after at most a minute.
+    ///   - clock: what the schedule waits on; tests pass a clock they advance themselves.
     ///   - logger: gets one record per sweep (what was deleted, or why it failed).
-    public init(slot: VaultSlot, intervalSeconds: Double, logger: Logger) {
+    public init(
+        slot: VaultSlot,
+        intervalSeconds: Double,
+        clock: any SchedulerClock = SystemSchedulerClock(),
+        logger: Logger
+    ) {
         self.slot = slot
         self.intervalSeconds = intervalSeconds
+        self.clock = clock
         self.logger = logger
+    }
+
+    deinit {
+        loop.withLock { $0?.cancel() }
     }
 
     /// Sweeps finished (or failed) so far.
     public var completedSweeps: Int { finished.load(ordering: .acquiring) }
 
-    /// Starts the timer.
+    /// Starts the schedule: a sweep after `min(interval, 60 s)`, then one per interval. Ticks
+    /// missed (a sweep that overran, a suspended machine) are dropped, not run as a backlog.
     public func start() {
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + min(intervalSeconds, 60), repeating: intervalSeconds)
-        timer.setEventHandler { [weak self] in self?.sweep() }
-        self.timer = timer
-        timer.resume()
+        let task = Task.detached { [weak self, clock, intervalSeconds] in
+            let interval = Duration.seconds(intervalSeconds)
+            var deadline = clock.now + min(interval, .seconds(60))
+            while true {
+                do {
+                    try await clock.sleep(until: deadline)
+                } catch {
+                    return
+                }
+                guard let self else { return }
+                await self.sweepOnQueue()
+                deadline += interval
+                let now = clock.now
+                if deadline <= now { deadline = now + interval }
+            }
+        }
+        loop.withLock { $0 = task }
     }
 
-    /// Stops the timer and waits for a sweep in flight, so the vault can close after it.
+    /// Stops the schedule and waits for a sweep in flight, so the vault can close after it.
     public func stop() {
-        timer?.cancel()
-        timer = nil
-        queue.sync {}
+        loop.withLock { task in
+            task?.cancel()
+            task = nil
+        }
+        queue.sync { stopped.store(true, ordering: .releasing) }
+    }
+
+    /// One sweep at a time, on the scheduler's queue (a sweep blocks on the disk).
+    private func sweepOnQueue() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if !self.stopped.load(ordering: .acquiring) { self.sweep() }
+                continuation.resume()
+            }
+        }
     }
 
     private func sweep() {

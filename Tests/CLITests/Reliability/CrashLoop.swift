@@ -72,7 +72,7 @@ final class CrashLoop {
         return (try? String(contentsOf: openapi, encoding: .utf8))?.contains("Idempotency-Key") ?? false
     }()
 
-    let scratch: ScratchDirectory
+    let scratch: TemporaryDirectory
     let data: URL
     private(set) var tally = Tally()
     private(set) var problems: [String] = []
@@ -84,7 +84,7 @@ final class CrashLoop {
     init(epoch: Int, generator: SeededGenerator) throws {
         self.epoch = epoch
         self.generator = generator
-        scratch = try ScratchDirectory()
+        scratch = try TemporaryDirectory(prefix: "cordon-cli")
         data = scratch.url.appendingPathComponent("data")
         let initialized = try CordonProcess.run(["init", "--data", data.path])
         guard initialized.status == 0 else { throw CLIFailure(initialized.standardError) }

@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 
 /// Applies one manipulation to one file kind of a copy of ``TamperTemplate``, and runs the

@@ -42,7 +42,7 @@ struct TamperMatrixTests {
     @Test(arguments: selected)
     func everyTamperingIsDetectedOrDocumented(_ item: Case) throws {
         let matrix = TamperMatrix(template: try TamperTemplate.shared())
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let tampered = try matrix.tamper(item.file, item.manipulation, into: scratch.url)
         let expectation = item.expectation
         if case .notApplicable = expectation {

@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -170,7 +171,7 @@ struct CanonicalEntryCheckerTests {
     /// Random edits of canonical lines: deleted, inserted, replaced and duplicated bytes,
     /// drawn from the bytes that matter to the grammar.
     @Test func agreesWithTheReferenceOnMutatedLines() {
-        var random = SplitMix64(seed: 0x5EED_A0D1)
+        var random = SeededGenerator(seed: 0x5EED_A0D1)
         let alphabet: [UInt8] =
             Array(#"{}[]":,\-+.0123456789eEuUabfnrtxZT /"#.utf8) + [
                 0x00, 0x0A, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xA9, 0xE2, 0x84, 0xAA, 0xED, 0xF0, 0xFF,
@@ -198,18 +199,5 @@ struct CanonicalEntryCheckerTests {
             #expect(Self.checker(line) == expected, "\(String(decoding: line, as: UTF8.self)) \(line)")
         }
         #expect(accepted > 100, "the mutations should also produce canonical lines (changed values)")
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing mutation reproduces.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import CordonCrypto
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Testing
 

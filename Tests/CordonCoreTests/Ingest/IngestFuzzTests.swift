@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -45,7 +46,7 @@ struct IngestFuzzTests {
     /// A mutated valid line (mostly), or random bytes; invalid UTF-8 included.
     private func line(_ random: inout FuzzRandom, from valid: [String]) -> [UInt8] {
         random.chance(0.85)
-            ? random.mutate(Array(random.pick(valid).utf8), fragments: Self.fragments)
+            ? random.mutateLine(Array(random.pick(valid).utf8), fragments: Self.fragments)
             : random.bytes(maximum: 120)
     }
 

@@ -1,4 +1,5 @@
 import CordonCrypto
+import CordonTestSupport
 import Foundation
 import Testing
 

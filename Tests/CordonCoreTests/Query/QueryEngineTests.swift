@@ -1,4 +1,5 @@
 import CordonAudit
+import CordonTestSupport
 import Foundation
 import Testing
 

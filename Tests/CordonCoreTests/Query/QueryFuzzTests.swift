@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -37,7 +38,8 @@ struct QueryFuzzTests {
     static func text(_ random: inout FuzzRandom) -> String {
         switch Int.random(in: 0..<10, using: &random) {
         case 0..<6:
-            return String(decoding: random.mutate(Array(random.pick(valid).utf8), fragments: fragments), as: UTF8.self)
+            let mutated = random.mutateLine(Array(random.pick(valid).utf8), fragments: fragments)
+            return String(decoding: mutated, as: UTF8.self)
         case 6..<9:
             return (0..<Int.random(in: 1...30, using: &random)).map { _ in random.pick(words) }.joined(separator: " ")
         default:

@@ -301,14 +301,9 @@ enum ReliabilityTemplate {
         }
         let url = root.appendingPathComponent("cordon-reliability-template-\(getpid())")
         try? FileManager.default.removeItem(at: url)
-        let source = MasterKeySource.keyFile(url.appendingPathComponent("master.key"))
-        _ = try DataDirectory.initialize(
-            at: url,
-            regions: VaultFixture.configuration.regions.keys.map(\.rawValue),
-            source: source,
-            passphraseParameters: .testing
-        )
-        let vault = try Vault.open(dataDirectory: url, configuration: VaultFixture.configuration, source: source)
+        let source = ShippedVault.keyFile(in: url)
+        try ShippedVault.initialize(at: url, source: source)
+        let vault = try ShippedVault.open(at: url, source: source)
         let context = WritePath.context
         let subjects = [
             VaultFixture.subject("t-eu-1", country: "DE", email: "t-eu-1@example.com"),

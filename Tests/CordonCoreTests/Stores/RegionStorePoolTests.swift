@@ -1,4 +1,5 @@
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -5,18 +6,11 @@ import Testing
 
 /// The shipped configuration and broken copies of it, for tests.
 enum ConfigurationFixture {
-    /// The package root, found from this file's path (Tests/CordonCoreTests/Support/...).
-    static let packageRoot: URL = URL(filePath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root.
+    static var packageRoot: URL { TestPackage.root }
 
     /// The configuration shipped in `policies/` and `regions/`, loaded once.
-    static let shipped: PolicyConfiguration = {
-        do {
-            return try PolicyConfiguration.load(from: packageRoot)
-        } catch {
-            fatalError("the shipped configuration does not load:\n\(error)")
-        }
-    }()
+    static var shipped: PolicyConfiguration { ShippedVault.configuration }
 
     /// Every shipped JSON file, relative to the root.
     static var shippedFiles: [String] {
@@ -28,8 +22,7 @@ enum ConfigurationFixture {
 
     /// A fresh temporary root holding a copy of the shipped `policies/` and `regions/`.
     static func copy() throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appending(path: "cordon-policy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try TemporaryDirectory.create(prefix: "cordon-policy")
         for directory in ["policies", "regions"] {
             try FileManager.default.copyItem(
                 at: packageRoot.appending(path: directory),

@@ -1,5 +1,6 @@
 import CordonAudit
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Testing
 

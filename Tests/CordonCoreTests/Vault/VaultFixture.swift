@@ -1,5 +1,6 @@
 import CordonAudit
 import CordonCrypto
+import CordonTestSupport
 import Foundation
 
 @testable import CordonCore
@@ -7,9 +8,8 @@ import Foundation
 /// A vault in a temporary directory under the shipped policies, with helpers to ingest
 /// lines written as Swift strings.
 final class VaultFixture {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let configuration: PolicyConfiguration = try! PolicyConfiguration.load(from: packageRoot)
+    static var packageRoot: URL { TestPackage.root }
+    static var configuration: PolicyConfiguration { ShippedVault.configuration }
 
     let directory: TemporaryDirectory
     /// Set to nil to release every connection (for file surgery between opens).
@@ -23,23 +23,13 @@ final class VaultFixture {
     init(auditConfiguration: AuditConfiguration = AuditConfiguration()) throws {
         self.auditConfiguration = auditConfiguration
         let directory = try TemporaryDirectory()
-        let source = MasterKeySource.keyFile(directory.url.appendingPathComponent("master.key"))
-        _ = try DataDirectory.initialize(
-            at: directory.url,
-            regions: Self.configuration.regions.keys.map(\.rawValue),
-            source: source,
-            passphraseParameters: .testing
-        )
+        let source = ShippedVault.keyFile(in: directory.url)
+        try ShippedVault.initialize(at: directory.url, source: source)
         self.directory = directory
-        vault = try Vault.open(
-            dataDirectory: directory.url,
-            configuration: Self.configuration,
-            source: source,
-            auditConfiguration: auditConfiguration
-        )
+        vault = try ShippedVault.open(at: directory.url, source: source, auditConfiguration: auditConfiguration)
     }
 
-    var source: MasterKeySource { .keyFile(directory.url.appendingPathComponent("master.key")) }
+    var source: MasterKeySource { ShippedVault.keyFile(in: directory.url) }
 
     /// Closes and reopens the vault (a restart).
     func reopen() throws {
@@ -50,12 +40,7 @@ final class VaultFixture {
 
     /// Opens the vault of this directory again (after `vault` was closed and released).
     func open() throws -> Vault {
-        try Vault.open(
-            dataDirectory: directory.url,
-            configuration: Self.configuration,
-            source: source,
-            auditConfiguration: auditConfiguration
-        )
+        try ShippedVault.open(at: directory.url, source: source, auditConfiguration: auditConfiguration)
     }
 
     /// Releases the vault as a crash would: nothing more is signed or witnessed (no final

@@ -1,6 +1,7 @@
 import CordonAudit
 import CordonCrypto
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Testing
 

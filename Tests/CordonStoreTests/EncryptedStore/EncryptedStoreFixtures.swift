@@ -1,4 +1,5 @@
 import CordonStore
+import CordonTestSupport
 import Foundation
 
 /// A page key for tests: 32 bytes derived from a seed, so runs are repeatable.
@@ -17,22 +18,6 @@ struct TestPageKey: PageKeyMaterial {
 extension PageEncryption {
     static let testA = PageEncryption(key: TestPageKey(seed: 1))
     static let testB = PageEncryption(key: TestPageKey(seed: 2))
-}
-
-/// A small deterministic generator (SplitMix64), so byte flips land at the same offsets
-/// on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Configurations and a realistic schema for the encrypted-store suites.
