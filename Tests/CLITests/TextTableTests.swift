@@ -1,3 +1,4 @@
+import CordonTestSupport
 import Foundation
 import Testing
 

@@ -209,7 +209,7 @@ extension Vault {
 
     /// The requests whose register row is behind the trail's last change to them.
     private static func requestsBehind(
-        _ changes: [String: (action: String, sequence: UInt64, rank: Int)],
+        _ changes: [String: (action: AuditAction, sequence: UInt64, rank: Int)],
         in db: Connection
     ) throws -> [ControlRestoreReport.RequestChange] {
         var behind: [ControlRestoreReport.RequestChange] = []
@@ -221,7 +221,7 @@ extension Vault {
             behind.append(
                 .init(
                     request: id,
-                    action: change.action,
+                    action: change.action.rawValue,
                     sequence: change.sequence,
                     register: held ?? "missing"
                 )

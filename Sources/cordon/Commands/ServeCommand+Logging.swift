@@ -8,12 +8,12 @@ import Foundation
 /// object a line). The default level, `info`, writes one access line per request.
 enum ServeLogOptions {
     static let formatSpec = ArgumentSpec.option(
-        "log-format",
+        .logFormat,
         valueName: "text|json",
         help: "Log lines on stderr as text (default) or as JSON objects, one a line."
     )
     static let levelSpec = ArgumentSpec.option(
-        "log-level",
+        .logLevel,
         valueName: "LEVEL",
         help:
             "Least severe level logged: trace, debug, info (default: one line per request), notice, warning, error, critical."
@@ -22,13 +22,13 @@ enum ServeLogOptions {
     /// The logger the options ask for.
     static func logger(_ parsed: ParsedArguments) throws -> Logger {
         let handler: any LogHandler
-        switch parsed.option("log-format") ?? "text" {
+        switch parsed.option(.logFormat) ?? "text" {
         case "text": handler = TextLogHandler.standardError
         case "json": handler = JSONLogHandler.standardError
         case let other:
             throw UsageError("--log-format must be text or json, got '\(other)'", command: ServeCommand.self)
         }
-        let levelName = parsed.option("log-level") ?? "info"
+        let levelName = parsed.option(.logLevel) ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
             let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
             throw UsageError("--log-level must be one of \(names), got '\(levelName)'", command: ServeCommand.self)

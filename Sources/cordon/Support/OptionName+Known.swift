@@ -39,6 +39,8 @@ extension OptionName {
     static let maxGroups = OptionName("max-groups")
     static let maxLines = OptionName("max-lines")
     static let maxRows = OptionName("max-rows")
+    static let logFormat = OptionName("log-format")
+    static let logLevel = OptionName("log-level")
     static let measureBody = OptionName("measure-body")
     static let measureInProcess = OptionName("measure-in-process")
     static let measures = OptionName("measures")

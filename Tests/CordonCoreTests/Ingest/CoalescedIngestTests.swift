@@ -35,7 +35,7 @@ struct CoalescedIngestTests {
         )
         return IngestCoalescer.Batch(
             events: Array(repeating: event, count: count),
-            context: AccessContext(actor: actor, role: "ingest", requestID: request)
+            context: AccessContext(actor: actor, role: .ingest, requestID: request)
         )
     }
 
@@ -115,7 +115,7 @@ struct CoalescedIngestTests {
             var options = IngestOptions()
             options.coalesce = true
             let lines = subjects.map { VaultFixture.event($0) }
-            let context = AccessContext(actor: "tok_shop", role: "ingest", requestID: "req-\(index)")
+            let context = AccessContext(actor: "tok_shop", role: .ingest, requestID: "req-\(index)")
             let summary = try? vault.ingestEvents(
                 from: LineReader(bytes: Array(lines.joined(separator: "\n").utf8)),
                 context: context,
@@ -157,7 +157,7 @@ struct CoalescedIngestTests {
             options.coalesce = true
             let summary = try? vault.ingestEvents(
                 from: LineReader(bytes: Array(VaultFixture.event("i-eu").utf8)),
-                context: AccessContext(actor: "tok_shop", role: "ingest", requestID: "req-\(index)"),
+                context: AccessContext(actor: "tok_shop", role: .ingest, requestID: "req-\(index)"),
                 options: options
             )
             if summary?.unavailableRegions == ["eu": "storage_unavailable"] { unavailable.withLock { $0 += 1 } }

@@ -53,7 +53,7 @@ struct RetentionSchedulerTests {
                 "retention: 0 expired rows deleted (0 inactive profiles) across 5 regions",
             ]
         )
-        let entries = try fixture.vault.audit.entries(in: 0..<fixture.vault.audit.treeSize)
+        let entries = try fixture.vault.auditEntries(in: 0..<fixture.vault.auditTreeSize)
         #expect(entries.filter { $0.actor == "cordon:retention-scheduler" }.count >= 2)
         // Stopped means stopped: the clock moving on runs nothing more.
         clock.advance(by: .seconds(6_000))
