@@ -35,46 +35,9 @@ extension Vault {
         context: AccessContext,
         logger: Logger = .discarding()
     ) throws -> BackupReport {
-        if FileManager.default.fileExists(atPath: directory.path) {
-            let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
-            guard contents.isEmpty else {
-                throw BackupError(
-                    nil,
-                    "\(directory.path) exists and is not empty; give a new directory for the backup",
-                    code: .writeFailed
-                )
-            }
-        }
-        let writer = BackupWriter(source: dataDirectory, destination: directory)
-        do {
-            try DurableFile.makeDirectory(directory.appendingPathComponent("regions"))
-        } catch {
-            throw BackupError(nil, "cannot create \(directory.path): \(error)", code: .writeFailed, underlying: error)
-        }
+        let writer = try Self.newBackupWriter(from: dataDirectory, to: directory)
         let replayFrom = audit.treeSize
-        for region in regionIDs {
-            let store = try self.store(region)
-            let encryption = try RegionStore.pageEncryption(
-                for: RegionStore.url(for: region, in: dataDirectory).path,
-                keyring: keys.keyring(.region(region.rawValue)),
-                algorithm: pageAlgorithm
-            )
-            let name = "regions/\(region.rawValue).db"
-            try writer.copyStore(name, from: store.pool, encryption: encryption, logger: logger)
-        }
-        try writer.copyStore(
-            ControlStore.fileName,
-            from: control.queue,
-            encryption: try Self.controlConfiguration(keys: keys, algorithm: pageAlgorithm).encryption,
-            logger: logger
-        )
-        for id in KeyringID.present(in: dataDirectory) {
-            try writer.copyFile(relativePath(id.url(in: dataDirectory)))
-        }
-        try writer.copyFile(InstanceConfiguration.fileName)
-        if FileManager.default.fileExists(atPath: KeyCustody.url(in: dataDirectory).path) {
-            try writer.copyFile(KeyCustody.fileName)
-        }
+        try copyFiles(with: writer, logger: logger)
         let checkpoint: Checkpoint
         do {
             checkpoint = try audit.checkpoint()
@@ -99,22 +62,7 @@ extension Vault {
             replayFrom: replayFrom,
             files: writer.files.sorted { $0.path < $1.path }
         )
-        let manifestBytes = try manifest.encoded()
-        let signature = signingKey.signature(for: manifestBytes)
-        do {
-            try DurableFile.create(manifestBytes, at: directory.appendingPathComponent(BackupManifest.fileName))
-            try DurableFile.create(
-                Array((Data(signature).base64EncodedString() + "\n").utf8),
-                at: directory.appendingPathComponent(BackupManifest.signatureFileName)
-            )
-        } catch {
-            throw BackupError(
-                BackupManifest.fileName,
-                "cannot write the backup's manifest: \(error)",
-                code: .writeFailed,
-                underlying: error
-            )
-        }
+        let manifestBytes = try writeManifest(manifest, in: directory)
         let receipt = try record(
             context,
             action: .backupCreate,
@@ -136,6 +84,75 @@ extension Vault {
             byteCount: manifest.files.reduce(0) { $0 + $1.byteCount },
             auditSequence: receipt.sequence
         )
+    }
+
+    /// A writer into `directory`, which must be new or empty.
+    private static func newBackupWriter(from dataDirectory: URL, to directory: URL) throws -> BackupWriter {
+        if FileManager.default.fileExists(atPath: directory.path) {
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
+            guard contents.isEmpty else {
+                throw BackupError(
+                    nil,
+                    "\(directory.path) exists and is not empty; give a new directory for the backup",
+                    code: .writeFailed
+                )
+            }
+        }
+        do {
+            try DurableFile.makeDirectory(directory.appendingPathComponent("regions"))
+        } catch {
+            throw BackupError(nil, "cannot create \(directory.path): \(error)", code: .writeFailed, underlying: error)
+        }
+        return BackupWriter(source: dataDirectory, destination: directory)
+    }
+
+    /// Copies every region store, `control.db`, the keyrings, `cordon.json` and
+    /// `custody.json` (when present).
+    private func copyFiles(with writer: BackupWriter, logger: Logger) throws {
+        for region in regionIDs {
+            let store = try self.store(region)
+            let encryption = try RegionStore.pageEncryption(
+                for: RegionStore.url(for: region, in: dataDirectory).path,
+                keyring: keys.keyring(.region(region.rawValue)),
+                algorithm: pageAlgorithm
+            )
+            let name = "regions/\(region.rawValue).db"
+            try writer.copyStore(name, from: store.pool, encryption: encryption, logger: logger)
+        }
+        try writer.copyStore(
+            ControlStore.fileName,
+            from: control.queue,
+            encryption: try Self.controlConfiguration(keys: keys, algorithm: pageAlgorithm).encryption,
+            logger: logger
+        )
+        for id in KeyringID.present(in: dataDirectory) {
+            try writer.copyFile(relativePath(id.url(in: dataDirectory)))
+        }
+        try writer.copyFile(InstanceConfiguration.fileName)
+        if FileManager.default.fileExists(atPath: KeyCustody.url(in: dataDirectory).path) {
+            try writer.copyFile(KeyCustody.fileName)
+        }
+    }
+
+    /// Writes `manifest.json` and its signature durably; returns the manifest's bytes.
+    private func writeManifest(_ manifest: BackupManifest, in directory: URL) throws -> [UInt8] {
+        let manifestBytes = try manifest.encoded()
+        let signature = signingKey.signature(for: manifestBytes)
+        do {
+            try DurableFile.create(manifestBytes, at: directory.appendingPathComponent(BackupManifest.fileName))
+            try DurableFile.create(
+                Array((Data(signature).base64EncodedString() + "\n").utf8),
+                at: directory.appendingPathComponent(BackupManifest.signatureFileName)
+            )
+        } catch {
+            throw BackupError(
+                BackupManifest.fileName,
+                "cannot write the backup's manifest: \(error)",
+                code: .writeFailed,
+                underlying: error
+            )
+        }
+        return manifestBytes
     }
 
     /// `url`'s path relative to the data directory.

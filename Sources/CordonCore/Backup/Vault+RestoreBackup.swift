@@ -65,41 +65,18 @@ extension Vault {
             try layDown(manifest, from: backup, into: dataDirectory)
             logger.info("laid down cordon.json, the keyrings and the audit trail into \(dataDirectory.path)")
         }
-        let staging = dataDirectory.appendingPathComponent("restore-\(manifest.backupID)")
-        try? FileManager.default.removeItem(at: staging)
-        try DurableFile.makeDirectory(staging.appendingPathComponent("regions"))
+        let staging = try stageStores(manifest, from: backup, in: dataDirectory)
         defer { try? FileManager.default.removeItem(at: staging) }
-        for file in manifest.files where file.path.hasSuffix(".db") {
-            try DurableFile.copy(
-                backup.appendingPathComponent(file.path),
-                to: staging.appendingPathComponent(file.path)
-            )
-        }
 
         // What the live trail recorded after the backup began, and the live values of rectified people.
-        var carried: (rectified: [RegionID: [SubjectID: [String: String]]], lost: [String]) = ([:], [])
-        var warnings: [String] = []
-        if live {
-            do {
-                let vault = try Vault.open(
-                    dataDirectory: dataDirectory,
-                    configuration: configuration,
-                    source: source,
-                    passphraseParameters: passphraseParameters
-                )
-                defer { try? vault.close() }
-                try vault.checkBackupBelongs(manifest)
-                carried = try vault.rectifiedValues(after: manifest.replayFrom)
-            } catch let error as BackupError {
-                throw error
-            } catch {
-                // A vault that does not open is what restores are for; its trail is still
-                // checked by the restores below, but rectified values cannot be read.
-                warnings.append(
-                    "the live vault did not open (\(error)); rectifications recorded after the backup could not be read and are not replayed"
-                )
-            }
-        }
+        let (carried, warnings) = try carriedFromLive(
+            live,
+            manifest,
+            dataDirectory: dataDirectory,
+            configuration: configuration,
+            source: source,
+            passphraseParameters: passphraseParameters
+        )
 
         let control = try Vault.restoreControl(
             dataDirectory: dataDirectory,
@@ -119,57 +96,23 @@ extension Vault {
             passphraseParameters: passphraseParameters
         )
         do {
-            var report = BackupRestoreReport(
-                backupID: manifest.backupID,
-                dataDirectory: dataDirectory.path,
-                overLiveDirectory: live,
-                erasuresReplayed: 0,
-                rectificationsReplayed: 0,
-                consentChangesReplayed: 0,
-                rectificationsNotReplayed: carried.lost,
+            var report = BackupRestoreReport.starting(
+                manifest,
+                dataDirectory: dataDirectory,
+                live: live,
+                notReplayed: carried.lost,
                 warnings: warnings,
-                control: control,
-                auditSequence: 0
+                control: control
             )
-            for region in manifest.regions.map(RegionID.init(rawValue:))
-            where vault.configuration.regions[region] != nil {
-                let (replayed, _) = try vault.restore(
-                    region,
-                    from: staging.appendingPathComponent("regions/\(region.rawValue).db"),
-                    context: context
-                )
-                report.erasuresReplayed += replayed
-                logger.info("regions/\(region.rawValue).db restored; \(replayed) erasures replayed")
-            }
-            report.consentChangesReplayed = try vault.replayConsentChanges(
-                after: manifest.replayFrom,
-                backupID: manifest.backupID,
-                context: context
+            try vault.replayAfterRestore(
+                manifest,
+                staging: staging,
+                carried: carried.rectified,
+                into: &report,
+                context: context,
+                logger: logger
             )
-            for (_, subjects) in carried.rectified {
-                for (id, values) in subjects.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                    try vault.rectify(id, set: values, context: context)
-                    report.rectificationsReplayed += 1
-                }
-            }
-            let receipt = try vault.record(
-                context,
-                action: .backupRestore,
-                regions: manifest.regions.map(RegionID.init(rawValue:)),
-                details: [
-                    "backupId": .string(manifest.backupID),
-                    "checkpointSize": .integer(Int64((try? Checkpoint.parse(manifest.checkpoint))?.treeSize ?? 0)),
-                    "replayFrom": .integer(Int64(manifest.replayFrom)),
-                    "overLiveDirectory": .integer(live ? 1 : 0),
-                    "erasuresReplayed": .integer(Int64(report.erasuresReplayed)),
-                    "rectificationsReplayed": .integer(Int64(report.rectificationsReplayed)),
-                    "rectificationsNotReplayed": .integer(Int64(report.rectificationsNotReplayed.count)),
-                    "consentChangesReplayed": .integer(Int64(report.consentChangesReplayed)),
-                    "replayedOperations": .integer(
-                        Int64(report.erasuresReplayed + report.rectificationsReplayed + report.consentChangesReplayed)
-                    ),
-                ]
-            )
+            let receipt = try vault.recordRestore(manifest, live: live, report, context: context)
             report.auditSequence = receipt.sequence
             try vault.close()
             return report
