@@ -20,7 +20,8 @@ public struct QueryExplanation: Sendable, Codable, Hashable {
         public var dimensions: [String]
         /// Groups one person reaches under it.
         public var maxGroupsPerSubject: Int
-        /// Per region: a group of this many people is released with probability ≥ 50%.
+        /// Per region: a group of this many people is released with probability ≥ 50% (the
+        /// same for every region of a pool: the people the group needs across all of them).
         public var releaseThreshold: [String: Int64]
         /// Per region and statistic: the 95% half-width of its noise.
         public var halfWidth95: [String: [String: Int64]]

@@ -117,46 +117,6 @@ extension Vault {
         }
     }
 
-    /// Computes every region's totals and merges their noised releases into one result.
-    private func release(
-        _ prepared: PreparedQuery,
-        context: AccessContext,
-        now: Int64,
-        using random: inout some NoiseRandomness
-    ) throws -> ReleasedResult {
-        let (query, purpose) = (prepared.query, prepared.purpose)
-        var releases: [RegionRelease] = []
-        let hash = ContributionHash(k0: SecureRandom.next64(), k1: SecureRandom.next64())
-        let allTotals: [RegionTotals]
-        do {
-            allTotals = try concurrentRegionTotals(query, plans: prepared.plans, purpose: purpose, hash: hash, now: now)
-        } catch let failure as VaultError where failure.isRegionStorageFailure {
-            throw refuse(failure, prepared: prepared, purpose: purpose, context: context)
-        }
-        for (plan, totals) in zip(prepared.plans, allTotals) {
-            let keys =
-                plan.publicKeys == nil
-                ? Self.publicKeys(query)
-                : configuration.regions[plan.region].flatMap {
-                    PublicKeySet.keys(query, region: $0, catalog: configuration.catalog, now: now)
-                }
-            do {
-                releases.append(try RegionRelease.anonymize(totals, plan: plan, publicKeys: keys, using: &random))
-            } catch {
-                throw VaultError(
-                    .invalidRequest,
-                    "a noise scale of this query is too large to sample exactly; narrow the query"
-                )
-            }
-        }
-        return ReleaseMerger(
-            query: query,
-            measureBounds: QueryPlanner.measureBounds(configuration.catalog),
-            countries: configuration.regions.mapValues { Set($0.countries.map(\.rawValue)) }
-        )
-        .merge(releases, releasedAt: CivilTime.timestampLabel(now))
-    }
-
     /// Spends the charges and stores the release with its audit entry (`query.run`), in
     /// one transaction; a budget refusal at that point is audited before it is thrown.
     private func spend(
@@ -235,7 +195,7 @@ extension Vault {
     /// Records a query that failed because a region could not be read (`query.run`,
     /// outcome `error`, nothing spent) and returns the failure to throw — or the audit
     /// failure, which takes precedence.
-    private func refuse(
+    func refuse(
         _ failure: VaultError,
         prepared: PreparedQuery,
         purpose: Purpose,
@@ -258,12 +218,6 @@ extension Vault {
             return error
         }
         return failure
-    }
-
-    /// Group keys that are public (AB variants), so every key is reported.
-    static func publicKeys(_ query: ValidatedQuery) -> [[String]]? {
-        if case .shape(.abTest(_, let a, let b, _, _)) = query.computation { return [[a], [b]] }
-        return nil
     }
 
     private func answer(

@@ -44,12 +44,13 @@ extension Vault {
     {
         let query: ValidatedQuery
         var plans: [RegionPlan]
+        var planning = options
+        planning.now = now
+        let planner = QueryPlanner(configuration: configuration, options: planning)
         do {
             try requireQueryable(purpose, analyst: analyst, options: options)
             query = try QueryValidator(catalog: configuration.catalog).validate(try QueryParser.parse(text))
-            var planning = options
-            planning.now = now
-            plans = try QueryPlanner(configuration: configuration, options: planning).plan(query)
+            plans = try planner.plan(query)
         } catch let error as QueryError {
             throw refuse(
                 error,
@@ -72,6 +73,8 @@ extension Vault {
                 context: context
             )
         }
+        // The regions this process holds are noised as one pool (decision 0014, "Pooled noise").
+        plans = planner.pooled(plans, query)
         let charges = plans.map { plan -> BudgetLedger.Charge in
             let rules = configuration.policy(for: plan.region).anonymization
             return BudgetLedger.Charge(
@@ -90,6 +93,7 @@ extension Vault {
             collectionPurposes: configuration.catalog.collectionPurposes(compatibleWith: purpose),
             parameters: Self.releaseParameters(options)
                 + (plans.contains { $0.publicKeys != nil } ? ";keys=public" : "")
+                + (plans.contains { $0.pooledWith != nil } ? ";noise=pooled" : "")
         )
     }
 

@@ -49,7 +49,9 @@ enum QueryFormatter {
         let mechanisms = Set(privacy.regions.compactMap(\.mechanism).map(\.rawValue)).sorted()
         text +=
             "\n95% confidence intervals in brackets; mechanism: discrete \((mechanisms.isEmpty ? [privacy.mechanism.rawValue] : mechanisms).joined(separator: " and "))"
-        if showRegions {
+        if showRegions, privacy.regions.contains(where: { $0.pooledWith != nil }) {
+            text += "; noise pooled: one draw per value for the total over the regions a row names"
+        } else if showRegions {
             text += "; a row's values add up the regions it names (\"not\": withheld there, too few people or none)"
         }
         text += "\n" + (privacy.cached ? "released answer of the same query this period: no budget spent\n" : "")
@@ -68,6 +70,10 @@ enum QueryFormatter {
             text += "already answered this period: would return the released answer, no budget spent\n"
         }
         if explanation.regions.isEmpty { text += "no region can match the filter: nothing would run\n" }
+        if let pool = explanation.regions.first?.pooledWith {
+            text +=
+                "noise: pooled over \(pool.map(\.rawValue).joined(separator: ", ")): each region bounds its own people in its own store; their exact totals are summed in memory and noised once, so a threshold below is for a group's people across all of them\n"
+        }
         for plan in explanation.regions {
             let region = plan.region.rawValue
             text +=
@@ -77,7 +83,10 @@ enum QueryFormatter {
                 "  bounds: ≤ \(plan.maxGroupsPerSubject) groups per subject\(subjectLevel.isEmpty ? "" : " (\(subjectLevel.joined(separator: ", ")): one group per person)"), ≤ \(plan.maxRowsPerGroup) rows per group\(plan.maxAmountPerGroup.map { ", ≤ \($0) amount per person and group" } ?? "")\n"
             text +=
                 "  release threshold: a group of \(plan.releaseThreshold) people is released with probability ≥ 50% (partition selection \(plan.selectionThreshold), policy minimum \(plan.minAggregationSubjects)); mechanism \(plan.mechanism?.rawValue ?? "?")\n"
-            if let keys = plan.publicKeys {
+            if let keys = plan.publicKeys, plan.pooledWith != nil {
+                text +=
+                    "  public keys: \(keys) across the pool, known from the query and the catalog; every one is released with noise unless its count is below the threshold\n"
+            } else if let keys = plan.publicKeys {
                 text +=
                     "  public keys: \(keys), known from the query and the catalog; every one leaves the region with noise, and the threshold applies to the count merged across regions (lower for a group spread over several)\n"
             }

@@ -72,9 +72,10 @@ struct MergedAnswerCoverageTests {
 
 @Suite("Merged answers through the vault", .serialized)
 struct MergedAnswerVaultTests {
-    /// A group large in the EU and tiny in the US: the row adds up the EU's part, names the US
-    /// as suppressed, and its interval is the EU's alone.
-    @Test func aRowNamesTheRegionsItAddsUpAndThoseThatWithheldIt() throws {
+    /// A group large in the EU and tiny in the US: pooled noise adds up both (one draw for the
+    /// total), the row names every region that may hold it and withholds none, and its interval
+    /// is the pool's single draw's — the same as one region's.
+    @Test func aPooledRowNamesEveryRegionThatMayHoldItAndWithholdsNone() throws {
         let fixture = try QueryFixture()
         try fixture.population("de", count: 120, country: "DE")
         try fixture.population("us", count: 2, country: "US")
@@ -83,16 +84,28 @@ struct MergedAnswerVaultTests {
         )
         let index = try #require(answer.rows.firstIndex { $0.first == .text("search") })
         let coverage = try #require(answer.rowRegions?[index])
-        #expect(coverage.regions == ["eu"])
-        #expect(coverage.regionsSuppressed.contains("us"))
+        #expect(coverage.regions == answer.privacy.regions.map(\.region.rawValue))
+        #expect(coverage.regions.contains("us") && coverage.regionsSuppressed.isEmpty)
         // Grouped by country, a row names no region that cannot hold that country.
         let byCountry = try fixture.query("SELECT country, COUNT(DISTINCT subject) FROM subjects GROUP BY country")
         let germany = try #require(byCountry.rows.firstIndex { $0.first == .text("DE") })
         #expect(byCountry.rowRegions?[germany].regions == ["eu"])
         #expect(byCountry.rowRegions?[germany].regionsSuppressed == [])
         let eu = try #require(answer.privacy.regions.first { $0.region == "eu" })
+        #expect(eu.pooledWith == answer.privacy.regions.map(\.region))
         let buyers = try #require(answer.value("buyers", where: "search"))
         #expect(buyers.high - buyers.value == Double(eu.statistics[0].halfWidth95))
+    }
+
+    /// Scoped to one region the query is not pooled: that region anonymizes its own part.
+    @Test func aQueryOfOneRegionIsNotPooled() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("de", count: 120, country: "DE")
+        let answer = try fixture.query(
+            "SELECT channel, COUNT(DISTINCT subject) FROM events WHERE region = 'eu' GROUP BY channel"
+        )
+        #expect(answer.privacy.regions.map(\.region) == ["eu"])
+        #expect(answer.privacy.regions[0].pooledWith == nil)
     }
 }
 

@@ -137,7 +137,7 @@ struct PublicKeySetTests {
         )
         let plans = prepared.plans
         #expect(plans.allSatisfy { $0.publicKeys == 2 })
-        #expect(prepared.parameters.hasSuffix(";keys=public"))
+        #expect(prepared.parameters.hasSuffix(";keys=public;noise=pooled"))
         let alone = try #require(plans.first { $0.region == "eu" }).releaseThreshold
         let merged = NoiseDistribution.mergedThreshold(
             plans.map { $0.statistics[0].noise },

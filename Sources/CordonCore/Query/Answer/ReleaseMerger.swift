@@ -10,6 +10,11 @@
 /// With public keys (``PublicKeySet``) every region that could hold a key released it, so
 /// `regionsSuppressed` is empty and the interval covers the total over every region; the
 /// threshold applies to the merged count instead.
+///
+/// A pooled release (the regions of one process noised once, decision 0014, "Pooled noise")
+/// is one release standing for every region of its pool: a row names each pooled region that
+/// may hold its key (the regions' public country mapping decides, never the data), withholds
+/// none, and its interval is the one noise draw's, covering the total over every region.
 struct ReleaseMerger {
     let query: ValidatedQuery
     let measureBounds: (Int64, Int64)
@@ -17,7 +22,9 @@ struct ReleaseMerger {
     /// said to be withheld by a region that cannot hold it.
     var countries: [RegionID: Set<String>] = [:]
 
-    func merge(_ releases: [RegionRelease], releasedAt: String) -> ReleasedResult {
+    /// Merges `releases` of `plans` (by default, the releases' own plans; a pooled release
+    /// stands for every plan of its pool).
+    func merge(_ releases: [RegionRelease], plans: [RegionPlan]? = nil, releasedAt: String) -> ReleasedResult {
         var keys = Set<[String]>()
         for release in releases { keys.formUnion(release.groups.keys) }
         var groups: [ReleasedResult.Group] = []
@@ -27,11 +34,13 @@ struct ReleaseMerger {
             var included: [String] = []
             var withheld: [String] = []
             for release in releases {
+                // A pooled release adds up every region of its pool that may hold the key.
+                let regions = (release.plan.pooledWith ?? [release.plan.region]).filter { mayHold($0, key) }
                 guard let values = release.groups[key] else {
-                    if mayHold(release.plan.region, key) { withheld.append(release.plan.region.rawValue) }
+                    withheld.append(contentsOf: regions.map(\.rawValue))
                     continue
                 }
-                included.append(release.plan.region.rawValue)
+                included.append(contentsOf: regions.map(\.rawValue))
                 for (value, statistic) in zip(values, release.plan.statistics) {
                     let previous = sums[statistic.name] ?? (0, [])
                     sums[statistic.name] = (previous.0 + value, previous.1 + [statistic.noise])
@@ -39,9 +48,7 @@ struct ReleaseMerger {
             }
             // Public keys: each region released the key whatever its count, so the threshold
             // applies to the merged count (post-processing: it spends nothing).
-            let publicPlans = releases.map(\.plan).filter {
-                $0.publicKeys != nil && included.contains($0.region.rawValue)
-            }
+            let publicPlans = releases.filter { $0.plan.publicKeys != nil && $0.groups[key] != nil }.map(\.plan)
             if let first = publicPlans.first?.statistics.first,
                 (sums[first.name]?.0 ?? 0) < mergedThreshold(publicPlans, &thresholds)
             {
@@ -55,7 +62,7 @@ struct ReleaseMerger {
             canonicalQuery: query.canonicalText,
             groups: groups,
             suppressedGroups: nil,
-            regions: releases.map(\.plan),
+            regions: plans ?? releases.map(\.plan),
             mechanism: releases.first?.plan.mechanism ?? .laplace,
             releasedAt: releasedAt
         )

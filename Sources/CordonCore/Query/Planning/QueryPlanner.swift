@@ -77,46 +77,78 @@ struct QueryPlanner {
             )
         }
         let (maxGroups, maxRows) = try bounds(query, rules: rules, catalog: catalog, policy: policy.id.rawValue)
-        let perGroup = Self.amountPerGroup(rows: maxRows, measure: measureMagnitude(), catalog: catalog)
-        let specs = Self.statisticSpecs(query, groups: maxGroups, rows: maxRows, amountPerGroup: Double(perGroup))
-        let candidates: [NoiseMechanism] = options.mechanism.map { [$0] } ?? [.laplace, .gaussian]
         let publicKeys = PublicKeySet.keys(query, region: region, catalog: catalog, now: options.now)?.count
+        let limits = PlanLimits(
+            epsilon: epsilon,
+            delta: rules.delta,
+            groups: maxGroups,
+            rows: maxRows,
+            minimum: rules.minAggregationSubjects,
+            amountPerGroup: Self.amountPerGroup(rows: maxRows, measure: measureMagnitude(), catalog: catalog),
+            publicKeys: publicKeys
+        )
+        return calibrated(
+            query,
+            limits: limits,
+            region: region.id,
+            policy: (policy.id.rawValue, policy.version)
+        )
+    }
+
+    /// The plan of `region` under `limits`: every candidate mechanism calibrated, the
+    /// Gaussian kept only where its release threshold is lower by a fifth or more.
+    func calibrated(
+        _ query: ValidatedQuery,
+        limits: PlanLimits,
+        region: RegionID,
+        policy: (id: String, version: String),
+        pooledWith: [RegionID]? = nil
+    ) -> RegionPlan {
+        let catalog = configuration.catalog
+        let specs = Self.statisticSpecs(
+            query,
+            groups: limits.groups,
+            rows: limits.rows,
+            amountPerGroup: Double(limits.amountPerGroup)
+        )
+        let candidates: [NoiseMechanism] = options.mechanism.map { [$0] } ?? [.laplace, .gaussian]
         var best: RegionPlan?
         for mechanism in candidates {
             let plan = Self.calibrate(
                 specs,
                 mechanism: mechanism,
-                epsilon: epsilon,
-                delta: rules.delta,
-                groups: maxGroups,
-                minimum: rules.minAggregationSubjects,
-                selection: publicKeys == nil
+                epsilon: limits.epsilon,
+                delta: limits.delta,
+                groups: limits.groups,
+                minimum: limits.minimum,
+                selection: limits.publicKeys == nil
             )
             // The Gaussian's noise on values is heavier than Laplace's at the same ε (an L1-bounded
             // sum gains nothing from L2), so it is taken only where its lower threshold is worth
             // it: by a fifth or more (several groups per person), never for a few people.
             if best == nil || Double(plan.releaseThreshold) <= 0.8 * Double(best!.releaseThreshold) {
                 best = RegionPlan(
-                    region: region.id,
-                    policyID: policy.id.rawValue,
+                    region: region,
+                    policyID: policy.id,
                     policyVersion: policy.version,
-                    epsilon: epsilon,
-                    microEpsilon: Int64((epsilon * 1_000_000).rounded(.up)),
-                    delta: rules.delta,
-                    maxGroupsPerSubject: maxGroups,
-                    maxRowsPerGroup: maxRows,
-                    minAggregationSubjects: rules.minAggregationSubjects,
+                    epsilon: limits.epsilon,
+                    microEpsilon: Int64((limits.epsilon * 1_000_000).rounded(.up)),
+                    delta: limits.delta,
+                    maxGroupsPerSubject: limits.groups,
+                    maxRowsPerGroup: limits.rows,
+                    minAggregationSubjects: limits.minimum,
                     statistics: plan.statistics,
                     releaseThreshold: plan.releaseThreshold,
                     selectionThreshold: plan.selectionThreshold,
                     mechanism: mechanism,
                     rho: plan.rho,
                     selectionDelta: plan.selectionDelta,
-                    maxAmountPerGroup: perGroup,
+                    maxAmountPerGroup: limits.amountPerGroup,
                     subjectLevelDimensions: Self.groupingDimensions(query).map(\.description).filter {
                         catalog.queryBounds.subjectLevel.contains($0)
                     },
-                    publicKeys: publicKeys
+                    publicKeys: limits.publicKeys,
+                    pooledWith: pooledWith
                 )
             }
         }

@@ -51,6 +51,11 @@ public struct RegionPlan: Sendable, Codable, Hashable {
     /// region with noise, none is selected here, and the threshold applies to the count merged
     /// across regions. Nil when the region's partition selection decides which groups appear.
     public var publicKeys: Int? = nil
+    /// The regions whose exact, bounded totals are summed before this plan's noise is drawn
+    /// once, for the sum (decision 0014, "Pooled noise"); every pooled region carries the same
+    /// calibration. Nil when this region anonymizes its own part (a single region, or a
+    /// release that leaves its node).
+    public var pooledWith: [RegionID]? = nil
 }
 
 extension RegionID: Codable {
