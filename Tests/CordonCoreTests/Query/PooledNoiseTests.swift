@@ -44,14 +44,7 @@ struct PooledNoiseTests {
     @Test func aGroupSpreadOverRegionsIsReleasedFromItsPooledCount() throws {
         let fixture = try QueryFixture()
         let text = "SELECT channel, COUNT(DISTINCT subject) FROM events WHERE event = 'purchase' GROUP BY channel"
-        let prepared = try fixture.vault.prepare(
-            text,
-            purpose: .analytics,
-            analyst: "ana",
-            context: fixture.context,
-            options: QueryOptions(mechanism: .laplace, now: QueryFixture.now),
-            now: QueryFixture.now
-        )
+        let prepared = try fixture.prepare(text)
         let threshold = Int(prepared.plans[0].releaseThreshold)
         let part = threshold * 3 / 5
         #expect(part < threshold && 3 * part > threshold + 5)

@@ -127,14 +127,7 @@ struct PublicKeySetTests {
         let fixture = try QueryFixture()
         let text =
             "SELECT day(ts), COUNT(DISTINCT subject) FROM events WHERE ts >= '2025-05-01' AND ts < '2025-05-03' GROUP BY day(ts)"
-        let prepared = try fixture.vault.prepare(
-            text,
-            purpose: .analytics,
-            analyst: "ana",
-            context: fixture.context,
-            options: QueryOptions(mechanism: .laplace, now: QueryFixture.now),
-            now: QueryFixture.now
-        )
+        let prepared = try fixture.prepare(text)
         let plans = prepared.plans
         #expect(plans.allSatisfy { $0.publicKeys == 2 })
         #expect(prepared.parameters.hasSuffix(";keys=public;noise=pooled"))

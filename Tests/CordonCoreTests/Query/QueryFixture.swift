@@ -152,6 +152,18 @@ final class QueryFixture {
         return try vault.query(text, purpose: purpose, analyst: analyst, context: context, options: options)
     }
 
+    /// `text` parsed, validated and planned (pooled) as a query by "ana" would be, at ``now``.
+    func prepare(_ text: String, mechanism: NoiseMechanism = .laplace) throws -> Vault.PreparedQuery {
+        try vault.prepare(
+            text,
+            purpose: .analytics,
+            analyst: "ana",
+            context: context,
+            options: QueryOptions(mechanism: mechanism, now: Self.now),
+            now: Self.now
+        )
+    }
+
     /// The exact, bounded EU totals of `text` under `purpose`, computed by the engine's own
     /// per-region path (population, compatible collection purposes, retention) before noise.
     func exactEUTotals(_ text: String, purpose: Purpose = .analytics) throws -> RegionTotals {

@@ -21,7 +21,7 @@ import Foundation
 ///   catalog (``PublicKeySet``), a region releases every key with noise and selects nothing
 ///   (no δ spent on it); the threshold then applies to the merged count (``ReleaseMerger``).
 /// - *Mechanism.* Unless the query names one, each region uses discrete Laplace, or the
-///   Gaussian where its release threshold is lower by a fifth or more (a choice that depends on
+///   Gaussian where its release threshold is lower by a quarter or more (a choice that depends on
 ///   the plan only, never on data).
 ///
 /// Regions hold disjoint subjects, so a query spends its ε in each region it touches
@@ -96,7 +96,7 @@ struct QueryPlanner {
     }
 
     /// The plan of `region` under `limits`: every candidate mechanism calibrated, the
-    /// Gaussian kept only where its release threshold is lower by a fifth or more.
+    /// Gaussian kept only where its release threshold is lower by a quarter or more.
     func calibrated(
         _ query: ValidatedQuery,
         limits: PlanLimits,
@@ -125,8 +125,8 @@ struct QueryPlanner {
             )
             // The Gaussian's noise on values is heavier than Laplace's at the same ε (an L1-bounded
             // sum gains nothing from L2), so it is taken only where its lower threshold is worth
-            // it: by a fifth or more (several groups per person), never for a few people.
-            if best == nil || Double(plan.releaseThreshold) <= 0.8 * Double(best!.releaseThreshold) {
+            // it: by a quarter or more (several groups per person), never for a few people.
+            if best == nil || Double(plan.releaseThreshold) <= 0.75 * Double(best!.releaseThreshold) {
                 best = RegionPlan(
                     region: region,
                     policyID: policy.id,
