@@ -83,14 +83,16 @@ struct Endpoints: Sendable {
 
     /// `404 subject_not_found`; on a node holding only some regions, the message says where
     /// else the subject may be and how to be told (decision 0024).
-    func subjectNotHere() -> VaultError {
+    func subjectNotHere() -> any Error {
         guard let nodes = configuration.nodes, !nodes.servesEverything else {
             return VaultError(.subjectNotFound, "no such subject")
         }
         let held = nodes.served.sorted().map(\.rawValue).joined(separator: ", ")
-        return VaultError(
-            .subjectNotFound,
-            "no such subject on this node, which holds only \(held); a subject of another region lives on that region's node (GET /v1/regions): send the request there, or add ?region= or ?country= to be answered 421 with its node"
+        return APIError(
+            status: 404,
+            code: "subject_not_found",
+            message:
+                "no such subject on this node, which holds only \(held); a subject of another region lives on that region's node (GET /v1/regions): send the request there, or add ?region= or ?country= to be answered 421 with its node"
         )
     }
 
