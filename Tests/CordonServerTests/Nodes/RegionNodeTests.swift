@@ -63,6 +63,7 @@ struct RegionNodeTests {
         let (eu, us) = try Self.pair()
         let reply = try await Self.send(eu, "GET", "/v1/regions", token: "ingest")
         #expect(reply.status == 200)
+        try OpenAPIContractTests.conforms(reply, method: "GET", template: "/v1/regions")
         #expect(reply.json?["servedRegions"] as? [String] == ["eu"])
         #expect(reply.json?["nodeUrl"] as? String == eu.url)
         let regions = try #require(reply.json?["regions"] as? [[String: Any]])
@@ -93,6 +94,7 @@ struct RegionNodeTests {
         ]
         let reply = try await Self.ingest(eu, "subjects", lines)
         #expect(reply.status == 421 && reply.code == "misdirected_request", "\(reply.text)")
+        try OpenAPIContractTests.conforms(reply, method: "POST", template: "/v1/subjects")
         let targets = Self.targets(reply)
         #expect(targets.keys.sorted() == ["br", "us"])
         #expect(targets["us"]?.0 == us.url && targets["us"]?.1 == [2, 5])
@@ -129,6 +131,7 @@ struct RegionNodeTests {
             [Self.event("e-1", country: "DE"), Self.event("u-1", country: "US"), ServerFixture.event("e-1")]
         )
         #expect(refused.status == 421, "\(refused.text)")
+        try OpenAPIContractTests.conforms(refused, method: "POST", template: "/v1/events")
         #expect(Self.targets(refused)["us"]?.0 == us.url && Self.targets(refused)["us"]?.1 == [2])
         let stored = try eu.vault.auditEntries(in: 0..<eu.vault.auditTreeSize)
         #expect(!stored.contains { $0.action == AuditAction.ingestEvents.rawValue })
