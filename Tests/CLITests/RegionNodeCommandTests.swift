@@ -99,6 +99,27 @@ struct RegionNodeCommandTests {
         }
         #expect(try held(eu) == ["p-1", "p-3"])
         #expect(try held(us) == ["p-2", "p-6"])
+
+        // Events follow their subject's country; one without it cannot be routed.
+        let event = #"{"externalId":"ID","ts":"\#(Self.recent)","event":"page_view","purpose":"analytics""#
+        let events = [
+            event.replacingOccurrences(of: "ID", with: "p-2") + #","country":"US"}"#,
+            event.replacingOccurrences(of: "ID", with: "p-1") + #","country":"DE"}"#,
+            event.replacingOccurrences(of: "ID", with: "p-3") + "}",
+        ]
+        let eventFile = scratch.path("events.ndjson")
+        try Data(events.joined(separator: "\n").utf8).write(to: URL(filePath: eventFile))
+        let routed = try CordonProcess.run([
+            "ingest", "events", "--via", eu.url, "--token", eu.tokens["ingest"]!, "--token",
+            "us=\(us.tokens["ingest"]!)", "-q", eventFile,
+        ])
+        #expect(routed.status == 0, "\(routed.standardError)")
+        let eventSummary = try #require(
+            try JSONSerialization.jsonObject(with: Data(routed.standardOutput.utf8)) as? [String: Any]
+        )
+        #expect(eventSummary["acceptedByRegion"] as? [String: Int] == ["eu": 1, "us": 1])
+        let unrouted = try #require((eventSummary["rejections"] as? [[String: Any]])?.first)
+        #expect(unrouted["line"] as? Int == 3 && unrouted["reason"] as? String == "unroutable")
         eu.stop()
         us.stop()
         #expect(try eu.storeFiles() == ["eu.db"])
