@@ -20,7 +20,8 @@ public final class RegionNode: Sendable {
 
     public var vault: Vault { api.slot.session!.vault }
 
-    public init(regions: [String], peers: [String: String] = [:]) throws {
+    /// `served` narrows the regions served, as `cordon serve --regions` does (default: all held).
+    public init(regions: [String], served: [String]? = nil, peers: [String: String] = [:]) throws {
         directory = try TemporaryDirectory.create(prefix: "cordon-node-\(regions.joined(separator: "-"))")
         let source = ShippedVault.keyFile(in: directory)
         _ = try DataDirectory.initialize(
@@ -50,7 +51,7 @@ public final class RegionNode: Sendable {
         configuration.policies = ShippedVault.configuration
         configuration.nodes = try RegionNodes(
             configuration: ShippedVault.configuration,
-            served: Set(regions.map(RegionID.init(rawValue:))),
+            served: Set((served ?? regions).map(RegionID.init(rawValue:))),
             nodes: Dictionary(uniqueKeysWithValues: peers.map { (RegionID(rawValue: $0.key), $0.value) })
         )
         api = CordonAPI(

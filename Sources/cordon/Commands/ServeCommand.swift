@@ -26,7 +26,8 @@ struct ServeCommand: ParsableCommand {
             A region node (decision 0024) serves only the regions its cordon.json holds (`cordon init \
             --regions`), or fewer with --regions (never more); requests for any other region get 421 \
             Misdirected Request naming the node that serves it, from cordon.json's nodes or --node \
-            REGION=URL. GET /v1/regions lists every region with its node URL.
+            REGION=URL. GET /v1/regions lists every region with its node URL (this node's own is the \
+            bound address, or --public-url when others reach it under another name).
 
             Example: cordon serve --bind 127.0.0.1:8080
             """
@@ -66,6 +67,11 @@ struct ServeCommand: ParsableCommand {
         .option(.measureBody, valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
         NodeOptions.regionsSpec("Serve only these of the instance's regions, comma-separated (narrows, never widens)."),
         NodeOptions.nodeSpec,
+        .option(
+            .publicURL,
+            valueName: "URL",
+            help: "This node's URL as others reach it, for GET /v1/regions (default: the bound address)."
+        ),
         ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
@@ -75,10 +81,18 @@ struct ServeCommand: ParsableCommand {
     let measureCount: Int?
     let measureBody: String?
     let nodeOptions: NodeOptions
+    let publicURL: String?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         nodeOptions = try NodeOptions(parsed: parsed, command: Self.self)
+        publicURL = parsed.option(.publicURL)
+        if let publicURL, (try? RegionNodes.checkURL(publicURL, region: "this")) == nil {
+            throw UsageError(
+                "--public-url must be an absolute http(s) URL such as https://eu.example:8443, got '\(publicURL)'",
+                command: Self.self
+            )
+        }
         var server = ServerConfiguration(dataDirectory: global.dataDirectory)
         if let text = parsed.option(.bind) {
             guard let bind = BindAddress(parsing: text) else {
@@ -170,11 +184,13 @@ extension ServeCommand {
         var nodes = (instance.nodes ?? [:]).filter { !served.contains($0.key) }
         nodes.merge(nodeOptions.nodes) { _, given in given }
         do {
-            return try RegionNodes(
+            let table = try RegionNodes(
                 configuration: policies,
                 served: Set(served.map(RegionID.init(rawValue:))),
                 nodes: Dictionary(uniqueKeysWithValues: nodes.map { (RegionID(rawValue: $0.key), $0.value) })
             )
+            if let publicURL { table.listening(at: publicURL) }
+            return table
         } catch let error as NodeConfigurationError {
             throw UsageError(error.description, command: Self.self)
         }
@@ -206,7 +222,7 @@ enum ServerRunner {
         }
         let scheme = configuration.usesTLS ? "https" : "http"
         let bound = host.address
-        configuration.nodes?.listening(at: "\(scheme)://\(bound)")
+        if let nodes = configuration.nodes, nodes.url == nil { nodes.listening(at: "\(scheme)://\(bound)") }
         Output.line("listening on \(scheme)://\(bound)")
         logger.notice(
             "serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops"

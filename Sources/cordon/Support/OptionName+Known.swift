@@ -57,6 +57,7 @@ extension OptionName {
     static let pageCipher = OptionName("page-cipher")
     static let pages = OptionName("pages")
     static let pubkey = OptionName("pubkey")
+    static let publicURL = OptionName("public-url")
     static let purpose = OptionName("purpose")
     static let purposes = OptionName("purposes")
     static let quiet = OptionName("quiet")

@@ -198,4 +198,29 @@ struct RegionNodeTests {
         let spent = (reply.json?["privacy"] as? [String: Any])?["epsilonSpent"] as? [String: String]
         #expect(spent.map { Array($0.keys) } == ["eu"])
     }
+
+    @Test("a node narrowed to eu of the eu and uk it holds refuses uk with 421 and queries only eu")
+    func narrowedNode() async throws {
+        let node = try RegionNode(regions: ["eu", "uk"], served: ["eu"])
+        let batch = try await Self.ingest(node, "subjects", [ServerFixture.subject("n-1", country: "GB")])
+        #expect(batch.status == 421 && Self.targets(batch)["uk"]?.1 == [1], "\(batch.text)")
+        let directory = try await Self.send(node, "GET", "/v1/regions", token: "dpo")
+        #expect(directory.json?["servedRegions"] as? [String] == ["eu"])
+        let dsr = try await Self.send(
+            node,
+            "POST",
+            "/v1/dsr",
+            token: "dpo",
+            body: #"{"right":"access","region":"uk","externalRef":"T-2"}"#
+        )
+        #expect(dsr.status == 421)
+        let query = try await Self.send(
+            node,
+            "POST",
+            "/v1/query",
+            token: "analyst",
+            body: #"{"sql":"SELECT channel, COUNT(*) FROM events GROUP BY channel","purpose":"analytics"}"#
+        )
+        #expect(query.status == 200 && query.header("Cordon-Regions-Read") == "eu", "\(query.text)")
+    }
 }
