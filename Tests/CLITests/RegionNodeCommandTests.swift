@@ -100,7 +100,8 @@ struct RegionNodeCommandTests {
         #expect(try held(eu) == ["p-1", "p-3"])
         #expect(try held(us) == ["p-2", "p-6"])
 
-        // Events follow their subject's country; one without it cannot be routed.
+        // Events follow their subject's country; one without it cannot be routed. Without a
+        // subcommand, the first line says the file holds events.
         let event = #"{"externalId":"ID","ts":"\#(Self.recent)","event":"page_view","purpose":"analytics""#
         let events = [
             event.replacingOccurrences(of: "ID", with: "p-2") + #","country":"US"}"#,
@@ -110,13 +111,14 @@ struct RegionNodeCommandTests {
         let eventFile = scratch.path("events.ndjson")
         try Data(events.joined(separator: "\n").utf8).write(to: URL(filePath: eventFile))
         let routed = try CordonProcess.run([
-            "ingest", "events", "--via", eu.url, "--token", eu.tokens["ingest"]!, "--token",
+            "ingest", "--via", eu.url, "--token", eu.tokens["ingest"]!, "--token",
             "us=\(us.tokens["ingest"]!)", "-q", eventFile,
         ])
         #expect(routed.status == 0, "\(routed.standardError)")
         let eventSummary = try #require(
             try JSONSerialization.jsonObject(with: Data(routed.standardOutput.utf8)) as? [String: Any]
         )
+        #expect(eventSummary["kind"] as? String == "events", "told apart by the first line")
         #expect(eventSummary["acceptedByRegion"] as? [String: Int] == ["eu": 1, "us": 1])
         let unrouted = try #require((eventSummary["rejections"] as? [[String: Any]])?.first)
         #expect(unrouted["line"] as? Int == 3 && unrouted["reason"] as? String == "unroutable")
@@ -133,6 +135,8 @@ struct RegionNodeCommandTests {
         try Data(Self.subject("p-1", country: "DE").utf8).write(to: URL(filePath: file))
         let noToken = try CordonProcess.run(["ingest", "subjects", "--via", "http://127.0.0.1:9", file])
         #expect(noToken.status == 64 && noToken.standardError.contains("--token"))
+        let noVia = try CordonProcess.run(["ingest", file])
+        #expect(noVia.status == 64 && noVia.standardError.contains("cordon ingest subjects FILE"))
         let badURL = try CordonProcess.run(["ingest", "subjects", "--via", "ftp://x", "--token", "t", file])
         #expect(badURL.status == 64)
         let absent = try CordonProcess.run(["ingest", "subjects", "--via", "http://127.0.0.1:9", "--token", "t", file])

@@ -13,7 +13,9 @@ struct RoutedIngest {
     /// Bytes per request, under each node's default body limit of 8 MiB.
     static let bytesPerRequest = 4 << 20
 
-    let kind: String
+    /// `subjects` or `events`; `nil` tells them apart by the file's first object line (an
+    /// event line has `event` and `ts`), for `cordon ingest --via URL FILE`.
+    let kind: String?
     let via: URL
     let tokens: NodeTokens
     let quiet: Bool
@@ -21,15 +23,16 @@ struct RoutedIngest {
     /// Routes, posts and merges; the summary's line numbers are the file's.
     func run(file: String) throws -> RoutedIngestSummary {
         let directory = try RegionDirectoryReply.fetch(from: via, client: NodeClient(token: tokens.token(for: nil)))
-        var summary = RoutedIngestSummary(kind: kind, via: via.absoluteString)
+        var summary = RoutedIngestSummary(kind: kind ?? "subjects", via: via.absoluteString)
         let parts = try split(file: file, directory: directory, summary: &summary)
+        let routing = RoutedIngest(kind: summary.kind, via: via, tokens: tokens, quiet: quiet)
         let total = parts.values.reduce(0) { $0 + $1.lines.count }
         let answered = Mutex(0)
         let outcomes = Mutex<[String: RegionOutcome]>([:])
         let group = DispatchGroup()
         for (region, part) in parts {
             DispatchQueue.global().async(group: group) {
-                let outcome = post(part, region: region) { count in
+                let outcome = routing.post(part, region: region) { count in
                     let done = answered.withLock { value in
                         value += count
                         return value
@@ -65,8 +68,13 @@ struct RoutedIngest {
     ) throws -> [String: Part] {
         let reader = try LineReader(path: file)
         var parts: [String: Part] = [:]
+        var kindKnown = kind != nil
         while let line = try reader.next() {
             summary.lines += 1
+            if !kindKnown, let object = Self.object(line.bytes) {
+                summary.kind = object["event"] != nil && object["ts"] != nil ? "events" : "subjects"
+                kindKnown = true
+            }
             guard !line.isTooLong else {
                 summary.refuse(line.number, reason: "line_too_long", message: "line is longer than 65536 bytes")
                 continue
@@ -109,15 +117,19 @@ struct RoutedIngest {
 
     /// The top-level `country` string of one NDJSON line, if it has one.
     static func country(of bytes: [UInt8]) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return nil }
-        return object["country"] as? String
+        object(bytes)?["country"] as? String
+    }
+
+    /// One NDJSON line as a JSON object, if it is one.
+    static func object(_ bytes: [UInt8]) -> [String: Any]? {
+        try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
     }
 
     /// Posts one region's part in requests of at most ``linesPerRequest`` lines, one after
     /// the other; once its node refuses a request, the rest of the part is refused unsent.
     func post(_ part: Part, region: String, answered: (Int) -> Void) -> RegionOutcome {
         var outcome = RegionOutcome(nodeURL: part.nodeURL.absoluteString)
-        let endpoint = part.nodeURL.appendingPathComponent("v1/\(kind)")
+        let endpoint = part.nodeURL.appendingPathComponent("v1/\(kind ?? "subjects")")
         let client = NodeClient(token: tokens.token(for: region))
         var refusal: (reason: String, message: String)?
         for chunk in Self.chunks(part.lines) {

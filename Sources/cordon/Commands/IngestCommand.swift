@@ -1,13 +1,40 @@
 import CordonCore
 import Foundation
 
-/// `cordon ingest subjects|events FILE`.
-struct IngestCommand: CommandGroup {
+/// `cordon ingest subjects|events FILE`, and `cordon ingest --via URL FILE` (region nodes,
+/// decision 0024), which tells subjects and events apart by the file's first line.
+struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Load subjects or events from NDJSON (a file, or - for stdin).",
+        discussion: """
+            `cordon ingest subjects FILE` and `cordon ingest events FILE` load into the local data \
+            directory. `cordon ingest --via URL FILE` routes the file to region nodes instead: each \
+            line goes to its region's node by its country (a file of events when its first line has \
+            event and ts, else of subjects); see `cordon ingest subjects --help` for the lines and \
+            the summary.
+
+            Example: cordon ingest --via http://127.0.0.1:8701 --token $TOKEN customers.ndjson
+            """,
         subcommands: [IngestSubjectsCommand.self, IngestEventsCommand.self]
     )
+    static let arguments = IngestArguments.specs
+    let arguments: IngestArguments
+
+    init(parsed: ParsedArguments) throws {
+        arguments = try IngestArguments(parsed: parsed, command: Self.self)
+        guard arguments.via != nil else {
+            throw UsageError(
+                "name what to ingest (`cordon ingest subjects FILE` or `cordon ingest events FILE`), or route a file to region nodes with --via URL",
+                command: Self.self
+            )
+        }
+    }
+
+    func run() throws {
+        guard let via = arguments.via else { return }
+        try arguments.runVia(kind: nil, url: via.url, tokens: via.tokens)
+    }
 }
 
 /// Shared by both ingest commands.
@@ -175,7 +202,7 @@ struct IngestArguments {
     }
 
     /// `--via`: routes the file to the region nodes and prints the merged summary.
-    private func runVia(kind: String, url: URL, tokens: NodeTokens) throws {
+    func runVia(kind: String?, url: URL, tokens: NodeTokens) throws {
         let started = Date()
         let summary = try RoutedIngest(kind: kind, via: url, tokens: tokens, quiet: quiet).run(file: file)
         if let rejects {
