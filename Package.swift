@@ -100,10 +100,11 @@ let package = Package(
         // Helpers shared by the test targets (test targets cannot share files): the one temporary
         // directory, the CLI fixture (the built binary), the shipped-configuration vault, the seeded
         // generators; a tmpfs mounted for one test, so disk-full paths meet a real full disk where
-        // root is available; the reliability suite's reading of a trail's claims and its run settings.
+        // root is available; the reliability suite's reading of a trail's claims and its run settings;
+        // region nodes served on loopback ports (decision 0024).
         .target(
             name: "CordonTestSupport",
-            dependencies: ["CordonAudit", "CordonCore", "CordonCrypto"],
+            dependencies: ["CordonAudit", "CordonCore", "CordonCrypto", "CordonServer"],
             path: "Tests/CordonTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -142,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["cordon", "CordonCore", "CordonAudit", "CordonCrypto", "CordonStore", "CordonTestSupport"],
+            dependencies: [
+                "cordon", "CordonCore", "CordonAudit", "CordonCrypto", "CordonServer", "CordonStore",
+                "CordonTestSupport",
+            ],
             // Expected output of the CLI (`make golden` rewrites it).
             resources: [.copy("Golden")],
             swiftSettings: swiftSettings

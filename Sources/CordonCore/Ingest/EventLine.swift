@@ -17,18 +17,23 @@ public struct EventLine: Sendable {
     public var amountCents: Int?
     public var purpose: Purpose
 
-    /// Validates `bytes` against the catalog's event fields; the event's time must lie
+    /// The optional field naming the subject's country on an event line: a routing hint
+    /// for region nodes (decision 0024), not one of the catalog's stored fields.
+    public static let routingField = "country"
+
+    /// Validates `bytes` against the catalog's event fields (and the optional ``routingField``); the event's time must lie
     /// within `times`.
     public static func parse(
         _ bytes: [UInt8],
         catalog: Catalog,
         times: PlausibleTimes = .current()
     ) throws(LineRejection) -> EventLine {
-        let reader = try FieldReader(
-            try JSONParser.parseLine(bytes),
-            path: "",
-            allowed: catalog.eventFields.map(\.name)
-        )
+        let declared = catalog.eventFields.map(\.name)
+        let routingHint = declared.contains(routingField) ? [] : [routingField]
+        let reader = try FieldReader(try JSONParser.parseLine(bytes), path: "", allowed: declared + routingHint)
+        // The subject's country, for region nodes (decision 0024): lets a caller and a node
+        // route the line without the subject's record; read as text, never stored.
+        if !routingHint.isEmpty { _ = try reader.string(routingField, maxLength: 8, required: false) }
         var strings: [String: String] = [:]
         var timestamp: Int64?
         var amount: Int?

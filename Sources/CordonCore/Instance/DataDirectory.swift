@@ -13,6 +13,9 @@ public enum DataDirectory {
         public var masterKeyID: String
         /// The page AEAD stores created from now on are sealed with.
         public var pageCipher: String
+        /// The regions the instance holds, and the nodes it knows for others (decision 0024).
+        public var regions: [String] = []
+        public var nodes: [String: String] = [:]
         /// Files this run created.
         public var created: [String]
         /// Files that were already there and were left untouched.
@@ -25,6 +28,7 @@ public enum DataDirectory {
     /// directory it checks the master key and only adds what is missing (a newly enabled
     /// region, or the rest of an interrupted init).
     ///
+    /// `nodes` records the node URL of each region another instance serves (decision 0024).
     /// `pageCipher`, when given, becomes the page AEAD of stores created from now on
     /// (existing stores keep theirs until `keys rotate --pages --cipher` moves them).
     public static func initialize(
@@ -33,6 +37,7 @@ public enum DataDirectory {
         source: MasterKeySource,
         passphraseParameters: PasswordKDF.Parameters = .moderate,
         pageCipher: PageCipher? = nil,
+        nodes: [String: String] = [:],
         context: AccessContext = .commandLine(role: .admin)
     ) throws -> InitReport {
         var report = InitReport(
@@ -70,6 +75,7 @@ public enum DataDirectory {
             try InstanceConfiguration.update(in: dataDirectory) {
                 $0.regions = Array(Set($0.regions).union(regions)).sorted()
                 if let pageCipher { $0.pageCipher = pageCipher.rawValue }
+                if !nodes.isEmpty { $0.nodes = ($0.nodes ?? [:]).merging(nodes) { _, new in new } }
             }
         } else {
             report.created += try createControlAndTrail(
@@ -84,13 +90,17 @@ public enum DataDirectory {
                 createdAt: Timestamp.now(),
                 masterKey: .init(kind: source.kind, id: keys.masterKeyID),
                 regions: regions.sorted(),
-                pageCipher: pageCipher?.rawValue
+                pageCipher: pageCipher?.rawValue,
+                nodes: nodes.isEmpty ? nil : nodes
             )
             try configuration.write(to: dataDirectory)
             report.created.append(InstanceConfiguration.fileName)
         }
         report.masterKeyID = keys.masterKeyID
-        report.pageCipher = try InstanceConfiguration.read(from: dataDirectory).pageAlgorithm().rawValue
+        let written = try InstanceConfiguration.read(from: dataDirectory)
+        report.pageCipher = try written.pageAlgorithm().rawValue
+        report.regions = written.regions
+        report.nodes = written.nodes ?? [:]
         report.warnings = keys.warnings
         return report
     }

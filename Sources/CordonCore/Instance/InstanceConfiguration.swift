@@ -24,6 +24,9 @@ public struct InstanceConfiguration: Codable, Sendable, Equatable {
     /// The page AEAD for stores created from now on (`xchacha20-poly1305`, the default
     /// when absent, or `aes-256-gcm`); each store keeps the one it was created with.
     public var pageCipher: String? = nil
+    /// The nodes that serve other regions, by region id (`https://us.example:8443`), set by
+    /// `cordon init --node` (decision 0024); absent when this instance holds every region.
+    public var nodes: [String: String]? = nil
 
     /// ``pageCipher`` as an algorithm, refusing a name this build does not know.
     func pageAlgorithm() throws -> PageEncryption.Algorithm {

@@ -66,6 +66,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
         .tokenRevoke,
         .authFailure,
         .httpRequest,
+        .requestMisdirected,
         .storeVerify,
         .storeRestore,
         .storeUnavailable,
@@ -184,6 +185,9 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let authFailure = AuditAction("auth.failure")
     /// `http.request`: A request no vault operation recorded (a read, a refusal, a failure).
     public static let httpRequest = AuditAction("http.request")
+    /// `request.misdirected`: A request for a region this node does not hold was refused
+    /// with 421, naming the node that serves it (decision 0024); no line or subject is stored.
+    public static let requestMisdirected = AuditAction("request.misdirected")
 
     // MARK: Stores, backups and the trail
     /// `store.verify`: The stores were verified.

@@ -3,8 +3,14 @@ import CordonAudit
 /// Appending to the audit trail: the one way every vault operation records itself.
 extension Vault {
     /// The policy versions in force for `regions`, as recorded in audit entries.
+    /// A region this vault does not hold (one a region node refused with 421, decision 0024)
+    /// has no policy applied here and gets no version.
     func policyVersions(_ regions: [RegionID]) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: regions.map { ($0.rawValue, configuration.policy(for: $0).version) })
+        var versions: [String: String] = [:]
+        for region in regions where configuration.regions[region] != nil {
+            versions[region.rawValue] = configuration.policy(for: region).version
+        }
+        return versions
     }
 
     /// Appends one audit entry; any failure becomes a fail-closed `VaultError`.

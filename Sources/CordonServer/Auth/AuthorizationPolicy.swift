@@ -30,11 +30,14 @@ public struct RoleMatrixPolicy: AuthorizationPolicy {
     public static let matrix: [TokenRole: Set<Operation>] = [
         .admin: [
             .tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead, .keyStatus, .whoami,
-            .registers, .backup,
+            .registers, .backup, .regionDirectory,
         ],
-        .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami, .registers, .backup],
-        .ingest: [.ingest, .whoami],
-        .analyst: [.query, .budget, .whoami],
+        .dpo: [
+            .subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami, .registers, .backup,
+            .regionDirectory,
+        ],
+        .ingest: [.ingest, .whoami, .regionDirectory],
+        .analyst: [.query, .budget, .whoami, .regionDirectory],
     ]
 
     public init() {}

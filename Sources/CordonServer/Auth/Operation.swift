@@ -13,8 +13,11 @@ public enum Operation: String, Sendable, CaseIterable {
     case auditRead
     /// Checkpoints, proofs and the verifier key: verification material, no personal data.
     case auditVerify
-    /// `GET /v1/policies`, `GET /v1/regions`.
+    /// `GET /v1/policies`, `GET /v1/policies/{id}`.
     case policyRead
+    /// `GET /v1/regions`: the regions, their countries and the node serving each (every
+    /// role: ingest services and DSR tools route by it; decision 0024).
+    case regionDirectory
     /// `POST /v1/retention/run`.
     case retention
     /// `GET /v1/stores/verify`.

@@ -1,3 +1,4 @@
+import CordonCore
 import CordonCrypto
 import Foundation
 
@@ -58,6 +59,14 @@ public struct HTTPResponse: Sendable {
         -> HTTPResponse
     {
         HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))
+    }
+
+    /// This response with `Cordon-Regions-Read`: the regions whose stores the answer read, in
+    /// id order (on a region node, only its own; decision 0024).
+    func regionsRead(_ regions: [RegionID]) -> HTTPResponse {
+        var copy = self
+        copy.headers.append(("Cordon-Regions-Read", Set(regions).sorted().map(\.rawValue).joined(separator: ",")))
+        return copy
     }
 
     /// This response, marked as audited by the vault operation that produced it.

@@ -36,6 +36,12 @@ extension HTTPResponse {
     /// The response for any error: its own status and message if it opts in, otherwise
     /// an opaque 500.
     static func error(_ error: any Error, requestID: String) -> HTTPResponse {
+        if let misdirected = error as? MisdirectedRequest,
+            var response = try? HTTPResponse.json(misdirected.body(requestID: requestID), status: misdirected.status)
+        {
+            response.errorCode = misdirected.errorCode
+            return response
+        }
         let status: Int
         let code: String
         let message: String

@@ -53,6 +53,9 @@ extension Endpoints {
             throw APIError.badRequest("right must be one of \(Right.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let typed = body.region.map(RegionID.init(rawValue:))
+        if let typed, configuration.nodes?.region(named: typed.rawValue) != nil {
+            try requireServed(typed, context)  // another node's region: 421 with its node (decision 0024)
+        }
         if let typed, session.vault.configuration.regions[typed] == nil {
             throw APIError.badRequest("unknown region; GET /v1/regions lists them")
         }

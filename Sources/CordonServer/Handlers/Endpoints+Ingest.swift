@@ -41,6 +41,8 @@ extension Endpoints {
         else {
             throw APIError.tooManyLines(limit: configuration.maximumLinesPerBatch)
         }
+        // A line for a region this node does not hold refuses the whole batch (decision 0024).
+        try routeBatch(request.body, context)
         guard let key = request.headers["idempotency-key"] else {
             return try ingest(kind, request, context, session: session, idempotency: nil)
         }

@@ -9,14 +9,6 @@ struct PolicySummary: Encodable {
     var regions: [String]
 }
 
-struct RegionSummary: Encodable {
-    var id: String
-    var name: String
-    var policy: String
-    var countries: [String]
-    var storageLocation: String
-}
-
 extension Endpoints {
     /// `GET /v1/policies`: every policy in force, with the regions it governs.
     func policies(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
@@ -45,20 +37,5 @@ extension Endpoints {
             )
         }
         return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: document)
-    }
-
-    /// `GET /v1/regions`: regions, their policy, countries and storage location.
-    func regions(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
-        let configuration = try context.requireSession().vault.configuration
-        let regions = configuration.regions.values.sorted { $0.id < $1.id }.map { region in
-            RegionSummary(
-                id: region.id.rawValue,
-                name: region.name,
-                policy: region.policy.rawValue,
-                countries: region.countries.map(\.rawValue),
-                storageLocation: region.storageLocation
-            )
-        }
-        return try HTTPResponse.json(["regions": regions])
     }
 }

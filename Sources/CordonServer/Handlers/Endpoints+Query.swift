@@ -57,7 +57,7 @@ extension Endpoints {
         let session = try context.requireSession()
         let token = try context.requireToken()
         let body = try JSONBody.decode(QueryBody.self, from: request)
-        let options = Self.tokenOptions(token, try body.options())
+        let options = servedOptions(Self.tokenOptions(token, try body.options()))
         let purpose = Purpose(rawValue: body.purpose)
         if body.explain == true {
             _ = try AnswerMediaType.negotiate(request, offers: [.json])
@@ -68,7 +68,7 @@ extension Endpoints {
                 context: context.access,
                 options: options
             )
-            return try HTTPResponse.json(plan).audited()
+            return try HTTPResponse.json(plan).audited().regionsRead(plan.regions.map(\.region))
         }
         // Before anything runs: an Accept this endpoint cannot answer spends nothing.
         let media = try AnswerMediaType.negotiate(request)
@@ -79,7 +79,16 @@ extension Endpoints {
             context: context.access,
             options: options
         )
-        return try answered(answer, as: media)
+        return try answered(answer, as: media).regionsRead(answer.privacy.regions.map(\.region))
+    }
+
+    /// `options` confined to the regions this node holds (decision 0024): a node's analyst
+    /// queries read only its own stores.
+    func servedOptions(_ options: QueryOptions) -> QueryOptions {
+        guard let nodes = configuration.nodes else { return options }
+        var options = options
+        options.permittedRegions = (options.permittedRegions ?? nodes.served).intersection(nodes.served)
+        return options
     }
 
     /// An answer in the negotiated media type, its ε counted in the metrics when spent.

@@ -37,7 +37,7 @@ extension Endpoints {
 
         router.add("GET", "/v1/policies", operation: .policyRead, policies)
         router.add("GET", "/v1/policies/{id}", operation: .policyRead, policy)
-        router.add("GET", "/v1/regions", operation: .policyRead, regions)
+        router.add("GET", "/v1/regions", operation: .regionDirectory, regions)
 
         router.add("POST", "/v1/retention/run", operation: .retention, runRetention)
         router.add("GET", "/v1/stores/verify", operation: .storeVerify, verifyStores)

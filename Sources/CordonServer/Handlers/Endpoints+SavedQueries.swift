@@ -67,9 +67,9 @@ extension Endpoints {
             name,
             analyst: Self.analyst(token),
             context: context.access,
-            options: Self.tokenOptions(token, try body.query.options())
+            options: servedOptions(Self.tokenOptions(token, try body.query.options()))
         )
-        return try answered(answer, as: media)
+        return try answered(answer, as: media).regionsRead(answer.privacy.regions.map(\.region))
     }
 }
 

@@ -44,6 +44,7 @@ extension Endpoints {
     /// searching only those (another region's damage never fails this token's lookups).
     func lookup(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
+        try requireNamedRegionServed(request, context)
         let reference: Vault.SubjectReference
         switch (request.query["externalId"], request.query["email"]) {
         case (let externalID?, nil): reference = .externalID(externalID)
@@ -63,6 +64,7 @@ extension Endpoints {
     /// `GET /v1/subjects/{id}`: where the subject lives (no personal data).
     func subject(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try subjectID(context)
+        try requireNamedRegionServed(request, context)
         let (session, _) = try locate(id, context)
         guard let location = try session.vault.lookup(.id(id), context: context.access).first else {
             throw VaultError(.subjectNotFound, "no such subject")
@@ -81,6 +83,7 @@ extension Endpoints {
     /// export that answered no request would leave the register without the answer it gave.
     func export(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try subjectID(context)
+        try requireNamedRegionServed(request, context)
         let body = request.body.isEmpty ? ExportBody() : try JSONBody.decode(ExportBody.self, from: request)
         // Also as a query argument, as DELETE takes it (and GET used to): never ignored.
         let named = request.query["dsrRequest"]
@@ -97,9 +100,10 @@ extension Endpoints {
     /// is also found among erasures.
     func erase(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try subjectID(context)
+        try requireNamedRegionServed(request, context)
         let session = try context.requireSession()
         guard let region = try session.vault.region(of: id) ?? session.vault.erasedRegion(of: id) else {
-            throw VaultError(.subjectNotFound, "no such subject")
+            throw subjectNotHere()
         }
         try authorize(context, region: region)
         let receipt = try session.vault.erase(id, context: context.access, dsrRequest: request.query["dsrRequest"])
@@ -109,6 +113,7 @@ extension Endpoints {
     /// `PATCH /v1/subjects/{id}`: rectification of PII fields.
     func rectify(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try subjectID(context)
+        try requireNamedRegionServed(request, context)
         let body = try JSONBody.decode(RectifyBody.self, from: request)
         guard !body.set.isEmpty else { throw APIError.badRequest("'set' names no field") }
         let (session, _) = try locate(id, context)
@@ -120,6 +125,7 @@ extension Endpoints {
     /// objection).
     func recordConsent(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try subjectID(context)
+        try requireNamedRegionServed(request, context)
         let body = try JSONBody.decode(ConsentBody.self, from: request)
         guard let state = ConsentState(rawValue: body.state) else {
             throw APIError.badRequest(

@@ -36,15 +36,18 @@ struct Endpoints: Sendable {
 
     /// Asks the policy about `region` for the route's operation; notes the region for
     /// the audit entry either way.
+    /// A region this node does not hold is `421` first (decision 0024).
     func authorize(_ context: RequestContext, region: RegionID) throws {
+        try requireServed(region, context)
         context.touch(region: region)
         let token = try context.requireToken()
         try policy.decide(token, operation: context.operation ?? .probe, region: region).enforce()
     }
 
     /// Whether the token may perform the route's operation in `region` (for filtering).
+    /// Regions this node does not hold are never permitted here.
     func permits(_ context: RequestContext, region: RegionID) -> Bool {
-        guard let token = context.token else { return false }
+        guard let token = context.token, serves(region) else { return false }
         return policy.decide(token, operation: context.operation ?? .probe, region: region) == .allowed
     }
 
@@ -73,11 +76,24 @@ struct Endpoints: Sendable {
             }
             throw failure
         }
-        guard let region = found else {
-            throw VaultError(.subjectNotFound, "no such subject")
-        }
+        guard let region = found else { throw subjectNotHere() }
         try authorize(context, region: region)
         return (session, region)
+    }
+
+    /// `404 subject_not_found`; on a node holding only some regions, the message says where
+    /// else the subject may be and how to be told (decision 0024).
+    func subjectNotHere() -> any Error {
+        guard let nodes = configuration.nodes, !nodes.servesEverything else {
+            return VaultError(.subjectNotFound, "no such subject")
+        }
+        let held = nodes.served.sorted().map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            status: 404,
+            code: "subject_not_found",
+            message:
+                "no such subject on this node, which holds only \(held); a subject of another region lives on that region's node (GET /v1/regions): send the request there, or add ?region= or ?country= to be answered 421 with its node"
+        )
     }
 
     /// A required query argument (`400` when missing).

@@ -23,7 +23,8 @@ struct AuditMiddleware: Middleware {
         do {
             try session.vault.recordAccess(
                 context.access,
-                action: response.status == 401 ? .authFailure : .httpRequest,
+                action: response.status == 401
+                    ? .authFailure : response.status == 421 ? .requestMisdirected : .httpRequest,
                 regions: context.regions,
                 subjects: context.subjects,
                 outcome: outcome,

@@ -51,6 +51,9 @@ public struct ServerConfiguration: Sendable {
     public var logger = Logger(label: "cordon.server", handler: TextLogHandler.standardError, logLevel: .warning)
     /// The policies the vault is opened with when unsealing.
     public var policies: PolicyConfiguration?
+    /// The regions this server holds and the nodes of the others (decision 0024); `nil`
+    /// serves every region of the vault and names no other node.
+    public var nodes: RegionNodes?
     /// Argon2id cost of a passphrase-derived master key.
     public var passphraseParameters: PasswordKDF.Parameters = .moderate
 

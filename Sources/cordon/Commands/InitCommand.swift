@@ -15,6 +15,14 @@ struct InitCommand: ParsableCommand {
             created from then on: xchacha20-poly1305 (the default, any CPU) or aes-256-gcm (about \
             1.75x faster per page, on CPUs with AES-NI); existing stores keep theirs until \
             `cordon keys rotate --region ID --pages --cipher NAME`.
+
+            Region nodes (decision 0024): --regions eu,uk makes an instance that holds only those \
+            regions' stores and keyrings (cordon.json records them; `cordon serve` then answers 421 \
+            Misdirected Request for any other region); --node us=URL, repeatable, records the node \
+            serving another region, which GET /v1/regions publishes. Without --regions the instance \
+            holds every region.
+
+            Example: cordon init --data ./eu-node --regions eu --node us=https://us.example:8443
             """
     )
     static let arguments =
@@ -23,26 +31,32 @@ struct InitCommand: ParsableCommand {
                 .pageCipher,
                 valueName: "NAME",
                 help: "Page AEAD for new stores: xchacha20-poly1305 (default) or aes-256-gcm."
-            )
+            ),
+            NodeOptions.regionsSpec("Regions this instance holds, comma-separated (default: every region)."),
+            NodeOptions.nodeSpec,
         ]
 
     let global: GlobalOptions
     let pageCipher: PageCipher?
+    let nodeOptions: NodeOptions
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
         pageCipher = try parsed.option(.pageCipher).map { try PageCipher.named($0, for: Self.self) }
+        nodeOptions = try NodeOptions(parsed: parsed, command: Self.self)
     }
 
     func run() throws {
         let bundle = try PolicyBundle.load(global)
+        try nodeOptions.check(against: bundle, command: Self.self)
         let source = MasterKeySource.fromEnvironment(dataDirectory: global.dataDirectory)
         let report = try DataDirectory.initialize(
             at: global.dataDirectory,
-            regions: bundle.regionIDs,
+            regions: nodeOptions.regions ?? bundle.regionIDs,
             source: source,
             passphraseParameters: PassphraseCost.fromEnvironment(),
-            pageCipher: pageCipher
+            pageCipher: pageCipher,
+            nodes: nodeOptions.nodes
         )
         report.warnings.forEach(Output.warning)
         // `initialize` wrote a new directory's first audit entry (`instance.init`); a re-run
@@ -67,6 +81,10 @@ struct InitCommand: ParsableCommand {
         }
         Output.line("  master key: \(report.masterKeySource) (id \(report.masterKeyID))")
         Output.line("  page cipher for new stores: \(report.pageCipher)")
+        Output.line("  regions held: \(report.regions.joined(separator: ", "))")
+        for (region, url) in report.nodes.sorted(by: { $0.key < $1.key }) {
+            Output.line("  region \(region) served by \(url)")
+        }
         for file in report.created { Output.line("  created  \(file)") }
         for file in report.existing { Output.line("  exists   \(file)") }
         if !report.alreadyInitialized, case .keyFile = source {

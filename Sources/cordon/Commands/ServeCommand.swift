@@ -23,6 +23,12 @@ struct ServeCommand: ParsableCommand {
             latency; never a path identifier, query, body or secret) and its own events, as text or, \
             with --log-format json, one JSON object a line.
 
+            A region node (decision 0024) serves only the regions its cordon.json holds (`cordon init \
+            --regions`), or fewer with --regions (never more); requests for any other region get 421 \
+            Misdirected Request naming the node that serves it, from cordon.json's nodes or --node \
+            REGION=URL. GET /v1/regions lists every region with its node URL (this node's own is the \
+            bound address, or --public-url when others reach it under another name).
+
             Example: cordon serve --bind 127.0.0.1:8080
             """
     )
@@ -59,6 +65,13 @@ struct ServeCommand: ParsableCommand {
                 "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."
         ),
         .option(.measureBody, valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
+        NodeOptions.regionsSpec("Serve only these of the instance's regions, comma-separated (narrows, never widens)."),
+        NodeOptions.nodeSpec,
+        .option(
+            .publicURL,
+            valueName: "URL",
+            help: "This node's URL as others reach it, for GET /v1/regions (default: the bound address)."
+        ),
         ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
@@ -67,9 +80,19 @@ struct ServeCommand: ParsableCommand {
     let server: ServerConfiguration
     let measureCount: Int?
     let measureBody: String?
+    let nodeOptions: NodeOptions
+    let publicURL: String?
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
+        nodeOptions = try NodeOptions(parsed: parsed, command: Self.self)
+        publicURL = parsed.option(.publicURL)
+        if let publicURL, (try? RegionNodes.checkURL(publicURL, region: "this")) == nil {
+            throw UsageError(
+                "--public-url must be an absolute http(s) URL such as https://eu.example:8443, got '\(publicURL)'",
+                command: Self.self
+            )
+        }
         var server = ServerConfiguration(dataDirectory: global.dataDirectory)
         if let text = parsed.option(.bind) {
             guard let bind = BindAddress(parsing: text) else {
@@ -126,6 +149,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         var server = self.server
         server.policies = try PolicyBundle.load(global)
+        server.nodes = try nodeTable(server.policies!)
         if let measureCount, let measureBody {
             try InProcessMeasurement.run(
                 server,
@@ -136,6 +160,40 @@ struct ServeCommand: ParsableCommand {
             return
         }
         try ServerRunner.run(server, global: global) { _, _ in }
+    }
+}
+
+extension ServeCommand {
+    /// The regions this server holds — cordon.json's, narrowed by --regions — and the nodes
+    /// of the others (cordon.json's, then --node); `nil` before `cordon init`, which the
+    /// vault's open then reports.
+    func nodeTable(_ policies: PolicyConfiguration) throws -> RegionNodes? {
+        guard InstanceConfiguration.exists(in: global.dataDirectory) else { return nil }
+        try nodeOptions.check(against: policies, command: Self.self)
+        let instance = try InstanceConfiguration.read(from: global.dataDirectory)
+        var served = Set(instance.regions)
+        if let narrowed = nodeOptions.regions {
+            if let extra = narrowed.first(where: { !served.contains($0) }) {
+                throw UsageError(
+                    "--regions may narrow this instance's regions (\(instance.regions.joined(separator: ", "))), never widen them: \(global.dataDirectory.path) does not hold \(extra); create a node for it with `cordon init --regions \(extra)`",
+                    command: Self.self
+                )
+            }
+            served = Set(narrowed)
+        }
+        var nodes = (instance.nodes ?? [:]).filter { !served.contains($0.key) }
+        nodes.merge(nodeOptions.nodes) { _, given in given }
+        do {
+            let table = try RegionNodes(
+                configuration: policies,
+                served: Set(served.map(RegionID.init(rawValue:))),
+                nodes: Dictionary(uniqueKeysWithValues: nodes.map { (RegionID(rawValue: $0.key), $0.value) })
+            )
+            if let publicURL { table.listening(at: publicURL) }
+            return table
+        } catch let error as NodeConfigurationError {
+            throw UsageError(error.description, command: Self.self)
+        }
     }
 }
 
@@ -164,6 +222,7 @@ enum ServerRunner {
         }
         let scheme = configuration.usesTLS ? "https" : "http"
         let bound = host.address
+        if let nodes = configuration.nodes, nodes.url == nil { nodes.listening(at: "\(scheme)://\(bound)") }
         Output.line("listening on \(scheme)://\(bound)")
         logger.notice(
             "serving \(configuration.dataDirectory.path) on \(scheme)://\(bound) (\(session == nil ? "sealed: POST /v1/unseal" : "unsealed")); Ctrl-C stops"

@@ -47,6 +47,7 @@ extension OptionName {
     static let mechanism = OptionName("mechanism")
     static let name = OptionName("name")
     static let nature = OptionName("nature")
+    static let node = OptionName("node")
     static let notRequired = OptionName("not-required")
     static let note = OptionName("note")
     static let now = OptionName("now")
@@ -56,6 +57,7 @@ extension OptionName {
     static let pageCipher = OptionName("page-cipher")
     static let pages = OptionName("pages")
     static let pubkey = OptionName("pubkey")
+    static let publicURL = OptionName("public-url")
     static let purpose = OptionName("purpose")
     static let purposes = OptionName("purposes")
     static let quiet = OptionName("quiet")
@@ -96,5 +98,6 @@ extension OptionName {
     static let token = OptionName("token")
     static let until = OptionName("until")
     static let url = OptionName("url")
+    static let via = OptionName("via")
     static let year = OptionName("year")
 }

@@ -35,7 +35,7 @@ struct RoleMatrixTests {
         ("GET", "/v1/audit/pubkey", nil, nil, ["dpo", "admin"]),
         ("GET", "/v1/policies", nil, nil, ["dpo", "admin"]),
         ("GET", "/v1/policies/gdpr", nil, nil, ["dpo", "admin"]),
-        ("GET", "/v1/regions", nil, nil, ["dpo", "admin"]),
+        ("GET", "/v1/regions", nil, nil, ["admin", "dpo", "ingest", "analyst"]),
         ("POST", "/v1/retention/run", nil, nil, ["admin"]),
         ("GET", "/v1/stores/verify", nil, nil, ["admin"]),
         ("POST", "/v1/backups", nil, nil, ["admin", "dpo"]),
