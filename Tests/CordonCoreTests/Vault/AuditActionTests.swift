@@ -17,7 +17,7 @@ struct AuditActionTests {
         "transfer.list", "ropa.generate", "query.run", "query.explain", "query.budget", "query.save",
         "query.saved.list", "token.create", "token.revoke", "auth.failure", "http.request", "store.verify",
         "store.restore", "store.unavailable", "store.recovered", "backup.create", "backup.restore",
-        "audit.recovered",
+        "audit.recovered", "witness.cosign", "witness.alarm", "witness.failed", "witness.receive", "witness.list",
     ]
 
     @Test func everyActionKeepsItsOnDiskName() {
