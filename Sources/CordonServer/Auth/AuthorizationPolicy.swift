@@ -30,9 +30,12 @@ public struct RoleMatrixPolicy: AuthorizationPolicy {
     public static let matrix: [TokenRole: Set<Operation>] = [
         .admin: [
             .tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead, .keyStatus, .whoami,
-            .registers, .backup,
+            .registers, .backup, .witness,
         ],
-        .dpo: [.subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami, .registers, .backup],
+        .dpo: [
+            .subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami, .registers, .backup,
+            .witness,
+        ],
         .ingest: [.ingest, .whoami],
         .analyst: [.query, .budget, .whoami],
     ]
