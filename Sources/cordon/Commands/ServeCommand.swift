@@ -52,6 +52,17 @@ struct ServeCommand: ParsableCommand {
             valueName: "DIR",
             help: "Where POST /v1/backups writes online backups, one new directory each (default: refused)."
         ),
+        .repeatingOption(
+            .witness,
+            valueName: "NAME=URL=KEY",
+            help:
+                "A peer node to witness, and to accept cosignatures from (repeatable; its token from CORDON_WITNESS_TOKEN_<NAME> or CORDON_WITNESS_TOKEN)."
+        ),
+        .option(
+            .witnessInterval,
+            valueName: "SECONDS",
+            help: "Seconds between witnessing rounds (default 300, the first within 10 s; 0 turns them off)."
+        ),
         .option(
             .measureInProcess,
             valueName: "N",
@@ -101,6 +112,10 @@ struct ServeCommand: ParsableCommand {
         }
         if let seconds = try parsed.integer(.retentionInterval, in: 0...(366 * 86_400)) {
             server.retentionIntervalSeconds = seconds == 0 ? nil : Double(seconds)
+        }
+        server.witnesses = try parsed.values(.witness).map(ServeWitnesses.peer)
+        if let seconds = try parsed.integer(.witnessInterval, in: 0...86_400) {
+            server.witnessIntervalSeconds = seconds == 0 ? nil : Double(seconds)
         }
         server.backupDirectory = parsed.option(.backupDir).map { URL(fileURLWithPath: $0).standardizedFileURL }
         server.configDirectory = global.configDirectory
@@ -172,11 +187,14 @@ enum ServerRunner {
             RetentionScheduler(slot: api.slot, intervalSeconds: seconds, logger: logger.labeled("cordon.retention"))
         }
         retention?.start()
+        let witnessing = ServeWitnesses.scheduler(configuration, api: api, logger: logger)
+        witnessing?.start()
         try started(api, host)
         termination.wait()
         logger.notice("stopping (finishing requests in flight)")
         host.stop(grace: configuration.shutdownGraceSeconds)
         retention?.stop()
+        witnessing?.stop()
         do {
             try api.slot.close()
         } catch {
