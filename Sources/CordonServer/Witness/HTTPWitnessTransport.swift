@@ -17,9 +17,13 @@ import FoundationNetworking
 public struct HTTPWitnessTransport: WitnessTransport {
     /// The longest a request may take, connection included.
     public var timeoutSeconds: Double
+    /// The largest answer taken from a peer: a checkpoint is a few hundred bytes and a
+    /// consistency proof at most 64 hashes, so anything larger is refused unread.
+    public var maximumResponseBytes: Int
 
-    public init(timeoutSeconds: Double = 10) {
+    public init(timeoutSeconds: Double = 10, maximumResponseBytes: Int = 1 << 20) {
         self.timeoutSeconds = timeoutSeconds
+        self.maximumResponseBytes = maximumResponseBytes
     }
 
     public func checkpoint(of peer: WitnessPeer) throws -> String {
@@ -76,6 +80,12 @@ public struct HTTPWitnessTransport: WitnessTransport {
         let (data, status) = try outcome.mapError { error in
             WitnessError(.peerUnreachable, "peer \(peer.name) (\(url.absoluteString)): \(error.localizedDescription)")
         }.get()
+        guard data.count <= maximumResponseBytes else {
+            throw WitnessError(
+                .peerUnreachable,
+                "peer \(peer.name) answered \(method) \(path.split(separator: "?")[0]) with \(data.count) bytes, more than the \(maximumResponseBytes) a witness takes"
+            )
+        }
         guard (200..<300).contains(status) else {
             let message = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["message"] as? String
             throw WitnessError(

@@ -192,3 +192,29 @@ extension WitnessingServerTests {
         return (api, try MicroHTTPDHost(api: api))
     }
 }
+
+extension WitnessingServerTests {
+    @Test func anUnreachablePeerFailsItsRoundWithoutAnAlarmAndIsCountedAsFailed() throws {
+        let a = try ServerFixture()
+        let lines = RecordingLogHandler()
+        a.api.witnesses.replace(with: [
+            try WitnessPeer(name: "gone", baseURL: "http://127.0.0.1:9", key: a.vault.auditVerifierKey, token: "t")
+        ])
+        let scheduler = WitnessScheduler(
+            slot: a.api.slot,
+            roster: a.api.witnesses,
+            metrics: a.api.metrics,
+            intervalSeconds: 60,
+            clock: ManualClock(),
+            logger: lines.logger()
+        )
+        let rounds = scheduler.runRounds()
+        #expect(rounds.count == 1 && scheduler.completedTicks == 1)
+        #expect(throws: WitnessError.self) { try rounds[0].result.get() }
+        #expect(lines.logged.map(\.message).first?.hasPrefix("witness: gone: peer gone (http://127.0.0.1:9") == true)
+        #expect(a.vault.standingWitnessAlarms().isEmpty)
+        let metrics = a.call("GET", "/metrics", token: "admin").text
+        #expect(metrics.contains("cordon_witness_rounds_total{peer=\"gone\",outcome=\"failed\"} 1"))
+        #expect(a.call("GET", "/readyz").json?["witnessAlarms"] as? Int == 0)
+    }
+}
