@@ -1,5 +1,6 @@
 import CordonAudit
 import CordonCrypto
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -69,5 +70,50 @@ struct CosignatureExchangeTests {
 
     static func blob(_ line: String) -> [UInt8] {
         Array(Data(base64Encoded: String(line.dropLast().split(separator: " ")[2]))!)
+    }
+}
+
+extension CosignatureExchangeTests {
+    @Test func theIndependentVerifierChecksACosignedCheckpointKeptElsewhere() throws {
+        let a = try VaultFixture()
+        let b = try VaultFixture()
+        let round = try a.vault.witness(
+            b.vault.asPeer("b"),
+            transport: VaultPeer(vault: b.vault, witnesses: [a.vault.asPeer("a")]),
+            context: Self.context
+        )
+        let line = try #require(round.cosignature)
+        let checkpoint = try #require(
+            try b.vault.witnessReport(context: Self.context).cosignatures.first.map { received in
+                try b.vault.auditConsistencyProof(from: received.treeSize, to: received.treeSize).newCheckpoint
+            } ?? nil
+        )
+        let keys = (b: b.directory.url.appending(path: "b.pub"), a: b.directory.url.appending(path: "a.pub"))
+        try (b.vault.auditVerifierKey.description + "\n").write(to: keys.b, atomically: true, encoding: .utf8)
+        try (a.vault.auditVerifierKey.description + "\n").write(to: keys.a, atomically: true, encoding: .utf8)
+        let saved = b.directory.url.appending(path: "saved.checkpoint")
+        try (checkpoint + line).write(to: saved, atomically: true, encoding: .utf8)
+        try b.vault.close()
+        func verify(_ extra: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments =
+                [
+                    "python3", VaultFixture.packageRoot.appending(path: "audit/verify.py").path,
+                    b.directory.url.appending(path: "audit").path, "--pubkey", keys.b.path, "--checkpoint", saved.path,
+                ] + extra
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        let (status, output) = try verify(["--cosigner", keys.a.path])
+        #expect(status == 0 && output.contains("cosigned by \(a.vault.cosignerName) at "), "\(output)")
+        // B's own key is not a cosigner of its own checkpoint.
+        let (refused, why) = try verify(["--cosigner", keys.b.path])
+        #expect(refused == 1 && why.contains("no cosignature by \(b.vault.cosignerName)"), "\(why)")
     }
 }
