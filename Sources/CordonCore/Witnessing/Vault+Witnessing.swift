@@ -94,6 +94,10 @@ extension Vault {
         do throws(AuditError) {
             let checkpoint = try Checkpoint.parse(text)
             try checkpoint.verify(publicKey: peer.key.publicKey, keyName: peer.key.name)
+            // SQLite and the audit details hold sizes as Int64; no real log comes near.
+            guard checkpoint.treeSize <= UInt64(Int64.max) else {
+                throw AuditError(.malformed, "its tree size \(checkpoint.treeSize) is past 2^63 - 1")
+            }
             return checkpoint
         } catch {
             throw WitnessError(

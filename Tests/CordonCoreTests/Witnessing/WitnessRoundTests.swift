@@ -171,3 +171,47 @@ struct WitnessRoundTests {
         #expect(apart == peer)
     }
 }
+
+extension WitnessRoundTests {
+    /// A peer that signs whatever size it likes.
+    struct Boastful: WitnessTransport {
+        let stub: StubPeer
+        let size: UInt64
+
+        func checkpoint(of peer: WitnessPeer) throws -> String {
+            try Checkpoint.signed(
+                origin: stub.origin,
+                treeSize: size,
+                rootHash: MerkleHasher.leafHash([1]),
+                signingKey: stub.signingKey,
+                keyName: stub.origin
+            ).text
+        }
+        func consistencyProof(
+            of peer: WitnessPeer,
+            from oldSize: UInt64,
+            to newSize: UInt64
+        ) throws
+            -> AuditConsistencyProof
+        { AuditConsistencyProof(oldSize: oldSize, newSize: newSize, proof: [], oldCheckpoint: nil, newCheckpoint: nil) }
+        func deliver(_ cosignedCheckpoint: String, to peer: WitnessPeer) throws {}
+    }
+
+    @Test func aSignedSizePastTheStorableRangeIsRefusedNotStored() throws {
+        let fixture = try VaultFixture()
+        let stub = StubPeer()
+        let error = try #require(throws: WitnessError.self) {
+            try fixture.vault.witness(stub.peer, transport: Boastful(stub: stub, size: .max), context: Self.context)
+        }
+        #expect(error.code == .badCheckpoint && error.message.contains("2^63"))
+        // A huge but storable size is taken at first sight, then any real size is a cut.
+        let boast = try fixture.vault.witness(
+            stub.peer,
+            transport: Boastful(stub: stub, size: UInt64(Int64.max)),
+            context: Self.context
+        )
+        #expect(boast.outcome == .cosigned)
+        stub.grow(3)
+        #expect(try fixture.vault.witness(stub.peer, transport: stub, context: Self.context).alarm?.kind == .truncated)
+    }
+}
