@@ -15,7 +15,10 @@ struct ServeCommand: ParsableCommand {
             with {"passphrase": ...} or {"masterKeyHex": ...} from the server's own host opens it — or, \
             when the key is held as shares (`keys split --remove-key-file`), one {"share": ...} per \
             holder until the threshold (`cordon unseal --share -`). With --backup-dir, POST \
-            /v1/backups makes online backups there. \
+            /v1/backups makes online backups there. With --witness NAME=URL=KEY (repeatable) it \
+            witnesses each peer's audit trail every --witness-interval seconds — verifies, proves \
+            consistency, cosigns, or raises an alarm on /readyz and /metrics — and accepts those peers' \
+            cosignatures of its own trail (decision 0025). \
             Plain HTTP only on loopback; other addresses need --tls-cert and --tls-key. SIGINT or \
             SIGTERM stop accepting, finish requests in flight, close the stores and the audit trail, \
             and exit 0. The server holds the data directory: other commands wait until it stops. \
