@@ -4,7 +4,7 @@
 Uses only Python's standard library and the `openssl` command (for Ed25519), so a DPO can
 check the audit trail without trusting Cordon's own code. Read-only: changes nothing.
 
-    python3 audit/verify.py <data>/audit --pubkey FILE
+    python3 audit/verify.py <data>/audit --pubkey FILE [--checkpoint SAVED [--cosigner PEERKEY ...]]
 
 FILE holds the verifier key line printed by `cordon audit pubkey`:
     <name>+<hex8 key hash>+<base64(0x01 || 32-byte Ed25519 public key)>
@@ -230,6 +230,21 @@ def ed25519_verify(public_key, message, signature, workdir):
 
 # ---------------------------------------------------------------- the directory (FORMAT.md §4, §7)
 
+def check_cosignature(checkpoint, cosigner_name, public_key, workdir):
+    """The time of a valid C2SP tlog-cosignature/v1 line by this cosigner (FORMAT.md §10)."""
+    wanted = hashlib.sha256(cosigner_name.encode("utf-8") + b"\n\x04" + public_key).digest()[:4]
+    lines = [s for s in checkpoint["signatures"] if s[0] == cosigner_name and s[1] == wanted]
+    if not lines:
+        raise Problem("the saved checkpoint has no cosignature by %s" % cosigner_name)
+    for _, _, blob in lines:
+        time = int.from_bytes(blob[:8], "big")
+        if len(blob) == 72 and time < 2**63:
+            message = b"cosignature/v1\ntime %d\n" % time + checkpoint["body"]
+            if ed25519_verify(public_key, message, blob[8:], workdir):
+                return time
+    raise Problem("the cosignature by %s does not verify over the saved checkpoint" % cosigner_name)
+
+
 def numbered(folder, suffix):
     if not os.path.isdir(folder):
         return []
@@ -383,7 +398,20 @@ def main():
     parser.add_argument("directory", help="the audit directory, <data>/audit")
     parser.add_argument("--pubkey", required=True, help="file holding the verifier key line")
     parser.add_argument("--checkpoint", help="a checkpoint kept elsewhere: prove the log is consistent with it")
+    parser.add_argument("--cosigner", action="append", default=[],
+                        help="a witness's verifier key file: its cosignature of --checkpoint must verify")
     args = parser.parse_args()
+    if args.cosigner and not args.checkpoint:
+        print("error: --cosigner checks the cosignatures of --checkpoint; give both", file=sys.stderr)
+        return 2
+    cosigners = []
+    for path in args.cosigner:
+        try:
+            with open(path, "r", encoding="utf-8") as handle:
+                cosigners.append(parse_verifier_key(handle.read()))
+        except (OSError, ValueError, Problem) as error:
+            print("error: cannot read the cosigner key %s: %s" % (path, error), file=sys.stderr)
+            return 2
     saved = None
     if args.checkpoint:
         try:
@@ -400,6 +428,9 @@ def main():
         return 2
     try:
         report = verify(args.directory, key_name, public_key, saved)
+        with tempfile.TemporaryDirectory() as workdir:
+            report["cosigned"] = [(name, check_cosignature(parse_checkpoint(saved), name, key, workdir))
+                                  for name, key in cosigners]
     except Problem as problem:
         where = "sequence %d" % problem.sequence if problem.sequence is not None else "-"
         print("FAILED at %s: %s%s" % (where, problem, " (%s)" % problem.file if problem.file else ""))
@@ -414,6 +445,12 @@ def main():
         print("latest checkpoint size %d" % report["latest"])
     if report.get("saved") is not None:
         print("consistent with the saved checkpoint of %d entries" % report["saved"])
+    for name, time in report["cosigned"]:
+        try:
+            stamp = datetime.datetime.fromtimestamp(time, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, ValueError, OSError):
+            stamp = "%d (Unix seconds)" % time
+        print("cosigned by %s at %s" % (name, stamp))
     for warning in report["warnings"]:
         print("warning: %s" % warning)
     print("OK")

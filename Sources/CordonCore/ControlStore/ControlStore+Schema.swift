@@ -69,6 +69,7 @@ extension ControlStore {
         registerIngestResponses(in: &migrator)  // version 6: idempotent ingest answers (v5: tokens)
         registerSavedQueries(in: &migrator)  // version 7: analysts' saved queries (Query/Saved)
         registerRegisters(in: &migrator)  // version 8: breach and transfer registers (Breaches/)
+        registerWitnessing(in: &migrator)  // version 9: peers witnessed, alarms, cosignatures received (Witnessing/)
         return migrator
     }()
 }

@@ -74,6 +74,11 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
         .backupCreate,
         .backupRestore,
         .auditRecovered,
+        .witnessCosign,
+        .witnessAlarm,
+        .witnessFailed,
+        .witnessReceive,
+        .witnessList,
     ]
 
     // MARK: Instance and keys
@@ -204,4 +209,16 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let backupRestore = AuditAction("backup.restore")
     /// `audit.recovered`: The audit trail recovered from an outage (written by CordonAudit itself).
     public static let auditRecovered = AuditAction("audit.recovered")
+
+    // MARK: Witnessing (decision 0025)
+    /// `witness.cosign`: A peer's checkpoint was verified consistent and cosigned.
+    public static let witnessCosign = AuditAction("witness.cosign")
+    /// `witness.alarm`: A peer's trail was found cut or forked; it was not cosigned.
+    public static let witnessAlarm = AuditAction("witness.alarm")
+    /// `witness.failed`: A witnessing round could not finish (peer unreachable, bad signature).
+    public static let witnessFailed = AuditAction("witness.failed")
+    /// `witness.receive`: A witness's cosignature of this node's trail was received (or refused).
+    public static let witnessReceive = AuditAction("witness.receive")
+    /// `witness.list`: The cosignatures received and the peers witnessed were read.
+    public static let witnessList = AuditAction("witness.list")
 }

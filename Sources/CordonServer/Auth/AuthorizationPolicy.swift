@@ -30,11 +30,11 @@ public struct RoleMatrixPolicy: AuthorizationPolicy {
     public static let matrix: [TokenRole: Set<Operation>] = [
         .admin: [
             .tokenAdmin, .retention, .storeVerify, .metrics, .auditVerify, .policyRead, .keyStatus, .whoami,
-            .registers, .backup, .regionDirectory,
+            .registers, .backup, .regionDirectory, .witness,
         ],
         .dpo: [
             .subjectRead, .dataSubjectRequest, .auditRead, .auditVerify, .policyRead, .whoami, .registers, .backup,
-            .regionDirectory,
+            .regionDirectory, .witness,
         ],
         .ingest: [.ingest, .whoami, .regionDirectory],
         .analyst: [.query, .budget, .whoami, .regionDirectory],

@@ -13,6 +13,9 @@ public enum Operation: String, Sendable, CaseIterable {
     case auditRead
     /// Checkpoints, proofs and the verifier key: verification material, no personal data.
     case auditVerify
+    /// `POST /v1/audit/cosignatures`: a peer hands back its cosignature of this node's
+    /// checkpoint (the cosignature itself must verify under a configured witness key).
+    case witness
     /// `GET /v1/policies`, `GET /v1/policies/{id}`.
     case policyRead
     /// `GET /v1/regions`: the regions, their countries and the node serving each (every

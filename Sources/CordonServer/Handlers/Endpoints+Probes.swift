@@ -28,7 +28,8 @@ extension Endpoints {
         try HTTPResponse.json(["status": "ok"])
     }
 
-    /// `GET /readyz`: 200 when serving; `503 sealed` until unsealed; `503 audit_unavailable`
+    /// `GET /readyz`: 200 when serving (with the overdue breach notifications and the peers
+    /// whose trail this node found cut or forked: `witnessAlarms`); `503 sealed` until unsealed; `503 audit_unavailable`
     /// with the reason and since when while the audit trail refuses entries (every other
     /// request fails closed then). A probe may start a recovery attempt — at most one per
     /// `recoveryEveryMilliseconds`, so probes cannot hammer a failing disk — and answers
@@ -38,7 +39,10 @@ extension Endpoints {
         switch session.vault.auditHealth(attemptingRecovery: true).state {
         case .writable:
             let overdue = try? session.vault.overdueBreachNotifications(now: Date()).count
-            return try HTTPResponse.json(ReadyBody(overdueBreachNotifications: overdue))
+            let alarms = session.vault.standingWitnessAlarms().mapValues(\.rawValue)
+            return try HTTPResponse.json(
+                ReadyBody(overdueBreachNotifications: overdue, witnessAlarms: alarms.count, witnessAlarmPeers: alarms)
+            )
         case .failed(let failure): return try HTTPResponse.auditUnavailable(failure, requestID: context.requestID)
         case .closed: throw APIError.shuttingDown
         }

@@ -28,6 +28,8 @@ extension Endpoints {
         router.add("GET", "/v1/audit/proof/inclusion", operation: .auditVerify, inclusionProof)
         router.add("GET", "/v1/audit/proof/consistency", operation: .auditVerify, consistencyProof)
         router.add("GET", "/v1/audit/pubkey", operation: .auditVerify, auditPublicKey)
+        router.add("GET", "/v1/audit/cosignatures", operation: .auditVerify, listCosignatures)
+        router.add("POST", "/v1/audit/cosignatures", operation: .witness, receiveCosignatures)
 
         router.add("POST", "/v1/query", operation: .query, query)
         router.add("GET", "/v1/budget", operation: .budget, budget)

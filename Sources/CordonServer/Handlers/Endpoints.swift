@@ -7,6 +7,8 @@ struct Endpoints: Sendable {
     let configuration: ServerConfiguration
     let slot: VaultSlot
     let metrics: ServerMetrics
+    /// The peers accepted as witnesses of this node's trail.
+    let witnesses: WitnessRoster
     let policy: any AuthorizationPolicy
     let unsealLimiter: RateLimiter
     let openVault: @Sendable (MasterKeySource) throws -> Vault

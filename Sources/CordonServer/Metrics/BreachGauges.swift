@@ -38,4 +38,8 @@ struct ReadyBody: Encodable {
     var status = "ready"
     /// `nil` when the register cannot be read.
     var overdueBreachNotifications: Int?
+    /// Peers whose trail this node found cut or forked and refuses to cosign (decision 0025).
+    var witnessAlarms: Int = 0
+    /// Those peers' names, each with what was found (`truncated`, `forked`, `inconsistent`).
+    var witnessAlarmPeers: [String: String] = [:]
 }

@@ -18,6 +18,8 @@ public final class ServerMetrics: Sendable {
         var rejectedLines: [String: Int] = [:]
         var unsealFailures = 0
         var epsilonSpent: [String: Double] = [:]
+        /// Witnessing rounds by "peer|outcome".
+        var witnessRounds: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -46,6 +48,11 @@ public final class ServerMetrics: Sendable {
         }
     }
 
+    /// One witnessing round of `peer` ended with `outcome` (`cosigned`, `refused`, `failed`).
+    func recordWitnessRound(peer: String, outcome: String) {
+        state.withLock { $0.witnessRounds["\(peer)|\(outcome)", default: 0] += 1 }
+    }
+
     func recordUnsealFailure() {
         state.withLock { $0.unsealFailures += 1 }
     }
@@ -68,7 +75,9 @@ public final class ServerMetrics: Sendable {
                 lines.append("cordon_region_available{region=\"\(region)\"} \(unavailable[region] == nil ? 1 : 0)")
             }
             lines += BreachGauges.lines(vault: vault, now: Date())
+            lines += WitnessGauges.lines(vault: vault)
         }
+        lines += WitnessGauges.roundLines(state.witnessRounds)
         return lines.joined(separator: "\n") + "\n"
     }
 

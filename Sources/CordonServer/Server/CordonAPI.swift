@@ -15,6 +15,8 @@ public final class CordonAPI: Sendable {
     /// The vault being served, or none while sealed.
     public let slot: VaultSlot
     public let metrics: ServerMetrics
+    /// The peers witnessed and accepted as witnesses (from ``ServerConfiguration/witnesses``).
+    public let witnesses: WitnessRoster
     /// The routes (for the OpenAPI contract test).
     public let router: Router
     private let pipeline: MiddlewareChain
@@ -35,10 +37,13 @@ public final class CordonAPI: Sendable {
         let metrics = ServerMetrics()
         self.slot = slot
         self.metrics = metrics
+        let witnesses = WitnessRoster(configuration.witnesses)
+        self.witnesses = witnesses
         let endpoints = Endpoints(
             configuration: configuration,
             slot: slot,
             metrics: metrics,
+            witnesses: witnesses,
             policy: policy,
             unsealLimiter: RateLimiter(
                 capacity: configuration.unsealAttemptsPerMinute,

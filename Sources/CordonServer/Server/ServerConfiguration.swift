@@ -39,6 +39,11 @@ public struct ServerConfiguration: Sendable {
     /// Seconds between the server's own retention sweeps (`nil`: none; sweep with
     /// `cordon retention run` or `POST /v1/retention/run`).
     public var retentionIntervalSeconds: Double? = 3600
+    /// The peers whose trails this server witnesses, and whose cosignatures of its own trail
+    /// `POST /v1/audit/cosignatures` accepts (`cordon serve --witness NAME=URL=KEY`).
+    public var witnesses: [WitnessPeer] = []
+    /// Seconds between witnessing rounds (`nil`: none; `cordon audit witness` runs one).
+    public var witnessIntervalSeconds: Double? = 300
     /// Where `POST /v1/backups` writes backups (one new directory each); nil refuses them.
     public var backupDirectory: URL?
     /// Where `policies/` lives (policy documents are served verbatim).

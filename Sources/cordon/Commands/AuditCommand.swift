@@ -11,7 +11,7 @@ struct AuditCommand: CommandGroup {
             "A DPO can verify without Cordon's code: python3 audit/verify.py <data>/audit --pubkey FILE, where FILE holds what `cordon audit pubkey` prints.",
         subcommands: [
             AuditVerifyCommand.self, AuditTailCommand.self, AuditSearchCommand.self, AuditCheckpointCommand.self,
-            AuditProveCommand.self, AuditPubkeyCommand.self,
+            AuditProveCommand.self, AuditPubkeyCommand.self, AuditWitnessCommand.self, AuditWitnessesCommand.self,
         ]
     )
 }

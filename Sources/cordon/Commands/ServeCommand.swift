@@ -15,7 +15,10 @@ struct ServeCommand: ParsableCommand {
             with {"passphrase": ...} or {"masterKeyHex": ...} from the server's own host opens it — or, \
             when the key is held as shares (`keys split --remove-key-file`), one {"share": ...} per \
             holder until the threshold (`cordon unseal --share -`). With --backup-dir, POST \
-            /v1/backups makes online backups there. \
+            /v1/backups makes online backups there. With --witness NAME=URL=KEY (repeatable) it \
+            witnesses each peer's audit trail every --witness-interval seconds — verifies, proves \
+            consistency, cosigns, or raises an alarm on /readyz and /metrics — and accepts those peers' \
+            cosignatures of its own trail (decision 0025). \
             Plain HTTP only on loopback; other addresses need --tls-cert and --tls-key. SIGINT or \
             SIGTERM stop accepting, finish requests in flight, close the stores and the audit trail, \
             and exit 0. The server holds the data directory: other commands wait until it stops. \
@@ -57,6 +60,17 @@ struct ServeCommand: ParsableCommand {
             .backupDir,
             valueName: "DIR",
             help: "Where POST /v1/backups writes online backups, one new directory each (default: refused)."
+        ),
+        .repeatingOption(
+            .witness,
+            valueName: "NAME=URL=KEY",
+            help:
+                "A peer node to witness, and to accept cosignatures from (repeatable; its token from CORDON_WITNESS_TOKEN_<NAME> or CORDON_WITNESS_TOKEN)."
+        ),
+        .option(
+            .witnessInterval,
+            valueName: "SECONDS",
+            help: "Seconds between witnessing rounds (default 300, the first within 10 s; 0 turns them off)."
         ),
         .option(
             .measureInProcess,
@@ -124,6 +138,10 @@ struct ServeCommand: ParsableCommand {
         }
         if let seconds = try parsed.integer(.retentionInterval, in: 0...(366 * 86_400)) {
             server.retentionIntervalSeconds = seconds == 0 ? nil : Double(seconds)
+        }
+        server.witnesses = try parsed.values(.witness).map(ServeWitnesses.peer)
+        if let seconds = try parsed.integer(.witnessInterval, in: 0...86_400) {
+            server.witnessIntervalSeconds = seconds == 0 ? nil : Double(seconds)
         }
         server.backupDirectory = parsed.option(.backupDir).map { URL(fileURLWithPath: $0).standardizedFileURL }
         server.configDirectory = global.configDirectory
@@ -231,11 +249,14 @@ enum ServerRunner {
             RetentionScheduler(slot: api.slot, intervalSeconds: seconds, logger: logger.labeled("cordon.retention"))
         }
         retention?.start()
+        let witnessing = ServeWitnesses.scheduler(configuration, api: api, logger: logger)
+        witnessing?.start()
         try started(api, host)
         termination.wait()
         logger.notice("stopping (finishing requests in flight)")
         host.stop(grace: configuration.shutdownGraceSeconds)
         retention?.stop()
+        witnessing?.stop()
         do {
             try api.slot.close()
         } catch {

@@ -33,6 +33,8 @@ struct RoleMatrixTests {
         ("GET", "/v1/audit/proof/inclusion?index=0", nil, nil, ["dpo", "admin"]),
         ("GET", "/v1/audit/proof/consistency?from=1&to=2", nil, nil, ["dpo", "admin"]),
         ("GET", "/v1/audit/pubkey", nil, nil, ["dpo", "admin"]),
+        ("GET", "/v1/audit/cosignatures", nil, nil, ["dpo", "admin"]),
+        ("POST", "/v1/audit/cosignatures", "not a note", "text/plain", ["dpo", "admin"]),
         ("GET", "/v1/policies", nil, nil, ["dpo", "admin"]),
         ("GET", "/v1/policies/gdpr", nil, nil, ["dpo", "admin"]),
         ("GET", "/v1/regions", nil, nil, ["admin", "dpo", "ingest", "analyst"]),
