@@ -64,6 +64,12 @@ def clamp(v):
     return min(max(v or 0, 0), AMAX)
 
 
+# The true revenue per key, before any clamping: every system is scored against what the
+# analyst wants to know, so a peer's clamping bias counts as error exactly as Cordon's does
+# (Cordon's exact answer is its lawful population with no bounds and no clamping).
+UNCLAMPED = defaultdict(lambda: defaultdict(int))
+
+
 # --- per question: rows (pid, key, value) and which statistics it releases ---
 # stats: "people" = distinct persons per key, "rows" = rows per key, "sum" = sum of values.
 def rows_for(name):
@@ -75,6 +81,7 @@ def rows_for(name):
                 if ev == "purchase" and lo <= ts < hi and ch is not None:
                     key = ch if name == "a" else country[p] + "|" + ch
                     out.append((pids[p], key, clamp(amt)))
+                    UNCLAMPED[name][key] += max(amt or 0, 0)
         return out, ["people", "sum"]
     if name == "c":
         lo = since["c_from"]
@@ -274,6 +281,8 @@ result = {s: {} for s in systems}
 for name, bounds in spec["questions"].items():
     rows, stats = rows_for(name)
     truth = exact(rows, stats)
+    for key, total in UNCLAMPED[name].items():
+        truth[key]["sum"] = total
     truth = {k: {s: v[s] for s in stats} for k, v in truth.items()}
     for system in systems:
         entry = {"exact": truth, "runs": [], "stats": stats}
