@@ -74,6 +74,13 @@ format:
 demo: release
 	./scripts/demo.sh $(CORDON_RELEASE)
 
+## demo-federated: one region node per region (eu, us, uk), each in its own network namespace
+## with TLS when run as root (loopback ports otherwise), witnessing each other; prints how to
+## use them. `scripts/federated.sh down demo-federated` stops them (issue #20).
+demo-federated: release
+	@command -v openssl >/dev/null || { echo "make: installing openssl" >&2; sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; $$sudo apt-get install -y openssl; }
+	CORDON=$(CORDON_RELEASE) ./scripts/federated.sh up demo-federated
+
 ## fuzz-api: schemathesis (venv under scripts/.venv) against a running demo server.
 fuzz-api: build
 	./scripts/fuzz-api.sh $(CORDON_DEBUG)

@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# Region nodes on one machine (issue #20, decisions 0024 and 0025): one `cordon serve` per
+# region, each holding only its region's store, keyring and audit trail, witnessing the
+# others' trails — and, when `cordon coordinator` exists, a coordinator that holds no one.
+#
+# As root with iproute2, each node runs in its own Linux network namespace (`<prefix>-<region>`)
+# on a bridge (`<prefix>br0`, SUBNET.1 on the host), with its own address and TLS: a
+# throwaway CA signs one certificate per node (subjectAltName = its address), and every
+# namespace trusts that CA through iproute2's convention that `ip netns exec NS` bind-mounts
+# /etc/netns/NS/* over /etc/* — so the CA bundle of URLSession (libcurl), and only inside the
+# namespaces, is /etc/netns/NS/ssl/certs/ca-certificates.crt (the system bundle plus the CA).
+# A `<prefix>-client` namespace is where you run the CLI against the nodes. Without root,
+# the nodes listen on loopback ports (plain HTTP, which `cordon serve` allows there only).
+#
+# usage: scripts/federated.sh up DIR | status DIR | down DIR | stop DIR REGION | start DIR REGION
+#   CORDON         the cordon binary (default .build/release/cordon)
+#   FED_REGIONS    regions, one node each (default "eu us uk")
+#   FED_PREFIX     names of namespaces and links, at most 6 characters (default cdn)
+#   FED_SUBNET     the first three octets of the nodes' /24 (default 10.77.0)
+#   FED_LOOPBACK=1 loopback ports even as root
+#   FED_WITNESS_INTERVAL  seconds between witnessing rounds (default 30)
+# DIR keeps every node's data directory, tokens (DIR/tokens/REGION.ROLE), logs and pids.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CORDON="${CORDON:-$ROOT/.build/release/cordon}"
+REGIONS=(${FED_REGIONS:-eu us uk})
+P="${FED_PREFIX:-cdn}"
+SUBNET="${FED_SUBNET:-10.77.0}"
+INTERVAL="${FED_WITNESS_INTERVAL:-30}"
+export CORDON_CONFIG="${CORDON_CONFIG:-$ROOT}"
+
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+[ $# -ge 2 ] || usage
+ACTION="$1"
+DIR="$2"
+NODE="${3:-}"
+case "$ACTION" in stop | start) [ -n "$NODE" ] || usage ;; *) [ $# -eq 2 ] || usage ;; esac
+mkdir -p "$DIR"
+DIR="$(cd "$DIR" && pwd)"
+
+namespaces() {
+  [ -z "${FED_LOOPBACK:-}" ] && [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1
+}
+MODE=loopback
+if [ -f "$DIR/mode" ]; then MODE="$(cat "$DIR/mode")"; elif namespaces; then MODE=netns; fi
+
+# The node of region number I (0-based): its address, URL and namespace.
+address() { if [ "$MODE" = netns ]; then echo "$SUBNET.$((11 + $1)):8443"; else echo "127.0.0.1:$((8701 + $1))"; fi; }
+url() { if [ "$MODE" = netns ]; then echo "https://$(address "$1")"; else echo "http://$(address "$1")"; fi; }
+in_ns() {  # NAME COMMAND...: run in the namespace (netns mode) or here
+  local name="$1"
+  shift
+  if [ "$MODE" = netns ]; then ip netns exec "$P-$name" "$@"; else "$@"; fi
+}
+
+network_up() {
+  ip link add "${P}br0" type bridge
+  ip addr add "$SUBNET.1/24" dev "${P}br0"
+  ip link set "${P}br0" up
+  local index=0 name
+  for name in "${REGIONS[@]}" client; do
+    local host_ip
+    if [ "$name" = client ]; then host_ip="$SUBNET.2"; else host_ip="${SUBNET}.$((11 + index))"; fi
+    ip netns add "$P-$name"
+    ip link add "${P}${name}h" type veth peer name "${P}${name}n"
+    ip link set "${P}${name}n" netns "$P-$name"
+    ip link set "${P}${name}h" master "${P}br0" up
+    ip -n "$P-$name" addr add "$host_ip/24" dev "${P}${name}n"
+    ip -n "$P-$name" link set "${P}${name}n" up
+    ip -n "$P-$name" link set lo up
+    mkdir -p "/etc/netns/$P-$name/ssl/certs"
+    cat /etc/ssl/certs/ca-certificates.crt "$DIR/tls/ca.pem" >"/etc/netns/$P-$name/ssl/certs/ca-certificates.crt"
+    [ "$name" = client ] || index=$((index + 1))
+  done
+}
+
+certificates() {  # a CA, and a certificate per node for its address
+  mkdir -p "$DIR/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 -subj "/CN=cordon federated demo CA" \
+    -keyout "$DIR/tls/ca.key" -out "$DIR/tls/ca.pem" 2>/dev/null
+  local index=0 region ip
+  for region in "${REGIONS[@]}"; do
+    ip="${SUBNET}.$((11 + index))"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$ip" \
+      -keyout "$DIR/tls/$region.key" -out "$DIR/tls/$region.csr" 2>/dev/null
+    printf 'subjectAltName=IP:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$ip" >"$DIR/tls/$region.ext"
+    openssl x509 -req -in "$DIR/tls/$region.csr" -CA "$DIR/tls/ca.pem" -CAkey "$DIR/tls/ca.key" -CAcreateserial \
+      -days 7 -extfile "$DIR/tls/$region.ext" -out "$DIR/tls/$region.pem" 2>/dev/null
+    index=$((index + 1))
+  done
+}
+
+token() {  # REGION ROLE NAME [--purposes P]: a token on that node, its secret kept in DIR/tokens
+  local region="$1" role="$2" name="$3"
+  shift 3
+  CORDON_DATA="$DIR/$region" "$CORDON" token create --role "$role" --regions all --name "$name" "$@" --json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])' >"$DIR/tokens/$region.$role"
+  chmod 600 "$DIR/tokens/$region.$role"
+}
+
+nodes_init() {
+  mkdir -p "$DIR/tokens" "$DIR/logs"
+  local index=0 region other j
+  for region in "${REGIONS[@]}"; do
+    local others=()
+    j=0
+    for other in "${REGIONS[@]}"; do
+      [ "$other" = "$region" ] || others+=(--node "$other=$(url "$j")")
+      j=$((j + 1))
+    done
+    echo "federated: node $region at $(url "$index")" >&2
+    CORDON_DATA="$DIR/$region" "$CORDON" init --regions "$region" "${others[@]}" >"$DIR/logs/$region.init" 2>&1
+    token "$region" admin admin
+    token "$region" dpo dpo
+    token "$region" ingest shop
+    token "$region" analyst ana --purposes analytics
+    CORDON_DATA="$DIR/$region" "$CORDON" audit pubkey >"$DIR/tokens/$region.pubkey"
+    index=$((index + 1))
+  done
+}
+
+start_node() {  # REGION: start its server (in its namespace), then wait for /healthz
+  local region="$1" index=0 j=0 other
+  for other in "${REGIONS[@]}"; do [ "$other" = "$region" ] && break; index=$((index + 1)); done
+  local args=(serve --bind "$(address "$index")" --public-url "$(url "$index")" --witness-interval "$INTERVAL")
+  local environment=("CORDON_DATA=$DIR/$region" "CORDON_CONFIG=$CORDON_CONFIG")
+  [ "$MODE" = netns ] && args+=(--tls-cert "$DIR/tls/$region.pem" --tls-key "$DIR/tls/$region.key")
+  for other in "${REGIONS[@]}"; do
+    if [ "$other" != "$region" ]; then
+      args+=(--witness "$other=$(url "$j")=$(cat "$DIR/tokens/$other.pubkey")")
+      environment+=("CORDON_WITNESS_TOKEN_$(echo "$other" | tr '[:lower:]-.' '[:upper:]__')=$(cat "$DIR/tokens/$other.dpo")")
+    fi
+    j=$((j + 1))
+  done
+  local command=(env "${environment[@]}" "$CORDON" "${args[@]}")
+  [ "$MODE" = netns ] && command=(ip netns exec "$P-$region" "${command[@]}")
+  # Started directly (not in a function's subshell), so $! is the server itself (ip and env exec it).
+  "${command[@]}" </dev/null >>"$DIR/logs/$region.log" 2>&1 &
+  echo $! >"$DIR/$region.pid"
+  local tries=0
+  until curl -fsS --cacert "$DIR/tls/ca.pem" "$(url "$index")/healthz" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    if [ $tries -gt 100 ]; then
+      echo "federated: node $region did not answer /healthz in 20 s; its log:" >&2
+      tail -5 "$DIR/logs/$region.log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+stop_node() {  # REGION: SIGTERM (the server finishes requests in flight and closes the stores)
+  local region="$1"
+  [ -f "$DIR/$region.pid" ] || return 0
+  local pid
+  pid="$(cat "$DIR/$region.pid")"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$DIR/$region.pid"
+}
+
+up() {
+  ip link add "${P}br0" type bridge
+  ip addr add "$SUBNET.1/24" dev "${P}br0"
+  ip link set "${P}br0" up
+  local index=0 name
+  for name in "${REGIONS[@]}" client; do
+    local host_ip
+    if [ "$name" = client ]; then host_ip="$SUBNET.2"; else host_ip="${SUBNET}.$((11 + index))"; fi
+    ip netns add "$P-$name"
+    ip link add "${P}${name}h" type veth peer name "${P}${name}n"
+    ip link set "${P}${name}n" netns "$P-$name"
+    ip link set "${P}${name}h" master "${P}br0" up
+    ip -n "$P-$name" addr add "$host_ip/24" dev "${P}${name}n"
+    ip -n "$P-$name" link set "${P}${name}n" up
+    ip -n "$P-$name" link set lo up
+    mkdir -p "/etc/netns/$P-$name/ssl/certs"
+    cat /etc/ssl/certs/ca-certificates.crt "$DIR/tls/ca.pem" >"/etc/netns/$P-$name/ssl/certs/ca-certificates.crt"
+    [ "$name" = client ] || index=$((index + 1))
+  done
+}
+
+certificates() {  # a CA, and a certificate per node for its address
+  mkdir -p "$DIR/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 -subj "/CN=cordon federated demo CA" \
+    -keyout "$DIR/tls/ca.key" -out "$DIR/tls/ca.pem" 2>/dev/null
+  local index=0 region ip
+  for region in "${REGIONS[@]}"; do
+    ip="${SUBNET}.$((11 + index))"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$ip" \
+      -keyout "$DIR/tls/$region.key" -out "$DIR/tls/$region.csr" 2>/dev/null
+    printf 'subjectAltName=IP:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$ip" >"$DIR/tls/$region.ext"
+    openssl x509 -req -in "$DIR/tls/$region.csr" -CA "$DIR/tls/ca.pem" -CAkey "$DIR/tls/ca.key" -CAcreateserial \
+      -days 7 -extfile "$DIR/tls/$region.ext" -out "$DIR/tls/$region.pem" 2>/dev/null
+    index=$((index + 1))
+  done
+}
+
+token() {  # REGION ROLE NAME [--purposes P]: a token on that node, its secret kept in DIR/tokens
+  local region="$1" role="$2" name="$3"
+  shift 3
+  CORDON_DATA="$DIR/$region" "$CORDON" token create --role "$role" --regions all --name "$name" "$@" --json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])' >"$DIR/tokens/$region.$role"
+  chmod 600 "$DIR/tokens/$region.$role"
+}
+
+nodes_init() {
+  mkdir -p "$DIR/tokens" "$DIR/logs"
+  local index=0 region other j
+  for region in "${REGIONS[@]}"; do
+    local others=()
+    j=0
+    for other in "${REGIONS[@]}"; do
+      [ "$other" = "$region" ] || others+=(--node "$other=$(url "$j")")
+      j=$((j + 1))
+    done
+    echo "federated: node $region at $(url "$index")" >&2
+    CORDON_DATA="$DIR/$region" "$CORDON" init --regions "$region" "${others[@]}" >"$DIR/logs/$region.init" 2>&1
+    token "$region" admin admin
+    token "$region" dpo dpo
+    token "$region" ingest shop
+    token "$region" analyst ana --purposes analytics
+    CORDON_DATA="$DIR/$region" "$CORDON" audit pubkey >"$DIR/tokens/$region.pubkey"
+    index=$((index + 1))
+  done
+}
+
+nodes_start() {
+  local index=0 region other j
+  for region in "${REGIONS[@]}"; do
+    local args=(serve --bind "$(address "$index")" --public-url "$(url "$index")" --witness-interval "$INTERVAL")
+    local environment=("CORDON_DATA=$DIR/$region" "CORDON_CONFIG=$CORDON_CONFIG")
+    [ "$MODE" = netns ] && args+=(--tls-cert "$DIR/tls/$region.pem" --tls-key "$DIR/tls/$region.key")
+    j=0
+    for other in "${REGIONS[@]}"; do
+      if [ "$other" != "$region" ]; then
+        args+=(--witness "$other=$(url "$j")=$(cat "$DIR/tokens/$other.pubkey")")
+        environment+=("CORDON_WITNESS_TOKEN_$(echo "$other" | tr '[:lower:]-.' '[:upper:]__')=$(cat "$DIR/tokens/$other.dpo")")
+      fi
+      j=$((j + 1))
+    done
+    in_ns "$region" env "${environment[@]}" "$CORDON" "${args[@]}" >"$DIR/logs/$region.log" 2>&1 &
+    echo $! >"$DIR/$region.pid"
+    index=$((index + 1))
+  done
+  index=0
+  for region in "${REGIONS[@]}"; do
+    local tries=0
+    until curl -fsS --cacert "$DIR/tls/ca.pem" "$(url "$index")/healthz" >/dev/null 2>&1; do
+      tries=$((tries + 1))
+      if [ $tries -gt 100 ]; then
+        echo "federated: node $region did not answer /healthz in 20 s; its log:" >&2
+        tail -5 "$DIR/logs/$region.log" >&2
+        exit 1
+      fi
+      sleep 0.2
+    done
+    index=$((index + 1))
+  done
+}
+
+up() {
+  [ -x "$CORDON" ] || { echo "federated: no cordon binary at $CORDON (make release)" >&2; exit 1; }
+  [ ! -e "$DIR/mode" ] || { echo "federated: $DIR is already up; run: $0 down $DIR" >&2; exit 1; }
+  if [ "$MODE" = netns ] && ip link show "${P}br0" >/dev/null 2>&1; then
+    echo "federated: a topology with prefix $P is up already (bridge ${P}br0); stop it, or set FED_PREFIX" >&2
+    exit 1
+  fi
+  echo "$MODE" >"$DIR/mode"
+  # A failure half-way takes down what was set up.
+  trap 'echo "federated: up failed; taking down what was started" >&2; down >&2' ERR
+  if [ "$MODE" = netns ]; then
+    mkdir -p "$DIR/tls"
+    certificates
+    network_up
+  else
+    mkdir -p "$DIR/tls" && : >"$DIR/tls/ca.pem"
+  fi
+  nodes_init
+  local region
+  for region in "${REGIONS[@]}"; do start_node "$region"; done
+  trap - ERR
+  report
+}
+
+report() {
+  local run="" index=0 region
+  [ "$MODE" = netns ] && run="ip netns exec $P-client "
+  echo "federated: ${#REGIONS[@]} region nodes up ($MODE)"
+  for region in "${REGIONS[@]}"; do
+    echo "  $region  $(url "$index")  data $DIR/$region  log $DIR/logs/$region.log"
+    index=$((index + 1))
+  done
+  local first="${REGIONS[0]}" via=()
+  for region in "${REGIONS[@]:1}"; do via+=("--token $region=\$(cat $DIR/tokens/$region.ingest)"); done
+  cat <<EOF
+
+Tokens are per node, in $DIR/tokens (REGION.admin, .dpo, .ingest, .analyst). Try:
+  ${run}$CORDON ingest --via $(url 0) --token \$(cat $DIR/tokens/$first.ingest) ${via[*]} FILE.ndjson
+  ${run}curl -s -H "Authorization: Bearer \$(cat $DIR/tokens/$first.dpo)" $(url 0)/v1/regions
+  ${run}curl -s -H "Authorization: Bearer \$(cat $DIR/tokens/$first.dpo)" $(url 0)/v1/audit/cosignatures
+Each node witnesses the others every ${INTERVAL}s (/readyz and /metrics report a cut or forked trail).
+Stop with: $0 down $DIR
+EOF
+}
+
+status() {
+  local index=0 region
+  for region in "${REGIONS[@]}"; do
+    printf '%s %s ' "$region" "$(url "$index")"
+    in_ns client curl -s -o /dev/null -w '%{http_code}\n' "$(url "$index")/readyz" || echo unreachable
+    index=$((index + 1))
+  done
+}
+
+down() {
+  local region
+  for region in "${REGIONS[@]}"; do stop_node "$region"; done
+  if [ "$MODE" = netns ]; then
+    for region in "${REGIONS[@]}" client; do
+      ip netns del "$P-$region" 2>/dev/null || true
+      rm -rf "/etc/netns/$P-$region"
+    done
+    ip link del "${P}br0" 2>/dev/null || true
+  fi
+  rm -f "$DIR/mode"
+  echo "federated: down (data kept in $DIR)"
+}
+
+case "$ACTION" in
+  up) up ;;
+  status) status ;;
+  down) down ;;
+  stop) stop_node "$NODE" ;;
+  start) start_node "$NODE" ;;
+  *) usage ;;
+esac
