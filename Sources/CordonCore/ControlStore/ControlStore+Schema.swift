@@ -69,6 +69,7 @@ extension ControlStore {
         registerIngestResponses(in: &migrator)  // version 6: idempotent ingest answers (v5: tokens)
         registerSavedQueries(in: &migrator)  // version 7: analysts' saved queries (Query/Saved)
         registerRegisters(in: &migrator)  // version 8: breach and transfer registers (Breaches/)
+        registerCoordinatorRole(in: &migrator)  // version 9: the coordinator token role (decision 0027)
         return migrator
     }()
 }

@@ -37,6 +37,7 @@ extension Endpoints {
         guard let session = context.session else { throw APIError.sealed }
         switch session.vault.auditHealth(attemptingRecovery: true).state {
         case .writable:
+            if let coordinator = configuration.coordinator { return try coordinatorReadiness(coordinator) }
             let overdue = try? session.vault.overdueBreachNotifications(now: Date()).count
             return try HTTPResponse.json(ReadyBody(overdueBreachNotifications: overdue))
         case .failed(let failure): return try HTTPResponse.auditUnavailable(failure, requestID: context.requestID)
