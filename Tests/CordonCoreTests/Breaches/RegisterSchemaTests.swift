@@ -23,7 +23,7 @@ struct RegisterSchemaTests {
         }
         _ = try ControlStore.open(dataDirectory: directory.url)
         let connection = try Connection(path: path)
-        #expect(try connection.userVersion == 8)
+        #expect(try connection.userVersion == ControlStore.schemaVersion)
         #expect(try connection.query("SELECT COUNT(*) FROM erasure_tombstones").first?.get(Int64.self, at: 0) == 1)
         let empty =
             try connection.query(
