@@ -52,7 +52,7 @@ struct CoordinatorCommand: ParsableCommand {
 
     init(parsed: ParsedArguments) throws {
         global = GlobalOptions(parsed: parsed)
-        nodeOptions = try NodeOptions(parsed: parsed, command: Self.self)
+        nodeOptions = try NodeOptions(parsed: parsed, command: Self.self, declaresRegions: false)
         var server = ServerConfiguration(dataDirectory: global.dataDirectory)
         if let text = parsed.option(.bind) {
             guard let bind = BindAddress(parsing: text), bind.isLoopback else {
