@@ -11,7 +11,7 @@ public final class RegionNode: Sendable {
     public let directory: URL
     public let api: CordonAPI
     public let host: MicroHTTPDHost
-    /// Token secrets by label: `ingest`, `dpo`, `analyst`.
+    /// Token secrets by label: `ingest`, `dpo`, `analyst`, `coordinator`.
     public let tokens: [String: String]
     private let stopped = Mutex(false)
 
@@ -33,7 +33,9 @@ public final class RegionNode: Sendable {
         )
         let vault = try ShippedVault.open(at: directory, source: source)
         var secrets: [String: String] = [:]
-        let roles: [(String, TokenRole)] = [("ingest", .ingest), ("dpo", .dpo), ("analyst", .analyst)]
+        let roles: [(String, TokenRole)] = [
+            ("ingest", .ingest), ("dpo", .dpo), ("analyst", .analyst), ("coordinator", .coordinator),
+        ]
         for (label, role) in roles {
             secrets[label] =
                 try vault.tokenRegistry().create(

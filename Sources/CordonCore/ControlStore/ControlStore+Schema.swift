@@ -70,6 +70,7 @@ extension ControlStore {
         registerSavedQueries(in: &migrator)  // version 7: analysts' saved queries (Query/Saved)
         registerRegisters(in: &migrator)  // version 8: breach and transfer registers (Breaches/)
         registerWitnessing(in: &migrator)  // version 9: peers witnessed, alarms, cosignatures received (Witnessing/)
+        registerCoordinatorRole(in: &migrator)  // version 10: the coordinator token role (decision 0027)
         return migrator
     }()
 }

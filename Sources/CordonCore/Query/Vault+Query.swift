@@ -92,7 +92,7 @@ extension Vault {
     }
 
     /// Throws, after auditing the refusal, when a charge would overdraw a region's budget.
-    private func requireBudget(
+    func requireBudget(
         _ prepared: PreparedQuery,
         ledger: BudgetLedger,
         text: String,
@@ -170,7 +170,7 @@ extension Vault {
     }
 
     /// Throws, after auditing the refusal, when a region the query reads cannot serve.
-    private func requireServing(
+    func requireServing(
         _ regions: [RegionID],
         prepared: PreparedQuery,
         purpose: Purpose,

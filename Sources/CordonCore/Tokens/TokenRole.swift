@@ -9,6 +9,10 @@ public enum TokenRole: String, Sendable, Codable, CaseIterable, Comparable {
     case ingest
     /// Asks aggregate questions and reads their privacy budget.
     case analyst
+    /// A coordinator's token on a region node (decision 0027): relays analysts' queries
+    /// (`POST /v1/query/release`, naming the analyst) and reads audit checkpoints; nothing
+    /// else — no subject, no ingest, no audit entries.
+    case coordinator
 
     public static func < (lhs: TokenRole, rhs: TokenRole) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -58,6 +58,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
         .transferList,
         .ropaGenerate,
         .queryRun,
+        .queryRelay,
         .queryExplain,
         .queryBudget,
         .querySave,
@@ -172,6 +173,10 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
     // MARK: Queries
     /// `query.run`: An aggregate query ran (or was refused).
     public static let queryRun = AuditAction("query.run")
+    /// `query.relay`: A coordinator relayed an analyst's query to the region nodes and merged
+    /// their releases (or refused it); names the nodes asked and the regions unavailable
+    /// (decision 0027).
+    public static let queryRelay = AuditAction("query.relay")
     /// `query.explain`: A query plan was explained.
     public static let queryExplain = AuditAction("query.explain")
     /// `query.budget`: An analyst's privacy budget was read.

@@ -38,6 +38,7 @@ public struct RoleMatrixPolicy: AuthorizationPolicy {
         ],
         .ingest: [.ingest, .whoami, .regionDirectory],
         .analyst: [.query, .budget, .whoami, .regionDirectory],
+        .coordinator: [.queryRelay, .auditVerify, .whoami, .regionDirectory],
     ]
 
     public init() {}

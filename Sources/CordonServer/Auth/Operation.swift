@@ -29,6 +29,9 @@ public enum Operation: String, Sendable, CaseIterable {
     case tokenAdmin
     /// `POST /v1/query`: an aggregate, anonymized answer (analysts).
     case query
+    /// `POST /v1/query/release`: a node's unmerged release of a query a coordinator relays
+    /// for a named analyst (the `coordinator` role only; decision 0027).
+    case queryRelay
     /// `GET /v1/budget`: the analyst's privacy budget per region.
     case budget
     /// `GET /metrics`.

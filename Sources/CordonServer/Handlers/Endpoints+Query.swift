@@ -54,6 +54,7 @@ extension Endpoints {
     /// token's regions and only for one of the token's purposes, and every query — answered,
     /// refused or over budget — is audited by the vault with its normalized text and privacy cost.
     func query(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        if let coordinator = configuration.coordinator { return try relayQuery(coordinator, request, context) }
         let session = try context.requireSession()
         let token = try context.requireToken()
         let body = try JSONBody.decode(QueryBody.self, from: request)

@@ -32,6 +32,7 @@ extension Endpoints {
         router.add("POST", "/v1/audit/cosignatures", operation: .witness, receiveCosignatures)
 
         router.add("POST", "/v1/query", operation: .query, query)
+        router.add("POST", "/v1/query/release", operation: .queryRelay, queryRelease)
         router.add("GET", "/v1/budget", operation: .budget, budget)
         router.add("GET", "/v1/queries", operation: .query, savedQueries)
         router.add("POST", "/v1/queries", operation: .query, saveQuery)
@@ -55,6 +56,12 @@ extension Endpoints {
         router.add("GET", "/console", operation: .consoleAsset, audited: false, consoleIndex)
         router.add("GET", "/console/{asset}", operation: .consoleAsset, audited: false, consoleAsset)
         router.add("GET", "/console/vendor/chart.js", operation: .consoleAsset, audited: false, consoleChartJS)
+        if let coordinator = configuration.coordinator {
+            // A coordinator holds no person: these routes name the nodes (decision 0027).
+            router.redirect([.ingest, .subjectRead, .dataSubjectRequest]) { request, context in
+                try refuseOnCoordinator(coordinator, request, context)
+            }
+        }
         return router
     }
 }

@@ -51,7 +51,11 @@ public struct MisdirectedRequest: HTTPResponseError, Sendable, CustomStringConve
             }
             return "region \(target.region)\(lines) is served by \(url)"
         }
-        return "this node holds only \(served); nothing was stored: "
+        let holder =
+            servedRegions.isEmpty
+            ? "this is a coordinator: it holds no personal data and no region"
+            : "this node holds only \(served)"
+        return "\(holder); nothing was stored: "
             + parts.joined(separator: "; ")
             + ". GET /v1/regions lists every region's node; send each part to its own node (`cordon ingest --via`)."
     }

@@ -35,6 +35,25 @@ public struct Router: Responder {
         )
     }
 
+    /// Gives every route of `operations` to `handler` as a route without a token (a
+    /// coordinator's `421` for routes that concern a person, decision 0027): the reply names
+    /// only the nodes, which `GET /v1/regions` publishes, and nothing of the request is kept.
+    mutating func redirect(
+        _ operations: Set<Operation>,
+        to handler: @escaping @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse
+    ) {
+        routes = routes.map { route in
+            guard operations.contains(route.operation) else { return route }
+            return Route(
+                method: route.method,
+                pattern: route.pattern,
+                operation: .probe,
+                isAudited: true,
+                responder: ClosureResponder(body: handler)
+            )
+        }
+    }
+
     /// Every `(method, template)` pair, for the OpenAPI contract test.
     public var endpoints: [(method: String, path: String)] { routes.map { ($0.method, $0.pattern.description) } }
 

@@ -59,6 +59,9 @@ public struct ServerConfiguration: Sendable {
     /// The regions this server holds and the nodes of the others (decision 0024); `nil`
     /// serves every region of the vault and names no other node.
     public var nodes: RegionNodes?
+    /// Set on a coordinator (decision 0027): relays queries to the region nodes and refuses
+    /// ingest, subject and DSR routes with `421`; ``nodes`` is then its routing table.
+    public var coordinator: Coordinator?
     /// Argon2id cost of a passphrase-derived master key.
     public var passphraseParameters: PasswordKDF.Parameters = .moderate
 

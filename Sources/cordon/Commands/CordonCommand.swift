@@ -21,7 +21,7 @@ struct CordonCommand: CommandGroup {
             PolicyCommand.self, QueryCommand.self, BudgetCommand.self, ReceiptCommand.self, RegionCommand.self,
             RestoreCommand.self, RetentionCommand.self, StoreCommand.self, SubjectCommand.self, UnsealCommand.self,
             VersionCommand.self,
-            ServeCommand.self, TokenCommand.self, DemoCommand.self,
+            ServeCommand.self, CoordinatorCommand.self, TokenCommand.self, DemoCommand.self,
             BreachCommand.self, RopaCommand.self, TransferCommand.self,
         ]
     )

@@ -122,7 +122,8 @@ struct DemoCommand: ParsableCommand {
         for token in try registry.list() where token.name.hasPrefix("demo-") && !token.isRevoked {
             try registry.revoke(id: token.id, context: context)
         }
-        return try TokenRole.allCases.map { role in
+        // A coordinator token is issued on a region node for its coordinator (decision 0027).
+        return try TokenRole.allCases.filter { $0 != .coordinator }.map { role in
             let issued = try registry.create(
                 name: "demo-\(role.rawValue)",
                 role: role,

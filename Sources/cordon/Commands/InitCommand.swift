@@ -32,7 +32,9 @@ struct InitCommand: ParsableCommand {
                 valueName: "NAME",
                 help: "Page AEAD for new stores: xchacha20-poly1305 (default) or aes-256-gcm."
             ),
-            NodeOptions.regionsSpec("Regions this instance holds, comma-separated (default: every region)."),
+            NodeOptions.regionsSpec(
+                "Regions this instance holds, comma-separated (default: every region); none for a coordinator."
+            ),
             NodeOptions.nodeSpec,
         ]
 
@@ -81,7 +83,9 @@ struct InitCommand: ParsableCommand {
         }
         Output.line("  master key: \(report.masterKeySource) (id \(report.masterKeyID))")
         Output.line("  page cipher for new stores: \(report.pageCipher)")
-        Output.line("  regions held: \(report.regions.joined(separator: ", "))")
+        Output.line(
+            "  regions held: \(report.regions.isEmpty ? "none (a coordinator's directory)" : report.regions.joined(separator: ", "))"
+        )
         for (region, url) in report.nodes.sorted(by: { $0.key < $1.key }) {
             Output.line("  region \(region) served by \(url)")
         }

@@ -21,8 +21,14 @@ struct NodeOptions {
     /// The `--node` URLs by region id.
     let nodes: [String: String]
 
-    init(parsed: ParsedArguments, command: any ParsableCommand.Type) throws {
-        if let list = parsed.option(.regions) {
+    /// `declaresRegions` is false for a command without `--regions` (`cordon coordinator`).
+    init(parsed: ParsedArguments, command: any ParsableCommand.Type, declaresRegions: Bool = true) throws {
+        if !declaresRegions {
+            regions = nil
+        } else if parsed.option(.regions) == "none" {
+            // No region at all: a coordinator's directory (decision 0027), only control and audit.
+            regions = []
+        } else if let list = parsed.option(.regions) {
             let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
                 throw UsageError("--regions must list region ids separated by commas, such as eu,uk", command: command)

@@ -49,6 +49,8 @@ extension OptionName {
     static let name = OptionName("name")
     static let nature = OptionName("nature")
     static let node = OptionName("node")
+    static let nodeTimeout = OptionName("node-timeout")
+    static let nodeToken = OptionName("node-token")
     static let notRequired = OptionName("not-required")
     static let note = OptionName("note")
     static let now = OptionName("now")

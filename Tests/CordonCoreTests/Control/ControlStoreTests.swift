@@ -13,8 +13,9 @@ struct ControlStoreTests {
         let connection = try Connection(path: directory.url.appendingPathComponent("control.db").path)
         #expect(try connection.userVersion == ControlStore.schemaVersion)
         // 2: privacy-budget ledger, 3: api tokens, 4: anchor and audit witness, 5: token purposes and
-        // names, 6: ingest responses, 7: saved queries, 8: breach and transfer registers, 9: witnessing
-        #expect(ControlStore.schemaVersion == 9)
+        // names, 6: ingest responses, 7: saved queries, 8: breach and transfer registers, 9: witnessing,
+        // 10: the coordinator token role
+        #expect(ControlStore.schemaVersion == 10)
         let tables = try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .map { try $0.get(String.self, at: 0) }
         #expect(

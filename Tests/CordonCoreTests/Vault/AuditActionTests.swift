@@ -14,7 +14,7 @@ struct AuditActionTests {
         "subject.tombstone", "retention.run", "retention.delete", "retention.expire", "dsr.open", "dsr.extend",
         "dsr.complete", "dsr.record", "dsr.list", "dsr.show", "breach.open", "breach.update", "breach.notify",
         "breach.close", "breach.list", "breach.show", "breach.scope", "breach.notice", "transfer.request",
-        "transfer.list", "ropa.generate", "query.run", "query.explain", "query.budget", "query.save",
+        "transfer.list", "ropa.generate", "query.run", "query.relay", "query.explain", "query.budget", "query.save",
         "query.saved.list", "token.create", "token.revoke", "auth.failure", "http.request", "request.misdirected",
         "store.verify",
         "store.restore", "store.unavailable", "store.recovered", "backup.create", "backup.restore",

@@ -53,6 +53,11 @@ struct RoleMatrixTests {
             #"{"sql":"SELECT channel, COUNT(*) FROM events GROUP BY channel","purpose":"analytics"}"#,
             "application/json", ["analyst"]
         ),
+        (
+            "POST", "/v1/query/release",
+            #"{"sql":"SELECT channel, COUNT(*) FROM events GROUP BY channel","purpose":"analytics","analyst":"ana"}"#,
+            "application/json", ["coordinator"]
+        ),
         ("GET", "/v1/budget", nil, nil, ["analyst"]),
         ("GET", "/v1/queries", nil, nil, ["analyst"]),
         (

@@ -20,6 +20,9 @@ public struct QueryAnswer: Sendable, Codable, Hashable {
     /// since: partition selection no longer spends ε counting them).
     public var suppressedGroups: NoisyValue?
     public var privacy: Privacy
+    /// Regions the query reads whose node did not answer a coordinator in time, or failed
+    /// (decision 0027): their parts are in no row. Absent on a single node's answers.
+    public var regionsUnavailable: [String]? = nil
 
     /// Which regions one row's values cover.
     public struct RowRegions: Sendable, Codable, Hashable {
