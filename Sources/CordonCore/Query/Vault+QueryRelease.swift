@@ -10,6 +10,23 @@ extension Vault {
         now: Int64,
         using random: inout some NoiseRandomness
     ) throws -> ReleasedResult {
+        let releases = try anonymizedReleases(prepared, context: context, now: now, using: &random)
+        return ReleaseMerger(
+            query: prepared.query,
+            measureBounds: QueryPlanner.measureBounds(configuration.catalog),
+            countries: configuration.regions.mapValues { Set($0.countries.map(\.rawValue)) }
+        )
+        .merge(releases, plans: prepared.plans, releasedAt: CivilTime.timestampLabel(now))
+    }
+
+    /// The releases before any merge: one pooled release for the plans' regions, or one per
+    /// region. A node relaying to a coordinator returns these as they are.
+    func anonymizedReleases(
+        _ prepared: PreparedQuery,
+        context: AccessContext,
+        now: Int64,
+        using random: inout some NoiseRandomness
+    ) throws -> [RegionRelease] {
         let (query, purpose, plans) = (prepared.query, prepared.purpose, prepared.plans)
         let hash = ContributionHash(k0: SecureRandom.next64(), k1: SecureRandom.next64())
         let allTotals: [RegionTotals]
@@ -36,12 +53,7 @@ extension Vault {
                 releases.append(try anonymize(totals, plan: plan, publicKeys: keys, &random))
             }
         }
-        return ReleaseMerger(
-            query: query,
-            measureBounds: QueryPlanner.measureBounds(configuration.catalog),
-            countries: configuration.regions.mapValues { Set($0.countries.map(\.rawValue)) }
-        )
-        .merge(releases, plans: plans, releasedAt: CivilTime.timestampLabel(now))
+        return releases
     }
 
     /// Noises one release, turning a noise scale too large to sample exactly into a refusal.

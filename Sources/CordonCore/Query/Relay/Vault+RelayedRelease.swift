@@ -54,62 +54,12 @@ extension Vault {
         var random = SystemNoiseRandomness()
         var release = NodeRelease(
             canonicalQuery: prepared.query.canonicalText,
-            releases: try relayReleases(prepared, context: context, now: now, using: &random),
+            releases: try anonymizedReleases(prepared, context: context, now: now, using: &random),
             plans: prepared.plans,
             releasedAt: CivilTime.timestampLabel(now)
         )
         try spendRelayed(release, prepared, ledger: ledger, text: text, context: context, now: now)
         release.budget = try relayBudget(prepared, ledger: ledger, cached: false)
         return release
-    }
-
-    /// The regions' releases before any merge: one pooled release for the node's regions,
-    /// or one per region (as ``release(_:context:now:using:)`` computes them).
-    private func relayReleases(
-        _ prepared: PreparedQuery,
-        context: AccessContext,
-        now: Int64,
-        using random: inout some NoiseRandomness
-    ) throws -> [RegionRelease] {
-        let (query, purpose, plans) = (prepared.query, prepared.purpose, prepared.plans)
-        let hash = ContributionHash(k0: SecureRandom.next64(), k1: SecureRandom.next64())
-        let allTotals: [RegionTotals]
-        do {
-            allTotals = try concurrentRegionTotals(query, plans: plans, purpose: purpose, hash: hash, now: now)
-        } catch let failure as VaultError where failure.isRegionStorageFailure {
-            throw refuse(failure, prepared: prepared, purpose: purpose, context: context)
-        }
-        if let pool = plans.first?.pooledWith, plans.count > 1 {
-            let keys =
-                plans[0].publicKeys == nil
-                ? Self.publicKeys(query)
-                : QueryPlanner.pooledPublicKeys(query, regions: pool, configuration: configuration, now: now)
-            return [try relayAnonymize(RegionTotals(pooling: allTotals), plan: plans[0], keys, &random)]
-        }
-        return try zip(plans, allTotals).map { plan, totals in
-            let keys =
-                plan.publicKeys == nil
-                ? Self.publicKeys(query)
-                : configuration.regions[plan.region].flatMap {
-                    PublicKeySet.keys(query, region: $0, catalog: configuration.catalog, now: now)
-                }
-            return try relayAnonymize(totals, plan: plan, keys, &random)
-        }
-    }
-
-    private func relayAnonymize(
-        _ totals: RegionTotals,
-        plan: RegionPlan,
-        _ publicKeys: [[String]]?,
-        _ random: inout some NoiseRandomness
-    ) throws -> RegionRelease {
-        do {
-            return try RegionRelease.anonymize(totals, plan: plan, publicKeys: publicKeys, using: &random)
-        } catch {
-            throw VaultError(
-                .invalidRequest,
-                "a noise scale of this query is too large to sample exactly; narrow the query"
-            )
-        }
     }
 }
