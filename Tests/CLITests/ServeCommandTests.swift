@@ -85,11 +85,15 @@ struct ServeCommandTests {
         #expect(try create("--role", "dpo", "--regions", "eu", "--name", "ana").status == 0)
     }
 
-    @Test("serve refuses plain HTTP on a non-loopback address (usage error)")
+    @Test("serve and coordinator refuse plain HTTP on a non-loopback address (usage error)")
     func refusesPlainNonLoopback() throws {
         let scratch = try TemporaryDirectory(prefix: "cordon-cli")
         let result = try CordonProcess.run(["serve", "--data", scratch.path, "--bind", "0.0.0.0:8080"])
         #expect(result.status == 64 && result.standardError.contains("--tls-cert"))
+        let coordinator = try CordonProcess.run(["coordinator", "--data", scratch.path, "--bind", "0.0.0.0:8080"])
+        #expect(coordinator.status == 64 && coordinator.standardError.contains("refusing to serve plain HTTP"))
+        let halfTLS = try CordonProcess.run(["coordinator", "--data", scratch.path, "--tls-cert", "cert.pem"])
+        #expect(halfTLS.status == 64 && halfTLS.standardError.contains("--tls-cert and --tls-key go together"))
         let format = try CordonProcess.run(["serve", "--data", scratch.path, "--log-format", "xml"])
         #expect(format.status == 64 && format.standardError.contains("--log-format must be text or json, got 'xml'"))
     }

@@ -7,6 +7,10 @@ struct CoordinatorReadyBody: Encodable {
     /// in `regionsUnavailable`).
     var status: String
     var nodes: [NodeReadiness]
+    /// The witnessed nodes whose trail this coordinator found cut or forked, and why
+    /// (`--witness`; decision 0025): it refuses to cosign them.
+    var witnessAlarms: Int
+    var witnessAlarmPeers: [String: String]
 }
 
 extension Endpoints {
@@ -78,15 +82,16 @@ extension Endpoints {
     }
 
     /// The coordinator's readiness: `200` while at least one node answers (`degraded` when
-    /// not all do), `503 nodes_unavailable` when none does.
-    func coordinatorReadiness(_ coordinator: Coordinator) throws -> HTTPResponse {
+    /// not all do), `503 nodes_unavailable` when none does; with the witnessed nodes whose
+    /// trail it found cut or forked.
+    func coordinatorReadiness(_ coordinator: Coordinator, vault: Vault) throws -> HTTPResponse {
         let nodes = coordinator.readiness()
         let ready = nodes.filter(\.ready).count
-        guard ready > 0 else {
-            return try HTTPResponse.json(CoordinatorReadyBody(status: "nodes_unavailable", nodes: nodes), status: 503)
-        }
+        let alarms = vault.standingWitnessAlarms().mapValues(\.rawValue)
+        let status = ready == 0 ? "nodes_unavailable" : ready == nodes.count ? "ready" : "degraded"
         return try HTTPResponse.json(
-            CoordinatorReadyBody(status: ready == nodes.count ? "ready" : "degraded", nodes: nodes)
+            CoordinatorReadyBody(status: status, nodes: nodes, witnessAlarms: alarms.count, witnessAlarmPeers: alarms),
+            status: ready == 0 ? 503 : 200
         )
     }
 }

@@ -22,13 +22,21 @@ struct CoordinatorCommand: ParsableCommand {
             in time or fails is listed by its regions in regionsUnavailable. Each node spends its own \
             regions' budget and keeps its release, so a re-run is free. GET /v1/regions lists every \
             region's node, GET /readyz which nodes answer; ingest, subject and DSR routes answer 421 \
-            with the nodes' URLs. Plain HTTP on loopback only (TLS between nodes is a later slice).
+            with the nodes' URLs. With --witness NAME=URL=KEY per node it witnesses their trails as a \
+            node does, and /readyz and /metrics report a node whose trail is cut or forked. Plain HTTP on loopback only; any other address needs --tls-cert and \
+            --tls-key (nodes are reached over TLS when their URLs say https, verified with the system's \
+            CA bundle).
 
             Example: cordon coordinator --data ./coord --node eu=http://127.0.0.1:8081 --node us=http://127.0.0.1:8082
             """
     )
     static let arguments: [ArgumentSpec] = [
-        .option(.bind, valueName: "ADDR:PORT", help: "Loopback address to listen on (default 127.0.0.1:8080)."),
+        .option(
+            .bind,
+            valueName: "ADDR:PORT",
+            help: "Address to listen on (default 127.0.0.1:8080); other than loopback needs --tls-cert and --tls-key."
+        ),
+    ] + ServeListenOptions.tlsSpecs + [
         NodeOptions.nodeSpec,
         .repeatingOption(
             .nodeToken,
@@ -40,6 +48,7 @@ struct CoordinatorCommand: ParsableCommand {
             valueName: "SECONDS",
             help: "Seconds a node may take to answer before its regions are unavailable (default 10)."
         ),
+    ] + ServeWitnesses.specs + [
         ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
         GlobalOptions.dataSpec, GlobalOptions.configSpec,
     ]
@@ -54,16 +63,9 @@ struct CoordinatorCommand: ParsableCommand {
         global = GlobalOptions(parsed: parsed)
         nodeOptions = try NodeOptions(parsed: parsed, command: Self.self, declaresRegions: false)
         var server = ServerConfiguration(dataDirectory: global.dataDirectory)
-        if let text = parsed.option(.bind) {
-            guard let bind = BindAddress(parsing: text), bind.isLoopback else {
-                throw UsageError(
-                    "--bind must be a loopback IPV4:PORT or [IPV6]:PORT such as 127.0.0.1:8080 (TLS between nodes is not built yet), got '\(text)'",
-                    command: Self.self
-                )
-            }
-            server.bind = bind
-        }
+        try ServeListenOptions.apply(parsed, to: &server, command: Self.self)
         server.retentionIntervalSeconds = nil  // no personal data: nothing to sweep
+        try ServeWitnesses.apply(parsed, to: &server)
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
         server.logger = try ServeLogOptions.logger(parsed)
@@ -85,6 +87,10 @@ struct CoordinatorCommand: ParsableCommand {
             throw UsageError("--node-timeout must be a number of seconds above 0 and at most 600", command: Self.self)
         }
         timeoutSeconds = timeout
+    }
+
+    func validate() throws {
+        try ServeListenOptions.validate(server, command: Self.self)
     }
 
     func run() throws {

@@ -2,8 +2,31 @@ import CordonCore
 import CordonServer
 import Foundation
 
-/// `cordon serve --witness NAME=URL=KEY ... [--witness-interval SECONDS]` (decision 0025).
+/// `cordon serve --witness NAME=URL=KEY ... [--witness-interval SECONDS]` (decision 0025);
+/// `cordon coordinator` takes the same, so it too reports a node whose trail is cut or forked.
 enum ServeWitnesses {
+    static let specs: [ArgumentSpec] = [
+        .repeatingOption(
+            .witness,
+            valueName: "NAME=URL=KEY",
+            help:
+                "A peer node to witness, and to accept cosignatures from (repeatable; its token from CORDON_WITNESS_TOKEN_<NAME> or CORDON_WITNESS_TOKEN)."
+        ),
+        .option(
+            .witnessInterval,
+            valueName: "SECONDS",
+            help: "Seconds between witnessing rounds (default 300, the first within 10 s; 0 turns them off)."
+        ),
+    ]
+
+    /// Sets the peers and the interval from the options.
+    static func apply(_ parsed: ParsedArguments, to server: inout ServerConfiguration) throws {
+        server.witnesses = try parsed.values(.witness).map(peer)
+        if let seconds = try parsed.integer(.witnessInterval, in: 0...86_400) {
+            server.witnessIntervalSeconds = seconds == 0 ? nil : Double(seconds)
+        }
+    }
+
     /// A peer from `NAME=URL=KEY`, with its token from `CORDON_WITNESS_TOKEN_<NAME>` (the
     /// name upper-cased, `.` and `-` as `_`) or else `CORDON_WITNESS_TOKEN`.
     static func peer(_ text: String) throws -> WitnessPeer {

@@ -42,8 +42,7 @@ struct ServeCommand: ParsableCommand {
             help:
                 "Address to listen on: IPv4 or [IPv6] (default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks one)."
         ),
-        .option(.tlsCert, valueName: "FILE", help: "PEM certificate chain (with --tls-key)."),
-        .option(.tlsKey, valueName: "FILE", help: "PEM private key (with --tls-cert)."),
+    ] + ServeListenOptions.tlsSpecs + [
         .option(.threads, valueName: "N", help: "Worker threads (default 16 per core, at least 64)."),
         .option(.maxBodyBytes, valueName: "N", help: "Largest request body (default 8388608)."),
         .option(.maxLines, valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
@@ -61,17 +60,7 @@ struct ServeCommand: ParsableCommand {
             valueName: "DIR",
             help: "Where POST /v1/backups writes online backups, one new directory each (default: refused)."
         ),
-        .repeatingOption(
-            .witness,
-            valueName: "NAME=URL=KEY",
-            help:
-                "A peer node to witness, and to accept cosignatures from (repeatable; its token from CORDON_WITNESS_TOKEN_<NAME> or CORDON_WITNESS_TOKEN)."
-        ),
-        .option(
-            .witnessInterval,
-            valueName: "SECONDS",
-            help: "Seconds between witnessing rounds (default 300, the first within 10 s; 0 turns them off)."
-        ),
+    ] + ServeWitnesses.specs + [
         .option(
             .measureInProcess,
             valueName: "N",
@@ -108,25 +97,7 @@ struct ServeCommand: ParsableCommand {
             )
         }
         var server = ServerConfiguration(dataDirectory: global.dataDirectory)
-        if let text = parsed.option(.bind) {
-            guard let bind = BindAddress(parsing: text) else {
-                throw UsageError(
-                    "--bind must be IPV4:PORT or [IPV6]:PORT such as 127.0.0.1:8080 or [::1]:8080, got '\(text)'",
-                    command: Self.self
-                )
-            }
-            server.bind = bind
-        }
-        switch (parsed.option(.tlsCert), parsed.option(.tlsKey)) {
-        case (nil, nil): break
-        case (let cert?, let key?):
-            guard let certificate = FileManager.default.contents(atPath: cert),
-                let privateKey = FileManager.default.contents(atPath: key)
-            else { throw CLIError("cannot read --tls-cert \(cert) or --tls-key \(key)") }
-            server.tlsCertificatePEM = Array(certificate)
-            server.tlsKeyPEM = Array(privateKey)
-        default: throw UsageError("--tls-cert and --tls-key go together", command: Self.self)
-        }
+        try ServeListenOptions.apply(parsed, to: &server, command: Self.self)
         server.threadPoolSize = try parsed.integer(.threads, in: 1...256) ?? server.threadPoolSize
         server.maximumBodyBytes = try parsed.integer(.maxBodyBytes, in: 1024...(1 << 30)) ?? server.maximumBodyBytes
         server.maximumLinesPerBatch = try parsed.integer(.maxLines, in: 1...1_000_000) ?? server.maximumLinesPerBatch
@@ -139,10 +110,7 @@ struct ServeCommand: ParsableCommand {
         if let seconds = try parsed.integer(.retentionInterval, in: 0...(366 * 86_400)) {
             server.retentionIntervalSeconds = seconds == 0 ? nil : Double(seconds)
         }
-        server.witnesses = try parsed.values(.witness).map(ServeWitnesses.peer)
-        if let seconds = try parsed.integer(.witnessInterval, in: 0...86_400) {
-            server.witnessIntervalSeconds = seconds == 0 ? nil : Double(seconds)
-        }
+        try ServeWitnesses.apply(parsed, to: &server)
         server.backupDirectory = parsed.option(.backupDir).map { URL(fileURLWithPath: $0).standardizedFileURL }
         server.configDirectory = global.configDirectory
         server.passphraseParameters = PassphraseCost.fromEnvironment()
@@ -156,12 +124,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if !server.bind.isLoopback && !server.usesTLS {
-            throw UsageError(
-                "refusing to serve plain HTTP on \(server.bind): pass --tls-cert and --tls-key, or bind a loopback address",
-                command: Self.self
-            )
-        }
+        try ServeListenOptions.validate(server, command: Self.self)
     }
 
     func run() throws {
