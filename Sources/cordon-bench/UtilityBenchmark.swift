@@ -27,6 +27,46 @@ enum UtilityBenchmark {
     }
 }
 
+extension UtilityBenchmark {
+    /// Writes the population Cordon counts for `analytics` at `now` as demo-data NDJSON
+    /// (`subjects.ndjson`, `events.ndjson` in `output`): one subject per lawful person,
+    /// named by region and row id, with the events a query may read. The benchmark runs
+    /// the peers on it as well as on the raw input, so the mechanisms are compared on the
+    /// same rows; persons are pseudonymous here, but the files hold raw events and live
+    /// only in the benchmark's temporary directory.
+    static func lawfulEvents(dataDirectory: String, configRoot: String, now: Int64, output: String) throws {
+        let vault = try Vault.openForBenchmark(dataDirectory: dataDirectory, configRoot: configRoot)
+        defer { try? vault.close() }
+        let directory = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var subjects: [String: String] = [:]
+        var events = Data()
+        let format = ISO8601DateFormatter()
+        func json(_ object: [String: Any]) throws -> Data {
+            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) + Data("\n".utf8)
+        }
+        try vault.lawfulEvents(purpose: .analytics, now: now) { row in
+            let person = "\(row.region)-\(row.sid)"
+            subjects[person] = row.country
+            var line: [String: Any] = [
+                "externalId": person, "ts": format.string(from: Date(timeIntervalSince1970: TimeInterval(row.ts))),
+                "event": row.event, "purpose": "analytics", "country": row.country,
+            ]
+            line["channel"] = row.channel
+            line["campaign"] = row.campaign
+            line["amountCents"] = row.amountCents
+            events += try json(line)
+        }
+        var people = Data()
+        for (person, country) in subjects.sorted(by: { $0.key < $1.key }) {
+            people += try json(["externalId": person, "country": country])
+        }
+        try people.write(to: directory.appendingPathComponent("subjects.ndjson"))
+        try events.write(to: directory.appendingPathComponent("events.ndjson"))
+        FileHandle.standardError.write(Data("cordon-bench: \(subjects.count) lawful persons written to \(output)\n".utf8))
+    }
+}
+
 /// Input the benchmark cannot use, said plainly.
 struct BenchmarkInputError: Error, CustomStringConvertible {
     let message: String

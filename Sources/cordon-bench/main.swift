@@ -18,6 +18,9 @@
 //   cordon-bench utility-exact <data> <config> <now>
 //                                                   exact per-group answers of the named queries
 //                                                   on stdin (JSON), bounds off, no noise
+//   cordon-bench utility-lawful-events <data> <config> <now> <out>
+//                                                   the events Cordon counts for analytics, as
+//                                                   <out>/subjects.ndjson and events.ndjson
 //   cordon-bench ingest <dir> <subjects> <events> <plain|cordon> [samples]
 //                                                   the write-path benchmark; prints JSON
 //   cordon-bench audit append <dir> <writers> <n>   n durable appends by concurrent writers
@@ -88,6 +91,13 @@ do {
             dataDirectory: arguments[2],
             configRoot: arguments[3],
             now: Int64(arguments[4]) ?? 0
+        )
+    case "utility-lawful-events" where arguments.count == 6:
+        try UtilityBenchmark.lawfulEvents(
+            dataDirectory: arguments[2],
+            configRoot: arguments[3],
+            now: Int64(arguments[4]) ?? 0,
+            output: arguments[5]
         )
     case "cipher":
         CipherBenchmark.run()

@@ -28,6 +28,7 @@
 #   20,000 subjects x 30 events. Subjects = EVENTS / 30.
 #   UTILITY_RUNS repetitions (default 3; the table reports medians over them).
 #   UTILITY_SYSTEMS peers to run (default tumult,pipelinedp,smartnoise,opendp).
+#   UTILITY_PEER_INPUT raw, lawful or both (default): the peers' input (below).
 # Peers are installed on first use in scripts/.venv-utility/{tumult,peers} (pinned below); the
 # Java runtime Tumult's pyspark needs is Debian's openjdk-17-jre-headless.
 set -euo pipefail
@@ -166,19 +167,35 @@ spec = {"epsilon": 1.0, "delta": 1e-7, "amountMax": amount_max, "abVariants": [v
         "since": {"a_from": epoch(month), "a_to": 2**40, "b_from": epoch(quarter), "b_to": 2**40, "c_from": epoch(days90)}}
 json.dump(spec, open(f"{work}/peer-spec.json", "w"))
 PY
-echo "bench-utility: peers ($SYSTEMS, $RUNS runs per question)" >&2
+# The peers run on two inputs: the raw NDJSON (every analytics event, as a shop without
+# Cordon would hand them), and the rows Cordon counts (its lawful population, written by
+# cordon-bench from the vault), so the mechanisms are also compared on one input.
+# UTILITY_PEER_INPUT=raw|lawful runs one of them (default both).
+PEER_INPUT="${UTILITY_PEER_INPUT:-both}"
+"$ROOT/.build/release/cordon-bench" utility-lawful-events "$WORK/data" "$WORK/config" "$NOW" "$WORK/lawful"
 TUMULT_SYSTEMS=$(echo ",$SYSTEMS," | grep -o ",tumult," | tr -d , || true)
 OTHER_SYSTEMS=$(echo "$SYSTEMS" | tr , '\n' | grep -v '^tumult$' | paste -sd, || true)
-echo '{}' > "$WORK/peers-tumult.json"
-echo '{}' > "$WORK/peers-other.json"
-if [ -n "$TUMULT_SYSTEMS" ]; then
-  "$VENV/tumult/bin/python" scripts/bench/utility_peers.py "$WORK/peer-spec.json" "$WORK/in/subjects.ndjson" \
-    "$WORK/in/events.ndjson" "$RUNS" tumult "$WORK/peers-tumult.json"
+run_peers() {  # INPUT-DIR OUT.json
+  echo '{}' > "$WORK/peers-tumult.json"
+  echo '{}' > "$WORK/peers-other.json"
+  if [ -n "$TUMULT_SYSTEMS" ]; then
+    "$VENV/tumult/bin/python" scripts/bench/utility_peers.py "$WORK/peer-spec.json" "$1/subjects.ndjson" \
+      "$1/events.ndjson" "$RUNS" tumult "$WORK/peers-tumult.json"
+  fi
+  if [ -n "$OTHER_SYSTEMS" ]; then
+    "$VENV/peers/bin/python" scripts/bench/utility_peers.py "$WORK/peer-spec.json" "$1/subjects.ndjson" \
+      "$1/events.ndjson" "$RUNS" "$OTHER_SYSTEMS" "$WORK/peers-other.json"
+  fi
+  python3 -c "import json,sys; a=json.load(open(sys.argv[1])); a.update(json.load(open(sys.argv[2]))); json.dump(a, open(sys.argv[3], 'w'))" \
+    "$WORK/peers-tumult.json" "$WORK/peers-other.json" "$2"
+}
+echo '{}' > "$WORK/peers.json"
+if [ "$PEER_INPUT" != lawful ]; then
+  echo "bench-utility: peers on the raw input ($SYSTEMS, $RUNS runs per question)" >&2
+  run_peers "$WORK/in" "$WORK/peers.json"
 fi
-if [ -n "$OTHER_SYSTEMS" ]; then
-  "$VENV/peers/bin/python" scripts/bench/utility_peers.py "$WORK/peer-spec.json" "$WORK/in/subjects.ndjson" \
-    "$WORK/in/events.ndjson" "$RUNS" "$OTHER_SYSTEMS" "$WORK/peers-other.json"
+if [ "$PEER_INPUT" != raw ]; then
+  echo "bench-utility: peers on the rows Cordon counts ($SYSTEMS, $RUNS runs per question)" >&2
+  run_peers "$WORK/lawful" "$WORK/peers-lawful.json"
 fi
-python3 -c "import json,sys; a=json.load(open(sys.argv[1])); a.update(json.load(open(sys.argv[2]))); json.dump(a, open(sys.argv[3], 'w'))" \
-  "$WORK/peers-tumult.json" "$WORK/peers-other.json" "$WORK/peers.json"
 python3 scripts/bench/utility_report.py "$WORK" "$SUBJECTS" "$EVENTS" "$RUNS"

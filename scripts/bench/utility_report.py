@@ -4,7 +4,8 @@ and the goal's verdict for Cordon.
 
 usage: utility_report.py WORK SUBJECTS EVENTS RUNS
 Reads WORK/questions.json, WORK/cordon/* (answers, explains, exact.json), WORK/peers.json
-and WORK/peer-spec.json; prints Markdown.
+(the peers on the raw input), WORK/peers-lawful.json (on the rows Cordon counts, when
+present) and WORK/peer-spec.json; prints Markdown.
 """
 import json, os, statistics, sys
 
@@ -13,6 +14,12 @@ questions = json.load(open(os.path.join(work, "questions.json")))
 spec = json.load(open(os.path.join(work, "peer-spec.json")))
 peers = json.load(open(os.path.join(work, "peers.json")))
 cordon_exact = json.load(open(os.path.join(work, "cordon", "exact.json")))
+# The peers run twice: on the raw NDJSON, and on the rows Cordon counts (its lawful
+# population, written by `cordon-bench utility-lawful-events`), so mechanisms are compared
+# on one input. Absent when UTILITY_PEER_INPUT=raw.
+LAWFUL = "@lawful"
+lawful_path = os.path.join(work, "peers-lawful.json")
+lawful_peers = json.load(open(lawful_path)) if os.path.exists(lawful_path) else {}
 
 TITLES = {
     "a": "(a) revenue and buyers by channel, last 30 days",
@@ -89,14 +96,16 @@ def cordon_released(name, answer):
 
 
 def score(released, exact, stats):
-    """(groups released that exist, groups that exist, {stat: median relative error})."""
+    """(groups released that exist, groups that exist, {stat: median relative error},
+    {stat: {key: relative error}}) — the last for comparing systems on common groups."""
     hits = [k for k in released if k in exact]
-    errors = {}
+    errors, per_key = {}, {}
     for s in stats:
-        rel = [abs(released[k][s] - exact[k][s]) / abs(exact[k][s]) for k in hits
-               if released[k].get(s) is not None and exact[k].get(s)]
-        errors[s] = statistics.median(rel) if rel else None
-    return len(hits), len(exact), errors
+        rel = {k: abs(released[k][s] - exact[k][s]) / abs(exact[k][s]) for k in hits
+               if released[k].get(s) is not None and exact[k].get(s)}
+        per_key[s] = rel
+        errors[s] = statistics.median(rel.values()) if rel else None
+    return len(hits), len(exact), errors, per_key
 
 
 def summarize(run_scores, seconds):
@@ -106,7 +115,41 @@ def summarize(run_scores, seconds):
     for s in run_scores[0][2]:
         values = [r[2][s] for r in run_scores if r[2][s] is not None]
         errors[s] = statistics.median(values) if values else None
-    return {"released": released, "existing": existing, "errors": errors, "seconds": statistics.median(seconds)}
+    return {"released": released, "existing": existing, "errors": errors, "seconds": statistics.median(seconds),
+            "per_key": [r[3] for r in run_scores]}
+
+
+def common_errors(mine, theirs, stats):
+    """Each system's relative errors on the groups both released, paired by run and group:
+    {stat: (Cordon's median, the peer's median, the mean paired difference, its standard error)},
+    None where no group is common. Pairing by run and group takes out the groups' sizes, so
+    what is left is the noise of the two mechanisms."""
+    out = {}
+    for s in stats:
+        pairs = []
+        for a, b in zip(mine["per_key"], theirs["per_key"]):
+            pairs += [(a[s][k], b[s][k]) for k in set(a[s]) & set(b[s])]
+        if not pairs:
+            out[s] = None
+            continue
+        differences = [x - y for x, y in pairs]
+        spread = statistics.stdev(differences) / len(differences) ** 0.5 if len(differences) > 1 else float("inf")
+        out[s] = (statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs),
+                  statistics.mean(differences), spread)
+    return out
+
+
+def peer_results(name, peers, stats):
+    out = {}
+    for system, answers in peers.items():
+        entry = answers[name]
+        if "cannot" in entry:
+            out[system] = {"cannot": entry["cannot"]}
+            continue
+        truth = {norm(k.split("|")): v for k, v in entry["exact"].items()}
+        scores = [score({norm(k.split("|")): v for k, v in r["released"].items()}, truth, stats) for r in entry["runs"]]
+        out[system] = summarize(scores, [r["seconds"] for r in entry["runs"]])
+    return out
 
 
 results = {}
@@ -127,15 +170,9 @@ for name in questions:
         whole.append(score(released, exact, stats))
         seconds.append(float(open(os.path.join(work, "cordon", "%s.%d.seconds" % (name, run))).read()))
     results[name] = {"Cordon": summarize(scores, seconds), "Cordon vs all regions": summarize(whole, seconds)}
-    for system, answers in peers.items():
-        entry = answers[name]
-        if "cannot" in entry:
-            results[name][system] = {"cannot": entry["cannot"]}
-            continue
-        truth = entry["exact"]
-        truth = {norm(k.split("|")): v for k, v in truth.items()}
-        scores = [score({norm(k.split("|")): v for k, v in r["released"].items()}, truth, stats) for r in entry["runs"]]
-        results[name][system] = summarize(scores, [r["seconds"] for r in entry["runs"]])
+    results[name].update(peer_results(name, peers, stats))
+    for system, r in peer_results(name, lawful_peers, stats).items():
+        results[name][system + LAWFUL] = r
     results[name]["stats"] = stats
 
 NAMES = {"tumult": "Tumult Analytics 0.21.0", "pipelinedp": "PipelineDP 0.3.1", "smartnoise": "smartnoise-sql 1.0.10",
@@ -148,57 +185,86 @@ def fmt_err(e):
     return "%.2f%%" % (100 * e) if e < 0.1 else "%.1f%%" % (100 * e)
 
 
+def label(system):
+    base = system[:-len(LAWFUL)] if system.endswith(LAWFUL) else system
+    return NAMES.get(base, base) + (" on Cordon's rows" if system.endswith(LAWFUL) else "")
+
+
+def stat_label(name, s):
+    return ("exposed" if s == "people" else "converted") if name == "f" else LABELS[s]
+
+
+def verdict(name, systems, stats, lawful):
+    """The goal against the best peer (most groups released) given one input: Cordon
+    releases at least as many groups, and on the groups both released (pooled over the runs)
+    its median relative error per statistic is no worse — "met" when it is lower or equal;
+    "tie" when it is higher but the mean paired difference is within two standard errors of
+    zero (the runs cannot tell the two apart); "not met" otherwise."""
+    peers_ok = {k: v for k, v in systems.items()
+                if not k.startswith("Cordon") and "cannot" not in v and k.endswith(LAWFUL) == lawful}
+    if not peers_ok:
+        return None, "–"
+    mine = systems["Cordon"]
+    best_name, best = max(peers_ok.items(), key=lambda kv: (kv[1]["released"], -sum(
+        e for e in kv[1]["errors"].values() if e is not None)))
+    gaps, outcome = [], "met"
+    if mine["released"] < best["released"]:
+        outcome = "not met"
+        gaps.append("%g fewer groups" % (best["released"] - mine["released"]))
+    for s, found in common_errors(mine, best, stats).items():
+        if found is None:
+            continue
+        ours, theirs, difference, spread = found
+        if ours <= theirs:
+            continue
+        within = difference <= 2 * spread
+        if not within:
+            outcome = "not met"
+        elif outcome == "met":
+            outcome = "tie"
+        gaps.append("%s error %s vs %s on common groups%s" % (
+            stat_label(name, s), fmt_err(ours), fmt_err(theirs), ", within noise" if within else ""))
+    if outcome == "met" and best["released"] == 0 and mine["released"] == 0:
+        gaps.append("no system releases a group")
+    return best_name, outcome + (" (" + "; ".join(gaps) + ")" if gaps else "")
+
+
 print("Utility at ε = %g, δ = %g per question; %d subjects, %d events (cordon demo-data, seed 17); median of %d runs."
       % (spec["epsilon"], spec["delta"], subjects, events, runs))
 print("Bounds, from Cordon's --explain, given to every system: " + "; ".join(
     "%s: %s groups per person, %s rows per person and group" % (n, q["maxGroups"], q["maxRows"])
     for n, q in spec["questions"].items()) + "; amounts clamped to 0..%d cents." % spec["amountMax"])
-print("Each system is scored against the exact answer of the population it was given: the peers the raw NDJSON, "
-      "Cordon its lawful population (exact answer from the vault, bounds off, no noise).")
+print("Each system is scored against the exact answer of the population it was given: the peers the raw NDJSON "
+      "or (\"on Cordon's rows\") the rows Cordon counts, Cordon its lawful population (exact answer from the vault, "
+      "bounds off, no noise). Errors in the tables are medians over each system's own released groups; the goal "
+      "compares median errors on the groups both systems released, over all runs (a tie: Cordon's is higher, but the "
+      "mean paired difference per run and group is within two standard errors of zero).")
 print()
 summary = []
 for name, systems in results.items():
     stats = systems.pop("stats")
-    verdict = "–"
     print("**%s**" % TITLES[name])
     print()
     print("| system | groups released / existing | " + " | ".join(
-        "median rel. error (%s)" % LABELS[s] if name != "f" else "median rel. error (%s)" % ("exposed" if s == "people" else "converted")
-        for s in stats) + " | time (s) |")
+        "median rel. error (%s)" % stat_label(name, s) for s in stats) + " | time (s) |")
     print("|---|---|" + "---|" * len(stats) + "---|")
     for system, r in systems.items():
-        label = NAMES.get(system, system)
         if "cannot" in r:
             why = r["cannot"].split(".  ")[0]
-            print("| %s | cannot express (%s) |" % (label, why) + " |" * len(stats) + " |")
+            print("| %s | cannot express (%s) |" % (label(system), why) + " |" * len(stats) + " |")
             continue
-        print("| %s | %g / %d | %s | %.2f |" % (label, r["released"], r["existing"],
+        print("| %s | %g / %d | %s | %.2f |" % (label(system), r["released"], r["existing"],
                                                 " | ".join(fmt_err(r["errors"][s]) for s in stats), r["seconds"]))
-    peers_ok = {k: v for k, v in systems.items() if not k.startswith("Cordon") and "cannot" not in v}
-    mine = systems["Cordon"]
-    if peers_ok:
-        best_name, best = max(peers_ok.items(), key=lambda kv: (kv[1]["released"], -sum(
-            e for e in kv[1]["errors"].values() if e is not None)))
-        gaps = []
-        met = mine["released"] >= best["released"]
-        if not met:
-            gaps.append("%g fewer groups" % (best["released"] - mine["released"]))
-        for s in stats:
-            a, b = mine["errors"][s], best["errors"][s]
-            if b is None:
-                continue
-            if a is None or a > b:
-                met = False
-                label = ("exposed" if s == "people" else "converted") if name == "f" else LABELS[s]
-                gaps.append("%s error %s vs %s" % (label, fmt_err(a), fmt_err(b)))
-        if met and best["released"] == 0 and mine["released"] == 0:
-            gaps.append("no system releases a group")
-        verdict = ("met" if met else "not met") + (" (" + "; ".join(gaps) + ")" if gaps else "")
-        print()
-        print("Goal (Cordon releases ≥ the best peer's groups, median relative error ≤ theirs; best peer: %s): **%s**%s"
-              % (NAMES.get(best_name, best_name), "met" if met else "not met", " (" + "; ".join(gaps) + ")" if gaps else ""))
+    verdicts = {}
+    for lawful in (True, False):
+        best, text = verdict(name, systems, stats, lawful)
+        verdicts[lawful] = text
+        if best is not None:
+            print()
+            print("Goal, peers on %s (best peer: %s): **%s**" % ("Cordon's rows" if lawful else "the raw input",
+                                                               label(best), text))
     print()
-    summary.append((name, systems, stats, verdict))
+    summary.append((name, systems, stats, verdicts))
 
 
 def cell(r, stats):
@@ -208,12 +274,20 @@ def cell(r, stats):
                                    r["seconds"])
 
 
-order = ["Cordon", "Cordon vs all regions"] + [k for k in NAMES if any(k in row[1] for row in summary)]
-print("**Summary** (per cell: groups released/existing · median relative error per statistic · median time)")
-print()
-print("| question | " + " | ".join(NAMES.get(k, k) for k in order) + " | goal |")
-print("|---|" + "---|" * (len(order) + 1))
-for name, systems, stats, verdict in summary:
-    print("| %s | %s | %s |" % (TITLES[name].split(")")[0] + ") " + ", ".join(
-        ("exposed" if s == "people" else "converted") if name == "f" else LABELS[s] for s in stats),
-        " | ".join(cell(systems[k], stats) if k in systems else "–" for k in order), verdict))
+def summary_table(title, order, lawful):
+    if not any(k in row[1] for row in summary for k in order[1:]):
+        return
+    print("**Summary, peers on %s** (per cell: groups released/existing · median relative error per statistic · "
+          "median time)" % title)
+    print()
+    print("| question | " + " | ".join(label(k) for k in order) + " | goal |")
+    print("|---|" + "---|" * (len(order) + 1))
+    for name, systems, stats, verdicts in summary:
+        print("| %s | %s | %s |" % (TITLES[name].split(")")[0] + ") " + ", ".join(stat_label(name, s) for s in stats),
+                                    " | ".join(cell(systems[k], stats) if k in systems else "–" for k in order),
+                                    verdicts[lawful]))
+    print()
+
+
+summary_table("Cordon's rows", ["Cordon", "Cordon vs all regions"] + [k + LAWFUL for k in NAMES], True)
+summary_table("the raw input", ["Cordon"] + list(NAMES), False)

@@ -1,4 +1,5 @@
 import Foundation
+import CordonStore
 
 extension Vault {
     /// One group of an exact answer: its key (dimension labels in canonical order) and the
@@ -38,5 +39,59 @@ extension Vault {
         }
         return merged.map { ExactGroup(key: $0.key, statistics: $0.value, byRegion: byRegion[$0.key] ?? [:]) }
             .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    }
+}
+
+extension Vault {
+    /// One event of the population Cordon counts, as the utility benchmark hands it to the
+    /// peers: the region and the subject's row id stand in for the person.
+    package struct LawfulEvent: Sendable {
+        package var region: String
+        package var sid: Int64
+        package var ts: Int64
+        package var event: String
+        package var channel: String?
+        package var campaign: String?
+        package var country: String
+        package var amountCents: Int64?
+    }
+
+    /// Every event a query for `purpose` at `now` may read (lawful subject, compatible
+    /// collection purpose, within retention), per region in subject and time order: the
+    /// benchmark gives the peers the same rows Cordon counts (`cordon-bench
+    /// utility-lawful-events`), so utility is compared on one input.
+    ///
+    /// Benchmark-only and `package`, like ``exactAnswer(_:purpose:now:)``: it reads raw
+    /// rows, writes no audit entry, and no command or endpoint may reach it.
+    package func lawfulEvents(purpose: Purpose, now: Int64, _ body: (LawfulEvent) throws -> Void) throws {
+        for region in regionIDs {
+            let store = try store(region)
+            let (sql, profileCutoff) = try regionSQL(for: region, purpose: purpose, now: now)
+            try store.read { db in
+                let lawful = try store.lawfulSubjects(for: purpose, now: now, profileCutoff: profileCutoff, in: db)
+                let select: SQL =
+                    "SELECT sid, ts, event, channel, campaign, country, amount_cents FROM events WHERE "
+                    + sql.condition(nil) + " ORDER BY sid, ts, id"
+                try db.forEachLawfulSubject(
+                    select,
+                    lawful: lawful,
+                    row: { row in
+                        try body(
+                            LawfulEvent(
+                                region: region.rawValue,
+                                sid: try row.get(Int64.self, at: 0),
+                                ts: try row.get(Int64.self, at: 1),
+                                event: try row.get(String.self, at: 2),
+                                channel: try row.get(String?.self, at: 3),
+                                campaign: try row.get(String?.self, at: 4),
+                                country: try row.get(String.self, at: 5),
+                                amountCents: try row.get(Int64?.self, at: 6)
+                            )
+                        )
+                    },
+                    subjectEnded: { _ in }
+                )
+            }
+        }
     }
 }

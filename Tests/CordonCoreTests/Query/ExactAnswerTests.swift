@@ -38,4 +38,19 @@ struct ExactAnswerTests {
         #expect(groups.count == 1)
         #expect(groups.first?.statistics == ["step1": 9, "step2": 0, "step3": 0])
     }
+
+    @Test func lawfulEventsAreTheRowsAQueryMayCount() throws {
+        let fixture = try QueryFixture()
+        try fixture.population("s", count: 4, channel: "search", amount: 1000, perSubject: 3)
+        try fixture.population("w", count: 5, channel: "email", perSubject: 2, consent: "withdrawn")
+        let entriesBefore = fixture.vault.audit.treeSize
+        var rows: [Vault.LawfulEvent] = []
+        try fixture.vault.lawfulEvents(purpose: .analytics, now: QueryFixture.now) { rows.append($0) }
+        // The consented subjects' rows, every one of them, and none of the withdrawn ones.
+        #expect(rows.count == 12)
+        #expect(Set(rows.map(\.channel)) == ["search"])
+        #expect(Set(rows.map(\.sid)).count == 4)
+        #expect(rows.allSatisfy { $0.amountCents == 1000 && $0.region == "eu" })
+        #expect(fixture.vault.audit.treeSize == entriesBefore)
+    }
 }
