@@ -10,13 +10,16 @@
 # values per statistic, the wall time, and whether Cordon meets the goal (at least as many
 # groups as the best peer, median relative error no worse).
 #
-# Exact answers. Each system is scored against the exact answer of the population it was
-# given. The peers get the raw NDJSON (every parsable analytics event) and their exact
-# answer is computed from it in Python. Cordon counts only its lawful population (consent
-# and opt-outs, Global Privacy Control, age, retention) — the rows it is allowed to count —
-# so its exact answer comes from the vault: `cordon-bench utility-exact` runs the same
+# Inputs and exact answers. Each system is scored against the exact answer of the
+# population it was given. The peers run twice: on the raw NDJSON (every parsable analytics
+# event) and on the rows Cordon counts — its lawful population (consent and opt-outs, Global
+# Privacy Control, age, retention), written from the vault by `cordon-bench
+# utility-lawful-events` — and their exact answers are computed from those rows in Python.
+# Cordon's exact answer comes from the vault: `cordon-bench utility-exact` runs the same
 # region computation with contribution bounds set so large they bound nothing and no noise
-# (Vault.exactAnswer, package access only, never reachable from a command or endpoint).
+# (Vault.exactAnswer and Vault.lawfulEvents: package access only, never reachable from a
+# command or endpoint). The goal is judged per input, on the groups both systems released
+# (utility_report.py; decision 0014, "Judging the goal on one input").
 #
 # Data: `cordon demo-data`, seed 17, ending today, --invalid-rate 0. Budget: a bench-only
 # copy of policies/ and regions/ in the temp directory with budgetPerPeriod raised, and one
