@@ -24,6 +24,7 @@ extension Endpoints {
 
         registerRegisterRoutes(&router)  // the DPO's registers: Endpoints+Breaches.swift, Endpoints+Registers.swift
         router.add("GET", "/v1/audit/entries", operation: .auditRead, auditEntries)
+        router.add("GET", "/v1/audit/entries/relay", operation: .auditSearchRelay, relayedAuditEntries)
         router.add("GET", "/v1/audit/checkpoint", operation: .auditVerify, auditCheckpoint)
         router.add("GET", "/v1/audit/proof/inclusion", operation: .auditVerify, inclusionProof)
         router.add("GET", "/v1/audit/proof/consistency", operation: .auditVerify, consistencyProof)
