@@ -31,6 +31,10 @@ extension Endpoints {
         router.add("GET", "/v1/audit/pubkey", operation: .auditVerify, auditPublicKey)
         router.add("GET", "/v1/audit/cosignatures", operation: .auditVerify, listCosignatures)
         router.add("POST", "/v1/audit/cosignatures", operation: .witness, receiveCosignatures)
+        // A coordinator's DPO views over every node's trail (Endpoints+Federation.swift,
+        // decision 0027); a region node answers them 404 not_a_coordinator.
+        router.add("GET", "/v1/federation/checkpoints", operation: .auditVerify, federatedCheckpoints)
+        router.add("GET", "/v1/federation/audit/entries", operation: .auditRead, federatedAuditEntries)
 
         router.add("POST", "/v1/query", operation: .query, query)
         router.add("POST", "/v1/query/release", operation: .queryRelay, queryRelease)

@@ -35,6 +35,9 @@ struct RoleMatrixTests {
         ("GET", "/v1/audit/proof/consistency?from=1&to=2", nil, nil, ["dpo", "admin", "coordinator"]),
         ("GET", "/v1/audit/pubkey", nil, nil, ["dpo", "admin", "coordinator"]),
         ("GET", "/v1/audit/cosignatures", nil, nil, ["dpo", "admin", "coordinator"]),
+        // A coordinator's views (404 not_a_coordinator here, after authorization).
+        ("GET", "/v1/federation/checkpoints", nil, nil, ["dpo", "admin", "coordinator"]),
+        ("GET", "/v1/federation/audit/entries?action=query.run", nil, nil, ["dpo"]),
         ("POST", "/v1/audit/cosignatures", "not a note", "text/plain", ["dpo", "admin"]),
         ("GET", "/v1/policies", nil, nil, ["dpo", "admin"]),
         ("GET", "/v1/policies/gdpr", nil, nil, ["dpo", "admin"]),
