@@ -75,6 +75,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
         .backupCreate,
         .backupRestore,
         .auditRecovered,
+        .auditRelay,
         .witnessCosign,
         .witnessAlarm,
         .witnessFailed,
@@ -214,6 +215,10 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let backupRestore = AuditAction("backup.restore")
     /// `audit.recovered`: The audit trail recovered from an outage (written by CordonAudit itself).
     public static let auditRecovered = AuditAction("audit.recovered")
+    /// `audit.relay`: A coordinator fanned a DPO's view of the trails out to the region nodes
+    /// (every node's checkpoint, or a search by action and time); names the nodes asked and
+    /// those that gave no answer (decision 0027).
+    public static let auditRelay = AuditAction("audit.relay")
 
     // MARK: Witnessing (decision 0025)
     /// `witness.cosign`: A peer's checkpoint was verified consistent and cosigned.

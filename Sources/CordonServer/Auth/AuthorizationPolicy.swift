@@ -38,7 +38,7 @@ public struct RoleMatrixPolicy: AuthorizationPolicy {
         ],
         .ingest: [.ingest, .whoami, .regionDirectory],
         .analyst: [.query, .budget, .whoami, .regionDirectory],
-        .coordinator: [.queryRelay, .auditVerify, .whoami, .regionDirectory],
+        .coordinator: [.queryRelay, .auditVerify, .auditSearchRelay, .whoami, .regionDirectory],
     ]
 
     public init() {}

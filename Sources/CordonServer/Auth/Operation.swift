@@ -9,9 +9,16 @@ public enum Operation: String, Sendable, CaseIterable {
     case dataSubjectRequest
     /// The DPO's registers: `/v1/breaches`, `/v1/ropa`, `/v1/transfers`.
     case registers
-    /// `GET /v1/audit/entries`.
+    /// `GET /v1/audit/entries`; on a coordinator also `GET /v1/federation/audit/entries`,
+    /// the same search fanned out to every node (decision 0027).
     case auditRead
+    /// `GET /v1/audit/entries/relay`: a node's entries by action and time for a coordinator's
+    /// federated search, without subjects, actors or any other per-person field (the
+    /// `coordinator` role only; decision 0027). Access history by subject or actor stays on
+    /// the node.
+    case auditSearchRelay
     /// Checkpoints, proofs and the verifier key: verification material, no personal data.
+    /// On a coordinator also `GET /v1/federation/checkpoints`, every node's checkpoint.
     case auditVerify
     /// `POST /v1/audit/cosignatures`: a peer hands back its cosignature of this node's
     /// checkpoint (the cosignature itself must verify under a configured witness key).

@@ -17,7 +17,7 @@ extension Endpoints {
     /// oldest first; `after` is the last sequence number of the previous page.
     func auditEntries(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let session = try context.requireSession()
-        var query = AuditQuery(limit: 100)
+        var query = try auditFilters(request)
         if let subject = request.query["subject"] {
             if let id = SubjectID(rawValue: subject) {
                 query.subject = session.vault.pseudonym(id)
@@ -29,28 +29,77 @@ extension Endpoints {
             }
         }
         query.actor = request.query["actor"]
-        query.action = request.query["action"]
         query.region = request.query["region"]
-        query.after = try unsigned(request, "after")
-        for (name, assign) in [("since", { (t: AuditTimestamp) in query.since = t }), ("until", { query.until = $0 })] {
-            guard let text = request.query[name] else { continue }
-            // The one parser of the API and CLI, not the audit format's own strict reader
-            // (which accepts exactly the millisecond UTC form entries are written in).
-            guard let instant = Timestamp.instant(text) else {
-                throw APIError.badRequest("\(name) must be \(Timestamp.expectedForm)")
-            }
-            assign(AuditTimestamp(millisecondsSince1970: instant.millisecondsSince1970))
+        let entries = try session.vault.searchAudit(query).filter { mayRead($0.regions, context) }
+        return try HTTPResponse.json(AuditEntriesResponse(entries: entries, treeSize: session.vault.auditTreeSize))
+    }
+
+    /// The query arguments of ``relayedAuditEntries(_:_:)``: action and time, nothing
+    /// that finds a person.
+    static let relayedAuditArguments: Set<String> = ["action", "since", "until", "limit", "after"]
+
+    /// `GET /v1/audit/entries/relay?action=&since=&until=&after=&limit=` (the `coordinator`
+    /// role only; decision 0027): this node's entries for a coordinator's federated search,
+    /// oldest first, each without its subjects, actor or any other per-person field
+    /// (``RelayedAuditEntry``). A search by subject or actor is refused: access history
+    /// stays on the node, for its own DPO (`GET /v1/audit/entries`).
+    func relayedAuditEntries(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let session = try context.requireSession()
+        let refused = Set(request.query.keys).subtracting(Self.relayedAuditArguments)
+        guard refused.isEmpty else {
+            throw APIError.badRequest(
+                "a relayed audit search takes only action, since, until, limit and after, not \(refused.sorted().joined(separator: ", ")): access history by subject or actor stays on this node (its DPO asks GET /v1/audit/entries)"
+            )
         }
+        let query = try auditFilters(request)
+        let found = try session.vault.searchAudit(query)
+        let entries = found.filter { mayRead($0.regions, context) }.map(RelayedAuditEntry.init)
+        return try HTTPResponse.json(
+            RelayedAuditEntries(
+                entries: entries,
+                treeSize: session.vault.auditTreeSize,
+                truncated: found.count == query.limit
+            )
+        )
+    }
+
+    /// The arguments every audit search takes — `action`, `since`, `until`, `after`,
+    /// `limit` (default 100) — checked (`400` saying the expected form).
+    func auditFilters(_ request: HTTPRequest) throws -> AuditQuery {
+        var query = AuditQuery(limit: 100)
+        query.action = request.query["action"]
+        query.after = try unsigned(request, "after")
+        query.since = try auditTime(request, "since")
+        query.until = try auditTime(request, "until")
         if let limit = try unsigned(request, "limit") {
             guard (1...UInt64(Self.maximumAuditEntries)).contains(limit) else {
                 throw APIError.badRequest("limit must be between 1 and \(Self.maximumAuditEntries)")
             }
             query.limit = Int(limit)
         }
-        let entries = try session.vault.searchAudit(query).filter { entry in
-            entry.regions.allSatisfy { permits(context, region: RegionID(rawValue: $0)) }
+        return query
+    }
+
+    /// The time argument `name`, read by the one parser of the API and CLI — not the audit
+    /// format's own strict reader, which accepts exactly the millisecond UTC form entries
+    /// are written in.
+    func auditTime(_ request: HTTPRequest, _ name: String) throws -> AuditTimestamp? {
+        guard let text = request.query[name] else { return nil }
+        guard let instant = Timestamp.instant(text) else {
+            throw APIError.badRequest("\(name) must be \(Timestamp.expectedForm)")
         }
-        return try HTTPResponse.json(AuditEntriesResponse(entries: entries, treeSize: session.vault.auditTreeSize))
+        return AuditTimestamp(millisecondsSince1970: instant.millisecondsSince1970)
+    }
+
+    /// Whether the caller may see an entry naming `regions`: each in the token's scope and,
+    /// on a region node, held here (entries naming no region: yes). A coordinator holds no
+    /// region, so there the token's scope alone decides.
+    func mayRead(_ regions: [String], _ context: RequestContext) -> Bool {
+        guard configuration.coordinator != nil else {
+            return regions.allSatisfy { permits(context, region: RegionID(rawValue: $0)) }
+        }
+        guard let token = context.token else { return false }
+        return regions.allSatisfy { token.scope.permits(RegionID(rawValue: $0)) }
     }
 
     /// `GET /v1/audit/checkpoint`: a recent checkpoint (C2SP tlog-checkpoint signed note,

@@ -24,12 +24,17 @@ extension Endpoints {
 
         registerRegisterRoutes(&router)  // the DPO's registers: Endpoints+Breaches.swift, Endpoints+Registers.swift
         router.add("GET", "/v1/audit/entries", operation: .auditRead, auditEntries)
+        router.add("GET", "/v1/audit/entries/relay", operation: .auditSearchRelay, relayedAuditEntries)
         router.add("GET", "/v1/audit/checkpoint", operation: .auditVerify, auditCheckpoint)
         router.add("GET", "/v1/audit/proof/inclusion", operation: .auditVerify, inclusionProof)
         router.add("GET", "/v1/audit/proof/consistency", operation: .auditVerify, consistencyProof)
         router.add("GET", "/v1/audit/pubkey", operation: .auditVerify, auditPublicKey)
         router.add("GET", "/v1/audit/cosignatures", operation: .auditVerify, listCosignatures)
         router.add("POST", "/v1/audit/cosignatures", operation: .witness, receiveCosignatures)
+        // A coordinator's DPO views over every node's trail (Endpoints+Federation.swift,
+        // decision 0027); a region node answers them 404 not_a_coordinator.
+        router.add("GET", "/v1/federation/checkpoints", operation: .auditVerify, federatedCheckpoints)
+        router.add("GET", "/v1/federation/audit/entries", operation: .auditRead, federatedAuditEntries)
 
         router.add("POST", "/v1/query", operation: .query, query)
         router.add("POST", "/v1/query/release", operation: .queryRelay, queryRelease)

@@ -18,7 +18,8 @@ struct AuditActionTests {
         "query.saved.list", "token.create", "token.revoke", "auth.failure", "http.request", "request.misdirected",
         "store.verify",
         "store.restore", "store.unavailable", "store.recovered", "backup.create", "backup.restore",
-        "audit.recovered", "witness.cosign", "witness.alarm", "witness.failed", "witness.receive", "witness.list",
+        "audit.recovered", "audit.relay", "witness.cosign", "witness.alarm", "witness.failed", "witness.receive",
+        "witness.list",
     ]
 
     @Test func everyActionKeepsItsOnDiskName() {

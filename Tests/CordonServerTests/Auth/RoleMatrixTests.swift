@@ -29,15 +29,19 @@ struct RoleMatrixTests {
         ("POST", "/v1/dsr/dsr-0000000000000000/extend", "{}", "application/json", ["dpo"]),
         ("POST", "/v1/dsr/dsr-0000000000000000/complete", "{}", "application/json", ["dpo"]),
         ("GET", "/v1/audit/entries", nil, nil, ["dpo"]),
-        ("GET", "/v1/audit/checkpoint", nil, nil, ["dpo", "admin"]),
-        ("GET", "/v1/audit/proof/inclusion?index=0", nil, nil, ["dpo", "admin"]),
-        ("GET", "/v1/audit/proof/consistency?from=1&to=2", nil, nil, ["dpo", "admin"]),
-        ("GET", "/v1/audit/pubkey", nil, nil, ["dpo", "admin"]),
-        ("GET", "/v1/audit/cosignatures", nil, nil, ["dpo", "admin"]),
+        ("GET", "/v1/audit/entries/relay?action=http.request", nil, nil, ["coordinator"]),
+        ("GET", "/v1/audit/checkpoint", nil, nil, ["dpo", "admin", "coordinator"]),
+        ("GET", "/v1/audit/proof/inclusion?index=0", nil, nil, ["dpo", "admin", "coordinator"]),
+        ("GET", "/v1/audit/proof/consistency?from=1&to=2", nil, nil, ["dpo", "admin", "coordinator"]),
+        ("GET", "/v1/audit/pubkey", nil, nil, ["dpo", "admin", "coordinator"]),
+        ("GET", "/v1/audit/cosignatures", nil, nil, ["dpo", "admin", "coordinator"]),
+        // A coordinator's views (404 not_a_coordinator here, after authorization).
+        ("GET", "/v1/federation/checkpoints", nil, nil, ["dpo", "admin", "coordinator"]),
+        ("GET", "/v1/federation/audit/entries?action=query.run", nil, nil, ["dpo"]),
         ("POST", "/v1/audit/cosignatures", "not a note", "text/plain", ["dpo", "admin"]),
         ("GET", "/v1/policies", nil, nil, ["dpo", "admin"]),
         ("GET", "/v1/policies/gdpr", nil, nil, ["dpo", "admin"]),
-        ("GET", "/v1/regions", nil, nil, ["admin", "dpo", "ingest", "analyst"]),
+        ("GET", "/v1/regions", nil, nil, ["admin", "dpo", "ingest", "analyst", "coordinator"]),
         ("POST", "/v1/retention/run", nil, nil, ["admin"]),
         ("GET", "/v1/stores/verify", nil, nil, ["admin"]),
         ("POST", "/v1/backups", nil, nil, ["admin", "dpo"]),
@@ -66,7 +70,7 @@ struct RoleMatrixTests {
             "application/json", ["analyst"]
         ),
         ("POST", "/v1/queries/saved-m/run", nil, nil, ["analyst"]),
-        ("GET", "/v1/whoami", nil, nil, ["admin", "dpo", "ingest", "analyst"]),
+        ("GET", "/v1/whoami", nil, nil, ["admin", "dpo", "ingest", "analyst", "coordinator"]),
         ("GET", "/v1/keys", nil, nil, ["admin"]),
         ("GET", "/v1/breaches", nil, nil, ["dpo", "admin"]),
         (
@@ -94,9 +98,18 @@ struct RoleMatrixTests {
     @Test("every role gets exactly the endpoints of the matrix; the rest are 403 forbidden and audited")
     func fullMatrix() throws {
         let fixture = try ServerFixture()
+        let coordinator = try fixture.vault.tokenRegistry().create(
+            name: "coordinator",
+            role: .coordinator,
+            scope: .allRegions,
+            purposes: [],
+            context: AccessContext(actor: "test", role: .admin)
+        ).secret
+        let secrets = ["coordinator": coordinator]
         for (method, target, body, contentType, allowed) in Self.routes {
-            for role in ["admin", "dpo", "ingest", "analyst"] {
-                let reply = fixture.call(method, target, token: role, body: body, contentType: contentType)
+            for role in ["admin", "dpo", "ingest", "analyst", "coordinator"] {
+                let token = secrets[role] ?? role
+                let reply = fixture.call(method, target, token: token, body: body, contentType: contentType)
                 if allowed.contains(role) {
                     #expect(
                         ![401, 403].contains(reply.status),

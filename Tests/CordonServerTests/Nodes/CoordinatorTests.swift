@@ -7,12 +7,14 @@ import Foundation
 import Testing
 
 /// A coordinator (decision 0027) over an eu and a us node on loopback ports: its own data
-/// directory holds no region, its analyst token is its own.
+/// directory holds no region; its analyst, DPO and admin tokens are its own.
 final class CoordinatorFixture: Sendable {
     let directory: URL
     let api: CordonAPI
     let host: MicroHTTPDHost
     let analystToken: String
+    /// The coordinator's own tokens by role label: `analyst`, `dpo`, `admin`.
+    let tokens: [String: String]
     let log = RecordingLogHandler()
 
     init(eu: RegionNode, us: RegionNode, timeoutSeconds: Double = 3) throws {
@@ -20,14 +22,19 @@ final class CoordinatorFixture: Sendable {
         let source = ShippedVault.keyFile(in: directory)
         _ = try DataDirectory.initialize(at: directory, regions: [], source: source, passphraseParameters: .testing)
         let vault = try ShippedVault.open(at: directory, source: source)
-        analystToken =
-            try vault.tokenRegistry().create(
-                name: "analyst",
-                role: .analyst,
-                scope: .allRegions,
-                purposes: [.analytics],
-                context: AccessContext(actor: "test", role: .admin)
-            ).secret
+        var secrets: [String: String] = [:]
+        for (label, role) in [("analyst", TokenRole.analyst), ("dpo", .dpo), ("admin", .admin)] {
+            secrets[label] =
+                try vault.tokenRegistry().create(
+                    name: label,
+                    role: role,
+                    scope: .allRegions,
+                    purposes: role == .analyst ? [.analytics] : [],
+                    context: AccessContext(actor: "test", role: .admin)
+                ).secret
+        }
+        tokens = secrets
+        analystToken = secrets["analyst"] ?? ""
         var nodes: [RegionID: String] = [:]
         var tokens: [RegionID: String] = [:]
         for region in ShippedVault.configuration.regions.keys {
