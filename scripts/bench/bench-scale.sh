@@ -26,8 +26,8 @@
 #
 # usage: scripts/bench/bench-scale.sh [EVENTS]
 #   EVENTS (or BENCH_ROWS via make bench) defaults to 600000; subjects = EVENTS / 30 (the
-#   demo's shape: 20,000 subjects, 600,000 events). About 3 minutes at the default on 2
-#   cores, 8 at 2,000,000.
+#   demo's shape: 20,000 subjects, 600,000 events). About 2 minutes at the default on 2
+#   shared cores, 7 at 2,000,000.
 #   SCALE_QUERY_SAMPLES timed answers per shape (default 5); SCALE_CPU_QUERIES the N above
 #   (default 8).
 #   CORDON, CORDON_BENCH: release binaries to use (default .build/release/cordon and
