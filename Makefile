@@ -89,8 +89,9 @@ fuzz-api: build
 tour: release
 	./scripts/tour.sh $(CORDON_RELEASE)
 
-## bench-deps: the Debian packages only the benchmarks need (wrk drives bench-http.sh), when missing.
-BENCH_DEBS := wrk
+## bench-deps: the Debian packages only the benchmarks need (wrk drives bench-http.sh; time gives
+## bench-scale.sh each process's CPU seconds), when missing.
+BENCH_DEBS := wrk time
 bench-deps:
 	@missing=""; \
 	for p in $(BENCH_DEBS); do \
