@@ -63,7 +63,9 @@ extension UtilityBenchmark {
         }
         try people.write(to: directory.appendingPathComponent("subjects.ndjson"))
         try events.write(to: directory.appendingPathComponent("events.ndjson"))
-        FileHandle.standardError.write(Data("cordon-bench: \(subjects.count) lawful persons written to \(output)\n".utf8))
+        FileHandle.standardError.write(
+            Data("cordon-bench: \(subjects.count) lawful persons written to \(output)\n".utf8)
+        )
     }
 }
 

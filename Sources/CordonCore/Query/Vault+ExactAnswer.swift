@@ -1,5 +1,5 @@
-import Foundation
 import CordonStore
+import Foundation
 
 extension Vault {
     /// One group of an exact answer: its key (dimension labels in canonical order) and the

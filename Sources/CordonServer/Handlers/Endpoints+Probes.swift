@@ -38,7 +38,9 @@ extension Endpoints {
         guard let session = context.session else { throw APIError.sealed }
         switch session.vault.auditHealth(attemptingRecovery: true).state {
         case .writable:
-            if let coordinator = configuration.coordinator { return try coordinatorReadiness(coordinator, vault: session.vault) }
+            if let coordinator = configuration.coordinator {
+                return try coordinatorReadiness(coordinator, vault: session.vault)
+            }
             let overdue = try? session.vault.overdueBreachNotifications(now: Date()).count
             let alarms = session.vault.standingWitnessAlarms().mapValues(\.rawValue)
             return try HTTPResponse.json(

@@ -30,28 +30,31 @@ struct CoordinatorCommand: ParsableCommand {
             Example: cordon coordinator --data ./coord --node eu=http://127.0.0.1:8081 --node us=http://127.0.0.1:8082
             """
     )
-    static let arguments: [ArgumentSpec] = [
-        .option(
-            .bind,
-            valueName: "ADDR:PORT",
-            help: "Address to listen on (default 127.0.0.1:8080); other than loopback needs --tls-cert and --tls-key."
-        ),
-    ] + ServeListenOptions.tlsSpecs + [
-        NodeOptions.nodeSpec,
-        .repeatingOption(
-            .nodeToken,
-            valueName: "REGION=TOKEN",
-            help: "The coordinator token the node of REGION issued (repeatable; default $CORDON_NODE_TOKEN_<REGION>)."
-        ),
-        .option(
-            .nodeTimeout,
-            valueName: "SECONDS",
-            help: "Seconds a node may take to answer before its regions are unavailable (default 10)."
-        ),
-    ] + ServeWitnesses.specs + [
-        ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
-        GlobalOptions.dataSpec, GlobalOptions.configSpec,
-    ]
+    static let arguments: [ArgumentSpec] =
+        [
+            .option(
+                .bind,
+                valueName: "ADDR:PORT",
+                help:
+                    "Address to listen on (default 127.0.0.1:8080); other than loopback needs --tls-cert and --tls-key."
+            )
+        ] + ServeListenOptions.tlsSpecs + [
+            NodeOptions.nodeSpec,
+            .repeatingOption(
+                .nodeToken,
+                valueName: "REGION=TOKEN",
+                help:
+                    "The coordinator token the node of REGION issued (repeatable; default $CORDON_NODE_TOKEN_<REGION>)."
+            ),
+            .option(
+                .nodeTimeout,
+                valueName: "SECONDS",
+                help: "Seconds a node may take to answer before its regions are unavailable (default 10)."
+            ),
+        ] + ServeWitnesses.specs + [
+            ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
+            GlobalOptions.dataSpec, GlobalOptions.configSpec,
+        ]
 
     let global: GlobalOptions
     let server: ServerConfiguration

@@ -35,49 +35,52 @@ struct ServeCommand: ParsableCommand {
             Example: cordon serve --bind 127.0.0.1:8080
             """
     )
-    static let arguments: [ArgumentSpec] = [
-        .option(
-            .bind,
-            valueName: "ADDR:PORT",
-            help:
-                "Address to listen on: IPv4 or [IPv6] (default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks one)."
-        ),
-    ] + ServeListenOptions.tlsSpecs + [
-        .option(.threads, valueName: "N", help: "Worker threads (default 16 per core, at least 64)."),
-        .option(.maxBodyBytes, valueName: "N", help: "Largest request body (default 8388608)."),
-        .option(.maxLines, valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
-        .option(.timeout, valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
-        IngestArguments.clockSkewSpec,
-        .option(.rateLimit, valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
-        .option(
-            .retentionInterval,
-            valueName: "SECONDS",
-            help:
-                "Seconds between the server's own retention sweeps (default 3600, the first within a minute; 0 turns them off)."
-        ),
-        .option(
-            .backupDir,
-            valueName: "DIR",
-            help: "Where POST /v1/backups writes online backups, one new directory each (default: refused)."
-        ),
-    ] + ServeWitnesses.specs + [
-        .option(
-            .measureInProcess,
-            valueName: "N",
-            help:
-                "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."
-        ),
-        .option(.measureBody, valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
-        NodeOptions.regionsSpec("Serve only these of the instance's regions, comma-separated (narrows, never widens)."),
-        NodeOptions.nodeSpec,
-        .option(
-            .publicURL,
-            valueName: "URL",
-            help: "This node's URL as others reach it, for GET /v1/regions (default: the bound address)."
-        ),
-        ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
-        GlobalOptions.dataSpec, GlobalOptions.configSpec,
-    ]
+    static let arguments: [ArgumentSpec] =
+        [
+            .option(
+                .bind,
+                valueName: "ADDR:PORT",
+                help:
+                    "Address to listen on: IPv4 or [IPv6] (default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks one)."
+            )
+        ] + ServeListenOptions.tlsSpecs + [
+            .option(.threads, valueName: "N", help: "Worker threads (default 16 per core, at least 64)."),
+            .option(.maxBodyBytes, valueName: "N", help: "Largest request body (default 8388608)."),
+            .option(.maxLines, valueName: "N", help: "Most NDJSON lines per ingest request (default 10000)."),
+            .option(.timeout, valueName: "SECONDS", help: "Idle connection timeout (default 30)."),
+            IngestArguments.clockSkewSpec,
+            .option(.rateLimit, valueName: "RPS", help: "Requests per second per token (default 100; burst 2x)."),
+            .option(
+                .retentionInterval,
+                valueName: "SECONDS",
+                help:
+                    "Seconds between the server's own retention sweeps (default 3600, the first within a minute; 0 turns them off)."
+            ),
+            .option(
+                .backupDir,
+                valueName: "DIR",
+                help: "Where POST /v1/backups writes online backups, one new directory each (default: refused)."
+            ),
+        ] + ServeWitnesses.specs + [
+            .option(
+                .measureInProcess,
+                valueName: "N",
+                help:
+                    "Benchmark peer: answer N event batches (--measure-body) and N checkpoint reads in-process, print JSON, exit."
+            ),
+            .option(.measureBody, valueName: "FILE", help: "The NDJSON event batch for --measure-in-process."),
+            NodeOptions.regionsSpec(
+                "Serve only these of the instance's regions, comma-separated (narrows, never widens)."
+            ),
+            NodeOptions.nodeSpec,
+            .option(
+                .publicURL,
+                valueName: "URL",
+                help: "This node's URL as others reach it, for GET /v1/regions (default: the bound address)."
+            ),
+            ServeLogOptions.formatSpec, ServeLogOptions.levelSpec,
+            GlobalOptions.dataSpec, GlobalOptions.configSpec,
+        ]
 
     let global: GlobalOptions
     let server: ServerConfiguration

@@ -49,14 +49,22 @@ struct FederatedTopology {
     }
 
     func script(_ action: String, _ node: String) throws {
-        let result = try Self.run(["/bin/bash", script, action, directory.path("nodes"), node], environment: environment)
-        guard result.status == 0 else { throw TopologyFailure("federated.sh \(action) \(node): \(result.standardError)") }
+        let result = try Self.run(
+            ["/bin/bash", script, action, directory.path("nodes"), node],
+            environment: environment
+        )
+        guard result.status == 0 else {
+            throw TopologyFailure("federated.sh \(action) \(node): \(result.standardError)")
+        }
     }
 
     /// SIGKILL to a node's server: no clean shutdown.
     func kill(_ node: String) throws {
         let pid = try String(contentsOfFile: path("\(node).pid"), encoding: .utf8)
-        let result = try Self.run(["/bin/kill", "-9", pid.trimmingCharacters(in: .whitespacesAndNewlines)], environment: [:])
+        let result = try Self.run(
+            ["/bin/kill", "-9", pid.trimmingCharacters(in: .whitespacesAndNewlines)],
+            environment: [:]
+        )
         guard result.status == 0 else { throw TopologyFailure("kill -9 \(node): \(result.standardError)") }
         try? FileManager.default.removeItem(atPath: path("\(node).pid"))
     }
@@ -73,7 +81,11 @@ struct FederatedTopology {
 
     func post(_ node: String, _ route: String, _ body: [String: Any], token: String) throws -> [String: Any] {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
-        return try curl(url(node) + route, token: token, extra: ["-H", "Content-Type: application/json", "--data", json])
+        return try curl(
+            url(node) + route,
+            token: token,
+            extra: ["-H", "Content-Type: application/json", "--data", json]
+        )
     }
 
     private func curl(_ url: String, token: String?, extra: [String] = []) throws -> [String: Any] {

@@ -50,7 +50,8 @@ struct FederatedTopologyTests {
         try Data(Self.people(canary: canary).utf8).write(to: URL(filePath: file))
         let ingest = try topology.inClient(
             [
-                CordonProcess.binary.path, "ingest", "--via", topology.url("eu"), "--token", topology.token("eu", "ingest"),
+                CordonProcess.binary.path, "ingest", "--via", topology.url("eu"), "--token",
+                topology.token("eu", "ingest"),
                 "--token", "us=\(try topology.token("us", "ingest"))", "--token",
                 "uk=\(try topology.token("uk", "ingest"))", file,
             ]
@@ -64,14 +65,23 @@ struct FederatedTopologyTests {
                 .filter { $0.hasSuffix(".db") }
             #expect(stores == ["\(region).db"], "\(region) holds \(stores)")
         }
-        let coordinatorStores = (try? FileManager.default.contentsOfDirectory(atPath: topology.path("coord/regions"))) ?? []
+        let coordinatorStores =
+            (try? FileManager.default.contentsOfDirectory(atPath: topology.path("coord/regions"))) ?? []
         #expect(coordinatorStores.isEmpty, "the coordinator holds \(coordinatorStores)")
 
         // The coordinator merges the nodes' releases into one node's answer shape.
-        let merged = try topology.post("coord", "/v1/query", ["sql": Self.query, "purpose": "analytics"],
-                                       token: topology.token("coord", "analyst"))
-        let single = try topology.post("eu", "/v1/query", ["sql": Self.query, "purpose": "analytics"],
-                                       token: topology.token("eu", "analyst"))
+        let merged = try topology.post(
+            "coord",
+            "/v1/query",
+            ["sql": Self.query, "purpose": "analytics"],
+            token: topology.token("coord", "analyst")
+        )
+        let single = try topology.post(
+            "eu",
+            "/v1/query",
+            ["sql": Self.query, "purpose": "analytics"],
+            token: topology.token("eu", "analyst")
+        )
         #expect(Set(single.keys).subtracting(merged.keys).isEmpty, "node: \(single.keys), coordinator: \(merged.keys)")
         let mergedPrivacy = try #require(merged["privacy"] as? [String: Any])
         let singlePrivacy = try #require(single["privacy"] as? [String: Any])
@@ -106,9 +116,12 @@ struct FederatedTopologyTests {
         // Killed: within the coordinator's node timeout (5 s) us is unavailable, eu and uk answer.
         try topology.kill("us")
         let started = Date()
-        let degraded = try topology.post("coord", "/v1/query",
-                                         ["sql": "SELECT region, COUNT(*) FROM subjects GROUP BY region", "purpose": "analytics"],
-                                         token: topology.token("coord", "analyst"))
+        let degraded = try topology.post(
+            "coord",
+            "/v1/query",
+            ["sql": "SELECT region, COUNT(*) FROM subjects GROUP BY region", "purpose": "analytics"],
+            token: topology.token("coord", "analyst")
+        )
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(degraded["regionsUnavailable"] as? [String] == ["br", "cn", "us"], "\(degraded)")
         let left = (degraded["rows"] as? [[Any]] ?? []).compactMap { $0.first as? String }
