@@ -74,7 +74,7 @@ format:
 demo: release
 	./scripts/demo.sh $(CORDON_RELEASE)
 
-## demo-federated: one region node per region (eu, us, uk), each in its own network namespace
+## demo-federated: one region node per region (eu, us, uk) and a coordinator, each in its own network namespace
 ## with TLS when run as root (loopback ports otherwise), witnessing each other; prints how to
 ## use them. `scripts/federated.sh down demo-federated` stops them (issue #20).
 demo-federated: release

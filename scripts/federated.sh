@@ -273,7 +273,8 @@ Tokens are per node, in $DIR/tokens (REGION.admin, .dpo, .ingest, .analyst). Try
   ${run}$CORDON ingest --via $(url 0) --token \$(cat $DIR/tokens/$first.ingest) ${via[*]} FILE.ndjson
   ${run}curl -s -H "Authorization: Bearer \$(cat $DIR/tokens/$first.dpo)" $(url 0)/v1/regions
   ${run}curl -s -H "Authorization: Bearer \$(cat $DIR/tokens/$first.dpo)" $(url 0)/v1/audit/cosignatures
-  ${run}curl -s -H "Authorization: Bearer \$(cat $DIR/tokens/coord.analyst)" -d '{"query": "SELECT country, COUNT(DISTINCT subject) FROM events GROUP BY country", "purpose": "analytics"}' $(url coord)/v1/query
+  ${run}curl -s -H "Authorization: Bearer \$(cat $DIR/tokens/coord.analyst)" -H "Content-Type: application/json" -d '{"sql": "SELECT region, COUNT(DISTINCT subject) FROM subjects GROUP BY region", "purpose": "analytics"}' $(url coord)/v1/query
+  ${run}curl -s $(url coord)/readyz    # every node, and any node whose trail the coordinator found cut
 Each node witnesses the others every ${INTERVAL}s (/readyz and /metrics report a cut or forked trail).
 Stop with: $0 down $DIR
 EOF
