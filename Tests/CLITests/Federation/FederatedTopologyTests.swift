@@ -122,7 +122,8 @@ struct FederatedTopologyTests {
             ["sql": "SELECT region, COUNT(*) FROM subjects GROUP BY region", "purpose": "analytics"],
             token: topology.token("coord", "analyst")
         )
-        #expect(Date().timeIntervalSince(started) < 10)
+        // The node timeout is 5 s; the rest is slack for a loaded 2-core machine (curl gives up at 20).
+        #expect(Date().timeIntervalSince(started) < 20)
         #expect(degraded["regionsUnavailable"] as? [String] == ["br", "cn", "us"], "\(degraded)")
         let left = (degraded["rows"] as? [[Any]] ?? []).compactMap { $0.first as? String }
         #expect(Set(left) == ["eu", "uk"], "\(degraded)")
