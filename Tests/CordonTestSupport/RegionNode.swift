@@ -32,21 +32,10 @@ public final class RegionNode: Sendable {
             nodes: peers
         )
         let vault = try ShippedVault.open(at: directory, source: source)
-        var secrets: [String: String] = [:]
-        let roles: [(String, TokenRole)] = [
-            ("ingest", .ingest), ("dpo", .dpo), ("analyst", .analyst), ("coordinator", .coordinator),
-        ]
-        for (label, role) in roles {
-            secrets[label] =
-                try vault.tokenRegistry().create(
-                    name: label,
-                    role: role,
-                    scope: .allRegions,
-                    purposes: role == .analyst ? [.analytics] : [],
-                    context: AccessContext(actor: "test", role: .admin)
-                ).secret
-        }
-        tokens = secrets
+        tokens = try Self.issueTokens(
+            in: vault,
+            [("ingest", .ingest), ("dpo", .dpo), ("analyst", .analyst), ("coordinator", .coordinator)]
+        )
         var configuration = ServerConfiguration(dataDirectory: directory)
         configuration.bind = .loopback(port: 0)
         configuration.configDirectory = TestPackage.root
@@ -85,5 +74,24 @@ public final class RegionNode: Sendable {
     deinit {
         stop()
         try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+extension RegionNode {
+    /// One all-regions token per (label, role), named by its label (analysts get the
+    /// `analytics` purpose): the secrets by label.
+    public static func issueTokens(in vault: Vault, _ roles: [(String, TokenRole)]) throws -> [String: String] {
+        var secrets: [String: String] = [:]
+        for (label, role) in roles {
+            secrets[label] =
+                try vault.tokenRegistry().create(
+                    name: label,
+                    role: role,
+                    scope: .allRegions,
+                    purposes: role == .analyst ? [.analytics] : [],
+                    context: AccessContext(actor: "test", role: .admin)
+                ).secret
+        }
+        return secrets
     }
 }

@@ -22,17 +22,7 @@ final class CoordinatorFixture: Sendable {
         let source = ShippedVault.keyFile(in: directory)
         _ = try DataDirectory.initialize(at: directory, regions: [], source: source, passphraseParameters: .testing)
         let vault = try ShippedVault.open(at: directory, source: source)
-        var secrets: [String: String] = [:]
-        for (label, role) in [("analyst", TokenRole.analyst), ("dpo", .dpo), ("admin", .admin)] {
-            secrets[label] =
-                try vault.tokenRegistry().create(
-                    name: label,
-                    role: role,
-                    scope: .allRegions,
-                    purposes: role == .analyst ? [.analytics] : [],
-                    context: AccessContext(actor: "test", role: .admin)
-                ).secret
-        }
+        let secrets = try RegionNode.issueTokens(in: vault, [("analyst", .analyst), ("dpo", .dpo), ("admin", .admin)])
         tokens = secrets
         analystToken = secrets["analyst"] ?? ""
         var nodes: [RegionID: String] = [:]
