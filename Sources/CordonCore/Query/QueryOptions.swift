@@ -1,7 +1,7 @@
 /// How a query runs.
 public struct QueryOptions: Sendable {
-    /// The noise mechanism of released statistics; nil lets each region use the one with the
-    /// lower release threshold (decision 0014).
+    /// The noise mechanism of every released statistic; nil lets each region's plan choose
+    /// (``QueryPlanner/choose(named:statistics:selectingCountReleased:calibrate:)``, decision 0014).
     public var mechanism: NoiseMechanism?
     /// "Now" in Unix seconds, for consent, retention and the budget period (tests and
     /// replays); nil means the current time.

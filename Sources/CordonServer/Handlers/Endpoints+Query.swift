@@ -4,8 +4,8 @@ import Foundation
 struct QueryBody: Decodable {
     var sql: String
     var purpose: String
-    /// `auto` (default: each region uses the one with the lower release threshold),
-    /// `laplace` or `gaussian`.
+    /// `auto` (default: Laplace, the selecting count on the Gaussian where that lowers the
+    /// release threshold; decision 0014), `laplace` or `gaussian`.
     var mechanism: String?
     /// Plan only: no data read, no budget spent.
     var explain: Bool?

@@ -46,7 +46,8 @@ struct QueryCommand: ParsableCommand {
             .option(
                 .mechanism,
                 valueName: "NAME",
-                help: "auto (default: per region, the one that releases groups from fewer people), laplace or gaussian."
+                help:
+                    "auto (default: Laplace, with the count that selects groups on the Gaussian where that needs fewer people), or laplace or gaussian for every statistic."
             ),
             .option(.epsilon, valueName: "E", help: "ε to spend per region (default: the policy's ε per query)."),
             .option(.maxGroups, valueName: "N", help: "Groups one subject may reach (default: the catalog's)."),

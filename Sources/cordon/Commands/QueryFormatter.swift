@@ -46,9 +46,7 @@ enum QueryFormatter {
         if answer.rows.isEmpty {
             text += "(no group passed the release threshold; --explain shows the people a group needs)\n"
         }
-        let mechanisms = Set(privacy.regions.compactMap(\.mechanism).map(\.rawValue)).sorted()
-        text +=
-            "\n95% confidence intervals in brackets; mechanism: discrete \((mechanisms.isEmpty ? [privacy.mechanism.rawValue] : mechanisms).joined(separator: " and "))"
+        text += "\n95% confidence intervals in brackets; mechanism: \(privacy.mechanismSummary)"
         if showRegions, privacy.regions.contains(where: { $0.pooledWith != nil }) {
             text += "; noise pooled: one draw per value for the total over the regions a row names"
         } else if showRegions {
@@ -62,10 +60,16 @@ enum QueryFormatter {
         return text
     }
 
+    /// The regions' mechanisms in words (the explanation's own when no region runs).
+    private static func mechanisms(_ explanation: QueryExplanation) -> String {
+        let summaries = Set(explanation.regions.compactMap(\.mechanismSummary)).sorted()
+        return summaries.isEmpty ? explanation.mechanism.rawValue : summaries.joined(separator: "; ")
+    }
+
     /// The plan of `--explain`.
     static func text(_ explanation: QueryExplanation) -> String {
         var text =
-            "query: \(explanation.query)\npurpose: \(explanation.purpose) (counts events collected for: \(explanation.collectionPurposes.joined(separator: ", ")))\nmechanism: discrete \(explanation.mechanism.rawValue)\n"
+            "query: \(explanation.query)\npurpose: \(explanation.purpose) (counts events collected for: \(explanation.collectionPurposes.joined(separator: ", ")))\nmechanism: discrete \(mechanisms(explanation))\n"
         if explanation.wouldUseReleasedAnswer {
             text += "already answered this period: would return the released answer, no budget spent\n"
         }
@@ -82,7 +86,7 @@ enum QueryFormatter {
             text +=
                 "  bounds: ≤ \(plan.maxGroupsPerSubject) groups per subject\(subjectLevel.isEmpty ? "" : " (\(subjectLevel.joined(separator: ", ")): one group per person)"), ≤ \(plan.maxRowsPerGroup) rows per group\(plan.maxAmountPerGroup.map { ", ≤ \($0) amount per person and group" } ?? "")\n"
             text +=
-                "  release threshold: a group of \(plan.releaseThreshold) people is released with probability ≥ 50% (partition selection \(plan.selectionThreshold), policy minimum \(plan.minAggregationSubjects)); mechanism \(plan.mechanism?.rawValue ?? "?")\n"
+                "  release threshold: a group of \(plan.releaseThreshold) people is released with probability ≥ 50% (partition selection \(plan.selectionThreshold), policy minimum \(plan.minAggregationSubjects)); mechanism \(plan.mechanismSummary ?? "?")\n"
             if let keys = plan.publicKeys, plan.pooledWith != nil {
                 text +=
                     "  public keys: \(keys) across the pool, known from the query and the catalog; every one is released with noise unless its count is below the threshold\n"

@@ -123,6 +123,25 @@ struct NoiseTests {
         }
     }
 
+    /// ρ from (ε, δ) by Canonne, Kamath and Steinke's conversion: the published value at
+    /// ε = 1, δ = 1e-7 (their `cdp_rho`), never below Bun and Steinke's, and the largest ρ the
+    /// bound allows — checked against the bound on an independent grid of α.
+    @Test(arguments: [(1.0, 1e-7), (0.5, 5e-8), (0.1, 1e-6), (3.0, 1e-9)])
+    func rhoIsTheLargestTheZCDPConversionAllows(_ epsilon: Double, _ delta: Double) {
+        let rho = NoiseCalibration.rho(epsilon: epsilon, delta: delta)
+        let logInverse = log(1 / delta)
+        let bunSteinke = pow((logInverse + epsilon).squareRoot() - logInverse.squareRoot(), 2)
+        #expect(rho >= bunSteinke)
+        func bound(_ rho: Double) -> Double {
+            stride(from: 1.001, through: 2_000, by: 0.001).map { alpha in
+                exp((alpha - 1) * (alpha * rho - epsilon) + alpha * log1p(-1 / alpha)) / (alpha - 1)
+            }.min()!
+        }
+        #expect(bound(rho) <= delta * (1 + 1e-3))
+        #expect(bound(rho * 1.01) > delta)
+        if epsilon == 1 && delta == 1e-7 { #expect(abs(rho - 0.020187) < 0.000001) }
+    }
+
     @Test func budgetPeriodsAreCalendarMonths() {
         let period = BudgetPeriod.containing(1_749_945_600, duration: ISODuration(months: 1))  // 2025-06-15
         #expect(CivilTime.timestampLabel(period.start) == "2025-06-01T00:00:00Z")

@@ -79,7 +79,7 @@ public enum AnswerExport {
             ("epsilon spent", perRegion(privacy.epsilonSpent)),
             ("budget remaining", perRegion(privacy.budgetRemaining)),
             ("confidence", number(privacy.confidenceLevel)),
-            ("mechanism", "discrete \(privacy.mechanism.rawValue)"),
+            ("mechanism", privacy.mechanismSummary),
             ("suppressed groups", suppressed),
             (
                 "cached",

@@ -12,13 +12,41 @@ public enum NoiseCalibration {
         return .laplace(numerator: UInt64((scale * 1_000_000).rounded(.up)), denominator: 1_000_000)
     }
 
-    /// The largest ρ whose ρ-zCDP implies (ε, δ)-DP: ρ-zCDP implies
-    /// (ρ + 2√(ρ·ln(1/δ)), δ)-DP (Bun and Steinke 2016, Prop. 1.3), so
-    /// √ρ = √(ln(1/δ) + ε) − √(ln(1/δ)).
+    /// The largest ρ whose ρ-zCDP implies (ε, δ)-DP under the conversion of Canonne, Kamath
+    /// and Steinke 2020 (Cor. 13): ρ-zCDP implies (ε, δ)-DP for every α > 1 with
+    /// δ = exp((α − 1)(αρ − ε)) · (1 − 1/α)^α / (α − 1). It is never worse than Bun and
+    /// Steinke's (ρ + 2√(ρ·ln(1/δ)), δ) (2016, Prop. 1.3), which the search starts from, and
+    /// at ε = 1, δ = 1e-7 it allows a third more ρ (σ 14% smaller). ρ is found by bisection
+    /// and kept only where the bound, evaluated at its own best α, is below δ with a margin
+    /// of 10⁻⁶ for floating point: any α gives a valid bound, so an inexact search errs on the
+    /// safe side.
     static func rho(epsilon: Double, delta: Double) -> Double {
         let logInverse = log(1 / delta)
         let rootRho = (logInverse + epsilon).squareRoot() - logInverse.squareRoot()
-        return rootRho * rootRho
+        let target = delta * (1 - 1e-6)
+        var low = rootRho * rootRho
+        if zcdpDelta(rho: low, epsilon: epsilon) > target { low = 0 }
+        var high = max(low * 4, epsilon + 1)
+        for _ in 0..<200 where high - low > low * 1e-12 {
+            let middle = (low + high) / 2
+            if zcdpDelta(rho: middle, epsilon: epsilon) <= target { low = middle } else { high = middle }
+        }
+        return low
+    }
+
+    /// The δ with which ρ-zCDP implies (ε, δ)-DP (Canonne, Kamath and Steinke 2020, Cor. 13),
+    /// at the α that minimises it (found by bisection on the exponent's derivative, which
+    /// increases in α; the minimum is at least (1 + ε/ρ)/2).
+    static func zcdpDelta(rho: Double, epsilon: Double) -> Double {
+        guard rho > 0 else { return 0 }
+        var (low, high) = (1.01, (epsilon + 1) / (2 * rho) + 2)
+        for _ in 0..<200 {
+            let alpha = (low + high) / 2
+            if (2 * alpha - 1) * rho - epsilon + log1p(-1 / alpha) < 0 { low = alpha } else { high = alpha }
+        }
+        let alpha = (low + high) / 2
+        let logDelta = (alpha - 1) * (alpha * rho - epsilon) + alpha * log1p(-1 / alpha) - log(alpha - 1)
+        return min(1, exp(logDelta))
     }
 
     /// Discrete Gaussian with σ² = Δ₂²/(2ρ) is ρ-zCDP for L2 sensitivity Δ₂ (CKS 2020, Thm 14).

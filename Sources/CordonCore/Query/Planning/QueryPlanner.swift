@@ -20,8 +20,9 @@ import Foundation
 /// - *Public keys.* When every grouping dimension's values follow from the query and the
 ///   catalog (``PublicKeySet``), a region releases every key with noise and selects nothing
 ///   (no δ spent on it); the threshold then applies to the merged count (``ReleaseMerger``).
-/// - *Mechanism.* Unless the query names one, each region uses discrete Laplace, or the
-///   Gaussian where its release threshold is lower by a quarter or more (a choice that depends on
+/// - *Mechanism.* Unless the query names one, each region uses discrete Laplace, with the
+///   selecting count moved to the Gaussian where that lowers the release threshold
+///   (``choose(named:statistics:selectingCountReleased:calibrate:)``: a choice that depends on
 ///   the plan only, never on data).
 ///
 /// Regions hold disjoint subjects, so a query spends its ε in each region it touches
@@ -95,8 +96,8 @@ struct QueryPlanner {
         )
     }
 
-    /// The plan of `region` under `limits`: every candidate mechanism calibrated, the
-    /// Gaussian kept only where its release threshold is lower by a quarter or more.
+    /// The plan of `region` under `limits`, its mechanisms chosen by
+    /// ``choose(named:statistics:selectingCountReleased:calibrate:)``.
     func calibrated(
         _ query: ValidatedQuery,
         limits: PlanLimits,
@@ -111,48 +112,95 @@ struct QueryPlanner {
             rows: limits.rows,
             amountPerGroup: Double(limits.amountPerGroup)
         )
-        let candidates: [NoiseMechanism] = options.mechanism.map { [$0] } ?? [.laplace, .gaussian]
-        var best: RegionPlan?
-        for mechanism in candidates {
-            let plan = Self.calibrate(
+        let calibrate = { (mechanism: NoiseMechanism, selecting: NoiseMechanism?) in
+            Self.calibrate(
                 specs,
                 mechanism: mechanism,
+                selecting: selecting,
                 epsilon: limits.epsilon,
                 delta: limits.delta,
                 groups: limits.groups,
                 minimum: limits.minimum,
                 selection: limits.publicKeys == nil
             )
-            // The Gaussian's noise on values is heavier than Laplace's at the same ε (an L1-bounded
-            // sum gains nothing from L2), so it is taken only where its lower threshold is worth
-            // it: by a quarter or more (several groups per person), never for a few people.
-            if best == nil || Double(plan.releaseThreshold) <= 0.75 * Double(best!.releaseThreshold) {
-                best = RegionPlan(
-                    region: region,
-                    policyID: policy.id,
-                    policyVersion: policy.version,
-                    epsilon: limits.epsilon,
-                    microEpsilon: Int64((limits.epsilon * 1_000_000).rounded(.up)),
-                    delta: limits.delta,
-                    maxGroupsPerSubject: limits.groups,
-                    maxRowsPerGroup: limits.rows,
-                    minAggregationSubjects: limits.minimum,
-                    statistics: plan.statistics,
-                    releaseThreshold: plan.releaseThreshold,
-                    selectionThreshold: plan.selectionThreshold,
-                    mechanism: mechanism,
-                    rho: plan.rho,
-                    selectionDelta: plan.selectionDelta,
-                    maxAmountPerGroup: limits.amountPerGroup,
-                    subjectLevelDimensions: Self.groupingDimensions(query).map(\.description).filter {
-                        catalog.queryBounds.subjectLevel.contains($0)
-                    },
-                    publicKeys: limits.publicKeys,
-                    pooledWith: pooledWith
-                )
-            }
         }
-        return best!
+        let chosen = Self.choose(
+            named: options.mechanism,
+            statistics: specs.count,
+            selectingCountReleased: Self.releasesSelectingCount(query),
+            calibrate: calibrate
+        )
+        let plan = chosen.plan
+        return RegionPlan(
+            region: region,
+            policyID: policy.id,
+            policyVersion: policy.version,
+            epsilon: limits.epsilon,
+            microEpsilon: Int64((limits.epsilon * 1_000_000).rounded(.up)),
+            delta: limits.delta,
+            maxGroupsPerSubject: limits.groups,
+            maxRowsPerGroup: limits.rows,
+            minAggregationSubjects: limits.minimum,
+            statistics: plan.statistics,
+            releaseThreshold: plan.releaseThreshold,
+            selectionThreshold: plan.selectionThreshold,
+            mechanism: chosen.mechanism,
+            rho: plan.rho,
+            selectionDelta: plan.selectionDelta,
+            maxAmountPerGroup: limits.amountPerGroup,
+            subjectLevelDimensions: Self.groupingDimensions(query).map(\.description).filter {
+                catalog.queryBounds.subjectLevel.contains($0)
+            },
+            publicKeys: limits.publicKeys,
+            pooledWith: pooledWith,
+            selectionMechanism: chosen.selecting
+        )
+    }
+
+    /// The mechanisms of a plan, by a rule that depends on the plan only, never on data
+    /// (decision 0014): the one the query names, for every statistic; else discrete Laplace,
+    /// with the selecting count moved to the Gaussian where that lowers the release threshold.
+    /// - A plan of one statistic takes the all-Gaussian plan only where its threshold is lower
+    ///   by a quarter or more: that count is also the released value, and the Gaussian's noise
+    ///   on it is heavier.
+    /// - A plan of several statistics keeps its values on Laplace (an L1-bounded count or sum
+    ///   gains nothing from L2 at the same ε; all-Gaussian purchases per day had a median
+    ///   error 1.6 times Laplace's) and moves only the selecting count: where the query does
+    ///   not release that count (`COUNT(*)` or `SUM` alone), whenever its threshold is lower;
+    ///   where it does, by a quarter or more, as above.
+    static func choose(
+        named: NoiseMechanism?,
+        statistics: Int,
+        selectingCountReleased: Bool,
+        calibrate: (NoiseMechanism, NoiseMechanism?) -> Calibration
+    ) -> (plan: Calibration, mechanism: NoiseMechanism, selecting: NoiseMechanism?) {
+        if let named { return (calibrate(named, nil), named, nil) }
+        let laplace = calibrate(.laplace, nil)
+        let quarterLower = { (plan: Calibration) in
+            Double(plan.releaseThreshold) <= 0.75 * Double(laplace.releaseThreshold)
+        }
+        if statistics == 1 {
+            let gaussian = calibrate(.gaussian, nil)
+            return quarterLower(gaussian) ? (gaussian, .gaussian, nil) : (laplace, .laplace, nil)
+        }
+        let mixed = calibrate(.laplace, .gaussian)
+        let better =
+            selectingCountReleased ? quarterLower(mixed) : mixed.releaseThreshold < laplace.releaseThreshold
+        return better ? (mixed, .laplace, .gaussian) : (laplace, .laplace, nil)
+    }
+
+    typealias Calibration = (
+        statistics: [StatisticPlan], releaseThreshold: Int64, selectionThreshold: Int64, rho: Double?,
+        selectionDelta: Double
+    )
+
+    /// Whether the answer shows the count that selects groups: the funnel's first step,
+    /// attribution's and the A/B test's people, or `COUNT(DISTINCT subject)`.
+    static func releasesSelectingCount(_ query: ValidatedQuery) -> Bool {
+        switch query.computation {
+        case .aggregate(let aggregates): aggregates.contains(.countSubjects)
+        case .shape: true
+        }
     }
 
     /// The contribution bounds: the query's own (within the policy's limits) or the catalog's defaults.
@@ -234,35 +282,47 @@ struct QueryPlanner {
         }
     }
 
-    /// The noise of every statistic and the release threshold, for one mechanism.
+    /// The noise of every statistic and the release threshold: every statistic under
+    /// `mechanism`, or, with `selecting` the Gaussian and `mechanism` Laplace, the selecting
+    /// count (the first statistic) under the Gaussian and the values under Laplace.
+    ///
+    /// ε is shared evenly by the statistics. All-Gaussian plans convert the query's ρ once
+    /// (zCDP composes) and share it evenly in ρ. A mixed plan composes sequentially in
+    /// (ε, δ): the selecting count's ρ comes from its own ε share and the δ selection does not
+    /// take, the values are ε-DP each at theirs (Dwork and Roth 2014, Thm 3.16).
     static func calibrate(
         _ specs: [(name: String, l1: Double, l2: Double)],
         mechanism: NoiseMechanism,
+        selecting: NoiseMechanism? = nil,
         epsilon: Double,
         delta: Double,
         groups: Int,
         minimum: Int,
         selection: Bool = true
-    ) -> (
-        statistics: [StatisticPlan], releaseThreshold: Int64, selectionThreshold: Int64, rho: Double?,
-        selectionDelta: Double
-    ) {
+    ) -> Calibration {
         let share = epsilon / Double(specs.count)
-        let selectionDelta: Double
+        let selectingMechanism = selecting ?? mechanism
+        // The Gaussian selects with half of δ and converts with the other half; with public
+        // keys nothing is selected and all of δ goes to the conversion.
+        let selectionDelta = selection ? (selectingMechanism == .gaussian ? delta / 2 : delta) : 0
         var rho: Double?
         let noises: [NoiseDistribution]
-        switch mechanism {
-        case .laplace:
-            selectionDelta = selection ? delta : 0
+        switch (selectingMechanism, mechanism) {
+        case (.laplace, _):
             noises = specs.map { NoiseCalibration.laplace(epsilon: share, l1Sensitivity: $0.l1) }
-        case .gaussian:
-            // Half of δ converts the query's ρ-zCDP into (ε, δ/2)-DP, half pays for selection;
-            // with public keys nothing is selected and all of δ goes to the conversion.
-            selectionDelta = selection ? delta / 2 : 0
+        case (.gaussian, .gaussian):
             let total = NoiseCalibration.rho(epsilon: epsilon, delta: delta - selectionDelta)
             rho = total
             noises = specs.map {
                 NoiseCalibration.gaussian(rho: total / Double(specs.count), l2Sensitivity: $0.l2)
+            }
+        case (.gaussian, .laplace):
+            let selectingRho = NoiseCalibration.rho(epsilon: share, delta: delta - selectionDelta)
+            rho = selectingRho
+            noises = specs.enumerated().map { index, spec in
+                index == 0
+                    ? NoiseCalibration.gaussian(rho: selectingRho, l2Sensitivity: spec.l2)
+                    : NoiseCalibration.laplace(epsilon: share, l1Sensitivity: spec.l1)
             }
         }
         let statistics = zip(specs, noises).map { spec, noise in

@@ -36,10 +36,12 @@ public struct RegionPlan: Sendable, Codable, Hashable {
     public var releaseThreshold: Int64
     /// The part of the threshold that comes from partition selection (before the policy's minimum).
     public var selectionThreshold: Int64
-    /// The mechanism every statistic of this region uses (nil in answers released before
-    /// decision 0014, whose statistics name theirs).
+    /// The mechanism of this region's statistics — of its values, when ``selectionMechanism``
+    /// names another for the selecting count (nil in answers released before decision 0014,
+    /// whose statistics name theirs).
     public var mechanism: NoiseMechanism? = nil
-    /// The query's ρ (zCDP) in this region, shared evenly by its statistics, for the Gaussian.
+    /// For the Gaussian: the query's ρ (zCDP) in this region, shared evenly by its
+    /// statistics; or, with ``selectionMechanism`` set, the selecting count's own ρ.
     public var rho: Double? = nil
     /// The δ partition selection spends (all of δ for Laplace, half for the Gaussian).
     public var selectionDelta: Double? = nil
@@ -56,6 +58,29 @@ public struct RegionPlan: Sendable, Codable, Hashable {
     /// calibration. Nil when this region anonymizes its own part (a single region, or a
     /// release that leaves its node).
     public var pooledWith: [RegionID]? = nil
+    /// The mechanism of the selecting count (the first statistic) where it differs from the
+    /// values' ``mechanism``: the Gaussian, which lowers the threshold, while the values keep
+    /// Laplace's lighter noise (decision 0014, "Mixed plans"). Nil when one mechanism noises
+    /// every statistic.
+    public var selectionMechanism: NoiseMechanism? = nil
+}
+
+extension RegionPlan {
+    /// The plan's mechanisms in words: `laplace`, `gaussian`, or `laplace (gaussian for the
+    /// count that selects groups)`; nil for answers released before decision 0014.
+    public var mechanismSummary: String? {
+        guard let mechanism else { return nil }
+        guard let selecting = selectionMechanism, selecting != mechanism else { return mechanism.rawValue }
+        return "\(mechanism.rawValue) (\(selecting.rawValue) for the count that selects groups)"
+    }
+}
+
+extension QueryAnswer.Privacy {
+    /// Every region's mechanisms in words, for the answer's text, CSV and xlsx comments.
+    public var mechanismSummary: String {
+        let summaries = Set(regions.compactMap(\.mechanismSummary)).sorted()
+        return "discrete " + (summaries.isEmpty ? mechanism.rawValue : summaries.joined(separator: "; "))
+    }
 }
 
 extension RegionID: Codable {
