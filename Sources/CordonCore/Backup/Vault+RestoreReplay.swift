@@ -1,7 +1,7 @@
 import CordonAudit
-public import CordonCrypto
+import CordonCrypto
 import CordonStore
-public import Foundation
+import Foundation
 
 extension Vault {
     /// Copies the backup's store files into a staging directory inside `dataDirectory`.

@@ -55,7 +55,7 @@ extension Endpoints {
     /// per region. `503 regions_unavailable` when no node answers. Audited as `audit.relay`.
     func federatedAuditEntries(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let coordinator = try requireCoordinator(request)
-        let session = try context.requireSession()
+        _ = try context.requireSession()
         if let named = ["subject", "actor"].first(where: { request.query[$0] != nil }) {
             throw APIError.badRequest(
                 "access history by \(named) stays per region: ask the region node that holds it (GET /v1/audit/entries?\(named)=... there, with a dpo token it issued; GET /v1/regions names each region's node)"

@@ -129,8 +129,8 @@ struct FederatedTopology {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let scratch = FileManager.default.temporaryDirectory.appending(path: "federated-\(UUID().uuidString)")
         let (outURL, errURL) = (scratch.appendingPathExtension("out"), scratch.appendingPathExtension("err"))
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How long the reliability suite runs and where it reports.
 ///
