@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Turns (ε, δ, sensitivity) into a noise distribution.
 ///
@@ -21,13 +22,34 @@ public enum NoiseCalibration {
     /// of 10⁻⁶ for floating point: any α gives a valid bound, so an inexact search errs on the
     /// safe side.
     static func rho(epsilon: Double, delta: Double) -> Double {
+        // Every plan of every query (a released answer's included) asks for the same few
+        // (ε, δ) pairs, and the search costs about 10⁴ logarithms: remembered, as a pure
+        // function of its key.
+        let key = RhoKey(epsilon: epsilon, delta: delta)
+        if let known = rhos.withLock({ $0[key] }) { return known }
+        let value = searchRho(epsilon: epsilon, delta: delta)
+        rhos.withLock { cache in
+            if cache.count >= 1_024 { cache.removeAll() }
+            cache[key] = value
+        }
+        return value
+    }
+
+    private struct RhoKey: Hashable {
+        var epsilon: Double
+        var delta: Double
+    }
+
+    private static let rhos = Mutex<[RhoKey: Double]>([:])
+
+    private static func searchRho(epsilon: Double, delta: Double) -> Double {
         let logInverse = log(1 / delta)
         let rootRho = (logInverse + epsilon).squareRoot() - logInverse.squareRoot()
         let target = delta * (1 - 1e-6)
         var low = rootRho * rootRho
         if zcdpDelta(rho: low, epsilon: epsilon) > target { low = 0 }
         var high = max(low * 4, epsilon + 1)
-        for _ in 0..<200 where high - low > low * 1e-12 {
+        for _ in 0..<100 where high - low > low * 1e-12 {
             let middle = (low + high) / 2
             if zcdpDelta(rho: middle, epsilon: epsilon) <= target { low = middle } else { high = middle }
         }
@@ -40,7 +62,7 @@ public enum NoiseCalibration {
     static func zcdpDelta(rho: Double, epsilon: Double) -> Double {
         guard rho > 0 else { return 0 }
         var (low, high) = (1.01, (epsilon + 1) / (2 * rho) + 2)
-        for _ in 0..<200 {
+        for _ in 0..<100 {
             let alpha = (low + high) / 2
             if (2 * alpha - 1) * rho - epsilon + log1p(-1 / alpha) < 0 { low = alpha } else { high = alpha }
         }
