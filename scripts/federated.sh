@@ -24,8 +24,8 @@
 #   FED_LOOPBACK=1 loopback ports even as root
 #   FED_WITNESS_INTERVAL  seconds between witnessing rounds (default 30)
 # DIR keeps every node's data directory (DIR/REGION, the coordinator's DIR/coord), tokens
-# (DIR/tokens/REGION.ROLE, DIR/tokens/coord.analyst), logs and pids. `stop`/`start` take a
-# region or `coord`.
+# (DIR/tokens/REGION.ROLE, DIR/tokens/coord.analyst), logs, pids and DIR/topology (prefix,
+# regions, subnet: later commands need no environment). `stop`/`start` take a region or `coord`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CORDON="${CORDON:-$ROOT/.build/release/cordon}"
@@ -43,6 +43,14 @@ NODE="${3:-}"
 case "$ACTION" in stop | start) [ -n "$NODE" ] || usage ;; *) [ $# -eq 2 ] || usage ;; esac
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
+# A topology that is up records its prefix, regions and subnet, so `down DIR` (and stop,
+# start, status) find it without the environment it was started with — e.g. after the
+# process that started it was killed.
+if [ -f "$DIR/topology" ]; then
+  P="$(sed -n 's/^prefix=//p' "$DIR/topology")"
+  read -r -a REGIONS <<<"$(sed -n 's/^regions=//p' "$DIR/topology")"
+  SUBNET="$(sed -n 's/^subnet=//p' "$DIR/topology")"
+fi
 
 namespaces() {
   [ -z "${FED_LOOPBACK:-}" ] && [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1
@@ -239,6 +247,7 @@ up() {
     exit 1
   fi
   echo "$MODE" >"$DIR/mode"
+  printf 'prefix=%s\nregions=%s\nsubnet=%s\n' "$P" "${REGIONS[*]}" "$SUBNET" >"$DIR/topology"
   # A failure half-way takes down what was set up.
   trap 'echo "federated: up failed; taking down what was started" >&2; down >&2' ERR
   if [ "$MODE" = netns ]; then
@@ -292,8 +301,15 @@ status() {
 }
 
 down() {
-  local region
+  local region environ pid
   for region in coord "${REGIONS[@]}"; do stop_node "$region"; done
+  # Whatever still runs on DIR's data: a start cut short before its pid file was written.
+  for environ in /proc/[0-9]*/environ; do
+    pid="${environ#/proc/}"
+    pid="${pid%/environ}"
+    [ "$pid" != $$ ] || continue
+    if tr '\0' '\n' 2>/dev/null <"$environ" | grep -q "^CORDON_DATA=$DIR/"; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
   if [ "$MODE" = netns ]; then
     for region in "${REGIONS[@]}" coord client; do
       ip netns del "$P-$region" 2>/dev/null || true
@@ -301,7 +317,7 @@ down() {
     done
     ip link del "${P}br0" 2>/dev/null || true
   fi
-  rm -f "$DIR/mode"
+  rm -f "$DIR/mode" "$DIR/topology"
   echo "federated: down (data kept in $DIR)"
 }
 

@@ -17,7 +17,9 @@ struct FederatedTopology {
     let prefix: String
 
     init(regions: [String]) throws {
+        Self.reapAbandoned()
         directory = try TemporaryDirectory(prefix: "cordon-federated")
+        try Data("\(getpid())\n".utf8).write(to: URL(filePath: directory.path("owner.pid")))
         self.regions = regions
         prefix = "t" + String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(4))
         environment = [
@@ -113,6 +115,25 @@ struct FederatedTopology {
             if data.range(of: needle) != nil { found.append(file.path) }
         }
         return found
+    }
+
+    /// Takes down topologies whose test process died before its `down` (a killed `swift test`
+    /// leaves namespaces, links and servers behind): `federated.sh down` finds each from the
+    /// prefix it recorded, and the servers from their data directories.
+    static func reapAbandoned() {
+        let temporary = FileManager.default.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix("cordon-federated-") {
+            let root = temporary.appending(path: name)
+            guard
+                let text = try? String(contentsOf: root.appending(path: "owner.pid"), encoding: .utf8),
+                let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                Glibc.kill(owner, 0) != 0, errno == ESRCH
+            else { continue }
+            let script = CordonProcess.packageRoot.appending(path: "scripts/federated.sh").path
+            _ = try? run(["/bin/bash", script, "down", root.appending(path: "nodes").path], environment: [:])
+            try? FileManager.default.removeItem(at: root)
+        }
     }
 
     func down() {
