@@ -14,6 +14,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cordon=${1:-$root/.build/release/cordon}
+# `make bench` passes BENCH_ROWS to every script; this one's sizes are its own.
+[[ $cordon =~ ^[0-9]+$ ]] && cordon=$root/.build/release/cordon
 duration=${DURATION:-12}
 connections=${CONNECTIONS:-32}
 port=${BENCH_PORT:-18088}
