@@ -222,7 +222,10 @@ def run_tumult(name, rows, stats, G, R):
         import os
         os.environ["PYSPARK_PYTHON"] = sys.executable  # Spark's Python workers need this venv
         _spark = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "8g")
-                  .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                  .config("spark.sql.shuffle.partitions", "4")
+                  # Spark's warehouse (Tumult's temporary tables) outside the repository
+                  .config("spark.sql.warehouse.dir", os.path.join(os.environ.get("TMPDIR", "/tmp"), "cordon-bench-spark"))
+                  .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                   .getOrCreate())
         _spark.sparkContext.setLogLevel("ERROR")
     df = _spark.createDataFrame(pd.DataFrame(rows, columns=["pid", "k", "v"]))

@@ -73,7 +73,13 @@ function chartFor(answer) {
 
 function privacySummary(privacy) {
   const pairs = (values) => Object.entries(values || {}).map(([region, value]) => `${value} in ${region}`).join(", ");
-  return `${privacy.mechanism || "noise"}, ${Math.round((privacy.confidenceLevel || 0.95) * 100)}% intervals; ε spent: ${pairs(privacy.epsilonSpent) || "0"}; left: ${pairs(privacy.budgetRemaining)}.`;
+  // A region's values may use one mechanism and its group-selecting count another (decision 0014).
+  const described = (privacy.regions || []).map((r) =>
+    r.selectionMechanism && r.selectionMechanism !== r.mechanism
+      ? `${r.mechanism} (${r.selectionMechanism} for the count that selects groups)`
+      : r.mechanism).filter(Boolean);
+  const mechanisms = [...new Set(described)].join("; ") || privacy.mechanism || "noise";
+  return `${mechanisms}, ${Math.round((privacy.confidenceLevel || 0.95) * 100)}% intervals; ε spent: ${pairs(privacy.epsilonSpent) || "0"}; left: ${pairs(privacy.budgetRemaining)}.`;
 }
 
 function explainView(plan) {
