@@ -32,8 +32,16 @@ function signatureVerdict(signed) {
 }
 
 /// Verifies entries against one signed checkpoint; calls `show(entry, result)` for each.
+/// The server serves its stored checkpoint while it is younger than a second (decision 0018),
+/// so an entry appended just now is covered a second later: the checkpoint is fetched again,
+/// for up to five seconds, before an entry is called newer than it.
 export async function verifyEntries(entries, show) {
-  const signed = await signedCheckpoint();
+  const newest = Math.max(-1, ...entries.map((entry) => entry.sequence));
+  let signed = await signedCheckpoint();
+  for (let retry = 0; retry < 10 && signed.signed !== false && newest >= signed.checkpoint.size; retry++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    signed = await signedCheckpoint();
+  }
   for (const entry of entries) {
     let result;
     if (signed.signed === false) result = { ok: false, reason: "the checkpoint's signature is invalid" };
