@@ -60,16 +60,10 @@ enum QueryFormatter {
         return text
     }
 
-    /// The regions' mechanisms in words (the explanation's own when no region runs).
-    private static func mechanisms(_ explanation: QueryExplanation) -> String {
-        let summaries = Set(explanation.regions.compactMap(\.mechanismSummary)).sorted()
-        return summaries.isEmpty ? explanation.mechanism.rawValue : summaries.joined(separator: "; ")
-    }
-
     /// The plan of `--explain`.
     static func text(_ explanation: QueryExplanation) -> String {
         var text =
-            "query: \(explanation.query)\npurpose: \(explanation.purpose) (counts events collected for: \(explanation.collectionPurposes.joined(separator: ", ")))\nmechanism: discrete \(mechanisms(explanation))\n"
+            "query: \(explanation.query)\npurpose: \(explanation.purpose) (counts events collected for: \(explanation.collectionPurposes.joined(separator: ", ")))\nmechanism: \(RegionPlan.mechanismSummary(explanation.regions, otherwise: explanation.mechanism))\n"
         if explanation.wouldUseReleasedAnswer {
             text += "already answered this period: would return the released answer, no budget spent\n"
         }

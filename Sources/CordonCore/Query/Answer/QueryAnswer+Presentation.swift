@@ -160,3 +160,8 @@ extension QueryAnswer {
         }.map(\.element)
     }
 }
+
+extension QueryAnswer.Privacy {
+    /// Every region's mechanisms in words (``RegionPlan/mechanismSummary(_:otherwise:)``).
+    public var mechanismSummary: String { RegionPlan.mechanismSummary(regions, otherwise: mechanism) }
+}

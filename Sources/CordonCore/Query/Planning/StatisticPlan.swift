@@ -73,13 +73,12 @@ extension RegionPlan {
         guard let selecting = selectionMechanism, selecting != mechanism else { return mechanism.rawValue }
         return "\(mechanism.rawValue) (\(selecting.rawValue) for the count that selects groups)"
     }
-}
 
-extension QueryAnswer.Privacy {
-    /// Every region's mechanisms in words, for the answer's text, CSV and xlsx comments.
-    public var mechanismSummary: String {
-        let summaries = Set(regions.compactMap(\.mechanismSummary)).sorted()
-        return "discrete " + (summaries.isEmpty ? mechanism.rawValue : summaries.joined(separator: "; "))
+    /// Every plan's mechanisms in words, each once (`otherwise` when no plan names one): the
+    /// answer's text, CSV and xlsx comments, and `--explain`'s header.
+    public static func mechanismSummary(_ plans: [RegionPlan], otherwise: NoiseMechanism) -> String {
+        let summaries = Set(plans.compactMap(\.mechanismSummary)).sorted()
+        return "discrete " + (summaries.isEmpty ? otherwise.rawValue : summaries.joined(separator: "; "))
     }
 }
 
