@@ -40,6 +40,13 @@ extension UtilityBenchmark {
         let directory = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var subjects: [String: String] = [:]
+        // Streamed: at the 10M events the file is about 1.5 GB.
+        let eventsURL = directory.appendingPathComponent("events.ndjson")
+        guard FileManager.default.createFile(atPath: eventsURL.path, contents: nil) else {
+            throw BenchmarkInputError(message: "cannot create \(eventsURL.path)")
+        }
+        let eventsFile = try FileHandle(forWritingTo: eventsURL)
+        defer { try? eventsFile.close() }
         var events = Data()
         let format = ISO8601DateFormatter()
         func json(_ object: [String: Any]) throws -> Data {
@@ -56,13 +63,17 @@ extension UtilityBenchmark {
             line["campaign"] = row.campaign
             line["amountCents"] = row.amountCents
             events += try json(line)
+            if events.count >= 1 << 20 {
+                try eventsFile.write(contentsOf: events)
+                events.removeAll(keepingCapacity: true)
+            }
         }
+        try eventsFile.write(contentsOf: events)
         var people = Data()
         for (person, country) in subjects.sorted(by: { $0.key < $1.key }) {
             people += try json(["externalId": person, "country": country])
         }
         try people.write(to: directory.appendingPathComponent("subjects.ndjson"))
-        try events.write(to: directory.appendingPathComponent("events.ndjson"))
         FileHandle.standardError.write(
             Data("cordon-bench: \(subjects.count) lawful persons written to \(output)\n".utf8)
         )
