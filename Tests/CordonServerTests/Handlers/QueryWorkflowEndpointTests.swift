@@ -109,7 +109,7 @@ struct QueryWorkflowEndpointTests {
         )
         #expect(reply.status == 406)
         #expect(reply.code == "not_acceptable")
-        #expect((reply.json?["message"] as? String ?? "").contains("text/csv"))
+        #expect(reply.message.contains("text/csv"))
         #expect(try spent(fixture).allSatisfy { $0 == 0 })
     }
 
@@ -131,7 +131,7 @@ struct QueryWorkflowEndpointTests {
             contentType: "application/json"
         )
         #expect(reply.status == 400)
-        #expect((reply.json?["message"] as? String ?? "").contains(message), "\(reply.text)")
+        #expect(reply.message.contains(message), "\(reply.text)")
         #expect(try spent(fixture).allSatisfy { $0 == 0 })
     }
 

@@ -23,7 +23,7 @@ struct TokenAdministrationTests {
         let target = try #require(fixture.tokenIDs["admin"])
         let refused = fixture.call("DELETE", "/v1/tokens/\(target)", token: "admin-eu")
         #expect(refused.status == 403 && refused.code == "region_not_permitted", "\(refused.text)")
-        #expect((refused.json?["message"] as? String ?? "").contains("fewer regions cannot act on one with more"))
+        #expect(refused.message.contains("fewer regions cannot act on one with more"))
         let entries = try fixture.auditEntries(requestID: try #require(refused.header("X-Request-Id")))
         #expect(entries.count == 1 && entries[0].outcome == .denied && entries[0].reason == "region_not_permitted")
         #expect(!entries.contains { $0.action == "token.revoke" })
@@ -79,7 +79,9 @@ struct TokenAdministrationTests {
         let body = #"{"sql":"SELECT channel, COUNT(*) FROM events GROUP BY channel","purpose":"analytics"}"#
         let refused = fixture.call("POST", "/v1/query", token: secret, body: body, contentType: "application/json")
         #expect(refused.status == 403 && refused.code == "purpose_not_permitted", "\(refused.text)")
-        #expect((refused.json?["message"] as? String ?? "").contains("this token may query only for: marketing_email"))
+        #expect(
+            refused.message.contains("this token may query only for: marketing_email")
+        )
         let entries = try fixture.auditEntries(requestID: try #require(refused.header("X-Request-Id")))
         #expect(entries.contains { $0.action == "query.run" && $0.outcome == .denied && $0.purpose == "analytics" })
         let allowed = fixture.call(
@@ -109,7 +111,7 @@ struct TokenAdministrationTests {
         let fixture = try ServerFixture()
         let reply = create(fixture, body)
         #expect(reply.status == 400 && reply.code == "invalid_input", "\(reply.text)")
-        #expect((reply.json?["message"] as? String ?? "").contains(message), "\(reply.text)")
+        #expect(reply.message.contains(message), "\(reply.text)")
     }
 
     @Test("audit entries carry the acting token's name beside its id, in the API and on disk")

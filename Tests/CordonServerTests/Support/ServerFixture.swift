@@ -146,6 +146,9 @@ struct Reply: Sendable {
 
     var code: String? { json?["code"] as? String }
 
+    /// The error's `message`, or empty.
+    var message: String { json?["message"] as? String ?? "" }
+
     func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
