@@ -112,11 +112,11 @@ struct QueryPlanner {
             rows: limits.rows,
             amountPerGroup: Double(limits.amountPerGroup)
         )
-        let calibrate = { (mechanism: NoiseMechanism, selecting: NoiseMechanism?) in
+        let calibrate = { (mechanism: NoiseMechanism, gaussianSelectingCount: Bool) in
             Self.calibrate(
                 specs,
                 mechanism: mechanism,
-                selecting: selecting,
+                gaussianSelectingCount: gaussianSelectingCount,
                 epsilon: limits.epsilon,
                 delta: limits.delta,
                 groups: limits.groups,
@@ -172,18 +172,18 @@ struct QueryPlanner {
         named: NoiseMechanism?,
         statistics: Int,
         selectingCountReleased: Bool,
-        calibrate: (NoiseMechanism, NoiseMechanism?) -> Calibration
+        calibrate: (_ mechanism: NoiseMechanism, _ gaussianSelectingCount: Bool) -> Calibration
     ) -> (plan: Calibration, mechanism: NoiseMechanism, selecting: NoiseMechanism?) {
-        if let named { return (calibrate(named, nil), named, nil) }
-        let laplace = calibrate(.laplace, nil)
+        if let named { return (calibrate(named, false), named, nil) }
+        let laplace = calibrate(.laplace, false)
         let quarterLower = { (plan: Calibration) in
             Double(plan.releaseThreshold) <= 0.75 * Double(laplace.releaseThreshold)
         }
         if statistics == 1 {
-            let gaussian = calibrate(.gaussian, nil)
+            let gaussian = calibrate(.gaussian, false)
             return quarterLower(gaussian) ? (gaussian, .gaussian, nil) : (laplace, .laplace, nil)
         }
-        let mixed = calibrate(.laplace, .gaussian)
+        let mixed = calibrate(.laplace, true)
         let better =
             selectingCountReleased ? quarterLower(mixed) : mixed.releaseThreshold < laplace.releaseThreshold
         return better ? (mixed, .laplace, .gaussian) : (laplace, .laplace, nil)
@@ -283,8 +283,9 @@ struct QueryPlanner {
     }
 
     /// The noise of every statistic and the release threshold: every statistic under
-    /// `mechanism`, or, with `selecting` the Gaussian and `mechanism` Laplace, the selecting
-    /// count (the first statistic) under the Gaussian and the values under Laplace.
+    /// `mechanism`, or, with `gaussianSelectingCount`, the selecting count (the first
+    /// statistic) under the Gaussian and the values under `mechanism` (a mixed plan when that
+    /// is Laplace; the same as all-Gaussian when it is the Gaussian).
     ///
     /// ε is shared evenly by the statistics. All-Gaussian plans convert the query's ρ once
     /// (zCDP composes) and share it evenly in ρ. A mixed plan composes sequentially in
@@ -293,7 +294,7 @@ struct QueryPlanner {
     static func calibrate(
         _ specs: [(name: String, l1: Double, l2: Double)],
         mechanism: NoiseMechanism,
-        selecting: NoiseMechanism? = nil,
+        gaussianSelectingCount: Bool = false,
         epsilon: Double,
         delta: Double,
         groups: Int,
@@ -301,22 +302,22 @@ struct QueryPlanner {
         selection: Bool = true
     ) -> Calibration {
         let share = epsilon / Double(specs.count)
-        let selectingMechanism = selecting ?? mechanism
+        let selectingMechanism: NoiseMechanism = gaussianSelectingCount ? .gaussian : mechanism
         // The Gaussian selects with half of δ and converts with the other half; with public
         // keys nothing is selected and all of δ goes to the conversion.
         let selectionDelta = selection ? (selectingMechanism == .gaussian ? delta / 2 : delta) : 0
         var rho: Double?
         let noises: [NoiseDistribution]
-        switch (selectingMechanism, mechanism) {
-        case (.laplace, _):
+        switch (mechanism, gaussianSelectingCount) {
+        case (.laplace, false):
             noises = specs.map { NoiseCalibration.laplace(epsilon: share, l1Sensitivity: $0.l1) }
-        case (.gaussian, .gaussian):
+        case (.gaussian, _):
             let total = NoiseCalibration.rho(epsilon: epsilon, delta: delta - selectionDelta)
             rho = total
             noises = specs.map {
                 NoiseCalibration.gaussian(rho: total / Double(specs.count), l2Sensitivity: $0.l2)
             }
-        case (.gaussian, .laplace):
+        case (.laplace, true):
             let selectingRho = NoiseCalibration.rho(epsilon: share, delta: delta - selectionDelta)
             rho = selectingRho
             noises = specs.enumerated().map { index, spec in
