@@ -53,12 +53,15 @@ public struct IngestSummary: Sendable, Codable, Equatable {
         }
     }
 
+    /// Widens ``auditEntries`` to cover `sequence`: a server's request writes its regions side
+    /// by side, so their entries are not noted in sequence order.
     mutating func noteAudit(_ sequence: UInt64) {
-        if auditEntries.isEmpty {
+        guard let first = auditEntries.first, let last = auditEntries.last else {
             auditEntries = [sequence]
-        } else {
-            auditEntries = [auditEntries[0], sequence]
+            return
         }
+        let (low, high) = (min(first, sequence), max(last, sequence))
+        auditEntries = low == high ? [low] : [low, high]
     }
 }
 

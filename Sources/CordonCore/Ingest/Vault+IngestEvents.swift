@@ -20,6 +20,9 @@ extension Vault {
         // Analysts' scans leave this ingest a core while it runs (decision 0017, "Scheduling").
         let running = ScanGate.shared.ingestStarted()
         defer { running.end() }
+        let coalescing = options.coalesce && options.idempotency == nil
+        if coalescing { ingestCoalescer.runStarted() }
+        defer { if coalescing { ingestCoalescer.runEnded() } }
         var summary = IngestSummary(kind: "events")
         var resolver = SubjectResolver(vault: self)
         // Accepted events wait in a buffer per region; a region's buffer is written as one
@@ -119,7 +122,16 @@ extension Vault {
         }
         try process(chunk)
         try checkIngestKey(options.idempotency, regions: pending.keys.sorted(), context: context)
-        for region in pending.keys.sorted() {
+        let regions = pending.keys.sorted()
+        // A coalescing run (a server's request) waits for each region's group commit; it waits
+        // for them side by side, so a request spanning five regions waits for the slowest
+        // commit, not for five in a row (decision 0018, "Session 13").
+        let writable = regions.filter { unwritable[$0] == nil }
+        let written =
+            coalescing && writable.count > 1
+            ? writeSideBySide(writable.map { ($0, pending[$0]!) }, context: context, options: options)
+            : [:]
+        for region in regions {
             try writeEvents(
                 pending[region]!,
                 region: region,
@@ -127,6 +139,7 @@ extension Vault {
                 options: options,
                 summary: &summary,
                 unwritable: &unwritable,
+                written: written[region],
                 onReject
             )
         }
@@ -144,10 +157,12 @@ extension Vault {
         options: IngestOptions,
         summary: inout IngestSummary,
         unwritable: inout [RegionID: VaultError],
+        written done: Result<IngestCoalescer.Written, any Error>? = nil,
         _ onReject: (LineRejection) -> Void
     ) throws {
         let written =
             try unwritable[region].map { .failure($0) }
+            ?? done?.get()
             ?? writeEventRows(events, region: region, context: context, options: options)
         switch written {
         case .success(let (batch, receipt)):
@@ -169,5 +184,47 @@ extension Vault {
                 onReject(rejection)
             }
         }
+    }
+
+    /// Writes each region's events through ``writeEventRows`` at the same time, one thread per
+    /// region after the first (which runs on the caller's), and returns every outcome: a
+    /// thrown error is kept as that region's outcome, to be thrown in region order.
+    private func writeSideBySide(
+        _ parts: [(RegionID, [ResolvedEvent])],
+        context: AccessContext,
+        options: IngestOptions
+    ) -> [RegionID: Result<IngestCoalescer.Written, any Error>] {
+        let outcomes = SideBySideOutcomes()
+        let finished = DispatchGroup()
+        for (region, events) in parts.dropFirst() {
+            finished.enter()
+            let thread = Thread {
+                outcomes.set(
+                    region,
+                    Result { try self.writeEventRows(events, region: region, context: context, options: options) }
+                )
+                finished.leave()
+            }
+            thread.start()
+        }
+        let (region, events) = parts[0]
+        outcomes.set(region, Result { try writeEventRows(events, region: region, context: context, options: options) })
+        finished.wait()
+        return outcomes.all()
+    }
+}
+
+/// The outcomes of ``Vault/writeSideBySide``'s threads.
+private final class SideBySideOutcomes: @unchecked Sendable {
+    // Guarded by `lock` (hence @unchecked Sendable).
+    private let lock = NSLock()
+    private var outcomes: [RegionID: Result<IngestCoalescer.Written, any Error>] = [:]
+
+    func set(_ region: RegionID, _ outcome: Result<IngestCoalescer.Written, any Error>) {
+        lock.withLock { outcomes[region] = outcome }
+    }
+
+    func all() -> [RegionID: Result<IngestCoalescer.Written, any Error>] {
+        lock.withLock { outcomes }
     }
 }

@@ -166,4 +166,134 @@ struct CoalescedIngestTests {
         #expect(unavailable.withLock { $0 } == 6)
         #expect(try IdempotentIngestTests.eventCount(fixture, "eu") == 0)
     }
+
+    /// Writes `batch` on a thread of its own; the group it was written with lands in `groups`.
+    private static func writeInBackground(
+        _ coalescer: IngestCoalescer,
+        _ batch: IngestCoalescer.Batch,
+        groups: GroupLog,
+        done: DispatchGroup
+    ) {
+        done.enter()
+        Thread {
+            _ = try? coalescer.write(batch, region: "eu") { group in
+                groups.append(group.map(\.context.requestID))
+                return .success((RegionBatch(accepted: group.count), nil))
+            }
+            done.leave()
+        }.start()
+    }
+
+    @Test("a leader waits for a run still deciding its lines, and commits as soon as that run's batch is queued")
+    func aLeaderWaitsForCompany() throws {
+        // A delay far longer than the test: only the second batch's arrival can end the wait.
+        let coalescer = IngestCoalescer(commitDelay: 600)
+        coalescer.runStarted()
+        coalescer.runStarted()
+        let groups = GroupLog()
+        let done = DispatchGroup()
+        Self.writeInBackground(coalescer, Self.batch("tok_a", events: 1, request: "r1"), groups: groups, done: done)
+        #expect(Self.eventually { coalescer.queuedCount("eu") == 1 })
+        usleep(50_000)
+        #expect(groups.all.isEmpty, "the leader is waiting for the other run")
+        Self.writeInBackground(coalescer, Self.batch("tok_a", events: 2, request: "r2"), groups: groups, done: done)
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(groups.all == [["r1", "r2"]], "one transaction for both runs")
+    }
+
+    @Test("a run that ends without writing to the region releases a waiting leader")
+    func anEndedRunReleasesTheLeader() throws {
+        let coalescer = IngestCoalescer(commitDelay: 600)
+        coalescer.runStarted()
+        coalescer.runStarted()
+        let groups = GroupLog()
+        let done = DispatchGroup()
+        Self.writeInBackground(coalescer, Self.batch("tok_a", events: 1, request: "r1"), groups: groups, done: done)
+        #expect(Self.eventually { coalescer.queuedCount("eu") == 1 })
+        coalescer.runEnded()  // the other run wrote elsewhere, or refused every line
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(groups.all == [["r1"]])
+    }
+
+    @Test("a run alone never waits, and a leader never waits longer than the commit delay")
+    func theDelayIsBounded() throws {
+        let alone = IngestCoalescer(commitDelay: 600)
+        alone.runStarted()
+        let started = Date()
+        _ = try alone.write(Self.batch("tok_a", events: 1, request: "r1"), region: "eu") { group in
+            .success((RegionBatch(accepted: group.count), nil))
+        }
+        #expect(Date().timeIntervalSince(started) < 60, "no other run: no wait")
+
+        let bounded = IngestCoalescer(commitDelay: 0.3)
+        bounded.runStarted()
+        bounded.runStarted()  // a run that never writes here
+        let waited = Date()
+        _ = try bounded.write(Self.batch("tok_a", events: 1, request: "r2"), region: "eu") { group in
+            .success((RegionBatch(accepted: group.count), nil))
+        }
+        let elapsed = Date().timeIntervalSince(waited)
+        #expect(elapsed >= 0.29 && elapsed < 60, "waited \(elapsed) s for a run that never came")
+    }
+
+    @Test("a request spanning several regions writes them side by side, each with its own receipt")
+    func regionsAreWrittenSideBySide() throws {
+        let fixture = try VaultFixture()
+        let people = [("s-fr", "FR"), ("s-gb", "GB"), ("s-us", "US"), ("s-br", "BR")]
+        try fixture.ingestSubjects(people.map { VaultFixture.subject($0.0, country: $0.1) })
+        let vault = fixture.vault!
+        let requests = 6
+        let summaries = Mutex<[IngestSummary]>([])
+        DispatchQueue.concurrentPerform(iterations: requests) { index in
+            var options = IngestOptions()
+            options.coalesce = true
+            let lines = people.map { VaultFixture.event($0.0) }
+            if let summary = try? vault.ingestEvents(
+                from: LineReader(bytes: Array(lines.joined(separator: "\n").utf8)),
+                context: AccessContext(actor: "tok_shop", role: .ingest, requestID: "req-\(index)"),
+                options: options
+            ) {
+                summaries.withLock { $0.append(summary) }
+            }
+        }
+        let all = summaries.withLock { $0 }
+        #expect(all.count == requests)
+        for summary in all {
+            #expect(summary.acceptedByRegion == ["eu": 1, "uk": 1, "us": 1, "br": 1])
+            let entries = summary.auditEntries
+            #expect(entries.count == 2 && entries[0] < entries[1], "the first and last of its entries: \(entries)")
+        }
+        for region in ["eu", "uk", "us", "br"] as [RegionID] {
+            #expect(try IdempotentIngestTests.eventCount(fixture, region) == requests, "\(region)")
+        }
+        let named = try fixture.entries().filter { $0.action == "ingest.events" }.flatMap { entry in
+            var requests = [entry.requestId]
+            if case .string(let others)? = entry.details["coalescedRequests"] {
+                requests += others.split(separator: " ").map(String.init)
+            }
+            return requests
+        }
+        #expect(named.count == requests * 4, "each request named once in each region's entries")
+    }
+
+    @Test("a run's receipt spans its lowest and highest entry, in whatever order its regions committed")
+    func receiptsSpanEntriesOutOfOrder() {
+        var summary = IngestSummary(kind: "events")
+        summary.noteAudit(9)
+        #expect(summary.auditEntries == [9])
+        summary.noteAudit(4)
+        summary.noteAudit(7)
+        #expect(summary.auditEntries == [4, 9])
+    }
+}
+
+/// The groups a coalescer wrote, by request id, shared with the writing threads.
+private final class GroupLog: Sendable {
+    private let groups = Mutex<[[String]]>([])
+
+    func append(_ group: [String]) {
+        groups.withLock { $0.append(group) }
+    }
+
+    var all: [[String]] { groups.withLock { $0 } }
 }
