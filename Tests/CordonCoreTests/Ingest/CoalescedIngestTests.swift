@@ -184,16 +184,23 @@ struct CoalescedIngestTests {
         }.start()
     }
 
-    @Test("a leader waits for a run still deciding its lines, and commits as soon as that run's batch is queued")
-    func aLeaderWaitsForCompany() throws {
-        // A delay far longer than the test: only the second batch's arrival can end the wait.
+    /// A coalescer with two runs started, whose first run's batch ("r1") is queued and leads,
+    /// waiting for the other run: a delay far longer than any test, so only the other run can
+    /// end the wait.
+    private static func leaderAwaitingAnotherRun() -> (IngestCoalescer, GroupLog, DispatchGroup) {
         let coalescer = IngestCoalescer(commitDelay: 600)
         coalescer.runStarted()
         coalescer.runStarted()
         let groups = GroupLog()
         let done = DispatchGroup()
-        Self.writeInBackground(coalescer, Self.batch("tok_a", events: 1, request: "r1"), groups: groups, done: done)
-        #expect(Self.eventually { coalescer.queuedCount("eu") == 1 })
+        writeInBackground(coalescer, batch("tok_a", events: 1, request: "r1"), groups: groups, done: done)
+        #expect(eventually { coalescer.queuedCount("eu") == 1 })
+        return (coalescer, groups, done)
+    }
+
+    @Test("a leader waits for a run still deciding its lines, and commits as soon as that run's batch is queued")
+    func aLeaderWaitsForCompany() throws {
+        let (coalescer, groups, done) = Self.leaderAwaitingAnotherRun()
         usleep(50_000)
         #expect(groups.all.isEmpty, "the leader is waiting for the other run")
         Self.writeInBackground(coalescer, Self.batch("tok_a", events: 2, request: "r2"), groups: groups, done: done)
@@ -203,13 +210,7 @@ struct CoalescedIngestTests {
 
     @Test("a run that ends without writing to the region releases a waiting leader")
     func anEndedRunReleasesTheLeader() throws {
-        let coalescer = IngestCoalescer(commitDelay: 600)
-        coalescer.runStarted()
-        coalescer.runStarted()
-        let groups = GroupLog()
-        let done = DispatchGroup()
-        Self.writeInBackground(coalescer, Self.batch("tok_a", events: 1, request: "r1"), groups: groups, done: done)
-        #expect(Self.eventually { coalescer.queuedCount("eu") == 1 })
+        let (coalescer, groups, done) = Self.leaderAwaitingAnotherRun()
         coalescer.runEnded()  // the other run wrote elsewhere, or refused every line
         #expect(done.wait(timeout: .now() + 60) == .success)
         #expect(groups.all == [["r1"]])
