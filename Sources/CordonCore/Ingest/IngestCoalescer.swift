@@ -54,11 +54,11 @@ final class IngestCoalescer: @unchecked Sendable {
     /// the shortest delay at which the 100-line HTTP ingest row stopped improving (4 ms gave
     /// about 0.9 of its rate, none about 0.75; decision 0018, "Session 13").
     static let defaultCommitDelay: TimeInterval = 0.010
+    /// A leader stops waiting once its region's queue holds this many events.
+    static let enoughEvents = 1000
 
     /// The longest a leader waits for company.
     let commitDelay: TimeInterval
-    /// A leader stops waiting once its region's queue holds this many events.
-    static let enoughEvents = 1000
 
     // Guarded by `lock` (hence @unchecked Sendable); signalled whenever a batch is queued or a
     // run ends.
