@@ -193,6 +193,7 @@ struct QueryWorkflowCommandTests {
         (["--epsilon", "-1"], "--epsilon must be a finite number greater than 0"),
         (["--max-groups", "0"], "--max-groups must be a whole number greater than 0"),
         (["--max-rows", "1.5"], "--max-rows must be a whole number greater than 0"),
+        (["--release-threshold", "-3"], "--release-threshold must be a whole number greater than 0"),
     ])
     func perQueryOptionsAreCheckedBeforeAnythingRuns(_ option: [String], _ message: String) throws {
         let result = try CordonProcess.run(
@@ -221,5 +222,21 @@ struct QueryWorkflowCommandTests {
         )
         #expect(explained.status == 0, "\(explained.standardError)")
         #expect(explained.standardOutput.contains("region eu"))
+    }
+
+    /// `--release-threshold N` plans the query so groups of N people are released (the plan
+    /// shows it), and a threshold ε cannot reach is refused with the least it can be.
+    @Test func aReleaseThresholdIsShownInThePlanOrRefused() throws {
+        let instance = try Instance()
+        let arguments = ["query", Self.text, "--purpose", "analytics", "--analyst", "ana", "--explain"]
+        let explained = try CordonProcess.run(arguments + ["--release-threshold", "400", "--data", instance.data])
+        #expect(explained.status == 0, "\(explained.standardError)")
+        let lines = explained.standardOutput.split(separator: "\n")
+        let line = try #require(lines.first { $0.contains("release threshold: a group of") })
+        let people = try #require(Int(line.split(separator: " ")[5]), "\(line)")
+        #expect(people <= 400 && people > 300, "\(line)")
+        let refused = try CordonProcess.run(arguments + ["--release-threshold", "11", "--data", instance.data])
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("below the least this query can have"), "\(refused.standardError)")
     }
 }

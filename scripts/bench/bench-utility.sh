@@ -136,6 +136,23 @@ for name in a b c d e f g; do
     echo "$(date +%s.%N) - $start" | bc > "$WORK/cordon/$name.$run.seconds"
   done
 done
+# Questions Cordon also answers with analyst options (utility_report.py's VARIANTS): the
+# same text, another release for the same analyst (the options are part of its key).
+# shellcheck disable=SC2043
+for variant in "c150 c --release-threshold 150"; do
+  read -r vname vbase voptions <<<"$variant"
+  text=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/questions.json" "$vbase")
+  # shellcheck disable=SC2086
+  "$CORDON" query "$text" --purpose analytics --analyst bench-r1 --explain --format json $voptions \
+    > "$WORK/cordon/$vname.explain.json"
+  for run in $(seq 1 "$RUNS"); do
+    start=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    "$CORDON" query "$text" --purpose analytics --analyst "bench-r$run" --format json $voptions \
+      > "$WORK/cordon/$vname.$run.json"
+    echo "$(date +%s.%N) - $start" | bc > "$WORK/cordon/$vname.$run.seconds"
+  done
+done
 "$ROOT/.build/release/cordon-bench" utility-exact "$WORK/data" "$WORK/config" "$NOW" < "$WORK/questions.json" \
   > "$WORK/cordon/exact.json"
 

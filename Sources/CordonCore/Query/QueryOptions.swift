@@ -22,6 +22,12 @@ public struct QueryOptions: Sendable {
     /// Rows one subject may add to a group (`--max-rows`, `"maxRowsPerGroup"`); nil means the
     /// catalog's default for the query's shape. At most the policy's limit.
     public var maxRowsPerGroup: Int?
+    /// The group size, in people, to release from with probability ≥ 50%
+    /// (`--release-threshold`, `"releaseThreshold"`): the count that selects groups takes only
+    /// the share of ε that needs and the values the rest (decision 0014, "Release threshold
+    /// per query"). Nil shares ε evenly. Refused below the policy's minimum group size or below
+    /// what the query's ε can reach.
+    public var releaseThreshold: Int?
 
     public init(
         mechanism: NoiseMechanism? = nil,
@@ -30,7 +36,8 @@ public struct QueryOptions: Sendable {
         permittedPurposes: Set<Purpose>? = nil,
         epsilon: Double? = nil,
         maxGroupsPerSubject: Int? = nil,
-        maxRowsPerGroup: Int? = nil
+        maxRowsPerGroup: Int? = nil,
+        releaseThreshold: Int? = nil
     ) {
         self.mechanism = mechanism
         self.now = now
@@ -39,5 +46,6 @@ public struct QueryOptions: Sendable {
         self.epsilon = epsilon
         self.maxGroupsPerSubject = maxGroupsPerSubject
         self.maxRowsPerGroup = maxRowsPerGroup
+        self.releaseThreshold = releaseThreshold
     }
 }

@@ -86,7 +86,9 @@ extension Vault {
             // Bounds the query set apply to its own grouping; a coarser one gets its defaults.
             if subset != dimensions { planner.options.maxGroupsPerSubject = nil }
             guard let planned = try? planner.plan(coarser) else { return nil }
-            let plans = planner.pooled(planned.filter { regions.contains($0.region) }, coarser)
+            guard let plans = try? planner.pooled(planned.filter { regions.contains($0.region) }, coarser) else {
+                return nil
+            }
             var thresholds: [String: Int64] = [:]
             var widths: [String: [String: Int64]] = [:]
             for plan in plans where regions.contains(plan.region) {

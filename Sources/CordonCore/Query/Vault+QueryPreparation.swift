@@ -74,7 +74,19 @@ extension Vault {
             )
         }
         // The regions this process holds are noised as one pool (decision 0014, "Pooled noise").
-        plans = planner.pooled(plans, query)
+        do {
+            plans = try planner.pooled(plans, query)
+        } catch {
+            throw refuse(
+                error,
+                text: text,
+                canonical: query.canonicalText,
+                regions: plans.map(\.region),
+                purpose: purpose,
+                analyst: analyst,
+                context: context
+            )
+        }
         let charges = plans.map { plan -> BudgetLedger.Charge in
             let rules = configuration.policy(for: plan.region).anonymization
             return BudgetLedger.Charge(
@@ -158,6 +170,7 @@ extension Vault {
         if let epsilon = options.epsilon { text += ";epsilon=\(Int64((epsilon * 1_000_000).rounded(.up)))µ" }
         if let groups = options.maxGroupsPerSubject { text += ";groups=\(groups)" }
         if let rows = options.maxRowsPerGroup { text += ";rows=\(rows)" }
+        if let threshold = options.releaseThreshold { text += ";threshold=\(threshold)" }
         return text
     }
 }

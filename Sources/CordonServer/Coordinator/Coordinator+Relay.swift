@@ -14,6 +14,7 @@ struct RelayedQueryBody: Codable {
     var epsilon: Double?
     var maxGroupsPerSubject: Int?
     var maxRowsPerGroup: Int?
+    var releaseThreshold: Int?
 
     /// The options part, as `POST /v1/query` reads it.
     var query: QueryBody {
@@ -24,7 +25,8 @@ struct RelayedQueryBody: Codable {
             explain: nil,
             epsilon: epsilon,
             maxGroupsPerSubject: maxGroupsPerSubject,
-            maxRowsPerGroup: maxRowsPerGroup
+            maxRowsPerGroup: maxRowsPerGroup,
+            releaseThreshold: releaseThreshold
         )
     }
 }
@@ -58,7 +60,8 @@ extension Coordinator {
                 mechanism: body.mechanism,
                 epsilon: body.epsilon,
                 maxGroupsPerSubject: body.maxGroupsPerSubject,
-                maxRowsPerGroup: body.maxRowsPerGroup
+                maxRowsPerGroup: body.maxRowsPerGroup,
+                releaseThreshold: body.releaseThreshold
             )
             guard let url = URL(string: target.url)?.appendingPathComponent("v1/query/release"),
                 let data = try? JSONEncoder().encode(relayed)

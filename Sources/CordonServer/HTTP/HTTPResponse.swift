@@ -105,6 +105,18 @@ enum JSONBody {
         do {
             return try JSONDecoder().decode(T.self, from: Data(request.body))
         } catch let error as DecodingError {
+            // Foundation reports a number its field's type cannot hold (2.5 for a whole number,
+            // 2^70) as invalid JSON with no path; the body parses, so say what is wrong.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                (try? JSONSerialization.jsonObject(with: Data(request.body))) != nil
+            {
+                throw APIError(
+                    status: 400,
+                    code: "malformed_json",
+                    message:
+                        "a field holds a number its type cannot take: a fraction where a whole number is expected, or one out of range"
+                )
+            }
             throw APIError(status: 400, code: "malformed_json", message: Self.describe(error))
         }
     }

@@ -15,6 +15,9 @@ struct QueryBody: Decodable {
     var maxGroupsPerSubject: Int?
     /// Rows one subject may add to a group (> 0); default the catalog's.
     var maxRowsPerGroup: Int?
+    /// The group size, in people, to release from with probability ≥ 50% (> 0): the count
+    /// that selects groups takes only the ε that needs. Default: ε shared evenly.
+    var releaseThreshold: Int?
 
     /// The options this body asks for, or the field that is malformed.
     func options() throws -> QueryOptions {
@@ -42,6 +45,12 @@ struct QueryBody: Decodable {
                 throw APIError.badRequest("maxRowsPerGroup must be a whole number greater than 0")
             }
             options.maxRowsPerGroup = maxRowsPerGroup
+        }
+        if let releaseThreshold {
+            guard releaseThreshold > 0 else {
+                throw APIError.badRequest("releaseThreshold must be a whole number of people greater than 0")
+            }
+            options.releaseThreshold = releaseThreshold
         }
         return options
     }

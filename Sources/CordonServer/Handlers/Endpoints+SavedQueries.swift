@@ -13,6 +13,7 @@ struct RunSavedQueryBody: Decodable {
     var epsilon: Double?
     var maxGroupsPerSubject: Int?
     var maxRowsPerGroup: Int?
+    var releaseThreshold: Int?
 
     var query: QueryBody {
         QueryBody(
@@ -21,7 +22,8 @@ struct RunSavedQueryBody: Decodable {
             mechanism: mechanism,
             epsilon: epsilon,
             maxGroupsPerSubject: maxGroupsPerSubject,
-            maxRowsPerGroup: maxRowsPerGroup
+            maxRowsPerGroup: maxRowsPerGroup,
+            releaseThreshold: releaseThreshold
         )
     }
 }

@@ -52,6 +52,12 @@ struct QueryCommand: ParsableCommand {
             .option(.epsilon, valueName: "E", help: "ε to spend per region (default: the policy's ε per query)."),
             .option(.maxGroups, valueName: "N", help: "Groups one subject may reach (default: the catalog's)."),
             .option(.maxRows, valueName: "N", help: "Rows one subject may add to a group (default: the catalog's)."),
+            .option(
+                .releaseThreshold,
+                valueName: "N",
+                help:
+                    "Release groups from about N people (probability ≥ 50%): the count that selects groups takes only the ε that needs, the values the rest (default: ε shared evenly; --explain shows it)."
+            ),
             .flag(
                 .explain,
                 help: "Show plan, regions, bounds, sensitivities, noise and ε cost; run nothing, spend nothing."
@@ -204,12 +210,13 @@ struct QueryCommand: ParsableCommand {
     }
 }
 
-/// `--epsilon E`, `--max-groups N`, `--max-rows N`: syntax only (the planner checks them
-/// against the policy's limits).
+/// `--epsilon E`, `--max-groups N`, `--max-rows N`, `--release-threshold N`: syntax only (the
+/// planner checks them against the policy's limits and the query's ε).
 struct QueryBoundsOptions {
     var epsilon: Double?
     var maxGroupsPerSubject: Int?
     var maxRowsPerGroup: Int?
+    var releaseThreshold: Int?
 
     init(parsed: ParsedArguments, command: any ParsableCommand.Type) throws {
         if let text = parsed.option(.epsilon) {
@@ -230,6 +237,7 @@ struct QueryBoundsOptions {
         }
         maxGroupsPerSubject = try positive(.maxGroups)
         maxRowsPerGroup = try positive(.maxRows)
+        releaseThreshold = try positive(.releaseThreshold)
     }
 
     func apply(to options: QueryOptions) -> QueryOptions {
@@ -237,6 +245,7 @@ struct QueryBoundsOptions {
         options.epsilon = epsilon
         options.maxGroupsPerSubject = maxGroupsPerSubject
         options.maxRowsPerGroup = maxRowsPerGroup
+        options.releaseThreshold = releaseThreshold
         return options
     }
 }

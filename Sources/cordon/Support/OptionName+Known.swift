@@ -74,6 +74,7 @@ extension OptionName {
     static let region = OptionName("region")
     static let regions = OptionName("regions")
     static let rejects = OptionName("rejects")
+    static let releaseThreshold = OptionName("release-threshold")
     static let removeKeyFile = OptionName("remove-key-file")
     static let request = OptionName("request")
     static let retentionInterval = OptionName("retention-interval")

@@ -25,7 +25,7 @@ struct PooledNoiseTests {
         let query = try Self.validated(Self.channels)
         let planner = QueryPlanner(configuration: configuration, options: QueryOptions(mechanism: .laplace))
         let planned = try planner.plan(query)
-        let pooled = planner.pooled(planned, query)
+        let pooled = try planner.pooled(planned, query)
         #expect(pooled.map(\.region) == planned.map(\.region) && pooled.count > 1)
         for plan in pooled {
             #expect(plan.pooledWith == planned.map(\.region))
@@ -35,7 +35,7 @@ struct PooledNoiseTests {
         }
         #expect(pooled[0].releaseThreshold >= 40)
         // One region is planned as it is.
-        #expect(planner.pooled([planned[0]], query) == [planned[0]])
+        #expect(try planner.pooled([planned[0]], query) == [planned[0]])
     }
 
     /// A channel whose buyers are spread over three regions, each holding fewer than the
@@ -68,7 +68,7 @@ struct PooledNoiseTests {
     @Test func aGroupOfOnePersonPerRegionStaysHidden() throws {
         let query = try Self.validated(Self.channels)
         let planner = QueryPlanner(configuration: VaultFixture.configuration)
-        let plans = planner.pooled(try planner.plan(query), query)
+        let plans = try planner.pooled(try planner.plan(query), query)
         var random = SeededNoiseRandomness(seed: 3)
         let parts = (0..<4).map { _ in RegionTotals(groups: [["search"]: [1, 9_000]]) }
         for _ in 0..<2_000 {
@@ -92,7 +92,7 @@ struct PooledNoiseTests {
             configuration: VaultFixture.configuration,
             options: QueryOptions(mechanism: mechanism)
         )
-        let plans = planner.pooled(
+        let plans = try planner.pooled(
             try planner.plan(query).filter { ["eu", "us", "br"].contains($0.region.rawValue) },
             query
         )

@@ -120,6 +120,9 @@ struct QueryWorkflowEndpointTests {
         (#","maxGroupsPerSubject":0"#, "maxGroupsPerSubject must be a whole number greater than 0"),
         (#","maxRowsPerGroup":-2"#, "maxRowsPerGroup must be a whole number greater than 0"),
         (#","maxRowsPerGroup":"2""#, "maxRowsPerGroup has the wrong type"),
+        (#","releaseThreshold":0"#, "releaseThreshold must be a whole number of people greater than 0"),
+        (#","releaseThreshold":"150""#, "releaseThreshold has the wrong type"),
+        (#","releaseThreshold":150.5"#, "a fraction where a whole number is expected"),
     ])
     func perQueryOptionsAreCheckedBeforeAnythingRuns(_ extra: String, _ message: String) throws {
         let fixture = try ServerFixture()
@@ -148,6 +151,37 @@ struct QueryWorkflowEndpointTests {
             contentType: "application/json"
         )
         #expect(reply.status == 200, "\(reply.text)")
+    }
+
+    /// `releaseThreshold` reaches the planner: the explained plan releases groups from at most
+    /// that many people, and a threshold the query's ε cannot reach is a 400 naming the least.
+    @Test func aReleaseThresholdIsPlannedOrRefusedWithTheLeastItCanBe() throws {
+        let fixture = try ServerFixture()
+        let sql = "SELECT channel, COUNT(*) FROM events GROUP BY channel"
+        let planned = fixture.call(
+            "POST",
+            "/v1/query",
+            token: "analyst",
+            body: body(sql, extra: #","releaseThreshold":400,"explain":true"#),
+            contentType: "application/json"
+        )
+        #expect(planned.status == 200, "\(planned.text)")
+        let regions = try #require(planned.json?["regions"] as? [[String: Any]])
+        #expect(!regions.isEmpty)
+        for region in regions {
+            let threshold = try #require(region["releaseThreshold"] as? Int)
+            #expect(threshold <= 400 && threshold > 300, "\(threshold)")
+        }
+        let refused = fixture.call(
+            "POST",
+            "/v1/query",
+            token: "analyst",
+            body: body(sql, extra: #","releaseThreshold":11,"explain":true"#),
+            contentType: "application/json"
+        )
+        #expect(refused.status == 400, "\(refused.text)")
+        #expect(refused.message.contains("below the least this query can have"), "\(refused.text)")
+        #expect(try spent(fixture).allSatisfy { $0 == 0 })
     }
 
     @Test func savedQueriesAreTheAnalystsOwnAndRerunForFree() throws {

@@ -48,13 +48,13 @@ extension QueryPlanner {
     /// every region is the same parallel composition as before.
     ///
     /// One region, or none, is returned as planned.
-    func pooled(_ plans: [RegionPlan], _ query: ValidatedQuery) -> [RegionPlan] {
+    func pooled(_ plans: [RegionPlan], _ query: ValidatedQuery) throws(QueryError) -> [RegionPlan] {
         guard plans.count > 1 else { return plans }
         let regions = plans.map(\.region)
         let keys = Self.pooledPublicKeys(query, regions: regions, configuration: configuration, now: options.now)
         let limits = PlanLimits(strictestOf: plans, publicKeys: keys?.count)
-        return plans.map { plan in
-            calibrated(
+        return try plans.map { plan throws(QueryError) in
+            try calibrated(
                 query,
                 limits: limits,
                 region: plan.region,

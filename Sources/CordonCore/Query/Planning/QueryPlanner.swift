@@ -88,7 +88,7 @@ struct QueryPlanner {
             amountPerGroup: Self.amountPerGroup(rows: maxRows, measure: measureMagnitude(), catalog: catalog),
             publicKeys: publicKeys
         )
-        return calibrated(
+        return try calibrated(
             query,
             limits: limits,
             region: region.id,
@@ -97,14 +97,16 @@ struct QueryPlanner {
     }
 
     /// The plan of `region` under `limits`, its mechanisms chosen by
-    /// ``choose(named:statistics:selectingCountReleased:calibrate:)``.
+    /// ``choose(named:statistics:selectingCountReleased:calibrate:)`` and, when the query
+    /// asks for a release threshold, the selecting count's share of ε sized to it
+    /// (``selectingShare(reaching:threshold:)``).
     func calibrated(
         _ query: ValidatedQuery,
         limits: PlanLimits,
         region: RegionID,
         policy: (id: String, version: String),
         pooledWith: [RegionID]? = nil
-    ) -> RegionPlan {
+    ) throws(QueryError) -> RegionPlan {
         let catalog = configuration.catalog
         let specs = Self.statisticSpecs(
             query,
@@ -112,7 +114,7 @@ struct QueryPlanner {
             rows: limits.rows,
             amountPerGroup: Double(limits.amountPerGroup)
         )
-        let calibrate = { (mechanism: NoiseMechanism, gaussianSelectingCount: Bool) in
+        let calibrate = { (mechanism: NoiseMechanism, gaussianSelectingCount: Bool, share: Double?) in
             Self.calibrate(
                 specs,
                 mechanism: mechanism,
@@ -121,16 +123,35 @@ struct QueryPlanner {
                 delta: limits.delta,
                 groups: limits.groups,
                 minimum: limits.minimum,
-                selection: limits.publicKeys == nil
+                selection: limits.publicKeys == nil,
+                selectingShare: share
             )
         }
         let chosen = Self.choose(
             named: options.mechanism,
             statistics: specs.count,
             selectingCountReleased: Self.releasesSelectingCount(query),
-            calibrate: calibrate
+            calibrate: { calibrate($0, $1, nil) }
         )
-        let plan = chosen.plan
+        var plan = chosen.plan
+        if let target = options.releaseThreshold {
+            let gaussianSelecting = chosen.selecting == .gaussian
+            let thresholdAt = { (share: Double) in
+                calibrate(chosen.mechanism, gaussianSelecting, share).selectionThreshold
+            }
+            plan = calibrate(
+                chosen.mechanism,
+                gaussianSelecting,
+                try Self.selectingShare(
+                    for: target,
+                    statistics: specs.count,
+                    minimum: limits.minimum,
+                    epsilon: limits.epsilon,
+                    region: region,
+                    threshold: thresholdAt
+                )
+            )
+        }
         return RegionPlan(
             region: region,
             policyID: policy.id,
@@ -187,6 +208,57 @@ struct QueryPlanner {
         let better =
             selectingCountReleased ? quarterLower(mixed) : mixed.releaseThreshold < laplace.releaseThreshold
         return better ? (mixed, .laplace, .gaussian) : (laplace, .laplace, nil)
+    }
+
+    /// The most of a query's budget the selecting count may take when the query asks for a
+    /// release threshold: the values keep at least a tenth.
+    static let maximumSelectingShare = 0.9
+    /// The least it may take: a share whose threshold is above any group a shop has.
+    static let minimumSelectingShare = 0.001
+
+    /// The share of the budget (ε, or ρ for an all-Gaussian plan) the selecting count takes so
+    /// that a group of `target` people is released with probability ≥ 50%: the smallest share
+    /// whose partition-selection threshold is at most `target`, found by bisection on
+    /// `threshold` (which falls as the share grows), so every statistic shown keeps as much of
+    /// the budget as that target allows. The other statistics share the rest evenly.
+    ///
+    /// Refused when the query releases only its selecting count (its threshold follows from
+    /// ε alone), when `target` is below the policy's minimum group size, and when even
+    /// ``maximumSelectingShare`` leaves the threshold above `target`.
+    static func selectingShare(
+        for target: Int,
+        statistics: Int,
+        minimum: Int,
+        epsilon: Double,
+        region: RegionID,
+        threshold: (Double) -> Int64
+    ) throws(QueryError) -> Double {
+        guard statistics > 1 else {
+            throw QueryError(
+                .invalid,
+                "this query releases only the count that selects its groups, so its release threshold follows from ε alone (region \(region)); ask for another ε instead, or add a value such as COUNT(*)"
+            )
+        }
+        guard target >= minimum else {
+            throw QueryError(
+                .invalid,
+                "release threshold \(target) is below the policy's minimum group size of \(minimum) people in region \(region); ask for at least \(minimum)"
+            )
+        }
+        let least = threshold(maximumSelectingShare)
+        guard least <= Int64(target) else {
+            throw QueryError(
+                .invalid,
+                "release threshold \(target) is below the least this query can have at ε \(decimal(epsilon)) in region \(region): \(least) people, with \(Int(maximumSelectingShare * 100))% of ε on the count that selects groups; ask for at least \(least), spend more ε, or group more coarsely"
+            )
+        }
+        if threshold(minimumSelectingShare) <= Int64(target) { return minimumSelectingShare }
+        var (low, high) = (minimumSelectingShare, maximumSelectingShare)  // too high at low, fine at high
+        for _ in 0..<30 where high - low > 1e-6 {
+            let middle = (low + high) / 2
+            if threshold(middle) <= Int64(target) { high = middle } else { low = middle }
+        }
+        return high
     }
 
     typealias Calibration = (
@@ -299,9 +371,16 @@ struct QueryPlanner {
         delta: Double,
         groups: Int,
         minimum: Int,
-        selection: Bool = true
+        selection: Bool = true,
+        selectingShare: Double? = nil
     ) -> Calibration {
-        let share = epsilon / Double(specs.count)
+        // The fraction of the budget (ε, or ρ for an all-Gaussian plan) each statistic takes:
+        // even, unless the selecting count is given its own share and the values split the rest.
+        let count = Double(specs.count)
+        let part = { (whole: Double, index: Int) -> Double in
+            guard let selectingShare, specs.count > 1 else { return whole / count }
+            return index == 0 ? whole * selectingShare : whole * (1 - selectingShare) / (count - 1)
+        }
         let selectingMechanism: NoiseMechanism = gaussianSelectingCount ? .gaussian : mechanism
         // The Gaussian selects with half of δ and converts with the other half; with public
         // keys nothing is selected and all of δ goes to the conversion.
@@ -310,28 +389,31 @@ struct QueryPlanner {
         let noises: [NoiseDistribution]
         switch (mechanism, gaussianSelectingCount) {
         case (.laplace, false):
-            noises = specs.map { NoiseCalibration.laplace(epsilon: share, l1Sensitivity: $0.l1) }
+            noises = specs.indices.map {
+                NoiseCalibration.laplace(epsilon: part(epsilon, $0), l1Sensitivity: specs[$0].l1)
+            }
         case (.gaussian, _):
             let total = NoiseCalibration.rho(epsilon: epsilon, delta: delta - selectionDelta)
             rho = total
-            noises = specs.map {
-                NoiseCalibration.gaussian(rho: total / Double(specs.count), l2Sensitivity: $0.l2)
+            noises = specs.indices.map {
+                NoiseCalibration.gaussian(rho: part(total, $0), l2Sensitivity: specs[$0].l2)
             }
         case (.laplace, true):
-            let selectingRho = NoiseCalibration.rho(epsilon: share, delta: delta - selectionDelta)
+            let selectingRho = NoiseCalibration.rho(epsilon: part(epsilon, 0), delta: delta - selectionDelta)
             rho = selectingRho
-            noises = specs.enumerated().map { index, spec in
+            noises = specs.indices.map { index in
                 index == 0
-                    ? NoiseCalibration.gaussian(rho: selectingRho, l2Sensitivity: spec.l2)
-                    : NoiseCalibration.laplace(epsilon: share, l1Sensitivity: spec.l1)
+                    ? NoiseCalibration.gaussian(rho: selectingRho, l2Sensitivity: specs[index].l2)
+                    : NoiseCalibration.laplace(epsilon: part(epsilon, index), l1Sensitivity: specs[index].l1)
             }
         }
-        let statistics = zip(specs, noises).map { spec, noise in
-            StatisticPlan(
+        let statistics = specs.indices.map { index in
+            let (spec, noise) = (specs[index], noises[index])
+            return StatisticPlan(
                 name: spec.name,
                 l1Sensitivity: spec.l1,
                 l2Sensitivity: spec.l2,
-                epsilon: share,
+                epsilon: part(epsilon, index),
                 noise: noise,
                 halfWidth95: noise.halfWidth()
             )
